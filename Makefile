@@ -1,0 +1,50 @@
+# Newsdesk: executable documentation. `make run` and `make test` are the two commands.
+PYTHON ?= python3
+VENV   := .venv
+BIN    := $(VENV)/bin
+PG_URL ?= postgres://postgres@127.0.0.1:5432/test
+PYTEST_ARGS ?=
+
+.PHONY: install run test test-sqlite test-postgres lint format bench browser services clean
+
+install: $(VENV)/.installed
+
+$(VENV)/.installed: pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@touch $@
+
+run: install
+	NEWSDESK_ALLOW_PRIVATE_NETWORKS=1 NEWSDESK_DEMO=1 $(BIN)/newsdesk run
+
+# The whole suite, on SQLite and then on the machine's PostgreSQL.
+test: install browser services test-sqlite test-postgres
+
+test-sqlite: install
+	$(BIN)/pytest $(PYTEST_ARGS)
+
+test-postgres: install services
+	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check .
+	$(BIN)/mypy
+
+format: install
+	$(BIN)/ruff format .
+	$(BIN)/ruff check --fix .
+
+# Chromium for the browser tests, from the system's package manager.
+browser:
+	@scripts/ensure-chromium
+
+# PostgreSQL and Redis, started if they are down.
+services:
+	@scripts/ensure-services
+
+bench: install
+	$(BIN)/python -m bench.extract
+
+clean:
+	rm -rf $(VENV) build *.egg-info test-output

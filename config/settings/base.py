@@ -1,0 +1,176 @@
+"""Newsdesk settings: the only module that reads os.environ.
+
+Every knob a deployment may turn is read here, once, and documented in README.md
+(tests/test_docs.py fails when one is not).
+"""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import dj_database_url
+
+
+def _env_bool(name: str, default: bool = False) -> bool:
+    value = os.environ.get(name)
+    if value is None or value == "":
+        return default
+    return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def _env_int(name: str, default: int) -> int:
+    value = os.environ.get(name)
+    if value is None or value.strip() == "":
+        return default
+    try:
+        return int(value)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from exc
+
+
+BASE_DIR = Path(__file__).resolve().parent.parent.parent
+DATA_DIR = Path(os.environ.get("NEWSDESK_DATA_DIR") or BASE_DIR / "var").resolve()
+
+DEBUG = _env_bool("NEWSDESK_DEBUG", False)
+SITE_URL = (os.environ.get("NEWSDESK_SITE_URL") or "http://127.0.0.1:8000").rstrip("/")
+SITE_NAME = os.environ.get("NEWSDESK_SITE_NAME") or "Newsdesk"
+
+
+def _secret_key() -> str:
+    """NEWSDESK_SECRET_KEY, or a random key kept in the data directory."""
+    key = os.environ.get("NEWSDESK_SECRET_KEY")
+    if key:
+        return key
+    path = DATA_DIR / "secret_key"
+    try:
+        return path.read_text().strip()
+    except FileNotFoundError:
+        import secrets
+
+        DATA_DIR.mkdir(parents=True, exist_ok=True)
+        key = secrets.token_urlsafe(50)
+        fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+        with os.fdopen(fd, "w") as handle:
+            handle.write(key)
+        return key
+
+
+SECRET_KEY = _secret_key()
+
+ALLOWED_HOSTS = [h.strip() for h in (os.environ.get("NEWSDESK_ALLOWED_HOSTS") or "*").split(",") if h.strip()]
+
+INSTALLED_APPS = [
+    "django.contrib.admin",
+    "django.contrib.auth",
+    "django.contrib.contenttypes",
+    "django.contrib.sessions",
+    "django.contrib.messages",
+    "django.contrib.staticfiles",
+    "django_tasks",
+    "django_tasks_db",
+    "newsdesk.core",
+    "newsdesk.sources",
+    "newsdesk.articles",
+    "newsdesk.web",
+]
+
+MIDDLEWARE = [
+    "django.middleware.security.SecurityMiddleware",
+    "django.contrib.sessions.middleware.SessionMiddleware",
+    "django.middleware.common.CommonMiddleware",
+    "django.middleware.csrf.CsrfViewMiddleware",
+    "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "django.contrib.messages.middleware.MessageMiddleware",
+    "django.middleware.clickjacking.XFrameOptionsMiddleware",
+]
+
+ROOT_URLCONF = "config.urls"
+WSGI_APPLICATION = "config.wsgi.application"
+
+TEMPLATES = [
+    {
+        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        "DIRS": [],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "context_processors": [
+                "django.template.context_processors.request",
+                "django.contrib.auth.context_processors.auth",
+                "django.contrib.messages.context_processors.messages",
+            ],
+        },
+    },
+]
+
+# --- database --------------------------------------------------------------
+SQLITE_PATH = DATA_DIR / "newsdesk.sqlite3"
+DATABASE_URL = os.environ.get("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}"
+DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
+    DATABASES["default"]["OPTIONS"] = {
+        # WAL lets readers and one writer work at once; IMMEDIATE avoids the
+        # upgrade deadlock when two processes write.
+        "init_command": (
+            "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
+            " PRAGMA busy_timeout=15000;"
+        ),
+        "transaction_mode": "IMMEDIATE",
+        "timeout": 15,
+    }
+# Test runs in parallel checkouts pick their own database name.
+if os.environ.get("NEWSDESK_TEST_DB_NAME"):
+    DATABASES["default"]["TEST"] = {"NAME": os.environ["NEWSDESK_TEST_DB_NAME"]}
+
+DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
+
+# --- background work (django.tasks API) ------------------------------------
+TASKS = {
+    "default": {
+        "BACKEND": os.environ.get("NEWSDESK_TASK_BACKEND") or "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+
+# --- i18n -------------------------------------------------------------------
+LANGUAGE_CODE = "en"
+TIME_ZONE = os.environ.get("NEWSDESK_TIME_ZONE") or "UTC"
+USE_I18N = True
+USE_TZ = True
+
+# --- static files -----------------------------------------------------------
+STATIC_URL = "/static/"
+STATIC_ROOT = DATA_DIR / "static"
+
+# --- logging ----------------------------------------------------------------
+LOG_LEVEL = (os.environ.get("NEWSDESK_LOG_LEVEL") or "INFO").upper()
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s: %(message)s"}},
+    "handlers": {"stderr": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    "loggers": {
+        "newsdesk": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
+        "django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+    },
+}
+
+# --- Newsdesk ----------------------------------------------------------------
+NEWSDESK = {
+    # Sources on loopback or private addresses are refused (SSRF) unless this is on.
+    "ALLOW_PRIVATE_NETWORKS": _env_bool("NEWSDESK_ALLOW_PRIVATE_NETWORKS", False),
+    # Words in an excerpt before it is cut with "…".
+    "EXCERPT_WORDS": _env_int("NEWSDESK_EXCERPT_WORDS", 60),
+    # How often (seconds) the scheduler looks for due sources.
+    "SCHEDULER_TICK": _env_int("NEWSDESK_SCHEDULER_TICK", 15),
+    # Fetching limits.
+    "FETCH_TIMEOUT": _env_int("NEWSDESK_FETCH_TIMEOUT", 20),
+    "FETCH_MAX_BYTES": _env_int("NEWSDESK_FETCH_MAX_BYTES", 10 * 1024 * 1024),
+    "FETCH_PER_HOST": _env_int("NEWSDESK_FETCH_PER_HOST", 2),
+    "FETCH_WORKERS": _env_int("NEWSDESK_FETCH_WORKERS", 8),
+    # At most this many entries of one feed are processed per fetch.
+    "MAX_ENTRIES_PER_FEED": _env_int("NEWSDESK_MAX_ENTRIES_PER_FEED", 200),
+    # Start the built-in demo outlets with `newsdesk run` (make run sets it).
+    "DEMO": _env_bool("NEWSDESK_DEMO", False),
+    "DEMO_PORT": _env_int("NEWSDESK_DEMO_PORT", 8001),
+}

@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class ArticleQuerySet(models.QuerySet["Article"]):
+    def published(self) -> ArticleQuerySet:
+        return self.filter(status=Article.Status.PUBLISHED)
+
+    def newest_first(self) -> ArticleQuerySet:
+        return self.order_by("-published", "-id")
+
+
+class Article(models.Model):
+    """One story, stored once whatever number of feeds carried it."""
+
+    class Status(models.TextChoices):
+        PUBLISHED = "published"
+        QUARANTINED = "quarantined"
+
+    source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="articles")
+    # The canonical URL, normalised (no tracking parameters, fragment or default port).
+    url = models.URLField(max_length=2000, unique=True)
+    # The feed's link for the item, normalised; often equal to `url`.
+    link = models.URLField(max_length=2000, blank=True, db_index=True)
+    guid = models.CharField(max_length=2000, blank=True, db_index=True)
+    fingerprint = models.CharField(max_length=64, blank=True, db_index=True)
+    # A hash of what the feed and page said, to tell an update from a repeat.
+    content_hash = models.CharField(max_length=64, blank=True)
+
+    title = models.CharField(max_length=1000)
+    authors = models.JSONField(default=list, blank=True)
+    published = models.DateTimeField(db_index=True)
+    updated = models.DateTimeField(null=True, blank=True)
+    excerpt = models.TextField(blank=True)
+    text = models.TextField(blank=True)
+    content_html = models.TextField(blank=True)
+    language = models.CharField(max_length=20, blank=True)
+    lead_image = models.URLField(max_length=2000, blank=True)
+    categories = models.JSONField(default=list, blank=True)
+
+    status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
+    flags = models.JSONField(default=list, blank=True)
+
+    created_at = models.DateTimeField(default=timezone.now, db_index=True)
+    modified_at = models.DateTimeField(default=timezone.now)
+
+    objects = ArticleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published", "-id"]
+        indexes = [
+            models.Index(fields=["status", "-published", "-id"], name="article_status_published"),
+            models.Index(fields=["source", "status", "-published"], name="article_source_published"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title

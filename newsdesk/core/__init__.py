@@ -1,0 +1,1 @@
+"""Small shared helpers. Imports nothing else of ours."""

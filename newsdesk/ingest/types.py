@@ -1,0 +1,130 @@
+"""The plain data passed between ingest stages. No Django here."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from newsdesk.core.errors import NewsdeskError
+
+# ---- fetch ------------------------------------------------------------------
+
+
+class FetchError(NewsdeskError):
+    """A fetch failed. `message` is one plain sentence fit to show on the source.
+
+    `retry_after` is the server's Retry-After in seconds, when it sent one;
+    `status` the HTTP status, when there was a response; `permanent` is true for
+    failures that retrying soon will not fix (refused address, 404, 410).
+    """
+
+    def __init__(
+        self,
+        message: str,
+        *,
+        status: int | None = None,
+        retry_after: int | None = None,
+        permanent: bool = False,
+    ) -> None:
+        super().__init__(message)
+        self.status = status
+        self.retry_after = retry_after
+        self.permanent = permanent
+
+
+class BlockedAddress(FetchError):
+    """The URL resolves to an address we refuse to connect to (SSRF guard)."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, permanent=True)
+
+
+@dataclass(frozen=True)
+class Validators:
+    """What we remember from the last response, for a conditional GET."""
+
+    etag: str | None = None
+    last_modified: str | None = None
+
+
+@dataclass(frozen=True)
+class FetchResult:
+    url: str  # the final URL, after redirects
+    status: int
+    content: bytes  # decoded from gzip/deflate/br, capped in size
+    headers: Mapping[str, str]  # lower-case names
+    not_modified: bool = False  # a 304 answer to a conditional GET
+    validators: Validators = field(default_factory=Validators)
+    max_age: int | None = None  # Cache-Control max-age, seconds
+    retry_after: int | None = None  # Retry-After, seconds
+    content_type: str | None = None  # media type only, lower case
+    charset: str | None = None  # from the Content-Type header
+
+
+# ---- parse ------------------------------------------------------------------
+
+
+class ParseError(NewsdeskError):
+    """The bytes are not a feed we can read. One plain sentence."""
+
+
+@dataclass(frozen=True)
+class Enclosure:
+    url: str
+    type: str | None = None
+    length: int | None = None
+
+
+@dataclass(frozen=True)
+class Entry:
+    """One item of a feed, as the feed tells it. HTML fields are unsanitized."""
+
+    guid: str | None
+    link: str | None  # absolute
+    title: str  # plain text
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None  # timezone-aware
+    updated: datetime | None = None  # timezone-aware
+    summary_html: str = ""
+    content_html: str = ""
+    categories: tuple[str, ...] = ()
+    image: str | None = None  # absolute
+    enclosures: tuple[Enclosure, ...] = ()
+    language: str | None = None
+
+
+@dataclass(frozen=True)
+class ParsedFeed:
+    format: str  # e.g. "rss20", "atom10", "json11"
+    title: str
+    link: str | None  # the site's home page, absolute
+    entries: tuple[Entry, ...]
+    language: str | None = None
+    ttl_minutes: int | None = None  # RSS <ttl>
+    icon: str | None = None
+    total_entries: int = 0  # how many the feed held before the cap
+
+
+# ---- extract ----------------------------------------------------------------
+
+
+class ExtractError(NewsdeskError):
+    """The page is not HTML we can read. One plain sentence."""
+
+
+@dataclass(frozen=True)
+class Extracted:
+    """What the extraction stage found in an article page."""
+
+    title: str | None = None
+    authors: tuple[str, ...] = ()
+    published: datetime | None = None  # timezone-aware
+    language: str | None = None  # BCP 47 primary tag, e.g. "en"
+    text: str = ""  # plain text, paragraphs separated by blank lines
+    html: str = ""  # the main content as sanitized HTML
+    lead_image: str | None = None  # absolute
+    canonical_url: str | None = None  # absolute
+    description: str | None = None
+    site_name: str | None = None
+    removed: tuple[str, ...] = ()  # what clean-up dropped, e.g. ("cookie-notice", "share-bar")

@@ -1,0 +1,34 @@
+from __future__ import annotations
+
+from django.db import models
+from django.utils import timezone
+
+
+class Source(models.Model):
+    """An outlet's feed that we poll."""
+
+    url = models.URLField("feed URL", max_length=2000, unique=True)
+    name = models.CharField(max_length=300)
+    site_url = models.URLField(max_length=2000, blank=True)
+    icon_url = models.URLField(max_length=2000, blank=True)
+    language = models.CharField(max_length=20, blank=True)
+    is_active = models.BooleanField(default=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    # Conditional GET: what the last response said.
+    etag = models.CharField(max_length=500, blank=True)
+    last_modified = models.CharField(max_length=100, blank=True)
+
+    # Scheduling.
+    last_fetched = models.DateTimeField(null=True, blank=True)
+    next_check_at = models.DateTimeField(default=timezone.now, db_index=True)
+    interval_seconds = models.PositiveIntegerField(default=3600)
+    queued_at = models.DateTimeField(null=True, blank=True)
+    error_count = models.PositiveIntegerField(default=0)
+    last_error = models.TextField(blank=True)
+
+    class Meta:
+        ordering = ["name", "id"]
+
+    def __str__(self) -> str:
+        return self.name or self.url
