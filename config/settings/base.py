@@ -173,4 +173,6 @@ NEWSDESK = {
     # Start the built-in demo outlets with `newsdesk run` (make run sets it).
     "DEMO": _env_bool("NEWSDESK_DEMO", False),
     "DEMO_PORT": _env_int("NEWSDESK_DEMO_PORT", 8001),
+    # The demo releases one held-back story this often (seconds; 0 = never), to show Live News.
+    "DEMO_DRIP_SECONDS": _env_int("NEWSDESK_DEMO_DRIP_SECONDS", 90),
 }

@@ -106,6 +106,36 @@ class ParsedFeed:
     total_entries: int = 0  # how many the feed held before the cap
 
 
+# ---- store ------------------------------------------------------------------
+
+PUBLISHED = "published"
+QUARANTINED = "quarantined"
+
+
+@dataclass(frozen=True)
+class ArticleDraft:
+    """Everything the pipeline found out about one article, ready for actions to store."""
+
+    source_id: int
+    url: str  # canonical, normalised
+    link: str  # the feed's link, normalised
+    guid: str
+    fingerprint: str
+    content_hash: str
+    title: str
+    published: datetime
+    authors: list[str] = field(default_factory=list)
+    updated: datetime | None = None
+    excerpt: str = ""
+    text: str = ""
+    content_html: str = ""
+    language: str = ""
+    lead_image: str = ""
+    categories: list[str] = field(default_factory=list)
+    status: str = PUBLISHED
+    flags: list[str] = field(default_factory=list)
+
+
 # ---- extract ----------------------------------------------------------------
 
 

@@ -1,0 +1,73 @@
+"""`newsdesk fetch [--all | ID ...]`."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from newsdesk.core.errors import UserError
+
+from .common import database, positive_int
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    parser = commands.add_parser("fetch", help="fetch due sources now (or all, or the given ones)")
+    which = parser.add_mutually_exclusive_group()
+    which.add_argument("--all", action="store_true", help="fetch every source, due or not")
+    which.add_argument(
+        "source_ids", metavar="ID", type=positive_int, nargs="*", default=[], help="source ids"
+    )
+    parser.set_defaults(handler=cmd_fetch)
+
+
+def _plural(n: int, word: str) -> str:
+    return f"{n} {word}" if n == 1 else f"{n} {word}s"
+
+
+def summary_line(reports) -> str:
+    ok = sum(1 for r in reports if r.ok)
+    failed = len(reports) - ok
+    new = sum(r.new for r in reports)
+    updated = sum(r.updated for r in reports)
+    return (
+        f"{_plural(len(reports), 'source')} fetched: {ok} ok, {failed} failed; "
+        f"{_plural(new, 'new article')}, {updated} updated."
+    )
+
+
+def cmd_fetch(args: argparse.Namespace) -> int:
+    database()
+    from django.conf import settings
+    from tqdm import tqdm
+
+    from newsdesk.core.clock import utcnow
+    from newsdesk.ingest.fetch import Fetcher
+    from newsdesk.ingest.pipeline import Pipeline, due_source_ids
+    from newsdesk.ingest.policy import fetch_policy
+    from newsdesk.sources.models import Source
+
+    if args.all:
+        ids = list(Source.objects.filter(is_active=True).order_by("id").values_list("pk", flat=True))
+    elif args.source_ids:
+        known = set(Source.objects.filter(pk__in=args.source_ids).values_list("pk", flat=True))
+        missing = [str(i) for i in args.source_ids if i not in known]
+        if missing:
+            raise UserError(f"There is no source with id {', '.join(missing)}.")
+        ids = list(dict.fromkeys(args.source_ids))
+    else:
+        ids = due_source_ids(utcnow())
+        if not ids:
+            print("No source is due; use --all to fetch every source.", file=sys.stderr)
+
+    bar = tqdm(total=len(ids), unit="source", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+    with Fetcher(fetch_policy()) as fetcher:
+        pipeline = Pipeline(fetcher)
+        reports = pipeline.refresh_many(
+            ids, workers=settings.NEWSDESK["FETCH_WORKERS"], on_done=lambda r: bar.update()
+        )
+    bar.close()
+    for report in reports:
+        if not report.ok:
+            print(f"Source {report.source_id} ({report.name}) failed: {report.error}", file=sys.stderr)
+    print(summary_line(reports))
+    return 0 if all(r.ok for r in reports) else 1

@@ -1,0 +1,161 @@
+"""`newsdesk run` (web server, scheduler and worker as one command) and `newsdesk worker`.
+
+`run` is a small supervisor: it starts the WSGI server (granian) and a worker process, and the
+demo outlets in a thread when NEWSDESK_DEMO is on. Ctrl-C (or SIGTERM) stops them all cleanly.
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+
+from newsdesk.core.errors import UserError
+
+from .common import database, positive_int
+
+STOP_GRACE_SECONDS = 10
+
+
+def add_parser(commands: argparse._SubParsersAction) -> None:
+    run = commands.add_parser("run", help="serve the site, and fetch in the background")
+    run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    run.add_argument("--port", type=positive_int, default=8000, help="port to listen on (default 8000)")
+    run.add_argument("--web-threads", type=positive_int, default=16, help=argparse.SUPPRESS)
+    run.set_defaults(handler=cmd_run)
+
+    worker = commands.add_parser("worker", help="run only the background worker and scheduler")
+    worker.add_argument("--no-scheduler", action="store_true", help="do not enqueue due work, only run it")
+    worker.set_defaults(handler=cmd_worker)
+
+
+def _check_port_free(host: str, port: int) -> None:
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    with socket.socket(family, socket.SOCK_STREAM) as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((host, port))
+        except OSError as exc:
+            raise UserError(
+                f"Cannot listen on {host}:{port} ({exc.strerror}); choose another with --port."
+            ) from None
+
+
+def _start_demo():
+    """Start the demo outlets and make sure they are sources. Returns the server, to stop later."""
+    from django.conf import settings
+
+    from newsdesk.demo.outlets import demo_feeds
+    from newsdesk.demo.server import DemoServer
+    from newsdesk.ingest.probe import add_source
+    from newsdesk.sources.models import Source
+
+    port = settings.NEWSDESK["DEMO_PORT"]
+    _check_port_free("127.0.0.1", port)
+    server = DemoServer(host="127.0.0.1", port=port, drip_seconds=settings.NEWSDESK["DEMO_DRIP_SECONDS"])
+    server.start()
+    for name, feed_url in demo_feeds(server.base_url):
+        if not Source.objects.filter(url=feed_url).exists():
+            add_source(feed_url, name=name)
+    print(f"Demo outlets are being served at {server.base_url}/", flush=True)
+    return server
+
+
+def _raise_interrupt(signum, frame):
+    raise KeyboardInterrupt
+
+
+def _stop(children: list[subprocess.Popen]) -> None:
+    for child in children:
+        if child.poll() is None:
+            child.send_signal(signal.SIGTERM)
+    deadline = time.monotonic() + STOP_GRACE_SECONDS
+    for child in children:
+        try:
+            child.wait(timeout=max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            child.kill()
+            child.wait()
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    database()
+    from django.conf import settings
+
+    _check_port_free(args.host, args.port)
+    demo = _start_demo() if settings.NEWSDESK["DEMO"] else None
+    env = dict(os.environ)
+    web = [
+        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", args.host, "--port", str(args.port),
+        "--workers", "1", "--blocking-threads", str(args.web_threads), "--no-ws", "--log-level", "warning",
+        "config.wsgi:application",
+    ]  # fmt: skip
+    worker = [sys.executable, "-m", "newsdesk", "worker"]
+    children: list[subprocess.Popen] = []
+    stopping = False
+
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    try:
+        children.append(subprocess.Popen(web, env=env))
+        children.append(subprocess.Popen(worker, env=env))
+        print(f"Newsdesk is running at http://{args.host}:{args.port}/ — press Ctrl-C to stop.", flush=True)
+        while True:
+            for child, name in zip(children, ("web server", "worker"), strict=True):
+                code = child.poll()
+                if code is not None:
+                    raise UserError(
+                        f"The {name} stopped unexpectedly (exit status {code}); stopping Newsdesk."
+                    )
+            time.sleep(0.5)
+    except KeyboardInterrupt:
+        stopping = True
+        print("Stopping Newsdesk…", file=sys.stderr, flush=True)
+        return 0
+    finally:
+        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        _stop(children)
+        if demo is not None:
+            demo.stop()
+        if stopping:
+            print("Stopped.", file=sys.stderr, flush=True)
+
+
+def cmd_worker(args: argparse.Namespace) -> int:
+    database()
+    from django.conf import settings
+    from django_tasks import default_task_backend
+    from django_tasks_db.backend import DatabaseBackend
+
+    from newsdesk.ingest.scheduler import Scheduler, default_jobs
+
+    scheduler = None
+    if not args.no_scheduler:
+        scheduler = Scheduler(default_jobs(settings.NEWSDESK["SCHEDULER_TICK"]))
+        scheduler.start()
+    try:
+        if isinstance(default_task_backend, DatabaseBackend):
+            from django.utils.crypto import get_random_string
+            from django_tasks_db.management.commands.db_worker import Worker
+
+            db_worker = Worker(
+                queue_names=["default"], interval=1.0, batch=False, backend_name="default",
+                startup_delay=False, max_tasks=None, worker_id=get_random_string(32), excluded_queue_names=[],
+            )  # fmt: skip
+            db_worker.configure_signals()
+            db_worker.run()
+        else:
+            # Another backend (RQ, ...) runs its tasks in its own workers; this process only schedules.
+            signal.signal(signal.SIGTERM, _raise_interrupt)
+            try:
+                while True:
+                    time.sleep(3600)
+            except KeyboardInterrupt:
+                pass
+    finally:
+        if scheduler is not None:
+            scheduler.stop()
+    return 0
