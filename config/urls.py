@@ -3,5 +3,9 @@ from django.urls import include, path
 
 urlpatterns = [
     path("admin/", admin.site.urls),
+    path("api/", include("newsdesk.api.urls")),
+    path("live/", include("newsdesk.live.urls")),
+    path("newsletter/", include("newsdesk.newsletter.urls")),
+    path("privacy/", include("newsdesk.consent.urls")),
     path("", include("newsdesk.web.urls")),
 ]

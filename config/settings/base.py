@@ -72,6 +72,13 @@ INSTALLED_APPS = [
     "newsdesk.core",
     "newsdesk.sources",
     "newsdesk.articles",
+    "newsdesk.topics",
+    "newsdesk.search",
+    "newsdesk.integrity",
+    "newsdesk.live",
+    "newsdesk.newsletter",
+    "newsdesk.consent",
+    "newsdesk.api",
     "newsdesk.web",
 ]
 
@@ -176,3 +183,15 @@ NEWSDESK = {
     # The demo releases one held-back story this often (seconds; 0 = never), to show Live News.
     "DEMO_DRIP_SECONDS": _env_int("NEWSDESK_DEMO_DRIP_SECONDS", 90),
 }
+
+# --- the public site (issue 3) ------------------------------------------------
+
+# --- search (issue 3) -----------------------------------------------------------
+
+# --- cookie consent and security headers (issue 4) --------------------------------
+
+# --- newsletter (issue 5) -----------------------------------------------------------
+
+# --- live news (issue 6) --------------------------------------------------------------
+
+# --- integrity: spam and hostile sources (issue 7) -----------------------------------

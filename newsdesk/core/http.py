@@ -1,0 +1,44 @@
+"""HTTP helpers shared by the public apps.
+
+Public pages set no cookie, so public forms (newsletter signup, the consent banner) cannot use
+Django's CSRF cookie. They use `same_origin_post` instead: a POST must come from our own origin,
+as the browser tells through Sec-Fetch-Site, Origin or, failing both, Referer. Cross-site form
+posts are refused; a request with none of the three (curl, old clients) is let through, because
+it carries no ambient credentials for an attacker to ride on.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+from urllib.parse import urlsplit
+
+from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.views.decorators.csrf import csrf_exempt
+
+
+def is_same_origin(request: HttpRequest) -> bool:
+    site = request.headers.get("Sec-Fetch-Site")
+    if site is not None:
+        return site in {"same-origin", "none"}
+    ours = f"{request.scheme}://{request.get_host()}"
+    origin = request.headers.get("Origin")
+    if origin is not None and origin != "null":
+        return origin == ours
+    referer = request.headers.get("Referer")
+    if referer:
+        parts = urlsplit(referer)
+        return f"{parts.scheme}://{parts.netloc}" == ours
+    return origin is None
+
+
+def same_origin_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
+    """Exempt a view from the CSRF cookie check, and refuse cross-origin POSTs instead."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponse:
+        if request.method == "POST" and not is_same_origin(request):
+            return HttpResponseForbidden("Cross-site form posts are not accepted.")
+        return view(request, *args, **kwargs)
+
+    return csrf_exempt(wrapped)
