@@ -1,0 +1,8 @@
+"""Full-text search over published articles: one interface, a backend per database.
+
+    from newsdesk.search import SearchQuery, search
+    page = search(SearchQuery(text="harbour bridge", source_id=None, since=None, until=None))
+
+The backend (SQLite FTS5 or PostgreSQL tsvector + GIN) is chosen by settings.NEWSDESK_SEARCH_BACKEND,
+defaulting to the one that matches the database.
+"""

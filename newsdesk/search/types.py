@@ -1,0 +1,32 @@
+"""The search interface's plain data."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+
+@dataclass(frozen=True)
+class SearchQuery:
+    text: str
+    source_id: int | None = None
+    topic_slug: str | None = None
+    since: date | None = None
+    until: date | None = None
+    page: int = 1
+    per_page: int = 20
+
+
+@dataclass(frozen=True)
+class SearchHit:
+    article_id: int
+    score: float
+    snippet_html: str  # escaped text with matches wrapped in <mark>
+
+
+@dataclass(frozen=True)
+class SearchPage:
+    query: SearchQuery
+    hits: tuple[SearchHit, ...]
+    total: int
+    problem: str = ""  # a helpful sentence when the query was empty or unusable
