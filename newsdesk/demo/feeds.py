@@ -25,9 +25,9 @@ NS = {
     "dc": "http://purl.org/dc/elements/1.1/",
     "media": "http://search.yahoo.com/mrss/",
 }
-for _prefix, _uri in NS.items():
-    if _prefix != "atom":
-        ET.register_namespace(_prefix, _uri)
+# Prefixed names ("dc:creator") and xmlns attributes are written literally rather than through
+# ET.register_namespace, whose registry is global: one feed's choice would leak into another's.
+RSS_ROOT = {"version": "2.0", **{f"xmlns:{prefix}": uri for prefix, uri in NS.items()}}
 
 
 def render_feed(site: Site, outlet: Outlet, now: datetime) -> bytes:
@@ -64,7 +64,7 @@ def _sub(parent: ET.Element, tag: str, text: str | None = None, **attrs: str) ->
 
 def _rss(site: Site, outlet: Outlet, items: list[Placed], updated: datetime) -> bytes:
     wordpress = outlet.slug == "bulletin"
-    rss = ET.Element("rss", {"version": "2.0"})
+    rss = ET.Element("rss", RSS_ROOT)
     channel = _sub(rss, "channel")
     _sub(channel, "title", outlet.name)
     _sub(channel, "link", site.absolute(f"/{outlet.slug}/"))
@@ -74,7 +74,7 @@ def _rss(site: Site, outlet: Outlet, items: list[Placed], updated: datetime) -> 
     _sub(channel, "generator", "WordPress 6.4" if wordpress else "Courier Publishing System 3")
     _sub(
         channel,
-        f"{{{NS['atom']}}}link",
+        "atom:link",
         href=site.absolute(outlet.feed_path),
         rel="self",
         type=outlet.feed_type,
@@ -98,14 +98,14 @@ def _rss_item(site: Site, channel: ET.Element, placed: Placed, wordpress: bool) 
     _sub(item, "link", link)
     _sub(item, "pubDate", format_datetime(placed.published, usegmt=True))
     for author in story.authors:
-        _sub(item, f"{{{NS['dc']}}}creator", author)
+        _sub(item, "dc:creator", author)
     for category in story.categories:
         _sub(item, "category", category)
     if wordpress:
         _sub(item, "guid", site.absolute(f"/{story.outlet}/?p={story.number}"), isPermaLink="false")
         _sub(item, "description", f"{story.standfirst} [\u2026]")
-        _sub(item, f"{{{NS['content']}}}encoded", content_html(site, placed))
-        _sub(item, f"{{{NS['media']}}}content", url=image, medium="image", type="image/svg+xml")
+        _sub(item, "content:encoded", content_html(site, placed))
+        _sub(item, "media:content", url=image, medium="image", type="image/svg+xml")
     else:
         _sub(item, "guid", link, isPermaLink="true")
         _sub(item, "description", story.standfirst)
@@ -114,39 +114,37 @@ def _rss_item(site: Site, channel: ET.Element, placed: Placed, wordpress: bool) 
 
 
 def _atom(site: Site, outlet: Outlet, items: list[Placed], updated: datetime) -> bytes:
-    a = NS["atom"]
-    ET.register_namespace("", a)
-    feed = ET.Element(f"{{{a}}}feed", {"xml:lang": outlet.language})
-    _sub(feed, f"{{{a}}}id", f"tag:{outlet.slug}.veyra.invalid,2019:feed")
-    _sub(feed, f"{{{a}}}title", outlet.name)
-    _sub(feed, f"{{{a}}}subtitle", outlet.tagline)
-    _sub(feed, f"{{{a}}}updated", _rfc3339(updated))
-    _sub(feed, f"{{{a}}}link", rel="alternate", type="text/html", href=site.absolute(f"/{outlet.slug}/"))
-    _sub(feed, f"{{{a}}}link", rel="self", type=outlet.feed_type, href=site.absolute(outlet.feed_path))
-    _sub(feed, f"{{{a}}}logo", site.absolute(site.logo_path(outlet)))
-    _sub(_sub(feed, f"{{{a}}}author"), f"{{{a}}}name", outlet.name)
+    feed = ET.Element("feed", {"xmlns": NS["atom"], "xml:lang": outlet.language})
+    _sub(feed, "id", f"tag:{outlet.slug}.veyra.invalid,2019:feed")
+    _sub(feed, "title", outlet.name)
+    _sub(feed, "subtitle", outlet.tagline)
+    _sub(feed, "updated", _rfc3339(updated))
+    _sub(feed, "link", rel="alternate", type="text/html", href=site.absolute(f"/{outlet.slug}/"))
+    _sub(feed, "link", rel="self", type=outlet.feed_type, href=site.absolute(outlet.feed_path))
+    _sub(feed, "logo", site.absolute(site.logo_path(outlet)))
+    _sub(_sub(feed, "author"), "name", outlet.name)
     for placed in items:
         story = placed.story
-        entry = _sub(feed, f"{{{a}}}entry")
-        _sub(entry, f"{{{a}}}id", f"tag:{outlet.slug}.veyra.invalid,2019:story-{story.number}")
-        _sub(entry, f"{{{a}}}title", story.headline, type="text")
+        entry = _sub(feed, "entry")
+        _sub(entry, "id", f"tag:{outlet.slug}.veyra.invalid,2019:story-{story.number}")
+        _sub(entry, "title", story.headline, type="text")
         _sub(
             entry,
-            f"{{{a}}}link",
+            "link",
             rel="alternate",
             type="text/html",
             href=site.absolute(site.story_link(placed)),
         )
         image = site.absolute(site.image_path(story))
-        _sub(entry, f"{{{a}}}link", rel="enclosure", type="image/svg+xml", href=image)
-        _sub(entry, f"{{{a}}}published", _rfc3339(placed.published))
-        _sub(entry, f"{{{a}}}updated", _rfc3339(placed.updated))
+        _sub(entry, "link", rel="enclosure", type="image/svg+xml", href=image)
+        _sub(entry, "published", _rfc3339(placed.published))
+        _sub(entry, "updated", _rfc3339(placed.updated))
         for author in story.authors:
-            _sub(_sub(entry, f"{{{a}}}author"), f"{{{a}}}name", author)
+            _sub(_sub(entry, "author"), "name", author)
         for category in story.categories:
-            _sub(entry, f"{{{a}}}category", term=category.lower().replace(" ", "-"), label=category)
-        _sub(entry, f"{{{a}}}summary", story.standfirst, type="text")
-        _sub(entry, f"{{{a}}}content", content_html(site, placed), type="html")
+            _sub(entry, "category", term=category.lower().replace(" ", "-"), label=category)
+        _sub(entry, "summary", story.standfirst, type="text")
+        _sub(entry, "content", content_html(site, placed), type="html")
     ET.indent(feed)
     return ET.tostring(feed, encoding="utf-8", xml_declaration=True)
 

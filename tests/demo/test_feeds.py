@@ -9,6 +9,7 @@ from email.utils import parsedate_to_datetime
 import feedparser
 import httpx
 import pytest
+from defusedxml import ElementTree
 
 from newsdesk.demo.content import load_outlets
 from newsdesk.demo.server import DemoServer
@@ -121,3 +122,16 @@ def test_atom_ids_do_not_depend_on_the_port(client: httpx.Client, demo: DemoServ
     parsed = feedparser.parse(client.get("/coastline/atom.xml").content)
     port = demo.base_url.rsplit(":", 1)[1]
     assert all(e.id.startswith("tag:") and port not in e.id for e in parsed.entries)
+
+
+def test_feeds_do_not_change_each_others_namespaces(client: httpx.Client) -> None:
+    before = client.get("/bulletin/feed.xml", headers={"Accept-Encoding": "identity"})
+    atom = ElementTree.fromstring(client.get("/coastline/atom.xml").content)
+    after = client.get("/bulletin/feed.xml", headers={"Accept-Encoding": "identity"})
+    assert after.content == before.content
+    assert atom.tag == "{http://www.w3.org/2005/Atom}feed"
+    rss = ElementTree.fromstring(after.content)
+    assert rss.tag == "rss"
+    assert rss.find("channel/item/{http://purl.org/dc/elements/1.1/}creator") is not None
+    assert rss.find("channel/item/{http://purl.org/rss/1.0/modules/content/}encoded") is not None
+    assert rss.find("channel/{http://www.w3.org/2005/Atom}link").get("rel") == "self"
