@@ -94,7 +94,7 @@ def article_page(site: Site, placed: Placed, now: datetime) -> Html:
         related_url=site.story_path(related),
         live_html=_live(site, outlet, listed, exclude=story.slug),
         comments_html=_comments(outlet, placed, now),
-        comment_count=_count(placed, now),
+        comment_count=_count(placed),
         jsonld_html=_jsonld(site, outlet, placed, canonical),
         **_share(outlet, canonical, story.headline),
     )
@@ -174,7 +174,7 @@ def _comments(outlet: Outlet, placed: Placed, now: datetime) -> Html:
     )
 
 
-def _count(placed: Placed, now: datetime) -> str:
+def _count(placed: Placed) -> str:
     n = len(placed.story.comments)
     return "1 comment" if n == 1 else f"{n} comments"
 
