@@ -238,6 +238,7 @@ def _make_httpd(owner: LoopbackServer) -> ThreadingHTTPServer:
 
 class _Handler(BaseHTTPRequestHandler):
     protocol_version = "HTTP/1.1"
+    disable_nagle_algorithm = True  # headers and body go out as separate writes; no 40 ms stalls
     server_owner: LoopbackServer
 
     def log_message(self, format: str, *args: Any) -> None:
