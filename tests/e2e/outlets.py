@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (fixture prose reads better unwrapped)
 """Three small fictional outlets for end-to-end tests, written for these tests.
 
 - Alder Valley Times (RSS 2.0, gzip, ETag): one normal story, one whose page answers 404, one whose
