@@ -85,6 +85,7 @@ def html_to_text(html: str) -> str:
     clean = sanitize_html(html)
     if not clean.strip():
         return ""
+    clean = _NOT_XML.sub("", clean)  # lxml refuses control characters that HTML lets through
     return element_text(lxml_html.fragment_fromstring(clean, create_parent="div"))
 
 
@@ -99,6 +100,8 @@ def element_text(element: lxml_html.HtmlElement) -> str:
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x20\x7f]+")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_NEWLINES = re.compile(r"[\r\n]+")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "li", "dt", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figure",
      "figcaption", "pre", "tr", "table", "ul", "ol", "dl", "hr", "section", "article", "caption"}
@@ -128,11 +131,18 @@ def _cleaner(base: str | None) -> nh3.Cleaner:
 
 
 def _collect_blocks(element: lxml_html.HtmlElement, blocks: list[str]) -> None:
-    """Walk the tree: every block element starts a new paragraph, <br> a new line."""
-    current: list[str] = [element.text or ""]
+    """Walk the tree: every block element starts a new paragraph, <br> a new line.
+
+    Line breaks in the source are only whitespace, as in a browser, except inside <pre>.
+    """
+    current: list[str] = [_space(element.text)]
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in _BLOCK_TAGS:
+        if tag == "pre":
+            blocks.append("".join(current))
+            blocks.append("".join(child.itertext()))
+            current = []
+        elif tag in _BLOCK_TAGS:
             blocks.append("".join(current))
             current = []
             _collect_blocks(child, blocks)
@@ -140,19 +150,23 @@ def _collect_blocks(element: lxml_html.HtmlElement, blocks: list[str]) -> None:
             current.append("\n")
         elif tag:  # comments and processing instructions have no tag name and no text for us
             current.append(_inline_text(child))
-        current.append(child.tail or "")
+        current.append(_space(child.tail))
     blocks.append("".join(current))
 
 
 def _inline_text(element: lxml_html.HtmlElement) -> str:
-    parts = [element.text or ""]
+    parts = [_space(element.text)]
     for child in element:
         if child.tag == "br":
             parts.append("\n")
         elif isinstance(child.tag, str):
             parts.append(_inline_text(child))
-        parts.append(child.tail or "")
+        parts.append(_space(child.tail))
     return "".join(parts)
+
+
+def _space(text: str | None) -> str:
+    return _NEWLINES.sub(" ", text) if text else ""
 
 
 def _squash(block: str) -> str:

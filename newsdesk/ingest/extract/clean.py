@@ -59,10 +59,11 @@ def remove_furniture(root: HtmlElement, title: str | None = None) -> tuple[str, 
     protected = {body, *anchors}
     for anchor in anchors:
         protected.update(anchor.iterancestors())
-    removed: list[str] = []
-    for element, label in _markup_matches(body, anchors, protected):
-        element.drop_tree()
-        removed.append(label)
+    labelled = _markup_matches(body, anchors, protected)
+    removed = list(labelled.values())
+    for element in labelled:
+        if not any(ancestor in labelled for ancestor in element.iterancestors()):
+            element.drop_tree()
     page_chars = len(_text(body)) or 1
     for element, label in _text_matches(body, protected, page_chars):
         if _drop(element, body, protected):
@@ -93,8 +94,8 @@ def _candidates(body: HtmlElement) -> set[HtmlElement]:
 
 def _markup_matches(
     body: HtmlElement, anchors: set[HtmlElement], protected: set[HtmlElement]
-) -> list[tuple[HtmlElement, str]]:
-    """Removable furniture by markup, outermost only: what is inside goes with it, uncounted."""
+) -> dict[HtmlElement, str]:
+    """Removable furniture by markup, with its kind. Nested furniture is listed too, for the record."""
     labelled: dict[HtmlElement, str] = {}
     for element in _candidates(body):
         if element in protected:
@@ -107,11 +108,7 @@ def _markup_matches(
             label = "hidden"
         if label:
             labelled[element] = label
-    return [
-        (element, label)
-        for element, label in labelled.items()
-        if not any(ancestor in labelled for ancestor in element.iterancestors())
-    ]
+    return labelled
 
 
 def _inside(element: HtmlElement, anchors: set[HtmlElement]) -> bool:

@@ -12,10 +12,10 @@ from dataclasses import dataclass
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
+from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 
 from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
 from newsdesk.ingest.sanitize import safe_url
-from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 
 _CANONICAL_XPATH = XPath(".//link[@href][contains(translate(@rel, 'CANONICAL', 'canonical'), 'canonical')]/@href")
 _OG_URL_XPATH = XPath(".//meta[@property='og:url' or @name='og:url'][@content]/@content")

@@ -108,7 +108,10 @@ def _rule(label: str, kind: str, pattern: str) -> TextRule:
 
 
 TEXT_RULES: tuple[TextRule, ...] = (
-    _rule("related-links", "line", r"(read more|read also|also read|see also|related|more|watch|listen)\s*[:»|]"),
+    _rule("related-links", "line",
+          r"(read more|read also|also read|see also|related|more|watch|listen|lee también|lea también"
+          r"|lire aussi|à lire aussi|lesen sie auch|mehr zum thema|leggi anche|leia também|leia mais|lees ook)"
+          r"\s*[:»|]"),
     _rule("newsletter", "line", r"get more (stuff|stories|news|like this)"),
     _rule("newsletter", "line", r"(subscribe|sign up)\b.{0,80}\b(newsletter|inbox|briefing|email)"),
     _rule("newsletter", "line", r".{0,80}\b(straight )?(in|to) your inbox\b.{0,60}$"),
@@ -130,5 +133,5 @@ SHORT_TEXT_XPATH = XPath(".//text()[string-length(.) < 300]")
 TEXT_HINT = re.compile(
     r"read|related|more|inbox|newsletter|subscribe|sign up|cookies|live|latest|breaking|just in|ticker"
     r"|comment|repl|thoughts|respons|discussion|conversation|share|recommend|trending|popular|you m"
-    r"|editor|also|watch|listen|stay in|partners use"
+    r"|editor|also|watch|listen|stay in|partners use|también|aussi|lesen|thema|anche|leia|lees"
 )  # matched against lower-cased text, as ATTRIBUTE_HINT
