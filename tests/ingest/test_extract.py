@@ -20,7 +20,9 @@ PARAGRAPHS = (
 )
 
 
-def page(head: str = "", body: str = PARAGRAPHS, lang: str = ' lang="en"', before: str = "", after: str = "") -> str:
+def page(
+    head: str = "", body: str = PARAGRAPHS, lang: str = ' lang="en"', before: str = "", after: str = ""
+) -> str:
     return (
         f"<!DOCTYPE html><html{lang}><head><meta charset='utf-8'>{head}</head><body>{before}"
         f"<article><h1>Ferry adds a Saturday evening sailing</h1>{body}</article>{after}</body></html>"
@@ -70,9 +72,8 @@ def test_accepts_str_as_well_as_bytes() -> None:
 
 def latin_page(meta: str) -> bytes:
     body = PARAGRAPHS.replace("customs house", "café façade")
-    return f"<html lang='fr'><head>{meta}</head><body><article><h1>Été</h1>{body}</article></body></html>".encode(
-        "cp1252"
-    )
+    html = f"<html lang='fr'><head>{meta}</head><body><article><h1>Été</h1>{body}</article></body></html>"
+    return html.encode("cp1252")
 
 
 def test_charset_argument_wins_over_a_wrong_meta() -> None:
@@ -121,7 +122,9 @@ def test_og_url_is_the_canonical_when_there_is_no_link_rel() -> None:
 
 
 def test_a_javascript_canonical_or_image_is_refused() -> None:
-    head = '<link rel="canonical" href="javascript:alert(1)"><meta property="og:image" content="javascript:x">'
+    head = (
+        '<link rel="canonical" href="javascript:alert(1)"><meta property="og:image" content="javascript:x">'
+    )
     result = extract_article(page(head), url="https://isles.example/a")
     assert result.canonical_url is None
     assert result.lead_image is None
@@ -149,8 +152,9 @@ def test_meta_author_list() -> None:
 
 def test_json_ld_authors_and_date() -> None:
     head = (
-        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", "datePublished": "2024-06-01T08:00:00+02:00",'
-        '"author": [{"@type": "Person", "name": "Ana Ruiz"}, {"@type": "Person", "name": "Tom Lee"}]}</script>'
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle",'
+        ' "datePublished": "2024-06-01T08:00:00+02:00", "author": [{"@type": "Person", "name": "Ana Ruiz"},'
+        ' {"@type": "Person", "name": "Tom Lee"}]}</script>'
     )
     result = extract_article(page(head))
     assert result.authors == ("Ana Ruiz", "Tom Lee")
@@ -174,8 +178,10 @@ def test_a_copyright_year_is_not_a_publication_date() -> None:
 
 
 def test_title_drops_the_site_name_from_the_title_element() -> None:
-    head = '<title>Ferry adds a Saturday evening sailing | Isles Gazette</title><meta property="og:site_name" ' \
+    head = (
+        '<title>Ferry adds a Saturday evening sailing | Isles Gazette</title><meta property="og:site_name" '
         'content="Isles Gazette">'
+    )
     result = extract_article(page(head))
     assert result.title == "Ferry adds a Saturday evening sailing"
     assert result.site_name == "Isles Gazette"
@@ -201,8 +207,14 @@ def test_content_language_meta() -> None:
 @pytest.mark.parametrize(
     ("text", "expected"),
     [
-        ("Der Stadtrat hat am Montag beschlossen, dass die Brücke im Sommer für den Verkehr gesperrt wird.", "de"),
-        ("El ayuntamiento ha decidido que el puente se cerrará durante el verano para las obras de la calle.", "es"),
+        (
+            "Der Stadtrat hat am Montag beschlossen, dass die Brücke im Sommer für den Verkehr gesperrt ist.",
+            "de",
+        ),
+        (
+            "El ayuntamiento ha decidido que el puente se cerrará durante el verano para las obras.",
+            "es",
+        ),
         ("הספרייה החדשה נפתחה ביום רביעי בשכונת הנמל, במבנה ששימש בעבר כמחסן.", "he"),
         ("افتتحت البلدية يوم الأربعاء مكتبة عامة جديدة في حي الميناء", "ar"),
         ("short", None),
@@ -216,7 +228,10 @@ def test_detect_language(text: str, expected: str | None) -> None:
     ("value", "expected"),
     [
         ("2024-03-05T09:30:00Z", datetime(2024, 3, 5, 9, 30, tzinfo=UTC)),
-        ("2024-03-05T09:30:00.123+0100", datetime(2024, 3, 5, 9, 30, 0, 123000, tzinfo=timezone(timedelta(hours=1)))),
+        (
+            "2024-03-05T09:30:00.123+0100",
+            datetime(2024, 3, 5, 9, 30, 0, 123000, tzinfo=timezone(timedelta(hours=1))),
+        ),
         ("2024-03-05 09:30:00 +01:00", datetime(2024, 3, 5, 9, 30, tzinfo=timezone(timedelta(hours=1)))),
         ("2024-03-05", datetime(2024, 3, 5, tzinfo=UTC)),
         ("2024-03-05T09:30:00", datetime(2024, 3, 5, 9, 30, tzinfo=UTC)),
@@ -241,7 +256,10 @@ def test_read_more_line_inside_the_body_is_removed() -> None:
 
 
 def test_newsletter_box_inside_the_body_is_removed() -> None:
-    box = "<div><h3>Get more stuff like this in your inbox</h3><p>Every Friday.</p><button>Subscribe</button></div>"
+    box = (
+        "<div><h3>Get more stuff like this in your inbox</h3><p>Every Friday.</p>"
+        "<button>Subscribe</button></div>"
+    )
     result = extract_article(page(body=PARAGRAPHS.replace("</p>", "</p>" + box, 1)))
     assert "inbox" not in result.text
     assert "Every Friday" not in result.text
@@ -264,8 +282,10 @@ def test_live_news_sidebar_without_classes_is_removed() -> None:
 
 
 def test_a_wrapper_named_like_furniture_never_takes_the_article() -> None:
-    html = page().replace("<article>", '<div class="page with-sidebar comments-open"><article>').replace(
-        "</article>", "</article></div>"
+    html = (
+        page()
+        .replace("<article>", '<div class="page with-sidebar comments-open"><article>')
+        .replace("</article>", "</article></div>")
     )
     assert extract_article(html).text.startswith("The ferry across the sound")
 

@@ -63,16 +63,30 @@ def test_furniture_text_never_reaches_the_article() -> None:
     content, _ = load("wordpress-furniture")
     result = extract_article(content, url="https://estuarypost.example/x/")
     for furniture in (
-        "We use cookies", "Get more stuff like this", "Read More", "Volunteers count a record",
-        "cheap pills", "Share this", "Spring ferry timetable", "Live News", "Ferry delayed by fog",
-        "About time those cottages", "Leave a Reply",
+        "We use cookies",
+        "Get more stuff like this",
+        "Read More",
+        "Volunteers count a record",
+        "cheap pills",
+        "Share this",
+        "Spring ferry timetable",
+        "Live News",
+        "Ferry delayed by fog",
+        "About time those cottages",
+        "Leave a Reply",
     ):
         assert furniture not in result.text
         assert furniture not in result.html
     assert "kelp beds" in result.text
-    assert {"cookie-notice", "newsletter", "share-bar", "related-links", "live-news", "comments", "hidden"} <= set(
-        result.removed
-    )
+    assert {
+        "cookie-notice",
+        "newsletter",
+        "share-bar",
+        "related-links",
+        "live-news",
+        "comments",
+        "hidden",
+    } <= set(result.removed)
 
 
 def test_a_page_without_an_article_yields_empty_text_not_an_error() -> None:

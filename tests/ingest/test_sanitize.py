@@ -30,10 +30,10 @@ PAYLOADS = [
     "<!--<script>-->alert(1)<!--</script>-->",
     "<![CDATA[<script>alert(1)</script>]]>",
     "<template><script>alert(1)</script></template>",
-    "<noscript><p title=\"</noscript><img src=x onerror=alert(1)>\"></noscript>",
+    '<noscript><p title="</noscript><img src=x onerror=alert(1)>"></noscript>',
     # event handlers
     "<img src=x onerror=alert(1)>",
-    "<img src=x onerror=\"alert(1)\" />",
+    '<img src=x onerror="alert(1)" />',
     "<IMG SRC=x OnErRoR=alert(1)>",
     "<img src=x:alert(1) onerror=eval(src)>",
     "<body onload=alert(1)>",
@@ -49,57 +49,58 @@ PAYLOADS = [
     "<div onpointerenter=alert(1)>x</div>",
     "<xss onclick=alert(1)>x</xss>",
     # dangerous schemes and their encodings
-    "<a href=\"javascript:alert(1)\">x</a>",
-    "<a href=\"JaVaScRiPt:alert(1)\">x</a>",
-    "<a href=\" javascript:alert(1)\">x</a>",
-    "<a href=\"java\tscript:alert(1)\">x</a>",
-    "<a href=\"java&#x09;script:alert(1)\">x</a>",
-    "<a href=\"jav&#x0A;ascript:alert(1)\">x</a>",
-    "<a href=\"&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)\">x</a>",
-    "<a href=\"&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)\">x</a>",
-    "<a href=\"&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116&#0000058alert(1)\">x</a>",
+    '<a href="javascript:alert(1)">x</a>',
+    '<a href="JaVaScRiPt:alert(1)">x</a>',
+    '<a href=" javascript:alert(1)">x</a>',
+    '<a href="java\tscript:alert(1)">x</a>',
+    '<a href="java&#x09;script:alert(1)">x</a>',
+    '<a href="jav&#x0A;ascript:alert(1)">x</a>',
+    '<a href="&#106;&#97;&#118;&#97;&#115;&#99;&#114;&#105;&#112;&#116;&#58;alert(1)">x</a>',
+    '<a href="&#x6A;&#x61;&#x76;&#x61;&#x73;&#x63;&#x72;&#x69;&#x70;&#x74;&#x3A;alert(1)">x</a>',
+    '<a href="&#0000106&#0000097&#0000118&#0000097&#0000115&#0000099&#0000114&#0000105&#0000112&#0000116'
+    '&#0000058alert(1)">x</a>',
     "<a href=javascript&colon;alert(1)>x</a>",
-    "<a href=\"vbscript:msgbox(1)\">x</a>",
-    "<a href=\"livescript:alert(1)\">x</a>",
-    "<a href=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\">x</a>",
-    "<img src=\"data:image/svg+xml,<svg onload=alert(1)>\">",
-    "<img src=\"javascript:alert(1)\">",
-    "<img dynsrc=\"javascript:alert(1)\">",
-    "<img lowsrc=\"javascript:alert(1)\">",
-    "<table background=\"javascript:alert(1)\"><tr><td>x</td></tr></table>",
-    "<svg><a xlink:href=\"javascript:alert(1)\"><text>x</text></a></svg>",
-    "<math><a xlink:href=\"javascript:alert(1)\">x</a></math>",
+    '<a href="vbscript:msgbox(1)">x</a>',
+    '<a href="livescript:alert(1)">x</a>',
+    '<a href="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==">x</a>',
+    '<img src="data:image/svg+xml,<svg onload=alert(1)>">',
+    '<img src="javascript:alert(1)">',
+    '<img dynsrc="javascript:alert(1)">',
+    '<img lowsrc="javascript:alert(1)">',
+    '<table background="javascript:alert(1)"><tr><td>x</td></tr></table>',
+    '<svg><a xlink:href="javascript:alert(1)"><text>x</text></a></svg>',
+    '<math><a xlink:href="javascript:alert(1)">x</a></math>',
     # embedded documents and plugins
-    "<iframe src=\"https://evil.example/\"></iframe>",
-    "<iframe srcdoc=\"<script>alert(1)</script>\"></iframe>",
-    "<frameset><frame src=\"javascript:alert(1)\"></frameset>",
-    "<object data=\"data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg==\"></object>",
-    "<embed src=\"https://evil.example/x.swf\">",
-    "<applet code=\"Evil.class\"></applet>",
-    "<meta http-equiv=\"refresh\" content=\"0;url=javascript:alert(1)\">",
-    "<base href=\"javascript:alert(1)//\">",
-    "<link rel=\"stylesheet\" href=\"javascript:alert(1)\">",
-    "<bgsound src=\"javascript:alert(1)\">",
-    "<layer src=\"https://evil.example/\"></layer>",
+    '<iframe src="https://evil.example/"></iframe>',
+    '<iframe srcdoc="<script>alert(1)</script>"></iframe>',
+    '<frameset><frame src="javascript:alert(1)"></frameset>',
+    '<object data="data:text/html;base64,PHNjcmlwdD5hbGVydCgxKTwvc2NyaXB0Pg=="></object>',
+    '<embed src="https://evil.example/x.swf">',
+    '<applet code="Evil.class"></applet>',
+    '<meta http-equiv="refresh" content="0;url=javascript:alert(1)">',
+    '<base href="javascript:alert(1)//">',
+    '<link rel="stylesheet" href="javascript:alert(1)">',
+    '<bgsound src="javascript:alert(1)">',
+    '<layer src="https://evil.example/"></layer>',
     # forms
-    "<form action=\"https://evil.example/\"><input name=password></form>",
-    "<button formaction=\"javascript:alert(1)\">x</button>",
-    "<isindex action=\"javascript:alert(1)\" type=submit>",
+    '<form action="https://evil.example/"><input name=password></form>',
+    '<button formaction="javascript:alert(1)">x</button>',
+    '<isindex action="javascript:alert(1)" type=submit>',
     # styles
-    "<div style=\"background:url(javascript:alert(1))\">x</div>",
-    "<p style=\"width: expression(alert(1))\">x</p>",
+    '<div style="background:url(javascript:alert(1))">x</div>',
+    '<p style="width: expression(alert(1))">x</p>',
     "<style>@import 'https://evil.example/x.css';</style>",
-    "<style>body{background:url(\"javascript:alert(1)\")}</style>",
-    "<span style=\"behavior: url(x.htc)\">x</span>",
+    '<style>body{background:url("javascript:alert(1)")}</style>',
+    '<span style="behavior: url(x.htc)">x</span>',
     # attribute breakouts and odd quoting
-    "\"><script>alert(1)</script>",
+    '"><script>alert(1)</script>',
     "'><img src=x onerror=alert(1)>",
-    "<a href=\"/ok\" title=\"\"><script>alert(1)</script>\">x</a>",
+    '<a href="/ok" title=""><script>alert(1)</script>">x</a>',
     "<img src=`x` onerror=`alert(1)`>",
-    "<img \"\"\"><script>alert(1)</script>\">",
+    '<img """><script>alert(1)</script>">',
     "<a href='//evil.example/' target=_blank>x</a>",
-    "<div id=x class=y data-x=\"javascript:alert(1)\">x</div>",
-    "<a href=\"https://ok.example/\" onmouseover=\"alert(1)\" style=\"color:red\">ok</a>",
+    '<div id=x class=y data-x="javascript:alert(1)">x</div>',
+    '<a href="https://ok.example/" onmouseover="alert(1)" style="color:red">ok</a>',
 ]
 
 URL_ATTRIBUTES = {"href", "src"}
@@ -115,7 +116,9 @@ def assert_harmless(output: str) -> None:
         assert element.tag in ALLOWED_TAGS, element.tag
         for name, value in element.attrib.items():
             assert not name.lower().startswith("on"), name
-            assert name in ALLOWED_ATTRIBUTES.get(element.tag, set()) or (element.tag == "a" and name == "rel")
+            assert name in ALLOWED_ATTRIBUTES.get(element.tag, set()) or (
+                element.tag == "a" and name == "rel"
+            )
             if name in URL_ATTRIBUTES:
                 cleaned = re.sub(r"[\x00-\x20]", "", unescape(value)).lower()
                 scheme = cleaned.split(":", 1)[0] if re.match(r"^[a-z][a-z0-9+.-]*:", cleaned) else None
@@ -148,9 +151,16 @@ def test_allowed_markup_survives() -> None:
     )
     out = sanitize_html(html)
     for fragment in (
-        "<h2>Sub</h2>", "<em>very</em>", "<strong>good</strong>", "<ul><li>one</li></ul>", "<ol><li>two</li></ol>",
-        "<blockquote><p>quote</p></blockquote>", 'alt="a view"', "<figcaption>Caption</figcaption>",
-        "<pre><code>x = 1</code></pre>", "<br>",
+        "<h2>Sub</h2>",
+        "<em>very</em>",
+        "<strong>good</strong>",
+        "<ul><li>one</li></ul>",
+        "<ol><li>two</li></ol>",
+        "<blockquote><p>quote</p></blockquote>",
+        'alt="a view"',
+        "<figcaption>Caption</figcaption>",
+        "<pre><code>x = 1</code></pre>",
+        "<br>",
     ):
         assert fragment in out  # fmt: skip
 
