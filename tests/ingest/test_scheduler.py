@@ -8,6 +8,7 @@ import pytest
 from django.test import override_settings
 from django.utils import timezone
 from django_tasks import task_backends
+from django_tasks.backends.dummy import DummyBackend
 
 from newsdesk.ingest.scheduler import STALE, Job, Scheduler, enqueue_due
 from newsdesk.sources.models import Source
@@ -16,8 +17,14 @@ pytestmark = pytest.mark.django_db
 DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
 
 
+def dummy() -> DummyBackend:
+    backend = task_backends["default"]
+    assert isinstance(backend, DummyBackend)
+    return backend
+
+
 def enqueued_ids() -> list[int]:
-    return [result.args[0] for result in task_backends["default"].results]
+    return [result.args[0] for result in dummy().results]
 
 
 @override_settings(TASKS=DUMMY)
@@ -26,7 +33,7 @@ def test_enqueues_due_sources_once() -> None:
     due = Source.objects.create(url="http://a.test/feed", name="a", next_check_at=now - timedelta(minutes=1))
     Source.objects.create(url="http://b.test/feed", name="b", next_check_at=now + timedelta(hours=1))
     Source.objects.create(url="http://c.test/feed", name="c", next_check_at=now, is_active=False)
-    task_backends["default"].clear()
+    dummy().clear()
 
     assert enqueue_due(now) == [due.pk]
     assert enqueued_ids() == [due.pk]
