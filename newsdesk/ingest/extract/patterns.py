@@ -147,7 +147,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
           r"|most (read|popular|viewed)"
           r"|trending( now)?|popular( now| stories)?|more stories|more from .{1,40}|editor'?s picks):?$"),
     _rule("comments", "heading",
-          r"((\d+\s+)?(comments?|responses?|thoughts|replies)( on .{1,120})?|leave a (reply|comment)"
+          r"(\d+\s+(comments?|responses?|thoughts|replies)( on .{1,120})?|comments?|leave a (reply|comment)"
           r"|join the (discussion|conversation)):?$"),
     _rule("share-bar", "heading", r"share( this( article| story| post| page)?)?:?$"),
     _rule("newsletter", "heading", r"(subscribe|newsletter|sign up|stay (informed|in touch))$"),
