@@ -108,7 +108,8 @@ _NEWLINES = re.compile(r"[\r\n]+")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "li", "dt", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figure",
-     "figcaption", "pre", "tr", "table", "ul", "ol", "dl", "hr", "section", "article", "caption"}
+     "figcaption", "pre", "tr", "table", "thead", "tbody", "tfoot", "ul", "ol", "dl", "hr", "section",
+     "article", "caption"}
 )  # fmt: skip
 
 
@@ -165,6 +166,8 @@ def _collect_blocks(element: lxml_html.HtmlElement, blocks: list[str]) -> None:
             _collect_blocks(child, blocks)
         elif tag == "br":
             current.append("\n")
+        elif tag in ("td", "th"):
+            current.append(f" {_inline_text(child)} ")  # cells of a row: one line, spaced apart
         elif tag:  # comments and processing instructions have no tag name and no text for us
             current.append(_inline_text(child))
         current.append(_space(child.tail))
