@@ -17,10 +17,7 @@ from pathlib import Path
 
 from trafilatura import bare_extraction, extract
 
-from newsdesk.ingest.extract import (
-    _compat,  # noqa: F401  (before trafilatura)
-    extract_article,
-)
+from newsdesk.ingest.extract import extract_article
 
 
 @dataclass

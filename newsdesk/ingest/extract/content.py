@@ -17,7 +17,6 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Extractor
 from trafilatura.xml import delete_element
 
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
 from newsdesk.ingest.sanitize import element_text, safe_url, sanitize_html
 
 # Below this many words, or when most of the text is link text, the page has no article to speak of;
