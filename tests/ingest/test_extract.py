@@ -347,3 +347,15 @@ def test_a_rail_of_many_teasers_does_not_outweigh_the_story() -> None:
     result = extract_article(html)  # no article markup: only paragraph weight tells the story apart
     assert result.text.startswith("The ferry across the sound")
     assert "another story on the site" not in result.text
+
+
+def test_the_story_header_outside_the_body_keeps_its_byline() -> None:
+    html = (
+        "<html lang='en'><body><header class='site'><a href='/'>Isles Gazette</a></header>"
+        "<div class='post'><header><h1>Ferry adds a Saturday evening sailing</h1>"
+        "<p class='meta'>By Ana Ruiz and Tom Lee</p></header>"
+        f"<div class='copy'>{PARAGRAPHS}</div></div></body></html>"
+    )
+    result = extract_article(html)
+    assert result.authors == ("Ana Ruiz", "Tom Lee")
+    assert "navigation" in result.removed  # the site's header went; the story's stayed

@@ -105,13 +105,20 @@ def _markup_matches(
             continue
         tag = element.tag if isinstance(element.tag, str) else ""
         label = label_for_attributes(element.attrib) or LABEL_BY_TAG.get(tag)
-        if label is None and tag in LABEL_OUTSIDE_ARTICLE and not _inside(element, anchors):
+        if label is None and tag in LABEL_OUTSIDE_ARTICLE and _outside_story(element, tag, anchors):
             label = LABEL_OUTSIDE_ARTICLE[tag]
         if label is None and _hidden(element):
             label = "hidden"
         if label:
             labelled[element] = label
     return labelled
+
+
+def _outside_story(element: HtmlElement, tag: str, anchors: set[HtmlElement]) -> bool:
+    """Outside the article body, and not the story's own header (a <header> holding the <h1>)."""
+    if _inside(element, anchors):
+        return False
+    return not (tag == "header" and element.find(".//h1") is not None)
 
 
 def _inside(element: HtmlElement, anchors: set[HtmlElement]) -> bool:
