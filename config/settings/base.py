@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -163,7 +164,7 @@ LOGGING = {
 }
 
 # --- Newsdesk ----------------------------------------------------------------
-NEWSDESK = {
+NEWSDESK: dict[str, Any] = {
     # Sources on loopback or private addresses are refused (SSRF) unless this is on.
     "ALLOW_PRIVATE_NETWORKS": _env_bool("NEWSDESK_ALLOW_PRIVATE_NETWORKS", False),
     # Words in an excerpt before it is cut with "…".
@@ -187,6 +188,16 @@ NEWSDESK = {
 # --- the public site (issue 3) ------------------------------------------------
 
 # --- search (issue 3) -----------------------------------------------------------
+NEWSDESK.update(
+    {
+        # auto (the database's own), sqlite (FTS5) or postgres (tsvector + GIN).
+        "SEARCH_BACKEND": (os.environ.get("NEWSDESK_SEARCH_BACKEND") or "auto").strip().lower(),
+        # The page cache in front of Django (config/wsgi.py): seconds an anonymous page is reused
+        # (0 turns it off), and how many pages it keeps.
+        "PAGE_CACHE_SECONDS": _env_int("NEWSDESK_PAGE_CACHE_SECONDS", 5),
+        "PAGE_CACHE_ENTRIES": _env_int("NEWSDESK_PAGE_CACHE_ENTRIES", 2000),
+    }
+)
 
 # --- cookie consent and security headers (issue 4) --------------------------------
 
