@@ -73,7 +73,9 @@ def topic_sections(exclude: set[int], per_topic: int = SECTION_ITEMS) -> list[Se
     """The newest stories of each topic, drawn from the recent ones not already shown above them."""
     pool = [a for a in published()[:SECTION_POOL] if a.pk not in exclude]
     by_id = {a.pk: a for a in pool}
-    links = Topic.articles.through.objects.filter(article_id__in=list(by_id)).values_list("topic_id", "article_id")
+    links = Topic.articles.through.objects.filter(article_id__in=list(by_id)).values_list(
+        "topic_id", "article_id"
+    )
     chosen: dict[int, list[Article]] = defaultdict(list)
     for topic_id, article_id in links:
         chosen[topic_id].append(by_id[article_id])
@@ -90,7 +92,7 @@ def article_topics(article: Article) -> list[Topic]:
 
 
 def related(article: Article, topics: list[Topic], limit: int = RELATED_ITEMS) -> list[Article]:
-    """"More like this": the newest stories sharing a topic, then the same source's newest."""
+    """ "More like this": the newest stories sharing a topic, then the same source's newest."""
     others = published().exclude(pk=article.pk)
     found: dict[int, Article] = {}
     # One query per topic (a story has a few): each walks the newest-first index and stops early,

@@ -47,7 +47,9 @@ def source(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "page": page,
         "feeds": metadata.feed_links("source", title, pk=outlet.pk) + metadata.latest_feeds(),
         "meta": metadata.PageMeta(
-            title=title if number == 1 else _("%(title)s, page %(number)s") % {"title": title, "number": number},
+            title=title
+            if number == 1
+            else _("%(title)s, page %(number)s") % {"title": title, "number": number},
             description=_("The latest stories from %(source)s, each with a link to the original.")
             % {"source": outlet.name},
             path=with_page(path, number),

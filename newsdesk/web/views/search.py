@@ -79,7 +79,11 @@ def _results(found: SearchPage) -> list[Result]:
 
 def _filters_query(form: SearchForm) -> dict[str, str]:
     """The query string of this search (for the pager and the feeds), without the page."""
-    return {name: str(form.data[name]) for name in ("q", "source", "topic", "since", "until") if form.data.get(name)}
+    return {
+        name: str(form.data[name])
+        for name in ("q", "source", "topic", "since", "until")
+        if form.data.get(name)
+    }
 
 
 @public_page
@@ -122,7 +126,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "previous_url": f"{base}?{urlencode({**params, 'page': number - 1})}" if number > 1 else "",
         "next_url": f"{base}?{urlencode({**params, 'page': number + 1})}" if number < pages else "",
         "query_text": text,
-        "feeds": (metadata.feed_links("search", title, query=params) if text else []) + metadata.latest_feeds(),
+        "feeds": (metadata.feed_links("search", title, query=params) if text else [])
+        + metadata.latest_feeds(),
         "meta": metadata.PageMeta(
             title=title,
             description=_("Search the news we have gathered."),
