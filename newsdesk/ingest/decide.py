@@ -53,6 +53,17 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def _site_host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def hosts_match(url: str, *others: str) -> bool:
+    """Does `url` live on the same host (ignoring "www.") as any of `others`?"""
+    host = _site_host(url)
+    return bool(host) and any(other and _site_host(other) == host for other in others)
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 
@@ -99,12 +110,13 @@ class Known:
     id: int
     source_id: int
     content_hash: str
+    alias: bool = False  # found through an entry recorded as a copy of this article
 
 
 def decide(known: Known | None, *, source_id: int, new_hash: str) -> Action:
     """New, updated, unchanged, or a copy of another source's article."""
     if known is None:
         return Action.NEW
-    if known.source_id != source_id:
+    if known.alias or known.source_id != source_id:
         return Action.DUPLICATE
     return Action.SAME if known.content_hash == new_hash else Action.UPDATE

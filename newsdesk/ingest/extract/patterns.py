@@ -1,0 +1,162 @@
+"""The vocabulary of page furniture: which markup and which wording mark boilerplate.
+
+Kept apart from the clean-up logic so the lists can grow without touching the algorithm. Names come
+from widespread CMS and plugin conventions (WordPress, Jetpack, AMP, consent managers) and from the
+plain words sites put on their boxes; none is specific to one site.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Mapping
+from dataclasses import dataclass
+
+from lxml.etree import XPath
+
+# ---- markup -----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class AttributeRule:
+    """A kind of furniture, by the parts of its class/id tokens, whole tokens, or ARIA role."""
+
+    label: str
+    parts: frozenset[str]
+    tokens: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Checked in this order; the first match wins.
+ATTRIBUTE_RULES: tuple[AttributeRule, ...] = (
+    AttributeRule("cookie-notice", _words("cookie cookies consent gdpr cmp cookiebar cookiebanner")),
+    AttributeRule(
+        "newsletter",
+        _words("newsletter newsletters subscribe subscription signup optin mailinglist"),
+        _words("sign-up email-signup mailing-list"),
+    ),
+    AttributeRule("share-bar", _words("share sharing sharedaddy social addtoany a2a sharebar")),
+    AttributeRule(
+        "related-links",
+        _words(
+            "related relatedposts recommended recommendations outbrain taboola recirculation trending popular"
+        ),
+        _words("read-more readmore more-stories most-read mostread read-next also-read you-may-like"),
+    ),
+    AttributeRule(
+        "live-news", _words("livenews ticker newsticker"), _words("live-news breaking-news latest-news")
+    ),
+    AttributeRule("comments", _words("comment comments disqus respond commentlist")),
+    AttributeRule("ads", _words("ad ads advert adverts advertisement adslot sponsored dfp")),
+    AttributeRule("author-bio", _words("bio authorbox"), _words("author-box about-author")),
+    AttributeRule(
+        "navigation",
+        _words("nav navbar navigation menu breadcrumb breadcrumbs skiplink pagination"),
+        roles=_words("navigation menu menubar search"),
+    ),
+    AttributeRule("sidebar", _words("sidebar widget widgets"), roles=_words("complementary")),
+    AttributeRule("footer", _words("footer"), roles=_words("contentinfo")),
+    AttributeRule("tags", _words("tags"), _words("cat-links tag-links tags-links post-tags")),
+)
+
+# Tags that are furniture wherever they stand. <aside> and <header> only count outside the article.
+LABEL_BY_TAG: Mapping[str, str] = {
+    "nav": "navigation",
+    "footer": "footer",
+    "amp-ad": "ads",
+    "amp-embed": "ads",
+    "amp-sticky-ad": "ads",
+    "amp-consent": "cookie-notice",
+    "amp-user-notification": "cookie-notice",
+    "amp-sidebar": "navigation",
+    "amp-social-share": "share-bar",
+}
+LABEL_OUTSIDE_ARTICLE: Mapping[str, str] = {"aside": "sidebar", "header": "navigation"}
+
+_SPLIT = re.compile(r"[-_:]+")
+_LABEL_ATTRIBUTES = ("class", "id", "data-component", "data-module")
+
+
+def label_for_attributes(attrib: Mapping[str, str]) -> str | None:
+    """The kind of furniture an element's class, id, role and aria-label announce, if any."""
+    tokens = " ".join(attrib.get(name, "") for name in _LABEL_ATTRIBUTES).lower().split()
+    parts = {part for token in tokens for part in _SPLIT.split(token)}
+    whole = set(tokens)
+    role = attrib.get("role", "").lower()
+    aria = set(attrib.get("aria-label", "").lower().replace(":", " ").split())
+    for rule in ATTRIBUTE_RULES:
+        if parts & rule.parts or whole & rule.tokens or role in rule.roles or aria & rule.parts:
+            return rule.label
+    return None
+
+
+# Attribute values worth a closer look (the exact check is `label_for_attributes`). XPath's contains()
+# is slow when chained, so XPath only collects attribute values and a regex does the filtering.
+ATTRIBUTE_VALUES_XPATH = XPath(
+    ".//@class | .//@id | .//@role | .//@aria-label | .//@style | .//@hidden | .//@data-component"
+    " | .//@data-module"
+)
+ATTRIBUTE_HINT = re.compile(
+    r"cookie|consent|gdpr|cmp|newsletter|subscri|sign-?up|optin|mailing|shar|social|addtoany|a2a|related"
+    r"|recommend|outbrain|taboola|recirc|trending|popular|read-?more|more-stories|most-?read|read-next"
+    r"|also-read|you-may|live|ticker|breaking|latest|comment|disqus|respond|\bads?\b|\bad[-_]|[-_]ads?\b"
+    r"|advert|sponsor|dfp|bio|author-?box|about-author|nav|menu|breadcrumb|skiplink|pagination|sidebar"
+    r"|widget|footer|tags|cat-links|tag-links|none|hidden|search|complementary|contentinfo"
+)  # matched against lower-cased values: IGNORECASE makes this alternation five times slower
+FURNITURE_TAGS_XPATH = XPath(
+    ".//nav | .//footer | .//aside | .//header | .//*[starts-with(local-name(), 'amp-')]"
+)
+
+# The article body by markup; the clean-up never removes these or their ancestors.
+MARKER_XPATH = XPath(
+    ".//article | .//main | .//*[@itemprop='articleBody' or @role='main' or @role='article']"
+)
+CLASS_VALUES_XPATH = XPath(".//@class")
+BODY_CLASS = re.compile(r"entry-content|article-body|article-content|post-content|story-body|post-body")
+
+# ---- wording ----------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class TextRule:
+    label: str
+    kind: str  # "line": drop the line or its small box; "heading": drop the section it heads
+    pattern: re.Pattern[str]
+
+
+def _rule(label: str, kind: str, pattern: str) -> TextRule:
+    return TextRule(label, kind, re.compile(pattern, re.IGNORECASE))
+
+
+TEXT_RULES: tuple[TextRule, ...] = (
+    _rule("related-links", "line",
+          r"(read more|read also|also read|see also|related|more|watch|listen|lee también|lea también"
+          r"|lire aussi|à lire aussi|lesen sie auch|mehr zum thema|leggi anche|leia também|leia mais"
+          r"|lees ook)\s*[:»|]"),
+    _rule("newsletter", "line", r"get more (stuff|stories|news|like this)"),
+    _rule("newsletter", "line", r"(subscribe|sign up)\b.{0,80}\b(newsletter|inbox|briefing|email)"),
+    _rule("newsletter", "line", r".{0,80}\b(straight )?(in|to) your inbox\b.{0,60}$"),
+    _rule("cookie-notice", "line", r"(we use cookies|this (web)?site uses cookies|we and our partners use)"),
+    _rule("live-news", "heading", r"(live news|live updates|latest news|breaking news|just in|news ticker)$"),
+    _rule("related-links", "heading",
+          r"(related( articles| stories| posts| content| coverage| reading)?|more on this (story|topic)"
+          r"|read next|read more|recommended( for you| reading)?|you (may|might) also like"
+          r"|most (read|popular|viewed)"
+          r"|trending( now)?|popular( now| stories)?|more stories|more from .{1,40}|editor'?s picks):?$"),
+    _rule("comments", "heading",
+          r"((\d+\s+)?(comments?|responses?|thoughts|replies)( on .{1,120})?|leave a (reply|comment)"
+          r"|join the (discussion|conversation)):?$"),
+    _rule("share-bar", "heading", r"share( this( article| story| post| page)?)?:?$"),
+    _rule("newsletter", "heading", r"(subscribe|newsletter|sign up|stay (informed|in touch))$"),
+)  # fmt: skip
+
+# Short text nodes are collected by XPath and filtered by this regex before the rules run.
+SHORT_TEXT_XPATH = XPath(".//text()[string-length(.) < 300]")
+TEXT_HINT = re.compile(
+    r"read|related|more|inbox|newsletter|subscribe|sign up|cookies|live|latest|breaking|just in|ticker"
+    r"|comment|repl|thoughts|respons|discussion|conversation|share|recommend|trending|popular|you m"
+    r"|editor|also|watch|listen|stay in|partners use|también|aussi|lesen|thema|anche|leia|lees"
+)  # matched against lower-cased text, as ATTRIBUTE_HINT
