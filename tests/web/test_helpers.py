@@ -21,7 +21,9 @@ def test_slugs(title: str, slug: str) -> None:
 
 
 def test_bylines() -> None:
-    assert tags.byline([]) == "" and tags.byline(None) == "" and tags.byline(["  "]) == ""
+    assert tags.byline([]) == ""
+    assert tags.byline(None) == ""
+    assert tags.byline(["  "]) == ""
     assert tags.byline(["Ana Ruiz"]) == "By Ana Ruiz"
     assert tags.byline(["Ana Ruiz", "Li Wei", "Sam Cole"]) == "By Ana Ruiz, Li Wei and Sam Cole"
 
@@ -53,10 +55,13 @@ def test_language_tags(code: str, kept: str) -> None:
 
 def test_json_ld_escapes_markup() -> None:
     out = tags.json_ld({"a": "</script><!--", "b": "R&D"})
-    assert "<" not in out and ">" not in out and "&" not in out
+    assert "<" not in out
+    assert ">" not in out
+    assert "&" not in out
 
 
 def test_web_urls() -> None:
-    assert links.is_web_url("https://example.org/a") and links.is_web_url("http://x.test")
+    assert links.is_web_url("https://example.org/a")
+    assert links.is_web_url("http://x.test")
     for bad in ("about:blank#x", "javascript:alert(1)", "ftp://x.test/", "//x.test/", "", "http://"):
         assert not links.is_web_url(bad)
