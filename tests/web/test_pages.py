@@ -258,13 +258,14 @@ def test_topics_index_and_topic_page(client, newsroom: Newsroom) -> None:
 # ---- errors -----------------------------------------------------------------------------------
 
 
-def test_404_page_looks_like_the_site_and_helps(client) -> None:
+def test_404_page_looks_like_the_site_and_helps(client, newsroom: Newsroom) -> None:
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     html = response.content.decode()
     assert 'class="masthead"' in html
     assert 'action="/search"' in html
     assert "We could not find that page" in html
+    assert "Latest headlines" in html
     assert 'rel="alternate"' in html
 
 

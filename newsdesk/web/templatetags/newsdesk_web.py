@@ -139,3 +139,11 @@ def card_excerpt(article: Any, variant: str = "card") -> str:
     from newsdesk.ingest.excerpt import make_excerpt
 
     return make_excerpt(article.excerpt or "", CARD_WORDS.get(variant, 28))
+
+
+@register.simple_tag
+def latest_headlines(limit: int = 5) -> list[Any]:
+    """The newest published headlines, for pages that help a lost reader on (404)."""
+    from newsdesk.web.queries import live_news
+
+    return live_news(limit=limit)
