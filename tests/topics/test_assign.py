@@ -9,8 +9,8 @@ from newsdesk.ingest.types import ArticleDraft
 from newsdesk.topics.actions import do_set_article_topics, do_sync_topics
 from newsdesk.topics.assign import assign_topics
 from newsdesk.topics.models import Topic
-from tests.support.newsroom import NOW, make_article, make_source
 from tests.support.cli import run_cli
+from tests.support.newsroom import NOW, make_article, make_source
 
 pytestmark = pytest.mark.django_db
 
@@ -26,16 +26,16 @@ def test_default_topics_exist():
 
 
 def draft(source, **fields):
-    values = dict(
-        source_id=source.pk,
-        url=f"http://outlet.test/{fields.get('title', 'x').replace(' ', '-')}",
-        link="",
-        guid="",
-        fingerprint="",
-        content_hash="h",
-        title="Untitled",
-        published=NOW,
-    )
+    values = {
+        "source_id": source.pk,
+        "url": f"http://outlet.test/{fields.get('title', 'x').replace(' ', '-')}",
+        "link": "",
+        "guid": "",
+        "fingerprint": "",
+        "content_hash": "h",
+        "title": "Untitled",
+        "published": NOW,
+    }
     values.update(fields)
     return ArticleDraft(**values)
 
