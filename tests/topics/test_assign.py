@@ -43,7 +43,9 @@ def draft(source, **fields):
 def test_storing_an_article_assigns_topics_on_commit(django_capture_on_commit_callbacks):
     source = make_source()
     with django_capture_on_commit_callbacks(execute=True):
-        _, article_id = do_store_article(draft(source, title="Cup final tonight", categories=["Football"]))
+        _, stored_id = do_store_article(draft(source, title="Cup final tonight", categories=["Football"]))
+    assert stored_id is not None
+    article_id: int = stored_id
     article = Topic.articles.through.objects.filter(article_id=article_id)
     assert [row.topic.slug for row in article] == ["sport"]
     with django_capture_on_commit_callbacks(execute=True):
