@@ -43,7 +43,8 @@ class Filters:
     params: list[Any]
 
 
-def _start_of_day(day: date) -> datetime:
+def start_of_day(day: date) -> datetime:
+    """Midnight at the start of `day` in the site's time zone (filters by date are by local day)."""
     return timezone.make_aware(datetime.combine(day, time.min), timezone.get_current_timezone())
 
 
@@ -66,10 +67,10 @@ def build_filters(query: SearchQuery, connection: BaseDatabaseWrapper) -> Filter
         params.append(query.topic_slug)
     if query.since is not None:
         parts.append("a.published >= %s")
-        params.append(ops.adapt_datetimefield_value(_start_of_day(query.since)))
+        params.append(ops.adapt_datetimefield_value(start_of_day(query.since)))
     if query.until is not None:
         parts.append("a.published < %s")
-        params.append(ops.adapt_datetimefield_value(_start_of_day(query.until + timedelta(days=1))))
+        params.append(ops.adapt_datetimefield_value(start_of_day(query.until + timedelta(days=1))))
     return Filters(" AND ".join(parts), params)
 
 
