@@ -20,7 +20,9 @@ def newsroom():
     do_sync_topics([("sport", "Sport", "Matches."), ("weather", "Weather", "Forecasts.")])
     north = make_source(name="North Gazette", language="en")
     south = make_source(name="South Courier")
-    a = make_article(source=north, title="Harbour regatta", text=SECRET, excerpt="Boats raced…", published=NOW)
+    a = make_article(
+        source=north, title="Harbour regatta", text=SECRET, excerpt="Boats raced…", published=NOW
+    )
     b = make_article(source=south, title="Storm on the coast", text=SECRET, published=NOW - timedelta(days=2))
     hidden = make_article(source=north, title="Quarantined regatta", status=Article.Status.QUARANTINED)
     do_set_article_topics({a.pk: ["sport"], b.pk: ["weather"]})
@@ -139,7 +141,13 @@ def test_openapi_schema(client):
     schema = response.json()
     assert schema["info"]["title"] == "Newsdesk API"
     paths = set(schema["paths"])
-    assert {"/api/articles", "/api/articles/{article_id}", "/api/sources", "/api/topics", "/api/search"} <= paths
+    assert {
+        "/api/articles",
+        "/api/articles/{article_id}",
+        "/api/sources",
+        "/api/topics",
+        "/api/search",
+    } <= paths
     article = schema["components"]["schemas"]["ArticleOut"]["properties"]
     assert "excerpt" in article
     assert "text" not in article

@@ -1,0 +1,271 @@
+"""A tiny page cache in front of Django, for anonymous readers (docs/decisions/0003-page-cache.md).
+
+Why our own: Django's cache middleware runs inside the request cycle (request object, middleware,
+pickled responses); this answers a repeat request before Django is entered at all, which measured
+several times faster (docs/benchmarks.md, "Serving").
+
+What it caches — only what is safe to share:
+- GET requests with no Cookie and no Authorization header (HEAD is answered from a GET's entry);
+- 200 responses that say `Cache-Control: public` (no private/no-store/no-cache), set no cookie, have
+  a Content-Length of at most `max_body` bytes, and vary at most on the request headers in KEYED
+  (a reader with a consent cookie or Sec-GPC may get a different page, so those are in the key or
+  bypass the cache);
+- for at most `ttl` seconds (less if the response's max-age says so), and not past a change stamp:
+  when the file at `stamp_path` changes (touched when an article is stored), every entry is dropped.
+
+It answers conditional requests itself (If-None-Match, then If-Modified-Since) with 304.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+import threading
+import time
+from collections import OrderedDict
+from collections.abc import Callable, Iterable, Iterator
+from dataclasses import dataclass
+from email.utils import parsedate_to_datetime
+from pathlib import Path
+
+KEYED = ("HTTP_SEC_GPC", "HTTP_ACCEPT_ENCODING", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT")
+_VARY_OK = {"cookie", "sec-gpc", "accept-encoding", "accept-language", "accept"}
+_MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*(\d+)", re.IGNORECASE)
+_NOT_IN_304 = {"content-length", "content-type", "content-encoding", "content-language"}
+
+StartResponse = Callable[..., Callable[[bytes], object]]
+WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
+
+
+@dataclass
+class Entry:
+    status: str
+    headers: list[tuple[str, str]]
+    body: bytes
+    stored: float
+    expires: float
+    etag: str | None
+    last_modified: str | None
+
+
+def mark_changed(stamp_path: Path) -> None:
+    """Tell every page cache on this machine that content changed (cheap: touch a file)."""
+    stamp_path.parent.mkdir(parents=True, exist_ok=True)
+    stamp_path.touch()
+    os.utime(stamp_path)
+
+
+def _header(headers: list[tuple[str, str]], name: str) -> str | None:
+    for key, value in headers:
+        if key.lower() == name:
+            return value
+    return None
+
+
+def _etag_matches(if_none_match: str, etag: str) -> bool:
+    if if_none_match.strip() == "*":
+        return True
+
+    def weak(tag: str) -> str:
+        return tag.strip().removeprefix("W/")
+
+    return weak(etag) in {weak(tag) for tag in if_none_match.split(",")}
+
+
+def _not_modified_since(if_modified_since: str, last_modified: str) -> bool:
+    try:
+        return parsedate_to_datetime(last_modified) <= parsedate_to_datetime(if_modified_since)
+    except (TypeError, ValueError, IndexError):
+        return False
+
+
+def _first(chunks: Iterator[bytes]) -> list[bytes]:
+    try:
+        return [next(chunks)]
+    except StopIteration:
+        return []
+
+
+def _chain(first: list[bytes], rest: Iterator[bytes], result: Iterable[bytes]) -> Iterable[bytes]:
+    """The response as the app gave it; closes it as the server would."""
+    if not first:
+        return result
+
+    def chained():
+        try:
+            yield from first
+            yield from rest
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+
+    return chained()
+
+
+class PageCache:
+    def __init__(
+        self,
+        app: WSGIApp,
+        *,
+        ttl: float,
+        max_entries: int = 2000,
+        max_body: int = 2_000_000,
+        stamp_path: Path | None = None,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:
+        self.app = app
+        self.ttl = ttl
+        self.max_entries = max_entries
+        self.max_body = max_body
+        self.stamp_path = stamp_path
+        self.clock = clock
+        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self._lock = threading.Lock()
+        self._stamp: float | None = self._read_stamp()
+
+    # ---- the WSGI entry point ---------------------------------------------------------------
+    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+        method = environ.get("REQUEST_METHOD", "GET")
+        if method not in ("GET", "HEAD") or environ.get("HTTP_COOKIE") or environ.get("HTTP_AUTHORIZATION"):
+            return self.app(environ, start_response)
+        key = self._key(environ)
+        if key is None:
+            return self.app(environ, start_response)
+        entry, stamp = self._get(key)
+        if entry is not None:
+            return self._serve(entry, environ, start_response, "HIT")
+        if method == "HEAD":
+            return self.app(environ, start_response)
+        return self._fill(key, stamp, environ, start_response)
+
+    # ---- lookup -----------------------------------------------------------------------------
+    def _key(self, environ: dict) -> tuple | None:
+        path = environ.get("PATH_INFO", "")
+        query = environ.get("QUERY_STRING", "")
+        if len(path) + len(query) > 2000:
+            return None
+        host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
+        scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
+        return (scheme, host, path, query, *(environ.get(name, "") for name in KEYED))
+
+    def _read_stamp(self) -> float | None:
+        if self.stamp_path is None:
+            return None
+        try:
+            return self.stamp_path.stat().st_mtime
+        except OSError:
+            return None
+
+    def _get(self, key: tuple) -> tuple[Entry | None, float | None]:
+        """The live entry for this key, if any, and the change stamp seen."""
+        stamp = self._read_stamp()
+        now = self.clock()
+        with self._lock:
+            if stamp != self._stamp:
+                self._entries.clear()
+                self._stamp = stamp
+                return None, stamp
+            entry = self._entries.get(key)
+            if entry is None:
+                return None, stamp
+            if entry.expires <= now:
+                del self._entries[key]
+                return None, stamp
+            self._entries.move_to_end(key)
+            return entry, stamp
+
+    # ---- filling ------------------------------------------------------------------------------
+    def _fill(
+        self, key: tuple, stamp: float | None, environ: dict, start_response: StartResponse
+    ) -> Iterable[bytes]:
+        captured: dict = {}
+        written: list[bytes] = []
+
+        def capture(status: str, headers: list[tuple[str, str]], exc_info=None):
+            captured["status"], captured["headers"] = status, headers
+            return written.append
+
+        result = self.app(environ, capture)
+        chunks = iter(result)
+        if "status" not in captured:  # a generator app calls start_response on its first step
+            written.extend(_first(chunks))
+        ttl = self._cacheable_for(captured.get("status", ""), captured.get("headers", []))
+        if ttl <= 0:
+            # Not ours to cache (or Django's own 304): pass it through untouched; it may stream.
+            start_response(captured["status"], captured["headers"])
+            return _chain(written, chunks, result)
+        try:
+            body = b"".join([*written, *chunks])
+        finally:
+            close = getattr(result, "close", None)
+            if close is not None:
+                close()
+        headers = [(k, v) for k, v in captured["headers"] if k.lower() != "age"]
+        now = self.clock()
+        entry = Entry(
+            status=captured["status"],
+            headers=headers,
+            body=body,
+            stored=now,
+            expires=now + ttl,
+            etag=_header(headers, "etag"),
+            last_modified=_header(headers, "last-modified"),
+        )
+        if _header(headers, "content-length") == str(len(body)):
+            with self._lock:
+                if self._stamp != stamp:  # content changed while this page was rendered: do not keep it
+                    return self._serve(entry, environ, start_response, "MISS")
+                self._entries[key] = entry
+                self._entries.move_to_end(key)
+                while len(self._entries) > self.max_entries:
+                    self._entries.popitem(last=False)
+        return self._serve(entry, environ, start_response, "MISS")
+
+    def _cacheable_for(self, status: str, headers: list[tuple[str, str]]) -> float:
+        if not status.startswith("200"):
+            return 0
+        control = (_header(headers, "cache-control") or "").lower()
+        directives = {part.strip().split("=")[0] for part in control.split(",")}
+        if "public" not in directives or directives & {"private", "no-store", "no-cache"}:
+            return 0
+        if _header(headers, "set-cookie") is not None:
+            return 0
+        vary = {v.strip().lower() for v in (_header(headers, "vary") or "").split(",") if v.strip()}
+        if not vary <= _VARY_OK:
+            return 0
+        if (_header(headers, "content-type") or "").startswith("text/event-stream"):
+            return 0
+        length = _header(headers, "content-length")
+        if length is None or not length.isdigit() or int(length) > self.max_body:
+            return 0
+        ttl = self.ttl
+        match = _MAX_AGE.search(control)
+        if match:
+            ttl = min(ttl, int(match.group(1)))
+        return ttl
+
+    # ---- answering ---------------------------------------------------------------------------
+    def _serve(
+        self, entry: Entry, environ: dict, start_response: StartResponse, state: str
+    ) -> Iterable[bytes]:
+        age = str(int(max(0.0, self.clock() - entry.stored)))
+        extra = [("Age", age), ("X-Page-Cache", state)]
+        if self._not_modified(entry, environ):
+            headers = [(k, v) for k, v in entry.headers if k.lower() not in _NOT_IN_304]
+            start_response("304 Not Modified", headers + extra)
+            return []
+        start_response(entry.status, entry.headers + extra)
+        if environ.get("REQUEST_METHOD") == "HEAD":
+            return []
+        return [entry.body]
+
+    @staticmethod
+    def _not_modified(entry: Entry, environ: dict) -> bool:
+        if_none_match = environ.get("HTTP_IF_NONE_MATCH")
+        if if_none_match is not None:
+            return entry.etag is not None and _etag_matches(if_none_match, entry.etag)
+        if_modified_since = environ.get("HTTP_IF_MODIFIED_SINCE")
+        if if_modified_since and entry.last_modified:
+            return _not_modified_since(if_modified_since, entry.last_modified)
+        return False

@@ -1,0 +1,220 @@
+"""The WSGI page cache, in front of a small real WSGI app that counts how often it is asked."""
+
+from __future__ import annotations
+
+import os
+from wsgiref.util import setup_testing_defaults
+
+import pytest
+
+from newsdesk.core.pagecache import PageCache, mark_changed
+
+
+class Clock:
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def __call__(self) -> float:
+        return self.now
+
+
+class Site:
+    """A WSGI app whose answer the test chooses; counts the requests that reach it."""
+
+    def __init__(self) -> None:
+        self.calls = 0
+        self.headers = [("Cache-Control", "public, max-age=60"), ("ETag", '"v1"')]
+        self.status = "200 OK"
+        self.body = b"<p>page</p>"
+
+    def __call__(self, environ, start_response):
+        self.calls += 1
+        body = self.body + f" #{self.calls}".encode()
+        headers = [("Content-Type", "text/html"), ("Content-Length", str(len(body))), *self.headers]
+        start_response(self.status, headers)
+        return [body]
+
+
+def request(app, path="/", method="GET", **headers):
+    environ = {"REQUEST_METHOD": method, "PATH_INFO": path}
+    environ.update({f"HTTP_{k.upper()}": v for k, v in headers.items()})
+    setup_testing_defaults(environ)
+    seen = {}
+
+    def start_response(status, response_headers, exc_info=None):
+        seen["status"] = status
+        seen["headers"] = dict(response_headers)
+        return lambda data: None
+
+    body = b"".join(app(environ, start_response))
+    return seen["status"], seen["headers"], body
+
+
+@pytest.fixture
+def site():
+    return Site()
+
+
+@pytest.fixture
+def clock():
+    return Clock()
+
+
+@pytest.fixture
+def cache(site, clock, tmp_path):
+    return PageCache(site, ttl=5, max_entries=3, stamp_path=tmp_path / "stamp", clock=clock)
+
+
+def test_anonymous_get_is_served_from_cache(cache, site):
+    first = request(cache, "/a")
+    second = request(cache, "/a")
+    assert site.calls == 1
+    assert first[2] == second[2] == b"<p>page</p> #1"
+    assert first[1]["X-Page-Cache"] == "MISS"
+    assert second[1]["X-Page-Cache"] == "HIT"
+    request(cache, "/b")
+    assert site.calls == 2
+
+
+def test_query_string_is_part_of_the_key(cache, site):
+    request(cache, "/search")
+    request(cache, "/search")
+    assert site.calls == 1
+    b"".join(cache({"REQUEST_METHOD": "GET", "PATH_INFO": "/search", "QUERY_STRING": "q=x"}, lambda *a: None))
+    assert site.calls == 2
+
+
+def test_readers_with_cookies_or_credentials_are_never_cached(cache, site):
+    request(cache, "/", cookie="consent=analytics")
+    request(cache, "/", cookie="consent=analytics")
+    request(cache, "/", authorization="Basic eDp5")
+    assert site.calls == 3
+    request(cache, "/")
+    _status, headers, body = request(cache, "/", cookie="sessionid=1")
+    assert body == b"<p>page</p> #5"
+    assert "X-Page-Cache" not in headers
+
+
+def test_sec_gpc_gets_its_own_entry(cache, site):
+    plain = request(cache, "/")[2]
+    gpc = request(cache, "/", sec_gpc="1")[2]
+    assert plain != gpc
+    assert request(cache, "/", sec_gpc="1")[2] == gpc
+    assert site.calls == 2
+
+
+@pytest.mark.parametrize(
+    "headers",
+    [
+        [("Cache-Control", "private, max-age=60")],
+        [("Cache-Control", "public, no-store")],
+        [],
+        [("Cache-Control", "public, max-age=60"), ("Set-Cookie", "csrftoken=abc")],
+        [("Cache-Control", "public, max-age=60"), ("Vary", "User-Agent")],
+        [("Cache-Control", "public, max-age=60"), ("Vary", "*")],
+    ],
+)
+def test_responses_that_are_not_public_and_shareable_are_not_kept(cache, site, headers):
+    site.headers = headers
+    request(cache, "/")
+    request(cache, "/")
+    assert site.calls == 2
+
+
+def test_vary_on_cookie_and_gpc_is_fine(cache, site):
+    site.headers = [("Cache-Control", "public, max-age=60"), ("Vary", "Cookie, Sec-GPC, Accept-Encoding")]
+    request(cache, "/")
+    request(cache, "/")
+    assert site.calls == 1
+
+
+def test_only_200_is_kept(cache, site):
+    site.status = "404 Not Found"
+    request(cache, "/gone")
+    request(cache, "/gone")
+    assert site.calls == 2
+
+
+def test_entries_expire_after_ttl_or_max_age(cache, site, clock):
+    request(cache, "/")
+    clock.now += 4.9
+    assert request(cache, "/")[1]["Age"] == "4"
+    assert site.calls == 1
+    clock.now += 0.2
+    request(cache, "/")
+    assert site.calls == 2
+    site.headers = [("Cache-Control", "public, max-age=1")]
+    request(cache, "/short")
+    clock.now += 1.01
+    request(cache, "/short")
+    assert site.calls == 4
+
+
+def test_a_content_change_drops_everything(cache, site, tmp_path):
+    request(cache, "/")
+    mark_changed(tmp_path / "stamp")
+    os.utime(tmp_path / "stamp", (1, 12345))
+    request(cache, "/")
+    assert site.calls == 2
+    request(cache, "/")
+    assert site.calls == 2
+
+
+def test_conditional_requests_get_304(cache, site):
+    request(cache, "/")  # fills
+    status, headers, body = request(cache, "/", if_none_match='"v1"')
+    assert status == "304 Not Modified"
+    assert body == b""
+    assert headers["ETag"] == '"v1"'
+    assert "Content-Length" not in headers
+    assert request(cache, "/", if_none_match='W/"v1", "v0"')[0].startswith("304")
+    assert request(cache, "/", if_none_match='"v0"')[0] == "200 OK"
+    assert site.calls == 1
+
+
+def test_if_modified_since(cache, site):
+    site.headers = [("Cache-Control", "public"), ("Last-Modified", "Tue, 10 Mar 2026 12:00:00 GMT")]
+    request(cache, "/")
+    assert request(cache, "/", if_modified_since="Tue, 10 Mar 2026 12:00:00 GMT")[0].startswith("304")
+    assert request(cache, "/", if_modified_since="Mon, 09 Mar 2026 12:00:00 GMT")[0] == "200 OK"
+    assert request(cache, "/", if_modified_since="not a date")[0] == "200 OK"
+
+
+def test_head_is_answered_from_a_get_entry_without_body(cache, site):
+    assert request(cache, "/", method="HEAD")[2] == b"<p>page</p> #1"  # a miss goes to the app
+    request(cache, "/")
+    _status, headers, body = request(cache, "/", method="HEAD")
+    assert body == b""
+    assert headers["Content-Length"] == str(len(b"<p>page</p> #2"))
+    assert site.calls == 2
+
+
+def test_other_methods_pass_through(cache, site):
+    request(cache, "/", method="POST")
+    request(cache, "/", method="POST")
+    assert site.calls == 2
+
+
+def test_least_recently_used_entries_go_first(cache, site):
+    for path in ("/1", "/2", "/3"):
+        request(cache, path)
+    request(cache, "/1")  # used again: now the newest
+    request(cache, "/4")  # evicts /2
+    calls = site.calls
+    request(cache, "/1")
+    request(cache, "/3")
+    assert site.calls == calls
+    request(cache, "/2")
+    assert site.calls == calls + 1
+
+
+def test_streaming_and_unsized_responses_pass_through(site, clock):
+    def stream(environ, start_response):
+        start_response("200 OK", [("Content-Type", "text/event-stream"), ("Cache-Control", "public")])
+        yield b"data: 1\n\n"
+        yield b"data: 2\n\n"
+
+    cache = PageCache(stream, ttl=5, clock=clock)
+    _status, headers, body = request(cache, "/live/stream")
+    assert body == b"data: 1\n\ndata: 2\n\n"
+    assert "X-Page-Cache" not in headers
