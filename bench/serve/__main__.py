@@ -141,6 +141,7 @@ def main() -> None:
 
     ensure_tools()
     root = Path(tempfile.mkdtemp(prefix="newsdesk-bench-serve-"))
+    root.chmod(0o755)  # nginx's workers drop to an unprivileged user: they must reach the page files
     cleanups = [lambda: shutil.rmtree(root, ignore_errors=True)]
     env = {
         **os.environ,

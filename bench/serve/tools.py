@@ -62,11 +62,6 @@ http {{
 
 def start_nginx(root: Path, port: int) -> subprocess.Popen:
     (root / "tmp").mkdir(parents=True, exist_ok=True)
-    # nginx's workers drop to an unprivileged user: they must be able to walk to the files.
-    for folder in (root, *root.parents):
-        if folder == Path("/") or folder.stat().st_mode & 0o005 == 0o005:
-            break
-        folder.chmod(folder.stat().st_mode | 0o755)
     conf = root / "nginx.conf"
     conf.write_text(NGINX_CONF.format(root=root, port=port))
     return subprocess.Popen([nginx_binary(), "-c", str(conf), "-p", str(root)], stderr=subprocess.DEVNULL)
