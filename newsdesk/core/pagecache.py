@@ -104,6 +104,8 @@ def _chain(first: list[bytes], rest: Iterator[bytes], result: Iterable[bytes]) -
 
 
 class PageCache:
+    WAIT_SECONDS = 10.0  # how long a request waits for another thread rendering the same page
+
     def __init__(
         self,
         app: WSGIApp,
@@ -121,6 +123,8 @@ class PageCache:
         self.stamp_path = stamp_path
         self.clock = clock
         self._entries: OrderedDict[tuple, Entry] = OrderedDict()
+        self._rendering: dict[tuple, threading.Event] = {}  # one renderer per page; the others wait
+        self._uncacheable: dict[tuple, float] = {}  # pages that last answered uncacheable, until when
         self._lock = threading.Lock()
         self._stamp: float | None = self._read_stamp()
 
@@ -132,12 +136,25 @@ class PageCache:
         key = self._key(environ)
         if key is None:
             return self.app(environ, start_response)
-        entry, stamp = self._get(key)
-        if entry is not None:
-            return self._serve(entry, environ, start_response, "HIT")
-        if method == "HEAD":
-            return self.app(environ, start_response)
-        return self._fill(key, stamp, environ, start_response)
+        for attempt in range(2):
+            action, entry, stamp, event = self._lookup(key, renders=method == "GET" and attempt == 0)
+            if action == "hit" and entry is not None:
+                return self._serve(entry, environ, start_response, "HIT")
+            if action == "stale" and entry is not None:
+                return self._serve(entry, environ, start_response, "STALE")
+            if action == "render":
+                try:
+                    return self._fill(key, stamp, environ, start_response)
+                finally:
+                    with self._lock:
+                        done = self._rendering.pop(key, None)
+                    if done is not None:
+                        done.set()
+            if action == "wait" and event is not None:
+                event.wait(self.WAIT_SECONDS)
+                continue
+            break
+        return self.app(environ, start_response)
 
     # ---- lookup -----------------------------------------------------------------------------
     def _key(self, environ: dict) -> tuple | None:
@@ -157,25 +174,40 @@ class PageCache:
         except OSError:
             return None
 
-    def _get(self, key: tuple) -> tuple[Entry | None, float | None]:
-        """The live entry for this key, if any, and the change stamp seen."""
+    def _lookup(
+        self, key: tuple, *, renders: bool
+    ) -> tuple[str, Entry | None, float | None, threading.Event | None]:
+        """What to do for this page: "hit", "stale" (another thread is refreshing it), "render"
+        (this thread renders and stores it), "wait" (for the thread rendering it) or "pass"."""
         stamp = self._read_stamp()
         now = self.clock()
         with self._lock:
-            if stamp != self._stamp:
+            if stamp != self._stamp:  # content changed: nothing kept is current any more
                 self._entries.clear()
+                self._uncacheable.clear()
                 self._stamp = stamp
-                return None, stamp
             entry = self._entries.get(key)
-            if entry is None:
-                return None, stamp
-            if entry.expires <= now:
-                del self._entries[key]
-                return None, stamp
-            self._entries.move_to_end(key)
-            return entry, stamp
+            if entry is not None:
+                if entry.expires > now:
+                    self._entries.move_to_end(key)
+                    return "hit", entry, stamp, None
+                if entry.expires + self.ttl <= now:
+                    del self._entries[key]
+                    entry = None
+            if self._uncacheable.get(key, 0) > now:
+                return "pass", None, stamp, None
+            rendering = self._rendering.get(key)
+            if rendering is not None:
+                # Someone is already rendering this page: serve the previous copy (at most one
+                # lifetime past its expiry) or wait for theirs. Never a stampede of renders.
+                if entry is not None:
+                    return "stale", entry, stamp, None
+                return "wait", None, stamp, rendering
+            if not renders:
+                return "pass", None, stamp, None
+            self._rendering[key] = threading.Event()
+            return "render", None, stamp, None
 
-    # ---- filling ------------------------------------------------------------------------------
     def _fill(
         self, key: tuple, stamp: float | None, environ: dict, start_response: StartResponse
     ) -> Iterable[bytes]:
@@ -193,6 +225,11 @@ class PageCache:
         ttl = self._cacheable_for(captured.get("status", ""), captured.get("headers", []))
         if ttl <= 0:
             # Not ours to cache (or Django's own 304): pass it through untouched; it may stream.
+            if not captured.get("status", "").startswith("304"):
+                with self._lock:
+                    self._uncacheable[key] = self.clock() + self.ttl
+                    if len(self._uncacheable) > self.max_entries:
+                        self._uncacheable.pop(next(iter(self._uncacheable)))
             start_response(captured["status"], captured["headers"])
             return _chain(written, chunks, result)
         try:

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import os
+import threading
+import time
 from wsgiref.util import setup_testing_defaults
 
 import pytest
@@ -218,3 +220,78 @@ def test_streaming_and_unsized_responses_pass_through(site, clock):
     _status, headers, body = request(cache, "/live/stream")
     assert body == b"data: 1\n\ndata: 2\n\n"
     assert "X-Page-Cache" not in headers
+
+
+class SlowSite(Site):
+    """Blocks each render until the test releases it, to hold a render in flight."""
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.release = threading.Event()
+        self.entered = threading.Event()
+
+    def __call__(self, environ, start_response):
+        self.entered.set()
+        self.release.wait(5)
+        return super().__call__(environ, start_response)
+
+
+def in_threads(count, target):
+    results = [None] * count
+
+    def run(index):
+        results[index] = target()
+
+    threads = [threading.Thread(target=run, args=(i,)) for i in range(count)]
+    for thread in threads:
+        thread.start()
+    return threads, results
+
+
+def test_concurrent_misses_render_once(clock):
+    site = SlowSite()
+    cache = PageCache(site, ttl=5, clock=clock)
+    threads, results = in_threads(8, lambda: request(cache, "/"))
+    assert site.entered.wait(5)
+    time.sleep(0.1)  # let the other seven arrive and wait
+    site.release.set()
+    for thread in threads:
+        thread.join(5)
+    assert site.calls == 1
+    assert {r[2] for r in results} == {b"<p>page</p> #1"}
+
+
+def test_an_expired_page_is_served_stale_while_one_thread_refreshes(clock):
+    site = SlowSite()
+    site.release.set()
+    cache = PageCache(site, ttl=5, clock=clock)
+    request(cache, "/")
+    clock.now += 6  # expired, but within one more lifetime
+    site.release.clear()
+    site.entered.clear()
+    threads, results = in_threads(1, lambda: request(cache, "/"))
+    assert site.entered.wait(5)
+    _status, headers, body = request(cache, "/")
+    assert headers["X-Page-Cache"] == "STALE"
+    assert body == b"<p>page</p> #1"
+    site.release.set()
+    threads[0].join(5)
+    assert results[0][2] == b"<p>page</p> #2"
+    assert request(cache, "/")[1]["X-Page-Cache"] == "HIT"
+    clock.now += 11  # past expiry plus a lifetime: never served, rendered afresh
+    assert request(cache, "/")[2] == b"<p>page</p> #3"
+
+
+def test_uncacheable_pages_do_not_make_readers_queue(site, clock):
+    site.headers = [("Cache-Control", "private")]
+    cache = PageCache(site, ttl=5, clock=clock)
+    request(cache, "/account")
+    assert cache._lookup(cache._key(environ_for("/account")), renders=True)[0] == "pass"
+    request(cache, "/account")
+    assert site.calls == 2
+
+
+def environ_for(path):
+    environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path}
+    setup_testing_defaults(environ)
+    return environ
