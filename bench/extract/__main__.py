@@ -33,10 +33,8 @@ def main() -> None:
     parser.add_argument("--skip-quality", action="store_true")
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # trafilatura logs every page it finds thin
-    print(
-        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-        f"Python {platform.python_version()}, {platform.system()} {platform.release()}\n"
-    )
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {platform.system()} {platform.release()}\n")
     if not args.skip_speed:
         speed(args.pages, args.repeats)
     if not args.skip_quality:

@@ -9,18 +9,7 @@ from __future__ import annotations
 import random
 from html import escape
 
-SECTIONS = [
-    "News",
-    "Local",
-    "Business",
-    "Sport",
-    "Culture",
-    "Science",
-    "Travel",
-    "Opinion",
-    "Health",
-    "Weather",
-]
+SECTIONS = ["News", "Local", "Business", "Sport", "Culture", "Science", "Travel", "Opinion", "Health", "Weather"]
 HEADLINE_SUBJECTS = [
     "Council", "Rail operator", "Regional museum", "Weather service", "University team", "Harbour board",
     "Farmers' union", "City orchestra", "Water company", "Energy regulator", "Youth league", "Ferry firm",
@@ -59,9 +48,7 @@ def link_list(rng: random.Random, count: int, base: str, cls: str = "") -> str:
     items = []
     for _ in range(count):
         text = headline(rng)
-        items.append(
-            f'<li{cls}><a href="{base}/{slug(text)}-{rng.randint(1000, 99999)}">{escape(text)}</a></li>'
-        )
+        items.append(f'<li{cls}><a href="{base}/{slug(text)}-{rng.randint(1000, 99999)}">{escape(text)}</a></li>')
     return "\n".join(items)
 
 
@@ -147,14 +134,10 @@ def live_news(rng: random.Random, style: str) -> str:
     for _ in range(rng.randint(6, 10)):
         hour, minute = rng.randint(6, 22), rng.randint(0, 59)
         text = escape(headline(rng))
-        items.append(
-            f'<li><time>{hour:02d}:{minute:02d}</time> <a href="/live/{rng.randint(100, 999)}">{text}</a></li>'
-        )
+        items.append(f'<li><time>{hour:02d}:{minute:02d}</time> <a href="/live/{rng.randint(100, 999)}">{text}</a></li>')
     body = "\n".join(items)
     if style == "class":
-        return (
-            f'<aside class="live-news widget"><h2 class="widget-title">Live News</h2><ul>{body}</ul></aside>'
-        )
+        return f'<aside class="live-news widget"><h2 class="widget-title">Live News</h2><ul>{body}</ul></aside>'
     return f'<div class="box"><h3>Live News</h3><ol class="list">{body}</ol></div>'
 
 
@@ -199,9 +182,7 @@ def hidden_spam(rng: random.Random) -> str:
 def footer(rng: random.Random, site: str) -> str:
     cols = []
     for title in ("About us", "Sections", "Services", "Regional editions", "Follow us"):
-        cols.append(
-            f'<div class="footer-col"><h4>{title}</h4><ul>{link_list(rng, rng.randint(6, 12), "/info")}</ul></div>'
-        )
+        cols.append(f'<div class="footer-col"><h4>{title}</h4><ul>{link_list(rng, rng.randint(6, 12), "/info")}</ul></div>')
     heading = rng.choice(["More stories", "Elsewhere on the site", "From around the region"])
     rail = f'<section class="rail"><h2>{heading}</h2>{teaser_cards(rng, rng.randint(6, 12))}</section>'
     return (
@@ -216,9 +197,7 @@ def analytics_scripts(rng: random.Random) -> str:
     blobs = []
     for n in range(rng.randint(3, 7)):
         keys = ",".join(f'"k{n}_{i}":"{rng.getrandbits(64):x}"' for i in range(rng.randint(80, 400)))
-        blobs.append(
-            f"<script>window.__cfg{n} = {{{keys}}};(function(){{var s=1;for(var i=0;i<3;i++)s*=2;}})();</script>"
-        )
+        blobs.append(f"<script>window.__cfg{n} = {{{keys}}};(function(){{var s=1;for(var i=0;i<3;i++)s*=2;}})();</script>")
     return "\n".join(blobs)
 
 

@@ -44,9 +44,7 @@ def run_cli(files: list[Path]) -> float:
     elapsed = time.perf_counter() - start
     lines = done.stdout.decode("utf-8").splitlines()
     if len(lines) != len(files):
-        raise SystemExit(
-            f"the CLI printed {len(lines)} results for {len(files)} pages: {done.stderr[-500:]!r}"
-        )
+        raise SystemExit(f"the CLI printed {len(lines)} results for {len(files)} pages: {done.stderr[-500:]!r}")
     errors = [json.loads(line) for line in lines if '"error"' in line[:200]]
     if any("error" in e for e in errors):
         raise SystemExit(f"the CLI failed on a page: {errors[0]}")

@@ -166,9 +166,7 @@ def amp(story: Story, rng: random.Random) -> str:
         f'<link rel="canonical" href="{url}">{json_ld(story, url, img, site)}'
         '<script async src="https://cdn.ampproject.invalid/v0.js"></script>'
     )
-    amp_share = "".join(
-        f'<amp-social-share type="{n}" width="40" height="40"></amp-social-share>' for n in "abc"
-    )
+    amp_share = "".join(f'<amp-social-share type="{n}" width="40" height="40"></amp-social-share>' for n in "abc")
     body = with_inserts(story_blocks(story), ['<amp-ad width="300" height="250" type="x"></amp-ad>'], rng)
     return f"""<!doctype html><html amp lang="en">{head(story, site, meta, rng)}
 <body><amp-consent id="consent" layout="nodisplay"><div class="consent-ui">{f.cookie_banner("plain")}</div>

@@ -86,9 +86,7 @@ def _anchors(body: HtmlElement) -> set[HtmlElement]:
 
 def _candidates(body: HtmlElement) -> set[HtmlElement]:
     """Elements whose tag or attributes hint at furniture."""
-    found = {
-        value.getparent() for value in ATTRIBUTE_VALUES_XPATH(body) if ATTRIBUTE_HINT.search(value.lower())
-    }
+    found = {value.getparent() for value in ATTRIBUTE_VALUES_XPATH(body) if ATTRIBUTE_HINT.search(value.lower())}
     found.update(FURNITURE_TAGS_XPATH(body))
     return found
 
@@ -145,9 +143,7 @@ def _text_matches(
                 break
 
 
-def _container(
-    owner: HtmlElement, kind: str, protected: set[HtmlElement], page_chars: int
-) -> HtmlElement | None:
+def _container(owner: HtmlElement, kind: str, protected: set[HtmlElement], page_chars: int) -> HtmlElement | None:
     """What a wording match takes with it: its line, its small box, or the section it heads."""
     block = owner
     while block.tag not in BLOCKS and block.getparent() is not None:

@@ -44,9 +44,7 @@ class Body:
     first_image: str | None = None
 
 
-def extract_body(
-    root: HtmlElement, base_url: str | None, title: str | None = None, *, fast: bool = True
-) -> Body:
+def extract_body(root: HtmlElement, base_url: str | None, title: str | None = None, *, fast: bool = True) -> Body:
     """Main content of a cleaned page; an empty Body when there is no article.
 
     A first block that repeats the headline is dropped: the title has its own field, and the

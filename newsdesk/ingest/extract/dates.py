@@ -35,9 +35,7 @@ def structured_date(root: HtmlElement, json_ld_date: str | None) -> datetime | N
         metas.setdefault(key, element.get("content"))
     candidates = [metas.get(name) for name in _META_NAMES]
     candidates.append(json_ld_date)
-    candidates.extend(
-        e.get("content") or e.get("datetime") or e.text_content() for e in _MICRODATA_XPATH(root)
-    )
+    candidates.extend(e.get("content") or e.get("datetime") or e.text_content() for e in _MICRODATA_XPATH(root))
     times = _TIME_XPATH(root)
     published = [t for t in times if "pubdate" in t.attrib or "publish" in (t.get("class") or "")]
     candidates.extend(t.get("datetime") for t in published or times[:1])

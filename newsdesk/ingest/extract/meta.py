@@ -17,9 +17,7 @@ from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
 from newsdesk.ingest.sanitize import safe_url
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 
-_CANONICAL_XPATH = XPath(
-    ".//link[@href][contains(translate(@rel, 'CANONICAL', 'canonical'), 'canonical')]/@href"
-)
+_CANONICAL_XPATH = XPath(".//link[@href][contains(translate(@rel, 'CANONICAL', 'canonical'), 'canonical')]/@href")
 _OG_URL_XPATH = XPath(".//meta[@property='og:url' or @name='og:url'][@content]/@content")
 _JSON_LD_XPATH = XPath(".//script[@type='application/ld+json']/text()")
 _JSON_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')

@@ -86,14 +86,10 @@ ATTRIBUTE_HINT = re.compile(
     r"|advert|sponsor|dfp|bio|author-?box|about-author|nav|menu|breadcrumb|skiplink|pagination|sidebar"
     r"|widget|footer|tags|cat-links|tag-links|none|hidden|search|complementary|contentinfo"
 )  # matched against lower-cased values: IGNORECASE makes this alternation five times slower
-FURNITURE_TAGS_XPATH = XPath(
-    ".//nav | .//footer | .//aside | .//header | .//*[starts-with(local-name(), 'amp-')]"
-)
+FURNITURE_TAGS_XPATH = XPath(".//nav | .//footer | .//aside | .//header | .//*[starts-with(local-name(), 'amp-')]")
 
 # The article body by markup; the clean-up never removes these or their ancestors.
-MARKER_XPATH = XPath(
-    ".//article | .//main | .//*[@itemprop='articleBody' or @role='main' or @role='article']"
-)
+MARKER_XPATH = XPath(".//article | .//main | .//*[@itemprop='articleBody' or @role='main' or @role='article']")
 CLASS_VALUES_XPATH = XPath(".//@class")
 BODY_CLASS = re.compile(r"entry-content|article-body|article-content|post-content|story-body|post-body")
 

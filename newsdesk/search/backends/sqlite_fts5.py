@@ -71,7 +71,8 @@ class SqliteFts5Backend:
                 f"WITH candidates AS (SELECT {TABLE}.rowid AS id, bm25({TABLE}, 10.0, 1.0) AS rank"
                 f" {base}{filters.sql} ORDER BY {TABLE}.rowid DESC LIMIT {CANDIDATES})"
                 " SELECT c.id, -c.rank"
-                f" / (1.0 + max(0.0, julianday(%s) - julianday(a.published)) / {RECENCY_DAYS}) AS score FROM candidates c JOIN articles_article a ON a.id = c.id"
+                f" / (1.0 + max(0.0, julianday(%s) - julianday(a.published)) / {RECENCY_DAYS}) AS score"
+                " FROM candidates c JOIN articles_article a ON a.id = c.id"
                 " ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s",
                 [match, *filters.params, now_value, limit, offset],
             )
