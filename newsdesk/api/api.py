@@ -21,6 +21,7 @@ from newsdesk.search import SearchQuery, search
 from newsdesk.search.backends.base import start_of_day
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
+from newsdesk.topics.queries import in_topic
 
 from .schemas import ArticleOut, ArticlePage, ErrorOut, SearchOut, SourceOut, SourcePage, TopicOut
 
@@ -113,7 +114,8 @@ def list_articles(
     if source is not None:
         articles = articles.filter(source_id=source)
     if topic:
-        articles = articles.filter(topics__slug=topic)
+        found = Topic.objects.filter(slug=topic).values_list("pk", flat=True).first()
+        articles = in_topic(articles, found) if found is not None else articles.none()
     if since is not None:
         articles = articles.filter(published__gte=start_of_day(since))
     if until is not None:
