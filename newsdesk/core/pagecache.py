@@ -7,9 +7,10 @@ several times faster (docs/benchmarks.md, "Serving").
 What it caches — only what is safe to share:
 - GET requests with no Cookie and no Authorization header (HEAD is answered from a GET's entry);
 - 200 responses that say `Cache-Control: public` (no private/no-store/no-cache), set no cookie, have
-  a Content-Length of at most `max_body` bytes, and vary at most on the request headers in KEYED
-  (a reader with a consent cookie or Sec-GPC may get a different page, so those are in the key or
-  bypass the cache);
+  a Content-Length of at most `max_body` bytes, and vary at most on Cookie, Sec-GPC and the Accept
+  headers. Sec-GPC is always part of the key (a reader sending it may get a different page), and so
+  is every header the page's Vary names, learned per URL as Django's cache does; a reader with any
+  cookie (e.g. a consent choice) bypasses the cache;
 - for at most `ttl` seconds (less if the response's max-age says so), and not past a change stamp:
   when the file at `stamp_path` changes (touched when an article is stored), every entry is dropped.
 
@@ -28,7 +29,7 @@ from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
 
-KEYED = ("HTTP_SEC_GPC", "HTTP_ACCEPT_ENCODING", "HTTP_ACCEPT_LANGUAGE", "HTTP_ACCEPT")
+ALWAYS_KEYED = ("HTTP_SEC_GPC",)
 _VARY_OK = {"cookie", "sec-gpc", "accept-encoding", "accept-language", "accept"}
 _MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*(\d+)", re.IGNORECASE)
 _NOT_IN_304 = {"content-length", "content-type", "content-encoding", "content-language"}
@@ -60,6 +61,13 @@ def _header(headers: list[tuple[str, str]], name: str) -> str | None:
         if key.lower() == name:
             return value
     return None
+
+
+def _vary_names(headers: list[tuple[str, str]]) -> tuple[str, ...]:
+    """The WSGI names of the request headers a response varies on (Cookie aside: we never cache those)."""
+    vary = {v.strip().lower() for v in (_header(headers, "vary") or "").split(",") if v.strip()}
+    names = {f"HTTP_{v.upper().replace('-', '_')}" for v in vary - {"cookie"}}
+    return tuple(sorted(names | set(ALWAYS_KEYED)))
 
 
 def _etag_matches(if_none_match: str, etag: str) -> bool:
@@ -125,6 +133,7 @@ class PageCache:
         self._entries: OrderedDict[tuple, Entry] = OrderedDict()
         self._rendering: dict[tuple, threading.Event] = {}  # one renderer per page; the others wait
         self._uncacheable: dict[tuple, float] = {}  # pages that last answered uncacheable, until when
+        self._vary: dict[tuple, tuple[str, ...]] = {}  # per URL: the request headers its answer varies on
         self._lock = threading.Lock()
         self._stamp: float | None = self._read_stamp()
 
@@ -164,7 +173,9 @@ class PageCache:
             return None
         host = environ.get("HTTP_HOST") or environ.get("SERVER_NAME", "")
         scheme = environ.get("HTTP_X_FORWARDED_PROTO") or environ.get("wsgi.url_scheme", "http")
-        return (scheme, host, path, query, *(environ.get(name, "") for name in KEYED))
+        base = (scheme, host, path, query)
+        names = self._vary.get(base, ALWAYS_KEYED)
+        return (*base, names, *(environ.get(name, "") for name in names))
 
     def _read_stamp(self) -> float | None:
         if self.stamp_path is None:
@@ -249,6 +260,13 @@ class PageCache:
             etag=_header(headers, "etag"),
             last_modified=_header(headers, "last-modified"),
         )
+        names = _vary_names(headers)
+        if names != key[4]:  # the page varies on more than we keyed it by: learn, and key it properly
+            with self._lock:
+                self._vary[key[:4]] = names
+                if len(self._vary) > self.max_entries:
+                    self._vary.pop(next(iter(self._vary)))
+            key = self._key(environ) or key
         if _header(headers, "content-length") == str(len(body)):
             with self._lock:
                 if self._stamp != stamp:  # content changed while this page was rendered: do not keep it

@@ -295,3 +295,16 @@ def environ_for(path):
     environ = {"REQUEST_METHOD": "GET", "PATH_INFO": path}
     setup_testing_defaults(environ)
     return environ
+
+
+def test_keyed_on_what_the_page_varies_on(cache, site):
+    request(cache, "/plain", accept_language="fr")
+    request(cache, "/plain", accept_language="de")
+    assert site.calls == 1  # no Vary: one copy for everyone
+    site.headers = [("Cache-Control", "public, max-age=60"), ("Vary", "Accept-Language")]
+    french = request(cache, "/varies", accept_language="fr")[2]
+    assert request(cache, "/varies", accept_language="fr")[2] == french
+    german = request(cache, "/varies", accept_language="de")[2]
+    assert german != french
+    assert request(cache, "/varies", accept_language="de")[2] == german
+    assert site.calls == 3  # /plain once; /varies once per language (the first answer teaches the key)
