@@ -23,6 +23,7 @@ import tempfile
 import time
 import urllib.request
 from dataclasses import dataclass, field
+from email.message import Message
 from pathlib import Path
 
 from bench.serve.tools import WrkResult, ensure_tools, run_wrk, start_nginx
@@ -46,9 +47,9 @@ def free_port() -> int:
         return probe.getsockname()[1]
 
 
-def fetch(url: str) -> tuple[bytes, dict[str, str]]:
+def fetch(url: str) -> tuple[bytes, Message]:
     with urllib.request.urlopen(url, timeout=30) as response:
-        return response.read(), dict(response.headers)
+        return response.read(), response.headers
 
 
 def wait_for(url: str, seconds: float = 60) -> None:
