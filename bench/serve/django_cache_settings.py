@@ -1,6 +1,6 @@
 """The same site with Django's own per-site cache middleware instead of our WSGI page cache.
 
-Only for bench.serve's comparison (docs/decisions/0003-page-cache.md): a local-memory cache per process,
+Only for bench.serve's comparison (docs/decisions/0007-page-cache.md): a local-memory cache per process,
 with the same lifetime as the page cache's default.
 """
 

@@ -1,4 +1,4 @@
-"""The read-only JSON API under /api/ (django-ninja; docs/decisions/0002-json-api-django-ninja.md).
+"""The read-only JSON API under /api/ (django-ninja; docs/decisions/0006-json-api-django-ninja.md).
 
 Only published articles, and never their full text: the excerpt, as on the site, with the
 original's URL to read the rest. Every answer is cacheable like the pages: Cache-Control public,

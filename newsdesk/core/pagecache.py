@@ -1,4 +1,4 @@
-"""A tiny page cache in front of Django, for anonymous readers (docs/decisions/0003-page-cache.md).
+"""A tiny page cache in front of Django, for anonymous readers (docs/decisions/0007-page-cache.md).
 
 Why our own: Django's cache middleware runs inside the request cycle (request object, middleware,
 pickled responses); this answers a repeat request before Django is entered at all, which measured

@@ -1,4 +1,4 @@
-"""Read-side helpers for topics, shaped for the indexes (see docs/decisions/0004-topic-queries.md).
+"""Read-side helpers for topics, shaped for the indexes (see docs/decisions/0008-search-and-topic-queries.md).
 
 `in_topic` filters articles with EXISTS instead of a JOIN. With a JOIN, the databases start from the
 topic's rows in the link table (thousands of them at 100,000 articles), fetch every article and sort
