@@ -15,9 +15,12 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
-from newsdesk.ingest.extract import extract_article
 from trafilatura import bare_extraction, extract
+
+from newsdesk.ingest.extract import (
+    _compat,  # noqa: F401  (before trafilatura)
+    extract_article,
+)
 
 
 @dataclass
@@ -44,7 +47,9 @@ def run_cli(files: list[Path]) -> float:
     elapsed = time.perf_counter() - start
     lines = done.stdout.decode("utf-8").splitlines()
     if len(lines) != len(files):
-        raise SystemExit(f"the CLI printed {len(lines)} results for {len(files)} pages: {done.stderr[-500:]!r}")
+        raise SystemExit(
+            f"the CLI printed {len(lines)} results for {len(files)} pages: {done.stderr[-500:]!r}"
+        )
     errors = [json.loads(line) for line in lines if '"error"' in line[:200]]
     if any("error" in e for e in errors):
         raise SystemExit(f"the CLI failed on a page: {errors[0]}")

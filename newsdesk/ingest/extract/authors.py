@@ -12,10 +12,10 @@ import re
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
 from trafilatura.metadata import extract_metainfo, normalize_authors
 from trafilatura.xpaths import AUTHOR_XPATHS
+
+from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
 
 # Job titles and desks that bylines carry after the name ("Ana Ruiz, Reporter").
 _ROLES = re.compile(
