@@ -232,7 +232,7 @@ class Pipeline:
         reports: list[SourceReport] = []
         if workers <= 1 or len(ids) <= 1:
             for source_id in ids:
-                reports.append(self._guarded(source_id))
+                reports.append(self.refresh_guarded(source_id))
                 if on_done:
                     on_done(reports[-1])
             return reports
@@ -245,7 +245,7 @@ class Pipeline:
         order = {source_id: index for index, source_id in enumerate(ids)}
         return sorted(reports, key=lambda r: order[r.source_id])
 
-    def _guarded(self, source_id: int) -> SourceReport:
+    def refresh_guarded(self, source_id: int) -> SourceReport:
         """refresh_source, with anything unexpected recorded on the source instead of raised."""
         try:
             return self.refresh_source(source_id)
@@ -267,7 +267,7 @@ class Pipeline:
     def _in_thread(self, source_id: int) -> SourceReport:
         close_old_connections()
         try:
-            return self._guarded(source_id)
+            return self.refresh_guarded(source_id)
         finally:
             connection.close()
 

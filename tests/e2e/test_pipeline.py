@@ -92,6 +92,7 @@ def test_failing_feed_is_recorded_and_others_unaffected(world) -> None:
     assert "500" in cinder.last_error
     assert "\n" not in cinder.last_error
     assert cinder.error_count == 1
+    assert cinder.last_fetched is not None
     assert cinder.next_check_at > cinder.last_fetched
     assert reports["cinder"].error == cinder.last_error
     assert Source.objects.get(pk=sources["alder"].pk).last_error == ""

@@ -305,3 +305,28 @@ def test_text_paragraphs_are_separated_by_one_blank_line() -> None:
     text = extract_article(page()).text
     assert text.count("\n\n") == 2
     assert "\n\n\n" not in text
+
+
+def test_a_story_split_in_two_containers_keeps_its_second_half() -> None:
+    second = (
+        '<div class="part"><p>The operator will review the timetable in October, once it has counted how '
+        "many people used the extra sailing, and may add a Sunday crossing next year if the numbers hold up."
+        "</p><p>Harbour staff say the slipway will be repainted over the winter so that queues can be marked "
+        "out more clearly, with a separate lane for cyclists and walkers.</p>"
+        '<div class="tools"><span>Share</span></div></div>'
+    )
+    more = (
+        "<p>Ticket machines on both slipways will be replaced in the spring, the operator added, after a "
+        "winter in which salt spray kept the old ones out of order for weeks at a time.</p>"
+        "<p>The crew of the smaller boat, which covers the extra sailing, will grow from four to five, and "
+        "the café on board will stay open until the last crossing of the evening.</p>"
+    )
+    # The second half is small beside the first: only its prose tells it from a widget.
+    result = extract_article(page(body=f'<div class="part">{PARAGRAPHS}{more}</div>{second}'))
+    assert "Sunday crossing" in result.text
+    assert "separate lane for cyclists" in result.text
+
+
+def test_a_subheading_that_sounds_like_furniture_is_kept() -> None:
+    body = PARAGRAPHS.replace("</p>", "</p><h2>Thoughts on the future</h2>", 1)
+    assert "Thoughts on the future" in extract_article(page(body=body)).text

@@ -10,7 +10,7 @@
    (dropping pages not in a `target_language`). That is a quarter of the CLI's start-up, so we hide
    py3langid while trafilatura is imported; language.py imports it later, only when it must guess.
 
-See docs/decisions/ (extraction stack).
+See docs/decisions/0005-extraction.md.
 """
 
 from __future__ import annotations

@@ -39,6 +39,7 @@ from newsdesk.ingest.extract.region import densest_container, narrow_to_article
 MAX_SHARE = 0.4
 # A box (newsletter, read-more) is climbed out of while its parent has fewer characters than this.
 SMALL_BOX = 400
+_PROSE_XPATH = etree.XPath(".//p[string-length(normalize-space(.)) > 150]")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "link", "meta")
 BLOCKS = frozenset(
@@ -153,10 +154,20 @@ def _container(
         return None
     if kind == "heading":
         section = block.getparent()
-        if section is not None and section not in protected and len(_text(section)) < MAX_SHARE * page_chars:
+        if (
+            section is not None
+            and section not in protected
+            and len(_text(section)) < MAX_SHARE * page_chars
+            and not _has_prose(section)
+        ):
             return section
         sibling = block.getnext()
-        if sibling is not None and sibling.tag in ("ul", "ol") and sibling not in protected:
+        if (
+            sibling is not None
+            and sibling.tag in ("ul", "ol")
+            and sibling not in protected
+            and _mostly_links(sibling)
+        ):
             sibling.drop_tree()  # a heading straight in the body, followed by its list of links
         return block
     while True:
@@ -164,6 +175,17 @@ def _container(
         if parent is None or parent in protected or len(_text(parent)) >= SMALL_BOX:
             return block
         block = parent
+
+
+def _has_prose(element: HtmlElement) -> bool:
+    """Two paragraphs of real length: a section of the story (say, its second half), not a widget."""
+    return len(_PROSE_XPATH(element)) >= 2
+
+
+def _mostly_links(element: HtmlElement) -> bool:
+    total = len(_text(element).strip())
+    linked = sum(len("".join(a.itertext()).strip()) for a in element.iter("a"))
+    return total > 0 and linked >= 0.5 * total
 
 
 def _drop(element: HtmlElement, body: HtmlElement, protected: set[HtmlElement]) -> bool:

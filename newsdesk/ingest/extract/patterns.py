@@ -10,6 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml.etree import XPath
 
@@ -82,11 +83,18 @@ _LABEL_ATTRIBUTES = ("class", "id", "data-component", "data-module")
 
 def label_for_attributes(attrib: Mapping[str, str]) -> str | None:
     """The kind of furniture an element's class, id, role and aria-label announce, if any."""
-    tokens = " ".join(attrib.get(name, "") for name in _LABEL_ATTRIBUTES).lower().split()
+    names = " ".join(attrib.get(name, "") for name in _LABEL_ATTRIBUTES)
+    return _label(names, attrib.get("role", ""), attrib.get("aria-label", ""))
+
+
+@lru_cache(maxsize=4096)
+def _label(names: str, role: str, aria_label: str) -> str | None:
+    """Cached: pages repeat the same class names (menu-item, widget, comment) many times."""
+    tokens = names.lower().split()
     parts = {part for token in tokens for part in _SPLIT.split(token)}
     whole = set(tokens)
-    role = attrib.get("role", "").lower()
-    aria = set(attrib.get("aria-label", "").lower().replace(":", " ").split())
+    role = role.lower()
+    aria = set(aria_label.lower().replace(":", " ").split())
     for rule in ATTRIBUTE_RULES:
         if parts & rule.parts or whole & rule.tokens or role in rule.roles or aria & rule.parts:
             return rule.label
@@ -147,7 +155,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
           r"|most (read|popular|viewed)"
           r"|trending( now)?|popular( now| stories)?|more stories|more from .{1,40}|editor'?s picks):?$"),
     _rule("comments", "heading",
-          r"((\d+\s+)?(comments?|responses?|thoughts|replies)( on .{1,120})?|leave a (reply|comment)"
+          r"(\d+\s+(comments?|responses?|thoughts|replies)( on .{1,120})?|comments?|leave a (reply|comment)"
           r"|join the (discussion|conversation)):?$"),
     _rule("share-bar", "heading", r"share( this( article| story| post| page)?)?:?$"),
     _rule("newsletter", "heading", r"(subscribe|newsletter|sign up|stay (informed|in touch))$"),
