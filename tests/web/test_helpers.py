@@ -65,3 +65,23 @@ def test_web_urls() -> None:
     assert links.is_web_url("http://x.test")
     for bad in ("about:blank#x", "javascript:alert(1)", "ftp://x.test/", "//x.test/", "", "http://"):
         assert not links.is_web_url(bad)
+
+
+@pytest.mark.parametrize(
+    "title", ["Ferry times change", "ميناء فيرا يفتتح رصيفاً", "Größere Häfen", "", "x" * 300]
+)
+def test_fast_paths_equal_reverse(title: str) -> None:
+    from django.urls import reverse
+
+    from newsdesk.web import images
+
+    assert links.article_path(7, title) == reverse(
+        "web:article", kwargs={"pk": 7, "slug": links.slug_for(title)}
+    )
+
+    class Story:
+        pk = 7
+        lead_image = "https://example.org/a.jpg"
+
+    key = images.url_key(Story.lead_image)
+    assert images.article_image_path(Story) == reverse("web:image", kwargs={"kind": "a", "pk": 7, "key": key})
