@@ -17,10 +17,7 @@ from pathlib import Path
 
 from trafilatura import bare_extraction, extract
 
-from newsdesk.ingest.extract import (
-    _compat,  # noqa: F401  (before trafilatura)
-    extract_article,
-)
+from newsdesk.ingest.extract import extract_article
 
 
 @dataclass
@@ -78,10 +75,14 @@ def measure(files: list[Path], repeats: int) -> Timings:
     pages = [path.read_bytes() for path in files]
     timings = Timings()
     run_cli(files[:3])  # warm the OS file cache and Python's bytecode cache
-    for _ in range(repeats):
-        timings.add("newsdesk CLI (one process, start-up included)", run_cli(files))
-        for label, work in CONTENDERS.items():
-            timings.add(label, in_process(pages, work))
+    runs: list[tuple[str, Callable[[], float]]] = [
+        ("newsdesk CLI (one process, start-up included)", lambda: run_cli(files)),
+        *((label, lambda work=work: in_process(pages, work)) for label, work in CONTENDERS.items()),
+    ]
+    for repeat in range(repeats):
+        # Alternate the order, so that neither end of a repeat always meets the same load.
+        for label, run in runs if repeat % 2 == 0 else reversed(runs):
+            timings.add(label, run())
     return timings
 
 
