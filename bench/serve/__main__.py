@@ -97,7 +97,7 @@ class Server:
         wait_for(self.base + "/")
 
     def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.send_signal(signal.SIGTERM)  # `newsdesk run` stops its own children
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
