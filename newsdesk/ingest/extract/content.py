@@ -25,6 +25,9 @@ MIN_WORDS = 20
 SHORT_WORDS = 60
 MAX_LINK_SHARE = 0.6
 BYLINE_CHARS = 120
+# Short label blocks ("Council", "Analysis · Transport") that may stand above a repeated headline.
+KICKER_BLOCKS = 2
+KICKER_WORDS = 4
 _HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
 
 # "xml" rather than "python": the same extraction, minus a plain-text rendering we do not use.
@@ -90,9 +93,18 @@ def _drop_head(root: HtmlElement) -> None:
 
 
 def _drop_repeated_title(body: _Element, title: str | None) -> None:
-    first = next(iter(body), None)
-    if title and first is not None and _norm(" ".join(first.itertext())) == _norm(title):
-        delete_element(first, keep_tail=True)
+    """Drop the headline when the body repeats it, with any short labels above it (a kicker such as
+    "Council" or "Analysis"), so that the text and the excerpt start with the story."""
+    if not title:
+        return
+    blocks = list(body)[: KICKER_BLOCKS + 1]
+    for index, block in enumerate(blocks):
+        if _norm(" ".join(block.itertext())) == _norm(title):
+            for earlier in blocks[: index + 1]:
+                delete_element(earlier, keep_tail=True)
+            return
+        if len(" ".join(block.itertext()).split()) > KICKER_WORDS:
+            return
 
 
 def _drop_byline(body: _Element, authors: tuple[str, ...]) -> None:
