@@ -10,6 +10,7 @@ us in turn, page by page, several times. Prints medians and ratios, and writes d
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import re
@@ -206,6 +207,7 @@ def main() -> None:
                             run_wrk(f"http://127.0.0.1:{nginx_port}/{page}.html", **wrk),
                         )
                         figures.add(mode, page, run_wrk(server.base + path, **wrk))
+                        drain(server.base)
             finally:
                 server.stop()
         load = (load_before, os.getloadavg()[0])
@@ -219,6 +221,19 @@ def main() -> None:
             nginx.wait(timeout=10)
         for cleanup in reversed(cleanups):
             cleanup()
+
+
+def drain(base: str, seconds: float = 120) -> None:
+    """Wait until the server has worked off what an overloaded run left queued (granian finishes requests
+    whose clients wrk already dropped), so that the next run does not start behind them."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with contextlib.suppress(OSError):
+            fetch(base + "/robots.txt")
+        if time.monotonic() - started < 0.25:
+            return
+        time.sleep(0.5)
 
 
 def discover_pages(base: str, article_path: str | None) -> dict[str, str]:
