@@ -17,7 +17,6 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Extractor
 from trafilatura.xml import delete_element
 
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
 from newsdesk.ingest.sanitize import element_text, safe_url, sanitize_html
 
 # Below this many words, or when most of the text is link text, the page has no article to speak of;
@@ -64,6 +63,7 @@ def extract_body(
     options = copy(_OPTIONS)
     options.url = options.source = base_url
     options.fast = fast
+    _drop_head(root)
     document = bare_extraction(root, options=options)
     if document is None or isinstance(document, dict) or document.body is None:
         return Body()
@@ -79,6 +79,14 @@ def extract_body(
         return Body()
     inner = (body.text or "") + "".join(tostring(child, encoding="unicode") for child in body)
     return Body(text=text, html=sanitize_html(inner, base_url), first_image=_first_image(body, base_url))
+
+
+def _drop_head(root: HtmlElement) -> None:
+    """Metadata has been read by now, and trafilatura copies the whole tree several times: a <head>
+    full of styles, scripts and JSON-LD would be copied for nothing."""
+    head = root.find("head")
+    if head is not None:
+        root.remove(head)
 
 
 def _drop_repeated_title(body: _Element, title: str | None) -> None:
