@@ -186,6 +186,35 @@ NEWSDESK: dict[str, Any] = {
 }
 
 # --- the public site (issue 3) ------------------------------------------------
+INSTALLED_APPS += ["django.contrib.sitemaps", "django.contrib.humanize"]
+# Static files are served by us (whitenoise), straight from the apps' static folders: no collectstatic
+# step, and every URL carries a content hash, so browsers may keep them for a year (docs/decisions).
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "newsdesk.web.staticfiles.VersionedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+# collectstatic is optional (for a front server that serves the files itself); whitenoise warns when
+# STATIC_ROOT names a folder that does not exist, so it is only set once someone has collected.
+STATIC_ROOT = STATIC_ROOT if STATIC_ROOT.is_dir() else None  # type: ignore[assignment]
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_MAX_AGE = 365 * 24 * 3600
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("newsdesk.web.context.site")  # type: ignore[index]
+# The interface language (gettext) and the date formats; English ships.
+LANGUAGE_CODE = os.environ.get("NEWSDESK_LANGUAGE") or LANGUAGE_CODE
+NEWSDESK.update(
+    {
+        # Public pages and feeds may be kept this long (seconds) by browsers, CDNs and proxies.
+        "PAGE_MAX_AGE": _env_int("NEWSDESK_PAGE_MAX_AGE", 60),
+        # Articles per page on the home, source, topic and search pages, and items per outgoing feed.
+        "PAGE_SIZE": _env_int("NEWSDESK_PAGE_SIZE", 20),
+        "FEED_ITEMS": _env_int("NEWSDESK_FEED_ITEMS", 30),
+        # The image proxy: outlets' images and icons are fetched by us, kept under DATA_DIR/images.
+        "IMAGE_MAX_BYTES": _env_int("NEWSDESK_IMAGE_MAX_BYTES", 5 * 1024 * 1024),
+        "IMAGE_TIMEOUT": _env_int("NEWSDESK_IMAGE_TIMEOUT", 8),
+    }
+)
 
 # --- search (issue 3) -----------------------------------------------------------
 NEWSDESK.update(
