@@ -10,6 +10,7 @@ us in turn, page by page, several times. Prints medians and ratios, and writes d
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import platform
 import re
@@ -169,6 +170,7 @@ def main() -> None:
         generated = time.monotonic() - started
 
         figures = Figures()
+        load_before = os.getloadavg()[0]
         pages: dict[str, str] = {}
         nginx_port = free_port()
         cacheable: dict[str, bool] = {}
@@ -205,9 +207,11 @@ def main() -> None:
                             run_wrk(f"http://127.0.0.1:{nginx_port}/{page}.html", **wrk),
                         )
                         figures.add(mode, page, run_wrk(server.base + path, **wrk))
+                        drain(server.base)
             finally:
                 server.stop()
-        report = render(args, figures, modes, pages, cacheable, single, database, generated, root)
+        load = (load_before, os.getloadavg()[0])
+        report = render(args, figures, modes, pages, cacheable, single, database, generated, load)
         print(report)
         if not args.no_docs:
             write_docs(report, database)
@@ -217,6 +221,19 @@ def main() -> None:
             nginx.wait(timeout=10)
         for cleanup in reversed(cleanups):
             cleanup()
+
+
+def drain(base: str, seconds: float = 120) -> None:
+    """Wait until the server has worked off what an overloaded run left queued (granian finishes requests
+    whose clients wrk already dropped), so that the next run does not start behind them."""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        started = time.monotonic()
+        with contextlib.suppress(OSError):
+            fetch(base + "/robots.txt")
+        if time.monotonic() - started < 0.25:
+            return
+        time.sleep(0.5)
 
 
 def discover_pages(base: str, article_path: str | None) -> dict[str, str]:
@@ -234,14 +251,15 @@ def probe_cache(url: str) -> bool:
     return fetch(url)[1].get("X-Page-Cache") == "HIT"
 
 
-def render(args, figures: Figures, modes, pages, cacheable, single, database, generated, root) -> str:
+def render(args, figures: Figures, modes, pages, cacheable, single, database, generated, load) -> str:
     lines = [
         f"Measured by `python -m bench.serve` ({database}, {args.articles:,} generated articles, "
         f"generated in {generated:.0f} s). wrk: {args.connections} connections, {args.threads} threads, "
         f"{args.seconds} s per run, median of {args.runs} runs. nginx serves the same HTML bytes as static "
         "files, measured in the same run, alternating with us. Server: `newsdesk run` (granian, WSGI, "
         f"one worker). Machine: {os.cpu_count()} cores, Python {platform.python_version()}; wrk, nginx "
-        "and the server share the cores.",
+        f"and the server share the cores. Load average (1 min) {load[0]:.1f} at the start, {load[1]:.1f} "
+        "at the end: above 2, other work competed for the same cores and the figures are low.",
         "",
         "| page | contender | requests/s | p50 ms | p99 ms | nginx requests/s | ratio to nginx"
         " | errors (timeouts) |",
