@@ -216,3 +216,21 @@ def test_run_refuses_a_busy_port() -> None:
     assert done.returncode == 1
     assert done.stderr.count("\n") == 1
     assert f"Cannot listen on 127.0.0.1:{port}" in done.stderr
+
+
+@pytest.mark.slow
+def test_run_survives_a_signal_storm_while_stopping() -> None:
+    """Ctrl-C pressed twice and a SIGTERM to the whole group: a clean stop, no traceback."""
+    port = free_port()
+    process = start_cli("run", "--port", str(port))
+    try:
+        assert wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/")), "the site did not come up"
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        time.sleep(0.05)
+        os.killpg(process.pid, signal.SIGINT)
+        os.killpg(process.pid, signal.SIGTERM)
+        _out, err = process.communicate(timeout=30)
+    assert "Traceback" not in err
+    assert process.returncode == 0, err
+    assert not http_ok(f"http://127.0.0.1:{port}/")
