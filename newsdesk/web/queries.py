@@ -10,20 +10,18 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from django.db.models import Count, Exists, Max, OuterRef, QuerySet
+from django.db.models import Count, Max, QuerySet
 
 from newsdesk.articles.models import Article
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
+from newsdesk.topics.queries import in_topic
 
 LIVE_NEWS_ITEMS = 12
 SECTIONS = 6
 SECTION_ITEMS = 3
 SECTION_POOL = 200
 RELATED_ITEMS = 4
-# Above this many stories, a topic's newest are found by walking the newest-first index and checking
-# membership (EXISTS); below it, by reading the topic's few rows and sorting them.
-COMMON_TOPIC = 2000
 # What a story card shows; lists load only these columns (the text can be long).
 CARD_FIELDS = (
     "id", "title", "published", "language", "excerpt", "lead_image", "source__id", "source__name",
@@ -38,20 +36,6 @@ def published() -> QuerySet[Article]:
 def listed() -> QuerySet[Article]:
     """Published stories, newest first, with only what a list shows."""
     return published().only(*CARD_FIELDS)
-
-
-def in_topic(queryset: QuerySet[Article], topic: Topic, size: int | None = None) -> QuerySet[Article]:
-    """Stories of one topic, in a shape each database answers quickly whatever the topic's size.
-
-    A join sorts every story of the topic before taking the newest; for a common topic (thousands of
-    stories) EXISTS lets the database walk the newest-first index and stop after a page.
-    """
-    through = Topic.articles.through
-    if size is None:
-        size = through.objects.filter(topic_id=topic.pk).count()
-    if size > COMMON_TOPIC:
-        return queryset.filter(Exists(through.objects.filter(topic_id=topic.pk, article_id=OuterRef("pk"))))
-    return queryset.filter(topics=topic)
 
 
 @dataclass(frozen=True)

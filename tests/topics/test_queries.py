@@ -9,7 +9,7 @@ import pytest
 from newsdesk.articles.models import Article
 from newsdesk.topics.actions import do_set_article_topics
 from newsdesk.topics.models import Topic
-from newsdesk.topics.queries import in_topic
+from newsdesk.topics.queries import COMMON_TOPIC, in_topic
 from tests.support.newsroom import NOW, make_article
 
 pytestmark = pytest.mark.django_db
@@ -24,4 +24,8 @@ def test_in_topic_matches_the_join():
     expected = list(newest.filter(topics=sport).values_list("pk", flat=True))
     assert list(in_topic(newest, sport).values_list("pk", flat=True)) == expected == [made[0].pk, made[4].pk]
     assert list(in_topic(newest, sport.pk)[:1].values_list("pk", flat=True)) == [made[0].pk]
-    assert "EXISTS" in str(in_topic(newest, sport).query).upper()
+    # A small topic is joined; a common one (past COMMON_TOPIC stories) is probed with EXISTS. Same rows.
+    assert "EXISTS" not in str(in_topic(newest, sport).query).upper()
+    common = in_topic(newest, sport, size=COMMON_TOPIC + 1)
+    assert "EXISTS" in str(common.query).upper()
+    assert list(common.values_list("pk", flat=True)) == expected
