@@ -147,6 +147,17 @@ class Registry:
         digest = hashlib.sha256(payload.encode()).hexdigest()[:8]
         return f"{self.operator_version}.{digest}"
 
+    def leftovers(self, granted: frozenset[Category]) -> tuple[list[str], bool]:
+        """What to clear when categories are refused: their declared cookies, and whether to clear storage.
+
+        Storage is cleared (Clear-Site-Data: "storage") only when no category still granted declares any:
+        we keep nothing there ourselves.
+        """
+        refused = [i for i in self.items if i.category in OPTIONAL and i.category not in granted]
+        cookies = sorted({i.name for i in refused if i.kind == Kind.COOKIE})
+        kept = any(i.kind == Kind.LOCAL_STORAGE and i.category in granted for i in self.items)
+        return cookies, not kept and any(i.kind == Kind.LOCAL_STORAGE for i in refused)
+
     def snapshot(self) -> list[dict[str, str]]:
         """The whole registry as plain data, kept with the consent log as what the reader was shown."""
         return [i.as_dict() for i in self.items]

@@ -79,4 +79,11 @@ def _save(request: HttpRequest) -> HttpResponse:
         httponly=True,
         samesite="Lax",
     )
+    # Withdrawal stops what was allowed: the refused categories' own cookies and storage go too.
+    cookies, clear_storage = consent.registry.leftovers(choice.granted)
+    for name in cookies:
+        if name in request.COOKIES:
+            response.delete_cookie(name, samesite="Lax")
+    if clear_storage:
+        response["Clear-Site-Data"] = '"storage"'
     return response

@@ -49,3 +49,16 @@ def test_the_snapshot_is_plain_data():
     assert {"name": "Stats", "category": "analytics", "purpose": "Counts visits", "duration": "—",
             "kind": "request", "third_party": "Stats Ltd"} in snap  # fmt: skip
     assert all(isinstance(v, str) for d in snap for v in d.values())
+
+
+def test_refusing_clears_the_refused_categories_cookies_and_storage():
+    cookie = Item("_st", Category.ANALYTICS, "id", "1 year", Kind.COOKIE, "Stats Ltd")
+    stored = Item("_st_seen", Category.ANALYTICS, "seen", "forever", Kind.LOCAL_STORAGE, "Stats Ltd")
+    ad = Item("_ad", Category.MARKETING, "id", "1 year", Kind.COOKIE, "Ads plc")
+    reg = build("1", OURS, [ANALYTICS, cookie, stored, ad])
+    assert reg.leftovers(frozenset()) == (["_ad", "_st"], True)
+    assert reg.leftovers(frozenset({Category.ANALYTICS})) == (["_ad"], False)
+    assert reg.leftovers(frozenset({Category.MARKETING})) == (["_st"], True)
+    prefs = Item("theme", Category.PREFERENCES, "theme", "1 year", Kind.LOCAL_STORAGE)
+    both = build("1", OURS, [stored, prefs])
+    assert both.leftovers(frozenset({Category.PREFERENCES})) == ([], False)  # storage still in use

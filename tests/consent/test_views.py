@@ -309,3 +309,20 @@ def test_the_operator_privacy_template_wins(client, settings, tmp_path):
     html = client.get("/privacy/").content.decode()
     assert "Our own notice" in html
     assert "dpo@example.org" in html
+
+
+def test_withdrawing_removes_the_refused_categorys_cookies_and_storage(client, analytics_snippet):
+    from newsdesk.consent.models import StorageItem
+
+    StorageItem.objects.create(
+        snippet=analytics_snippet, name="_es_seen", kind="localStorage", purpose="seen", duration="forever"
+    )
+    choose(client, "accept_all")
+    client.cookies["_es_id"] = "tracked"  # what the analytics script set meanwhile
+    response = choose(client, "reject_all")
+    assert response.cookies["_es_id"]["max-age"] == 0
+    assert response.cookies["_es_id"].value == ""
+    assert response["Clear-Site-Data"] == '"storage"'
+    kept = choose(client, "accept_all")
+    assert "_es_id" not in kept.cookies
+    assert "Clear-Site-Data" not in kept

@@ -13,7 +13,7 @@
   if (customize) {
     customize.addEventListener("toggle", function () {
       if (customize.open) {
-        var first = customize.querySelector("input:not([disabled])");
+        var first = customize.querySelector("input[role=switch]:not([disabled])");
         if (first) first.focus();
       }
     });
