@@ -25,7 +25,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     run = commands.add_parser("run", help="serve the site, and fetch in the background")
     run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     run.add_argument("--port", type=positive_int, default=8000, help="port to listen on (default 8000)")
-    run.add_argument("--web-threads", type=positive_int, default=16, help=argparse.SUPPRESS)
+    run.add_argument("--web-threads", type=positive_int, default=4, help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)
 
     worker = commands.add_parser("worker", help="run only the background worker and scheduler")
@@ -127,7 +127,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     database()
     from django.conf import settings
-    from django_tasks import default_task_backend
+    from django_tasks import task_backends
     from django_tasks_db.backend import DatabaseBackend
 
     from newsdesk.ingest.scheduler import Scheduler, default_jobs
@@ -137,7 +137,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         scheduler = Scheduler(default_jobs(settings.NEWSDESK["SCHEDULER_TICK"]))
         scheduler.start()
     try:
-        if isinstance(default_task_backend, DatabaseBackend):
+        if isinstance(task_backends["default"], DatabaseBackend):
             from django.utils.crypto import get_random_string
             from django_tasks_db.management.commands.db_worker import Worker
 
