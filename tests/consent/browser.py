@@ -118,12 +118,16 @@ def demo_articles(transactional_db) -> Iterator[list[object]]:
                 words = " ".join(story.paragraphs).split()
                 made.append(
                     Article.objects.create(
-                        source=source, url=f"{base}/{outlet.slug}/{now.year}/{story.slug}/",
-                        title=story.headline, authors=list(story.authors),
+                        source=source,
+                        url=f"{base}/{outlet.slug}/{now.year}/{story.slug}/",
+                        title=story.headline,
+                        authors=list(story.authors),
                         published=now - timedelta(hours=story.hours_ago or 0),
-                        excerpt=" ".join(words[:50]) + "…", text="\n\n".join(story.paragraphs),
+                        excerpt=" ".join(words[:50]) + "…",
+                        text="\n\n".join(story.paragraphs),
                         lead_image=f"{base}/{outlet.slug}/images/{story.slug}.svg",
-                        categories=list(story.categories), language=outlet.language,
+                        categories=list(story.categories),
+                        language=outlet.language,
                     )  # fmt: skip
                 )
         yield made

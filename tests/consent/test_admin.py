@@ -59,7 +59,9 @@ def test_the_log_cannot_be_edited_or_deleted(analytics_snippet, client, staff):
     record = ConsentRecord.objects.get()
     assert client.get("/admin/consent/consentrecord/").status_code == 200
     assert client.get("/admin/consent/consentrecord/add/").status_code == 403
-    assert client.post(f"/admin/consent/consentrecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    assert (
+        client.post(f"/admin/consent/consentrecord/{record.pk}/delete/", {"post": "yes"}).status_code == 403
+    )
     assert ConsentRecord.objects.count() == 1
 
 

@@ -95,11 +95,14 @@ def test_accept_and_reject_look_the_same(live_server, page, tracker_snippets):  
         screenshot(page, f"consent-banner{path.replace('/', '-').rstrip('-')}-{width}")
 
 
-def test_reject_all_sets_only_the_consent_cookie(live_server, context, page, tracker_snippets, third_party):  # noqa: F811
-    page.goto(live_server.url + "/privacy/cookies/")
+def test_reject_all_sets_only_the_consent_cookie(live_server, context, page, tracker_snippets, third_party,
+                                                 demo_articles):  # noqa: F811  # fmt: skip
+    page.goto(live_server.url + "/")
+    article = live_server.url + page.locator('main a[href^="/article/"]').first.get_attribute("href")
+    page.goto(article)
     page.get_by_role("button", name="Reject all").click()
     expect(page.locator("[data-consent-banner]")).to_have_count(0)
-    assert page.url == live_server.url + "/privacy/cookies/"
+    assert page.url == article
     cookie = consent_cookie(context)
     assert cookie["httpOnly"] and cookie["sameSite"] == "Lax"
     choice = decode(cookie["value"])
@@ -113,10 +116,12 @@ def test_reject_all_sets_only_the_consent_cookie(live_server, context, page, tra
 
 
 def test_accept_all_brings_the_snippet_on_the_next_page(live_server, context, page, tracker_snippets,
-                                                        third_party):  # noqa: F811  # fmt: skip
-    page.goto(live_server.url + "/privacy/")
+                                                        third_party, demo_articles):  # noqa: F811  # fmt: skip
+    page.goto(live_server.url + "/")  # a cacheable page (ETag, max-age): the browser must not reuse it
+    assert page.locator("script[src*='count.js']").count() == 0
     page.get_by_role("button", name="Accept all").click()
     expect(page.locator("[data-consent-banner]")).to_have_count(0)
+    assert page.url == live_server.url + "/"
     page.wait_for_load_state("networkidle")
     assert page.evaluate("window.exampleStatsLoaded") is True
     assert page.evaluate("window.statsQueue") == ["pageview"]  # the inline part ran: its nonce was right
