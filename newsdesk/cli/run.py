@@ -7,6 +7,7 @@ demo outlets in a thread when NEWSDESK_DEMO is on. Ctrl-C (or SIGTERM) stops the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import socket
@@ -69,10 +70,20 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+    """A child in its own process group: Ctrl-C reaches only the supervisor, which then stops each
+    group as a whole (granian's own worker processes included)."""
+    return subprocess.Popen(argv, env=env, start_new_session=True)
+
+
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signum)
+
+
 def _stop(children: list[subprocess.Popen]) -> None:
     for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
+        _signal_group(child, signal.SIGTERM)
     deadline = time.monotonic() + STOP_GRACE_SECONDS
     for child in children:
         try:
@@ -80,6 +91,8 @@ def _stop(children: list[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+        # Whatever the child left behind in its group goes too.
+        _signal_group(child, signal.SIGKILL)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -92,6 +105,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     web = [
         sys.executable, "-m", "granian", "--interface", "wsgi", "--host", args.host, "--port", str(args.port),
         "--workers", "1", "--blocking-threads", str(args.web_threads), "--no-ws", "--log-level", "warning",
+        "--workers-kill-timeout", "5",
         "config.wsgi:application",
     ]  # fmt: skip
     worker = [sys.executable, "-m", "newsdesk", "worker"]
@@ -100,8 +114,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        children.append(subprocess.Popen(web, env=env))
-        children.append(subprocess.Popen(worker, env=env))
+        children.append(_spawn(web, env))
+        children.append(_spawn(worker, env))
         print(f"Newsdesk is running at http://{args.host}:{args.port}/ — press Ctrl-C to stop.", flush=True)
         while True:
             for child, name in zip(children, ("web server", "worker"), strict=True):
