@@ -229,7 +229,7 @@ NEWSDESK.update(
 )
 
 # --- cookie consent and security headers (issue 4) --------------------------------
-# Consent cookie, privacy pages, security headers: README "Privacy and security", docs/decisions/0002.
+# Consent cookie, privacy pages, security headers: README "Privacy and cookies", docs/decisions/0010, 0011.
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
 # Listed before CSRF; CSP's response hook runs after consent's, which adds its rendered snippets' origins.

@@ -5,6 +5,8 @@ Built lazily, once per request, by the middleware; a page that never looks at co
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -41,8 +43,39 @@ def declared_items(snippets: list[Snippet]) -> list[Item]:
     return items
 
 
+class _SnippetCache:
+    """The enabled snippets, read at most every SNIPPET_TTL seconds instead of twice a page.
+
+    Saving or deleting a snippet (the admin) forgets them at once in this process (signals.py); other
+    processes see the change within SNIPPET_TTL seconds.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: list[Snippet] | None = None
+        self._read_at = 0.0
+
+    def get(self) -> list[Snippet]:
+        now = time.monotonic()
+        with self._lock:
+            if self._value is not None and now - self._read_at < SNIPPET_TTL:
+                return self._value
+        value = list(Snippet.objects.filter(enabled=True).prefetch_related("storage"))
+        with self._lock:
+            self._value, self._read_at = value, now
+        return value
+
+    def forget(self) -> None:
+        with self._lock:
+            self._value = None
+
+
+SNIPPET_TTL = 30.0
+snippet_cache = _SnippetCache()
+
+
 def load_registry() -> tuple[Registry, list[Snippet]]:
-    snippets = list(Snippet.objects.filter(enabled=True).prefetch_related("storage"))
+    snippets = snippet_cache.get()
     version = str(settings.NEWSDESK_CONSENT["POLICY_VERSION"])
     return registry.build(version, our_items(), declared_items(snippets)), snippets
 

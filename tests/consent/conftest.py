@@ -18,10 +18,20 @@ from typing import Any
 import pytest
 from django.utils import timezone
 
+from newsdesk.consent.current import snippet_cache
 from newsdesk.consent.models import Snippet, StorageItem
 from tests.support.loopback import LoopbackServer, reply
 
 from .browser import CHROMIUM, CHROMIUM_ARGS, TRACKER_JS, origin
+
+
+@pytest.fixture(autouse=True)
+def fresh_snippet_cache() -> Iterator[None]:
+    """Each test starts from the database, and leaves no cached snippets to the tests after it."""
+    snippet_cache.forget()
+    yield
+    snippet_cache.forget()
+
 
 ANALYTICS_HTML = (
     '<script src="https://stats.example.org/count.js" data-site="news"></script>\n'

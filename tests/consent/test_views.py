@@ -326,3 +326,16 @@ def test_withdrawing_removes_the_refused_categorys_cookies_and_storage(client, a
     kept = choose(client, "accept_all")
     assert "_es_id" not in kept.cookies
     assert "Clear-Site-Data" not in kept
+
+
+def test_snippets_are_read_once_per_ttl_and_forgotten_when_one_changes(client, analytics_snippet):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.get("/privacy/")  # fills the cache
+    with CaptureQueriesContext(connection) as queries:
+        assert banner(client.get("/privacy/").content.decode())
+    assert not [q for q in queries.captured_queries if "consent_snippet" in q["sql"]]
+    analytics_snippet.enabled = False
+    analytics_snippet.save()  # the admin's way: forgets at once
+    assert not banner(client.get("/privacy/").content.decode())
