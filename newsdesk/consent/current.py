@@ -33,12 +33,9 @@ def declared_items(snippets: list[Snippet]) -> list[Item]:
     """Each enabled snippet is itself an item (a request to its provider), plus the storage it declares."""
     items: list[Item] = []
     for snippet in snippets:
-        category = Category(snippet.category)
-        items.append(
-            Item(snippet.name, category, snippet.purpose, "—", Kind.REQUEST, snippet.provider or snippet.name)
-        )
+        category, third = Category(snippet.category), snippet.provider or snippet.name
+        items.append(Item(snippet.name, category, snippet.purpose, "—", Kind.REQUEST, third))
         for entry in snippet.storage.all():
-            third = snippet.provider or snippet.name
             items.append(Item(entry.name, category, entry.purpose, entry.duration, Kind(entry.kind), third))
     return items
 

@@ -28,7 +28,8 @@ class Snippet(models.Model):
     html = models.TextField(
         _("HTML"),
         help_text=_(
-            "Placed before </body>. Inline <script> and <style> tags get the page's CSP nonce automatically."
+            "Placed at the end of the page body. Inline script and style tags get the page's CSP nonce "
+            "automatically."
         ),
     )
     provider = models.CharField(

@@ -272,3 +272,20 @@ def test_axe_finds_nothing_with_the_banner_open(live_server, page, tracker_snipp
     page.goto(live_server.url + "/privacy/cookies/")
     page.locator("[data-consent-banner] summary").click()
     screenshot(page, "consent-customize-375")
+
+
+def test_the_admin_works_under_the_csp(live_server, page, seen, tracker_snippets):
+    from django.contrib.auth.models import User
+
+    User.objects.create_superuser("editor", "editor@example.org", "a-long-test-password")
+    page.goto(live_server.url + "/admin/login/")
+    page.get_by_label("Username").fill("editor")
+    page.get_by_label("Password").fill("a-long-test-password")
+    page.get_by_role("button", name="Log in").click()
+    for path in ("/admin/consent/snippet/add/", "/admin/consent/consentrecord/", "/admin/consent/snippet/"):
+        page.goto(live_server.url + path)
+        page.wait_for_load_state("networkidle")
+    page.goto(live_server.url + "/admin/consent/snippet/add/")
+    page.get_by_role("button", name="Add another Cookie or storage item").click()  # admin JavaScript runs
+    assert page.locator("tr.dynamic-storage").count() == 2
+    assert seen.csp_errors == []
