@@ -14,7 +14,8 @@ class ConsentForm(forms.Form):
     preferences = forms.BooleanField(required=False)
     analytics = forms.BooleanField(required=False)
     marketing = forms.BooleanField(required=False)
-    next = forms.CharField(required=False, max_length=2000)
+    next = forms.CharField(required=False, max_length=2000)  # go straight back there (the banner)
+    back = forms.CharField(required=False, max_length=2000)  # offer a link back (Cookie settings)
 
     def granted(self) -> frozenset[Category]:
         """What the reader asked for: all, none, or the switches they turned on."""

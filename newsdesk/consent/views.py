@@ -66,7 +66,7 @@ def _save(request: HttpRequest) -> HttpResponse:
     target = safe_next(form.cleaned_data["next"], request.get_host(), secure)
     if not target:
         query = {"saved": "1"}
-        back = safe_next(request.POST.get("back"), request.get_host(), secure)
+        back = safe_next(form.cleaned_data["back"], request.get_host(), secure)
         if back:
             query["next"] = back
         target = f"{reverse('consent:settings')}?{urlencode(query)}"
