@@ -200,7 +200,7 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = STATIC_ROOT if STATIC_ROOT.is_dir() else None  # type: ignore[assignment]
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_MAX_AGE = 365 * 24 * 3600
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("newsdesk.web.context.site")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("newsdesk.web.context.site")  # type: ignore[index]
 # The interface language (gettext) and the date formats; English ships.
 LANGUAGE_CODE = os.environ.get("NEWSDESK_LANGUAGE") or LANGUAGE_CODE
 NEWSDESK.update(
@@ -229,7 +229,7 @@ NEWSDESK.update(
 )
 
 # --- cookie consent and security headers (issue 4) --------------------------------
-# Consent cookie, privacy pages, security headers: README "Privacy and cookies", docs/decisions/0010, 0011.
+# Consent cookie, privacy pages, security headers: README "Privacy and cookies", docs/decisions/0012, 0013.
 from csp.constants import NONCE, NONE, SELF  # noqa: E402
 
 # Listed before CSRF; CSP's response hook runs after consent's, which adds its rendered snippets' origins.
