@@ -2,13 +2,8 @@
 
 from __future__ import annotations
 
-import os
 from pathlib import Path
 from urllib.parse import urlsplit
-
-# Playwright's sync API runs an event loop in this thread; the ORM calls made by the tests are still
-# plain synchronous calls between page visits.
-os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
 
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = [
