@@ -5,12 +5,7 @@ from __future__ import annotations
 from pathlib import Path
 from urllib.parse import urlsplit
 
-CHROMIUM = "/usr/bin/chromium"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run", "--disable-features=Translate,MediaRouter",
-]  # fmt: skip
-SCREENSHOTS = Path(__file__).resolve().parents[2] / "test-output" / "screenshots"
+from tests.support.browser import SCREENSHOTS
 
 TRACKER_JS = """
 document.cookie = "_es_id=tracked; path=/; max-age=31536000";

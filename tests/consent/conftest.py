@@ -11,7 +11,6 @@
 
 from __future__ import annotations
 
-import os
 from collections.abc import Iterator
 from datetime import timedelta
 from typing import Any
@@ -23,7 +22,7 @@ from newsdesk.consent.current import snippet_cache
 from newsdesk.consent.models import Snippet, StorageItem
 from tests.support.loopback import LoopbackServer, reply
 
-from .browser import CHROMIUM, CHROMIUM_ARGS, TRACKER_JS, origin
+from .browser import TRACKER_JS, origin
 
 
 @pytest.fixture(autouse=True)
@@ -71,24 +70,6 @@ def marketing_snippet(db) -> Snippet:
         purpose="Measures campaigns.",
         csp_sources="https://ads.example.net",
     )
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    """Chromium for one module. Not session-wide: Playwright's sync API allows one instance per thread at a
-    time, and tests/web has its own."""
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop on this thread; Django refuses database calls while one
-    # runs unless told that this (test-only, single-threaded) use is safe.
-    os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
-    try:
-        with sync_playwright() as pw:
-            chromium = pw.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
-            yield chromium
-            chromium.close()
-    finally:
-        os.environ.pop("DJANGO_ALLOW_ASYNC_UNSAFE", None)
 
 
 @pytest.fixture
