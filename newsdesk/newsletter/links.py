@@ -1,0 +1,39 @@
+"""Absolute links for mail, built from NEWSDESK_SITE_URL (mail has no request to build them from)."""
+
+from __future__ import annotations
+
+from urllib.parse import urlsplit
+
+from django.conf import settings
+from django.urls import reverse
+
+from .tokens import confirm_token, manage_token
+
+
+def absolute(path: str) -> str:
+    return f"{settings.SITE_URL}{path}"
+
+
+def confirm_url(subscriber_id: int, nonce: str) -> str:
+    return absolute(reverse("newsletter:confirm", args=[confirm_token(subscriber_id, nonce)]))
+
+
+def manage_urls(key: str) -> dict[str, str]:
+    """The subscriber's own links: one signature, four pages."""
+    token = manage_token(key)
+    return {
+        name: absolute(reverse(f"newsletter:{name}", args=[token]))
+        for name in ("unsubscribe", "preferences", "export", "delete")
+    }
+
+
+def site_host() -> str:
+    return urlsplit(settings.SITE_URL).hostname or "localhost"
+
+
+def list_id() -> str:
+    """RFC 2919 List-Id: a phrase and a dotted identifier under a domain we name."""
+    configured = settings.NEWSLETTER["LIST_ID"]
+    if configured:
+        return configured
+    return f"{settings.SITE_NAME} digest <digest.{site_host()}>"
