@@ -22,7 +22,9 @@ def client_ip(request: HttpRequest) -> str:
     """The connection's address, or the one our trusted proxies saw (NEWSDESK_TRUSTED_PROXIES hops)."""
     hops = settings.NEWSLETTER["TRUSTED_PROXIES"]
     if hops > 0:
-        forwarded = [part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()]
+        forwarded = [
+            part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()
+        ]
         if len(forwarded) >= hops:
             return forwarded[-hops]
     return request.META.get("REMOTE_ADDR") or "unknown"

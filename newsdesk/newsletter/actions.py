@@ -55,7 +55,11 @@ def _apply_choices(subscriber: Subscriber, choices: Choices) -> None:
 
 
 def _choice_details(choices: Choices) -> dict[str, object]:
-    return {"frequency": choices.frequency, "topics": list(choices.topic_ids), "sources": list(choices.source_ids)}
+    return {
+        "frequency": choices.frequency,
+        "topics": list(choices.topic_ids),
+        "sources": list(choices.source_ids),
+    }
 
 
 def do_signup(email: str, choices: Choices, proof: Proof, now: datetime) -> int | None:
@@ -168,7 +172,9 @@ def do_update_preferences(key: str, choices: Choices, paused: bool, proof: Proof
             subscriber.next_digest_at = next_digest_at(None, now, choices.frequency)
         subscriber.paused = paused
         _apply_choices(subscriber, choices)
-        _consent(subscriber, Consent.Action.PREFERENCES, proof, now, paused=paused, **_choice_details(choices))
+        _consent(
+            subscriber, Consent.Action.PREFERENCES, proof, now, paused=paused, **_choice_details(choices)
+        )
         return True
 
 
@@ -199,9 +205,10 @@ def do_purge_unconfirmed(now: datetime) -> int:
     """Forget signups left unconfirmed for seven days."""
     with transaction.atomic():
         stale = Subscriber.objects.filter(status=Subscriber.Status.PENDING).filter(
-            Q(pending_since__lt=now - UNCONFIRMED_KEPT) | Q(pending_since__isnull=True, created_at__lt=now - UNCONFIRMED_KEPT)
+            Q(pending_since__lt=now - UNCONFIRMED_KEPT)
+            | Q(pending_since__isnull=True, created_at__lt=now - UNCONFIRMED_KEPT)
         )
-        deleted, by_model = stale.delete()
+        _deleted, by_model = stale.delete()
         return by_model.get(Subscriber._meta.label, 0)
 
 
@@ -245,7 +252,9 @@ def do_record_handover(h: Handover) -> bool:
     try:
         with transaction.atomic():
             retried = Send.objects.filter(
-                run_id=h.run_id, subscriber_id=h.subscriber_id, state__in=[Send.State.DEFERRED, Send.State.FAILED]
+                run_id=h.run_id,
+                subscriber_id=h.subscriber_id,
+                state__in=[Send.State.DEFERRED, Send.State.FAILED],
             ).update(state=Send.State.SENT, attempts=h.attempt, error="")
             if not retried:
                 Send.objects.create(

@@ -42,9 +42,9 @@ class SubscriberAdmin(admin.ModelAdmin):
     list_filter = ("status", "frequency", "paused", "topics")
     search_fields = ("email",)
     filter_horizontal = ("topics", "sources")
-    readonly_fields = ("key", "confirm_nonce", "created_at", "pending_since", "confirmation_sent_at", "confirmed_at",
-                       "unsubscribed_at", "digest_cursor", "last_digest_at", "bounce_count", "bounced_at",
-                       "last_bounce")  # fmt: skip
+    readonly_fields = ("key", "confirm_nonce", "created_at", "pending_since", "confirmation_sent_at",
+                       "confirmed_at", "unsubscribed_at", "digest_cursor", "last_digest_at", "bounce_count",
+                       "bounced_at", "last_bounce")  # fmt: skip
     inlines = (ConsentInline, SendInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Subscriber]:
@@ -57,8 +57,27 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 @admin.register(DigestRun)
 class DigestRunAdmin(admin.ModelAdmin):
-    list_display = ("id", "started_at", "cutoff", "forced", "finished_at", "sent", "skipped", "failed", "bounced")
-    readonly_fields = ("started_at", "cutoff", "forced", "finished_at", "sent", "skipped", "failed", "bounced")
+    list_display = (
+        "id",
+        "started_at",
+        "cutoff",
+        "forced",
+        "finished_at",
+        "sent",
+        "skipped",
+        "failed",
+        "bounced",
+    )
+    readonly_fields = (
+        "started_at",
+        "cutoff",
+        "forced",
+        "finished_at",
+        "sent",
+        "skipped",
+        "failed",
+        "bounced",
+    )
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

@@ -50,7 +50,9 @@ def box_context(
         paused = subscriber.paused
         ticked_topics = _as_set(subscriber.topics.values_list("slug", flat=True))
         ticked_sources = _as_set(subscriber.sources.values_list("pk", flat=True))
-    elif page is not None and (page.get("newsletter_topics") or page.get("newsletter_sources") or page.get("article")):
+    elif page is not None and (
+        page.get("newsletter_topics") or page.get("newsletter_sources") or page.get("article")
+    ):
         article = page.get("article")
         ticked_topics = _as_set(page.get("newsletter_topics"))
         ticked_sources = _as_set(page.get("newsletter_sources"))
@@ -63,7 +65,9 @@ def box_context(
         ticked_topics = _as_set(request.GET.getlist("topic"))
         ticked_sources = _as_set(request.GET.getlist("source"))
     topic_rows = [{"value": slug, "name": name, "checked": slug in ticked_topics} for slug, name in topics]
-    source_rows = [{"value": str(pk), "name": name, "checked": str(pk) in ticked_sources} for pk, name in sources]
+    source_rows = [
+        {"value": str(pk), "name": name, "checked": str(pk) in ticked_sources} for pk, name in sources
+    ]
     picked = [row["name"] for row in topic_rows + source_rows if row["checked"]]
     return {
         "topics": topic_rows,

@@ -35,7 +35,10 @@ class ChoicesForm(forms.Form):
     frequency = forms.ChoiceField(
         choices=Subscriber.Frequency.choices,
         initial=Subscriber.Frequency.DAILY,
-        error_messages={"required": "Please choose daily or weekly.", "invalid_choice": "Please choose daily or weekly."},
+        error_messages={
+            "required": "Please choose daily or weekly.",
+            "invalid_choice": "Please choose daily or weekly.",
+        },
     )
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.all(),

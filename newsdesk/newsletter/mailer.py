@@ -51,7 +51,7 @@ class HandoverSMTP(_HandoverMixin, smtplib.SMTP):
     pass
 
 
-class HandoverSMTP_SSL(_HandoverMixin, smtplib.SMTP_SSL):  # noqa: N801 - mirrors smtplib's name
+class HandoverSMTP_SSL(_HandoverMixin, smtplib.SMTP_SSL):
     pass
 
 

@@ -100,7 +100,7 @@ class Consent(models.Model):
 
 
 class DigestRun(models.Model):
-    """One pass over the due subscribers. `cutoff` is fixed when it starts, so a resumed run sends the same."""
+    """One pass over the due subscribers. `cutoff` is fixed at its start, so a resumed run sends the same."""
 
     started_at = models.DateTimeField(default=timezone.now)
     cutoff = models.DateTimeField()

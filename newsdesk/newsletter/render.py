@@ -95,5 +95,7 @@ def confirmation_message(email: str, url: str) -> EmailMultiAlternatives:
         to=[email],
         headers={"Auto-Submitted": "auto-generated"},
     )
-    message.attach_alternative(inline_css(render_to_string("newsletter/email/confirm.html", context)), "text/html")
+    message.attach_alternative(
+        inline_css(render_to_string("newsletter/email/confirm.html", context)), "text/html"
+    )
     return message

@@ -16,7 +16,6 @@ import smtplib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
-from datetime import datetime
 
 from django.conf import settings
 from django.core.mail import get_connection
@@ -98,7 +97,9 @@ def _describe(exc: Exception, address: str) -> str:
         code, text = exc.recipients.get(address) or next(iter(exc.recipients.values()))
         return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
     if isinstance(exc, smtplib.SMTPResponseException):
-        text = exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        text = (
+            exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
+        )
         return f"{exc.smtp_code} {text}"
     return f"{type(exc).__name__}: {exc}"
 
@@ -205,7 +206,9 @@ class DigestSender:
             raise MailServerError(f"The mail server refused the connection: {_describe(exc, '')}") from None
         except OSError as exc:
             where = f"{getattr(self.backend, 'host', '?')}:{getattr(self.backend, 'port', '?')}"
-            raise MailServerError(f"Cannot reach the mail server at {where} ({exc.strerror or exc}).") from None
+            raise MailServerError(
+                f"Cannot reach the mail server at {where} ({exc.strerror or exc})."
+            ) from None
 
     def _deliver(self, member: Member, digest: Digest, attempt: int, report: Report) -> None:
         run = self.run_obj
@@ -244,11 +247,15 @@ class DigestSender:
             if 400 <= exc.smtp_code < 500:
                 self._defer(record, member, digest, attempt, _describe(exc, member.email), handed, report)
                 return
-            raise MailServerError(f"The mail server refused our sender address: {_describe(exc, '')}") from None
+            raise MailServerError(
+                f"The mail server refused our sender address: {_describe(exc, '')}"
+            ) from None
         except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPResponseException) as exc:
             code = _smtp_code(exc, member.email) or 0
             if 500 <= code < 600:
-                actions.do_record_refusal(record, Send.State.BOUNCED, _describe(exc, member.email), self.clock())
+                actions.do_record_refusal(
+                    record, Send.State.BOUNCED, _describe(exc, member.email), self.clock()
+                )
                 report.bounced += 1
                 log.info("Digest to subscriber %s bounced: %s", member.id, _describe(exc, member.email))
             else:
@@ -261,8 +268,8 @@ class DigestSender:
         report.sent += 1
 
     def _defer(
-        self, record: actions.Handover, member: Member, digest: Digest, attempt: int, error: str, handed: bool,
-        report: Report,
+        self, record: actions.Handover, member: Member, digest: Digest, attempt: int, error: str,
+        handed: bool, report: Report,
     ) -> None:  # fmt: skip
         last = attempt >= self.retries
         if handed or last:

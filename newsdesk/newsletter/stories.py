@@ -45,10 +45,7 @@ class Member:
 
 def members(run: DigestRun) -> QuerySet[Subscriber]:
     """The subscribers this run still owes a digest: due, and without a send record in this run."""
-    qs = (
-        Subscriber.objects.receiving()
-        .filter(confirmed_at__lte=run.cutoff, digest_cursor__lt=run.cutoff)
-    )
+    qs = Subscriber.objects.receiving().filter(confirmed_at__lte=run.cutoff, digest_cursor__lt=run.cutoff)
     if run.pk is not None:  # an unsaved run is a dry run: it has no send records yet
         qs = qs.exclude(sends__run=run)
     if not run.forced:
@@ -97,7 +94,9 @@ def story_index(run: DigestRun) -> StoryIndex:
     through = Topic.articles.through.objects
     for start in range(0, len(article_ids), 900):  # SQLite's bound-parameter limit
         chunk = article_ids[start : start + 900]
-        for article_id, topic_id in through.filter(article_id__in=chunk).values_list("article_id", "topic_id"):
+        for article_id, topic_id in through.filter(article_id__in=chunk).values_list(
+            "article_id", "topic_id"
+        ):
             links[article_id].add(topic_id)
     return StoryIndex.build(
         Story(pk, title, excerpt, url, source_id, source_name, created, frozenset(links[pk]))

@@ -49,7 +49,9 @@ def _signup_answer(request: HttpRequest, form: SignupForm | None, *, status: int
     if _wants_json(request):
         return JsonResponse({"ok": ok, "message": message, "field": field or None}, status=status)
     if ok:
-        return render(request, "newsletter/thanks.html", {"message": message, "next": safe_next(request)}, status=status)
+        return render(
+            request, "newsletter/thanks.html", {"message": message, "next": safe_next(request)}, status=status
+        )
     context = {"box": box_context(request, form=form, message=message, error_field=field)}
     return render(request, "newsletter/subscribe.html", context, status=status)
 
@@ -134,7 +136,9 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
         from .tokens import manage_token
 
         preferences = reverse("newsletter:preferences", args=[manage_token(subscriber.key)])
-        return render(request, "newsletter/confirmed.html", {"email": subscriber.email, "preferences": preferences})
+        return render(
+            request, "newsletter/confirmed.html", {"email": subscriber.email, "preferences": preferences}
+        )
     if outcome is actions.Confirmed.UNKNOWN:
         return _bad_link(request)
     return _used(request)
@@ -144,7 +148,8 @@ def _used(request: HttpRequest) -> HttpResponse:
     return _message_page(
         request,
         "This link has already been used",
-        "Each confirmation link works once. If you are subscribed, your digest is on its way; if not, sign up again.",
+        "Each confirmation link works once. If you are subscribed, your digest is on its way; "
+        "if not, sign up again.",
         status=410,
         signup=True,
     )
@@ -171,7 +176,11 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             return HttpResponse("Unknown or deleted subscription.\n", status=404, content_type="text/plain")
         return _bad_link(request)
     if request.method == "POST":
-        actions.do_unsubscribe(subscriber.key, actions.Proof("one-click" if one_click else "unsubscribe-v1", source_hash(request)), utcnow())
+        actions.do_unsubscribe(
+            subscriber.key,
+            actions.Proof("one-click" if one_click else "unsubscribe-v1", source_hash(request)),
+            utcnow(),
+        )
         if one_click:
             return HttpResponse("Unsubscribed.\n", content_type="text/plain")
         return render(request, "newsletter/unsubscribed.html", {"email": subscriber.email, "token": token})
@@ -197,7 +206,9 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
             form = PreferencesForm(request.POST)
             if form.is_valid():
                 choices = actions.Choices(form.cleaned_data["frequency"], form.topic_ids(), form.source_ids())
-                actions.do_update_preferences(subscriber.key, choices, form.cleaned_data["paused"], proof, utcnow())
+                actions.do_update_preferences(
+                    subscriber.key, choices, form.cleaned_data["paused"], proof, utcnow()
+                )
                 message = "Saved. Your next digest follows these choices."
                 form = None
             else:
@@ -245,6 +256,8 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
 
 def safe_next(request: HttpRequest) -> str:
     target = request.POST.get("next") or "/"
-    if url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}, require_https=request.is_secure()):
+    if url_has_allowed_host_and_scheme(
+        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
         return target
     return "/"

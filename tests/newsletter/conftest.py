@@ -50,7 +50,9 @@ def make_source(name: str = "Harbour Gazette"):  # type: ignore[no-untyped-def]
     from newsdesk.sources.models import Source
 
     n = next(_counter)
-    return Source.objects.create(url=f"http://127.0.0.1:9/feed-{n}.xml", name=name, site_url="http://127.0.0.1:9/")
+    return Source.objects.create(
+        url=f"http://127.0.0.1:9/feed-{n}.xml", name=name, site_url="http://127.0.0.1:9/"
+    )
 
 
 def make_article(source, title: str, *, topics=(), stored: datetime | None = None, status: str = "published"):  # type: ignore[no-untyped-def]

@@ -44,7 +44,7 @@ class Handler:
     attempts: dict[str, int] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
 
-    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):  # noqa: N802
+    async def handle_RCPT(self, server, session, envelope, address, rcpt_options):
         with self.lock:
             self.attempts[address] = self.attempts.get(address, 0) + 1
             scripted = self.answers_rcpt.get(address)
@@ -53,7 +53,7 @@ class Handler:
         envelope.rcpt_tos.append(address)
         return "250 OK"
 
-    async def handle_DATA(self, server, session, envelope):  # noqa: N802
+    async def handle_DATA(self, server, session, envelope):
         received = Received(envelope.mail_from, list(envelope.rcpt_tos), envelope.content)
         with self.lock:
             for address in envelope.rcpt_tos:

@@ -34,7 +34,12 @@ def test_signup_confirm_digest_unsubscribe(live_server, smtp, settings, capsys) 
         assert "set-cookie" not in page.headers
         answer = client.post(
             "/newsletter/subscribe/",
-            data={"email": "Reader@Example.org", "frequency": "daily", "topics": ["transport"], "fv": "signup-v1"},
+            data={
+                "email": "Reader@Example.org",
+                "frequency": "daily",
+                "topics": ["transport"],
+                "fv": "signup-v1",
+            },
             headers=origin,
         )
         assert answer.status_code == 200
@@ -46,7 +51,9 @@ def test_signup_confirm_digest_unsubscribe(live_server, smtp, settings, capsys) 
         mail = smtp.messages[0].message
         assert smtp.messages[0].rcpt_tos == ["Reader@example.org"]
         assert mail.is_multipart()
-        confirm = next(link for link in _links(mail.get_body(("plain",)).get_content()) if "/confirm/" in link)
+        confirm = next(
+            link for link in _links(mail.get_body(("plain",)).get_content()) if "/confirm/" in link
+        )
         assert confirm.startswith(live_server.url)
 
         # 3. a GET on its link (what a link scanner does) does not confirm
@@ -64,12 +71,16 @@ def test_signup_confirm_digest_unsubscribe(live_server, smtp, settings, capsys) 
         assert subscriber.status == Subscriber.Status.CONFIRMED
         actions = list(subscriber.consents.values_list("action", "form_version"))
         assert actions == [(Consent.Action.SIGNUP, "signup-v1"), (Consent.Action.CONFIRM, "confirm-v1")]
-        assert all(len(c.source_hash) == 32 and "127.0.0.1" not in c.source_hash for c in subscriber.consents.all())
+        assert all(
+            len(c.source_hash) == 32 and "127.0.0.1" not in c.source_hash for c in subscriber.consents.all()
+        )
 
         # 5. stories arrive: two match the reader's topic, one does not, one is quarantined
         now = timezone.now()
         first = make_article(gazette, "Night ferry timetable doubles", topics=[transport], stored=now)
-        second = make_article(courier, "Tram line reaches the hospital", topics=[transport, science], stored=now)
+        second = make_article(
+            courier, "Tram line reaches the hospital", topics=[transport, science], stored=now
+        )
         make_article(courier, "A comet over the valley", topics=[science], stored=now)
         make_article(gazette, "Spam about ferries", topics=[transport], stored=now, status="quarantined")
 
@@ -84,16 +95,23 @@ def test_signup_confirm_digest_unsubscribe(live_server, smtp, settings, capsys) 
         text = digest.get_body(("plain",)).get_content()
         html = digest.get_body(("html",)).get_content()
         for story in (first, second):
-            assert story.title in text and story.url in text
-            assert story.title in html and story.url in html and story.excerpt in html
-        assert "comet" not in text and "Spam" not in text
-        assert "Harbour Gazette" in html and "Valley Courier" in html
+            assert story.title in text
+            assert story.url in text
+            assert story.title in html
+            assert story.url in html
+            assert story.excerpt in html
+        assert "comet" not in text
+        assert "Spam" not in text
+        assert "Harbour Gazette" in html
+        assert "Valley Courier" in html
         assert 'style="' in html  # CSS is inlined
         unsubscribe = re.fullmatch(r"<(.+)>", str(digest["List-Unsubscribe"]).strip()).group(1)
         assert unsubscribe.startswith(f"{live_server.url}/newsletter/unsubscribe/")
         assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
-        assert digest["List-Id"].endswith(">") and "<digest." in digest["List-Id"]
-        assert unsubscribe in html and unsubscribe in text  # a visible unsubscribe link too
+        assert digest["List-Id"].endswith(">")
+        assert "<digest." in digest["List-Id"]
+        assert unsubscribe in html
+        assert unsubscribe in text
         assert "/newsletter/preferences/" in html
 
         # 7. a one-click POST, as a mail provider's server sends it, unsubscribes at once

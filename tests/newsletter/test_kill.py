@@ -45,7 +45,8 @@ def _database_url(tmp_path: Path) -> tuple[str, Path | None]:
         target.close()
         return f"sqlite:///{path}", path
     db = connection.settings_dict
-    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}/{db['NAME']}", None
+    where = f"{db['HOST'] or '127.0.0.1'}:{db['PORT'] or 5432}"
+    return f"postgres://{db['USER']}:{db['PASSWORD'] or ''}@{where}/{db['NAME']}", None
 
 
 def _send(env: dict[str, str]) -> subprocess.Popen:
@@ -87,6 +88,7 @@ def test_killed_run_resumes_without_double_send_or_skip(moment: str, tmp_path: P
 
     handler = Handler()
     if moment == "after-final-dot":
+
         def on_data(received):  # type: ignore[no-untyped-def]
             if len(handler.messages) + 1 == kill_at:
                 kill()  # before we answer 250; the message is kept, as a real server would
@@ -103,6 +105,7 @@ def test_killed_run_resumes_without_double_send_or_skip(moment: str, tmp_path: P
 
         handler.handle_RCPT = rcpt  # type: ignore[method-assign]
     else:
+
         def on_data(received):  # type: ignore[no-untyped-def]
             if len(handler.messages) + 1 == kill_at:
                 threading.Timer(random.uniform(0.0, 0.08), kill).start()

@@ -50,7 +50,8 @@ def test_success_sends_one_confirmation_mail_and_records_consent(client: Client)
     subscriber = Subscriber.objects.get()
     assert subscriber.status == Subscriber.Status.PENDING
     consent = subscriber.consents.get()
-    assert consent.action == Consent.Action.SIGNUP and consent.form_version == "signup-v1"
+    assert consent.action == Consent.Action.SIGNUP
+    assert consent.form_version == "signup-v1"
     assert re.fullmatch(r"[0-9a-f]{32}", consent.source_hash)
 
 
@@ -75,10 +76,12 @@ def test_bad_address_names_the_problem_and_keeps_the_form(client: Client, email:
     assert f'value="{transport.slug}" checked' in page
     if email:
         assert f'value="{email}"' in page
-    assert not Subscriber.objects.exists() and not mail.outbox
+    assert not Subscriber.objects.exists()
+    assert not mail.outbox
     as_json = signup(client, email, json=True)
     assert as_json.status_code == 400
-    assert as_json.json()["field"] == "email" and problem in as_json.json()["message"]
+    assert as_json.json()["field"] == "email"
+    assert problem in as_json.json()["message"]
 
 
 def test_unknown_frequency_is_a_clear_error(client: Client) -> None:
@@ -111,8 +114,10 @@ def test_duplicate_pending_signup_sends_at_most_one_mail_an_hour(client: Client)
 def test_honeypot_answers_success_and_does_nothing(client: Client, caplog) -> None:  # type: ignore[no-untyped-def]
     with caplog.at_level(logging.INFO, logger="newsdesk"):
         answer = signup(client, "bot@example.org", json=True, website="http://spam.example")
-    assert answer.json()["ok"] is True and answer.json()["message"] == THANKS
-    assert not Subscriber.objects.exists() and not mail.outbox
+    assert answer.json()["ok"] is True
+    assert answer.json()["message"] == THANKS
+    assert not Subscriber.objects.exists()
+    assert not mail.outbox
     assert "honeypot" in caplog.text
 
 
@@ -162,7 +167,8 @@ def test_server_failure_says_something_went_wrong_and_logs(client: Client, caplo
     assert answer.status_code == 500
     assert "Something went wrong" in answer.content.decode()
     assert 'value="ada@example.org"' in answer.content.decode()
-    assert as_json.status_code == 500 and "Something went wrong" in as_json.json()["message"]
+    assert as_json.status_code == 500
+    assert "Something went wrong" in as_json.json()["message"]
     assert "Newsletter signup failed" in caplog.text
     assert "newsletter_consent" in caplog.text  # the detail is in the log, not on the page
     assert "newsletter_consent" not in answer.content.decode()
@@ -172,7 +178,8 @@ def test_confirm_get_shows_a_button_and_post_confirms_once(client: Client) -> No
     signup(client, "ada@example.org")
     link = path(confirm_link(mail.outbox[0]))
     shown = client.get(link)
-    assert shown.status_code == 200 and b"<button" in shown.content
+    assert shown.status_code == 200
+    assert b"<button" in shown.content
     assert Subscriber.objects.get().status == Subscriber.Status.PENDING
     assert client.post(link, **SAME_SITE).status_code == 200
     subscriber = Subscriber.objects.get()
@@ -222,7 +229,9 @@ def test_tampered_token_is_a_helpful_404(client: Client) -> None:
 def test_unconfirmed_signups_are_purged_after_seven_days() -> None:
     now = timezone.now()
     proof = actions.Proof("signup-v1", "x" * 32)
-    old = actions.do_signup("old@example.org", actions.Choices("daily"), proof, now - timedelta(days=7, minutes=1))
+    old = actions.do_signup(
+        "old@example.org", actions.Choices("daily"), proof, now - timedelta(days=7, minutes=1)
+    )
     recent = actions.do_signup("new@example.org", actions.Choices("daily"), proof, now - timedelta(days=6))
     confirmed_subscriber("kept@example.org", since=now - timedelta(days=30))
     assert actions.do_purge_unconfirmed(now) == 1
