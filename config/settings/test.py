@@ -1,7 +1,20 @@
-"""Settings for the test suite: the base settings plus fast, local choices."""
+"""Settings for the test suite: the base settings plus fast, local choices.
+
+The data directory is a fresh temporary one per test session (shared with the CLI subprocesses the
+tests start, through the environment), and the SQLite test database is a file in it, so that a
+`newsdesk` subprocess sees what the test wrote.
+"""
+
+import os
+import tempfile
+
+if not os.environ.get("NEWSDESK_TEST_DATA_DIR"):
+    os.environ["NEWSDESK_TEST_DATA_DIR"] = tempfile.mkdtemp(prefix="newsdesk-test-")
+os.environ["NEWSDESK_DATA_DIR"] = os.environ["NEWSDESK_TEST_DATA_DIR"]
+os.environ.setdefault("NEWSDESK_SECRET_KEY", "insecure-key-for-tests-only")
 
 from .base import *  # noqa: F403
-from .base import NEWSDESK, NEWSLETTER
+from .base import DATA_DIR, DATABASES, NEWSDESK, NEWSLETTER
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 NEWSDESK["ALLOW_PRIVATE_NETWORKS"] = True
@@ -10,3 +23,6 @@ EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 NEWSLETTER["CHECK_DELIVERABILITY"] = False
 NEWSLETTER["RETRY_BACKOFF"] = 0.01
 NEWSLETTER["RATE"] = 0
+if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
+    DATABASES["default"].setdefault("TEST", {})
+    DATABASES["default"]["TEST"].setdefault("NAME", str(DATA_DIR / "test.sqlite3"))

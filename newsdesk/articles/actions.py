@@ -10,7 +10,7 @@ from django.utils import timezone
 
 from newsdesk.ingest.types import ArticleDraft
 
-from .models import Article
+from .models import Article, ArticleAlias
 from .signals import article_stored
 
 
@@ -57,3 +57,9 @@ def do_update_article(article_id: int, fields: ArticleDraft) -> Stored:
         article.save()
         _announce(article.pk, False, article.status)
     return Stored.UPDATED
+
+
+def do_record_alias(article_id: int, *, source_id: int, guid: str, link: str) -> None:
+    """Remember that this source's entry is a copy of an article we already have."""
+    with transaction.atomic():
+        ArticleAlias.objects.get_or_create(article_id=article_id, source_id=source_id, guid=guid, link=link)

@@ -57,3 +57,25 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class ArticleAlias(models.Model):
+    """Another feed entry that tells a stored article's story (a syndicated copy, a re-post).
+
+    Remembered so that the next poll recognises the entry without fetching its page again.
+    """
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="aliases")
+    source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="+")
+    guid = models.CharField(max_length=2000, blank=True)
+    link = models.URLField(max_length=2000, blank=True)
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        indexes = [
+            models.Index(fields=["source", "guid"], name="alias_source_guid"),
+            models.Index(fields=["link"], name="alias_link"),
+        ]
+
+    def __str__(self) -> str:
+        return self.link or self.guid

@@ -6,26 +6,41 @@ from django.db.models import Q
 
 from newsdesk.ingest.decide import Known
 
-from .models import Article
+from .models import Article, ArticleAlias
 
 
-def _known(article: Article | None) -> Known | None:
+def _known(article: Article | None, *, alias: bool = False) -> Known | None:
     if article is None:
         return None
-    return Known(id=article.pk, source_id=article.source_id, content_hash=article.content_hash)
+    return Known(id=article.pk, source_id=article.source_id, content_hash=article.content_hash, alias=alias)
 
 
 def find_by_entry(source_id: int, guid: str, link: str) -> Known | None:
-    """The article this feed entry was stored as: same source and GUID, or the same link anywhere."""
-    query = Q()
+    """The article this feed entry is.
+
+    Only the same source's same GUID is the same entry (which may have changed). An article found
+    by the entry's link, or through an alias recorded earlier, is another entry telling a stored
+    story: it comes back with `alias=True`, so it is never taken for an update.
+    """
+    fields = ("id", "source_id", "content_hash")
     if guid:
-        query |= Q(source_id=source_id, guid=guid)
+        same = Article.objects.filter(source_id=source_id, guid=guid).only(*fields).order_by("id").first()
+        if same is not None:
+            return _known(same)
     if link:
-        query |= Q(url=link) | Q(link=link)
-    if not query:
+        linked = Article.objects.filter(Q(url=link) | Q(link=link)).only(*fields).order_by("id").first()
+        if linked is not None:
+            return _known(linked, alias=True)
+    alias_query = (Q(guid=guid) if guid else Q()) | (Q(link=link) if link else Q())
+    if not alias_query:
         return None
-    found = Article.objects.filter(query).only("id", "source_id", "content_hash").order_by("id").first()
-    return _known(found)
+    alias = (
+        ArticleAlias.objects.filter(alias_query, source_id=source_id)
+        .select_related("article")
+        .order_by("id")
+        .first()
+    )
+    return _known(alias.article, alias=True) if alias else None
 
 
 def find_by_identity(url: str, fingerprint: str) -> Known | None:

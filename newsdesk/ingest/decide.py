@@ -99,12 +99,13 @@ class Known:
     id: int
     source_id: int
     content_hash: str
+    alias: bool = False  # found through an entry recorded as a copy of this article
 
 
 def decide(known: Known | None, *, source_id: int, new_hash: str) -> Action:
     """New, updated, unchanged, or a copy of another source's article."""
     if known is None:
         return Action.NEW
-    if known.source_id != source_id:
+    if known.alias or known.source_id != source_id:
         return Action.DUPLICATE
     return Action.SAME if known.content_hash == new_hash else Action.UPDATE

@@ -17,7 +17,7 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 
 from newsdesk.articles import queries
-from newsdesk.articles.actions import Stored, do_store_article, do_update_article
+from newsdesk.articles.actions import Stored, do_record_alias, do_store_article, do_update_article
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.ingest import assemble
 from newsdesk.ingest.decide import Action, content_hash, decide
@@ -155,15 +155,15 @@ class Pipeline:
             report.updated += 1
             report.article_ids.append(known.id)
             return
-        if queries.find_by_identity(draft.url, draft.fingerprint) is not None:
-            report.duplicates += 1
-            return
-        stored, article_id = do_store_article(draft)
+        original = queries.find_by_identity(draft.url, draft.fingerprint)
+        stored, article_id = (Stored.DUPLICATE, original.id) if original else do_store_article(draft)
         if stored is Stored.CREATED and article_id is not None:
             report.new += 1
             report.article_ids.append(article_id)
-        else:
-            report.duplicates += 1
+            return
+        report.duplicates += 1
+        if article_id is not None:
+            do_record_alias(article_id, source_id=source.pk, guid=draft.guid, link=draft.link)
 
     def _extract_page(self, link: str) -> tuple[Extracted | None, bool]:
         """The article page's extraction; (None, True) when it could not be had."""

@@ -9,10 +9,13 @@ from newsdesk.ingest.fetch import FetchPolicy
 
 def fetch_policy() -> FetchPolicy:
     conf = settings.NEWSDESK
+    total = float(conf["FETCH_TIMEOUT"])
     return FetchPolicy(
-        allow_private_networks=conf["ALLOW_PRIVATE_NETWORKS"],
-        timeout=float(conf["FETCH_TIMEOUT"]),
-        max_bytes=conf["FETCH_MAX_BYTES"],
-        per_host=conf["FETCH_PER_HOST"],
         site_url=settings.SITE_URL,
+        connect_timeout=min(10.0, total),
+        read_timeout=total,
+        total_timeout=total,
+        max_body_bytes=conf["FETCH_MAX_BYTES"],
+        per_host_concurrency=conf["FETCH_PER_HOST"],
+        allow_private_networks=conf["ALLOW_PRIVATE_NETWORKS"],
     )

@@ -61,3 +61,6 @@ def test_decide() -> None:
     assert decide(known, source_id=5, new_hash="h") is Action.SAME
     assert decide(known, source_id=5, new_hash="other") is Action.UPDATE
     assert decide(known, source_id=9, new_hash="h") is Action.DUPLICATE
+    # A re-post recorded as an alias never overwrites the article it copies.
+    alias = Known(id=1, source_id=5, content_hash="h", alias=True)
+    assert decide(alias, source_id=5, new_hash="other") is Action.DUPLICATE

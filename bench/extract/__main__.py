@@ -1,0 +1,80 @@
+"""`python -m bench.extract`: extraction speed and quality, ours beside trafilatura's, in one run.
+
+Speed: a few hundred generated pages plus the golden test pages, our `newsdesk extract --json` as a
+subprocess (start-up included) against trafilatura in this process. Quality: bag-of-words F1 and
+title/date/byline accuracy on pages with hand-written ground truth, tuning and held-out reported
+apart. Prints Markdown ready for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import os
+import platform
+import shutil
+from pathlib import Path
+
+from bench.extract.corpus import ground_truth_pages, throughput_pages, write_pages
+from bench.extract.quality import HEADER, evaluate
+from bench.extract.runners import EXTRACTORS
+from bench.extract.speed import measure, startup_seconds
+
+OUTPUT = Path(__file__).resolve().parents[1] / "output" / "extract"
+CLI_LABEL = "newsdesk CLI (one process, start-up included)"
+ANCHOR = "trafilatura default, extract()"
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.extract", description=__doc__)
+    parser.add_argument("--pages", type=int, default=400, help="generated pages for the speed run")
+    parser.add_argument("--repeats", type=int, default=5, help="repeats; medians are reported")
+    parser.add_argument("--skip-speed", action="store_true")
+    parser.add_argument("--skip-quality", action="store_true")
+    args = parser.parse_args()
+    logging.disable(logging.WARNING)  # trafilatura logs every page it finds thin
+    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+          f"Python {platform.python_version()}, {platform.system()} {platform.release()}\n")
+    if not args.skip_speed:
+        speed(args.pages, args.repeats)
+    if not args.skip_quality:
+        quality()
+
+
+def speed(count: int, repeats: int) -> None:
+    shutil.rmtree(OUTPUT, ignore_errors=True)
+    pages = throughput_pages(count)
+    files = write_pages(pages, OUTPUT / "pages")
+    size = sum(f.stat().st_size for f in files) / len(files) / 1024
+    print(f"## Speed: {len(files)} pages (mean {size:.0f} KiB), median of {repeats} repeats\n")
+    timings = measure(files, repeats)
+    print("| contender | median seconds | pages/second |\n|---|---|---|")
+    for label in timings.seconds:
+        seconds = timings.median(label)
+        print(f"| {label} | {seconds:.3f} | {len(files) / seconds:.1f} |")
+    ratio = timings.median(ANCHOR) / timings.median(CLI_LABEL)
+    print(f"\nratio, newsdesk CLI (start-up included) / trafilatura default: {ratio:.2f}x")
+    print(f"CLI start-up (one tiny page): {startup_seconds(repeats):.3f} s\n")
+
+
+def quality() -> None:
+    pages = ground_truth_pages()
+    for title, subset in (
+        ("tuning set", [p for p in pages if not p.held_out]),
+        ("HELD-OUT set (never tuned against)", [p for p in pages if p.held_out]),
+    ):
+        print(f"## Quality, {title}: {len(subset)} pages\n\n{HEADER}")
+        misses = {}
+        for label, extractor in EXTRACTORS.items():
+            score = evaluate(subset, extractor)
+            print(score.row(label))
+            misses[label] = score.misses
+        print()
+        for label, items in misses.items():
+            if items:
+                print(f"- {label} missed: {', '.join(items)}")
+        print()
+
+
+if __name__ == "__main__":
+    main()

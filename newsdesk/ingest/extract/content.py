@@ -1,0 +1,95 @@
+"""The article body: trafilatura on our cleaned tree, then HTML and plain text from its result.
+
+trafilatura runs in its fast mode (no readability/jusText fallback comparison). On our cleaned tree
+the fallbacks no longer change the result on the benchmark pages while costing a quarter of the time;
+bench/extract measures both, see docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+from copy import copy
+from dataclasses import dataclass
+
+from lxml.etree import _Element, tostring
+from lxml.html import HtmlElement
+
+from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
+from newsdesk.ingest.sanitize import element_text, safe_url, sanitize_html
+from trafilatura import bare_extraction
+from trafilatura.htmlprocessing import convert_to_html
+from trafilatura.settings import Extractor
+from trafilatura.xml import delete_element
+
+# Below this many words, or when most of the text is link text, the page has no article to speak of.
+MIN_WORDS = 20
+MAX_LINK_SHARE = 0.6
+_HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
+
+# "xml" rather than "python": the same extraction, minus a plain-text rendering we do not use.
+_OPTIONS = Extractor(
+    output_format="xml",
+    fast=True,
+    comments=False,
+    formatting=True,
+    links=True,
+    images=True,
+    tables=True,
+)
+
+
+@dataclass(frozen=True)
+class Body:
+    text: str = ""
+    html: str = ""
+    first_image: str | None = None
+
+
+def extract_body(root: HtmlElement, base_url: str | None, title: str | None = None, *, fast: bool = True) -> Body:
+    """Main content of a cleaned page; an empty Body when there is no article.
+
+    A first block that repeats the headline is dropped: the title has its own field, and the
+    excerpt should start with the story.
+    """
+    options = copy(_OPTIONS)
+    options.url = options.source = base_url
+    options.fast = fast
+    document = bare_extraction(root, options=options)
+    if document is None or isinstance(document, dict) or document.body is None:
+        return Body()
+    body = convert_to_html(document.body).find("body")
+    if body is None:
+        return Body()
+    for element in body.iter(*_HEADINGS):
+        element.tag = _HEADINGS[str(element.tag)]
+    _drop_repeated_title(body, title)
+    text = element_text(body)
+    if not _is_article(body, text):
+        return Body()
+    inner = (body.text or "") + "".join(tostring(child, encoding="unicode") for child in body)
+    return Body(text=text, html=sanitize_html(inner, base_url), first_image=_first_image(body, base_url))
+
+
+def _drop_repeated_title(body: _Element, title: str | None) -> None:
+    first = next(iter(body), None)
+    if title and first is not None and _norm(" ".join(first.itertext())) == _norm(title):
+        delete_element(first, keep_tail=True)
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip(".")
+
+
+def _is_article(body: _Element, text: str) -> bool:
+    words = len(text.split())
+    if words < MIN_WORDS:
+        return False
+    link_words = sum(len(" ".join(a.itertext()).split()) for a in body.iter("a"))
+    return link_words <= MAX_LINK_SHARE * words
+
+
+def _first_image(body: _Element, base_url: str | None) -> str | None:
+    for image in body.iter("img"):
+        url = safe_url(image.get("src") or image.get("data-src"), base_url)
+        if url:
+            return url
+    return None

@@ -1,0 +1,160 @@
+"""HTML allowlist for anything we show that came from elsewhere. No Django here.
+
+Feed content and extracted article HTML are untrusted. We keep a short list of
+structural tags and let nh3 (Ammonia, in Rust) do the parsing and the dropping:
+a hand-written sanitizer is a classic source of XSS, an allowlist one is not.
+"""
+
+from __future__ import annotations
+
+import re
+from functools import lru_cache
+from html import unescape
+from urllib.parse import urljoin, urlsplit
+
+import nh3
+from lxml import html as lxml_html
+
+ALLOWED_TAGS = frozenset(
+    {
+        "p", "a", "em", "strong", "b", "i", "u", "s", "sub", "sup", "small", "mark",
+        "ul", "ol", "li", "dl", "dt", "dd", "blockquote", "q", "cite",
+        "h2", "h3", "h4", "figure", "figcaption", "img", "br", "hr",
+        "code", "pre", "kbd", "samp", "abbr", "time",
+        "table", "thead", "tbody", "tfoot", "tr", "th", "td", "caption",
+    }
+)  # fmt: skip
+
+ALLOWED_ATTRIBUTES = {
+    "a": {"href", "title"},
+    "img": {"src", "alt", "title", "width", "height"},
+    "abbr": {"title"},
+    "time": {"datetime"},
+    "td": {"colspan", "rowspan"},
+    "th": {"colspan", "rowspan", "scope"},
+    "ol": {"start"},
+}
+
+# Tags whose content is dropped with them, not unwrapped into the text.
+DROPPED_WITH_CONTENT = frozenset(
+    {"script", "style", "template", "iframe", "object", "embed", "noscript", "form", "svg", "math",
+     "select", "textarea", "button", "frame", "frameset", "noembed", "applet", "title", "head"}
+)  # fmt: skip
+
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+LINK_REL = "nofollow noopener noreferrer"
+WEB_SCHEMES = ("http", "https")
+
+
+def safe_url(url: str | None, base: str | None = None) -> str | None:
+    """Return `url` made absolute against `base` if it is http(s), else None.
+
+    Browsers ignore ASCII whitespace and control characters inside a scheme
+    ("java\\tscript:"), so we strip them before looking at the scheme.
+    """
+    if not url:
+        return None
+    cleaned = _CONTROL_CHARS.sub("", unescape(url)).strip()
+    if not cleaned:
+        return None
+    try:
+        if base and _is_web_url(base):
+            cleaned = urljoin(base, cleaned)
+        parts = urlsplit(cleaned)
+    except ValueError:
+        return None
+    if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
+        return None
+    return cleaned
+
+
+def sanitize_html(html: str, base_url: str | None = None) -> str:
+    """Keep only the allowlisted tags and attributes; make URLs absolute when a base is known."""
+    if not html:
+        return ""
+    base = base_url if base_url and _is_web_url(base_url) else None
+    return _cleaner(base).clean(html).strip()
+
+
+def html_to_text(html: str) -> str:
+    """Plain text of an HTML fragment, one blank line between paragraphs.
+
+    Used for feed content, whose HTML we never trust: it is sanitized first so
+    that script and style bodies never end up as text.
+    """
+    clean = sanitize_html(html)
+    if not clean.strip():
+        return ""
+    return element_text(lxml_html.fragment_fromstring(clean, create_parent="div"))
+
+
+def element_text(element: lxml_html.HtmlElement) -> str:
+    """Plain text of an (already safe) element tree, one blank line between blocks."""
+    blocks: list[str] = []
+    _collect_blocks(element, blocks)
+    return "\n\n".join(b for b in (_squash(x) for x in blocks) if b)
+
+
+# ---- internals --------------------------------------------------------------
+
+_CONTROL_CHARS = re.compile(r"[\x00-\x20\x7f]+")
+_SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_BLOCK_TAGS = frozenset(
+    {"p", "div", "li", "dt", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figure",
+     "figcaption", "pre", "tr", "table", "ul", "ol", "dl", "hr", "section", "article", "caption"}
+)  # fmt: skip
+
+
+def _is_web_url(url: str) -> bool:
+    try:
+        parts = urlsplit(url)
+    except ValueError:
+        return False
+    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
+
+
+@lru_cache(maxsize=128)
+def _cleaner(base: str | None) -> nh3.Cleaner:
+    """One Cleaner per base URL: building one costs more than cleaning a page."""
+    return nh3.Cleaner(
+        tags=set(ALLOWED_TAGS),
+        clean_content_tags=set(DROPPED_WITH_CONTENT),
+        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+        link_rel=LINK_REL,
+        url_schemes=set(URL_SCHEMES),
+        url_relative=("rewrite_with_base", base) if base else None,
+        strip_comments=True,
+    )
+
+
+def _collect_blocks(element: lxml_html.HtmlElement, blocks: list[str]) -> None:
+    """Walk the tree: every block element starts a new paragraph, <br> a new line."""
+    current: list[str] = [element.text or ""]
+    for child in element:
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag in _BLOCK_TAGS:
+            blocks.append("".join(current))
+            current = []
+            _collect_blocks(child, blocks)
+        elif tag == "br":
+            current.append("\n")
+        elif tag:  # comments and processing instructions have no tag name and no text for us
+            current.append(_inline_text(child))
+        current.append(child.tail or "")
+    blocks.append("".join(current))
+
+
+def _inline_text(element: lxml_html.HtmlElement) -> str:
+    parts = [element.text or ""]
+    for child in element:
+        if child.tag == "br":
+            parts.append("\n")
+        elif isinstance(child.tag, str):
+            parts.append(_inline_text(child))
+        parts.append(child.tail or "")
+    return "".join(parts)
+
+
+def _squash(block: str) -> str:
+    lines = (_SPACES.sub(" ", line).strip() for line in block.split("\n"))
+    return "\n".join(line for line in lines if line)

@@ -1,0 +1,68 @@
+"""Running the real `newsdesk` command in a subprocess against the test database.
+
+Use with a transactional test (`@pytest.mark.django_db(transaction=True)`), so that what the test
+writes is committed and the subprocess sees it, and vice versa.
+"""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+from django.db import connection
+
+NEWSDESK = [sys.executable, "-m", "newsdesk"]
+
+
+def test_database_url() -> str:
+    """The URL of the database the tests are using right now (the test database, not the real one)."""
+    conf = connection.settings_dict
+    if conf["ENGINE"].endswith("sqlite3"):
+        return f"sqlite:///{Path(conf['NAME']).resolve()}"
+    user = conf.get("USER") or "postgres"
+    host = conf.get("HOST") or "127.0.0.1"
+    port = conf.get("PORT") or 5432
+    password = f":{conf['PASSWORD']}" if conf.get("PASSWORD") else ""
+    return f"postgres://{user}{password}@{host}:{port}/{conf['NAME']}"
+
+
+def cli_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        DATABASE_URL=test_database_url(),
+        NEWSDESK_ALLOW_PRIVATE_NETWORKS="1",
+        PYTHONUNBUFFERED="1",
+    )
+    env.pop("NEWSDESK_TEST_DB_NAME", None)
+    env.update(extra)
+    return env
+
+
+def run_cli(
+    *args: str, timeout: float = 120, input: str | None = None, **env: str
+) -> subprocess.CompletedProcess:
+    """Run `newsdesk ARGS...` to completion; returns the completed process (text mode)."""
+    return subprocess.run(
+        [*NEWSDESK, *args],
+        env=cli_env(**env),
+        capture_output=True,
+        text=True,
+        timeout=timeout,
+        input=input,
+        check=False,
+    )
+
+
+def start_cli(*args: str, **env: str) -> subprocess.Popen:
+    """Start `newsdesk ARGS...` in the background (e.g. `run`); the caller stops it."""
+    return subprocess.Popen(
+        [*NEWSDESK, *args],
+        env=cli_env(**env),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        start_new_session=True,
+    )
