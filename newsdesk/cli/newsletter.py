@@ -35,7 +35,14 @@ def cmd_send(args: argparse.Namespace) -> int:
     from newsdesk.newsletter.sending import DigestSender
 
     bar = tqdm(unit="mail", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False, desc="digests")
-    sender = DigestSender(on_progress=bar.update, on_total=lambda total: setattr(bar, "total", total))
+
+    def progress(n: int) -> None:
+        bar.update(n)
+
+    def total(n: int) -> None:
+        bar.total = n
+
+    sender = DigestSender(on_progress=progress, on_total=total)
     try:
         report = sender.run(force=args.now, dry_run=args.dry_run)
     except RunInProgress:
@@ -54,8 +61,8 @@ def cmd_send(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def subscriber_json(subscriber) -> dict:  # type: ignore[no-untyped-def]
-    def iso(value):  # type: ignore[no-untyped-def]
+def subscriber_json(subscriber) -> dict:
+    def iso(value):
         return value.isoformat() if value else None
 
     return {

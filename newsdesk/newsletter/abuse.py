@@ -10,17 +10,18 @@ CACHES backend when running several web processes).
 
 from __future__ import annotations
 
-from django.conf import settings
 from django.core.cache import cache
 from django.http import HttpRequest
 from django.utils.crypto import salted_hmac
+
+from .conf import conf
 
 WINDOW_SECONDS = 3600
 
 
 def client_ip(request: HttpRequest) -> str:
     """The connection's address, or the one our trusted proxies saw (NEWSDESK_TRUSTED_PROXIES hops)."""
-    hops = settings.NEWSLETTER["TRUSTED_PROXIES"]
+    hops = conf().trusted_proxies
     if hops > 0:
         forwarded = [
             part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()

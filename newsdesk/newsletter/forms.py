@@ -3,12 +3,12 @@
 from __future__ import annotations
 
 from django import forms
-from django.conf import settings
 from email_validator import EmailNotValidError, validate_email
 
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
 
+from .conf import conf
 from .models import Subscriber
 
 # The wording of the signup form a reader agreed to; bump it when the form's promise changes.
@@ -23,9 +23,7 @@ def normalise_email(value: str) -> str:
     if not value:
         raise forms.ValidationError("Please enter your email address.")
     try:
-        result = validate_email(
-            value, check_deliverability=settings.NEWSLETTER["CHECK_DELIVERABILITY"], allow_smtputf8=True
-        )
+        result = validate_email(value, check_deliverability=conf().check_deliverability, allow_smtputf8=True)
     except EmailNotValidError as exc:
         raise forms.ValidationError(str(exc)) from None
     return result.normalized

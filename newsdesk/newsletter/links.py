@@ -7,6 +7,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.urls import reverse
 
+from .conf import conf
 from .tokens import confirm_token, manage_token
 
 
@@ -33,7 +34,7 @@ def site_host() -> str:
 
 def list_id() -> str:
     """RFC 2919 List-Id: a phrase and a dotted identifier under a domain we name."""
-    configured = settings.NEWSLETTER["LIST_ID"]
+    configured = conf().list_id
     if configured:
         return configured
     return f"{settings.SITE_NAME} digest <digest.{site_host()}>"

@@ -15,6 +15,7 @@ from __future__ import annotations
 import re
 import smtplib
 from collections.abc import Callable
+from typing import Any
 
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
 
@@ -28,7 +29,7 @@ class _HandoverMixin:
 
     handover: Handover | None = None
 
-    def data(self, msg):  # type: ignore[no-untyped-def]
+    def data(self, msg):
         hook, self.handover = self.handover, None
         if hook is None:
             return super().data(msg)  # type: ignore[misc]
@@ -61,14 +62,15 @@ class EmailBackend(DjangoSMTPBackend):
     calls_handover = True
 
     @property
-    def connection_class(self):  # type: ignore[override]
+    def connection_class(self):
         return HandoverSMTP_SSL if self.use_ssl else HandoverSMTP
 
-    def _send(self, email_message):  # type: ignore[no-untyped-def]
-        if self.connection is not None:
-            self.connection.handover = getattr(email_message, "handover", None)
+    def _send(self, email_message: Any) -> bool:
+        session: Any = self.connection
+        if session is not None:
+            session.handover = getattr(email_message, "handover", None)
         try:
-            return super()._send(email_message)
+            return bool(super()._send(email_message))  # type: ignore[misc]
         finally:
-            if self.connection is not None:
-                self.connection.handover = None
+            if session is not None:
+                session.handover = None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from datetime import datetime
 
-from django.conf import settings
+from .conf import conf
 
 log = logging.getLogger(__name__)
 
@@ -31,4 +31,4 @@ def newsletter_tick(now: datetime) -> bool:
 def jobs(tick_seconds: float) -> list:
     from newsdesk.ingest.scheduler import Job
 
-    return [Job("newsletter digests", settings.NEWSLETTER["CHECK_SECONDS"], newsletter_tick)]
+    return [Job("newsletter digests", conf().check_seconds, newsletter_tick)]

@@ -17,13 +17,13 @@ import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from django.conf import settings
 from django.core.mail import get_connection
 
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.core.errors import NewsdeskError
 
 from . import actions
+from .conf import conf
 from .digest import Digest, select
 from .locking import digest_run_lock
 from .models import DigestRun, Send
@@ -92,15 +92,16 @@ def _smtp_code(exc: Exception, address: str) -> int | None:
     return None
 
 
+def _text(raw: bytes | str) -> str:
+    return raw.decode(errors="replace") if isinstance(raw, bytes) else raw
+
+
 def _describe(exc: Exception, address: str) -> str:
     if isinstance(exc, smtplib.SMTPRecipientsRefused):
-        code, text = exc.recipients.get(address) or next(iter(exc.recipients.values()))
-        return f"{code} {text.decode(errors='replace') if isinstance(text, bytes) else text}"
+        code, raw = exc.recipients.get(address) or next(iter(exc.recipients.values()))
+        return f"{code} {_text(raw)}"
     if isinstance(exc, smtplib.SMTPResponseException):
-        text = (
-            exc.smtp_error.decode(errors="replace") if isinstance(exc.smtp_error, bytes) else exc.smtp_error
-        )
-        return f"{exc.smtp_code} {text}"
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
     return f"{type(exc).__name__}: {exc}"
 
 
@@ -114,14 +115,14 @@ class DigestSender:
         on_progress: Callable[[int], None] | None = None,
         on_total: Callable[[int], None] | None = None,
     ) -> None:
-        conf = settings.NEWSLETTER
+        settings = conf()
         self.clock = clock
         self.monotonic = monotonic
         self.sleep = sleep
-        self.pacer = Pacer(conf["RATE"], monotonic, sleep)
-        self.retries = max(1, conf["RETRIES"])
-        self.backoff = conf["RETRY_BACKOFF"]
-        self.limit = conf["MAX_ITEMS"]
+        self.pacer = Pacer(settings.rate, monotonic, sleep)
+        self.retries = max(1, settings.retries)
+        self.backoff = settings.retry_backoff
+        self.limit = settings.max_items
         self.on_progress = on_progress or (lambda n: None)
         self.on_total = on_total or (lambda n: None)
         self.total = 0
@@ -194,7 +195,7 @@ class DigestSender:
             ),
         )
 
-    def _message(self, member: Member, digest: Digest):  # type: ignore[no-untyped-def]
+    def _message(self, member: Member, digest: Digest):
         message_id = digest_message_id(self.run_obj.pk or 0, member.id)
         return digest_message(digest, self._recipient(member), message_id=message_id), message_id
 
@@ -303,5 +304,5 @@ class DigestSender:
         self._open()
 
 
-def send_due_digests(*, force: bool = False, dry_run: bool = False, **kwargs) -> Report:  # type: ignore[no-untyped-def]
+def send_due_digests(*, force: bool = False, dry_run: bool = False, **kwargs) -> Report:
     return DigestSender(**kwargs).run(force=force, dry_run=dry_run)

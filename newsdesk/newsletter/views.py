@@ -27,6 +27,7 @@ from newsdesk.core.http import same_origin_post
 from . import actions
 from .abuse import allow, pseudonym, source_hash
 from .boxes import box_context
+from .conf import conf
 from .export import subscriber_export
 from .forms import PREFERENCES_VERSION, PreferencesForm, SignupForm
 from .models import Subscriber
@@ -63,7 +64,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         return render(request, "newsletter/subscribe.html", {"box": box_context(request)})
     form = SignupForm(request.POST)
     ip_key = source_hash(request)
-    if not allow("ip", ip_key, _limit("SIGNUPS_PER_IP")):
+    if not allow("ip", ip_key, conf().signups_per_ip):
         return _signup_answer(request, form, status=429, message=TOO_MANY, ok=False)
     if form.is_bot:
         log.info("Newsletter signup honeypot filled (source %s); ignored", ip_key[:12])
@@ -72,7 +73,7 @@ def subscribe(request: HttpRequest) -> HttpResponse:
         field, errors = next(iter(form.errors.items()))
         return _signup_answer(request, form, status=400, message=str(errors[0]), ok=False, field=field)
     email = form.cleaned_data["email"]
-    if not allow("address", pseudonym(email.lower()), _limit("SIGNUPS_PER_ADDRESS")):
+    if not allow("address", pseudonym(email.lower()), conf().signups_per_address):
         # Same answer as a success: the limit must not tell anyone whether the address is known.
         return _signup_answer(request, form, status=200, message=THANKS, ok=True)
     choices = actions.Choices(form.cleaned_data["frequency"], form.topic_ids(), form.source_ids())
@@ -87,16 +88,10 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     return _signup_answer(request, form, status=200, message=THANKS, ok=True)
 
 
-def _limit(name: str) -> int:
-    from django.conf import settings
-
-    return int(settings.NEWSLETTER[name])
-
-
 # ---- confirmation -----------------------------------------------------------------------------
 
 
-def _message_page(request: HttpRequest, title: str, text: str, *, status: int = 200, **extra) -> HttpResponse:  # type: ignore[no-untyped-def]
+def _message_page(request: HttpRequest, title: str, text: str, *, status: int = 200, **extra) -> HttpResponse:
     return render(request, "newsletter/message.html", {"title": title, "text": text, **extra}, status=status)
 
 

@@ -22,7 +22,7 @@ def sink() -> Iterator[SMTPSink]:
 
 
 @pytest.fixture
-def smtp(sink: SMTPSink, settings) -> SMTPSink:  # type: ignore[no-untyped-def]
+def smtp(sink: SMTPSink, settings) -> SMTPSink:
     """Django's mail goes to the loopback SMTP server, through our SMTP backend."""
     settings.EMAIL_BACKEND = "newsdesk.newsletter.mailer.EmailBackend"
     settings.EMAIL_HOST = "127.0.0.1"
@@ -40,13 +40,13 @@ def _fresh_rate_limits() -> Iterator[None]:
     cache.clear()
 
 
-def make_topic(slug: str, name: str | None = None):  # type: ignore[no-untyped-def]
+def make_topic(slug: str, name: str | None = None):
     from newsdesk.topics.models import Topic
 
     return Topic.objects.create(slug=slug, name=name or slug.title())
 
 
-def make_source(name: str = "Harbour Gazette"):  # type: ignore[no-untyped-def]
+def make_source(name: str = "Harbour Gazette"):
     from newsdesk.sources.models import Source
 
     n = next(_counter)
@@ -55,7 +55,7 @@ def make_source(name: str = "Harbour Gazette"):  # type: ignore[no-untyped-def]
     )
 
 
-def make_article(source, title: str, *, topics=(), stored: datetime | None = None, status: str = "published"):  # type: ignore[no-untyped-def]
+def make_article(source, title: str, *, topics=(), stored: datetime | None = None, status: str = "published"):
     from newsdesk.articles.models import Article
 
     n = next(_counter)
@@ -74,7 +74,7 @@ def make_article(source, title: str, *, topics=(), stored: datetime | None = Non
     return article
 
 
-def confirmed_subscriber(email: str, *, topics=(), sources=(), frequency: str = "daily",  # type: ignore[no-untyped-def]
+def confirmed_subscriber(email: str, *, topics=(), sources=(), frequency: str = "daily",
                          since: datetime | None = None):  # fmt: skip
     from newsdesk.newsletter.models import Subscriber
 

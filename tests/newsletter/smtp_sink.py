@@ -32,7 +32,7 @@ class Received:
 
     @property
     def message(self) -> EmailMessage:
-        return email.message_from_bytes(self.raw, policy=email.policy.default)  # type: ignore[return-value]
+        return email.message_from_bytes(self.raw, policy=email.policy.default)
 
 
 @dataclass

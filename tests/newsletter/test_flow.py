@@ -105,7 +105,9 @@ def test_signup_confirm_digest_unsubscribe(live_server, smtp, settings, capsys) 
         assert "Harbour Gazette" in html
         assert "Valley Courier" in html
         assert 'style="' in html  # CSS is inlined
-        unsubscribe = re.fullmatch(r"<(.+)>", str(digest["List-Unsubscribe"]).strip()).group(1)
+        header = re.fullmatch(r"<(.+)>", str(digest["List-Unsubscribe"]).strip())
+        assert header is not None
+        unsubscribe = header.group(1)
         assert unsubscribe.startswith(f"{live_server.url}/newsletter/unsubscribe/")
         assert digest["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         assert digest["List-Id"].endswith(">")

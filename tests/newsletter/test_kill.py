@@ -89,7 +89,7 @@ def test_killed_run_resumes_without_double_send_or_skip(moment: str, tmp_path: P
     handler = Handler()
     if moment == "after-final-dot":
 
-        def on_data(received):  # type: ignore[no-untyped-def]
+        def on_data(received):
             if len(handler.messages) + 1 == kill_at:
                 kill()  # before we answer 250; the message is kept, as a real server would
             return None
@@ -98,7 +98,7 @@ def test_killed_run_resumes_without_double_send_or_skip(moment: str, tmp_path: P
     elif moment == "during-envelope":
         original_rcpt = handler.handle_RCPT
 
-        async def rcpt(server, session, envelope, address, options):  # type: ignore[no-untyped-def]
+        async def rcpt(server, session, envelope, address, options):
             if len(handler.messages) + 1 == kill_at:
                 kill()
             return await original_rcpt(server, session, envelope, address, options)
@@ -106,7 +106,7 @@ def test_killed_run_resumes_without_double_send_or_skip(moment: str, tmp_path: P
         handler.handle_RCPT = rcpt  # type: ignore[method-assign]
     else:
 
-        def on_data(received):  # type: ignore[no-untyped-def]
+        def on_data(received):
             if len(handler.messages) + 1 == kill_at:
                 threading.Timer(random.uniform(0.0, 0.08), kill).start()
             return None

@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def news():  # type: ignore[no-untyped-def]
+def news():
     transport, science = make_topic("transport"), make_topic("science")
     gazette = make_source("Harbour Gazette")
     now = timezone.now()
@@ -32,7 +32,7 @@ def news():  # type: ignore[no-untyped-def]
     return {"transport": transport, "science": science, "gazette": gazette, "stories": stories}
 
 
-def test_451_then_250_is_retried_and_delivered(smtp, news) -> None:  # type: ignore[no-untyped-def]
+def test_451_then_250_is_retried_and_delivered(smtp, news) -> None:
     confirmed_subscriber("slow@example.org", topics=[news["transport"]])
     confirmed_subscriber("later@example.org", topics=[news["transport"]])
     smtp.handler.answers_rcpt["slow@example.org"] = ["451 4.7.1 Greylisted, try again later"]
@@ -46,7 +46,7 @@ def test_451_then_250_is_retried_and_delivered(smtp, news) -> None:  # type: ign
     assert sorted(Send.objects.values_list("state", "attempts")) == [("sent", 2), ("sent", 2)]
 
 
-def test_transient_failure_on_every_try_fails_and_stays_due(smtp, news, settings) -> None:  # type: ignore[no-untyped-def]
+def test_transient_failure_on_every_try_fails_and_stays_due(smtp, news, settings) -> None:
     settings.NEWSLETTER = {**settings.NEWSLETTER, "RETRIES": 3}
     subscriber = confirmed_subscriber("full@example.org")
     cursor = subscriber.digest_cursor
@@ -65,7 +65,7 @@ def test_transient_failure_on_every_try_fails_and_stays_due(smtp, news, settings
     assert len(smtp.handler.to("full@example.org")) == 1
 
 
-def test_550_marks_the_address_bounced_and_stops_mail(smtp, news) -> None:  # type: ignore[no-untyped-def]
+def test_550_marks_the_address_bounced_and_stops_mail(smtp, news) -> None:
     gone = confirmed_subscriber("gone@example.org")
     confirmed_subscriber("here@example.org")
     smtp.handler.answers_rcpt["gone@example.org"] = ["550 5.1.1 No such user here"]
@@ -82,7 +82,7 @@ def test_550_marks_the_address_bounced_and_stops_mail(smtp, news) -> None:  # ty
     assert len(smtp.handler.to("here@example.org")) == 2
 
 
-def test_nothing_new_means_no_mail_and_the_cursor_moves(smtp, news) -> None:  # type: ignore[no-untyped-def]
+def test_nothing_new_means_no_mail_and_the_cursor_moves(smtp, news) -> None:
     quiet = confirmed_subscriber("quiet@example.org", topics=[make_topic("sport")])
     report = send_due_digests(force=True)
     assert (report.sent, report.skipped) == (0, 1)
@@ -91,7 +91,7 @@ def test_nothing_new_means_no_mail_and_the_cursor_moves(smtp, news) -> None:  # 
     assert quiet.digest_cursor == DigestRun.objects.get().cutoff
 
 
-def test_topics_and_sources_pick_the_stories(smtp, news) -> None:  # type: ignore[no-untyped-def]
+def test_topics_and_sources_pick_the_stories(smtp, news) -> None:
     courier = make_source("Valley Courier")
     make_article(courier, "Choir wins regional prize", stored=timezone.now() - timedelta(hours=1))
     confirmed_subscriber("science@example.org", topics=[news["science"]])
@@ -109,7 +109,7 @@ def test_topics_and_sources_pick_the_stories(smtp, news) -> None:  # type: ignor
     assert titles("all@example.org") == {"Ferry fares", "Observatory", "Choir"}
 
 
-def test_only_stories_since_the_last_digest(smtp, news) -> None:  # type: ignore[no-untyped-def]
+def test_only_stories_since_the_last_digest(smtp, news) -> None:
     confirmed_subscriber("ada@example.org", since=timezone.now() - timedelta(hours=2, minutes=30))
     send_due_digests(force=True)
     (first,) = smtp.handler.to("ada@example.org")
@@ -125,7 +125,7 @@ def test_only_stories_since_the_last_digest(smtp, news) -> None:  # type: ignore
     assert "Observatory" not in second
 
 
-def test_due_follows_the_frequency(smtp, news) -> None:  # type: ignore[no-untyped-def]
+def test_due_follows_the_frequency(smtp, news) -> None:
     now = timezone.now()
     daily = confirmed_subscriber("daily@example.org", since=now - timedelta(days=1, minutes=1))
     weekly = confirmed_subscriber(
@@ -141,7 +141,7 @@ def test_due_follows_the_frequency(smtp, news) -> None:  # type: ignore[no-untyp
     assert daily.next_digest_at == daily.confirmed_at + timedelta(days=2)  # the rhythm is kept
 
 
-def test_a_second_run_sends_nothing_again(smtp, news, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_a_second_run_sends_nothing_again(smtp, news, capsys) -> None:
     for n in range(5):
         confirmed_subscriber(f"reader{n}@example.org")
     assert main(["newsletter", "send", "--now"]) == 0
@@ -155,7 +155,7 @@ def test_a_second_run_sends_nothing_again(smtp, news, capsys) -> None:  # type: 
     assert len({m.message["Message-ID"] for m in smtp.messages}) == 5
 
 
-def test_dry_run_sends_and_records_nothing(smtp, news, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_dry_run_sends_and_records_nothing(smtp, news, capsys) -> None:
     subscriber = confirmed_subscriber("ada@example.org")
     assert main(["newsletter", "send", "--now", "--dry-run"]) == 0
     assert (
@@ -168,7 +168,7 @@ def test_dry_run_sends_and_records_nothing(smtp, news, capsys) -> None:  # type:
     assert Subscriber.objects.get(pk=subscriber.pk).digest_cursor == subscriber.digest_cursor
 
 
-def test_unreachable_mail_server_is_one_clear_line(settings, news, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_unreachable_mail_server_is_one_clear_line(settings, news, capsys) -> None:
     from .smtp_sink import free_port
 
     settings.EMAIL_BACKEND = "newsdesk.newsletter.mailer.EmailBackend"
@@ -201,11 +201,11 @@ def test_pacer_spaces_messages() -> None:
     assert slept[-1] == 0.25
 
 
-def test_connection_is_reused_for_the_whole_run(smtp, news) -> None:  # type: ignore[no-untyped-def]
+def test_connection_is_reused_for_the_whole_run(smtp, news) -> None:
     sessions: set[object] = set()
     original = smtp.handler.handle_DATA
 
-    async def counting(server, session, envelope):  # type: ignore[no-untyped-def]
+    async def counting(server, session, envelope):
         sessions.add(id(session))
         return await original(server, session, envelope)
 

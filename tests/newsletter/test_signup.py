@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.core import mail
@@ -22,17 +23,19 @@ from .conftest import confirmed_subscriber, make_topic
 pytestmark = pytest.mark.django_db
 
 THANKS = "Thank you for subscribing — check your inbox to confirm."
-SAME_SITE = {"HTTP_SEC_FETCH_SITE": "same-origin"}
+SAME_SITE: dict[str, Any] = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 
 
-def signup(client: Client, email: str, *, json: bool = False, **extra):  # type: ignore[no-untyped-def]
+def signup(client: Client, email: str, *, json: bool = False, **extra):
     data = {"email": email, "frequency": "daily", "fv": "signup-v1", **extra}
-    headers = {"HTTP_ACCEPT": "application/json"} if json else {}
+    headers: dict[str, Any] = {"HTTP_ACCEPT": "application/json"} if json else {}
     return client.post("/newsletter/subscribe/", data, **SAME_SITE, **headers)
 
 
-def confirm_link(message) -> str:  # type: ignore[no-untyped-def]
-    return re.search(r"http\S+/newsletter/confirm/\S+/", message.body).group(0)
+def confirm_link(message) -> str:
+    found = re.search(r"http\S+/newsletter/confirm/\S+/", message.body)
+    assert found is not None
+    return found.group(0)
 
 
 def path(url: str) -> str:
@@ -111,7 +114,7 @@ def test_duplicate_pending_signup_sends_at_most_one_mail_an_hour(client: Client)
     assert len(mail.outbox) == 2
 
 
-def test_honeypot_answers_success_and_does_nothing(client: Client, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_honeypot_answers_success_and_does_nothing(client: Client, caplog) -> None:
     with caplog.at_level(logging.INFO, logger="newsdesk"):
         answer = signup(client, "bot@example.org", json=True, website="http://spam.example")
     assert answer.json()["ok"] is True
@@ -121,7 +124,7 @@ def test_honeypot_answers_success_and_does_nothing(client: Client, caplog) -> No
     assert "honeypot" in caplog.text
 
 
-def test_per_ip_rate_limit(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_per_ip_rate_limit(client: Client, settings) -> None:
     settings.NEWSLETTER = {**settings.NEWSLETTER, "SIGNUPS_PER_IP": 3}
     for n in range(3):
         assert signup(client, f"reader{n}@example.org").status_code == 200
@@ -133,7 +136,7 @@ def test_per_ip_rate_limit(client: Client, settings) -> None:  # type: ignore[no
     assert signup(other_network, "reader9@example.org").status_code == 200
 
 
-def test_per_address_rate_limit_is_silent(client: Client, settings) -> None:  # type: ignore[no-untyped-def]
+def test_per_address_rate_limit_is_silent(client: Client, settings) -> None:
     settings.NEWSLETTER = {**settings.NEWSLETTER, "SIGNUPS_PER_ADDRESS": 2}
     Subscriber.objects.all().delete()
     signup(client, "ada@example.org", frequency="daily")
@@ -153,7 +156,7 @@ def test_cross_site_post_is_refused(client: Client) -> None:
     assert not Subscriber.objects.exists()
 
 
-def test_server_failure_says_something_went_wrong_and_logs(client: Client, caplog) -> None:  # type: ignore[no-untyped-def]
+def test_server_failure_says_something_went_wrong_and_logs(client: Client, caplog) -> None:
     # Break the database for real: the consent table is gone for the length of this request.
     with connection.cursor() as cursor:
         cursor.execute("ALTER TABLE newsletter_consent RENAME TO newsletter_consent_away")
@@ -235,6 +238,7 @@ def test_unconfirmed_signups_are_purged_after_seven_days() -> None:
     recent = actions.do_signup("new@example.org", actions.Choices("daily"), proof, now - timedelta(days=6))
     confirmed_subscriber("kept@example.org", since=now - timedelta(days=30))
     assert actions.do_purge_unconfirmed(now) == 1
+    assert old is not None
     assert not Subscriber.objects.filter(pk=old).exists()
     assert set(Subscriber.objects.values_list("email", flat=True)) == {"new@example.org", "kept@example.org"}
     assert recent is not None
