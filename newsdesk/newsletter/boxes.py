@@ -23,6 +23,13 @@ def _as_set(values: Iterable[Any] | None) -> set[str]:
     return {str(v) for v in values or ()}
 
 
+def _return_path(request: HttpRequest | None) -> str:
+    """Where "Back to reading" leads after a signup without JavaScript: the page the box was on."""
+    if request is None or request.method != "GET" or request.path.startswith("/newsletter/"):
+        return ""
+    return request.get_full_path()
+
+
 def box_context(
     request: HttpRequest | None,
     *,
@@ -68,16 +75,19 @@ def box_context(
     source_rows = [
         {"value": str(pk), "name": name, "checked": str(pk) in ticked_sources} for pk, name in sources
     ]
-    picked = [row["name"] for row in topic_rows + source_rows if row["checked"]]
+    picked_topics = [row["name"] for row in topic_rows if row["checked"]]
+    picked_sources = [row["name"] for row in source_rows if row["checked"]]
     return {
         "topics": topic_rows,
         "sources": source_rows,
-        "picked": picked,
+        "picked": picked_topics + picked_sources,
+        "picked_topics": picked_topics,
+        "picked_sources": picked_sources,
         "email": email,
         "frequency": frequency,
         "paused": paused,
         "message": message,
         "error_field": error_field,
         "form_version": FORM_VERSION,
-        "next": request.get_full_path() if request is not None and request.method == "GET" else "",
+        "next": _return_path(request),
     }
