@@ -251,7 +251,7 @@ def do_record_handover(h: Handover) -> bool:
     }
     try:
         with transaction.atomic():
-            retried = Send.objects.filter(
+            retried = h.attempt > 1 and Send.objects.filter(
                 run_id=h.run_id,
                 subscriber_id=h.subscriber_id,
                 state__in=[Send.State.DEFERRED, Send.State.FAILED],

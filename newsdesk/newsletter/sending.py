@@ -27,7 +27,7 @@ from .conf import conf
 from .digest import Digest, select
 from .locking import digest_run_lock
 from .models import DigestRun, Send
-from .render import Recipient, digest_message, digest_message_id
+from .render import DigestRenderer, Recipient, digest_message, digest_message_id
 from .stories import Member, member_pages, members, names, story_index
 
 log = logging.getLogger(__name__)
@@ -127,6 +127,7 @@ class DigestSender:
         self.on_total = on_total or (lambda n: None)
         self.total = 0
         self.backend = None
+        self.renderer = DigestRenderer()
         self._retry: list[_Retry] = []
         self._order = itertools.count()
 
@@ -197,7 +198,9 @@ class DigestSender:
 
     def _message(self, member: Member, digest: Digest):
         message_id = digest_message_id(self.run_obj.pk or 0, member.id)
-        return digest_message(digest, self._recipient(member), message_id=message_id), message_id
+        recipient = self._recipient(member)
+        message = digest_message(digest, recipient, message_id=message_id, renderer=self.renderer)
+        return message, message_id
 
     def _open(self) -> None:
         assert self.backend is not None

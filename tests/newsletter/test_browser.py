@@ -131,10 +131,13 @@ def _sample_digest(n: int) -> Digest:
     ]
     stories = tuple(
         Story(
-            id=i, title=titles[i % len(titles)],
+            id=i,
+            title=titles[i % len(titles)],
             excerpt="A short synthetic summary of the story, written for this test, long enough to wrap over "
             "several lines on a phone and end with the ellipsis the site uses…",
-            url=f"https://news.example/story-{i}", source_id=1, source_name=["Harbour Gazette", "Valley Courier"][i % 2],
+            url=f"https://news.example/story-{i}",
+            source_id=1,
+            source_name=["Harbour Gazette", "Valley Courier"][i % 2],
             stored_at=now - timedelta(minutes=i),
         )  # fmt: skip
         for i in range(n)
@@ -144,7 +147,10 @@ def _sample_digest(n: int) -> Digest:
 
 @pytest.mark.parametrize("width", [375, 800])
 def test_digest_mail_reads_well_at_phone_and_desktop_widths(browser, site, width: int) -> None:  # type: ignore[no-untyped-def]
-    links = {k: f"https://news.example/newsletter/{k}/token/" for k in ("unsubscribe", "preferences", "export", "delete")}
+    links = {
+        k: f"https://news.example/newsletter/{k}/token/"
+        for k in ("unsubscribe", "preferences", "export", "delete")
+    }
     recipient = Recipient("reader@example.org", "daily", links, ("Transport",), ("Harbour Gazette",))
     message = digest_message(_sample_digest(5), recipient, message_id="<x@news.example>")
     html = message.alternatives[0][0]
@@ -156,7 +162,9 @@ def test_digest_mail_reads_well_at_phone_and_desktop_widths(browser, site, width
     headline = page.locator("h2.headline").first
     size = float(headline.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
     assert size >= 18
-    excerpt_size = float(page.locator("p.excerpt").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)"))
+    excerpt_size = float(
+        page.locator("p.excerpt").first.evaluate("e => parseFloat(getComputedStyle(e).fontSize)")
+    )
     assert excerpt_size >= 14
     sheet = page.locator("table.sheet").bounding_box()
     assert sheet is not None
@@ -184,7 +192,9 @@ def test_confirmation_and_preferences_pages_have_no_accessibility_violations(bro
     from newsdesk.newsletter.links import confirm_url, manage_urls
 
     pending = Subscriber.objects.create(email="pending@example.org", confirm_nonce="n0nce")
-    confirmed = Subscriber.objects.create(email="ada@example.org", status="confirmed", confirmed_at=timezone.now())
+    confirmed = Subscriber.objects.create(
+        email="ada@example.org", status="confirmed", confirmed_at=timezone.now()
+    )
     pages = {
         "confirm": confirm_url(pending.pk, "n0nce"),
         "preferences": manage_urls(confirmed.key)["preferences"],

@@ -46,7 +46,9 @@ def test_nothing_new_is_an_empty_digest() -> None:
 def test_select_matches_the_plain_definition(rows, topics, sources, since) -> None:  # type: ignore[no-untyped-def]
     stories = [story(i, source=s, topics=tuple(t), minutes=m) for i, (s, t, m) in enumerate(rows)]
     cursor = T0 + timedelta(minutes=since)
-    digest = select(StoryIndex.build(stories), Prefs(frozenset(topics), frozenset(sources), cursor), limit=1000)
+    digest = select(
+        StoryIndex.build(stories), Prefs(frozenset(topics), frozenset(sources), cursor), limit=1000
+    )
     expected = sorted(
         (s for s in stories if s.stored_at > cursor and ((not topics and not sources) or s.topic_ids & topics
                                                          or s.source_id in sources)),

@@ -85,7 +85,9 @@ def test_one_click_with_a_bad_token_is_a_plain_404(client: Client) -> None:
 def test_export_gives_the_subscriber_their_data_as_json(client: Client) -> None:
     transport = make_topic("transport")
     subscriber = confirmed_subscriber("ada@example.org", topics=[transport])
-    Consent.objects.create(subscriber=subscriber, action="signup", form_version="signup-v1", source_hash="ab" * 16)
+    Consent.objects.create(
+        subscriber=subscriber, action="signup", form_version="signup-v1", source_hash="ab" * 16
+    )
     run = DigestRun.objects.create(cutoff=timezone.now())
     Send.objects.create(run=run, subscriber=subscriber, state="sent", items=[1, 2, 3])
     answer = client.get(url("export", subscriber))
