@@ -16,7 +16,7 @@ from newsdesk.ingest.extract.dates import fallback_date, structured_date
 from newsdesk.ingest.extract.document import decode, parse
 from newsdesk.ingest.extract.language import declared_language, detect_language
 from newsdesk.ingest.extract.meta import read_metadata
-from newsdesk.ingest.types import ExtractError, Extracted
+from newsdesk.ingest.types import Extracted, ExtractError
 
 
 def extract_article(
@@ -47,7 +47,7 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     authors = split_authors(meta.author) or byline_authors(root)
     if published is None:
         published = fallback_date(root)
-    body = extract_body(root, base, meta.title, fast=fast)
+    body = extract_body(root, base, meta.title, authors, dated=published is not None, fast=fast)
     return Extracted(
         title=meta.title,
         authors=authors,
