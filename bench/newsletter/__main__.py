@@ -103,7 +103,7 @@ def _row(label: str, count: str, result: dict, delivered: str, half: str) -> str
     return "| " + " | ".join(cells) + " |"
 
 
-def report(args, small: list[dict], large: dict, anchors: list[dict]) -> None:  # type: ignore[no-untyped-def]
+def report(args, small: list[dict], large: dict, anchors: list[dict]) -> None:
     med = statistics.median
     small_rate, anchor_rate = med(_rate(r) for r in small), med(_rate(r) for r in anchors)
     small_cpu, anchor_cpu = med(_cpu_rate(r) for r in small), med(_cpu_rate(r) for r in anchors)

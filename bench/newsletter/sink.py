@@ -25,7 +25,7 @@ class _Counter:
         return "250 OK"
 
 
-def _serve(port: int, count: Synchronized, ready) -> None:  # type: ignore[no-untyped-def]
+def _serve(port: int, count: Synchronized, ready) -> None:
     from aiosmtpd.controller import Controller
 
     controller = Controller(_Counter(count), hostname="127.0.0.1", port=port)
@@ -38,7 +38,7 @@ def _serve(port: int, count: Synchronized, ready) -> None:  # type: ignore[no-un
 class Sink:
     def __init__(self) -> None:
         self.port = free_port()
-        self.count: Synchronized = multiprocessing.Value("q", 0)  # type: ignore[assignment]
+        self.count: Synchronized = multiprocessing.Value("q", 0)
         ready = multiprocessing.Event()
         self.process = multiprocessing.Process(
             target=_serve, args=(self.port, self.count, ready), daemon=True

@@ -34,7 +34,7 @@ class _HandoverMixin:
 
     handover: Handover | None = None
 
-    def connect(self, host="localhost", port=0, source_address=None):  # type: ignore[no-untyped-def]
+    def connect(self, host="localhost", port=0, source_address=None):
         reply = super().connect(host, port, source_address)  # type: ignore[misc]
         sock = getattr(self, "sock", None)
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):

@@ -16,14 +16,14 @@ from .conftest import confirmed_subscriber, make_article, make_source
 pytestmark = pytest.mark.django_db
 
 
-def test_default_jobs_collects_the_newsletter_job(settings) -> None:  # type: ignore[no-untyped-def]
+def test_default_jobs_collects_the_newsletter_job(settings) -> None:
     settings.NEWSLETTER = {**settings.NEWSLETTER, "CHECK_SECONDS": 123}
     jobs = {job.name: job for job in default_jobs(15)}
     assert "enqueue due sources" in jobs
     assert jobs["newsletter digests"].every == 123
 
 
-def test_tick_sends_due_digests_through_the_task_and_purges(smtp) -> None:  # type: ignore[no-untyped-def]
+def test_tick_sends_due_digests_through_the_task_and_purges(smtp) -> None:
     now = timezone.now()
     make_article(make_source(), "Tide tables printed again", stored=now - timedelta(hours=1))
     confirmed_subscriber("due@example.org", since=now - timedelta(days=1, hours=2))
