@@ -35,3 +35,12 @@ def test_tick_sends_due_digests_through_the_task_and_purges(smtp) -> None:
     assert DigestRun.objects.get().finished_at is not None
     assert Subscriber.objects.get(pk=not_due.pk).last_digest_at is None
     assert newsletter_tick(now) is False  # nothing due any more
+
+
+def test_deploy_check_wants_an_https_site_url(settings) -> None:
+    from newsdesk.newsletter.checks import site_url_is_https
+
+    settings.SITE_URL = "http://news.example"
+    assert [m.id for m in site_url_is_https()] == ["newsletter.W001"]
+    settings.SITE_URL = "https://news.example"
+    assert site_url_is_https() == []
