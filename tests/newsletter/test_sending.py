@@ -215,3 +215,50 @@ def test_connection_is_reused_for_the_whole_run(smtp, news) -> None:
     DigestSender().run(force=True)
     assert len(smtp.messages) == 4
     assert len(sessions) == 1
+
+
+def test_subscribers_command_lists_people_plain_and_as_json(capsys) -> None:  # type: ignore[no-untyped-def]
+    import json
+
+    transport = make_topic("transport")
+    confirmed_subscriber("ada@example.org", topics=[transport], frequency="weekly")
+    Subscriber.objects.create(email="pending@example.org")
+    assert main(["newsletter", "subscribers"]) == 0
+    out = capsys.readouterr().out
+    assert "ada@example.org  confirmed, weekly" in out
+    assert "transport · last digest never" in out
+    assert "pending@example.org  pending, daily" in out
+    assert main(["newsletter", "subscribers", "--json"]) == 0
+    rows = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert [(r["email"], r["status"], r["topics"]) for r in rows] == [
+        ("ada@example.org", "confirmed", ["transport"]),
+        ("pending@example.org", "pending", []),
+    ]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_another_run_in_progress_is_a_clear_error(smtp, news, capsys) -> None:  # type: ignore[no-untyped-def]
+    import threading
+
+    from django.db import connection
+
+    from newsdesk.newsletter.locking import digest_run_lock
+
+    held, done = threading.Event(), threading.Event()
+
+    def holder() -> None:  # another thread is another database session
+        with digest_run_lock():
+            held.set()
+            done.wait(30)
+        connection.close()
+
+    thread = threading.Thread(target=holder)
+    thread.start()
+    try:
+        assert held.wait(30)
+        assert main(["newsletter", "send"]) == 1
+    finally:
+        done.set()
+        thread.join()
+    err = capsys.readouterr().err.strip()
+    assert err == "newsdesk: error: Another digest run is in progress; try again when it has finished."
