@@ -217,7 +217,7 @@ def test_connection_is_reused_for_the_whole_run(smtp, news) -> None:
     assert len(sessions) == 1
 
 
-def test_subscribers_command_lists_people_plain_and_as_json(capsys) -> None:  # type: ignore[no-untyped-def]
+def test_subscribers_command_lists_people_plain_and_as_json(capsys) -> None:
     import json
 
     transport = make_topic("transport")
@@ -237,7 +237,7 @@ def test_subscribers_command_lists_people_plain_and_as_json(capsys) -> None:  # 
 
 
 @pytest.mark.django_db(transaction=True)
-def test_another_run_in_progress_is_a_clear_error(smtp, news, capsys) -> None:  # type: ignore[no-untyped-def]
+def test_another_run_in_progress_is_a_clear_error(smtp, news, capsys) -> None:
     import threading
 
     from django.db import connection
