@@ -21,19 +21,19 @@ def confirm_url(subscriber_id: int, nonce: str) -> str:
 
 
 _MANAGE_PAGES = ("unsubscribe", "preferences", "export", "delete")
-_TOKEN = "NEWSDESK-TOKEN"
+_SLOT = "NEWSDESK-SLOT"  # a stand-in for the token
 
 
 @cache
 def _manage_patterns(site_url: str) -> tuple[tuple[str, str], ...]:
     """Each page's absolute URL with a stand-in token: reverse() once, not four times per mail."""
-    return tuple((name, absolute(reverse(f"newsletter:{name}", args=[_TOKEN]))) for name in _MANAGE_PAGES)
+    return tuple((name, absolute(reverse(f"newsletter:{name}", args=[_SLOT]))) for name in _MANAGE_PAGES)
 
 
 def manage_urls(key: str) -> dict[str, str]:
     """The subscriber's own links: one signature, four pages."""
     token = manage_token(key)
-    return {name: pattern.replace(_TOKEN, token) for name, pattern in _manage_patterns(settings.SITE_URL)}
+    return {name: pattern.replace(_SLOT, token) for name, pattern in _manage_patterns(settings.SITE_URL)}
 
 
 def site_host() -> str:
