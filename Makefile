@@ -45,6 +45,7 @@ services:
 
 bench: install
 	$(BIN)/python -m bench.extract
+	$(BIN)/python -m bench.consent
 	$(BIN)/python -m bench.newsletter
 
 clean:

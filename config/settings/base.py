@@ -200,7 +200,7 @@ WHITENOISE_USE_FINDERS = True
 STATIC_ROOT = STATIC_ROOT if STATIC_ROOT.is_dir() else None  # type: ignore[assignment]
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_MAX_AGE = 365 * 24 * 3600
-TEMPLATES[0]["OPTIONS"]["context_processors"].append("newsdesk.web.context.site")
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("newsdesk.web.context.site")  # type: ignore[index]
 # The interface language (gettext) and the date formats; English ships.
 LANGUAGE_CODE = os.environ.get("NEWSDESK_LANGUAGE") or LANGUAGE_CODE
 NEWSDESK.update(
@@ -229,11 +229,80 @@ NEWSDESK.update(
 )
 
 # --- cookie consent and security headers (issue 4) --------------------------------
+# Consent cookie, privacy pages, security headers: README "Privacy and cookies", docs/decisions/0012, 0013.
+from csp.constants import NONCE, NONE, SELF  # noqa: E402
+
+# Listed before CSRF; CSP's response hook runs after consent's, which adds its rendered snippets' origins.
+_at = MIDDLEWARE.index("django.middleware.csrf.CsrfViewMiddleware")
+MIDDLEWARE[_at:_at] = [
+    "django_permissions_policy.PermissionsPolicyMiddleware",
+    "csp.middleware.CSPMiddleware",
+    "newsdesk.consent.middleware.ConsentMiddleware",
+]
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("newsdesk.consent.context_processors.consent")  # type: ignore[index]
+# An operator's own templates (e.g. consent/privacy_body.html) override the built-in ones.
+TEMPLATES[0]["DIRS"] = [Path(os.environ.get("NEWSDESK_TEMPLATES_DIR") or DATA_DIR / "templates")]
+
+NEWSDESK_CONSENT = {
+    # Bump to ask every reader again (the registry's own changes already do; see README).
+    "POLICY_VERSION": os.environ.get("NEWSDESK_CONSENT_POLICY_VERSION") or "1",
+    "COOKIE_NAME": "newsdesk_consent",
+    "PRIVACY_CONTACT": os.environ.get("NEWSDESK_PRIVACY_CONTACT") or "",
+}
+
+CONTENT_SECURITY_POLICY = {
+    "DIRECTIVES": {
+        "default-src": [SELF],
+        "script-src": [SELF, NONCE],  # a nonce only on pages that render an inline script (snippets)
+        "style-src": [SELF, NONCE],
+        "img-src": [SELF, "data:"],
+        "font-src": [SELF],
+        "connect-src": [SELF],
+        "media-src": [SELF],
+        "object-src": [NONE],
+        "base-uri": [SELF],
+        "form-action": [SELF],
+        "frame-ancestors": [NONE],
+    }
+}
+PERMISSIONS_POLICY: dict[str, list[str]] = {
+    feature: []
+    for feature in (
+        "accelerometer", "browsing-topics", "camera", "display-capture", "geolocation", "gyroscope",
+        "magnetometer", "microphone", "payment", "usb",
+    )
+}  # fmt: skip
+# Outlets see that a reader came from us (the origin), never which page or search.
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+SECURE_CONTENT_TYPE_NOSNIFF = True
+X_FRAME_OPTIONS = "DENY"
+SESSION_COOKIE_HTTPONLY = True
+CSRF_COOKIE_HTTPONLY = True
+SESSION_COOKIE_SAMESITE = "Lax"
+CSRF_COOKIE_SAMESITE = "Lax"
+
+
+def https_settings(on: bool) -> dict[str, object]:
+    """What NEWSDESK_HTTPS=1 turns on: Secure cookies and HSTS (sent by Django only on HTTPS requests).
+
+    TLS is ended by a proxy in front, which must set X-Forwarded-Proto (and strip a client's own).
+    """
+    return {
+        "HTTPS": on,
+        "SESSION_COOKIE_SECURE": on,
+        "CSRF_COOKIE_SECURE": on,
+        "SECURE_PROXY_SSL_HEADER": ("HTTP_X_FORWARDED_PROTO", "https") if on else None,
+        "SECURE_HSTS_SECONDS": _env_int("NEWSDESK_HSTS_SECONDS", 31536000) if on else 0,
+    }
+
+
+globals().update(https_settings(_env_bool("NEWSDESK_HTTPS", False)))
+
 
 # --- newsletter (issue 5) -----------------------------------------------------------
 # Outgoing mail: EMAIL_URL (smtp://user:pass@host:587?tls=True, smtps://..., console://, file:///dir).
 # SMTP goes through our subclass of Django's SMTP backend, which records each digest as handed over
-# just before the message's final dot (newsdesk/newsletter/mailer.py, docs/decisions/0002).
+# just before the message's final dot (newsdesk/newsletter/mailer.py, docs/decisions/0014).
 import dj_email_url  # noqa: E402
 
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL") or "console://")

@@ -1,14 +1,12 @@
-"""Production settings: the base settings with HTTPS-only cookies and headers."""
+"""Production settings: the base settings, with HTTPS assumed unless NEWSDESK_HTTPS=0.
+
+HTTPS brings Secure cookies and HSTS (config/settings/base.py, `https_settings`); HttpOnly and
+SameSite=Lax cookies, CSP and the other headers are on in every setting.
+"""
 
 from .base import *  # noqa: F403
+from .base import _env_bool, https_settings
 
 DEBUG = False
-SESSION_COOKIE_SECURE = True
-CSRF_COOKIE_SECURE = True
-SESSION_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
-SECURE_SSL_REDIRECT = False  # the proxy in front terminates TLS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
-SECURE_HSTS_SECONDS = 31536000
-SECURE_HSTS_INCLUDE_SUBDOMAINS = True
+SECURE_SSL_REDIRECT = False  # the proxy in front terminates TLS (and redirects plain HTTP)
+globals().update(https_settings(_env_bool("NEWSDESK_HTTPS", True)))

@@ -21,8 +21,10 @@ from django.views.decorators.http import require_safe
 View = Callable[..., HttpResponseBase]
 
 
-def make_cacheable(request: HttpRequest, response: HttpResponseBase, max_age: int | None = None) -> HttpResponseBase:
-    """Add Cache-Control and an ETag to a successful GET/HEAD answer; 304 when the client's copy is current."""
+def make_cacheable(
+    request: HttpRequest, response: HttpResponseBase, max_age: int | None = None
+) -> HttpResponseBase:
+    """Cache-Control and an ETag on a successful GET/HEAD answer; 304 when the client's copy is current."""
     if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
         return response
     if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
@@ -32,10 +34,16 @@ def make_cacheable(request: HttpRequest, response: HttpResponseBase, max_age: in
         patch_cache_control(response, public=True, max_age=age, stale_while_revalidate=age)
     if not response.has_header("ETag") and isinstance(response, HttpResponse):
         set_response_etag(response)
-    last_modified = parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
-    return get_conditional_response(
-        request, etag=response.get("ETag"), last_modified=last_modified, response=response
+    last_modified = (
+        parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
     )
+    conditional = get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=last_modified,
+        response=response,  # type: ignore[arg-type]
+    )
+    return conditional if conditional is not None else response
 
 
 def public_page(view: View) -> View:

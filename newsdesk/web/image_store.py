@@ -10,7 +10,7 @@ from __future__ import annotations
 import os
 import tempfile
 import time
-from dataclasses import dataclass, replace
+from dataclasses import dataclass
 from functools import lru_cache
 from pathlib import Path
 
@@ -18,8 +18,9 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
+from newsdesk.ingest.fetch import Fetcher, FetchPolicy
 from newsdesk.ingest.types import FetchError
-from newsdesk.web.images import EXTENSIONS, TYPES, sniff
+from newsdesk.web.images import EXTENSIONS, TYPES, fits_icon, image_size, sniff
 
 FAILURE_TTL = 3600.0
 
@@ -86,36 +87,43 @@ def default_store() -> ImageStore:
 
 
 @lru_cache(maxsize=1)
-def _fetcher():  # type: ignore[no-untyped-def]
-    """One fetcher per process (it is thread-safe), with the ingest policy and the image limits."""
-    from newsdesk.ingest.fetch import Fetcher
-    from newsdesk.ingest.policy import fetch_policy
-
+def _fetcher() -> Fetcher:
+    """One fetcher per process (it is thread-safe): the ingest fetcher's SSRF guard, with image limits."""
     conf = settings.NEWSDESK
     timeout = float(conf["IMAGE_TIMEOUT"])
-    policy = replace(
-        fetch_policy(),
-        max_body_bytes=conf["IMAGE_MAX_BYTES"],
+    policy = FetchPolicy(
+        site_url=settings.SITE_URL,
+        allow_private_networks=conf["ALLOW_PRIVATE_NETWORKS"],
         connect_timeout=min(timeout, 5.0),
         read_timeout=timeout,
         total_timeout=timeout,
+        max_body_bytes=conf["IMAGE_MAX_BYTES"],
+        per_host_concurrency=conf["FETCH_PER_HOST"],
     )
     return Fetcher(policy)
 
 
 @receiver(setting_changed)
 def _forget_fetcher(setting: str, **kwargs: object) -> None:
-    if setting == "NEWSDESK":
+    if setting == "NEWSDESK" and _fetcher.cache_info().currsize:
+        _fetcher().close()
         _fetcher.cache_clear()
 
 
-def fetch_image(url: str) -> tuple[bytes, str]:
-    """The image's bytes and media type, or ImageUnavailable with the reason."""
+def fetch_image(url: str, *, icon: bool = False) -> tuple[bytes, str]:
+    """The image's bytes and media type, or ImageUnavailable with the reason.
+
+    An icon must be about square: an outlet's wide wordmark is unreadable at icon size.
+    """
     try:
         result = _fetcher().fetch(url, kind="feed")
     except FetchError as exc:
         raise ImageUnavailable(exc.message) from exc
     media_type = sniff(result.content)
     if media_type is None:
-        raise ImageUnavailable("The outlet's answer is not an image we serve (JPEG, PNG, GIF, WebP, AVIF, ICO).")
+        raise ImageUnavailable(
+            "The outlet's answer is not an image we serve (JPEG, PNG, GIF, WebP, AVIF, SVG)."
+        )
+    if icon and not fits_icon(image_size(result.content, media_type)):
+        raise ImageUnavailable("The outlet's icon is a wide logo, not a square icon.")
     return result.content, media_type

@@ -54,10 +54,11 @@ class TopicFeed(ArticleFeed):
         subject = get_object_or_404(Topic, slug=kwargs["slug"])
         return Subject(
             title=_("%(site)s: %(topic)s") % {"site": settings.SITE_NAME, "topic": subject.name},
-            description=subject.description or _("The latest news about %(topic)s.") % {"topic": subject.name},
+            description=subject.description
+            or _("The latest news about %(topic)s.") % {"topic": subject.name},
             link=links.absolute(links.topic_path(subject.slug)),
             feed_url=_feed_url(request),
-            articles=_newest(queries.published().filter(topics=subject), self.limit()),
+            articles=_newest(queries.in_topic(queries.published(), subject), self.limit()),
         )
 
 

@@ -71,14 +71,17 @@ def image(request: HttpRequest, kind: str, pk: int, key: str) -> HttpResponseBas
         if store.failed_recently(key):
             return _missing(request, source)
         try:
-            data, media_type = image_store.fetch_image(url)
+            data, media_type = image_store.fetch_image(url, icon=source is not None)
         except image_store.ImageUnavailable:
             store.mark_failed(key)
             return _missing(request, source)
         stored = store.put(key, data, media_type)
     etag = f'"{key}-{stored.size}"'
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(stored.mtime))
-    response: HttpResponseBase = not_modified or FileResponse(open(stored.path, "rb"), content_type=stored.media_type)  # noqa: SIM115
+    response: HttpResponseBase = not_modified or FileResponse(
+        open(stored.path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        content_type=stored.media_type,
+    )
     response["ETag"] = etag
     response["Last-Modified"] = http_date(stored.mtime)
     response["Cache-Control"] = LONG_CACHE

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.contrib.sitemaps.views import SitemapIndexItem, sitemap
+from django.contrib.sitemaps.views import SitemapIndexItem, sitemap  # type: ignore[attr-defined]
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
@@ -37,7 +37,9 @@ def sitemap_index(request: HttpRequest) -> HttpResponseBase:
         entries.append(SitemapIndexItem(location, last_mod))
         for page in range(2, site.paginator.num_pages + 1):
             entries.append(SitemapIndexItem(f"{location}?p={page}", last_mod))
-    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml")
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
 
 
 @public_page
@@ -48,4 +50,3 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponseBase:
     response = sitemap(request, {section: SECTIONS[section]}, section=section, template_name=template)
     response.render()
     return response
-

@@ -22,15 +22,19 @@ LIVE_STREAM = "/live/stream"
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     number = page_number(request)
-    page = queries.window(queries.published(), number, page_size())
+    page = queries.window(queries.listed(), number, page_size())
     if number > 1 and not page.items:
         raise Http404("No such page.")
     first = number == 1
     shown = {a.pk for a in page.items}
+    # The lead is the newest of the top stories that has a picture (or simply the newest).
+    pool = page.items[:LEAD_STORIES] if first else []
+    lead = next((a for a in pool if images.article_image_path(a)), pool[0] if pool else None)
     title = settings.SITE_NAME if first else _("Latest news, page %(number)s") % {"number": number}
     context = {
         "page": page,
-        "lead": page.items[:LEAD_STORIES] if first else [],
+        "lead": lead,
+        "top": [a for a in page.items[:LEAD_STORIES] if a is not lead] if first else [],
         "rest": page.items[LEAD_STORIES:] if first else page.items,
         "live_news": queries.live_news(),
         "live_stream_url": LIVE_STREAM,
@@ -75,7 +79,11 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "related": queries.related(story, topics),
         "newsletter_topics": [topic.slug for topic in topics],
         "json_ld": metadata.news_article_ld(
-            story, canonical=page_meta.canonical, image=page_meta.image, topics=topics, description=description
+            story,
+            canonical=page_meta.canonical,
+            image=page_meta.image,
+            topics=topics,
+            description=description,
         ),
         "feeds": metadata.latest_feeds(),
         "meta": page_meta,

@@ -79,7 +79,11 @@ def _results(found: SearchPage) -> list[Result]:
 
 def _filters_query(form: SearchForm) -> dict[str, str]:
     """The query string of this search (for the pager and the feeds), without the page."""
-    return {name: str(form.data[name]) for name in ("q", "source", "topic", "since", "until") if form.data.get(name)}
+    return {
+        name: str(form.data[name])
+        for name in ("q", "source", "topic", "since", "until")
+        if form.data.get(name)
+    }
 
 
 @public_page
@@ -109,7 +113,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
                     {"aria-invalid": "true", "aria-describedby": f"{form[name].id_for_label}-error"}
                 )
     params = _filters_query(form)
-    text = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    text = str(form.cleaned_data.get("q", "") if form.is_valid() else request.GET.get("q", "")).strip()
+    text = text[:QUERY_MAX_CHARS]
     title = _("Search: %(query)s") % {"query": text} if text else _("Search")
     pages = math.ceil(found.total / page_size()) if found and found.total else 0
     base = reverse("web:search")
@@ -122,7 +127,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
         "previous_url": f"{base}?{urlencode({**params, 'page': number - 1})}" if number > 1 else "",
         "next_url": f"{base}?{urlencode({**params, 'page': number + 1})}" if number < pages else "",
         "query_text": text,
-        "feeds": (metadata.feed_links("search", title, query=params) if text else []) + metadata.latest_feeds(),
+        "feeds": (metadata.feed_links("search", title, query=params) if text else [])
+        + metadata.latest_feeds(),
         "meta": metadata.PageMeta(
             title=title,
             description=_("Search the news we have gathered."),

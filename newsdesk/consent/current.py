@@ -1,0 +1,143 @@
+"""The consent of the request at hand: the registry (our items plus enabled snippets) and the reader's state.
+
+Built lazily, once per request, by the middleware; a page that never looks at consent costs nothing.
+"""
+
+from __future__ import annotations
+
+import threading
+import time
+from dataclasses import dataclass, field
+from functools import cached_property
+
+from django.conf import settings
+from django.http import HttpRequest
+
+from newsdesk.core.clock import Clock, utcnow
+
+from . import registry
+from .models import Snippet
+from .registry import Category, Item, Kind, Registry
+from .state import ConsentState, decode, gpc_from_header
+
+
+def cookie_name() -> str:
+    return str(settings.NEWSDESK_CONSENT["COOKIE_NAME"])
+
+
+def our_items() -> list[Item]:
+    return registry.builtin_items(cookie_name(), settings.CSRF_COOKIE_NAME, settings.SESSION_COOKIE_NAME)
+
+
+def declared_items(snippets: list[Snippet]) -> list[Item]:
+    """Each enabled snippet is itself an item (a request to its provider), plus the storage it declares."""
+    items: list[Item] = []
+    for snippet in snippets:
+        category, third = Category(snippet.category), snippet.provider or snippet.name
+        items.append(Item(snippet.name, category, snippet.purpose, "—", Kind.REQUEST, third))
+        for entry in snippet.storage.all():
+            items.append(Item(entry.name, category, entry.purpose, entry.duration, Kind(entry.kind), third))
+    return items
+
+
+class _SnippetCache:
+    """The enabled snippets, read at most every SNIPPET_TTL seconds instead of twice a page.
+
+    Saving or deleting a snippet (the admin) forgets them at once in this process (signals.py); other
+    processes see the change within SNIPPET_TTL seconds.
+    """
+
+    def __init__(self) -> None:
+        self._lock = threading.Lock()
+        self._value: list[Snippet] | None = None
+        self._read_at = 0.0
+
+    def get(self) -> list[Snippet]:
+        now = time.monotonic()
+        with self._lock:
+            if self._value is not None and now - self._read_at < SNIPPET_TTL:
+                return self._value
+        value = list(Snippet.objects.filter(enabled=True).prefetch_related("storage"))
+        with self._lock:
+            self._value, self._read_at = value, now
+        return value
+
+    def forget(self) -> None:
+        with self._lock:
+            self._value = None
+
+
+SNIPPET_TTL = 30.0
+snippet_cache = _SnippetCache()
+
+
+def load_registry() -> tuple[Registry, list[Snippet]]:
+    snippets = snippet_cache.get()
+    version = str(settings.NEWSDESK_CONSENT["POLICY_VERSION"])
+    return registry.build(version, our_items(), declared_items(snippets)), snippets
+
+
+@dataclass
+class RequestConsent:
+    """What templates and views see as `request.consent` (and `consent` in templates)."""
+
+    request: HttpRequest
+    clock: Clock = utcnow
+    rendered: list[Snippet] = field(default_factory=list)  # snippets put into this response
+
+    @cached_property
+    def _loaded(self) -> tuple[Registry, list[Snippet]]:
+        return load_registry()
+
+    @property
+    def registry(self) -> Registry:
+        return self._loaded[0]
+
+    @cached_property
+    def state(self) -> ConsentState:
+        reg = self.registry
+        return ConsentState(
+            choice=decode(self.request.COOKIES.get(cookie_name())),
+            version=reg.version,
+            now=self.clock(),
+            gpc=gpc_from_header(self.request.headers.get("Sec-GPC")),
+            asks=reg.asks,
+        )
+
+    @property
+    def was_consulted(self) -> bool:
+        """True once anything read the reader's state: the response then depends on it."""
+        return "state" in self.__dict__
+
+    @property
+    def show_banner(self) -> bool:
+        return self.state.show_banner
+
+    @property
+    def gpc(self) -> bool:
+        return self.state.gpc
+
+    @property
+    def granted_keys(self) -> list[str]:
+        """The categories the reader's current choice turned on (for the switches), whatever GPC says."""
+        state = self.state
+        return sorted(c.value for c in state.choice.granted) if state.current and state.choice else []
+
+    def allows(self, category: str) -> bool:
+        return self.state.allows(Category(category))
+
+    def snippets(self) -> list[Snippet]:
+        """The enabled snippets the reader consented to; remembered for the response's CSP."""
+        allowed = self.state.allowed
+        chosen = [s for s in self._loaded[1] if Category(s.category) in allowed]
+        self.rendered = chosen
+        return chosen
+
+
+def get_consent(request: HttpRequest) -> RequestConsent:
+    """The request's consent, made by the middleware (or here, for a request that did not pass it)."""
+    consent = getattr(request, "consent", None)
+    if not isinstance(consent, RequestConsent):
+        consent = RequestConsent(request)
+        request.consent = consent  # type: ignore[attr-defined]
+    return consent
