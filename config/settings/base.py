@@ -300,6 +300,44 @@ globals().update(https_settings(_env_bool("NEWSDESK_HTTPS", False)))
 
 
 # --- newsletter (issue 5) -----------------------------------------------------------
+# Outgoing mail: EMAIL_URL (smtp://user:pass@host:587?tls=True, smtps://..., console://, file:///dir).
+# SMTP goes through our subclass of Django's SMTP backend, which records each digest as handed over
+# just before the message's final dot (newsdesk/newsletter/mailer.py, docs/decisions/0014).
+import dj_email_url  # noqa: E402
+
+_email = dj_email_url.parse(os.environ.get("EMAIL_URL") or "console://")
+if _email["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend":
+    _email["EMAIL_BACKEND"] = "newsdesk.newsletter.mailer.EmailBackend"
+EMAIL_BACKEND = _email["EMAIL_BACKEND"]
+EMAIL_HOST = _email["EMAIL_HOST"] or "localhost"
+EMAIL_PORT = _email["EMAIL_PORT"] or 25
+EMAIL_HOST_USER = _email["EMAIL_HOST_USER"] or ""
+EMAIL_HOST_PASSWORD = _email["EMAIL_HOST_PASSWORD"] or ""
+EMAIL_USE_TLS = _email["EMAIL_USE_TLS"]
+EMAIL_USE_SSL = _email["EMAIL_USE_SSL"]
+EMAIL_TIMEOUT = _email["EMAIL_TIMEOUT"] or 30
+EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or str(DATA_DIR / "mail")
+DEFAULT_FROM_EMAIL = os.environ.get("NEWSDESK_NEWSLETTER_FROM") or f"{SITE_NAME} <newsletter@localhost>"
+NEWSLETTER = {
+    # A List-Id (RFC 2919); by default built from the site's host name.
+    "LIST_ID": os.environ.get("NEWSDESK_NEWSLETTER_LIST_ID") or "",
+    # Messages per second while sending digests (0 = as fast as the server takes them).
+    "RATE": float(os.environ.get("NEWSDESK_NEWSLETTER_RATE") or 10),
+    # Tries per message on a transient (4xx) failure, and the first wait between them (doubles each time).
+    "RETRIES": _env_int("NEWSDESK_NEWSLETTER_RETRIES", 4),
+    "RETRY_BACKOFF": float(os.environ.get("NEWSDESK_NEWSLETTER_RETRY_BACKOFF") or 2),
+    # Most stories in one digest (the rest are counted, with a link to the site).
+    "MAX_ITEMS": _env_int("NEWSDESK_NEWSLETTER_MAX_ITEMS", 20),
+    # How often (seconds) `newsdesk run` looks for due digests and purges stale signups.
+    "CHECK_SECONDS": _env_int("NEWSDESK_NEWSLETTER_CHECK_SECONDS", 300),
+    # Sign-up limits: per network address and per mail address, each per hour.
+    "SIGNUPS_PER_IP": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_IP", 10),
+    "SIGNUPS_PER_ADDRESS": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_ADDRESS", 3),
+    # Ask DNS whether the address's domain takes mail (off in tests: no packet leaves the machine).
+    "CHECK_DELIVERABILITY": _env_bool("NEWSDESK_NEWSLETTER_CHECK_DELIVERABILITY", True),
+    # Proxies in front of us that append to X-Forwarded-For (0: use the connection's address).
+    "TRUSTED_PROXIES": _env_int("NEWSDESK_TRUSTED_PROXIES", 0),
+}
 
 # --- live news (issue 6) --------------------------------------------------------------
 

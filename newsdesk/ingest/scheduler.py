@@ -51,8 +51,15 @@ class Job:
 
 
 def default_jobs(tick_seconds: float) -> list[Job]:
-    """The periodic work of `newsdesk run`. Other apps add theirs here."""
-    return [Job("enqueue due sources", tick_seconds, enqueue_due)]
+    """The periodic work of `newsdesk run`: ours, plus each app's `AppConfig.scheduled_jobs(tick)`."""
+    from django.apps import apps
+
+    jobs = [Job("enqueue due sources", tick_seconds, enqueue_due)]
+    for config in apps.get_app_configs():
+        extra = getattr(config, "scheduled_jobs", None)
+        if extra is not None:
+            jobs.extend(extra(tick_seconds))
+    return jobs
 
 
 class Scheduler(threading.Thread):

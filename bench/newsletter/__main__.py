@@ -1,0 +1,137 @@
+"""`python -m bench.newsletter`: digest build-and-send throughput and peak memory, beside the anchor.
+
+- Setup: N confirmed subscribers spread over 12 topics and 6 sources (15% take everything), 300 stories
+  stored in the last day, an aiosmtpd sink on loopback in its own process. SQLite, as `newsdesk run`.
+- Ours: `DigestSender.run(force=True)` (the code behind `newsdesk newsletter send --now`) with no rate
+  limit: select, render (Django templates + css-inline), send through our SMTP backend, and the per-
+  recipient send record committed before each message's final dot.
+- Anchor: Django's SMTP backend sending pre-built messages of similar size on one connection to the
+  same sink: what the transport alone allows on this machine.
+- Memory: peak resident memory of the sending process, at two subscriber counts: flat means the same.
+Prints Markdown ready for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.newsletter.sink import Sink
+
+ROOT = Path(__file__).resolve().parents[2]
+
+
+def _env(db: Path, port: int) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "DJANGO_", "DATABASE_URL"))}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": f"sqlite:///{db}",
+        "NEWSDESK_DATA_DIR": str(db.parent),
+        "NEWSDESK_SECRET_KEY": "benchmark-only",
+        "NEWSDESK_SITE_URL": "https://news.example",
+        "EMAIL_URL": f"smtp://127.0.0.1:{port}",
+        "NEWSDESK_NEWSLETTER_RATE": "0",
+        "NEWSDESK_LOG_LEVEL": "WARNING",
+    })  # fmt: skip
+    return env
+
+
+def _run(module: str, *args: str, env: dict[str, str]) -> dict:
+    done = subprocess.run([sys.executable, "-m", module, *args], cwd=ROOT, env=env, capture_output=True,
+                          text=True, check=False)  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"{module} failed:\n{done.stderr}")
+    lines = done.stdout.strip().splitlines()
+    return json.loads(lines[-1]) if lines else {}
+
+
+def measure(subscribers: int, sink: Sink, work: Path) -> dict:
+    db = work / f"bench-{subscribers}.sqlite3"
+    db.unlink(missing_ok=True)
+    env = _env(db, sink.port)
+    _run("bench.newsletter.setup", str(subscribers), env=env)
+    before = sink.received
+    result = _run("bench.newsletter.send", "ours", env=env)
+    result["delivered"] = sink.received - before
+    return result
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.newsletter", description=__doc__)
+    parser.add_argument("--large", type=int, default=100_000, help="subscribers in the big run")
+    parser.add_argument("--small", type=int, default=10_000, help="subscribers in the small runs")
+    parser.add_argument("--repeats", type=int, default=3, help="repeats of the small run and the anchor")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"{platform.system()} {platform.release()}\n")  # fmt: skip
+    sink = Sink()
+    try:
+        with tempfile.TemporaryDirectory(prefix="bench-newsletter-") as tmp:
+            work = Path(tmp)
+            small = [measure(args.small, sink, work) for _ in range(args.repeats)]
+            large = measure(args.large, sink, work)
+            env = _env(work / "anchor.sqlite3", sink.port)
+            anchors = [
+                _run("bench.newsletter.send", "anchor", str(args.small), env=env) for _ in range(args.repeats)
+            ]
+    finally:
+        sink.stop()
+    report(args, small, large, anchors)
+
+
+def _rate(result: dict) -> float:
+    return result["sent"] / result["seconds"]
+
+
+def _cpu_rate(result: dict) -> float:
+    """Messages per CPU-second of the sending process: its capacity, whatever else the machine runs."""
+    return result["sent"] / result["cpu_seconds"]
+
+
+def _row(label: str, count: str, result: dict, delivered: str, half: str) -> str:
+    cells = [
+        label, count, f"{result['sent']:,}", delivered, f"{result['seconds']:.1f}", f"{_rate(result):.0f}",
+        half, f"{_cpu_rate(result):.0f}", f"{result['max_rss_mib']:.0f}",
+    ]  # fmt: skip
+    return "| " + " | ".join(cells) + " |"
+
+
+def report(args, small: list[dict], large: dict, anchors: list[dict]) -> None:
+    med = statistics.median
+    small_rate, anchor_rate = med(_rate(r) for r in small), med(_rate(r) for r in anchors)
+    small_cpu, anchor_cpu = med(_cpu_rate(r) for r in small), med(_cpu_rate(r) for r in anchors)
+    small_rss, large_rss = med(r["max_rss_mib"] for r in small), large["max_rss_mib"]
+    n_small, n_large = f"{args.small:,}", f"{args.large:,}"
+    print(f"## Digest build-and-send ({n_small} subscribers: {args.repeats} runs; {n_large}: one run)\n")
+    print(
+        "| run | subscribers | digests sent | delivered by the sink | seconds | messages/second "
+        "| second half, messages/second | messages per CPU-second | peak memory (MiB) |"
+    )
+    print("|---|---|---|---|---|---|---|---|---|")
+    for i, r in enumerate(small):
+        print(_row(f"ours #{i + 1}", n_small, r, f"{r['delivered']:,}", f"{r['second_half_rate']:.0f}"))
+    print(_row("ours", n_large, large, f"{large['delivered']:,}", f"{large['second_half_rate']:.0f}"))
+    for i, r in enumerate(anchors):
+        print(_row(f"anchor #{i + 1}: Django SMTP backend, pre-built messages", "-", r, "-", "-"))
+    print()
+    print(f"ours: {small_rate:.0f} messages/second (median, {n_small}), {_rate(large):.0f} ({n_large})")
+    print(f"anchor: {anchor_rate:.0f} messages/second (median); ours/anchor {small_rate / anchor_rate:.2f}")
+    cpu_ratio = small_cpu / anchor_cpu
+    print(
+        f"per CPU-second of the sender: ours {small_cpu:.0f}, anchor {anchor_cpu:.0f}, ratio {cpu_ratio:.2f}"
+    )
+    print(f"peak memory of the sender: {small_rss:.0f} MiB at {n_small}, {large_rss:.0f} MiB at {n_large} "
+          f"(ratio {large_rss / small_rss:.2f})")  # fmt: skip
+    load = os.getloadavg()[0]
+    print(f"load average at the end (other work on this machine skews wall-clock figures): {load:.1f}")
+
+
+if __name__ == "__main__":
+    main()

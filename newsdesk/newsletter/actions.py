@@ -1,0 +1,315 @@
+"""Every write to the newsletter's tables, one transaction each (Zulip's `do_*` pattern)."""
+
+from __future__ import annotations
+
+import secrets
+from collections.abc import Iterable
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import Enum
+
+from django.db import IntegrityError, transaction
+from django.db.models import Q
+
+from .digest import FREQUENCY_INTERVALS, next_digest_at
+from .models import Consent, DigestRun, Send, Subscriber
+from .tokens import ConfirmClaim
+
+CONFIRMATION_MAIL_EVERY = timedelta(hours=1)
+UNCONFIRMED_KEPT = timedelta(days=7)
+
+
+@dataclass(frozen=True)
+class Choices:
+    """What a signup or preferences form asked for."""
+
+    frequency: str
+    topic_ids: tuple[int, ...] = ()
+    source_ids: tuple[int, ...] = ()
+
+
+@dataclass(frozen=True)
+class Proof:
+    """Where a consent came from: the form version and a keyed hash of the network address."""
+
+    form_version: str
+    source_hash: str
+
+
+def _consent(subscriber: Subscriber, action: str, proof: Proof, now: datetime, **details: object) -> None:
+    Consent.objects.create(
+        subscriber=subscriber,
+        action=action,
+        at=now,
+        form_version=proof.form_version,
+        source_hash=proof.source_hash,
+        details=details,
+    )
+
+
+def _apply_choices(subscriber: Subscriber, choices: Choices) -> None:
+    subscriber.frequency = choices.frequency
+    subscriber.save()
+    subscriber.topics.set(choices.topic_ids)
+    subscriber.sources.set(choices.source_ids)
+
+
+def _choice_details(choices: Choices) -> dict[str, object]:
+    return {
+        "frequency": choices.frequency,
+        "topics": list(choices.topic_ids),
+        "sources": list(choices.source_ids),
+    }
+
+
+def do_signup(email: str, choices: Choices, proof: Proof, now: datetime) -> int | None:
+    """Record a signup. Returns the subscriber id, or None when the address is already confirmed.
+
+    A confirmed subscriber's choices are not changed by a signup (that would need no proof of owning the
+    address); the caller answers the same either way, so nobody learns who is subscribed.
+    """
+    for _ in range(2):  # a concurrent signup of the same new address: the loser retries as "existing"
+        try:
+            with transaction.atomic():
+                subscriber = Subscriber.objects.select_for_update().filter(email__iexact=email).first()
+                if subscriber is not None and subscriber.status == Subscriber.Status.CONFIRMED:
+                    return None
+                if subscriber is None:
+                    subscriber = Subscriber(email=email, created_at=now)
+                if subscriber.status != Subscriber.Status.PENDING or not subscriber.confirm_nonce:
+                    subscriber.status = Subscriber.Status.PENDING
+                    subscriber.pending_since = now
+                    subscriber.confirm_nonce = secrets.token_urlsafe(12)
+                _apply_choices(subscriber, choices)
+                _consent(subscriber, Consent.Action.SIGNUP, proof, now, **_choice_details(choices))
+                return subscriber.pk
+        except IntegrityError:
+            continue
+    raise RuntimeError(f"could not record the signup of {email!r}")
+
+
+def do_claim_confirmation_mail(subscriber_id: int, now: datetime) -> tuple[str, str, datetime | None] | None:
+    """Reserve the right to send a confirmation mail: at most one per address per hour.
+
+    Returns (email, nonce, the previous sent time) or None when no mail may go out now.
+    """
+    with transaction.atomic():
+        subscriber = (
+            Subscriber.objects.select_for_update()
+            .filter(pk=subscriber_id, status=Subscriber.Status.PENDING)
+            .exclude(confirm_nonce="")
+            .first()
+        )
+        if subscriber is None:
+            return None
+        previous = subscriber.confirmation_sent_at
+        if previous is not None and previous > now - CONFIRMATION_MAIL_EVERY:
+            return None
+        subscriber.confirmation_sent_at = now
+        subscriber.save(update_fields=["confirmation_sent_at"])
+        return subscriber.email, subscriber.confirm_nonce, previous
+
+
+def do_release_confirmation_mail(subscriber_id: int, previous: datetime | None) -> None:
+    """The mail could not be sent: let the next signup try again at once."""
+    Subscriber.objects.filter(pk=subscriber_id).update(confirmation_sent_at=previous)
+
+
+class Confirmed(Enum):
+    NOW = "now"
+    ALREADY = "already"  # the link was used before (or a newer signup replaced it)
+    UNKNOWN = "unknown"  # no such subscriber any more (purged or deleted)
+
+
+def do_confirm(claim: ConfirmClaim, proof: Proof, now: datetime) -> Confirmed:
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(pk=claim.subscriber_id).first()
+        if subscriber is None:
+            return Confirmed.UNKNOWN
+        if (
+            subscriber.status != Subscriber.Status.PENDING
+            or not subscriber.confirm_nonce
+            or not secrets.compare_digest(subscriber.confirm_nonce, claim.nonce)
+        ):
+            return Confirmed.ALREADY
+        subscriber.status = Subscriber.Status.CONFIRMED
+        subscriber.confirm_nonce = ""
+        subscriber.confirmed_at = now
+        subscriber.paused = False
+        subscriber.digest_cursor = now
+        subscriber.next_digest_at = now + FREQUENCY_INTERVALS[subscriber.frequency]
+        subscriber.save()
+        _consent(subscriber, Consent.Action.CONFIRM, proof, now)
+        return Confirmed.NOW
+
+
+def do_unsubscribe(key: str, proof: Proof, now: datetime) -> bool:
+    """Stop all mail to the subscriber with this key. True if they were receiving it."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(key=key).first()
+        if subscriber is None:
+            return False
+        was = subscriber.status == Subscriber.Status.CONFIRMED
+        if subscriber.status in (Subscriber.Status.CONFIRMED, Subscriber.Status.PENDING):
+            subscriber.status = Subscriber.Status.UNSUBSCRIBED
+            subscriber.unsubscribed_at = now
+            subscriber.confirm_nonce = ""
+            subscriber.save()
+            _consent(subscriber, Consent.Action.UNSUBSCRIBE, proof, now)
+        return was
+
+
+def do_update_preferences(key: str, choices: Choices, paused: bool, proof: Proof, now: datetime) -> bool:
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(key=key).first()
+        if subscriber is None:
+            return False
+        if subscriber.frequency != choices.frequency and subscriber.status == Subscriber.Status.CONFIRMED:
+            subscriber.next_digest_at = next_digest_at(None, now, choices.frequency)
+        if subscriber.paused and not paused:
+            # Coming back from a pause: start from now, not with everything missed meanwhile.
+            subscriber.digest_cursor = now
+            subscriber.next_digest_at = next_digest_at(None, now, choices.frequency)
+        subscriber.paused = paused
+        _apply_choices(subscriber, choices)
+        _consent(
+            subscriber, Consent.Action.PREFERENCES, proof, now, paused=paused, **_choice_details(choices)
+        )
+        return True
+
+
+def do_resubscribe(key: str, proof: Proof, now: datetime) -> bool:
+    """An unsubscribed reader comes back through their own preferences link (which proves the address)."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(key=key).first()
+        if subscriber is None or subscriber.status != Subscriber.Status.UNSUBSCRIBED:
+            return False
+        subscriber.status = Subscriber.Status.CONFIRMED
+        subscriber.unsubscribed_at = None
+        subscriber.paused = False
+        subscriber.digest_cursor = now
+        subscriber.next_digest_at = next_digest_at(None, now, subscriber.frequency)
+        subscriber.save()
+        _consent(subscriber, Consent.Action.RESUBSCRIBE, proof, now)
+        return True
+
+
+def do_delete_subscriber(key: str) -> bool:
+    """Delete the subscriber and everything kept about them (consents, send records)."""
+    with transaction.atomic():
+        deleted, _ = Subscriber.objects.filter(key=key).delete()
+        return deleted > 0
+
+
+def do_purge_unconfirmed(now: datetime) -> int:
+    """Forget signups left unconfirmed for seven days."""
+    with transaction.atomic():
+        stale = Subscriber.objects.filter(status=Subscriber.Status.PENDING).filter(
+            Q(pending_since__lt=now - UNCONFIRMED_KEPT)
+            | Q(pending_since__isnull=True, created_at__lt=now - UNCONFIRMED_KEPT)
+        )
+        _deleted, by_model = stale.delete()
+        return by_model.get(Subscriber._meta.label, 0)
+
+
+# ---- digest runs ------------------------------------------------------------------------------
+
+
+def do_start_run(cutoff: datetime, forced: bool) -> DigestRun:
+    return DigestRun.objects.create(started_at=cutoff, cutoff=cutoff, forced=forced)
+
+
+def do_finish_run(run_id: int, counts: dict[str, int], now: datetime) -> None:
+    DigestRun.objects.filter(pk=run_id).update(finished_at=now, **counts)
+
+
+@dataclass(frozen=True)
+class Handover:
+    """What is recorded as the message goes to the server."""
+
+    run_id: int
+    cutoff: datetime
+    subscriber_id: int
+    frequency: str
+    previous_cursor: datetime | None
+    previous_next: datetime | None
+    items: tuple[int, ...]
+    message_id: str
+    attempt: int
+
+
+def do_record_handover(h: Handover) -> bool:
+    """Record the digest as sent and move the subscriber's cursor, in one transaction.
+
+    False when this subscriber's digest of this run is already recorded as sent (or bounced): the caller
+    must not let the message go.
+    """
+    subscriber_fields = {
+        "digest_cursor": h.cutoff,
+        "next_digest_at": next_digest_at(h.previous_next, h.cutoff, h.frequency),
+        "last_digest_at": h.cutoff,
+    }
+    try:
+        with transaction.atomic():
+            retried = h.attempt > 1 and Send.objects.filter(
+                run_id=h.run_id,
+                subscriber_id=h.subscriber_id,
+                state__in=[Send.State.DEFERRED, Send.State.FAILED],
+            ).update(state=Send.State.SENT, attempts=h.attempt, error="")
+            if not retried:
+                Send.objects.create(
+                    run_id=h.run_id,
+                    subscriber_id=h.subscriber_id,
+                    state=Send.State.SENT,
+                    items=list(h.items),
+                    message_id=h.message_id,
+                    attempts=h.attempt,
+                    previous_cursor=h.previous_cursor,
+                    previous_next=h.previous_next,
+                )
+            Subscriber.objects.filter(pk=h.subscriber_id).update(**subscriber_fields)
+    except IntegrityError:
+        return False
+    return True
+
+
+def do_record_refusal(h: Handover, state: str, error: str, now: datetime) -> None:
+    """The server refused the message (before or after the handover). Undo the cursor move; on a bounce,
+    stop all mail to the address."""
+    with transaction.atomic():
+        Send.objects.update_or_create(
+            run_id=h.run_id,
+            subscriber_id=h.subscriber_id,
+            defaults={
+                "state": state,
+                "error": error[:2000],
+                "attempts": h.attempt,
+                "items": list(h.items),
+                "message_id": h.message_id,
+                "previous_cursor": h.previous_cursor,
+                "previous_next": h.previous_next,
+            },
+        )
+        fields: dict[str, object] = {"digest_cursor": h.previous_cursor, "next_digest_at": h.previous_next}
+        subscriber = Subscriber.objects.select_for_update().get(pk=h.subscriber_id)
+        for name, value in fields.items():
+            setattr(subscriber, name, value)
+        if state == Send.State.BOUNCED:
+            subscriber.status = Subscriber.Status.BOUNCED
+            subscriber.bounce_count += 1
+            subscriber.bounced_at = now
+            subscriber.last_bounce = error[:2000]
+        subscriber.save()
+
+
+def do_advance_skipped(cutoff: datetime, rows: Iterable[tuple[int, str, datetime | None]]) -> int:
+    """Subscribers with nothing new: their next digest starts from this run's cutoff. One transaction
+    for a page of them. Rows are (subscriber id, frequency, previous next_digest_at)."""
+    count = 0
+    with transaction.atomic():
+        for subscriber_id, frequency, previous_next in rows:
+            Subscriber.objects.filter(pk=subscriber_id).update(
+                digest_cursor=cutoff, next_digest_at=next_digest_at(previous_next, cutoff, frequency)
+            )
+            count += 1
+    return count

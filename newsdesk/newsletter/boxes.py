@@ -1,0 +1,93 @@
+"""The data the signup box (and the preferences form) is drawn from: choices, and what is ticked.
+
+What is ticked comes from, in order: a form being shown again with a problem; the subscriber's own
+choices (preferences page); the page's `newsletter_topics` (topic slugs) and `newsletter_sources` (source
+ids), or its `article`; or `?topic=slug&source=id` on the standalone signup page.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from django.http import HttpRequest
+
+from newsdesk.sources.models import Source
+from newsdesk.topics.models import Topic
+
+from .forms import FORM_VERSION
+from .models import Subscriber
+
+
+def _as_set(values: Iterable[Any] | None) -> set[str]:
+    return {str(v) for v in values or ()}
+
+
+def _return_path(request: HttpRequest | None) -> str:
+    """Where "Back to reading" leads after a signup without JavaScript: the page the box was on."""
+    if request is None or request.method != "GET" or request.path.startswith("/newsletter/"):
+        return ""
+    return request.get_full_path()
+
+
+def box_context(
+    request: HttpRequest | None,
+    *,
+    form: Any = None,
+    subscriber: Subscriber | None = None,
+    page: dict[str, Any] | None = None,
+    message: str = "",
+    error_field: str = "",
+) -> dict[str, Any]:
+    topics = list(Topic.objects.order_by("name").values_list("slug", "name"))
+    sources = list(Source.objects.filter(is_active=True).order_by("name").values_list("pk", "name"))
+    email = ""
+    frequency = Subscriber.Frequency.DAILY.value
+    paused = False
+    ticked_topics: set[str] = set()
+    ticked_sources: set[str] = set()
+    if form is not None and form.is_bound:
+        email = form.data.get("email", "")
+        frequency = form.data.get("frequency") or frequency
+        ticked_topics = _as_set(form.data.getlist("topics"))
+        ticked_sources = _as_set(form.data.getlist("sources"))
+        paused = bool(form.data.get("paused"))
+    elif subscriber is not None:
+        frequency = subscriber.frequency
+        paused = subscriber.paused
+        ticked_topics = _as_set(subscriber.topics.values_list("slug", flat=True))
+        ticked_sources = _as_set(subscriber.sources.values_list("pk", flat=True))
+    elif page is not None and (
+        page.get("newsletter_topics") or page.get("newsletter_sources") or page.get("article")
+    ):
+        article = page.get("article")
+        ticked_topics = _as_set(page.get("newsletter_topics"))
+        ticked_sources = _as_set(page.get("newsletter_sources"))
+        if article is not None and getattr(article, "pk", None):
+            if not ticked_topics and hasattr(article, "topics"):
+                ticked_topics = _as_set(article.topics.values_list("slug", flat=True))
+            if not ticked_sources and getattr(article, "source_id", None):
+                ticked_sources = {str(article.source_id)}
+    elif request is not None:
+        ticked_topics = _as_set(request.GET.getlist("topic"))
+        ticked_sources = _as_set(request.GET.getlist("source"))
+    topic_rows = [{"value": slug, "name": name, "checked": slug in ticked_topics} for slug, name in topics]
+    source_rows = [
+        {"value": str(pk), "name": name, "checked": str(pk) in ticked_sources} for pk, name in sources
+    ]
+    picked_topics = [row["name"] for row in topic_rows if row["checked"]]
+    picked_sources = [row["name"] for row in source_rows if row["checked"]]
+    return {
+        "topics": topic_rows,
+        "sources": source_rows,
+        "picked": picked_topics + picked_sources,
+        "picked_topics": picked_topics,
+        "picked_sources": picked_sources,
+        "email": email,
+        "frequency": frequency,
+        "paused": paused,
+        "message": message,
+        "error_field": error_field,
+        "form_version": FORM_VERSION,
+        "next": _return_path(request),
+    }

@@ -1,0 +1,34 @@
+"""What `newsdesk run` does for the newsletter on its schedule (collected by the scheduler from apps)."""
+
+from __future__ import annotations
+
+import logging
+from datetime import datetime
+
+from .conf import conf
+
+log = logging.getLogger(__name__)
+
+
+def newsletter_tick(now: datetime) -> bool:
+    """Forget stale unconfirmed signups, and queue a digest run when one is due. True if queued."""
+    from . import actions
+    from .models import DigestRun, Subscriber
+    from .tasks import send_due_digests
+
+    purged = actions.do_purge_unconfirmed(now)
+    if purged:
+        log.info("Forgot %d signup(s) left unconfirmed for seven days", purged)
+    due = (
+        DigestRun.objects.filter(finished_at__isnull=True).exists()
+        or Subscriber.objects.receiving().filter(next_digest_at__lte=now).exists()
+    )
+    if due:
+        send_due_digests.enqueue()
+    return due
+
+
+def jobs(tick_seconds: float) -> list:
+    from newsdesk.ingest.scheduler import Job
+
+    return [Job("newsletter digests", conf().check_seconds, newsletter_tick)]

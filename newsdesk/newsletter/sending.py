@@ -1,0 +1,311 @@
+"""A digest run: build each due subscriber's digest and send it, exactly once.
+
+- One run at a time (`locking`); a run killed halfway is resumed by the next one with the same cutoff.
+- Each message is recorded as sent just before its final dot (`mailer`), together with the subscriber's
+  new cursor, and the record is unique per run and subscriber: a resumed run skips whoever has one.
+- One connection for the whole run (reopened if the server drops it), a messages-per-second pace, and
+  retries with doubling waits on 4xx answers while other mail goes on. A 5xx answer bounces the address.
+"""
+
+from __future__ import annotations
+
+import heapq
+import itertools
+import logging
+import smtplib
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+
+from django.core.mail import get_connection
+
+from newsdesk.core.clock import Clock, utcnow
+from newsdesk.core.errors import NewsdeskError
+
+from . import actions
+from .conf import conf
+from .digest import Digest, select
+from .locking import digest_run_lock
+from .models import DigestRun, Send
+from .render import DigestRenderer, Recipient, digest_message, digest_message_id
+from .stories import Member, member_pages, members, names, story_index
+
+log = logging.getLogger(__name__)
+
+
+class MailServerError(NewsdeskError):
+    """The mail server cannot be used at all (unreachable, refuses our login or our sender)."""
+
+
+class _AlreadySent(Exception):
+    pass
+
+
+@dataclass
+class Report:
+    run_id: int | None = None
+    resumed: bool = False
+    dry_run: bool = False
+    sent: int = 0
+    skipped: int = 0
+    failed: int = 0
+    bounced: int = 0
+
+    def counts(self) -> dict[str, int]:
+        return {"sent": self.sent, "skipped": self.skipped, "failed": self.failed, "bounced": self.bounced}
+
+
+class Pacer:
+    """At most `rate` messages per second (0: no limit), without bursts after a pause."""
+
+    def __init__(self, rate: float, monotonic: Callable[[], float], sleep: Callable[[float], None]) -> None:
+        self.gap = 1.0 / rate if rate > 0 else 0.0
+        self.monotonic = monotonic
+        self.sleep = sleep
+        self.next_slot = 0.0
+
+    def wait(self) -> None:
+        if not self.gap:
+            return
+        now = self.monotonic()
+        if self.next_slot > now:
+            self.sleep(self.next_slot - now)
+            now = self.next_slot
+        self.next_slot = now + self.gap
+
+
+@dataclass(order=True)
+class _Retry:
+    due: float
+    order: int
+    member: Member = field(compare=False)
+    digest: Digest = field(compare=False)
+    attempt: int = field(compare=False)
+
+
+def _smtp_code(exc: Exception, address: str) -> int | None:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        refused = exc.recipients.get(address) or next(iter(exc.recipients.values()), None)
+        return refused[0] if refused else None
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return exc.smtp_code
+    return None
+
+
+def _text(raw: bytes | str) -> str:
+    return raw.decode(errors="replace") if isinstance(raw, bytes) else raw
+
+
+def _describe(exc: Exception, address: str) -> str:
+    if isinstance(exc, smtplib.SMTPRecipientsRefused):
+        code, raw = exc.recipients.get(address) or next(iter(exc.recipients.values()))
+        return f"{code} {_text(raw)}"
+    if isinstance(exc, smtplib.SMTPResponseException):
+        return f"{exc.smtp_code} {_text(exc.smtp_error)}"
+    return f"{type(exc).__name__}: {exc}"
+
+
+class DigestSender:
+    def __init__(
+        self,
+        *,
+        clock: Clock = utcnow,
+        monotonic: Callable[[], float] = time.monotonic,
+        sleep: Callable[[float], None] = time.sleep,
+        on_progress: Callable[[int], None] | None = None,
+        on_total: Callable[[int], None] | None = None,
+    ) -> None:
+        settings = conf()
+        self.clock = clock
+        self.monotonic = monotonic
+        self.sleep = sleep
+        self.pacer = Pacer(settings.rate, monotonic, sleep)
+        self.retries = max(1, settings.retries)
+        self.backoff = settings.retry_backoff
+        self.limit = settings.max_items
+        self.on_progress = on_progress or (lambda n: None)
+        self.on_total = on_total or (lambda n: None)
+        self.total = 0
+        self.backend = None
+        self.renderer = DigestRenderer()
+        self._retry: list[_Retry] = []
+        self._order = itertools.count()
+
+    # ---- the run ----------------------------------------------------------------------------
+
+    def run(self, *, force: bool = False, dry_run: bool = False) -> Report:
+        with digest_run_lock():
+            return self._run(force, dry_run)
+
+    def _run(self, force: bool, dry_run: bool) -> Report:
+        now = self.clock()
+        run = DigestRun.objects.filter(finished_at__isnull=True).order_by("id").first()
+        report = Report(dry_run=dry_run)
+        if run is not None:
+            report.resumed = True
+        elif dry_run:
+            run = DigestRun(cutoff=now, forced=force)  # never saved: a dry run writes nothing
+        else:
+            run = actions.do_start_run(now, force)
+        report.run_id = run.pk
+        self.run_obj = run
+        self.total = members(run).count()
+        self.on_total(self.total)
+        self.index = story_index(run)
+        self.topic_names, self.source_names = names()
+        if not dry_run:
+            self.backend = get_connection(fail_silently=False)
+            self._open()
+        try:
+            for page in member_pages(run):
+                skipped = []
+                for member in page:
+                    digest = select(self.index, member.prefs(run.cutoff), limit=self.limit)
+                    if digest.empty:
+                        skipped.append((member.id, member.frequency, member.next_at))
+                        report.skipped += 1
+                    elif dry_run:
+                        self._message(member, digest)  # rendered, to prove it renders; not sent
+                        report.sent += 1
+                    else:
+                        self._deliver(member, digest, 1, report)
+                    self.on_progress(1)
+                    self._retry_due(report, wait=False)
+                if skipped and not dry_run:
+                    actions.do_advance_skipped(run.cutoff, skipped)
+            self._retry_due(report, wait=True)
+        finally:
+            if self.backend is not None:
+                self.backend.close()
+        if not dry_run:
+            actions.do_finish_run(run.pk, report.counts(), self.clock())
+        return report
+
+    # ---- one message ------------------------------------------------------------------------
+
+    def _recipient(self, member: Member) -> Recipient:
+        from .links import manage_urls
+
+        return Recipient(
+            email=member.email,
+            frequency=member.frequency,
+            links=manage_urls(member.key),
+            topic_names=tuple(sorted(self.topic_names[t] for t in member.topic_ids if t in self.topic_names)),
+            source_names=tuple(
+                sorted(self.source_names[s] for s in member.source_ids if s in self.source_names)
+            ),
+        )
+
+    def _message(self, member: Member, digest: Digest):
+        message_id = digest_message_id(self.run_obj.pk or 0, member.id)
+        recipient = self._recipient(member)
+        message = digest_message(digest, recipient, message_id=message_id, renderer=self.renderer)
+        return message, message_id
+
+    def _open(self) -> None:
+        assert self.backend is not None
+        try:
+            self.backend.open()
+        except smtplib.SMTPException as exc:
+            raise MailServerError(f"The mail server refused the connection: {_describe(exc, '')}") from None
+        except OSError as exc:
+            where = f"{getattr(self.backend, 'host', '?')}:{getattr(self.backend, 'port', '?')}"
+            raise MailServerError(
+                f"Cannot reach the mail server at {where} ({exc.strerror or exc})."
+            ) from None
+
+    def _deliver(self, member: Member, digest: Digest, attempt: int, report: Report) -> None:
+        run = self.run_obj
+        message, message_id = self._message(member, digest)
+        record = actions.Handover(
+            run_id=run.pk,
+            cutoff=run.cutoff,
+            subscriber_id=member.id,
+            frequency=member.frequency,
+            previous_cursor=member.cursor,
+            previous_next=member.next_at,
+            items=tuple(story.id for story in digest.stories),
+            message_id=message_id,
+            attempt=attempt,
+        )
+        handed = False
+
+        def handover() -> None:
+            nonlocal handed
+            if not actions.do_record_handover(record):
+                raise _AlreadySent()
+            handed = True
+
+        message.handover = handover
+        self.pacer.wait()
+        try:
+            if not getattr(self.backend, "calls_handover", False):
+                handover()
+            assert self.backend is not None
+            self.backend.send_messages([message])
+        except _AlreadySent:
+            # Another process recorded it first; the body we wrote has no final dot, so drop the session.
+            self._reconnect()
+            return
+        except smtplib.SMTPSenderRefused as exc:
+            if 400 <= exc.smtp_code < 500:
+                self._defer(record, member, digest, attempt, _describe(exc, member.email), handed, report)
+                return
+            raise MailServerError(
+                f"The mail server refused our sender address: {_describe(exc, '')}"
+            ) from None
+        except (smtplib.SMTPRecipientsRefused, smtplib.SMTPDataError, smtplib.SMTPResponseException) as exc:
+            code = _smtp_code(exc, member.email) or 0
+            if 500 <= code < 600:
+                actions.do_record_refusal(
+                    record, Send.State.BOUNCED, _describe(exc, member.email), self.clock()
+                )
+                report.bounced += 1
+                log.info("Digest to subscriber %s bounced: %s", member.id, _describe(exc, member.email))
+            else:
+                self._defer(record, member, digest, attempt, _describe(exc, member.email), handed, report)
+            return
+        except (smtplib.SMTPServerDisconnected, OSError) as exc:
+            self._defer(record, member, digest, attempt, _describe(exc, member.email), handed, report)
+            self._reconnect()
+            return
+        report.sent += 1
+
+    def _defer(
+        self, record: actions.Handover, member: Member, digest: Digest, attempt: int, error: str,
+        handed: bool, report: Report,
+    ) -> None:  # fmt: skip
+        last = attempt >= self.retries
+        if handed or last:
+            state = Send.State.FAILED if last else Send.State.DEFERRED
+            actions.do_record_refusal(record, state, error, self.clock())
+        if last:
+            report.failed += 1
+            log.warning("Digest to subscriber %s failed after %d tries: %s", member.id, attempt, error)
+            return
+        due = self.monotonic() + self.backoff * (2 ** (attempt - 1))
+        heapq.heappush(self._retry, _Retry(due, next(self._order), member, digest, attempt + 1))
+
+    def _retry_due(self, report: Report, *, wait: bool) -> None:
+        while self._retry:
+            head = self._retry[0]
+            delay = head.due - self.monotonic()
+            if delay > 0:
+                if not wait:
+                    return
+                self.sleep(delay)
+            heapq.heappop(self._retry)
+            self._deliver(head.member, head.digest, head.attempt, report)
+
+    def _reconnect(self) -> None:
+        """Drop the session without QUIT (it may be stuck inside DATA) and open a new one."""
+        assert self.backend is not None
+        session = getattr(self.backend, "connection", None)
+        if session is not None and hasattr(session, "close"):
+            session.close()
+            self.backend.connection = None
+        self._open()
+
+
+def send_due_digests(*, force: bool = False, dry_run: bool = False, **kwargs) -> Report:
+    return DigestSender(**kwargs).run(force=force, dry_run=dry_run)

@@ -1,0 +1,52 @@
+"""Background work, as django.tasks (ids in, plain data out), so a bigger deployment runs it on its queue."""
+
+from __future__ import annotations
+
+import logging
+
+from newsdesk.core.tasks import task
+
+log = logging.getLogger(__name__)
+
+
+@task()
+def send_confirmation(subscriber_id: int) -> bool:
+    """Send the double opt-in mail, unless one went to this address within the hour. True if sent."""
+    from django.core.mail import get_connection
+
+    from newsdesk.core.clock import utcnow
+
+    from . import actions
+    from .links import confirm_url
+    from .render import confirmation_message
+
+    claim = actions.do_claim_confirmation_mail(subscriber_id, utcnow())
+    if claim is None:
+        return False
+    email, nonce, previous = claim
+    try:
+        message = confirmation_message(email, confirm_url(subscriber_id, nonce))
+        get_connection(fail_silently=False).send_messages([message])
+    except Exception:
+        actions.do_release_confirmation_mail(subscriber_id, previous)
+        log.exception("Could not send the confirmation mail to subscriber %s", subscriber_id)
+        raise
+    return True
+
+
+@task()
+def send_due_digests() -> dict:
+    """One digest run (or the rest of an interrupted one). Another run in progress makes this a no-op."""
+    from .locking import RunInProgress
+    from .sending import send_due_digests as run
+
+    try:
+        report = run()
+    except RunInProgress:
+        log.info("A digest run is already in progress; this one stops.")
+        return {"skipped_run": True}
+    log.info(
+        "Digest run %s: %d sent, %d skipped (nothing new), %d failed, %d bounced",
+        report.run_id, report.sent, report.skipped, report.failed, report.bounced,
+    )  # fmt: skip
+    return {"run_id": report.run_id, **report.counts()}
