@@ -6,8 +6,6 @@ Screenshots go to test-output/newsletter/ for a person to look at.
 from __future__ import annotations
 
 import json
-import os
-from collections.abc import Iterator
 from datetime import timedelta
 from pathlib import Path
 
@@ -23,24 +21,6 @@ from .conftest import make_article, make_source, make_topic
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OUT = Path(__file__).resolve().parents[2] / "test-output" / "newsletter"
-CHROMIUM_ARGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
-    "--disable-component-update", "--no-first-run",
-]  # fmt: skip
-
-
-@pytest.fixture(scope="module")
-def browser() -> Iterator[object]:
-    from playwright.sync_api import sync_playwright
-
-    # Playwright's sync API keeps an event loop on this thread; Django's ORM calls here are still sync.
-    os.environ.setdefault("DJANGO_ALLOW_ASYNC_UNSAFE", "true")
-    with sync_playwright() as playwright:
-        chromium = playwright.chromium.launch(executable_path="/usr/bin/chromium", args=CHROMIUM_ARGS)
-        yield chromium
-        chromium.close()
-
-
 @pytest.fixture
 def site(live_server, settings):
     settings.SITE_URL = live_server.url
