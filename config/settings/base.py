@@ -302,7 +302,7 @@ globals().update(https_settings(_env_bool("NEWSDESK_HTTPS", False)))
 # --- newsletter (issue 5) -----------------------------------------------------------
 # Outgoing mail: EMAIL_URL (smtp://user:pass@host:587?tls=True, smtps://..., console://, file:///dir).
 # SMTP goes through our subclass of Django's SMTP backend, which records each digest as handed over
-# just before the message's final dot (newsdesk/newsletter/mailer.py, docs/decisions/0014).
+# just before the message's final dot (newsdesk/newsletter/mailer.py, docs/decisions/0004).
 import dj_email_url  # noqa: E402
 
 _email = dj_email_url.parse(os.environ.get("EMAIL_URL") or "console://")

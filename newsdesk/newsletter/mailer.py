@@ -5,7 +5,7 @@ record is committed by a callback (`message.handover`) after the whole message b
 before the terminating "." that makes the server take it. Killed before the callback: the server never
 got the dot, drops the message, and a resumed run sends it. Killed after: the record says sent, and the
 server has the dot. The only gap left is the few microseconds between the commit and one write(2);
-see docs/decisions/0014.
+see docs/decisions/0004.
 
 Everything else (connection reuse, STARTTLS/TLS, authentication, timeouts) is Django's.
 """

@@ -1,7 +1,7 @@
 """Subscribers, their proof of consent, digest runs and the per-recipient send record.
 
 Only `actions.py` writes these. The send record (`Send`, unique per run and subscriber) is what makes a
-digest run idempotent: see `sending.py` and docs/decisions/0014.
+digest run idempotent: see `sending.py` and docs/decisions/0004.
 """
 
 from __future__ import annotations
