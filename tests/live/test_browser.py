@@ -1,3 +1,4 @@
+# ruff: noqa: E501  (JavaScript snippets and headlines read better unwrapped)
 """Live News in a real browser: Chromium on the home, topic and /live pages of the real web server."""
 
 from __future__ import annotations
