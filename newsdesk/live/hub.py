@@ -127,7 +127,11 @@ class Hub:
         """Idempotent; the first stream's request starts the hub (a process without readers polls nothing)."""
         if self._starting is None:
             self._starting = asyncio.ensure_future(self._start())
-        await asyncio.shield(self._starting)
+        try:
+            await asyncio.shield(self._starting)
+        except Exception:
+            self._starting = None  # the database was unreachable: the next reader tries again
+            raise
 
     async def _start(self) -> None:
         self.cursor = await self._run(self._pump_db, _latest)

@@ -51,6 +51,11 @@ class StreamLimits:
         )
 
 
+def _busy(proto: Any, message: str) -> None:
+    wait = random.randint(10, 30)  # noqa: S311 - spreading reconnects, not secrecy
+    proto.response_str(503, [*TEXT, ("retry-after", str(wait))], message)
+
+
 def _first(query: dict[str, list[str]], name: str) -> str | None:
     values = query.get(name)
     return values[0] if values else None
@@ -74,12 +79,14 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
         proto.response_empty(200, STREAM_HEADERS)
         return
 
-    await hub.start()
+    try:
+        await hub.start()
+    except Exception as exc:
+        log.warning("Live News cannot read the event log: %s", exc)
+        _busy(proto, "Live News is unavailable for a moment; try again shortly.\n")
+        return
     if hub.closing or hub.streams >= limits.max_streams:
-        wait = random.randint(10, 30)  # noqa: S311 - spreading reconnects, not secrecy
-        proto.response_str(
-            503, [*TEXT, ("retry-after", str(wait))], "Too many live readers right now; try again shortly.\n"
-        )
+        _busy(proto, "Too many live readers right now; try again shortly.\n")
         return
     sub = hub.subscribe(filters)
     watcher = asyncio.ensure_future(proto.client_disconnect())
@@ -91,7 +98,12 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
         if resume is None:
             head.append(cursor_only(sub.start))
         elif resume < sub.start:
-            missed = await hub.missed(resume, sub.start, filters, limits.replay_limit)
+            try:
+                missed = await hub.missed(resume, sub.start, filters, limits.replay_limit)
+            except Exception as exc:  # end the stream; the browser comes back with the same cursor
+                log.warning("Live News could not replay missed events: %s", exc)
+                await transport.send_bytes(head[0])
+                return
             head.extend(event.wire() for event in missed)
             if not missed or missed[-1].id < sub.start:
                 head.append(cursor_only(sub.start))
