@@ -45,6 +45,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=32, help="wrk connections")
     parser.add_argument("--skip-serving", action="store_true")
     parser.add_argument("--skip-streams", action="store_true")
+    parser.add_argument("--transports", default="database,redis", help="stream runs: database, redis or both")
     parser.add_argument(
         "--redis-url", default=os.environ.get("NEWSDESK_REDIS_URL") or "redis://127.0.0.1:6379/0"
     )
@@ -70,8 +71,9 @@ def main() -> None:
         PAGES["article"] = seed()
         if not args.skip_serving:
             serving(args)
-        if not args.skip_streams:
+        if not args.skip_streams and "database" in args.transports:
             streams(args, {"NEWSDESK_LIVE_TRANSPORT": "database"}, "database (poll every 250 ms)")
+        if not args.skip_streams and "redis" in args.transports:
             if redis_answers(args.redis_url):
                 streams(
                     args,
@@ -241,8 +243,10 @@ def streams(args: argparse.Namespace, transport_env: dict[str, str], label: str)
         with_streams = median_load(
             [wrk(server, base + "/", args.seconds, args.connections) for _ in range(args.rounds)]
         )
+        cpu_before = server.cpu_seconds()
         committed = publish(args.articles, args.rate)
         outcome = json.loads(clients.stdout.readline())
+        fan_out_cpu = server.cpu_seconds() - cpu_before
         clients.wait(timeout=30)
 
     latencies = []
@@ -272,6 +276,8 @@ def streams(args: argparse.Namespace, transport_env: dict[str, str], label: str)
     print(f"| events lost | {lost} | 0 (target) | |")
     print(f"| duplicates | {duplicates} | 0 | |")
     print(f"| refused (503) | {outcome['refused']} | 0 | |")
+    per_delivery = fan_out_cpu / max(len(latencies), 1) * 1e6
+    print(f"| web process CPU per delivered event (publish phase) | {per_delivery:.0f} µs | | |")
     print(f"| memory per idle connection (worker RSS) | {per_connection / 1024:.1f} KiB | | |")
     mib = 2**20
     print(

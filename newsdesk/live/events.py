@@ -13,7 +13,7 @@ resumes exactly where it was even if nothing arrived in between.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 # Comments (lines starting with ":") are ignored by clients; they keep proxies and NATs awake.
 HEARTBEAT = b": keep-alive\n\n"
@@ -29,9 +29,14 @@ class Event:
     data: str
     source_id: int
     topic_keys: str  # ",slug,slug,"
+    packet: bytes = field(init=False, repr=False, compare=False)
+
+    def __post_init__(self) -> None:
+        # Encoded once here, then written to every reader as is (a thousand readers, one encoding).
+        object.__setattr__(self, "packet", frame(self.id, self.data))
 
     def wire(self) -> bytes:
-        return frame(self.id, self.data)
+        return self.packet
 
 
 def frame(event_id: int, data: str) -> bytes:
