@@ -173,8 +173,12 @@ def publish(count: int, rate: float) -> dict[int, float]:
     tag = uuid.uuid4().hex[:8]
     for n in range(count):
         stamp: list[float] = []
+
+        def committed_now(stamp: list[float] = stamp) -> None:
+            stamp.append(time.time())
+
         with transaction.atomic():
-            transaction.on_commit(lambda stamp=stamp: stamp.append(time.time()))  # runs first at commit
+            transaction.on_commit(committed_now)  # registered first, so it runs first at the commit
             _outcome, article_id = do_store_article(
                 ArticleDraft(
                     source_id=source.pk, url=f"http://127.0.0.1:9/live/{tag}/{n}", link="", guid=f"{tag}-{n}",
@@ -249,10 +253,10 @@ def streams(args: argparse.Namespace, transport_env: dict[str, str], label: str)
         fan_out_cpu = server.cpu_seconds() - cpu_before
         clients.wait(timeout=30)
 
-    latencies = []
+    latencies: list[float] = []
     lost = duplicates = 0
     for arrivals in outcome["arrivals"]:
-        seen = {}
+        seen: dict[int, float] = {}
         for article_id, at in arrivals:
             if article_id in seen:
                 duplicates += 1

@@ -46,6 +46,7 @@ def draft(
 def store(source: Source, title: str, **kwargs) -> Article:
     """Store an article the way the pipeline does (one transaction, article_stored on commit)."""
     _outcome, article_id = do_store_article(draft(source, title, **kwargs))
+    assert article_id is not None
     return Article.objects.get(pk=article_id)
 
 
@@ -75,7 +76,8 @@ def answers(url: str) -> bool:
 class WebServer:
     """`newsdesk run`'s web server alone, against the test database."""
 
-    def __init__(self, *, max_streams: int = 50, **env: str) -> None:
+    def __init__(self, *, max_streams: int = 50, extra_env: dict[str, str] | None = None, **env: str) -> None:
+        env.update(extra_env or {})
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__

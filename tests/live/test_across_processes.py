@@ -92,14 +92,14 @@ def test_with_redis_every_web_process_receives_every_event(outlet) -> None:
         "NEWSDESK_LIVE_POLL_MS": "600000",
     }
     with (
-        WebServer(**env) as one,
-        WebServer(**env) as two,
+        WebServer(extra_env=env) as one,
+        WebServer(extra_env=env) as two,
         SSEClient(one.url("/live/stream")) as a,
         SSEClient(two.url("/live/stream")) as b,
     ):
         time.sleep(0.5)  # both hubs subscribed
         titles = site.release(0, 1, 2)
-        done = run_cli("fetch", str(source.pk), **env)  # the writer publishes to the same channel
+        done = run_cli("fetch", str(source.pk), timeout=60, **env)  # the writer publishes to the same channel
         assert done.returncode == 0, done.stderr
         finished = time.monotonic()
         got_a = [a.next_event(timeout=3) for _ in titles]

@@ -31,6 +31,12 @@ def server() -> Iterator[WebServer]:
         yield web
 
 
+def _source():
+    article = Article.objects.first()
+    assert article is not None
+    return article.source
+
+
 def _open(browser, url: str, width: int, height: int = 900, **options):
     context = browser.new_context(viewport={"width": width, "height": height}, **options)
     page = context.new_page()
@@ -49,7 +55,7 @@ def test_a_new_headline_appears_in_the_live_column_without_reload(chromium, serv
     try:
         page.evaluate("window.__stillTheSamePage = true")
         before = page.locator(NEW).count()
-        article = store(Article.objects.first().source, "Lighthouse keeper’s cottage becomes a museum")
+        article = store(_source(), "Lighthouse keeper’s cottage becomes a museum")
         item = page.locator(f'{NEW}[data-article-id="{article.pk}"]')
         item.wait_for(timeout=3000)
         assert page.locator(NEW).first.get_attribute("data-article-id") == str(article.pk)
@@ -91,7 +97,7 @@ def test_the_tab_title_counts_new_headlines_while_hidden(chromium, server) -> No
             page.goto(server.url("/"), wait_until="load")
         title = page.title()
         page.evaluate("window.__setHidden(true)")  # the reader switches to another tab
-        source = Article.objects.first().source
+        source = _source()
         first = store(source, "Tram line extension approved")
         page.locator(f'{NEW}[data-article-id="{first.pk}"]').wait_for(timeout=3000, state="attached")
         second = store(source, "New bakery opens on Quay Street")
@@ -117,7 +123,7 @@ def test_the_page_does_not_jump_when_a_headline_arrives_above_the_reader(chromiu
         marker = page.evaluate(probe)
         list_top = page.evaluate("document.querySelector('.live-news__list').getBoundingClientRect().top")
         assert list_top < 0, "the list should be above the viewport for this test"
-        article = store(Article.objects.first().source, "A much longer headline about the harbour board's spring plans "
+        article = store(_source(), "A much longer headline about the harbour board's spring plans "
                         "for moorings, dredging and the ferry pier, in several lines")  # fmt: skip
         page.locator(f'{NEW}[data-article-id="{article.pk}"]').wait_for(timeout=3000, state="attached")
         page.wait_for_timeout(100)
@@ -130,7 +136,7 @@ def test_topic_pages_stream_only_their_topic(chromium, server) -> None:
     science, _ = Topic.objects.get_or_create(slug="science", defaults={"name": "Science"})
     context, page = _open(chromium, server.url("/topic/science/"), 1280)
     try:
-        source = Article.objects.first().source
+        source = _source()
         other = store(source, "Football club signs a goalkeeper")
         from django.db import transaction
 
@@ -140,6 +146,7 @@ def test_topic_pages_stream_only_their_topic(chromium, server) -> None:
 
         with transaction.atomic():  # stored and classified in one go, as the topics receiver does
             _, science_id = do_store_article(draft(source, "Marine biologists count the seals"))
+            assert science_id is not None
             Article.objects.get(pk=science_id).topics.add(science)
         page.locator(f'{NEW}[data-article-id="{science_id}"]').wait_for(timeout=3000)
         assert page.locator(f'{NEW}[data-article-id="{other.pk}"]').count() == 0

@@ -132,6 +132,7 @@ def test_topics_assigned_before_the_event_are_in_it(memory_transport) -> None:
         from newsdesk.articles.actions import do_store_article
 
         _, article_id = do_store_article(draft(source, "Tidal ferry runs on hydrogen"))
+        assert article_id is not None
         Article.objects.get(pk=article_id).topics.set([science, transport])
     event = LiveEvent.objects.get()
     assert json.loads(event.data)["topics"] == ["science", "transport"]

@@ -49,7 +49,9 @@ def _created(base: str) -> bool:
         return False
 
 
-def _echo(base: str, path: str, *, data: bytes | None = None, headers: list[tuple[str, str]] = ()) -> dict:
+def _echo(
+    base: str, path: str, *, data: bytes | None = None, headers: tuple[tuple[str, str], ...] = ()
+) -> dict:
     """One raw request (http.client sends repeated headers as given), the echoed environ back."""
     host, port = base.removeprefix("http://").split(":")
     connection = http.client.HTTPConnection(host, int(port), timeout=5)
@@ -85,11 +87,11 @@ def _normalised(answer: dict) -> dict:
 @pytest.mark.parametrize(
     ("path", "data", "headers"),
     [
-        ("/plain", None, []),
-        ("/caf%C3%A9/%D8%B1%D8%B5%D9%8A%D9%81/?q=%C3%A9t%C3%A9&x=1&x=2", None, []),
-        ("/a%2Fb/c%20d", None, [("Accept-Language", "fr, en;q=0.5")]),
-        ("/cookies", None, [("Cookie", "a=1"), ("Cookie", "b=2"), ("X-Repeat", "1"), ("X-Repeat", "2")]),
-        ("/form", b"name=Ana&note=caf%C3%A9", [("Content-Type", "application/x-www-form-urlencoded")]),
+        ("/plain", None, ()),
+        ("/caf%C3%A9/%D8%B1%D8%B5%D9%8A%D9%81/?q=%C3%A9t%C3%A9&x=1&x=2", None, ()),
+        ("/a%2Fb/c%20d", None, (("Accept-Language", "fr, en;q=0.5"),)),
+        ("/cookies", None, (("Cookie", "a=1"), ("Cookie", "b=2"), ("X-Repeat", "1"), ("X-Repeat", "2"))),
+        ("/form", b"name=Ana&note=caf%C3%A9", (("Content-Type", "application/x-www-form-urlencoded"),)),
     ],
 )
 def test_the_bridge_gives_the_same_environ_as_granian_wsgi(servers, path, data, headers) -> None:
