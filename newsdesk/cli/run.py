@@ -140,7 +140,10 @@ def cmd_run(args: argparse.Namespace) -> int:
         print("Stopping Newsdesk…", file=sys.stderr, flush=True)
         return 0
     finally:
-        signal.signal(signal.SIGTERM, signal.SIG_DFL)
+        # A second Ctrl-C or SIGTERM while stopping must not cut the shutdown short with a traceback;
+        # _stop itself escalates to SIGKILL after its grace period.
+        signal.signal(signal.SIGINT, signal.SIG_IGN)
+        signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _stop(children)
         if demo is not None:
             demo.stop()

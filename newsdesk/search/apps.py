@@ -31,3 +31,8 @@ class SearchConfig(AppConfig):
 
     def ready(self) -> None:
         post_migrate.connect(_repair_index, sender=self, dispatch_uid="newsdesk.search.repair")
+        from newsdesk.articles.signals import article_stored
+
+        from .receivers import on_article_stored
+
+        article_stored.connect(on_article_stored, dispatch_uid="newsdesk.search.page_cache_stamp")

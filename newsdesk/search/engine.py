@@ -10,7 +10,7 @@ from django.utils.translation import gettext as _
 from newsdesk.core.clock import Clock, utcnow
 
 from .backends import get_backend
-from .backends.base import TooCommon
+from .backends.base import CANDIDATES, TooCommon
 from .query import parse_query
 from .types import SearchPage, SearchQuery
 
@@ -51,5 +51,10 @@ def search(query: SearchQuery, *, clock: Clock = utcnow) -> SearchPage:
             "query": parsed.display()
         }
     elif not hits and not problem:
-        problem = _("There are not that many pages of results.")
+        if total > (page - 1) * per_page:
+            problem = _(
+                "Only the newest %(n)d matches can be browsed. Add a word or a filter to narrow the search."
+            ) % {"n": CANDIDATES}
+        else:
+            problem = _("There are not that many pages of results.")
     return SearchPage(query=query, hits=tuple(hits), total=total, problem=problem)

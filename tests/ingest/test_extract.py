@@ -18,6 +18,12 @@ PARAGRAPHS = (
     "late enough for day visitors to stay for dinner before heading back to the mainland.</p>"
     "<p>Fares stay the same, and bicycles still travel free on every crossing of the week.</p>"
 )
+MORE = (
+    "<p>Ticket machines on both slipways will be replaced in the spring, the operator added, after a "
+    "winter in which salt spray kept the old ones out of order for weeks at a time.</p>"
+    "<p>The crew of the smaller boat, which covers the extra sailing, will grow from four to five, and "
+    "the café on board will stay open until the last crossing of the evening.</p>"
+)
 
 
 def page(
@@ -217,10 +223,12 @@ def test_content_language_meta() -> None:
         ),
         ("הספרייה החדשה נפתחה ביום רביעי בשכונת הנמל, במבנה ששימש בעבר כמחסן.", "he"),
         ("افتتحت البلدية يوم الأربعاء مكتبة عامة جديدة في حي الميناء", "ar"),
+        ("Городской совет решил закрыть старый мост на лето, чтобы отремонтировать его опоры.", "ru"),
         ("short", None),
     ],
 )
 def test_detect_language(text: str, expected: str | None) -> None:
+    # Russian has neither a script of its own nor stopwords in our table: py3langid decides it.
     assert detect_language(text) == expected
 
 
@@ -315,14 +323,8 @@ def test_a_story_split_in_two_containers_keeps_its_second_half() -> None:
         "out more clearly, with a separate lane for cyclists and walkers.</p>"
         '<div class="tools"><span>Share</span></div></div>'
     )
-    more = (
-        "<p>Ticket machines on both slipways will be replaced in the spring, the operator added, after a "
-        "winter in which salt spray kept the old ones out of order for weeks at a time.</p>"
-        "<p>The crew of the smaller boat, which covers the extra sailing, will grow from four to five, and "
-        "the café on board will stay open until the last crossing of the evening.</p>"
-    )
     # The second half is small beside the first: only its prose tells it from a widget.
-    result = extract_article(page(body=f'<div class="part">{PARAGRAPHS}{more}</div>{second}'))
+    result = extract_article(page(body=f'<div class="part">{PARAGRAPHS}{MORE}</div>{second}'))
     assert "Sunday crossing" in result.text
     assert "separate lane for cyclists" in result.text
 
@@ -330,3 +332,30 @@ def test_a_story_split_in_two_containers_keeps_its_second_half() -> None:
 def test_a_subheading_that_sounds_like_furniture_is_kept() -> None:
     body = PARAGRAPHS.replace("</p>", "</p><h2>Thoughts on the future</h2>", 1)
     assert "Thoughts on the future" in extract_article(page(body=body)).text
+
+
+def test_a_rail_of_many_teasers_does_not_outweigh_the_story() -> None:
+    teasers = "".join(
+        f"<p>Teaser {n}: a line about another story on the site, long enough to pass for a paragraph.</p>"
+        for n in range(6)
+    )
+    story = PARAGRAPHS + MORE  # five paragraphs, fewer than the six teasers but far more text
+    html = (
+        "<html lang='en'><body><div class='wrap'><div class='head'><h1>Ferry adds a Saturday evening sailing"
+        f"</h1></div><div class='copy'>{story}</div></div><div class='rail-x'>{teasers}</div></body></html>"
+    )
+    result = extract_article(html)  # no article markup: only paragraph weight tells the story apart
+    assert result.text.startswith("The ferry across the sound")
+    assert "another story on the site" not in result.text
+
+
+def test_the_story_header_outside_the_body_keeps_its_byline() -> None:
+    html = (
+        "<html lang='en'><body><header class='site'><a href='/'>Isles Gazette</a></header>"
+        "<div class='post'><header><h1>Ferry adds a Saturday evening sailing</h1>"
+        "<p class='meta'>By Ana Ruiz and Tom Lee</p></header>"
+        f"<div class='copy'>{PARAGRAPHS}</div></div></body></html>"
+    )
+    result = extract_article(html)
+    assert result.authors == ("Ana Ruiz", "Tom Lee")
+    assert "navigation" in result.removed  # the site's header went; the story's stayed

@@ -2,8 +2,9 @@
 
 The pages are synthetic stories we wrote, dressed in the furniture real sites carry (cookie bars,
 newsletter boxes, a Live News sidebar, share bars, "Read More:" lines, related links, comments and
-a hidden spam link). When a change in extraction is intended, regenerate an expected file and read
-the diff before committing it.
+a hidden spam link). When a change in extraction is intended, regenerate the expected files with
+`.venv/bin/python -m tests.ingest.test_extract_golden` and read the diff before committing it. A new
+page gets `"_input": {"url": null, "charset": null}` (or the URL it was "fetched" from) that way too.
 """
 
 from __future__ import annotations
@@ -105,3 +106,20 @@ def test_windows_1252_bytes_decode_to_the_right_characters() -> None:
     assert "« Nos grands-parents" in result.text
     assert result.authors == ("Élodie Marchand",)
     assert result.language == "fr"  # the page declares none: detected from the text
+
+
+def regenerate() -> None:
+    """Rewrite every expected file from the current extractor, keeping each page's `_input`."""
+    for name in NAMES:
+        path = PAGES / f"{name}.expected.json"
+        given = json.loads(path.read_text(encoding="utf-8"))["_input"] if path.exists() else None
+        given = given or {"url": None, "charset": None}
+        content = (PAGES / f"{name}.html").read_bytes()
+        extracted = extract_article(content, url=given["url"], charset=given["charset"])
+        data = {"_input": given, **as_json(extracted)}
+        path.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", encoding="utf-8")
+        print(f"wrote {path}")
+
+
+if __name__ == "__main__":
+    regenerate()

@@ -232,3 +232,12 @@ def test_html_to_text_collapses_spaces_and_decodes_entities() -> None:
 def test_html_to_text_of_nothing_is_empty() -> None:
     assert html_to_text("") == ""
     assert html_to_text("<script>x</script>") == ""
+
+
+def test_html_to_text_puts_each_table_row_on_its_own_line() -> None:
+    html = "<table><tr><th>Town</th><th>Rain</th></tr><tr><td>Hull</td><td>12 mm</td></tr></table>"
+    assert html_to_text(html) == "Town Rain\n\nHull 12 mm"
+
+
+def test_html_to_text_keeps_line_breaks_inside_pre() -> None:
+    assert html_to_text("<p>Code:</p><pre>a = 1\nb = 2</pre>") == "Code:\n\na = 1\nb = 2"

@@ -199,3 +199,21 @@ def test_missing_triggers_are_repaired():
     assert backend.ensure_schema(connection) is True
     assert set(ids(find("kelp"))) == {before.pk, missed.pk}
     assert backend.ensure_schema(connection) is False
+
+
+def test_only_the_newest_candidates_are_ranked(monkeypatch):
+    from newsdesk.search import engine
+    from newsdesk.search.backends import postgres, sqlite_fts5
+
+    for module in (engine, postgres, sqlite_fts5):
+        monkeypatch.setattr(module, "CANDIDATES", 3)
+    made = [
+        make_article(title=f"Lantern parade {i}", published=NOW - timedelta(hours=10 - i)) for i in range(5)
+    ]
+    newest_three = {m.pk for m in made[2:]}
+    first, second = find("lantern", per_page=2), find("lantern", per_page=2, page=2)
+    assert first.total == 5
+    assert set(ids(first) + ids(second)) == newest_three
+    beyond = find("lantern", per_page=2, page=3)
+    assert beyond.hits == ()
+    assert "newest 3 matches" in beyond.problem

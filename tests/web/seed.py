@@ -35,6 +35,7 @@ LONG_TITLE = (
     "schedules, lighthouse maintenance, ferry timetables, winter storm preparations and the much-debated "
     "proposal to rename the old customs house after a nineteenth-century lighthouse keeper"
 )
+NO_DATE_TITLE = "Notice: the library's reading room is closed for repairs"
 RTL_TITLE = "ميناء فيرا يفتتح رصيفاً جديداً للصيادين بعد عامين من الأشغال"
 RTL_TEXT = (
     "افتتحت سلطة الميناء صباح اليوم رصيفاً جديداً مخصصاً لقوارب الصيد الصغيرة، بعد أشغال استمرت عامين. "
@@ -47,12 +48,12 @@ class Newsroom:
     sources: list[Source] = field(default_factory=list)
     articles: list[Article] = field(default_factory=list)
     topics: dict[str, Topic] = field(default_factory=dict)
-    no_image: Article | None = None
-    no_author: Article | None = None
-    no_date: Article | None = None
-    long_title: Article | None = None
-    rtl: Article | None = None
-    quarantined: Article | None = None
+    no_image: Article = field(init=False)
+    no_author: Article = field(init=False)
+    no_date: Article = field(init=False)
+    long_title: Article = field(init=False)
+    rtl: Article = field(init=False)
+    quarantined: Article = field(init=False)
 
 
 def _topic_for(category: str, topics: dict[str, Topic]) -> Topic | None:
@@ -110,35 +111,61 @@ def _edge_cases(room: Newsroom, base_url: str, now: datetime) -> None:
     source = room.sources[0]
     common = {"source": source, "language": "en"}
     room.no_image = Article.objects.create(
-        **common, url=f"{base_url}/edge/no-image/", title="Lifeboat crew rehearse a night rescue off the point",
-        authors=["Tomas Brell"], published=now - timedelta(minutes=20),
+        **common,
+        url=f"{base_url}/edge/no-image/",
+        title="Lifeboat crew rehearse a night rescue off the point",
+        authors=["Tomas Brell"],
+        published=now - timedelta(minutes=20),
         excerpt="Volunteers spent three hours in the dark bay practising with the new searchlight…",
         text="Volunteers spent three hours in the dark bay practising with the new searchlight.",
-    )  # fmt: skip
+    )
     room.no_author = Article.objects.create(
-        **common, url=f"{base_url}/edge/no-author/", title="Market hall opens its doors on Sundays from May",
-        published=now - timedelta(minutes=50), lead_image=room.articles[1].lead_image,
+        **common,
+        url=f"{base_url}/edge/no-author/",
+        title="Market hall opens its doors on Sundays from May",
+        published=now - timedelta(minutes=50),
+        lead_image=room.articles[1].lead_image,
         excerpt="Stallholders voted to try Sunday trading through the summer…",
         text="Stallholders voted to try Sunday trading through the summer.",
-    )  # fmt: skip
+    )
     # A feed item without a date: the pipeline stores the time it first saw it.
     room.no_date = Article.objects.create(
-        **common, url=f"{base_url}/edge/no-date/", title="Notice: the library's reading room is closed for repairs",
-        published=now - timedelta(minutes=5), created_at=now - timedelta(minutes=5), excerpt="", text="",
-    )  # fmt: skip
+        **common,
+        url=f"{base_url}/edge/no-date/",
+        title=NO_DATE_TITLE,
+        published=now - timedelta(minutes=5),
+        created_at=now - timedelta(minutes=5),
+        excerpt="",
+        text="",
+    )
     room.long_title = Article.objects.create(
-        **common, url=f"{base_url}/edge/long-title/", title=LONG_TITLE, authors=["Ines Marrow"],
-        published=now - timedelta(hours=2), lead_image=room.articles[2].lead_image,
-        excerpt="The harbour authority set out its plans for the year in a report of more than two hundred pages…",
-        text="The harbour authority set out its plans for the year in a report of more than two hundred pages.",
-    )  # fmt: skip
+        **common,
+        url=f"{base_url}/edge/long-title/",
+        title=LONG_TITLE,
+        authors=["Ines Marrow"],
+        published=now - timedelta(hours=2),
+        lead_image=room.articles[2].lead_image,
+        excerpt="The harbour authority set out its plans for the year in a report of two hundred pages…",
+        text="The harbour authority set out its plans for the year in a report of two hundred pages.",
+    )
     room.rtl = Article.objects.create(
-        source=room.sources[1], url=f"{base_url}/edge/rtl/", title=RTL_TITLE, authors=["سلمى حداد"],
-        published=now - timedelta(hours=1), language="ar", excerpt=make_excerpt(RTL_TEXT, 60), text=RTL_TEXT,
-    )  # fmt: skip
+        source=room.sources[1],
+        url=f"{base_url}/edge/rtl/",
+        title=RTL_TITLE,
+        authors=["سلمى حداد"],
+        published=now - timedelta(hours=1),
+        language="ar",
+        excerpt=make_excerpt(RTL_TEXT, 60),
+        text=RTL_TEXT,
+    )
     room.quarantined = Article.objects.create(
-        source=room.sources[-1], url=f"{base_url}/edge/quarantined/", title="Win big tonight at the casino",
-        published=now - timedelta(minutes=1), excerpt="Spam…", text="Spam.", status=Article.Status.QUARANTINED,
-    )  # fmt: skip
+        source=room.sources[-1],
+        url=f"{base_url}/edge/quarantined/",
+        title="Win big tonight at the casino",
+        published=now - timedelta(minutes=1),
+        excerpt="Spam…",
+        text="Spam.",
+        status=Article.Status.QUARANTINED,
+    )
     room.topics["Transport"].articles.add(room.long_title, room.no_image)
     room.articles += [room.no_image, room.no_author, room.no_date, room.long_title, room.rtl]

@@ -4,15 +4,14 @@ from __future__ import annotations
 
 import json
 from datetime import timedelta
+from typing import Any
 
 import feedparser
 import pytest
-from django.http import HttpResponse
 from django.test import Client
 
 from newsdesk.ingest.parse import parse_feed
 from newsdesk.ingest.types import ParsedFeed
-
 from newsdesk.web import links
 from tests.support.newsroom import make_article
 
@@ -30,7 +29,7 @@ def client() -> Client:
     return Client()
 
 
-def _parse(client: Client, url: str, fmt: str) -> tuple[HttpResponse, ParsedFeed]:
+def _parse(client: Client, url: str, fmt: str) -> tuple[Any, ParsedFeed]:
     """The feed read back: RSS and Atom must be well-formed to feedparser; every format is then read by
     our own ingest parser (feedparser 6 has no JSON Feed support), whose result the tests inspect."""
     response = client.get(url)
@@ -50,12 +49,13 @@ def test_latest_feed_has_the_required_elements(client, newsroom: Newsroom, fmt: 
     _, parsed = _parse(client, f"/feeds/latest.{fmt}", fmt)
     assert parsed.title == "Newsdesk: latest news"
     assert parsed.link == links.absolute("/")
-    published = [a for a in newsroom.articles]
+    published = list(newsroom.articles)
     assert len(parsed.entries) == min(len(published), 30)
     newest = sorted(published, key=lambda a: (a.published, a.pk), reverse=True)[0]
     first = parsed.entries[0]
     assert first.title == newest.title
     assert first.link == links.absolute(links.article_path(newest.pk, newest.title))
+    assert first.published is not None
     assert abs(first.published - newest.published) < timedelta(seconds=1)
     assert all(entry.title != newsroom.quarantined.title for entry in parsed.entries)
 
@@ -72,8 +72,23 @@ def test_items_carry_the_excerpt_and_read_more_never_the_text(client, fmt: str) 
     entry = parsed.entries[0]
     body = entry.content_html or entry.summary_html
     assert "The pier lights were switched on again" in body
-    assert f'href="{article.url}"' in body and "Read More: Pier lights restored" in body
+    assert f'href="{article.url}"' in body
+    assert "Read More: Pier lights restored" in body
     assert entry.authors == ("Ana Ruiz",)
+
+
+def test_atom_feed_names_an_author_for_entries_without_one(client, newsroom: Newsroom) -> None:
+    from defusedxml import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.fromstring(client.get("/feeds/latest.atom").content)
+    assert root.find(f"{atom}author/{atom}name").text == "Newsdesk"
+    assert root.find(f"{atom}id").text
+    assert root.find(f"{atom}updated").text
+    for entry in root.findall(f"{atom}entry"):
+        assert entry.find(f"{atom}id").text
+        assert entry.find(f"{atom}updated").text
+        assert entry.find(f"{atom}link").get("href").startswith("http")
 
 
 def test_json_feed_follows_version_1_1(client, newsroom: Newsroom) -> None:
@@ -82,7 +97,8 @@ def test_json_feed_follows_version_1_1(client, newsroom: Newsroom) -> None:
     assert data["feed_url"] == links.absolute("/feeds/latest.json")
     assert data["home_page_url"] == links.absolute("/")
     for item in data["items"]:
-        assert item["id"] and item["url"].startswith("http")
+        assert item["id"]
+        assert item["url"].startswith("http")
         assert "content_html" in item or "content_text" in item
         assert all(set(author) == {"name"} for author in item.get("authors", []))
     with_image = next(item for item in data["items"] if "image" in item)
@@ -99,10 +115,14 @@ def test_source_topic_and_search_feeds(client, newsroom: Newsroom, fmt: str) -> 
     source = newsroom.sources[1]
     _, parsed = _parse(client, f"/feeds/source/{source.pk}.{fmt}", fmt)
     ours = {a.title for a in newsroom.articles if a.source_id == source.pk}
-    assert parsed.entries and {e.title for e in parsed.entries} <= ours
+    assert parsed.entries
+    assert {e.title for e in parsed.entries} <= ours
     _, parsed = _parse(client, f"/feeds/topic/transport.{fmt}", fmt)
-    transport = set(newsroom.topics["Transport"].articles.filter(status="published").values_list("title", flat=True))
-    assert parsed.entries and {e.title for e in parsed.entries} <= transport
+    transport = set(
+        newsroom.topics["Transport"].articles.filter(status="published").values_list("title", flat=True)
+    )
+    assert parsed.entries
+    assert {e.title for e in parsed.entries} <= transport
     _, parsed = _parse(client, f"/feeds/search.{fmt}?q=turbines", fmt)
     assert any("wind farm" in e.title for e in parsed.entries)
 
@@ -129,8 +149,9 @@ def test_every_page_advertises_its_feeds(client, newsroom: Newsroom, path: str, 
 
 def test_article_and_source_pages_advertise_feeds(client, newsroom: Newsroom) -> None:
     article, source = newsroom.articles[0], newsroom.sources[0]
-    assert 'rel="alternate" type="application/rss+xml"' in client.get(
-        links.article_path(article.pk, article.title)
-    ).content.decode()
+    assert (
+        'rel="alternate" type="application/rss+xml"'
+        in client.get(links.article_path(article.pk, article.title)).content.decode()
+    )
     html = client.get(links.source_path(source.pk, source.name)).content.decode()
     assert f'href="/feeds/source/{source.pk}.rss"' in html

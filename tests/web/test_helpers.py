@@ -21,7 +21,9 @@ def test_slugs(title: str, slug: str) -> None:
 
 
 def test_bylines() -> None:
-    assert tags.byline([]) == "" and tags.byline(None) == "" and tags.byline(["  "]) == ""
+    assert tags.byline([]) == ""
+    assert tags.byline(None) == ""
+    assert tags.byline(["  "]) == ""
     assert tags.byline(["Ana Ruiz"]) == "By Ana Ruiz"
     assert tags.byline(["Ana Ruiz", "Li Wei", "Sam Cole"]) == "By Ana Ruiz, Li Wei and Sam Cole"
 
@@ -53,10 +55,33 @@ def test_language_tags(code: str, kept: str) -> None:
 
 def test_json_ld_escapes_markup() -> None:
     out = tags.json_ld({"a": "</script><!--", "b": "R&D"})
-    assert "<" not in out and ">" not in out and "&" not in out
+    assert "<" not in out
+    assert ">" not in out
+    assert "&" not in out
 
 
 def test_web_urls() -> None:
-    assert links.is_web_url("https://example.org/a") and links.is_web_url("http://x.test")
+    assert links.is_web_url("https://example.org/a")
+    assert links.is_web_url("http://x.test")
     for bad in ("about:blank#x", "javascript:alert(1)", "ftp://x.test/", "//x.test/", "", "http://"):
         assert not links.is_web_url(bad)
+
+
+@pytest.mark.parametrize(
+    "title", ["Ferry times change", "ميناء فيرا يفتتح رصيفاً", "Größere Häfen", "", "x" * 300]
+)
+def test_fast_paths_equal_reverse(title: str) -> None:
+    from django.urls import reverse
+
+    from newsdesk.web import images
+
+    assert links.article_path(7, title) == reverse(
+        "web:article", kwargs={"pk": 7, "slug": links.slug_for(title)}
+    )
+
+    class Story:
+        pk = 7
+        lead_image = "https://example.org/a.jpg"
+
+    key = images.url_key(Story.lead_image)
+    assert images.article_image_path(Story) == reverse("web:image", kwargs={"kind": "a", "pk": 7, "key": key})

@@ -15,7 +15,8 @@ from tests.support.newsroom import make_article, make_source
 
 pytestmark = pytest.mark.django_db
 
-GOOD_SVG = b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 40 40"><rect width="40" height="40" fill="url(#g)"/></svg>'
+SVG = b'<svg xmlns="http://www.w3.org/2000/svg"'
+GOOD_SVG = SVG + b' viewBox="0 0 40 40"><rect width="40" height="40" fill="url(#g)"/></svg>'
 
 
 def png(width: int, height: int) -> bytes:
@@ -26,7 +27,12 @@ def png(width: int, height: int) -> bytes:
 
     rows = b"".join(b"\x00" + b"\x80\x20\x20" * width for _ in range(height))
     header = struct.pack(">IIBBBBB", width, height, 8, 2, 0, 0, 0)
-    return b"\x89PNG\r\n\x1a\n" + chunk(b"IHDR", header) + chunk(b"IDAT", zlib.compress(rows)) + chunk(b"IEND", b"")
+    return (
+        b"\x89PNG\r\n\x1a\n"
+        + chunk(b"IHDR", header)
+        + chunk(b"IDAT", zlib.compress(rows))
+        + chunk(b"IEND", b"")
+    )
 
 
 @pytest.fixture
@@ -36,7 +42,10 @@ def outlet() -> Iterator[LoopbackServer]:
         server.route("/square.png", reply(png(16, 16), "image/png"))
         server.route("/wide.png", reply(png(300, 40), "image/png"))
         server.route("/good.svg", reply(GOOD_SVG, "image/svg+xml"))
-        server.route("/evil.svg", reply(b'<svg xmlns="http://www.w3.org/2000/svg"><script>alert(1)</script></svg>', "image/svg+xml"))
+        server.route(
+            "/evil.svg",
+            reply(SVG + b"><script>alert(1)</script></svg>", "image/svg+xml"),
+        )
         server.route("/page.html", reply(b"<!doctype html><p>not an image</p>", "text/html"))
         yield server
 
@@ -54,7 +63,8 @@ def test_an_article_image_is_fetched_once_and_served_by_us(client, outlet: Loopb
     assert response.status_code == 200
     assert response["Content-Type"] == "image/png"
     assert b"".join(response.streaming_content) == png(32, 18)
-    assert "immutable" in response["Cache-Control"] and "max-age=31536000" in response["Cache-Control"]
+    assert "immutable" in response["Cache-Control"]
+    assert "max-age=31536000" in response["Cache-Control"]
     assert response["X-Content-Type-Options"] == "nosniff"
     again = client.get(path)
     assert again.status_code == 200
@@ -68,7 +78,9 @@ def test_only_the_url_a_story_names_is_fetched(client, outlet: LoopbackServer) -
     assert client.get(forged).status_code == 404
     assert client.get(f"/img/a/999999/{images.url_key(outlet.url('/photo.png'))}/").status_code == 404
     quarantined = make_article(lead_image=outlet.url("/square.png"), status="quarantined")
-    assert client.get(f"/img/a/{quarantined.pk}/{images.url_key(outlet.url('/square.png'))}/").status_code == 404
+    assert (
+        client.get(f"/img/a/{quarantined.pk}/{images.url_key(outlet.url('/square.png'))}/").status_code == 404
+    )
     assert outlet.requests == []
 
 
@@ -116,7 +128,8 @@ def test_pages_point_at_our_copies_only(client, outlet: LoopbackServer) -> None:
     html = Client().get("/").content.decode()
     assert outlet.url("/") not in html
     assert "javascript:" not in html
-    assert "/img/a/" in html and "/img/s/" in html
+    assert "/img/a/" in html
+    assert "/img/s/" in html
 
 
 @pytest.mark.parametrize(
@@ -124,11 +137,11 @@ def test_pages_point_at_our_copies_only(client, outlet: LoopbackServer) -> None:
     [(png(2, 2), "image/png"), (b"\xff\xd8\xff\xe0rest", "image/jpeg"), (b"GIF89a....", "image/gif"),
      (b"RIFF\x00\x00\x00\x00WEBPVP8 ", "image/webp"), (b"\x00\x00\x00\x1cftypavif", "image/avif"),
      (GOOD_SVG, "image/svg+xml"), (b"<html></html>", None), (b"", None),
-     (b'<svg xmlns="http://www.w3.org/2000/svg"><rect onload="x()"/></svg>', None),
-     (b'<svg xmlns="http://www.w3.org/2000/svg"><image href="http://tracker.test/x.png"/></svg>', None),
-     (b'<svg xmlns="http://www.w3.org/2000/svg"><style>@import url(http://x.test/a.css);</style></svg>', None),
-     (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "b">]><svg xmlns="http://www.w3.org/2000/svg"/>', None),
-     (b'<svg xmlns="http://www.w3.org/2000/svg"><foreignObject><p>x</p></foreignObject></svg>', None)],
+     (SVG + b'><rect onload="x()"/></svg>', None),
+     (SVG + b'><image href="http://tracker.test/x.png"/></svg>', None),
+     (SVG + b'><style>@import url(http://x.test/a.css);</style></svg>', None),
+     (b'<?xml version="1.0"?><!DOCTYPE svg [<!ENTITY a "b">]>' + SVG + b"/>", None),
+     (SVG + b'><foreignObject><p>x</p></foreignObject></svg>', None)],
 )  # fmt: skip
 def test_sniffing(data: bytes, expected: str | None) -> None:
     assert images.sniff(data) == expected
@@ -136,6 +149,8 @@ def test_sniffing(data: bytes, expected: str | None) -> None:
 
 def test_icon_shapes() -> None:
     assert images.image_size(png(300, 40), "image/png") == (300.0, 40.0)
-    assert images.fits_icon((64, 64)) and images.fits_icon((64, 48)) and images.fits_icon(None)
+    assert images.fits_icon((64, 64))
+    assert images.fits_icon((64, 48))
+    assert images.fits_icon(None)
     assert not images.fits_icon((480, 80))
-    assert images.image_size(b'<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 480 80"/>', "image/svg+xml") == (480.0, 80.0)
+    assert images.image_size(SVG + b' viewBox="0 0 480 80"/>', "image/svg+xml") == (480.0, 80.0)

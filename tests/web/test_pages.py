@@ -14,6 +14,7 @@ from newsdesk.articles.models import Article
 from newsdesk.web import links
 from tests.support.newsroom import make_article, make_source
 
+from .html import found
 from .seed import LONG_TITLE, RTL_TITLE, Newsroom
 
 pytestmark = pytest.mark.django_db
@@ -43,12 +44,13 @@ def test_home_lists_published_stories_never_quarantined(client, newsroom: Newsro
     html = client.get("/").content.decode()
     assert newsroom.articles[0].title.replace("'", "&#x27;") in html
     assert newsroom.quarantined.title not in html
-    assert "Top stories" in html and "More news" in html
+    assert "Top stories" in html
+    assert "More news" in html
 
 
 def test_home_live_news_keeps_the_contract_with_the_live_app(client, newsroom: Newsroom) -> None:
     html = client.get("/").content.decode()
-    section = re.search(r'<section class="live-news"[^>]*>', html).group(0)
+    section = found(r'<section class="live-news"[^>]*>', html).group(0)
     assert 'aria-labelledby="live-news-heading"' in section
     assert 'data-stream-url="/live/stream"' in section
     assert '<ol class="live-news__list" aria-live="polite">' in html
@@ -60,7 +62,13 @@ def test_home_live_news_keeps_the_contract_with_the_live_app(client, newsroom: N
 
 def test_home_has_topic_sections_and_the_newsletter_slot(client, newsroom: Newsroom) -> None:
     response = client.get("/")
-    assert response.context["sections"], "no topic sections"
+    sections = response.context["sections"]
+    assert sections, "no topic sections"
+    shown = [a.pk for section in sections for a in section.articles]
+    assert len(shown) == len(set(shown)), "a story appears in two sections"
+    assert not set(shown) & {a.pk for a in response.context["page"].items}
+    for section in sections:
+        assert all(section.topic in a.topics.all() for a in section.articles)
     html = response.content.decode()
     assert 'class="topic-section"' in html
     assert 'class="newsletter-slot"' in html
@@ -74,7 +82,8 @@ def test_home_pages_through_older_stories(client, settings, newsroom: Newsroom) 
     assert second.status_code == 200
     first_ids = {a.pk for a in first.context["page"].items}
     second_ids = {a.pk for a in second.context["page"].items}
-    assert second_ids and not first_ids & second_ids
+    assert second_ids
+    assert not first_ids & second_ids
     assert client.get("/?page=999").status_code == 404
     assert client.get("/?page=abc").status_code == 404
     assert client.get("/?page=0").status_code == 404
@@ -94,7 +103,7 @@ def test_article_page_shows_the_story_and_read_more_to_the_original(client, news
     html = client.get(_path(article)).content.decode()
     assert re.search(r'<h1 class="article__title"[^>]*>Council backs harbour-front homes', html)
     assert f'<time datetime="{timezone.localtime(article.published).isoformat()}">' in html
-    read_more = re.search(r'<a class="read-more__link" href="([^"]+)"[^>]*>(.*?)</a>', html, re.S)
+    read_more = found(r"<a class=\"read-more__link\" href=\"([^\"]+)\"[^>]*>(.*?)</a>", html, re.S)
     assert read_more.group(1) == article.url
     text = re.sub(r"<[^>]+>", "", read_more.group(2))
     assert " ".join(text.split()) == f"Read More: {article.title}"
@@ -107,7 +116,7 @@ def test_article_page_shows_the_excerpt_never_the_full_text(client, settings) ->
     text = "The harbour board met on Monday to talk about the ferry. " * 8 + FULL_TEXT_MARKER
     article = make_article(title="Harbour board meets", text=text, excerpt="")
     html = client.get(_path(article)).content.decode()
-    excerpt = re.search(r'<div class="article__excerpt"[^>]*>\s*<p>(.*?)</p>', html, re.S).group(1)
+    excerpt = found(r'<div class="article__excerpt"[^>]*>\s*<p>(.*?)</p>', html, re.S).group(1)
     assert excerpt.endswith("…")
     assert len(excerpt.split()) <= 12
     assert FULL_TEXT_MARKER not in html
@@ -141,7 +150,7 @@ def test_article_metadata_canonical_social_cards_and_json_ld(client, newsroom: N
 def test_json_ld_cannot_be_broken_out_of(client) -> None:
     article = make_article(title="</script><script>alert(1)</script>", authors=["<b>x</b>"])
     html = client.get(_path(article)).content.decode()
-    block = re.search(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
+    block = found(r'<script type="application/ld\+json">(.*?)</script>', html, re.S).group(1)
     assert "<" not in block
     assert _json_ld(html)["name"] == "</script><script>alert(1)</script>"
 
@@ -167,7 +176,8 @@ def test_article_without_image_author_or_excerpt(client, newsroom: Newsroom) -> 
     assert "published no summary" in html
     assert 'twitter:card" content="summary"' in html
     html = client.get(_path(newsroom.no_author)).content.decode()
-    assert "article__byline" not in html and "article__figure" in html
+    assert "article__byline" not in html
+    assert "article__figure" in html
 
 
 def test_extremely_long_title(client, newsroom: Newsroom) -> None:
@@ -208,7 +218,8 @@ def test_more_like_this_and_newsletter_topics(client, newsroom: Newsroom) -> Non
     topic_slugs = sorted(article.topics.values_list("slug", flat=True))
     assert sorted(response.context["newsletter_topics"]) == topic_slugs
     related = response.context["related"]
-    assert related and article not in related
+    assert related
+    assert article not in related
     assert all(r.status == "published" for r in related)
     shared = set(article.topics.values_list("pk", flat=True))
     for story in related:
@@ -243,7 +254,8 @@ def test_topics_index_and_topic_page(client, newsroom: Newsroom) -> None:
     assert response.status_code == 200
     topic = newsroom.topics["Transport"]
     items = response.context["page"].items
-    assert items and all(topic in a.topics.all() for a in items)
+    assert items
+    assert all(topic in a.topics.all() for a in items)
     html = response.content.decode()
     assert 'data-stream-url="/live/stream?topic=transport"' in html
     assert client.get("/topic/no-such-topic/").status_code == 404
@@ -252,20 +264,20 @@ def test_topics_index_and_topic_page(client, newsroom: Newsroom) -> None:
 # ---- errors -----------------------------------------------------------------------------------
 
 
-def test_404_page_looks_like_the_site_and_helps(client) -> None:
+def test_404_page_looks_like_the_site_and_helps(client, newsroom: Newsroom) -> None:
     response = client.get("/no/such/page/")
     assert response.status_code == 404
     html = response.content.decode()
     assert 'class="masthead"' in html
     assert 'action="/search"' in html
     assert "We could not find that page" in html
+    assert "Latest headlines" in html
     assert 'rel="alternate"' in html
 
 
 def test_500_page_renders_without_a_request_or_database(client) -> None:
-    from django.views.defaults import server_error
-
     from django.test import RequestFactory
+    from django.views.defaults import server_error
 
     response = server_error(RequestFactory().get("/"))
     html = response.content.decode()

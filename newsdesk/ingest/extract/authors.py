@@ -15,8 +15,6 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import extract_metainfo, normalize_authors
 from trafilatura.xpaths import AUTHOR_XPATHS
 
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
-
 # Job titles and desks that bylines carry after the name ("Ana Ruiz, Reporter").
 _ROLES = re.compile(
     r"^(staff|staff writer|reporter|correspondent|editor|senior editor|news desk|newsdesk|photographer"

@@ -17,7 +17,6 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Extractor
 from trafilatura.xml import delete_element
 
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
 from newsdesk.ingest.sanitize import element_text, safe_url, sanitize_html
 
 # Below this many words, or when most of the text is link text, the page has no article to speak of;
@@ -26,6 +25,9 @@ MIN_WORDS = 20
 SHORT_WORDS = 60
 MAX_LINK_SHARE = 0.6
 BYLINE_CHARS = 120
+# Short label blocks ("Council", "Analysis · Transport") that may stand above a repeated headline.
+KICKER_BLOCKS = 2
+KICKER_WORDS = 4
 _HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
 
 # "xml" rather than "python": the same extraction, minus a plain-text rendering we do not use.
@@ -64,6 +66,7 @@ def extract_body(
     options = copy(_OPTIONS)
     options.url = options.source = base_url
     options.fast = fast
+    _drop_head(root)
     document = bare_extraction(root, options=options)
     if document is None or isinstance(document, dict) or document.body is None:
         return Body()
@@ -81,10 +84,27 @@ def extract_body(
     return Body(text=text, html=sanitize_html(inner, base_url), first_image=_first_image(body, base_url))
 
 
+def _drop_head(root: HtmlElement) -> None:
+    """Metadata has been read by now, and trafilatura copies the whole tree several times: a <head>
+    full of styles, scripts and JSON-LD would be copied for nothing."""
+    head = root.find("head")
+    if head is not None:
+        root.remove(head)
+
+
 def _drop_repeated_title(body: _Element, title: str | None) -> None:
-    first = next(iter(body), None)
-    if title and first is not None and _norm(" ".join(first.itertext())) == _norm(title):
-        delete_element(first, keep_tail=True)
+    """Drop the headline when the body repeats it, with any short labels above it (a kicker such as
+    "Council" or "Analysis"), so that the text and the excerpt start with the story."""
+    if not title:
+        return
+    blocks = list(body)[: KICKER_BLOCKS + 1]
+    for index, block in enumerate(blocks):
+        if _norm(" ".join(block.itertext())) == _norm(title):
+            for earlier in blocks[: index + 1]:
+                delete_element(earlier, keep_tail=True)
+            return
+        if len(" ".join(block.itertext()).split()) > KICKER_WORDS:
+            return
 
 
 def _drop_byline(body: _Element, authors: tuple[str, ...]) -> None:

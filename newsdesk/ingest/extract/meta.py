@@ -15,7 +15,6 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
 from newsdesk.ingest.sanitize import safe_url
 
 _CANONICAL_XPATH = XPath(

@@ -38,7 +38,7 @@ def source(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     if slug != links.slug_for(outlet.name):
         return HttpResponsePermanentRedirect(path)
     number = page_number(request)
-    page = queries.window(queries.published().filter(source=outlet), number, page_size())
+    page = queries.window(queries.listed().filter(source=outlet), number, page_size())
     if number > 1 and not page.items:
         raise Http404("No such page.")
     title = _("News from %(source)s") % {"source": outlet.name}
@@ -79,7 +79,7 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
     subject = get_object_or_404(Topic, slug=slug)
     path = links.topic_path(subject.slug)
     number = page_number(request)
-    page = queries.window(queries.published().filter(topics=subject), number, page_size())
+    page = queries.window(queries.in_topic(queries.listed(), subject), number, page_size())
     if number > 1 and not page.items:
         raise Http404("No such page.")
     context = {

@@ -58,7 +58,7 @@ class TopicFeed(ArticleFeed):
             or _("The latest news about %(topic)s.") % {"topic": subject.name},
             link=links.absolute(links.topic_path(subject.slug)),
             feed_url=_feed_url(request),
-            articles=_newest(queries.published().filter(topics=subject), self.limit()),
+            articles=_newest(queries.in_topic(queries.published(), subject), self.limit()),
         )
 
 

@@ -22,7 +22,7 @@ LIVE_STREAM = "/live/stream"
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
     number = page_number(request)
-    page = queries.window(queries.published(), number, page_size())
+    page = queries.window(queries.listed(), number, page_size())
     if number > 1 and not page.items:
         raise Http404("No such page.")
     first = number == 1

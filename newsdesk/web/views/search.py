@@ -113,7 +113,8 @@ def search_page(request: HttpRequest) -> HttpResponse:
                     {"aria-invalid": "true", "aria-describedby": f"{form[name].id_for_label}-error"}
                 )
     params = _filters_query(form)
-    text = form.cleaned_data.get("q", "") if form.is_valid() else ""
+    text = str(form.cleaned_data.get("q", "") if form.is_valid() else request.GET.get("q", "")).strip()
+    text = text[:QUERY_MAX_CHARS]
     title = _("Search: %(query)s") % {"query": text} if text else _("Search")
     pages = math.ceil(found.total / page_size()) if found and found.total else 0
     base = reverse("web:search")
