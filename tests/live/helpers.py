@@ -32,14 +32,19 @@ def make_source(name: str = "Harbour Gazette") -> Source:
 
 
 def draft(
-    source: Source, title: str, *, status: str = "published", published: datetime | None = None
+    source: Source,
+    title: str,
+    *,
+    status: str = "published",
+    published: datetime | None = None,
+    categories: list[str] | None = None,
 ) -> ArticleDraft:
     n = next(_serial)
     return ArticleDraft(
         source_id=source.pk, url=f"http://127.0.0.1:9/story/{n}", link="", guid=f"g{n}", fingerprint=f"f{n}",
         content_hash=f"h{n}", title=title, published=published or timezone.now(), authors=["Ana Ruiz"],
-        excerpt=f"What happened in “{title}”, in a few words…", text="Body.", categories=[], status=status,
-        flags=[],
+        excerpt=f"What happened in “{title}”, in a few words…", text="Body.", categories=categories or [],
+        status=status, flags=[],
     )  # fmt: skip
 
 

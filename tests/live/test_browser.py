@@ -137,18 +137,10 @@ def test_topic_pages_stream_only_their_topic(chromium, server) -> None:
     context, page = _open(chromium, server.url("/topic/science/"), 1280)
     try:
         source = _source()
-        other = store(source, "Football club signs a goalkeeper")
-        from django.db import transaction
-
-        from newsdesk.articles.actions import do_store_article
-
-        from .helpers import draft
-
-        with transaction.atomic():  # stored and classified in one go, as the topics receiver does
-            _, science_id = do_store_article(draft(source, "Marine biologists count the seals"))
-            assert science_id is not None
-            Article.objects.get(pk=science_id).topics.add(science)
-        page.locator(f'{NEW}[data-article-id="{science_id}"]').wait_for(timeout=3000)
+        other = store(source, "Football club signs a goalkeeper", categories=["Sport"])
+        seals = store(source, "Marine biologists count the seals", categories=["Science"])  # topics: assigned
+        assert seals.topics.filter(pk=science.pk).exists()
+        page.locator(f'{NEW}[data-article-id="{seals.pk}"]').wait_for(timeout=3000)
         assert page.locator(f'{NEW}[data-article-id="{other.pk}"]').count() == 0
     finally:
         context.close()
