@@ -11,6 +11,7 @@ can wait for the next event with a timeout:
 
 from __future__ import annotations
 
+import contextlib
 import queue
 import socket
 import threading
@@ -61,10 +62,8 @@ class SSEClient:
         self.close()
 
     def close(self) -> None:
-        try:
+        with contextlib.suppress(OSError):  # the server may have closed it already
             self._sock.shutdown(socket.SHUT_RDWR)
-        except OSError:
-            pass
         self._sock.close()
         self._thread.join(timeout=5)
 
