@@ -4,6 +4,7 @@ granian's own WSGI interface, and by our RSGI bridge (newsdesk.live.server.wsgi)
 from __future__ import annotations
 
 import json
+import threading
 
 from newsdesk.live.server.wsgi import WSGIBridge
 
@@ -15,9 +16,21 @@ def wsgi(environ, start_response):
     if path == "/big":
         start_response("200 OK", [("Content-Type", "application/octet-stream")])
         return (bytes([n % 256]) * 65536 for n in range(40))  # 2.5 MB, streamed
-    start_response("201 Created", [("Content-Type", "application/json"), ("X-Echo", "yes")])
+    start_response(
+        "201 Created",
+        [("Content-Type", "application/json"), ("X-Echo", "yes"), ("X-Thread", threading.current_thread().name)],
+    )
     answer = {"environ": keys, "body": body.decode("latin-1"), "path_bytes": list(path.encode("latin-1"))}
     return [json.dumps(answer).encode()]
 
 
+def cached(environ, start_response):
+    """Like the page cache: answers /cached from memory (on whatever thread asks), nothing else."""
+    if environ["PATH_INFO"] != "/cached":
+        return None
+    start_response("200 OK", [("Content-Type", "text/plain"), ("X-Thread", threading.current_thread().name)])
+    return [b"from memory"]
+
+
+wsgi.cached = cached  # type: ignore[attr-defined]
 rsgi = WSGIBridge(wsgi, threads=2)

@@ -125,6 +125,8 @@ def test_pages_are_served_beside_the_stream() -> None:
         with urllib.request.urlopen(server.url("/"), timeout=5) as response:
             assert response.status == 200
             assert "Café owners share one van" in response.read().decode()
+        with urllib.request.urlopen(server.url("/"), timeout=5) as response:
+            assert response.headers["X-Page-Cache"] == "HIT"  # answered from memory on the event loop
         path = f"/article/{article.pk}-café-owners-share-one-van/"
         quoted = urllib.parse.quote(path)
         with urllib.request.urlopen(server.url(quoted), timeout=5) as response:

@@ -100,6 +100,14 @@ def test_the_bridge_gives_the_same_environ_as_granian_wsgi(servers, path, data, 
     assert ours == theirs
 
 
+def test_requests_run_in_the_pool_and_memory_hits_on_the_loop(servers) -> None:
+    with urllib.request.urlopen(servers["rsgi"] + "/page", timeout=5) as response:
+        assert response.headers["X-Thread"].startswith("web")  # Django's work: a pool thread
+    with urllib.request.urlopen(servers["rsgi"] + "/cached", timeout=5) as response:
+        assert response.read() == b"from memory"
+        assert response.headers["X-Thread"] == "MainThread"  # a hit: answered on the event loop
+
+
 def test_a_large_response_is_streamed_whole(servers) -> None:
     with urllib.request.urlopen(servers["rsgi"] + "/big", timeout=10) as response:
         body = response.read()
