@@ -1,7 +1,8 @@
 """Django's WSGI app behind granian's RSGI interface: each request runs in a thread of our pool.
 
-Measured as fast as granian's own WSGI mode for our pages (bench/live), while leaving the event loop
-free for the live stream. A response is buffered in the worker thread up to BUFFER_LIMIT bytes and
+Pages Django renders cost what they cost under granian's own WSGI mode (bench/live); an app that can
+answer from memory (the page cache's `cached()`) is asked first on the event loop, so a cache hit pays
+no thread hop. The event loop stays free for the live stream. A response is buffered in the worker thread up to BUFFER_LIMIT bytes and
 sent in one piece (pages are small); a larger or endless one is streamed chunk by chunk.
 """
 
