@@ -16,9 +16,9 @@ def wsgi(environ, start_response):
     if path == "/big":
         start_response("200 OK", [("Content-Type", "application/octet-stream")])
         return (bytes([n % 256]) * 65536 for n in range(40))  # 2.5 MB, streamed
+    thread = threading.current_thread().name
     start_response(
-        "201 Created",
-        [("Content-Type", "application/json"), ("X-Echo", "yes"), ("X-Thread", threading.current_thread().name)],
+        "201 Created", [("Content-Type", "application/json"), ("X-Echo", "yes"), ("X-Thread", thread)]
     )
     answer = {"environ": keys, "body": body.decode("latin-1"), "path_bytes": list(path.encode("latin-1"))}
     return [json.dumps(answer).encode()]

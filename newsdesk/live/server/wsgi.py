@@ -2,8 +2,9 @@
 
 Pages Django renders cost what they cost under granian's own WSGI mode (bench/live); an app that can
 answer from memory (the page cache's `cached()`) is asked first on the event loop, so a cache hit pays
-no thread hop. The event loop stays free for the live stream. A response is buffered in the worker thread up to BUFFER_LIMIT bytes and
-sent in one piece (pages are small); a larger or endless one is streamed chunk by chunk.
+no thread hop. The event loop stays free for the live stream. A response is buffered in the worker
+thread up to BUFFER_LIMIT bytes and sent in one piece (pages are small); a larger or endless one is
+streamed chunk by chunk.
 """
 
 from __future__ import annotations
