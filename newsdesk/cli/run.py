@@ -69,7 +69,7 @@ def _start_demo():
 
 def web_server_command(host: str, port: int, max_streams: int) -> list[str]:
     """granian with our RSGI app: /live/stream on the event loop, pages in Django's WSGI app on a
-    thread pool (docs/decisions/0006-live-news-serving.md). Backpressure must leave room for every
+    thread pool (docs/decisions/0015-live-news-serving.md). Backpressure must leave room for every
     open live stream plus the page requests, or pages would queue behind idle streams."""
     return [
         sys.executable, "-m", "granian", "--interface", "rsgi", "--host", host, "--port", str(port),
