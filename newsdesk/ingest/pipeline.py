@@ -1,6 +1,6 @@
 """The orchestrator: the one ingest module that does I/O and calls actions.
 
-fetch -> parse -> (per entry) decide -> fetch page -> extract -> assemble -> store,
+fetch -> parse -> (per entry) decide -> fetch page -> extract -> assemble -> integrity review -> store,
 then record the outcome on the source and schedule its next check. One source's
 failure never stops the others; one entry's failure never loses the rest.
 """
@@ -32,7 +32,9 @@ from newsdesk.ingest.types import (
     ParseError,
     Validators,
 )
+from newsdesk.integrity import review as integrity
 from newsdesk.sources import actions as source_actions
+from newsdesk.sources import queries as source_queries
 from newsdesk.sources.models import Source
 from newsdesk.sources.schedule import Hints
 
@@ -138,6 +140,7 @@ class Pipeline:
         if action is Action.DUPLICATE:
             report.duplicates += 1
             return
+        entry, planted = integrity.clean_entry(entry)
         page, page_failed = self._extract_page(link)
         draft = assemble.assemble(
             entry,
@@ -149,6 +152,12 @@ class Pipeline:
             now=now,
             excerpt_words=self.excerpt_words,
             page_failed=page_failed,
+        )
+        draft = integrity.review(
+            draft,
+            injections=planted + (page.injections if page else ()),
+            source=source_queries.integrity_state(source.pk),
+            update=action is Action.UPDATE,
         )
         if action is Action.UPDATE and known is not None:
             do_update_article(known.id, draft)
