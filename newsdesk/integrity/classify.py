@@ -30,7 +30,7 @@ PROMO_CAP = 3.0
 # Corroborating signals: at least one must fire besides the words themselves.
 CORROBORATING = frozenset(
     {"promo-density", "language-mismatch", "keyword-links", "outbound-cluster", "link-density",
-     "calls-to-action", "title-body-mismatch"}
+     "calls-to-action", "title-body-mismatch", "planted-blocks"}
 )  # fmt: skip
 
 
@@ -45,7 +45,10 @@ class Item:
     language: str = ""  # what the page declared; the text is checked too
 
 
-def classify(item: Item, source: SourceState, lexicon: Lexicon | None = None) -> Verdict:
+def classify(item: Item, source: SourceState, *, planted: int = 0, lexicon: Lexicon | None = None) -> Verdict:
+    """Judge one item. `planted` is how many planted blocks were cut out of it: on their own they
+    never make an item spam (a real article with an injection is not spam), but they corroborate
+    a text that sells."""
     lex = lexicon or default_lexicon()
     body = tally(lex, item.text)
     head = tally(lex, item.title)
@@ -58,6 +61,10 @@ def classify(item: Item, source: SourceState, lexicon: Lexicon | None = None) ->
     if promo_terms or signals:
         signals += _language_signal(item.text, source.language or primary_language(item.language))
         signals += _title_signal(item.title, item.text)
+    if planted and promo_terms:
+        signals.append(
+            Signal("planted-blocks", 1.0, f"{planted} planted block{'s' if planted > 1 else ''} cut out")
+        )
     score = sum(s.weight for s in signals)
     names = {s.name for s in signals}
     spam = score >= THRESHOLD and bool(promo_terms) and bool(names & CORROBORATING)
@@ -78,11 +85,15 @@ def _term_signals(head: Tally, body: Tally, promo_terms: list[str], n_words: int
     per_100 = 100 * promo_count / n_words
     if promo_count >= 2 and per_100 >= 1.0:
         weight = 2.0 if per_100 >= 4.0 else 1.0
-        signals.append(Signal("promo-density", weight, f"{promo_count} promotional terms, {per_100:.1f} per 100 words"))
+        signals.append(
+            Signal("promo-density", weight, f"{promo_count} promotional terms, {per_100:.1f} per 100 words")
+        )
     topic_count = body.count(tier="topic")
     topic_per_100 = 100 * topic_count / n_words
     if topic_count >= 3 and topic_per_100 >= 4.0:
-        signals.append(Signal("topic-density", 0.5, f"{topic_count} subject terms, {topic_per_100:.1f} per 100 words"))
+        signals.append(
+            Signal("topic-density", 0.5, f"{topic_count} subject terms, {topic_per_100:.1f} per 100 words")
+        )
     title_promo = _promo(head)
     if title_promo:
         signals.append(Signal("title-terms", 1.0, "title: " + ", ".join(title_promo[:4])))

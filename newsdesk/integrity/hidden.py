@@ -49,12 +49,7 @@ def hidden_reason(element: HtmlElement, style: dict[str, str] | None = None) -> 
     css = style if style is not None else style_of(element)
     if not css and element.tag != "font":
         return None
-    return (
-        _hidden_display(css)
-        or _offscreen(css)
-        or _collapsed(css)
-        or _tiny_font(css, element)
-    )
+    return _hidden_display(css) or _offscreen(css) or _collapsed(css) or _tiny_font(css, element)
 
 
 def _hidden_display(css: dict[str, str]) -> str | None:

@@ -29,7 +29,11 @@ def site_of(host: str | None) -> str:
     if name.startswith("www."):
         name = name[4:]
     parts = name.split(".")
-    if len(parts) >= 3 and len(parts[-1]) == 2 and parts[-2] in {"co", "com", "net", "org", "ac", "gov", "or", "ne"}:
+    if (
+        len(parts) >= 3
+        and len(parts[-1]) == 2
+        and parts[-2] in {"co", "com", "net", "org", "ac", "gov", "or", "ne"}
+    ):
         return ".".join(parts[-3:])
     return ".".join(parts[-2:]) if len(parts) >= 2 else name
 

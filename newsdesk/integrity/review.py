@@ -36,7 +36,12 @@ def clean_entry(entry: Entry) -> tuple[Entry, tuple[Injection, ...]]:
     """
     content, planted = clean_fragment(entry.content_html, title=entry.title, page_url=entry.link)
     summary, planted_summary = clean_fragment(entry.summary_html, title=entry.title, page_url=entry.link)
-    if not planted and not planted_summary and content == entry.content_html and summary == entry.summary_html:
+    if (
+        not planted
+        and not planted_summary
+        and content == entry.content_html
+        and summary == entry.summary_html
+    ):
         return entry, ()
     return replace(entry, content_html=content, summary_html=summary), planted + planted_summary
 
@@ -51,7 +56,8 @@ def review(
     """
     draft = scrub(draft)
     removed = _unique(injections)
-    verdict = classify(Item(draft.title, draft.text, draft.content_html, draft.url, draft.language), source)
+    item = Item(draft.title, draft.text, draft.content_html, draft.url, draft.language)
+    verdict = classify(item, source, planted=len(removed))
     flags = [flag for flag in draft.flags if flag not in _OURS]
     status = draft.status if draft.status != QUARANTINED else PUBLISHED
     decision = "clean"
@@ -67,7 +73,9 @@ def review(
     return replace(draft, status=status, flags=flags, integrity=record)
 
 
-def _record(decision: str, verdict: Verdict, removed: Sequence[Injection], source: SourceState) -> dict[str, Any]:
+def _record(
+    decision: str, verdict: Verdict, removed: Sequence[Injection], source: SourceState
+) -> dict[str, Any]:
     if decision == "spam":
         reason = verdict.reason
     elif decision == "held":

@@ -21,13 +21,14 @@ _QUOTED = re.compile(
     r"“[^”\n]{1,120}”|\"[^\"\n]{1,120}\"|«[^»\n]{1,120}»|„[^“”\n]{1,120}[“”]|「[^」\n]{1,120}」"
     r"|『[^』\n]{1,120}』|‘[^’\n]{1,120}’|(?<![\w'])'[^'\n]{1,120}'(?![\w'])"
 )
-_STOPWORDS = frozenset(
-    """a an the and or but of to in on at by for with from as is are was were be been being it its this that
-    these those he she they we you i his her their our your has have had will would can could may might
-    not no yes said says say also after before over under into about than then there here who what which
-    when where why how all any some more most other such only own same so too very just one two three new
-    year years day days week weeks month months time people""".split()
-)
+_STOPWORD_TEXT = """
+a an the and or but of to in on at by for with from as is are was were be been being it its this that these
+those he she they we you i his her their our your has have had will would can could may might not no yes said
+says say also after before over under into about than then there here who what which when where why how all
+any some more most other such only own same so too very just one two three new year years day days week weeks
+month months time people
+"""
+_STOPWORDS = frozenset(_STOPWORD_TEXT.split())
 
 
 def words(text: str) -> int:
@@ -69,7 +70,7 @@ def overlap(part: str, whole: set[str]) -> float:
 
 
 def primary_language(tag: str | None) -> str:
-    """"en-GB" -> "en"; "" for nothing usable."""
+    """ "en-GB" -> "en"; "" for nothing usable."""
     if not tag:
         return ""
     head = re.split(r"[-_]", tag.strip(), maxsplit=1)[0].lower()

@@ -33,7 +33,9 @@ class Source(models.Model):
     )
     last_spam_at = models.DateTimeField(null=True, blank=True)
     held_since = models.DateTimeField(
-        null=True, blank=True, help_text="Set when the source looks compromised: its new items wait for review."
+        null=True,
+        blank=True,
+        help_text="Set when the source looks compromised: its new items wait for review.",
     )
     held_reason = models.CharField(max_length=300, blank=True)
 

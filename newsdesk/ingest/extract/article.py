@@ -18,7 +18,7 @@ from newsdesk.ingest.extract.dates import fallback_date, structured_date
 from newsdesk.ingest.extract.document import decode, parse
 from newsdesk.ingest.extract.language import declared_language, detect_language
 from newsdesk.ingest.extract.meta import read_metadata
-from newsdesk.ingest.types import ExtractError, Extracted, Injection
+from newsdesk.ingest.types import Extracted, ExtractError, Injection
 from newsdesk.integrity.inject import strip_hidden, strip_planted
 
 

@@ -7,18 +7,19 @@ bench/extract measures both, see docs/benchmarks.md.
 
 from __future__ import annotations
 
+import re
 from copy import copy
 from dataclasses import dataclass
 
 from lxml.etree import _Element, tostring
 from lxml.html import HtmlElement
-
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
-from newsdesk.ingest.sanitize import element_text, safe_url, sanitize_html
 from trafilatura import bare_extraction
 from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Extractor
 from trafilatura.xml import delete_element
+
+from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
+from newsdesk.ingest.sanitize import element_text, safe_url, sanitize_html
 
 # Below this many words, or when most of the text is link text, the page has no article to speak of.
 MIN_WORDS = 20
@@ -44,7 +45,9 @@ class Body:
     first_image: str | None = None
 
 
-def extract_body(root: HtmlElement, base_url: str | None, title: str | None = None, *, fast: bool = True) -> Body:
+def extract_body(
+    root: HtmlElement, base_url: str | None, title: str | None = None, *, fast: bool = True
+) -> Body:
     """Main content of a cleaned page; an empty Body when there is no article.
 
     A first block that repeats the headline is dropped: the title has its own field, and the
@@ -80,11 +83,19 @@ def _norm(text: str) -> str:
 
 
 def _is_article(body: _Element, text: str) -> bool:
-    words = len(text.split())
+    words = _words(text)
     if words < MIN_WORDS:
         return False
-    link_words = sum(len(" ".join(a.itertext()).split()) for a in body.iter("a"))
+    link_words = sum(_words(" ".join(a.itertext())) for a in body.iter("a"))
     return link_words <= MAX_LINK_SHARE * words
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _words(text: str) -> int:
+    """Words of `text`; Chinese and Japanese put no spaces between words, so two characters count as one."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
 
 
 def _first_image(body: _Element, base_url: str | None) -> str | None:
