@@ -4,8 +4,8 @@ All terms go into one Aho-Corasick automaton (ahocorasick-rs, in Rust), so a tex
 whatever the number of terms: a compiled regular expression of the same ~600 alternatives took
 about 4 ms per article, the automaton takes microseconds (docs/decisions/0003). Matches are
 leftmost-longest, so "slot gacor" wins over "slot" where both match. Terms in Latin (or other
-spaced) scripts must stand as whole words; Chinese and Japanese terms match anywhere, since those
-scripts put no spaces between words.
+spaced) scripts must stand as whole words; Chinese, Japanese or Thai terms match anywhere, since
+those scripts put no spaces between words.
 """
 
 from __future__ import annotations
@@ -25,8 +25,11 @@ KEYWORDS_DIR = Path(__file__).resolve().parent / "keywords"
 CATEGORIES = ("gambling", "pharma", "counterfeit", "cta")
 TIERS = ("promo", "topic")
 
-# Han, kana and fullwidth forms: scripts written without spaces between words.
-_UNSPACED = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f]")
+# Scripts written without spaces between words: Thai, Lao, Myanmar, Khmer, kana, Han, half-width kana.
+_UNSPACED = re.compile(
+    r"[\u0e00-\u0eff\u1000-\u109f\u1780-\u17ff\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
+    r"\uff66-\uff9f]"
+)
 
 
 @dataclass(frozen=True)
