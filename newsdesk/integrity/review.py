@@ -61,12 +61,12 @@ def review(
     flags = [flag for flag in draft.flags if flag not in _OURS]
     status = draft.status if draft.status != QUARANTINED else PUBLISHED
     decision = "clean"
-    if removed:
-        flags.append(SPAM_REMOVED)
-    if verdict.spam:
+    if verdict.spam:  # the whole item is spam: what was cut out of it is only on record
         status, decision = QUARANTINED, "spam"
         flags.append(SPAM)
-    elif source.held and not update:
+    elif removed:
+        flags.append(SPAM_REMOVED)
+    if decision != "spam" and source.held and not update:
         status, decision = QUARANTINED, "held"
         flags.append(HELD)
     record = _record(decision, verdict, removed, source)
