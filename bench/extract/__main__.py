@@ -15,6 +15,7 @@ import platform
 import shutil
 from pathlib import Path
 
+from bench.extract import furniture
 from bench.extract.corpus import ground_truth_pages, throughput_pages, write_pages
 from bench.extract.quality import HEADER, evaluate
 from bench.extract.runners import EXTRACTORS
@@ -33,20 +34,23 @@ def main() -> None:
     parser.add_argument("--skip-quality", action="store_true")
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # trafilatura logs every page it finds thin
-    print(f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
-          f"Python {platform.python_version()}, {platform.system()} {platform.release()}\n")
+    print(
+        f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
+        f"Python {platform.python_version()}, {platform.system()} {platform.release()}\n"
+    )
     if not args.skip_speed:
-        speed(args.pages, args.repeats)
+        speed(args.pages, args.repeats, furniture.HEAVY, "heavy")
+        speed(args.pages, args.repeats, furniture.LIGHT, "light")
     if not args.skip_quality:
         quality()
 
 
-def speed(count: int, repeats: int) -> None:
-    shutil.rmtree(OUTPUT, ignore_errors=True)
-    pages = throughput_pages(count)
-    files = write_pages(pages, OUTPUT / "pages")
+def speed(count: int, repeats: int, weight: furniture.Weight, name: str) -> None:
+    folder = OUTPUT / name
+    shutil.rmtree(folder, ignore_errors=True)
+    files = write_pages(throughput_pages(count, weight=weight), folder)
     size = sum(f.stat().st_size for f in files) / len(files) / 1024
-    print(f"## Speed: {len(files)} pages (mean {size:.0f} KiB), median of {repeats} repeats\n")
+    print(f"## Speed, {name} pages: {len(files)} pages (mean {size:.0f} KiB), median of {repeats} repeats\n")
     timings = measure(files, repeats)
     print("| contender | median seconds | pages/second |\n|---|---|---|")
     for label in timings.seconds:
@@ -54,7 +58,7 @@ def speed(count: int, repeats: int) -> None:
         print(f"| {label} | {seconds:.3f} | {len(files) / seconds:.1f} |")
     ratio = timings.median(ANCHOR) / timings.median(CLI_LABEL)
     print(f"\nratio, newsdesk CLI (start-up included) / trafilatura default: {ratio:.2f}x")
-    print(f"CLI start-up (one tiny page): {startup_seconds(repeats):.3f} s\n")
+    print(f"CLI start-up (one small page): {startup_seconds(repeats):.3f} s\n")
 
 
 def quality() -> None:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
-from bench.extract import templates
+from bench.extract import furniture, templates
 
 DATA = Path(__file__).resolve().parent.parent / "data"
 GOLDEN_PAGES = Path(__file__).resolve().parents[2] / "tests" / "fixtures" / "pages"
@@ -62,17 +62,18 @@ def ground_truth_pages() -> list[Page]:
     return pages
 
 
-def throughput_pages(count: int, seed: int = 7) -> list[Page]:
+def throughput_pages(count: int, seed: int = 7, weight: furniture.Weight = furniture.HEAVY) -> list[Page]:
     """`count` pages: every template, every story, varied furniture; plus the golden test pages."""
     rng = random.Random(seed)
     stories = load_stories("tune") + load_stories("heldout")
     renders = list(templates.ALL.items())
     pages = []
-    for i in range(count):
-        story = longer(rng.choice(stories), stories, rng)
-        name, render = renders[i % len(renders)]
-        html = render(story, random.Random(rng.random())).encode("utf-8")
-        pages.append(Page(f"{i:04d}-{story['id']}-{name}", html, None))
+    with furniture.weighing(weight):
+        for i in range(count):
+            story = longer(rng.choice(stories), stories, rng)
+            name, render = renders[i % len(renders)]
+            html = render(story, random.Random(rng.random())).encode("utf-8")
+            pages.append(Page(f"{i:04d}-{story['id']}-{name}", html, None))
     for path in sorted(GOLDEN_PAGES.glob("*.html")):
         pages.append(Page(path.stem, path.read_bytes(), None))
     return pages

@@ -4,12 +4,57 @@ Every string here is our own invention. The furniture is deliberately varied (cl
 placement) so that the clean-up cannot just learn one site's markup.
 """
 
+# ruff: noqa: E501  (HTML templates read best as the markup they produce, unwrapped)
+
 from __future__ import annotations
 
 import random
+from collections.abc import Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from html import escape
 
-SECTIONS = ["News", "Local", "Business", "Sport", "Culture", "Science", "Travel", "Opinion", "Health", "Weather"]
+
+@dataclass(frozen=True)
+class Weight:
+    """How much furniture a page carries. HEAVY is the default; LIGHT is our first, leaner page set."""
+
+    submenus: bool
+    rail: bool
+    blobs: tuple[int, int]
+    keys: tuple[int, int]
+    rules: tuple[int, int]
+    footer_links: tuple[int, int]
+
+
+HEAVY = Weight(submenus=True, rail=True, blobs=(3, 7), keys=(80, 400), rules=(150, 500), footer_links=(6, 12))
+LIGHT = Weight(submenus=False, rail=False, blobs=(2, 5), keys=(60, 220), rules=(80, 300), footer_links=(6, 6))
+_weight = HEAVY
+
+
+@contextmanager
+def weighing(weight: Weight) -> Iterator[None]:
+    """Render pages with `weight` inside the block."""
+    global _weight
+    previous, _weight = _weight, weight
+    try:
+        yield
+    finally:
+        _weight = previous
+
+
+SECTIONS = [
+    "News",
+    "Local",
+    "Business",
+    "Sport",
+    "Culture",
+    "Science",
+    "Travel",
+    "Opinion",
+    "Health",
+    "Weather",
+]
 HEADLINE_SUBJECTS = [
     "Council", "Rail operator", "Regional museum", "Weather service", "University team", "Harbour board",
     "Farmers' union", "City orchestra", "Water company", "Energy regulator", "Youth league", "Ferry firm",
@@ -48,17 +93,22 @@ def link_list(rng: random.Random, count: int, base: str, cls: str = "") -> str:
     items = []
     for _ in range(count):
         text = headline(rng)
-        items.append(f'<li{cls}><a href="{base}/{slug(text)}-{rng.randint(1000, 99999)}">{escape(text)}</a></li>')
+        items.append(
+            f'<li{cls}><a href="{base}/{slug(text)}-{rng.randint(1000, 99999)}">{escape(text)}</a></li>'
+        )
     return "\n".join(items)
 
 
 def nav_menu(rng: random.Random, site: str) -> str:
     """A mega-menu: each section opens a panel of sub-sections and a few teasers, as news sites do."""
-    links = "".join(
-        f'<li class="menu-item has-children"><a href="/{s.lower()}/">{s}</a>{icon("chevron")}'
-        f'<ul class="sub-menu">{link_list(rng, rng.randint(5, 9), "/" + s.lower())}</ul></li>'
-        for s in SECTIONS
-    )
+    if not _weight.submenus:
+        links = "".join(f'<li class="menu-item"><a href="/{s.lower()}/">{s}</a></li>' for s in SECTIONS)
+    else:
+        links = "".join(
+            f'<li class="menu-item has-children"><a href="/{s.lower()}/">{s}</a>{icon("chevron")}'
+            f'<ul class="sub-menu">{link_list(rng, rng.randint(5, 9), "/" + s.lower())}</ul></li>'
+            for s in SECTIONS
+        )
     return (
         f'<nav class="main-navigation" aria-label="Main menu"><a class="logo" href="/">{escape(site)}</a>'
         f'<ul class="menu">{links}</ul><form class="search-form" action="/search"><input name="q" '
@@ -134,10 +184,14 @@ def live_news(rng: random.Random, style: str) -> str:
     for _ in range(rng.randint(6, 10)):
         hour, minute = rng.randint(6, 22), rng.randint(0, 59)
         text = escape(headline(rng))
-        items.append(f'<li><time>{hour:02d}:{minute:02d}</time> <a href="/live/{rng.randint(100, 999)}">{text}</a></li>')
+        items.append(
+            f'<li><time>{hour:02d}:{minute:02d}</time> <a href="/live/{rng.randint(100, 999)}">{text}</a></li>'
+        )
     body = "\n".join(items)
     if style == "class":
-        return f'<aside class="live-news widget"><h2 class="widget-title">Live News</h2><ul>{body}</ul></aside>'
+        return (
+            f'<aside class="live-news widget"><h2 class="widget-title">Live News</h2><ul>{body}</ul></aside>'
+        )
     return f'<div class="box"><h3>Live News</h3><ol class="list">{body}</ol></div>'
 
 
@@ -182,9 +236,13 @@ def hidden_spam(rng: random.Random) -> str:
 def footer(rng: random.Random, site: str) -> str:
     cols = []
     for title in ("About us", "Sections", "Services", "Regional editions", "Follow us"):
-        cols.append(f'<div class="footer-col"><h4>{title}</h4><ul>{link_list(rng, rng.randint(6, 12), "/info")}</ul></div>')
-    heading = rng.choice(["More stories", "Elsewhere on the site", "From around the region"])
-    rail = f'<section class="rail"><h2>{heading}</h2>{teaser_cards(rng, rng.randint(6, 12))}</section>'
+        cols.append(
+            f'<div class="footer-col"><h4>{title}</h4><ul>{link_list(rng, rng.randint(*_weight.footer_links), "/info")}</ul></div>'
+        )
+    rail = ""
+    if _weight.rail:
+        heading = rng.choice(["More stories", "Elsewhere on the site", "From around the region"])
+        rail = f'<section class="rail"><h2>{heading}</h2>{teaser_cards(rng, rng.randint(6, 12))}</section>'
     return (
         f'{rail}<footer class="site-footer">{"".join(cols)}<p class="copyright">© 2024 {escape(site)}. '
         'All rights reserved.</p><p><a href="/privacy">Privacy</a> · <a href="/terms">Terms</a> · '
@@ -195,16 +253,18 @@ def footer(rng: random.Random, site: str) -> str:
 def analytics_scripts(rng: random.Random) -> str:
     """Inline scripts and JSON config blobs: real pages carry tens of kilobytes of them."""
     blobs = []
-    for n in range(rng.randint(3, 7)):
-        keys = ",".join(f'"k{n}_{i}":"{rng.getrandbits(64):x}"' for i in range(rng.randint(80, 400)))
-        blobs.append(f"<script>window.__cfg{n} = {{{keys}}};(function(){{var s=1;for(var i=0;i<3;i++)s*=2;}})();</script>")
+    for n in range(rng.randint(*_weight.blobs)):
+        keys = ",".join(f'"k{n}_{i}":"{rng.getrandbits(64):x}"' for i in range(rng.randint(*_weight.keys)))
+        blobs.append(
+            f"<script>window.__cfg{n} = {{{keys}}};(function(){{var s=1;for(var i=0;i<3;i++)s*=2;}})();</script>"
+        )
     return "\n".join(blobs)
 
 
 def stylesheet(rng: random.Random) -> str:
     rules = "\n".join(
         f".c{i} {{ margin: {i % 7}px; padding: {i % 5}px; color: #{rng.getrandbits(24):06x}; }}"
-        for i in range(rng.randint(150, 500))
+        for i in range(rng.randint(*_weight.rules))
     )
     return f"<style>{rules}</style>"
 

@@ -76,7 +76,10 @@ class Score:
         )
 
 
-HEADER = "| extractor | pages | precision | recall | F1 | title | date | byline |\n|---|---|---|---|---|---|---|---|"
+HEADER = (
+    "| extractor | pages | precision | recall | F1 | title | date | byline |\n"
+    "|---|---|---|---|---|---|---|---|"
+)
 
 
 def tokens(text: str) -> list[str]:

@@ -5,11 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import Any
 
-from bench.extract.quality import Guess
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
-from newsdesk.ingest.extract import extract_article
-from newsdesk.ingest.extract.authors import split_authors
 from trafilatura import bare_extraction, extract
+
+from bench.extract.quality import Guess
+from newsdesk.ingest.extract import extract_article
 
 
 def ours(fast: bool = True) -> Callable[[bytes], Guess]:
@@ -33,10 +32,6 @@ def trafilatura_anchor(**options: Any) -> Callable[[bytes], Guess]:
         return Guess(text, document.title, document.date, authors)
 
     return run
-
-
-def _split(raw: str | None) -> tuple[str, ...]:
-    return split_authors(raw)
 
 
 EXTRACTORS: dict[str, Callable[[bytes], Guess]] = {

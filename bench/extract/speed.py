@@ -15,9 +15,9 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
-from newsdesk.ingest.extract import extract_article
 from trafilatura import bare_extraction, extract
+
+from newsdesk.ingest.extract import extract_article
 
 
 @dataclass
@@ -44,7 +44,9 @@ def run_cli(files: list[Path]) -> float:
     elapsed = time.perf_counter() - start
     lines = done.stdout.decode("utf-8").splitlines()
     if len(lines) != len(files):
-        raise SystemExit(f"the CLI printed {len(lines)} results for {len(files)} pages: {done.stderr[-500:]!r}")
+        raise SystemExit(
+            f"the CLI printed {len(lines)} results for {len(files)} pages: {done.stderr[-500:]!r}"
+        )
     errors = [json.loads(line) for line in lines if '"error"' in line[:200]]
     if any("error" in e for e in errors):
         raise SystemExit(f"the CLI failed on a page: {errors[0]}")
@@ -73,10 +75,14 @@ def measure(files: list[Path], repeats: int) -> Timings:
     pages = [path.read_bytes() for path in files]
     timings = Timings()
     run_cli(files[:3])  # warm the OS file cache and Python's bytecode cache
-    for _ in range(repeats):
-        timings.add("newsdesk CLI (one process, start-up included)", run_cli(files))
-        for label, work in CONTENDERS.items():
-            timings.add(label, in_process(pages, work))
+    runs: list[tuple[str, Callable[[], float]]] = [
+        ("newsdesk CLI (one process, start-up included)", lambda: run_cli(files)),
+        *((label, lambda work=work: in_process(pages, work)) for label, work in CONTENDERS.items()),
+    ]
+    for repeat in range(repeats):
+        # Alternate the order, so that neither end of a repeat always meets the same load.
+        for label, run in runs if repeat % 2 == 0 else reversed(runs):
+            timings.add(label, run())
     return timings
 
 

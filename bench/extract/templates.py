@@ -4,6 +4,8 @@ Each template takes a story (see bench/data/stories_*.json) and a seeded Random,
 Templates named in HELD_OUT are never used while tuning the clean-up; see bench/extract/quality.py.
 """
 
+# ruff: noqa: E501  (HTML templates read best as the markup they produce, unwrapped)
+
 from __future__ import annotations
 
 import json
@@ -166,7 +168,9 @@ def amp(story: Story, rng: random.Random) -> str:
         f'<link rel="canonical" href="{url}">{json_ld(story, url, img, site)}'
         '<script async src="https://cdn.ampproject.invalid/v0.js"></script>'
     )
-    amp_share = "".join(f'<amp-social-share type="{n}" width="40" height="40"></amp-social-share>' for n in "abc")
+    amp_share = "".join(
+        f'<amp-social-share type="{n}" width="40" height="40"></amp-social-share>' for n in "abc"
+    )
     body = with_inserts(story_blocks(story), ['<amp-ad width="300" height="250" type="x"></amp-ad>'], rng)
     return f"""<!doctype html><html amp lang="en">{head(story, site, meta, rng)}
 <body><amp-consent id="consent" layout="nodisplay"><div class="consent-ui">{f.cookie_banner("plain")}</div>

@@ -14,7 +14,6 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
 from lxml.html import fragment_fromstring
-from trafilatura import extract as trafilatura_extract
 
 from bench.integrity.corpus import Case, feed_item_html, page
 from newsdesk.ingest import assemble
@@ -133,6 +132,8 @@ def anchors(case: Case) -> Anchors:
     flagged = bool(tally(default_lexicon(), words, skip_quotes=False).hits)
     kept = None
     if case.label == "injected":
+        from trafilatura import extract as trafilatura_extract
+
         plain = trafilatura_extract(page(case), url=case.url) or ""
         kept = case.marker.casefold() in " ".join(plain.split()).casefold()
     return Anchors(keyword_flagged=flagged, trafilatura_kept_marker=kept)

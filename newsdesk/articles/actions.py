@@ -150,3 +150,23 @@ def do_record_alias(article_id: int, *, source_id: int, guid: str, link: str) ->
     """Remember that this source's entry is a copy of an article we already have."""
     with transaction.atomic():
         ArticleAlias.objects.get_or_create(article_id=article_id, source_id=source_id, guid=guid, link=link)
+
+
+def do_transfer_article(article_id: int, *, source_id: int, guid: str, link: str, content_hash: str) -> None:
+    """Credit a stored story to the outlet that published it.
+
+    When a syndicated copy was stored first, the original outlet's entry later turns up with the
+    same canonical URL on its own host: the article moves to that outlet, and the syndicator's
+    entry is kept as an alias so it stays recognised.
+    """
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        ArticleAlias.objects.get_or_create(
+            article=article, source_id=article.source_id, guid=article.guid, link=article.link
+        )
+        article.source_id = source_id
+        article.guid = guid
+        article.link = link
+        article.content_hash = content_hash
+        article.modified_at = timezone.now()
+        article.save(update_fields=["source", "guid", "link", "content_hash", "modified_at"])

@@ -42,7 +42,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
     from newsdesk.core.clock import utcnow
     from newsdesk.ingest.fetch import Fetcher
-    from newsdesk.ingest.pipeline import Pipeline, due_source_ids
+    from newsdesk.ingest.pipeline import Pipeline, SourceReport, due_source_ids
     from newsdesk.ingest.policy import fetch_policy
     from newsdesk.sources.models import Source
 
@@ -60,10 +60,13 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             print("No source is due; use --all to fetch every source.", file=sys.stderr)
 
     bar = tqdm(total=len(ids), unit="source", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+
+    def advance(report: SourceReport) -> None:
+        bar.update()
+
     with Fetcher(fetch_policy()) as fetcher:
-        pipeline = Pipeline(fetcher)
-        reports = pipeline.refresh_many(
-            ids, workers=settings.NEWSDESK["FETCH_WORKERS"], on_done=lambda r: bar.update()
+        reports = Pipeline(fetcher).refresh_many(
+            ids, workers=settings.NEWSDESK["FETCH_WORKERS"], on_done=advance
         )
     bar.close()
     for report in reports:

@@ -7,6 +7,7 @@ demo outlets in a thread when NEWSDESK_DEMO is on. Ctrl-C (or SIGTERM) stops the
 from __future__ import annotations
 
 import argparse
+import contextlib
 import os
 import signal
 import socket
@@ -25,7 +26,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     run = commands.add_parser("run", help="serve the site, and fetch in the background")
     run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     run.add_argument("--port", type=positive_int, default=8000, help="port to listen on (default 8000)")
-    run.add_argument("--web-threads", type=positive_int, default=16, help=argparse.SUPPRESS)
+    run.add_argument("--web-threads", type=positive_int, default=4, help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)
 
     worker = commands.add_parser("worker", help="run only the background worker and scheduler")
@@ -69,10 +70,20 @@ def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
 
+def _spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+    """A child in its own process group: Ctrl-C reaches only the supervisor, which then stops each
+    group as a whole (granian's own worker processes included)."""
+    return subprocess.Popen(argv, env=env, start_new_session=True)
+
+
+def _signal_group(child: subprocess.Popen, signum: int) -> None:
+    with contextlib.suppress(ProcessLookupError):
+        os.killpg(child.pid, signum)
+
+
 def _stop(children: list[subprocess.Popen]) -> None:
     for child in children:
-        if child.poll() is None:
-            child.send_signal(signal.SIGTERM)
+        _signal_group(child, signal.SIGTERM)
     deadline = time.monotonic() + STOP_GRACE_SECONDS
     for child in children:
         try:
@@ -80,6 +91,8 @@ def _stop(children: list[subprocess.Popen]) -> None:
         except subprocess.TimeoutExpired:
             child.kill()
             child.wait()
+        # Whatever the child left behind in its group goes too.
+        _signal_group(child, signal.SIGKILL)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -92,6 +105,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     web = [
         sys.executable, "-m", "granian", "--interface", "wsgi", "--host", args.host, "--port", str(args.port),
         "--workers", "1", "--blocking-threads", str(args.web_threads), "--no-ws", "--log-level", "warning",
+        "--workers-kill-timeout", "5",
         "config.wsgi:application",
     ]  # fmt: skip
     worker = [sys.executable, "-m", "newsdesk", "worker"]
@@ -100,8 +114,8 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        children.append(subprocess.Popen(web, env=env))
-        children.append(subprocess.Popen(worker, env=env))
+        children.append(_spawn(web, env))
+        children.append(_spawn(worker, env))
         print(f"Newsdesk is running at http://{args.host}:{args.port}/ — press Ctrl-C to stop.", flush=True)
         while True:
             for child, name in zip(children, ("web server", "worker"), strict=True):
@@ -127,7 +141,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 def cmd_worker(args: argparse.Namespace) -> int:
     database()
     from django.conf import settings
-    from django_tasks import default_task_backend
+    from django_tasks import task_backends
     from django_tasks_db.backend import DatabaseBackend
 
     from newsdesk.ingest.scheduler import Scheduler, default_jobs
@@ -137,7 +151,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
         scheduler = Scheduler(default_jobs(settings.NEWSDESK["SCHEDULER_TICK"]))
         scheduler.start()
     try:
-        if isinstance(default_task_backend, DatabaseBackend):
+        if isinstance(task_backends["default"], DatabaseBackend):
             from django.utils.crypto import get_random_string
             from django_tasks_db.management.commands.db_worker import Worker
 

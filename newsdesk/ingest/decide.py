@@ -53,6 +53,17 @@ def normalize_url(url: str) -> str:
     return urlunsplit((scheme, netloc, path, query, ""))
 
 
+def _site_host(url: str) -> str:
+    host = (urlsplit(url).hostname or "").lower().rstrip(".")
+    return host.removeprefix("www.")
+
+
+def hosts_match(url: str, *others: str) -> bool:
+    """Does `url` live on the same host (ignoring "www.") as any of `others`?"""
+    host = _site_host(url)
+    return bool(host) and any(other and _site_host(other) == host for other in others)
+
+
 _WORD = re.compile(r"\w+", re.UNICODE)
 
 

@@ -1,7 +1,7 @@
 """The parse stage: feed bytes in, a ParsedFeed out. No Django, no I/O.
 
 RSS and Atom go through feedparser; JSON Feed goes through a small reader of our own, because
-feedparser 6 does not read JSON Feed at all (docs/decisions/0002-feed-parsing.md). We decode the
+feedparser 6 does not read JSON Feed at all (docs/decisions/0003-feed-parsing.md). We decode the
 bytes ourselves first, because feedparser trusts a declared encoding that decodes without error
 (so UTF-8 declared as ISO-8859-1 comes out as mojibake). The bytes come from strangers and are
 fuzzed in tests: every failure is a ParseError with one plain sentence, and nothing else escapes.
@@ -372,8 +372,8 @@ def _fp_entry(
 ) -> Entry:
     base = _detail_base(e, "title_detail", "summary_detail") or feed_base
     contents = _dicts(_get(e, "content"))
-    published = _from_struct(_get(e, "published_parsed"))
-    updated = _from_struct(_get(e, "updated_parsed"))
+    published = _fp_date(e, "published")
+    updated = _fp_date(e, "updated")
     if published is None and version.startswith("rss"):
         published = updated  # RSS 1.0's dc:date, which feedparser files under "updated"
     enclosures = _enclosures(
@@ -398,6 +398,14 @@ def _fp_entry(
         enclosures=enclosures,
         language=_fp_language(e, contents) or feed_lang,
     )
+
+
+def _fp_date(e: dict[str, Any], key: str) -> datetime | None:
+    """feedparser's date, unless its ISO reader has misread "YYYY/..." that our handler refused."""
+    raw = _get(e, key)
+    if isinstance(raw, str) and raw[:5].strip()[4:] == "/" and _date_handler(raw) is None:
+        return None
+    return _from_struct(_get(e, f"{key}_parsed"))
 
 
 def _fp_link(e: dict[str, Any], base: str) -> str | None:

@@ -1,6 +1,6 @@
 """The orchestrator: the one ingest module that does I/O and calls actions.
 
-fetch -> parse -> (per entry) decide -> fetch page -> extract -> assemble -> integrity review -> store,
+fetch -> parse -> (per entry) decide -> fetch page -> extract -> assemble -> store,
 then record the outcome on the source and schedule its next check. One source's
 failure never stops the others; one entry's failure never loses the rest.
 """
@@ -17,14 +17,21 @@ from django.conf import settings
 from django.db import close_old_connections, connection
 
 from newsdesk.articles import queries
-from newsdesk.articles.actions import Stored, do_record_alias, do_store_article, do_update_article
+from newsdesk.articles.actions import (
+    Stored,
+    do_record_alias,
+    do_store_article,
+    do_transfer_article,
+    do_update_article,
+)
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.ingest import assemble
-from newsdesk.ingest.decide import Action, content_hash, decide
+from newsdesk.ingest.decide import Action, content_hash, decide, hosts_match
 from newsdesk.ingest.extract import extract_article
 from newsdesk.ingest.fetch import Fetcher
 from newsdesk.ingest.parse import parse_feed
 from newsdesk.ingest.types import (
+    Entry,
     Extracted,
     ExtractError,
     FetchError,
@@ -129,17 +136,20 @@ class Pipeline:
 
     # ---- one entry ----------------------------------------------------------
     def _ingest_entry(
-        self, source: Source, feed: ParsedFeed, entry, now: datetime, report: SourceReport
+        self, source: Source, feed: ParsedFeed, entry: Entry, now: datetime, report: SourceReport
     ) -> None:
         link = assemble.entry_link(entry)
+        guid = assemble.entry_guid(entry)
         feed_hash = content_hash(assemble.feed_hash_parts(entry))
-        known = queries.find_by_entry(source.pk, assemble.entry_guid(entry), link)
+        known = queries.find_by_entry(source.pk, guid, link)
         action = decide(known, source_id=source.pk, new_hash=feed_hash)
         if action is Action.SAME:
             return
-        if action is Action.DUPLICATE:
-            report.duplicates += 1
-            return
+        if action is Action.DUPLICATE and known is not None:
+            if not self._take_over(source, known.id, known.source_id, guid, link, feed_hash):
+                self._alias(source, known.id, known.source_id, guid, link, report)
+                return
+            action = Action.UPDATE  # now ours: refresh it from this outlet's own entry
         entry, planted = integrity.clean_entry(entry)
         page, page_failed = self._extract_page(link)
         draft = assemble.assemble(
@@ -153,26 +163,59 @@ class Pipeline:
             excerpt_words=self.excerpt_words,
             page_failed=page_failed,
         )
+        target = known.id if action is Action.UPDATE and known is not None else None
+        if target is None:
+            original = queries.find_by_identity(draft.url, draft.fingerprint)
+            if original is not None:
+                if not self._take_over(source, original.id, original.source_id, guid, link, feed_hash):
+                    self._alias(source, original.id, original.source_id, guid, link, report)
+                    return
+                target = original.id
         draft = integrity.review(
             draft,
             injections=planted + (page.injections if page else ()),
             source=source_queries.integrity_state(source.pk),
-            update=action is Action.UPDATE,
+            update=target is not None,
         )
-        if action is Action.UPDATE and known is not None:
-            do_update_article(known.id, draft)
+        if target is not None:
+            do_update_article(target, draft)
             report.updated += 1
-            report.article_ids.append(known.id)
+            report.article_ids.append(target)
             return
-        original = queries.find_by_identity(draft.url, draft.fingerprint)
-        stored, article_id = (Stored.DUPLICATE, original.id) if original else do_store_article(draft)
+        stored, article_id = do_store_article(draft)
         if stored is Stored.CREATED and article_id is not None:
             report.new += 1
             report.article_ids.append(article_id)
-            return
+        elif article_id is not None:  # another worker stored the same URL a moment ago
+            self._alias(source, article_id, None, guid, link, report)
+
+    def _take_over(
+        self, source: Source, article_id: int, owner_id: int, guid: str, link: str, feed_hash: str
+    ) -> bool:
+        """A copy of this outlet's own story was stored first (from a syndicator): credit it here."""
+        if owner_id == source.pk or not self._publishes(source, link, owner_id):
+            return False
+        do_transfer_article(article_id, source_id=source.pk, guid=guid, link=link, content_hash=feed_hash)
+        return True
+
+    @staticmethod
+    def _alias(
+        source: Source, article_id: int, owner_id: int | None, guid: str, link: str, report: SourceReport
+    ) -> None:
+        """This entry tells a stored story: remember it, so the next poll skips it without a fetch."""
         report.duplicates += 1
-        if article_id is not None:
-            do_record_alias(article_id, source_id=source.pk, guid=draft.guid, link=draft.link)
+        if owner_id != source.pk or guid:
+            do_record_alias(article_id, source_id=source.pk, guid=guid, link=link)
+
+    @staticmethod
+    def _publishes(source: Source, url: str, other_source_id: int) -> bool:
+        """Is `source` the outlet that published `url` (its host), and the other source not?"""
+        other = Source.objects.filter(pk=other_source_id).only("url", "site_url").first()
+        return (
+            other is not None
+            and hosts_match(url, source.url, source.site_url)
+            and not hosts_match(url, other.url, other.site_url)
+        )
 
     def _extract_page(self, link: str) -> tuple[Extracted | None, bool]:
         """The article page's extraction; (None, True) when it could not be had."""
@@ -198,7 +241,7 @@ class Pipeline:
         reports: list[SourceReport] = []
         if workers <= 1 or len(ids) <= 1:
             for source_id in ids:
-                reports.append(self._guarded(source_id))
+                reports.append(self.refresh_guarded(source_id))
                 if on_done:
                     on_done(reports[-1])
             return reports
@@ -211,7 +254,7 @@ class Pipeline:
         order = {source_id: index for index, source_id in enumerate(ids)}
         return sorted(reports, key=lambda r: order[r.source_id])
 
-    def _guarded(self, source_id: int) -> SourceReport:
+    def refresh_guarded(self, source_id: int) -> SourceReport:
         """refresh_source, with anything unexpected recorded on the source instead of raised."""
         try:
             return self.refresh_source(source_id)
@@ -233,7 +276,7 @@ class Pipeline:
     def _in_thread(self, source_id: int) -> SourceReport:
         close_old_connections()
         try:
-            return self._guarded(source_id)
+            return self.refresh_guarded(source_id)
         finally:
             connection.close()
 

@@ -17,5 +17,5 @@ def fetch_policy() -> FetchPolicy:
         total_timeout=total,
         max_body_bytes=conf["FETCH_MAX_BYTES"],
         per_host_concurrency=conf["FETCH_PER_HOST"],
-        allow_private_networks=conf["ALLOW_PRIVATE_NETWORKS"],
+        allow_private_networks=bool(conf["ALLOW_PRIVATE_NETWORKS"]),
     )

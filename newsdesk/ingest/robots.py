@@ -5,8 +5,8 @@ The decision from a robots.txt response follows RFC 9309 with one deliberate dif
 brief asks for: an unreachable robots.txt (no answer at all) counts as "allow all", like a
 4xx; a 5xx counts as "disallow all" for now, and is cached only briefly so we ask again soon.
 
-Parsing uses the standard library's urllib.robotparser. It matches rules in file order and
-knows no `*`/`$` wildcards; protego would be more faithful to RFC 9309 but is not installed.
+Parsing uses protego, which follows RFC 9309 (longest match wins, `*` and `$` wildcards);
+the standard library's urllib.robotparser matches rules in file order and knows no wildcards.
 """
 
 from __future__ import annotations
@@ -15,7 +15,8 @@ import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from urllib.robotparser import RobotFileParser
+
+from protego import Protego
 
 ROBOTS_AGENT = "Newsdesk"
 
@@ -24,7 +25,7 @@ ROBOTS_AGENT = "Newsdesk"
 class RobotsRules:
     """What an origin's robots.txt lets us fetch. `temporary` marks a 5xx "disallow all"."""
 
-    parser: RobotFileParser | None = None
+    parser: Protego | None = None
     allow_all: bool = True
     temporary: bool = False
     status: int | None = None
@@ -33,7 +34,7 @@ class RobotsRules:
         """True if `url` (absolute, same origin) may be fetched by `agent`."""
         if self.parser is None:
             return self.allow_all
-        return self.parser.can_fetch(agent, url)
+        return bool(self.parser.can_fetch(url, agent))
 
 
 def rules_from_response(status: int | None, body: bytes = b"") -> RobotsRules:
@@ -42,8 +43,7 @@ def rules_from_response(status: int | None, body: bytes = b"") -> RobotsRules:
         return RobotsRules(allow_all=True, status=status)
     if status >= 500:
         return RobotsRules(allow_all=False, temporary=True, status=status)
-    parser = RobotFileParser()
-    parser.parse(body.decode("utf-8", errors="replace").splitlines())
+    parser = Protego.parse(body.decode("utf-8", errors="replace"))
     return RobotsRules(parser=parser, status=status)
 
 

@@ -8,7 +8,7 @@ a hand-written sanitizer is a classic source of XSS, an allowlist one is not.
 from __future__ import annotations
 
 import re
-from functools import lru_cache
+from contextvars import ContextVar
 from html import unescape
 from urllib.parse import urljoin, urlsplit
 
@@ -73,7 +73,11 @@ def sanitize_html(html: str, base_url: str | None = None) -> str:
     if not html:
         return ""
     base = base_url if base_url and _is_web_url(base_url) else None
-    return _cleaner(base).clean(html).strip()
+    token = _BASE.set(base)
+    try:
+        return _CLEANER.clean(html).strip()
+    finally:
+        _BASE.reset(token)
 
 
 def html_to_text(html: str) -> str:
@@ -85,6 +89,7 @@ def html_to_text(html: str) -> str:
     clean = sanitize_html(html)
     if not clean.strip():
         return ""
+    clean = _NOT_XML.sub("", clean)  # lxml refuses control characters that HTML lets through
     return element_text(lxml_html.fragment_fromstring(clean, create_parent="div"))
 
 
@@ -99,9 +104,12 @@ def element_text(element: lxml_html.HtmlElement) -> str:
 
 _CONTROL_CHARS = re.compile(r"[\x00-\x20\x7f]+")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
+_NEWLINES = re.compile(r"[\r\n]+")
+_NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BLOCK_TAGS = frozenset(
     {"p", "div", "li", "dt", "dd", "blockquote", "h1", "h2", "h3", "h4", "h5", "h6", "figure",
-     "figcaption", "pre", "tr", "table", "ul", "ol", "dl", "hr", "section", "article", "caption"}
+     "figcaption", "pre", "tr", "table", "thead", "tbody", "tfoot", "ul", "ol", "dl", "hr", "section",
+     "article", "caption"}
 )  # fmt: skip
 
 
@@ -113,46 +121,72 @@ def _is_web_url(url: str) -> bool:
     return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
 
 
-@lru_cache(maxsize=128)
-def _cleaner(base: str | None) -> nh3.Cleaner:
-    """One Cleaner per base URL: building one costs more than cleaning a page."""
-    return nh3.Cleaner(
-        tags=set(ALLOWED_TAGS),
-        clean_content_tags=set(DROPPED_WITH_CONTENT),
-        attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
-        link_rel=LINK_REL,
-        url_schemes=set(URL_SCHEMES),
-        url_relative=("rewrite_with_base", base) if base else None,
-        strip_comments=True,
-    )
+# The base URL of the fragment being cleaned. One Cleaner serves every base: building a Cleaner costs
+# more than cleaning a page, and every page has its own base. nh3 calls back in the calling thread.
+_BASE: ContextVar[str | None] = ContextVar("sanitize_base", default=None)
+
+
+def _resolve_relative(url: str) -> str | None:
+    """nh3's hook for relative URLs: resolved against the current base, kept as-is without one."""
+    base = _BASE.get()
+    if base is None:
+        return url
+    try:
+        return urljoin(base, url)
+    except ValueError:
+        return None
+
+
+_CLEANER = nh3.Cleaner(
+    tags=set(ALLOWED_TAGS),
+    clean_content_tags=set(DROPPED_WITH_CONTENT),
+    attributes={tag: set(attrs) for tag, attrs in ALLOWED_ATTRIBUTES.items()},
+    link_rel=LINK_REL,
+    url_schemes=set(URL_SCHEMES),
+    url_relative=_resolve_relative,
+    strip_comments=True,
+)
 
 
 def _collect_blocks(element: lxml_html.HtmlElement, blocks: list[str]) -> None:
-    """Walk the tree: every block element starts a new paragraph, <br> a new line."""
-    current: list[str] = [element.text or ""]
+    """Walk the tree: every block element starts a new paragraph, <br> a new line.
+
+    Line breaks in the source are only whitespace, as in a browser, except inside <pre>.
+    """
+    current: list[str] = [_space(element.text)]
     for child in element:
         tag = child.tag if isinstance(child.tag, str) else ""
-        if tag in _BLOCK_TAGS:
+        if tag == "pre":
+            blocks.append("".join(current))
+            blocks.append("".join(child.itertext()))
+            current = []
+        elif tag in _BLOCK_TAGS:
             blocks.append("".join(current))
             current = []
             _collect_blocks(child, blocks)
         elif tag == "br":
             current.append("\n")
+        elif tag in ("td", "th"):
+            current.append(f" {_inline_text(child)} ")  # cells of a row: one line, spaced apart
         elif tag:  # comments and processing instructions have no tag name and no text for us
             current.append(_inline_text(child))
-        current.append(child.tail or "")
+        current.append(_space(child.tail))
     blocks.append("".join(current))
 
 
 def _inline_text(element: lxml_html.HtmlElement) -> str:
-    parts = [element.text or ""]
+    parts = [_space(element.text)]
     for child in element:
         if child.tag == "br":
             parts.append("\n")
         elif isinstance(child.tag, str):
             parts.append(_inline_text(child))
-        parts.append(child.tail or "")
+        parts.append(_space(child.tail))
     return "".join(parts)
+
+
+def _space(text: str | None) -> str:
+    return _NEWLINES.sub(" ", text) if text else ""
 
 
 def _squash(block: str) -> str:

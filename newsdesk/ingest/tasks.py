@@ -3,21 +3,33 @@
 from __future__ import annotations
 
 import logging
+import threading
 
 from newsdesk.core.tasks import task
+from newsdesk.ingest.fetch import Fetcher
 
 log = logging.getLogger(__name__)
+_fetcher: Fetcher | None = None
+_fetcher_lock = threading.Lock()
+
+
+def shared_fetcher() -> Fetcher:
+    """One Fetcher per worker process: its connection pool and robots.txt cache outlive a task."""
+    global _fetcher
+    with _fetcher_lock:
+        if _fetcher is None:
+            from newsdesk.ingest.policy import fetch_policy
+
+            _fetcher = Fetcher(fetch_policy())
+        return _fetcher
 
 
 @task()
 def refresh_source(source_id: int) -> dict:
     """Check one source and store what is new. Returns the report as plain data."""
-    from newsdesk.ingest.fetch import Fetcher
     from newsdesk.ingest.pipeline import Pipeline
-    from newsdesk.ingest.policy import fetch_policy
 
-    with Fetcher(fetch_policy()) as fetcher:
-        report = Pipeline(fetcher)._guarded(source_id)
+    report = Pipeline(shared_fetcher()).refresh_guarded(source_id)
     if not report.ok:
         log.info("Source %s failed: %s", source_id, report.error)
     return {"source_id": source_id, "ok": report.ok, "new": report.new, "updated": report.updated}

@@ -92,6 +92,7 @@ def test_failing_feed_is_recorded_and_others_unaffected(world) -> None:
     assert "500" in cinder.last_error
     assert "\n" not in cinder.last_error
     assert cinder.error_count == 1
+    assert cinder.last_fetched is not None
     assert cinder.next_check_at > cinder.last_fetched
     assert reports["cinder"].error == cinder.last_error
     assert Source.objects.get(pk=sources["alder"].pk).last_error == ""
@@ -142,3 +143,28 @@ def test_repost_under_a_new_guid_is_stored_once_and_left_alone(world) -> None:
         assert reports["alder"].updated == 0
     assert Article.objects.filter(source=sources["alder"]).count() == 3
     assert Article.objects.get(pk=original.pk).title == o.ALDER_3_TITLE
+
+
+def test_copy_seen_first_is_credited_to_the_original_outlet_later(world) -> None:
+    site, sources = world
+    # The syndicator is fetched first, so it stores the story; both outlets share one loopback host,
+    # so give the original outlet its own host name for this test.
+    alder = sources["alder"]
+    with Fetcher(fetch_policy()) as fetcher:
+        Pipeline(fetcher).refresh_source(sources["brook"].pk)
+    library = Article.objects.get(title=o.ALDER_1_TITLE)
+    assert library.source == sources["brook"]
+    Source.objects.filter(pk=sources["brook"].pk).update(url="http://brook.invalid/atom.xml", site_url="")
+    with Fetcher(fetch_policy()) as fetcher:
+        report = Pipeline(fetcher).refresh_source(alder.pk)
+    library.refresh_from_db()
+    assert library.source == alder
+    assert library.guid == "alder-1"
+    assert report.new == 2
+    assert Article.objects.filter(title=o.ALDER_1_TITLE).count() == 1
+    # Brook's entry is remembered: fetching Brook again neither re-stores nor re-fetches the copy.
+    Source.objects.filter(pk=sources["brook"].pk).update(url=site.feed_urls()["brook"])
+    with Fetcher(fetch_policy()) as fetcher:
+        again = Pipeline(fetcher).refresh_source(sources["brook"].pk)
+    assert again.new == 0
+    assert Article.objects.get(title=o.ALDER_1_TITLE).source == alder

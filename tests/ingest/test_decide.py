@@ -64,3 +64,13 @@ def test_decide() -> None:
     # A re-post recorded as an alias never overwrites the article it copies.
     alias = Known(id=1, source_id=5, content_hash="h", alias=True)
     assert decide(alias, source_id=5, new_hash="other") is Action.DUPLICATE
+
+
+def test_hosts_match() -> None:
+    from newsdesk.ingest.decide import hosts_match
+
+    assert hosts_match("https://www.alder.example/a", "http://alder.example/feed.xml")
+    assert hosts_match("https://alder.example/a", "", "https://Alder.Example./")
+    assert not hosts_match("https://alder.example/a", "https://brook.example/feed")
+    assert not hosts_match("https://alder.example/a")
+    assert not hosts_match("not a url", "")

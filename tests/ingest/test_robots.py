@@ -107,3 +107,15 @@ def test_concurrent_askers_share_one_load() -> None:
         results = [future.result() for future in futures]
     assert loads == ["https://a.example.test"]
     assert all(result is results[0] for result in results)
+
+
+def test_rfc9309_longest_match_and_wildcards() -> None:
+    """The most specific rule wins whatever its place in the file, and `*`/`$` work (RFC 9309)."""
+    from newsdesk.ingest.robots import rules_from_response
+
+    body = b"User-agent: *\nDisallow: /news/\nAllow: /news/public/\nDisallow: /*.pdf$\n"
+    rules = rules_from_response(200, body)
+    assert rules.allows("https://outlet.test/news/public/story")
+    assert not rules.allows("https://outlet.test/news/private/story")
+    assert not rules.allows("https://outlet.test/files/report.pdf")
+    assert rules.allows("https://outlet.test/files/report.pdf.html")

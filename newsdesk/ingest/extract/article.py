@@ -52,7 +52,7 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     authors = split_authors(meta.author) or byline_authors(root)
     if published is None:
         published = fallback_date(root)
-    body = extract_body(root, base, meta.title, fast=fast)
+    body = extract_body(root, base, meta.title, authors, dated=published is not None, fast=fast)
     return Extracted(
         title=meta.title,
         authors=authors,

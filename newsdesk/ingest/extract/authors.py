@@ -12,8 +12,6 @@ import re
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
 from trafilatura.metadata import extract_metainfo, normalize_authors
 from trafilatura.xpaths import AUTHOR_XPATHS
 

@@ -39,6 +39,7 @@ from newsdesk.ingest.extract.region import densest_container, narrow_to_article
 MAX_SHARE = 0.4
 # A box (newsletter, read-more) is climbed out of while its parent has fewer characters than this.
 SMALL_BOX = 400
+_PROSE_XPATH = etree.XPath(".//p[string-length(normalize-space(.)) > 150]")
 HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "link", "meta")
 BLOCKS = frozenset(
@@ -59,10 +60,11 @@ def remove_furniture(root: HtmlElement, title: str | None = None) -> tuple[str, 
     protected = {body, *anchors}
     for anchor in anchors:
         protected.update(anchor.iterancestors())
-    removed: list[str] = []
-    for element, label in _markup_matches(body, anchors, protected):
-        element.drop_tree()
-        removed.append(label)
+    labelled = _markup_matches(body, anchors, protected)
+    removed = list(labelled.values())
+    for element in labelled:
+        if not any(ancestor in labelled for ancestor in element.iterancestors()):
+            element.drop_tree()
     page_chars = len(_text(body)) or 1
     for element, label in _text_matches(body, protected, page_chars):
         if _drop(element, body, protected):
@@ -86,32 +88,37 @@ def _anchors(body: HtmlElement) -> set[HtmlElement]:
 
 def _candidates(body: HtmlElement) -> set[HtmlElement]:
     """Elements whose tag or attributes hint at furniture."""
-    found = {value.getparent() for value in ATTRIBUTE_VALUES_XPATH(body) if ATTRIBUTE_HINT.search(value.lower())}
+    found = {
+        value.getparent() for value in ATTRIBUTE_VALUES_XPATH(body) if ATTRIBUTE_HINT.search(value.lower())
+    }
     found.update(FURNITURE_TAGS_XPATH(body))
     return found
 
 
 def _markup_matches(
     body: HtmlElement, anchors: set[HtmlElement], protected: set[HtmlElement]
-) -> list[tuple[HtmlElement, str]]:
-    """Removable furniture by markup, outermost only: what is inside goes with it, uncounted."""
+) -> dict[HtmlElement, str]:
+    """Removable furniture by markup, with its kind. Nested furniture is listed too, for the record."""
     labelled: dict[HtmlElement, str] = {}
     for element in _candidates(body):
         if element in protected:
             continue
         tag = element.tag if isinstance(element.tag, str) else ""
         label = label_for_attributes(element.attrib) or LABEL_BY_TAG.get(tag)
-        if label is None and tag in LABEL_OUTSIDE_ARTICLE and not _inside(element, anchors):
+        if label is None and tag in LABEL_OUTSIDE_ARTICLE and _outside_story(element, tag, anchors):
             label = LABEL_OUTSIDE_ARTICLE[tag]
         if label is None and _hidden(element):
             label = "hidden"
         if label:
             labelled[element] = label
-    return [
-        (element, label)
-        for element, label in labelled.items()
-        if not any(ancestor in labelled for ancestor in element.iterancestors())
-    ]
+    return labelled
+
+
+def _outside_story(element: HtmlElement, tag: str, anchors: set[HtmlElement]) -> bool:
+    """Outside the article body, and not the story's own header (a <header> holding the <h1>)."""
+    if _inside(element, anchors):
+        return False
+    return not (tag == "header" and element.find(".//h1") is not None)
 
 
 def _inside(element: HtmlElement, anchors: set[HtmlElement]) -> bool:
@@ -143,7 +150,9 @@ def _text_matches(
                 break
 
 
-def _container(owner: HtmlElement, kind: str, protected: set[HtmlElement], page_chars: int) -> HtmlElement | None:
+def _container(
+    owner: HtmlElement, kind: str, protected: set[HtmlElement], page_chars: int
+) -> HtmlElement | None:
     """What a wording match takes with it: its line, its small box, or the section it heads."""
     block = owner
     while block.tag not in BLOCKS and block.getparent() is not None:
@@ -152,10 +161,20 @@ def _container(owner: HtmlElement, kind: str, protected: set[HtmlElement], page_
         return None
     if kind == "heading":
         section = block.getparent()
-        if section is not None and section not in protected and len(_text(section)) < MAX_SHARE * page_chars:
+        if (
+            section is not None
+            and section not in protected
+            and len(_text(section)) < MAX_SHARE * page_chars
+            and not _has_prose(section)
+        ):
             return section
         sibling = block.getnext()
-        if sibling is not None and sibling.tag in ("ul", "ol") and sibling not in protected:
+        if (
+            sibling is not None
+            and sibling.tag in ("ul", "ol")
+            and sibling not in protected
+            and _mostly_links(sibling)
+        ):
             sibling.drop_tree()  # a heading straight in the body, followed by its list of links
         return block
     while True:
@@ -163,6 +182,17 @@ def _container(owner: HtmlElement, kind: str, protected: set[HtmlElement], page_
         if parent is None or parent in protected or len(_text(parent)) >= SMALL_BOX:
             return block
         block = parent
+
+
+def _has_prose(element: HtmlElement) -> bool:
+    """Two paragraphs of real length: a section of the story (say, its second half), not a widget."""
+    return len(_PROSE_XPATH(element)) >= 2
+
+
+def _mostly_links(element: HtmlElement) -> bool:
+    total = len(_text(element).strip())
+    linked = sum(len("".join(a.itertext()).strip()) for a in element.iter("a"))
+    return total > 0 and linked >= 0.5 * total
 
 
 def _drop(element: HtmlElement, body: HtmlElement, protected: set[HtmlElement]) -> bool:

@@ -18,12 +18,14 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Extractor
 from trafilatura.xml import delete_element
 
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
 from newsdesk.ingest.sanitize import element_text, safe_url, sanitize_html
 
-# Below this many words, or when most of the text is link text, the page has no article to speak of.
+# Below this many words, or when most of the text is link text, the page has no article to speak of;
+# nor below SHORT_WORDS when the page names no author and no date (an error page, a section index).
 MIN_WORDS = 20
+SHORT_WORDS = 60
 MAX_LINK_SHARE = 0.6
+BYLINE_CHARS = 120
 _HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
 
 # "xml" rather than "python": the same extraction, minus a plain-text rendering we do not use.
@@ -46,12 +48,18 @@ class Body:
 
 
 def extract_body(
-    root: HtmlElement, base_url: str | None, title: str | None = None, *, fast: bool = True
+    root: HtmlElement,
+    base_url: str | None,
+    title: str | None = None,
+    authors: tuple[str, ...] = (),
+    *,
+    dated: bool = False,
+    fast: bool = True,
 ) -> Body:
     """Main content of a cleaned page; an empty Body when there is no article.
 
-    A first block that repeats the headline is dropped: the title has its own field, and the
-    excerpt should start with the story.
+    Leading blocks that repeat the headline or the byline are dropped: both have their own fields,
+    and the excerpt should start with the story.
     """
     options = copy(_OPTIONS)
     options.url = options.source = base_url
@@ -65,8 +73,9 @@ def extract_body(
     for element in body.iter(*_HEADINGS):
         element.tag = _HEADINGS[str(element.tag)]
     _drop_repeated_title(body, title)
+    _drop_byline(body, authors)
     text = element_text(body)
-    if not _is_article(body, text):
+    if not _is_article(body, text, bool(authors) or dated):
         return Body()
     inner = (body.text or "") + "".join(tostring(child, encoding="unicode") for child in body)
     return Body(text=text, html=sanitize_html(inner, base_url), first_image=_first_image(body, base_url))
@@ -78,13 +87,25 @@ def _drop_repeated_title(body: _Element, title: str | None) -> None:
         delete_element(first, keep_tail=True)
 
 
+def _drop_byline(body: _Element, authors: tuple[str, ...]) -> None:
+    """A short block among the first two that names every author is the byline ("Por Ana y Juan")."""
+    if not authors:
+        return
+    names = [_norm(name) for name in authors]
+    for block in list(body)[:2]:
+        text = _norm(" ".join(block.itertext()))
+        if len(text) <= BYLINE_CHARS and all(name in text for name in names):
+            delete_element(block, keep_tail=True)
+            return
+
+
 def _norm(text: str) -> str:
     return " ".join(text.casefold().split()).rstrip(".")
 
 
-def _is_article(body: _Element, text: str) -> bool:
+def _is_article(body: _Element, text: str, has_byline_or_date: bool) -> bool:
     words = _words(text)
-    if words < MIN_WORDS:
+    if words < MIN_WORDS or (words < SHORT_WORDS and not has_byline_or_date):
         return False
     link_words = sum(_words(" ".join(a.itertext())) for a in body.iter("a"))
     return link_words <= MAX_LINK_SHARE * words

@@ -29,13 +29,15 @@ _ISO_TAIL = re.compile(r"(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 
 def structured_date(root: HtmlElement, json_ld_date: str | None) -> datetime | None:
     """The first machine-readable publication timestamp the page declares."""
-    metas = {}
+    metas: dict[str, str | None] = {}
     for element in _META_XPATH(root):
         key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
         metas.setdefault(key, element.get("content"))
     candidates = [metas.get(name) for name in _META_NAMES]
     candidates.append(json_ld_date)
-    candidates.extend(e.get("content") or e.get("datetime") or e.text_content() for e in _MICRODATA_XPATH(root))
+    candidates.extend(
+        e.get("content") or e.get("datetime") or e.text_content() for e in _MICRODATA_XPATH(root)
+    )
     times = _TIME_XPATH(root)
     published = [t for t in times if "pubdate" in t.attrib or "publish" in (t.get("class") or "")]
     candidates.extend(t.get("datetime") for t in published or times[:1])
@@ -62,12 +64,13 @@ def parse_timestamp(value: str | None) -> datetime | None:
     text = value.strip()
     if len(text) < 10 or not text[:4].isdigit():
         return None
+    parsed: datetime | None
     try:
         parsed = datetime.fromisoformat(text)
     except ValueError:
         parsed = _lenient(text)
-        if parsed is None:
-            return None
+    if parsed is None:
+        return None
     if parsed.tzinfo is None:
         parsed = parsed.replace(tzinfo=UTC)
     if not 1990 <= parsed.year <= 2100:

@@ -8,16 +8,18 @@ half of the time it takes. Dates have their own module (dates.py).
 from __future__ import annotations
 
 import re
+from contextlib import suppress
 from dataclasses import dataclass
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
-
-from newsdesk.ingest.extract import _compat  # noqa: F401  (before trafilatura)
-from newsdesk.ingest.sanitize import safe_url
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 
-_CANONICAL_XPATH = XPath(".//link[@href][contains(translate(@rel, 'CANONICAL', 'canonical'), 'canonical')]/@href")
+from newsdesk.ingest.sanitize import safe_url
+
+_CANONICAL_XPATH = XPath(
+    ".//link[@href][contains(translate(@rel, 'CANONICAL', 'canonical'), 'canonical')]/@href"
+)
 _OG_URL_XPATH = XPath(".//meta[@property='og:url' or @name='og:url'][@content]/@content")
 _JSON_LD_XPATH = XPath(".//script[@type='application/ld+json']/text()")
 _JSON_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
@@ -40,10 +42,8 @@ class PageMeta:
 def read_metadata(root: HtmlElement, url: str | None) -> PageMeta:
     """Everything we take from <head>, JSON-LD and the page title, before any clean-up."""
     document = examine_meta(root)
-    try:
+    with suppress(ValueError, TypeError, AttributeError, KeyError):  # malformed JSON-LD is common
         document = extract_meta_json(root, document)
-    except (ValueError, TypeError, AttributeError, KeyError):  # malformed JSON-LD is common
-        pass
     site_name = _text_or_none(document.sitename) or _site_from_title(root)
     meta = PageMeta(
         title=_clean_title(document.title or extract_title(root), root, site_name),

@@ -10,37 +10,58 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping
 from dataclasses import dataclass
+from functools import lru_cache
 
 from lxml.etree import XPath
 
 # ---- markup -----------------------------------------------------------------
 
-# (label, class/id parts, whole class/id tokens, roles). Checked in this order; the first match wins.
-_ATTRIBUTE_RULES: tuple[tuple[str, frozenset[str], frozenset[str], frozenset[str]], ...] = (
-    ("cookie-notice", frozenset({"cookie", "cookies", "consent", "gdpr", "cmp", "cookiebar", "cookiebanner"}),
-     frozenset(), frozenset()),
-    ("newsletter", frozenset({"newsletter", "newsletters", "subscribe", "subscription", "signup", "optin",
-                              "mailinglist"}),
-     frozenset({"sign-up", "email-signup", "mailing-list"}), frozenset()),
-    ("share-bar", frozenset({"share", "sharing", "sharedaddy", "social", "addtoany", "a2a", "sharebar"}),
-     frozenset(), frozenset()),
-    ("related-links", frozenset({"related", "relatedposts", "recommended", "recommendations", "outbrain",
-                                 "taboola", "recirculation", "trending", "mostread", "popular"}),
-     frozenset({"read-more", "readmore", "more-stories", "most-read", "read-next", "also-read", "you-may-like"}),
-     frozenset()),
-    ("live-news", frozenset({"livenews", "ticker", "newsticker"}),
-     frozenset({"live-news", "breaking-news", "latest-news", "news-ticker"}), frozenset()),
-    ("comments", frozenset({"comment", "comments", "disqus", "respond", "commentlist"}), frozenset(), frozenset()),
-    ("ads", frozenset({"ad", "ads", "advert", "adverts", "advertisement", "adslot", "sponsored", "dfp"}),
-     frozenset(), frozenset()),
-    ("author-bio", frozenset({"bio", "authorbox"}), frozenset({"author-box", "about-author"}), frozenset()),
-    ("navigation", frozenset({"nav", "navbar", "navigation", "menu", "breadcrumb", "breadcrumbs", "skiplink",
-                              "pagination"}),
-     frozenset(), frozenset({"navigation", "menu", "menubar", "search"})),
-    ("sidebar", frozenset({"sidebar", "widget", "widgets"}), frozenset(), frozenset({"complementary"})),
-    ("footer", frozenset({"footer"}), frozenset(), frozenset({"contentinfo"})),
-    ("tags", frozenset({"tags"}), frozenset({"cat-links", "tag-links", "tags-links", "post-tags"}), frozenset()),
-)  # fmt: skip
+
+@dataclass(frozen=True)
+class AttributeRule:
+    """A kind of furniture, by the parts of its class/id tokens, whole tokens, or ARIA role."""
+
+    label: str
+    parts: frozenset[str]
+    tokens: frozenset[str] = frozenset()
+    roles: frozenset[str] = frozenset()
+
+
+def _words(text: str) -> frozenset[str]:
+    return frozenset(text.split())
+
+
+# Checked in this order; the first match wins.
+ATTRIBUTE_RULES: tuple[AttributeRule, ...] = (
+    AttributeRule("cookie-notice", _words("cookie cookies consent gdpr cmp cookiebar cookiebanner")),
+    AttributeRule(
+        "newsletter",
+        _words("newsletter newsletters subscribe subscription signup optin mailinglist"),
+        _words("sign-up email-signup mailing-list"),
+    ),
+    AttributeRule("share-bar", _words("share sharing sharedaddy social addtoany a2a sharebar")),
+    AttributeRule(
+        "related-links",
+        _words(
+            "related relatedposts recommended recommendations outbrain taboola recirculation trending popular"
+        ),
+        _words("read-more readmore more-stories most-read mostread read-next also-read you-may-like"),
+    ),
+    AttributeRule(
+        "live-news", _words("livenews ticker newsticker"), _words("live-news breaking-news latest-news")
+    ),
+    AttributeRule("comments", _words("comment comments disqus respond commentlist")),
+    AttributeRule("ads", _words("ad ads advert adverts advertisement adslot sponsored dfp")),
+    AttributeRule("author-bio", _words("bio authorbox"), _words("author-box about-author")),
+    AttributeRule(
+        "navigation",
+        _words("nav navbar navigation menu breadcrumb breadcrumbs skiplink pagination"),
+        roles=_words("navigation menu menubar search"),
+    ),
+    AttributeRule("sidebar", _words("sidebar widget widgets"), roles=_words("complementary")),
+    AttributeRule("footer", _words("footer"), roles=_words("contentinfo")),
+    AttributeRule("tags", _words("tags"), _words("cat-links tag-links tags-links post-tags")),
+)
 
 # Tags that are furniture wherever they stand. <aside> and <header> only count outside the article.
 LABEL_BY_TAG: Mapping[str, str] = {
@@ -62,14 +83,21 @@ _LABEL_ATTRIBUTES = ("class", "id", "data-component", "data-module")
 
 def label_for_attributes(attrib: Mapping[str, str]) -> str | None:
     """The kind of furniture an element's class, id, role and aria-label announce, if any."""
-    tokens = " ".join(attrib.get(name, "") for name in _LABEL_ATTRIBUTES).lower().split()
+    names = " ".join(attrib.get(name, "") for name in _LABEL_ATTRIBUTES)
+    return _label(names, attrib.get("role", ""), attrib.get("aria-label", ""))
+
+
+@lru_cache(maxsize=4096)
+def _label(names: str, role: str, aria_label: str) -> str | None:
+    """Cached: pages repeat the same class names (menu-item, widget, comment) many times."""
+    tokens = names.lower().split()
     parts = {part for token in tokens for part in _SPLIT.split(token)}
     whole = set(tokens)
-    role = attrib.get("role", "").lower()
-    aria = set(attrib.get("aria-label", "").lower().replace(":", " ").split())
-    for label, part_set, token_set, roles in _ATTRIBUTE_RULES:
-        if parts & part_set or whole & token_set or role in roles or aria & part_set:
-            return label
+    role = role.lower()
+    aria = set(aria_label.lower().replace(":", " ").split())
+    for rule in ATTRIBUTE_RULES:
+        if parts & rule.parts or whole & rule.tokens or role in rule.roles or aria & rule.parts:
+            return rule.label
     return None
 
 
@@ -86,10 +114,14 @@ ATTRIBUTE_HINT = re.compile(
     r"|advert|sponsor|dfp|bio|author-?box|about-author|nav|menu|breadcrumb|skiplink|pagination|sidebar"
     r"|widget|footer|tags|cat-links|tag-links|none|hidden|search|complementary|contentinfo"
 )  # matched against lower-cased values: IGNORECASE makes this alternation five times slower
-FURNITURE_TAGS_XPATH = XPath(".//nav | .//footer | .//aside | .//header | .//*[starts-with(local-name(), 'amp-')]")
+FURNITURE_TAGS_XPATH = XPath(
+    ".//nav | .//footer | .//aside | .//header | .//*[starts-with(local-name(), 'amp-')]"
+)
 
 # The article body by markup; the clean-up never removes these or their ancestors.
-MARKER_XPATH = XPath(".//article | .//main | .//*[@itemprop='articleBody' or @role='main' or @role='article']")
+MARKER_XPATH = XPath(
+    ".//article | .//main | .//*[@itemprop='articleBody' or @role='main' or @role='article']"
+)
 CLASS_VALUES_XPATH = XPath(".//@class")
 BODY_CLASS = re.compile(r"entry-content|article-body|article-content|post-content|story-body|post-body")
 
@@ -108,18 +140,22 @@ def _rule(label: str, kind: str, pattern: str) -> TextRule:
 
 
 TEXT_RULES: tuple[TextRule, ...] = (
-    _rule("related-links", "line", r"(read more|read also|also read|see also|related|more|watch|listen)\s*[:»|]"),
+    _rule("related-links", "line",
+          r"(read more|read also|also read|see also|related|more|watch|listen|lee también|lea también"
+          r"|lire aussi|à lire aussi|lesen sie auch|mehr zum thema|leggi anche|leia também|leia mais"
+          r"|lees ook)\s*[:»|]"),
     _rule("newsletter", "line", r"get more (stuff|stories|news|like this)"),
     _rule("newsletter", "line", r"(subscribe|sign up)\b.{0,80}\b(newsletter|inbox|briefing|email)"),
     _rule("newsletter", "line", r".{0,80}\b(straight )?(in|to) your inbox\b.{0,60}$"),
     _rule("cookie-notice", "line", r"(we use cookies|this (web)?site uses cookies|we and our partners use)"),
     _rule("live-news", "heading", r"(live news|live updates|latest news|breaking news|just in|news ticker)$"),
     _rule("related-links", "heading",
-          r"(related( articles| stories| posts| content| coverage| reading)?|more on this (story|topic)|read next"
-          r"|read more|recommended( for you| reading)?|you (may|might) also like|most (read|popular|viewed)"
+          r"(related( articles| stories| posts| content| coverage| reading)?|more on this (story|topic)"
+          r"|read next|read more|recommended( for you| reading)?|you (may|might) also like"
+          r"|most (read|popular|viewed)"
           r"|trending( now)?|popular( now| stories)?|more stories|more from .{1,40}|editor'?s picks):?$"),
     _rule("comments", "heading",
-          r"((\d+\s+)?(comments?|responses?|thoughts|replies)( on .{1,120})?|leave a (reply|comment)"
+          r"(\d+\s+(comments?|responses?|thoughts|replies)( on .{1,120})?|comments?|leave a (reply|comment)"
           r"|join the (discussion|conversation)):?$"),
     _rule("share-bar", "heading", r"share( this( article| story| post| page)?)?:?$"),
     _rule("newsletter", "heading", r"(subscribe|newsletter|sign up|stay (informed|in touch))$"),
@@ -130,5 +166,5 @@ SHORT_TEXT_XPATH = XPath(".//text()[string-length(.) < 300]")
 TEXT_HINT = re.compile(
     r"read|related|more|inbox|newsletter|subscribe|sign up|cookies|live|latest|breaking|just in|ticker"
     r"|comment|repl|thoughts|respons|discussion|conversation|share|recommend|trending|popular|you m"
-    r"|editor|also|watch|listen|stay in|partners use"
+    r"|editor|also|watch|listen|stay in|partners use|también|aussi|lesen|thema|anche|leia|lees"
 )  # matched against lower-cased text, as ATTRIBUTE_HINT

@@ -20,9 +20,15 @@ MIN_SHARE = 0.6
 
 
 def densest_container(body: HtmlElement) -> HtmlElement | None:
-    """The element that directly holds the most paragraphs longer than a line."""
-    parents = Counter(p.getparent() for p in LONG_PARAGRAPHS(body))
-    return parents.most_common(1)[0][0] if parents else None
+    """The element whose own paragraphs (longer than a line) hold the most text.
+
+    Counted in characters, not paragraphs: a rail of ten one-line teasers must not outweigh a story
+    of five real paragraphs.
+    """
+    weights: Counter[HtmlElement] = Counter()
+    for paragraph in LONG_PARAGRAPHS(body):
+        weights[paragraph.getparent()] += len(paragraph.text_content())
+    return weights.most_common(1)[0][0] if weights else None
 
 
 def narrow_to_article(body: HtmlElement, title: str | None) -> bool:

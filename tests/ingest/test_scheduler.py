@@ -1,0 +1,63 @@
+"""The scheduler enqueues each due source once, and a stale mark does not block it forever."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.test import override_settings
+from django.utils import timezone
+from django_tasks import task_backends
+from django_tasks.backends.dummy import DummyBackend
+
+from newsdesk.ingest.scheduler import STALE, Job, Scheduler, enqueue_due
+from newsdesk.sources.models import Source
+
+pytestmark = pytest.mark.django_db
+DUMMY = {"default": {"BACKEND": "django_tasks.backends.dummy.DummyBackend"}}
+
+
+def dummy() -> DummyBackend:
+    backend = task_backends["default"]
+    assert isinstance(backend, DummyBackend)
+    return backend
+
+
+def enqueued_ids() -> list[int]:
+    return [result.args[0] for result in dummy().results]
+
+
+@override_settings(TASKS=DUMMY)
+def test_enqueues_due_sources_once() -> None:
+    now = timezone.now()
+    due = Source.objects.create(url="http://a.test/feed", name="a", next_check_at=now - timedelta(minutes=1))
+    Source.objects.create(url="http://b.test/feed", name="b", next_check_at=now + timedelta(hours=1))
+    Source.objects.create(url="http://c.test/feed", name="c", next_check_at=now, is_active=False)
+    dummy().clear()
+
+    assert enqueue_due(now) == [due.pk]
+    assert enqueued_ids() == [due.pk]
+    assert enqueue_due(now + timedelta(seconds=30)) == []  # already queued
+    assert enqueue_due(now + STALE + timedelta(seconds=1)) == [due.pk]  # the worker died: try again
+    assert enqueued_ids() == [due.pk, due.pk]
+
+
+def test_scheduler_runs_each_job_on_its_own_interval() -> None:
+    calls: dict[str, int] = {"fast": 0, "slow": 0}
+    jobs = [
+        Job("fast", 0.05, lambda now: calls.__setitem__("fast", calls["fast"] + 1)),
+        Job("slow", 60, lambda now: calls.__setitem__("slow", calls["slow"] + 1)),
+        Job("broken", 0.05, lambda now: 1 / 0),
+    ]
+    scheduler = Scheduler(jobs, resolution=0.01)
+    scheduler.start()
+    try:
+        deadline = timezone.now() + timedelta(seconds=5)
+        while calls["fast"] < 5 and timezone.now() < deadline:
+            scheduler.stopping.wait(0.02)
+    finally:
+        scheduler.stop()
+        scheduler.join(timeout=5)
+    assert calls["fast"] >= 5  # a failing job does not stop the others
+    assert calls["slow"] == 1
+    assert not scheduler.is_alive()
