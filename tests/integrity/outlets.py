@@ -22,7 +22,9 @@ class Outlet:
     broken: set[str] = field(default_factory=set)
 
     def __post_init__(self) -> None:
-        self.server.route(f"/{self.slug}/feed.xml", lambda _request: reply(self.feed(), "application/rss+xml"))
+        self.server.route(
+            f"/{self.slug}/feed.xml", lambda _request: reply(self.feed(), "application/rss+xml")
+        )
 
     @property
     def feed_url(self) -> str:
@@ -51,7 +53,8 @@ class Outlet:
             case = self.case(case_id)
             items.append(
                 f"<item><title>{escape(case.title)}</title><link>{self.url_of(case_id)}</link>"
-                f"<guid>{self.slug}-{case_id}</guid><pubDate>Mon, 04 May 2026 {8 + number:02d}:00:00 +0000</pubDate>"
+                f"<guid>{self.slug}-{case_id}</guid>"
+                f"<pubDate>Mon, 04 May 2026 {8 + number:02d}:00:00 +0000</pubDate>"
                 f"<content:encoded>{escape(feed_item_html(case))}</content:encoded></item>"
             )
         return (

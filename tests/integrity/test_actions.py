@@ -106,7 +106,9 @@ def test_hold_and_release_by_hand() -> None:
     assert (released.is_held, released.held_reason, released.spam_count) == (False, "", 0)
 
 
-def test_approve_publishes_announces_and_forgives_the_source(heard, django_capture_on_commit_callbacks) -> None:
+def test_approve_publishes_announces_and_forgives_the_source(
+    heard, django_capture_on_commit_callbacks
+) -> None:
     bulletin = source()
     article = store(draft(bulletin.pk, spam=True))
     heard.clear()

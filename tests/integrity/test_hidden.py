@@ -65,7 +65,10 @@ def test_not_hidden(html: str) -> None:
         ('<p style="color: rgb(255,255,255)">x</p>', "text the colour of its background (#ffffff)"),
         ('<p style="color:transparent">x</p>', "transparent text"),
         ('<p style="color: rgba(0,0,0,0)">x</p>', "transparent text"),
-        ('<p style="color:#123;background-color:#112233">x</p>', "text the colour of its background (#112233)"),
+        (
+            '<p style="color:#123;background-color:#112233">x</p>',
+            "text the colour of its background (#112233)",
+        ),
         ('<font color="white">x</font>', "text the colour of its background (#ffffff)"),
     ],
 )
@@ -79,7 +82,9 @@ def test_the_background_is_inherited_from_the_nearest_ancestor_that_sets_one() -
     )
     span = root.find(".//span")
     assert same_colour_reason(span) == "text the colour of its background (#000000)"
-    dark = fragment_fromstring('<table bgcolor="#333333"><tr><td><p style="color:#fff">x</p></td></tr></table>')
+    dark = fragment_fromstring(
+        '<table bgcolor="#333333"><tr><td><p style="color:#fff">x</p></td></tr></table>'
+    )
     assert same_colour_reason(dark.find(".//p")) is None  # white on dark grey reads fine
 
 

@@ -49,7 +49,9 @@ def test_hidden_furniture_without_spam_is_dropped_quietly() -> None:
 
 
 def test_a_hidden_outbound_link_inside_the_article_is_an_injection() -> None:
-    result = extracted('<p style="position:absolute;left:-9999px"><a href="https://elsewhere.example/">x</a></p>')
+    result = extracted(
+        '<p style="position:absolute;left:-9999px"><a href="https://elsewhere.example/">x</a></p>'
+    )
     assert [i.kind for i in result.injections] == ["hidden"]
     assert "1 outbound link" in result.injections[0].reasons
 
@@ -67,7 +69,8 @@ def test_a_visible_block_of_spam_links_is_cut() -> None:
 
 def test_off_topic_outbound_links_are_cut_on_topic_ones_kept() -> None:
     off = (
-        '<p><a href="https://loans.example/">Payday loans same day</a> <a href="https://essay.example/">Essay '
+        '<p><a href="https://loans.example/">Payday loans same day</a> '
+        '<a href="https://essay.example/">Essay '
         'writing service</a> <a href="https://seo.example/">Buy backlinks cheap</a></p>'
     )
     assert [i.kind for i in extracted(off).injections] == ["link-block"]

@@ -11,9 +11,9 @@ from newsdesk.integrity.types import Injection, SourceState
 NOW = datetime(2026, 5, 4, tzinfo=UTC)
 EN = SourceState(language="en", site_host="bulletin.example")
 GOOD_TEXT = (
-    "The library on Mill Lane will stay open until two in the morning for six months, the council said on "
-    "Tuesday. Nurses from the valley hospital asked for a quiet place to read after late shifts, and students "
-    "asked for somewhere warm to study. The council will count visitors each night."
+    "The library on Mill Lane will stay open until two in the morning for six months, the council said "
+    "on Tuesday. Nurses from the valley hospital asked for a quiet place to read after late shifts, and "
+    "students asked for somewhere warm to study. The council will count visitors each night."
 )
 SPAM_TEXT = (
     "Slot gacor hari ini adalah pilihan terbaik bagi para pemain. Situs slot online terpercaya kami "
@@ -24,8 +24,8 @@ SPAM_TEXT = (
 
 def draft(title: str, text: str, **kwargs: object) -> ArticleDraft:
     values: dict[str, object] = {
-        "source_id": 1, "url": "https://bulletin.example/a", "link": "https://bulletin.example/a", "guid": "a",
-        "fingerprint": "", "content_hash": "", "title": title, "published": NOW, "text": text,
+        "source_id": 1, "url": "https://bulletin.example/a", "link": "https://bulletin.example/a",
+        "guid": "a", "fingerprint": "", "content_hash": "", "title": title, "published": NOW, "text": text,
         "content_html": "".join(f"<p>{p}</p>" for p in text.split("\n\n")), "language": "en",
     }  # fmt: skip
     values.update(kwargs)
@@ -56,7 +56,9 @@ def test_spam_is_quarantined_with_its_signals() -> None:
 
 def test_planted_blocks_flag_the_article_but_keep_it_published() -> None:
     planted = [Injection("hidden", "slot gacor maxwin", ("display:none", "promo: slot gacor"))]
-    reviewed = review(draft("Night library opens", GOOD_TEXT, flags=["page-unavailable"]), injections=planted, source=EN)
+    reviewed = review(
+        draft("Night library opens", GOOD_TEXT, flags=["page-unavailable"]), injections=planted, source=EN
+    )
     assert reviewed.status == PUBLISHED
     assert reviewed.flags == ["page-unavailable", "spam-removed"]
     assert reviewed.integrity["removed"] == [
@@ -92,7 +94,12 @@ def test_review_is_idempotent() -> None:
 def test_nul_and_lone_surrogates_are_scrubbed_from_every_field() -> None:
     dirty = draft("Tit\x00le", "Te\x00xt \ud800here", authors=["A\x00n"], categories=["x\udfffy"])
     clean = scrub(dirty)
-    assert (clean.title, clean.text, clean.authors, clean.categories) == ("Title", "Text here", ["An"], ["xy"])
+    assert (clean.title, clean.text, clean.authors, clean.categories) == (
+        "Title",
+        "Text here",
+        ["An"],
+        ["xy"],
+    )
     assert review(dirty, source=EN).title == "Title"
     untouched = draft("Fine", "Fine text")
     assert scrub(untouched) is untouched
