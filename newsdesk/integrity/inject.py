@@ -17,6 +17,7 @@ an injection but the page, and the whole-item classifier (classify.py) judges it
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass
 
 from lxml import etree
@@ -53,6 +54,7 @@ _BLOCKS = (
     "font",
 )
 _PARAGRAPHS = ("p", "li", "div", "td", "blockquote", "h2", "h3", "h4", "h5", "h6", "span", "font", "dd")
+_XML_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
 _BLOCK_CHILDREN = frozenset({"p", "div", "ul", "ol", "li", "section", "table", "blockquote", "dl", "article"})
 
 
@@ -92,7 +94,7 @@ def strip_hidden(
         why = _spam_reasons(terms, links, inside_article=inside)
         if why:
             injections.append(Injection("hidden", text[:SNIPPET], (reason, *why)))
-        element.drop_tree()
+        _drop(element)
     return Stripped(tuple(injections), len(found))
 
 
@@ -307,9 +309,24 @@ def _text_outside_links(element: HtmlElement) -> str:
 
 
 def _drop(element: HtmlElement) -> None:
-    """Remove an element, keeping the text that follows it."""
-    if element.getparent() is not None:
+    """Remove an element, keeping the text that follows it.
+
+    lxml parses control characters it then refuses to set, so joining the tail to the text before it
+    can fail; then both are cleaned of what XML cannot hold, and joined by hand.
+    """
+    parent = element.getparent()
+    if parent is None:
+        return
+    try:
         element.drop_tree()
+    except ValueError:
+        tail = _XML_UNSAFE.sub("", element.tail or "")
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = _XML_UNSAFE.sub("", previous.tail or "") + tail
+        else:
+            parent.text = _XML_UNSAFE.sub("", parent.text or "") + tail
+        parent.remove(element)
 
 
 def _flat(text: str) -> str:

@@ -40,7 +40,7 @@ def site_of(host: str | None) -> str:
 
 def links_of(element: HtmlElement, page_url: str | None) -> list[Link]:
     """Every <a href> under `element` (itself included), judged against the page's own site."""
-    own = site_of(urlsplit(page_url).hostname) if page_url else ""
+    own = _site_of_url(page_url)
     found = []
     for anchor in element.iter("a"):
         href = (anchor.get("href") or "").strip()
@@ -48,18 +48,28 @@ def links_of(element: HtmlElement, page_url: str | None) -> list[Link]:
             continue
         text = " ".join(anchor.text_content().split())
         try:
-            absolute = urljoin(page_url, href) if page_url else href
+            absolute = urljoin(page_url, href) if own else href
             parts = urlsplit(absolute)
+            hostname = parts.hostname
         except ValueError:
             found.append(Link("", text, False))
             continue
         if parts.scheme not in ("http", "https"):
             found.append(Link("", text, False))
             continue
-        host = site_of(parts.hostname)
+        host = site_of(hostname)
         outbound = bool(host) and host != own and host not in SOCIAL_HOSTS
         found.append(Link(host, text, outbound))
     return found
+
+
+def _site_of_url(url: str | None) -> str:
+    if not url:
+        return ""
+    try:
+        return site_of(urlsplit(url).hostname)
+    except ValueError:  # "http://[::1" and other addresses urllib cannot split
+        return ""
 
 
 def link_share(element: HtmlElement, text: str | None = None) -> float:
