@@ -157,3 +157,19 @@ def do_release_source(source_id: int) -> Source:
         source.spam_count = 0
         source.save(update_fields=["held_since", "held_reason", "spam_count"])
     return source
+
+
+EDITABLE = ("name", "url", "site_url", "language", "is_active")
+
+
+def do_edit_source(source_id: int, **changes: object) -> Source:
+    """Change what an editor may change in the admin (name, URL, language, paused or not)."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id)
+        for name, value in changes.items():
+            setattr(source, name, value)
+        source.save(update_fields=list(changes) or None)
+    return source
