@@ -80,7 +80,7 @@ def removed_list(article: Article) -> SafeString:
         "", "<li><strong>{}</strong> ({}): <q>{}</q></li>",
         ((r.get("kind", ""), "; ".join(r.get("reasons", [])), r.get("text", "")) for r in removed),
     )  # fmt: skip
-    return format_html("<ul>{}</ul>", items)
+    return format_html('<ul style="margin: 0; padding-left: 1.2em">{}</ul>', items)
 
 
 class _ArticleBase(admin.ModelAdmin):
@@ -89,12 +89,12 @@ class _ArticleBase(admin.ModelAdmin):
     date_hierarchy = "published"
     actions = ("approve", "reject")
     readonly_fields = (
-        "title", "source", "status", "flags", "decision", "reason", "signals", "removed", "review",
+        "title", "source", "status", "flag_list", "decision", "reason", "signals", "removed", "review",
         "url", "link", "guid", "published", "updated", "authors", "language", "categories", "excerpt",
         "text", "lead_image", "created_at", "modified_at",
     )  # fmt: skip
     fieldsets = (
-        (None, {"fields": ("title", "source", "status", "flags", "url", "published")}),
+        (None, {"fields": ("title", "source", "status", "flag_list", "url", "published")}),
         ("Spam review", {"fields": ("decision", "reason", "signals", "removed", "review")}),
         ("Content", {"fields": ("excerpt", "text", "authors", "language", "categories", "lead_image")}),
         (
