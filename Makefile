@@ -45,6 +45,7 @@ services:
 
 bench: install
 	$(BIN)/python -m bench.extract
+	$(BIN)/python -m bench.integrity
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-output
