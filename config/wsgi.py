@@ -4,3 +4,23 @@ from django.core.wsgi import get_wsgi_application
 
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 application = get_wsgi_application()
+
+
+def _with_page_cache(app):
+    """Anonymous pages are answered from a short-lived cache before Django (newsdesk/core/pagecache.py)."""
+    from django.conf import settings
+
+    seconds = settings.NEWSDESK.get("PAGE_CACHE_SECONDS", 0)
+    if seconds <= 0:
+        return app
+    from newsdesk.core.pagecache import PageCache
+
+    return PageCache(
+        app,
+        ttl=seconds,
+        max_entries=settings.NEWSDESK.get("PAGE_CACHE_ENTRIES", 2000),
+        stamp_path=settings.DATA_DIR / ".content-changed",
+    )
+
+
+application = _with_page_cache(application)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 from pathlib import Path
+from typing import Any
 
 import dj_database_url
 
@@ -163,7 +164,7 @@ LOGGING = {
 }
 
 # --- Newsdesk ----------------------------------------------------------------
-NEWSDESK = {
+NEWSDESK: dict[str, Any] = {
     # Sources on loopback or private addresses are refused (SSRF) unless this is on.
     "ALLOW_PRIVATE_NETWORKS": _env_bool("NEWSDESK_ALLOW_PRIVATE_NETWORKS", False),
     # Words in an excerpt before it is cut with "…".
@@ -185,8 +186,47 @@ NEWSDESK = {
 }
 
 # --- the public site (issue 3) ------------------------------------------------
+INSTALLED_APPS += ["django.contrib.sitemaps", "django.contrib.humanize"]
+# Static files are served by us (whitenoise), straight from the apps' static folders: no collectstatic
+# step, and every URL carries a content hash, so browsers may keep them for a year (docs/decisions).
+MIDDLEWARE.insert(1, "whitenoise.middleware.WhiteNoiseMiddleware")
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "newsdesk.web.staticfiles.VersionedStaticFilesStorage"},
+}
+WHITENOISE_USE_FINDERS = True
+# collectstatic is optional (for a front server that serves the files itself); whitenoise warns when
+# STATIC_ROOT names a folder that does not exist, so it is only set once someone has collected.
+STATIC_ROOT = STATIC_ROOT if STATIC_ROOT.is_dir() else None  # type: ignore[assignment]
+WHITENOISE_AUTOREFRESH = DEBUG
+WHITENOISE_MAX_AGE = 365 * 24 * 3600
+TEMPLATES[0]["OPTIONS"]["context_processors"].append("newsdesk.web.context.site")  # type: ignore[index]
+# The interface language (gettext) and the date formats; English ships.
+LANGUAGE_CODE = os.environ.get("NEWSDESK_LANGUAGE") or LANGUAGE_CODE
+NEWSDESK.update(
+    {
+        # Public pages and feeds may be kept this long (seconds) by browsers, CDNs and proxies.
+        "PAGE_MAX_AGE": _env_int("NEWSDESK_PAGE_MAX_AGE", 60),
+        # Articles per page on the home, source, topic and search pages, and items per outgoing feed.
+        "PAGE_SIZE": _env_int("NEWSDESK_PAGE_SIZE", 20),
+        "FEED_ITEMS": _env_int("NEWSDESK_FEED_ITEMS", 30),
+        # The image proxy: outlets' images and icons are fetched by us, kept under DATA_DIR/images.
+        "IMAGE_MAX_BYTES": _env_int("NEWSDESK_IMAGE_MAX_BYTES", 5 * 1024 * 1024),
+        "IMAGE_TIMEOUT": _env_int("NEWSDESK_IMAGE_TIMEOUT", 8),
+    }
+)
 
 # --- search (issue 3) -----------------------------------------------------------
+NEWSDESK.update(
+    {
+        # auto (the database's own), sqlite (FTS5) or postgres (tsvector + GIN).
+        "SEARCH_BACKEND": (os.environ.get("NEWSDESK_SEARCH_BACKEND") or "auto").strip().lower(),
+        # The page cache in front of Django (config/wsgi.py): seconds an anonymous page is reused
+        # (0 turns it off), and how many pages it keeps.
+        "PAGE_CACHE_SECONDS": _env_int("NEWSDESK_PAGE_CACHE_SECONDS", 5),
+        "PAGE_CACHE_ENTRIES": _env_int("NEWSDESK_PAGE_CACHE_ENTRIES", 2000),
+    }
+)
 
 # --- cookie consent and security headers (issue 4) --------------------------------
 

@@ -1,4 +1,7 @@
-from django.urls import path  # noqa: F401
+"""/api/: the read-only JSON API. The OpenAPI schema is at /api/openapi.json."""
 
-app_name = "api"
-urlpatterns: list = []
+from django.urls import path
+
+from .api import api
+
+urlpatterns = [path("", api.urls)]

@@ -22,6 +22,7 @@ class SearchHit:
     article_id: int
     score: float
     snippet_html: str  # escaped text with matches wrapped in <mark>
+    title_html: str = ""  # the title, escaped, with matches wrapped in <mark>
 
 
 @dataclass(frozen=True)

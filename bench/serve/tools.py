@@ -1,0 +1,105 @@
+"""wrk and nginx: installed through apt-get when missing, nginx configured in a temporary folder."""
+
+from __future__ import annotations
+
+import os
+import re
+import shutil
+import subprocess
+import sys
+from dataclasses import dataclass
+from pathlib import Path
+
+
+def ensure_tools() -> None:
+    missing = [
+        name for name in ("wrk", "nginx") if not (shutil.which(name) or Path(f"/usr/sbin/{name}").exists())
+    ]
+    if not missing:
+        return
+    packages = ["wrk" if name == "wrk" else "nginx-light" for name in missing]
+    if os.geteuid() != 0:
+        sys.exit(
+            f"bench.serve: needs {', '.join(missing)}; install: sudo apt-get install {' '.join(packages)}"
+        )
+    print(f"Installing {', '.join(packages)} with apt-get…", file=sys.stderr)
+    env = {**os.environ, "DEBIAN_FRONTEND": "noninteractive"}
+    install = ["apt-get", "install", "-y", "--no-install-recommends", *packages]
+    if subprocess.run(install, env=env, check=False).returncode != 0:
+        subprocess.run(["apt-get", "update"], env=env, check=True)
+        subprocess.run(install, env=env, check=True)
+
+
+def nginx_binary() -> str:
+    return shutil.which("nginx") or "/usr/sbin/nginx"
+
+
+NGINX_CONF = """\
+worker_processes auto;
+daemon off;
+pid {root}/nginx.pid;
+error_log {root}/nginx-error.log warn;
+events {{ worker_connections 1024; }}
+http {{
+    access_log off;
+    sendfile on;
+    tcp_nopush on;
+    keepalive_requests 100000;
+    client_body_temp_path {root}/tmp;
+    proxy_temp_path {root}/tmp;
+    fastcgi_temp_path {root}/tmp;
+    uwsgi_temp_path {root}/tmp;
+    scgi_temp_path {root}/tmp;
+    types {{ text/html html; }}
+    server {{
+        listen 127.0.0.1:{port};
+        root {root}/www;
+        etag on;
+    }}
+}}
+"""
+
+
+def start_nginx(root: Path, port: int) -> subprocess.Popen:
+    (root / "tmp").mkdir(parents=True, exist_ok=True)
+    conf = root / "nginx.conf"
+    conf.write_text(NGINX_CONF.format(root=root, port=port))
+    return subprocess.Popen([nginx_binary(), "-c", str(conf), "-p", str(root)], stderr=subprocess.DEVNULL)
+
+
+@dataclass(frozen=True)
+class WrkResult:
+    requests_per_second: float
+    p50_ms: float
+    p99_ms: float
+    errors: int
+
+
+_UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
+
+
+def _ms(text: str) -> float:
+    match = re.fullmatch(r"([\d.]+)(us|ms|s|m)", text.strip())
+    if not match:
+        raise ValueError(f"unexpected wrk latency {text!r}")
+    return float(match.group(1)) * _UNITS[match.group(2)]
+
+
+def parse_wrk(output: str) -> WrkResult:
+    rps = float(re.search(r"Requests/sec:\s+([\d.]+)", output).group(1))  # type: ignore[union-attr]
+    p50 = _ms(re.search(r"^\s+50%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    p99 = _ms(re.search(r"^\s+99%\s+(\S+)", output, re.MULTILINE).group(1))  # type: ignore[union-attr]
+    errors = 0
+    non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
+    if non_2xx:
+        errors += int(non_2xx.group(1))
+    socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
+    if socket_errors:
+        errors += sum(int(n) for n in socket_errors.groups())
+    return WrkResult(rps, p50, p99, errors)
+
+
+def run_wrk(url: str, *, connections: int, seconds: int, threads: int) -> WrkResult:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
+    done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60)
+    return parse_wrk(done.stdout)

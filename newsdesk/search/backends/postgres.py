@@ -1,0 +1,173 @@
+"""PostgreSQL full-text search: a tsvector per article in its own table, a GIN index, triggers.
+
+The document table is ours (not a column on `articles_article`), so the articles app's future
+migrations cannot trip over a generated column. Triggers keep it current in the writer's
+transaction: insert and update of title or text, delete, and truncate (test flushes). Quarantine
+needs no re-indexing: every query joins the article and keeps `status = 'published'` only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connection as default_connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from newsdesk.search.query import ParsedQuery
+from newsdesk.search.types import SearchHit, SearchQuery
+
+from .base import CANDIDATES, END, RECENCY_DAYS, SNIPPET_WORDS, START, TooCommon, build_filters, marks_to_html
+
+TABLE = "search_article_document"
+CONFIG = "english"  # stemming for English; words of other languages are still found as written
+# The longest text indexed: a tsvector holds at most 1 MB, and an article past this is not an article.
+MAX_INDEXED_CHARS = 200_000
+
+DOCUMENT = (
+    f"setweight(to_tsvector('{CONFIG}', coalesce({{row}}.title, '')), 'A') ||"
+    f" setweight(to_tsvector('{CONFIG}', left(coalesce({{row}}.text, ''), {MAX_INDEXED_CHARS})), 'B')"
+)
+
+CREATE = [
+    f"CREATE TABLE IF NOT EXISTS {TABLE} (article_id bigint PRIMARY KEY, document tsvector NOT NULL)",
+    f"CREATE INDEX IF NOT EXISTS {TABLE}_gin ON {TABLE} USING GIN (document)",
+    f"""CREATE OR REPLACE FUNCTION {TABLE}_upsert() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  INSERT INTO {TABLE} (article_id, document) VALUES (NEW.id, {DOCUMENT.format(row="NEW")})
+  ON CONFLICT (article_id) DO UPDATE SET document = EXCLUDED.document;
+  RETURN NULL;
+END $$""",
+    f"""CREATE OR REPLACE FUNCTION {TABLE}_delete() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  DELETE FROM {TABLE} WHERE article_id = OLD.id;
+  RETURN NULL;
+END $$""",
+    f"""CREATE OR REPLACE FUNCTION {TABLE}_truncate() RETURNS trigger LANGUAGE plpgsql AS $$
+BEGIN
+  TRUNCATE {TABLE};
+  RETURN NULL;
+END $$""",
+    f"DROP TRIGGER IF EXISTS {TABLE}_upsert ON articles_article",
+    f"CREATE TRIGGER {TABLE}_upsert AFTER INSERT OR UPDATE OF title, text ON articles_article"
+    f" FOR EACH ROW EXECUTE FUNCTION {TABLE}_upsert()",
+    f"DROP TRIGGER IF EXISTS {TABLE}_delete ON articles_article",
+    f"CREATE TRIGGER {TABLE}_delete AFTER DELETE ON articles_article"
+    f" FOR EACH ROW EXECUTE FUNCTION {TABLE}_delete()",
+    f"DROP TRIGGER IF EXISTS {TABLE}_truncate ON articles_article",
+    f"CREATE TRIGGER {TABLE}_truncate AFTER TRUNCATE ON articles_article"
+    f" FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_truncate()",
+]
+REBUILD = [
+    f"TRUNCATE {TABLE}",
+    f"INSERT INTO {TABLE} (article_id, document)"
+    f" SELECT a.id, {DOCUMENT.format(row='a')} FROM articles_article a",
+]
+DROP = [
+    f"DROP TRIGGER IF EXISTS {TABLE}_upsert ON articles_article",
+    f"DROP TRIGGER IF EXISTS {TABLE}_delete ON articles_article",
+    f"DROP TRIGGER IF EXISTS {TABLE}_truncate ON articles_article",
+    f"DROP FUNCTION IF EXISTS {TABLE}_upsert()",
+    f"DROP FUNCTION IF EXISTS {TABLE}_delete()",
+    f"DROP FUNCTION IF EXISTS {TABLE}_truncate()",
+    f"DROP TABLE IF EXISTS {TABLE}",
+]
+
+
+def tsquery_sql(parsed: ParsedQuery) -> tuple[str, list[str]]:
+    """A tsquery expression from plain words and phrases, never from the reader's syntax."""
+    parts: list[str] = []
+    params: list[str] = []
+    if parsed.words:
+        parts.append(f"plainto_tsquery('{CONFIG}', %s)")
+        params.append(" ".join(parsed.words))
+    for phrase in parsed.phrases:
+        parts.append(f"phraseto_tsquery('{CONFIG}', %s)")
+        params.append(" ".join(phrase))
+    return " && ".join(parts), params
+
+
+class PostgresBackend:
+    vendor = "postgresql"
+
+    def search(
+        self, parsed: ParsedQuery, query: SearchQuery, *, now: datetime, offset: int, limit: int
+    ) -> tuple[list[SearchHit], int]:
+        conn = default_connection
+        filters = build_filters(query, conn)
+        tsquery, tsparams = tsquery_sql(parsed)
+        with conn.cursor() as cursor:
+            cursor.execute(f"SELECT numnode({tsquery})", tsparams)
+            if cursor.fetchone()[0] == 0:
+                raise TooCommon
+            base = (
+                f"FROM {TABLE} d JOIN articles_article a ON a.id = d.article_id, (SELECT {tsquery} AS q) AS q"
+                f" WHERE d.document @@ q.q AND {filters.sql}"
+            )
+            cursor.execute(f"SELECT count(*) {base}", [*tsparams, *filters.params])
+            total = cursor.fetchone()[0]
+            if total == 0 or offset >= total:
+                return [], total
+            # Rank the newest CANDIDATES matches only (ids grow with ingestion): ts_rank() over every
+            # match of a common word is the slow part of a search.
+            cursor.execute(
+                f"WITH candidates AS (SELECT d.article_id AS id {base}"
+                f" ORDER BY d.article_id DESC LIMIT {CANDIDATES})"
+                f" SELECT a.id, ts_rank(d.document, q.q)"
+                f" / (1.0 + greatest(0.0, extract(epoch FROM (%s - a.published)) / 86400.0) / {RECENCY_DAYS})"
+                f" AS score FROM candidates c JOIN articles_article a ON a.id = c.id"
+                f" JOIN {TABLE} d ON d.article_id = c.id, (SELECT {tsquery} AS q) AS q"
+                " ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
+                [*tsparams, *filters.params, now, *tsparams, limit, offset],
+            )
+            ranked = cursor.fetchall()
+            snippets = self._snippets(cursor, tsquery, tsparams, [row[0] for row in ranked])
+        return [
+            SearchHit(
+                article_id=article_id,
+                score=float(score),
+                snippet_html=snippets.get(article_id, ("", ""))[0],
+                title_html=snippets.get(article_id, ("", ""))[1],
+            )
+            for article_id, score in ranked
+        ], total
+
+    def _snippets(
+        self, cursor, tsquery: str, tsparams: list[str], ids: list[int]
+    ) -> dict[int, tuple[str, str]]:
+        """ts_headline re-reads the text, so it runs for one page of results only."""
+        options = (
+            f'StartSel="{START}", StopSel="{END}", MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2},'
+            ' ShortWord=2, MaxFragments=1, FragmentDelimiter=" … "'
+        )
+        cursor.execute(
+            f"SELECT a.id, ts_headline('{CONFIG}', left(a.text, {MAX_INDEXED_CHARS}), q.q, %s),"
+            f" ts_headline('{CONFIG}', a.title, q.q, %s)"
+            f" FROM articles_article a, (SELECT {tsquery} AS q) AS q WHERE a.id = ANY(%s)",
+            [options, f'StartSel="{START}", StopSel="{END}", HighlightAll=true', *tsparams, ids],
+        )
+        rows = cursor.fetchall()
+        return {row[0]: (marks_to_html(row[1] or ""), marks_to_html(row[2] or "")) for row in rows}
+
+    def ensure_schema(self, connection: BaseDatabaseWrapper) -> bool:
+        """Create what is missing (e.g. the triggers after a table was recreated). True if repaired."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT count(*) FROM pg_trigger WHERE tgrelid = 'articles_article'::regclass"
+                " AND tgname LIKE %s",
+                [f"{TABLE}_%"],
+            )
+            triggers = cursor.fetchone()[0]
+            cursor.execute("SELECT to_regclass(%s) IS NOT NULL", [TABLE])
+            table = cursor.fetchone()[0]
+            if table and triggers == 3:
+                return False
+            for statement in CREATE:
+                cursor.execute(statement)
+            for statement in REBUILD:
+                cursor.execute(statement)
+        return True
+
+    def rebuild(self, connection: BaseDatabaseWrapper) -> None:
+        with connection.cursor() as cursor:
+            for statement in REBUILD:
+                cursor.execute(statement)

@@ -1,0 +1,125 @@
+"""SQLite FTS5: an external-content index over articles' title and text, kept by triggers.
+
+The FTS table stores only the index; the words are read back from `articles_article`. Triggers
+keep it current in the same transaction as the write (create, update, delete, and bulk
+`QuerySet.update`/`delete` too, which signals would miss). Quarantine needs no re-indexing: every
+query joins the article and keeps `status = 'published'` only.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+
+from django.db import connection as default_connection
+from django.db.backends.base.base import BaseDatabaseWrapper
+
+from newsdesk.search.query import ParsedQuery
+from newsdesk.search.types import SearchHit, SearchQuery
+
+from .base import CANDIDATES, END, RECENCY_DAYS, SNIPPET_WORDS, START, build_filters, marks_to_html
+
+TABLE = "search_article_fts"
+TRIGGERS = ("search_article_ai", "search_article_ad", "search_article_au")
+
+CREATE_TABLE = (
+    f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
+    " title, text, content='articles_article', content_rowid='id',"
+    " tokenize='porter unicode61 remove_diacritics 2')"
+)
+CREATE_TRIGGERS = (
+    f"CREATE TRIGGER IF NOT EXISTS search_article_ai AFTER INSERT ON articles_article BEGIN"
+    f" INSERT INTO {TABLE}(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    f"CREATE TRIGGER IF NOT EXISTS search_article_ad AFTER DELETE ON articles_article BEGIN"
+    f" INSERT INTO {TABLE}({TABLE}, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); END",
+    f"CREATE TRIGGER IF NOT EXISTS search_article_au AFTER UPDATE OF title, text ON articles_article BEGIN"
+    f" INSERT INTO {TABLE}({TABLE}, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);"
+    f" INSERT INTO {TABLE}(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+)
+REBUILD = f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"
+DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS] + [f"DROP TABLE IF EXISTS {TABLE}"]
+
+
+def match_expression(parsed: ParsedQuery) -> str:
+    """FTS5 query text built only from our own quoting: every word and phrase is a string literal."""
+
+    def quoted(words: tuple[str, ...]) -> str:
+        return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
+
+    return " ".join([quoted((w,)) for w in parsed.words] + [quoted(p) for p in parsed.phrases])
+
+
+class SqliteFts5Backend:
+    vendor = "sqlite"
+
+    def search(
+        self, parsed: ParsedQuery, query: SearchQuery, *, now: datetime, offset: int, limit: int
+    ) -> tuple[list[SearchHit], int]:
+        conn = default_connection
+        filters = build_filters(query, conn)
+        match = match_expression(parsed)
+        base = f"FROM {TABLE} JOIN articles_article a ON a.id = {TABLE}.rowid WHERE {TABLE} MATCH %s AND "
+        now_value = conn.ops.adapt_datetimefield_value(now)
+        with conn.cursor() as cursor:
+            cursor.execute(f"SELECT count(*) {base}{filters.sql}", [match, *filters.params])
+            total = cursor.fetchone()[0]
+            if total == 0 or offset >= total:
+                return [], total
+            # Rank the newest CANDIDATES matches (ids grow with ingestion, so rowid order is recency
+            # order): bm25() over every match of a common word is the slow part of a search.
+            # Title matches weigh ten times body matches; bm25() is negative, better is lower.
+            cursor.execute(
+                f"WITH candidates AS (SELECT {TABLE}.rowid AS id, bm25({TABLE}, 10.0, 1.0) AS rank"
+                f" {base}{filters.sql} ORDER BY {TABLE}.rowid DESC LIMIT {CANDIDATES})"
+                " SELECT c.id, -c.rank"
+                f" / (1.0 + max(0.0, julianday(%s) - julianday(a.published)) / {RECENCY_DAYS}) AS score"
+                " FROM candidates c JOIN articles_article a ON a.id = c.id"
+                " ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s",
+                [match, *filters.params, now_value, limit, offset],
+            )
+            ranked = cursor.fetchall()
+            snippets = self._snippets(cursor, match, [row[0] for row in ranked])
+        hits = [
+            SearchHit(
+                article_id=article_id,
+                score=float(score),
+                snippet_html=snippets.get(article_id, ("", ""))[0],
+                title_html=snippets.get(article_id, ("", ""))[1],
+            )
+            for article_id, score in ranked
+        ]
+        return hits, total
+
+    def _snippets(self, cursor, match: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+        """Snippets for one page of results only: snippet() is the costly part of a query."""
+        if not ids:
+            return {}
+        marks = ", ".join(["%s"] * len(ids))
+        cursor.execute(
+            f"SELECT rowid, snippet({TABLE}, 1, %s, %s, '…', {SNIPPET_WORDS}),"
+            f" highlight({TABLE}, 0, %s, %s)"
+            f" FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid IN ({marks})",
+            [START, END, START, END, match, *ids],
+        )
+        rows = cursor.fetchall()
+        return {row[0]: (marks_to_html(row[1] or ""), marks_to_html(row[2] or "")) for row in rows}
+
+    def ensure_schema(self, connection: BaseDatabaseWrapper) -> bool:
+        """Create what is missing (a table remake by a later migration drops triggers). True if repaired."""
+        with connection.cursor() as cursor:
+            cursor.execute(
+                "SELECT name FROM sqlite_master WHERE (type = 'table' AND name = %s) OR"
+                " (type = 'trigger' AND name IN (%s, %s, %s))",
+                [TABLE, *TRIGGERS],
+            )
+            present = {row[0] for row in cursor.fetchall()}
+            if present == {TABLE, *TRIGGERS}:
+                return False
+            cursor.execute(CREATE_TABLE)
+            for statement in CREATE_TRIGGERS:
+                cursor.execute(statement)
+            cursor.execute(REBUILD)
+        return True
+
+    def rebuild(self, connection: BaseDatabaseWrapper) -> None:
+        with connection.cursor() as cursor:
+            cursor.execute(REBUILD)

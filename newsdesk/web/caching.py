@@ -1,0 +1,56 @@
+"""HTTP caching for public pages and feeds: Cache-Control, an ETag, and 304 answers.
+
+Every public page is the same for every reader who only reads, so it may be kept by browsers, a CDN
+or nginx for NEWSDESK_PAGE_MAX_AGE seconds (and served a little stale while revalidating). The ETag
+is a hash of the body, so it is right whatever the page depends on; a conditional request whose
+validator still matches is answered 304 with no body.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from functools import wraps
+
+from django.conf import settings
+from django.http import HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import SimpleTemplateResponse
+from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.http import parse_http_date_safe
+from django.views.decorators.http import require_safe
+
+View = Callable[..., HttpResponseBase]
+
+
+def make_cacheable(
+    request: HttpRequest, response: HttpResponseBase, max_age: int | None = None
+) -> HttpResponseBase:
+    """Cache-Control and an ETag on a successful GET/HEAD answer; 304 when the client's copy is current."""
+    if request.method not in ("GET", "HEAD") or response.status_code != 200 or response.streaming:
+        return response
+    if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
+        response.render()
+    if not response.has_header("Cache-Control"):
+        age = settings.NEWSDESK["PAGE_MAX_AGE"] if max_age is None else max_age
+        patch_cache_control(response, public=True, max_age=age, stale_while_revalidate=age)
+    if not response.has_header("ETag") and isinstance(response, HttpResponse):
+        set_response_etag(response)
+    last_modified = (
+        parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
+    )
+    conditional = get_conditional_response(
+        request,
+        etag=response.get("ETag"),
+        last_modified=last_modified,
+        response=response,  # type: ignore[arg-type]
+    )
+    return conditional if conditional is not None else response
+
+
+def public_page(view: View) -> View:
+    """A public, read-only page: GET and HEAD only, cacheable, answering conditional requests."""
+
+    @wraps(view)
+    def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
+        return make_cacheable(request, view(request, *args, **kwargs))
+
+    return require_safe(wrapped)

@@ -1,0 +1,145 @@
+"""Template helpers for the public pages: links, times, bylines, icons and structured data."""
+
+from __future__ import annotations
+
+import json
+import re
+import zlib
+from datetime import datetime
+from typing import Any
+
+from django import template
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.text import get_text_list
+from django.utils.timesince import timesince
+from django.utils.translation import gettext as _
+
+from newsdesk.web import images, links
+
+register = template.Library()
+
+# Monogram backgrounds, each with at least 4.5:1 contrast against white text (site.css has the same).
+MONOGRAM_COLOURS = ("#8c2f39", "#1f5f8b", "#2f6b3a", "#6b4c9a", "#8a5200", "#2b5d5d", "#7a3b69", "#4a5568")
+MONOGRAM_TONES = len(MONOGRAM_COLOURS)
+_LEADING_ARTICLES = {"the", "a", "an", "le", "la", "les", "el", "los", "las", "der", "die", "das", "il", "lo"}
+_LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
+# Characters that must not appear raw inside a <script> element.
+_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+
+
+@register.filter
+def article_url(article: Any) -> str:
+    return links.article_path(article.pk, article.title)
+
+
+@register.filter
+def source_url(source: Any) -> str:
+    return links.source_path(source.pk, source.name)
+
+
+@register.filter
+def topic_url(topic: Any) -> str:
+    return links.topic_path(topic.slug)
+
+
+@register.filter
+def lead_image_url(article: Any) -> str:
+    """Our copy of the article's lead image ("" when it has none we may fetch)."""
+    return images.article_image_path(article)
+
+
+@register.filter
+def icon_url(source: Any) -> str:
+    """Our copy of the source's icon ("" when it has none: the page shows a monogram)."""
+    return images.source_icon_path(source)
+
+
+@register.filter
+def relative_time(value: datetime | None) -> str:
+    """ "5 minutes ago", in the site's language; "just now" for the last minute and the future."""
+    if value is None:
+        return ""
+    now = timezone.now()
+    if (now - value).total_seconds() < 60:
+        return _("just now")
+    return _("%(delta)s ago") % {"delta": timesince(value, now, depth=1)}
+
+
+@register.filter
+def byline(authors: list[str] | None) -> str:
+    """ "By Ana Ruiz, Li Wei and Sam Cole"; "" when nobody is named."""
+    names = [name for name in (authors or []) if name and name.strip()]
+    if not names:
+        return ""
+    return _("By %(names)s") % {"names": get_text_list(names, _("and"))}
+
+
+@register.filter
+def monogram(name: str) -> str:
+    """Up to two initials for a source without an icon."""
+    words = [w for w in re.split(r"[\s\-_.]+", name or "") if w and w[0].isalnum()]
+    significant = [w for w in words if w.lower() not in _LEADING_ARTICLES] or words
+    letters = "".join(word[0] for word in significant[:2]).upper()
+    return letters or "?"
+
+
+@register.filter
+def monogram_tone(name: str) -> int:
+    """A stable colour (one of a few, all readable with white text) for a source's monogram."""
+    return zlib.crc32((name or "").encode()) % MONOGRAM_TONES
+
+
+@register.filter
+def lang_attr(code: str | None) -> str:
+    """A language tag fit for a lang attribute, or "" when the stored one is not a valid tag."""
+    code = (code or "").strip()
+    return code if _LANG.match(code) else ""
+
+
+@register.filter
+def json_ld(data: dict[str, Any]) -> SafeString:
+    """JSON for a <script type="application/ld+json"> element, safe against </script> in the data."""
+    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308
+
+
+@register.simple_tag
+def time_tag(value: datetime | None, css_class: str = "") -> str:
+    """<time datetime="…">5 minutes ago</time>; site.js keeps the words true on a page left open."""
+    if value is None:
+        return ""
+    return format_html(
+        '<time class="{}" datetime="{}" data-relative>{}</time>',
+        css_class,
+        value.isoformat(),
+        relative_time(value),
+    )
+
+
+@register.filter
+def news_language(article: Any) -> str:
+    """The ISO 639 code Google News wants: the story's language, else the site's."""
+    from django.conf import settings
+
+    code = lang_attr(getattr(article, "language", "")) or settings.LANGUAGE_CODE
+    return code.split("-")[0].lower()
+
+
+CARD_WORDS = {"lead": 45, "card": 28}
+
+
+@register.filter
+def card_excerpt(article: Any, variant: str = "card") -> str:
+    """A shorter excerpt for a story card, cut at a sentence or word and ending in "…" when cut."""
+    from newsdesk.ingest.excerpt import make_excerpt
+
+    return make_excerpt(article.excerpt or "", CARD_WORDS.get(variant, 28))
+
+
+@register.simple_tag
+def latest_headlines(limit: int = 5) -> list[Any]:
+    """The newest published headlines, for pages that help a lost reader on (404)."""
+    from newsdesk.web.queries import live_news
+
+    return live_news(limit=limit)

@@ -1,0 +1,1 @@
+"""The public site's views: pages, search, images and the machine-readable files."""

@@ -1,0 +1,101 @@
+"""Sources and topics: an index of each, and a page per source and per topic."""
+
+from __future__ import annotations
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from newsdesk.sources.models import Source
+from newsdesk.topics.models import Topic
+from newsdesk.web import links, metadata, queries
+from newsdesk.web.caching import public_page
+
+from .common import page_number, page_size, with_page
+from .pages import LIVE_STREAM
+
+
+@public_page
+def source_index(request: HttpRequest) -> HttpResponse:
+    context = {
+        "sources": queries.sources_with_articles(),
+        "feeds": metadata.latest_feeds(),
+        "meta": metadata.PageMeta(
+            title=_("Sources"),
+            description=_("Every outlet whose stories appear here, with their latest news."),
+            path=reverse("web:sources"),
+        ),
+        "nav": "sources",
+    }
+    return render(request, "web/source_index.html", context)
+
+
+@public_page
+def source(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    outlet = get_object_or_404(Source, pk=pk)
+    path = links.source_path(outlet.pk, outlet.name)
+    if slug != links.slug_for(outlet.name):
+        return HttpResponsePermanentRedirect(path)
+    number = page_number(request)
+    page = queries.window(queries.listed().filter(source=outlet), number, page_size())
+    if number > 1 and not page.items:
+        raise Http404("No such page.")
+    title = _("News from %(source)s") % {"source": outlet.name}
+    context = {
+        "source": outlet,
+        "page": page,
+        "feeds": metadata.feed_links("source", title, pk=outlet.pk) + metadata.latest_feeds(),
+        "meta": metadata.PageMeta(
+            title=title
+            if number == 1
+            else _("%(title)s, page %(number)s") % {"title": title, "number": number},
+            description=_("The latest stories from %(source)s, each with a link to the original.")
+            % {"source": outlet.name},
+            path=with_page(path, number),
+        ),
+        "nav": "sources",
+    }
+    return render(request, "web/source.html", context)
+
+
+@public_page
+def topic_index(request: HttpRequest) -> HttpResponse:
+    context = {
+        "topics": queries.topics_with_articles(),
+        "feeds": metadata.latest_feeds(),
+        "meta": metadata.PageMeta(
+            title=_("Topics"),
+            description=_("The news by subject."),
+            path=reverse("web:topics"),
+        ),
+        "nav": "topics",
+    }
+    return render(request, "web/topic_index.html", context)
+
+
+@public_page
+def topic(request: HttpRequest, slug: str) -> HttpResponse:
+    subject = get_object_or_404(Topic, slug=slug)
+    path = links.topic_path(subject.slug)
+    number = page_number(request)
+    page = queries.window(queries.in_topic(queries.listed(), subject), number, page_size())
+    if number > 1 and not page.items:
+        raise Http404("No such page.")
+    context = {
+        "topic": subject,
+        "page": page,
+        "live_news": queries.live_news(subject),
+        "live_stream_url": f"{LIVE_STREAM}?topic={subject.slug}",
+        "feeds": metadata.feed_links("topic", subject.name, slug=subject.slug) + metadata.latest_feeds(),
+        "meta": metadata.PageMeta(
+            title=subject.name
+            if number == 1
+            else _("%(title)s, page %(number)s") % {"title": subject.name, "number": number},
+            description=subject.description
+            or _("The latest news about %(topic)s.") % {"topic": subject.name},
+            path=with_page(path, number),
+        ),
+        "nav": "topics",
+    }
+    return render(request, "web/topic.html", context)

@@ -1,0 +1,98 @@
+"""The feed views: the latest news, one source, one topic, one search; each as RSS, Atom or JSON Feed."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponseBase
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from newsdesk.search import SearchQuery, search
+from newsdesk.sources.models import Source
+from newsdesk.topics.models import Topic
+from newsdesk.web import links, queries
+from newsdesk.web.caching import public_page
+from newsdesk.web.feeds import ArticleFeed, Subject
+
+
+def _newest(queryset: Any, limit: int) -> list:
+    return list(queryset.prefetch_related("topics")[:limit])
+
+
+def _feed_url(request: HttpRequest) -> str:
+    return links.absolute(request.get_full_path())
+
+
+class LatestFeed(ArticleFeed):
+    def subject(self, request: HttpRequest, **kwargs: Any) -> Subject:
+        return Subject(
+            title=_("%(site)s: latest news") % {"site": settings.SITE_NAME},
+            description=_("The latest stories from the outlets we follow."),
+            link=links.absolute(reverse("web:home")),
+            feed_url=_feed_url(request),
+            articles=_newest(queries.published(), self.limit()),
+        )
+
+
+class SourceFeed(ArticleFeed):
+    def subject(self, request: HttpRequest, **kwargs: Any) -> Subject:
+        outlet = get_object_or_404(Source, pk=kwargs["pk"])
+        return Subject(
+            title=_("%(site)s: news from %(source)s") % {"site": settings.SITE_NAME, "source": outlet.name},
+            description=_("The latest stories from %(source)s.") % {"source": outlet.name},
+            link=links.absolute(links.source_path(outlet.pk, outlet.name)),
+            feed_url=_feed_url(request),
+            articles=_newest(queries.published().filter(source=outlet), self.limit()),
+        )
+
+
+class TopicFeed(ArticleFeed):
+    def subject(self, request: HttpRequest, **kwargs: Any) -> Subject:
+        subject = get_object_or_404(Topic, slug=kwargs["slug"])
+        return Subject(
+            title=_("%(site)s: %(topic)s") % {"site": settings.SITE_NAME, "topic": subject.name},
+            description=subject.description
+            or _("The latest news about %(topic)s.") % {"topic": subject.name},
+            link=links.absolute(links.topic_path(subject.slug)),
+            feed_url=_feed_url(request),
+            articles=_newest(queries.in_topic(queries.published(), subject), self.limit()),
+        )
+
+
+class SearchFeed(ArticleFeed):
+    def subject(self, request: HttpRequest, **kwargs: Any) -> Subject:
+        text = request.GET.get("q", "").strip()
+        found = search(SearchQuery(text=text, page=1, per_page=self.limit())) if text else None
+        if found is None or found.problem:
+            raise Http404("A search feed needs words to search for.")
+        by_id = queries.articles_by_ids([hit.article_id for hit in found.hits], with_topics=True)
+        return Subject(
+            title=_("%(site)s: search for “%(query)s”") % {"site": settings.SITE_NAME, "query": text},
+            description=_("The stories that best match “%(query)s”.") % {"query": text},
+            link=links.absolute(request.get_full_path().replace(request.path, reverse("web:search"), 1)),
+            feed_url=_feed_url(request),
+            articles=[by_id[hit.article_id] for hit in found.hits if hit.article_id in by_id],
+        )
+
+
+@public_page
+def latest(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    return LatestFeed(fmt)(request)
+
+
+@public_page
+def source(request: HttpRequest, fmt: str, pk: int) -> HttpResponseBase:
+    return SourceFeed(fmt)(request, pk=pk)
+
+
+@public_page
+def topic(request: HttpRequest, fmt: str, slug: str) -> HttpResponseBase:
+    return TopicFeed(fmt)(request, slug=slug)
+
+
+@public_page
+def search_feed(request: HttpRequest, fmt: str) -> HttpResponseBase:
+    return SearchFeed(fmt)(request)

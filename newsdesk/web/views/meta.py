@@ -1,0 +1,52 @@
+"""robots.txt and the sitemaps."""
+
+from __future__ import annotations
+
+from django.contrib.sitemaps.views import SitemapIndexItem, sitemap  # type: ignore[attr-defined]
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
+from django.template.response import TemplateResponse
+from django.urls import reverse
+
+from newsdesk.web import links
+from newsdesk.web.caching import public_page
+from newsdesk.web.sitemaps import SECTIONS
+
+ROBOTS = """User-agent: *
+Disallow: /admin/
+Disallow: /search
+Disallow: /newsletter/
+Disallow: /privacy/consent/
+
+Sitemap: {sitemap}
+"""
+
+
+@public_page
+def robots_txt(request: HttpRequest) -> HttpResponse:
+    body = ROBOTS.format(sitemap=links.absolute(reverse("web:sitemap-index")))
+    return HttpResponse(body, content_type="text/plain; charset=utf-8")
+
+
+@public_page
+def sitemap_index(request: HttpRequest) -> HttpResponseBase:
+    entries = []
+    for section, sitemap_class in SECTIONS.items():
+        site = sitemap_class()
+        location = links.absolute(reverse("web:sitemap", kwargs={"section": section}))
+        last_mod = site.get_latest_lastmod()
+        entries.append(SitemapIndexItem(location, last_mod))
+        for page in range(2, site.paginator.num_pages + 1):
+            entries.append(SitemapIndexItem(f"{location}?p={page}", last_mod))
+    return TemplateResponse(
+        request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
+    )
+
+
+@public_page
+def sitemap_section(request: HttpRequest, section: str) -> HttpResponseBase:
+    if section not in SECTIONS:
+        raise Http404("No such sitemap.")
+    template = "web/sitemap_news.xml" if section == "news" else "sitemap.xml"
+    response = sitemap(request, {section: SECTIONS[section]}, section=section, template_name=template)
+    response.render()
+    return response

@@ -1,0 +1,91 @@
+"""The home page and the article page."""
+
+from __future__ import annotations
+
+from django.conf import settings
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404, render
+from django.urls import reverse
+from django.utils.translation import gettext as _
+
+from newsdesk.articles.models import Article
+from newsdesk.web import images, links, metadata, queries
+from newsdesk.web.caching import public_page
+
+from .common import page_number, page_size, with_page
+
+LEAD_STORIES = 5
+# The Live News column's stream (the live app enhances the server-rendered list with it).
+LIVE_STREAM = "/live/stream"
+
+
+@public_page
+def home(request: HttpRequest) -> HttpResponse:
+    number = page_number(request)
+    page = queries.window(queries.listed(), number, page_size())
+    if number > 1 and not page.items:
+        raise Http404("No such page.")
+    first = number == 1
+    shown = {a.pk for a in page.items}
+    # The lead is the newest of the top stories that has a picture (or simply the newest).
+    pool = page.items[:LEAD_STORIES] if first else []
+    lead = next((a for a in pool if images.article_image_path(a)), pool[0] if pool else None)
+    title = settings.SITE_NAME if first else _("Latest news, page %(number)s") % {"number": number}
+    context = {
+        "page": page,
+        "lead": lead,
+        "top": [a for a in page.items[:LEAD_STORIES] if a is not lead] if first else [],
+        "rest": page.items[LEAD_STORIES:] if first else page.items,
+        "live_news": queries.live_news(),
+        "live_stream_url": LIVE_STREAM,
+        "sections": queries.topic_sections(exclude=shown) if first else [],
+        "feeds": metadata.latest_feeds(),
+        "meta": metadata.PageMeta(
+            title=title,
+            description=_("The latest news from the outlets we follow, each with a link to the original."),
+            path=with_page(reverse("web:home"), number),
+        ),
+        "nav": "home",
+    }
+    return render(request, "web/home.html", context)
+
+
+def _published_article(pk: int) -> Article:
+    return get_object_or_404(Article.objects.published().select_related("source"), pk=pk)
+
+
+@public_page
+def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
+    story = _published_article(pk)
+    path = links.article_path(story.pk, story.title)
+    if slug != links.slug_for(story.title):
+        return HttpResponsePermanentRedirect(path)
+    topics = queries.article_topics(story)
+    excerpt = metadata.display_excerpt(story)
+    image = images.article_image_path(story)
+    description = metadata.shorten(excerpt or story.title)
+    page_meta = metadata.PageMeta(
+        title=story.title,
+        description=description,
+        path=path,
+        og_type="article",
+        image=links.absolute(image) if image else "",
+    )
+    context = {
+        "article": story,
+        "excerpt": excerpt,
+        "original_url": metadata.original_url(story),
+        "topics": topics,
+        "related": queries.related(story, topics),
+        "newsletter_topics": [topic.slug for topic in topics],
+        "json_ld": metadata.news_article_ld(
+            story,
+            canonical=page_meta.canonical,
+            image=page_meta.image,
+            topics=topics,
+            description=description,
+        ),
+        "feeds": metadata.latest_feeds(),
+        "meta": page_meta,
+    }
+    return render(request, "web/article.html", context)

@@ -1,0 +1,140 @@
+"""GET /search?q=…: full-text search with filters by source, topic and date, and highlighted snippets.
+
+The view validates the filters (a bad date or an unknown source is shown next to its field, with a
+400); the words themselves go to newsdesk.search, which turns an empty or absurd query into a helpful
+sentence rather than an error.
+"""
+
+from __future__ import annotations
+
+import math
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import urlencode
+
+from django import forms
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import render
+from django.urls import reverse
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from newsdesk.articles.models import Article
+from newsdesk.search import SearchPage, SearchQuery, search
+from newsdesk.sources.models import Source
+from newsdesk.topics.models import Topic
+from newsdesk.web import metadata, queries
+from newsdesk.web.caching import public_page
+
+from .common import page_number, page_size
+
+QUERY_MAX_CHARS = 10_000
+
+
+class SearchForm(forms.Form):
+    q = forms.CharField(label=gettext_lazy("Search for"), required=False, strip=True)
+    source = forms.ModelChoiceField(
+        label=gettext_lazy("Source"), queryset=Source.objects.all(), required=False,
+        empty_label=gettext_lazy("All sources"),
+    )  # fmt: skip
+    topic = forms.ModelChoiceField(
+        label=gettext_lazy("Topic"), queryset=Topic.objects.all(), to_field_name="slug", required=False,
+        empty_label=gettext_lazy("All topics"),
+    )  # fmt: skip
+    since = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+    )
+
+    def clean_q(self) -> str:
+        # Longer than any real question: cut rather than refuse, search explains what it made of it.
+        return self.cleaned_data["q"][:QUERY_MAX_CHARS]
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        since, until = data.get("since"), data.get("until")
+        if since and until and since > until:
+            self.add_error("until", _("The end date is before the start date."))
+        return data
+
+
+@dataclass(frozen=True)
+class Result:
+    article: Article
+    snippet: SafeString
+
+
+def _results(found: SearchPage) -> list[Result]:
+    articles = queries.articles_by_ids([hit.article_id for hit in found.hits])
+    return [
+        # The backend escapes the text and adds only <mark> around the matches.
+        Result(article=articles[hit.article_id], snippet=mark_safe(hit.snippet_html))  # noqa: S308
+        for hit in found.hits
+        if hit.article_id in articles
+    ]
+
+
+def _filters_query(form: SearchForm) -> dict[str, str]:
+    """The query string of this search (for the pager and the feeds), without the page."""
+    return {
+        name: str(form.data[name])
+        for name in ("q", "source", "topic", "since", "until")
+        if form.data.get(name)
+    }
+
+
+@public_page
+def search_page(request: HttpRequest) -> HttpResponse:
+    number = page_number(request)
+    form = SearchForm(request.GET)
+    found: SearchPage | None = None
+    status = 200
+    if form.is_valid():
+        data = form.cleaned_data
+        query = SearchQuery(
+            text=data["q"],
+            source_id=data["source"].pk if data["source"] else None,
+            topic_slug=data["topic"].slug if data["topic"] else None,
+            since=data["since"],
+            until=data["until"],
+            page=number,
+            per_page=page_size(),
+        )
+        if data["q"] or request.GET:
+            found = search(query)
+    else:
+        status = 400
+        for name in form.errors:
+            if name in form.fields:
+                form.fields[name].widget.attrs.update(
+                    {"aria-invalid": "true", "aria-describedby": f"{form[name].id_for_label}-error"}
+                )
+    params = _filters_query(form)
+    text = str(form.cleaned_data.get("q", "") if form.is_valid() else request.GET.get("q", "")).strip()
+    text = text[:QUERY_MAX_CHARS]
+    title = _("Search: %(query)s") % {"query": text} if text else _("Search")
+    pages = math.ceil(found.total / page_size()) if found and found.total else 0
+    base = reverse("web:search")
+    context = {
+        "form": form,
+        "found": found,
+        "results": _results(found) if found else [],
+        "number": number,
+        "pages": pages,
+        "previous_url": f"{base}?{urlencode({**params, 'page': number - 1})}" if number > 1 else "",
+        "next_url": f"{base}?{urlencode({**params, 'page': number + 1})}" if number < pages else "",
+        "query_text": text,
+        "feeds": (metadata.feed_links("search", title, query=params) if text else [])
+        + metadata.latest_feeds(),
+        "meta": metadata.PageMeta(
+            title=title,
+            description=_("Search the news we have gathered."),
+            path=f"{base}?{urlencode(params)}" if params else base,
+            noindex=True,
+        ),
+        "nav": "search",
+    }
+    return render(request, "web/search.html", context, status=status)

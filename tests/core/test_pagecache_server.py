@@ -1,0 +1,78 @@
+"""The page cache in the real server: `newsdesk run` (granian, WSGI) on loopback."""
+
+from __future__ import annotations
+
+import os
+import signal
+import socket
+import time
+import urllib.error
+import urllib.request
+
+import pytest
+
+from newsdesk.articles.actions import do_store_article
+from newsdesk.ingest.types import ArticleDraft
+from tests.support.cli import start_cli
+from tests.support.newsroom import NOW, make_source
+
+
+def free_port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
+def get(url: str, **headers: str):
+    request = urllib.request.Request(url, headers=headers)
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, response.headers, response.read()
+    except urllib.error.HTTPError as error:
+        return error.code, error.headers, error.read()
+
+
+@pytest.fixture
+def server():
+    port = free_port()
+    process = start_cli("run", "--port", str(port), NEWSDESK_PAGE_CACHE_SECONDS="30")
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            get(f"{base}/api/topics")
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        pytest.fail(f"newsdesk run did not start: {process.stderr.read() if process.stderr else ''}")
+    yield base
+    os.killpg(process.pid, signal.SIGTERM)
+    process.wait(timeout=20)
+
+
+@pytest.mark.django_db(transaction=True)
+def test_cache_hits_for_anonymous_readers_and_forgets_on_new_articles(server):
+    status, headers, first = get(f"{server}/api/articles")
+    assert status == 200
+    status, headers, second = get(f"{server}/api/articles")
+    assert headers["X-Page-Cache"] == "HIT"
+    assert first == second
+    etag = headers["ETag"]
+    status, headers, body = get(f"{server}/api/articles", **{"If-None-Match": etag})
+    assert status == 304
+    assert body == b""
+
+    _, headers, _ = get(f"{server}/api/articles", Cookie="newsdesk_consent=all")
+    assert "X-Page-Cache" not in headers
+
+    source = make_source()
+    draft = ArticleDraft(
+        source_id=source.pk, url="http://outlet.test/new", link="", guid="", fingerprint="",
+        content_hash="h", title="A brand new story", published=NOW,
+    )  # fmt: skip
+    do_store_article(draft)  # committed at once (transactional test): article_stored touches the stamp
+    status, headers, third = get(f"{server}/api/articles")
+    assert headers["X-Page-Cache"] == "MISS"
+    assert b"A brand new story" in third

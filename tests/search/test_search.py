@@ -1,0 +1,219 @@
+"""search() against the real database's index (FTS5 on SQLite, tsvector + GIN on PostgreSQL)."""
+
+from __future__ import annotations
+
+from datetime import date, timedelta
+
+import pytest
+from django.core.exceptions import ImproperlyConfigured
+from django.db import connection
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from newsdesk.articles.models import Article
+from newsdesk.search import SearchQuery, search
+from newsdesk.search.backends import get_backend
+from newsdesk.search.engine import search as search_at
+from newsdesk.topics.models import Topic
+from tests.support.newsroom import NOW, make_article, make_source
+
+pytestmark = pytest.mark.django_db
+
+
+def ids(page):
+    return [hit.article_id for hit in page.hits]
+
+
+def find(text, **kwargs):
+    return search_at(SearchQuery(text=text, **kwargs), clock=lambda: NOW)
+
+
+def test_finds_words_in_title_and_text():
+    in_title = make_article(title="Lighthouse keepers vote to strike", text="A long dispute about pay.")
+    in_text = make_article(title="Coastal news", text="The lighthouse on the point was repainted.")
+    make_article(title="Unrelated", text="Nothing about the coast at all.")
+    page = find("lighthouse")
+    assert set(ids(page)) == {in_title.pk, in_text.pk}
+    assert page.total == 2
+    assert page.problem == ""
+
+
+def test_title_match_ranks_above_body_match():
+    body = make_article(title="Weekly notes", text="A lighthouse is mentioned once.", published=NOW)
+    title = make_article(title="Lighthouse reopens", text="Visitors returned.", published=NOW)
+    assert ids(find("lighthouse")) == [title.pk, body.pk]
+
+
+def test_recency_breaks_equal_relevance():
+    old = make_article(title="Orchard harvest", text="Apples.", published=NOW - timedelta(days=30))
+    new = make_article(title="Orchard harvest", text="Apples.", published=NOW - timedelta(hours=1))
+    assert ids(find("orchard")) == [new.pk, old.pk]
+
+
+def test_stemming_finds_other_forms():
+    article = make_article(title="Bridges close for repairs", text="Engineers inspected them.")
+    assert ids(find("bridge")) == [article.pk]
+
+
+def test_snippet_is_escaped_and_marked():
+    article = make_article(
+        title="Council <b>minutes</b>",
+        text="Before the vote, <script>alert(1)</script> the ferry timetable was read aloud & approved.",
+    )
+    hit = find("ferry").hits[0]
+    assert hit.article_id == article.pk
+    assert "<mark>ferry</mark>" in hit.snippet_html
+    assert "<script>" not in hit.snippet_html
+    assert "alert(1)" in hit.snippet_html  # escaped on SQLite; PostgreSQL's parser drops tag-like words
+    assert "&amp;" in hit.snippet_html
+    assert "&lt;b&gt;" in hit.title_html
+    minutes = find("minutes").hits[0]
+    assert "<mark>minutes</mark>" in minutes.title_html
+
+
+def test_phrase_needs_words_in_order():
+    together = make_article(title="Night ferry returns", text="Crossings resume.")
+    apart = make_article(title="Ferry news", text="Late at night the bus ran.")
+    assert ids(find('"night ferry"')) == [together.pk]
+    assert set(ids(find("night ferry"))) == {together.pk, apart.pk}
+
+
+def test_only_published_articles_are_found():
+    shown = make_article(title="Tram line opens", text="Trams run.")
+    hidden = make_article(title="Tram line closes", text="Trams stop.", status=Article.Status.QUARANTINED)
+    assert ids(find("tram")) == [shown.pk]
+    Article.objects.filter(pk=hidden.pk).update(status=Article.Status.PUBLISHED)
+    assert set(ids(find("tram"))) == {shown.pk, hidden.pk}
+    Article.objects.filter(pk=shown.pk).update(status=Article.Status.QUARANTINED)
+    assert ids(find("tram")) == [hidden.pk]
+
+
+def test_index_follows_updates_and_deletes():
+    article = make_article(title="Market day", text="Cheese and bread.")
+    assert ids(find("cheese")) == [article.pk]
+    article.text = "Honey and apples."
+    article.save()
+    assert ids(find("cheese")) == []
+    assert ids(find("honey")) == [article.pk]
+    Article.objects.filter(pk=article.pk).update(title="Harvest fair")  # bulk update, no signals
+    assert ids(find("harvest")) == [article.pk]
+    assert ids(find("market")) == []
+    article.delete()
+    assert ids(find("honey")) == []
+
+
+def test_deleting_a_source_removes_its_articles_from_search():
+    source = make_source()
+    make_article(source=source, title="Glacier retreats", text="Ice.")
+    assert find("glacier").total == 1
+    source.delete()
+    assert find("glacier").total == 0
+
+
+def test_filters_by_source_topic_and_date():
+    north, south = make_source(name="North"), make_source(name="South")
+    a = make_article(source=north, title="Rain warning", published=NOW - timedelta(days=3))
+    b = make_article(source=south, title="Rain warning", published=NOW - timedelta(days=1))
+    weather = Topic.objects.create(slug="weather-test", name="Weather test")
+    weather.articles.add(b)
+    assert ids(find("rain", source_id=north.pk)) == [a.pk]
+    assert ids(find("rain", topic_slug="weather-test")) == [b.pk]
+    assert ids(find("rain", topic_slug="no-such-topic")) == []
+    day_a = (NOW - timedelta(days=3)).date()
+    assert ids(find("rain", since=day_a, until=day_a)) == [a.pk]
+    assert ids(find("rain", since=day_a + timedelta(days=1))) == [b.pk]
+    assert ids(find("rain", until=date(2000, 1, 1))) == []
+
+
+def test_pagination():
+    made = [make_article(title=f"Regatta report {i}", published=NOW - timedelta(hours=i)) for i in range(5)]
+    first = find("regatta", per_page=2)
+    second = find("regatta", per_page=2, page=2)
+    third = find("regatta", per_page=2, page=3)
+    assert first.total == second.total == 5
+    assert ids(first) + ids(second) + ids(third) == [m.pk for m in made]
+    beyond = find("regatta", per_page=2, page=4)
+    assert beyond.hits == ()
+    assert beyond.problem
+    absurd = find("regatta", page=10**9)
+    assert absurd.hits == ()
+    assert "pages" in absurd.problem
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "",
+        "   ",
+        "?!?!",
+        "x" * 10_000,
+        "word " * 2_000,
+        '"AND OR NEAR(',
+        'unbalanced "quote',
+        "NOT * ^ title:foo col:(a OR b)",
+        "\x00\x01\u202e",
+        "'; DROP TABLE articles_article; --",
+    ],
+)
+def test_absurd_queries_get_a_page_with_a_problem(text):
+    make_article(title="Anything at all", text="Some sentences.")
+    page = search(SearchQuery(text=text))
+    assert page.hits == ()
+    assert page.problem
+    assert Article.objects.count() == 1
+
+
+def test_no_match_says_so():
+    make_article(title="Swimming pool reopens")
+    page = find("volcano")
+    assert page.total == 0
+    assert "volcano" in page.problem
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(st.text(max_size=120))
+def test_any_text_never_raises(text):
+    page = search(SearchQuery(text=text))
+    assert page.total >= 0
+
+
+def test_backend_must_match_the_database(settings):
+    other = "postgres" if connection.vendor == "sqlite" else "sqlite"
+    settings.NEWSDESK = {**settings.NEWSDESK, "SEARCH_BACKEND": other}
+    with pytest.raises(ImproperlyConfigured):
+        get_backend()
+    settings.NEWSDESK = {**settings.NEWSDESK, "SEARCH_BACKEND": "auto"}
+    assert get_backend().vendor == connection.vendor
+
+
+def test_missing_triggers_are_repaired():
+    backend = get_backend()
+    before = make_article(title="Kelp farm expands")
+    with connection.cursor() as cursor:
+        if connection.vendor == "sqlite":
+            cursor.execute("DROP TRIGGER search_article_ai")
+        else:
+            cursor.execute("DROP TRIGGER search_article_document_upsert ON articles_article")
+    missed = make_article(title="Kelp forest survey")
+    assert ids(find("kelp")) == [before.pk]
+    assert backend.ensure_schema(connection) is True
+    assert set(ids(find("kelp"))) == {before.pk, missed.pk}
+    assert backend.ensure_schema(connection) is False
+
+
+def test_only_the_newest_candidates_are_ranked(monkeypatch):
+    from newsdesk.search import engine
+    from newsdesk.search.backends import postgres, sqlite_fts5
+
+    for module in (engine, postgres, sqlite_fts5):
+        monkeypatch.setattr(module, "CANDIDATES", 3)
+    made = [
+        make_article(title=f"Lantern parade {i}", published=NOW - timedelta(hours=10 - i)) for i in range(5)
+    ]
+    newest_three = {m.pk for m in made[2:]}
+    first, second = find("lantern", per_page=2), find("lantern", per_page=2, page=2)
+    assert first.total == 5
+    assert set(ids(first) + ids(second)) == newest_three
+    beyond = find("lantern", per_page=2, page=3)
+    assert beyond.hits == ()
+    assert "newest 3 matches" in beyond.problem

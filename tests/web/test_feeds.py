@@ -1,0 +1,143 @@
+"""Outgoing feeds, read back with feedparser (and, for JSON Feed, checked against the 1.1 spec's rules)."""
+
+from __future__ import annotations
+
+import json
+from datetime import timedelta
+from typing import Any
+
+import feedparser
+import pytest
+from django.test import Client
+
+from newsdesk.ingest.parse import parse_feed
+from newsdesk.ingest.types import ParsedFeed
+from newsdesk.web import links
+from tests.support.newsroom import make_article
+
+from .seed import Newsroom
+
+pytestmark = pytest.mark.django_db
+
+SECRET = "This closing sentence is only in the full text and must never leave the site."
+VERSIONS = {"rss": "rss20", "atom": "atom10", "json": "json11"}
+TYPES = {"rss": "application/rss+xml", "atom": "application/atom+xml", "json": "application/feed+json"}
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client()
+
+
+def _parse(client: Client, url: str, fmt: str) -> tuple[Any, ParsedFeed]:
+    """The feed read back: RSS and Atom must be well-formed to feedparser; every format is then read by
+    our own ingest parser (feedparser 6 has no JSON Feed support), whose result the tests inspect."""
+    response = client.get(url)
+    assert response.status_code == 200, response.content[:300]
+    assert response["Content-Type"].startswith(TYPES[fmt])
+    if fmt != "json":
+        strict = feedparser.parse(response.content)
+        assert not strict.bozo, strict.get("bozo_exception")
+        assert strict.version == VERSIONS[fmt]
+    parsed = parse_feed(response.content, url=links.absolute(url), content_type=response["Content-Type"])
+    assert parsed.format == VERSIONS[fmt]
+    return response, parsed
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
+def test_latest_feed_has_the_required_elements(client, newsroom: Newsroom, fmt: str) -> None:
+    _, parsed = _parse(client, f"/feeds/latest.{fmt}", fmt)
+    assert parsed.title == "Newsdesk: latest news"
+    assert parsed.link == links.absolute("/")
+    published = list(newsroom.articles)
+    assert len(parsed.entries) == min(len(published), 30)
+    newest = sorted(published, key=lambda a: (a.published, a.pk), reverse=True)[0]
+    first = parsed.entries[0]
+    assert first.title == newest.title
+    assert first.link == links.absolute(links.article_path(newest.pk, newest.title))
+    assert first.published is not None
+    assert abs(first.published - newest.published) < timedelta(seconds=1)
+    assert all(entry.title != newsroom.quarantined.title for entry in parsed.entries)
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
+def test_items_carry_the_excerpt_and_read_more_never_the_text(client, fmt: str) -> None:
+    article = make_article(
+        title="Pier lights restored", authors=["Ana Ruiz"],
+        text="The pier lights were switched on again on Friday evening. " * 12 + SECRET,
+        excerpt="The pier lights were switched on again on Friday evening…",
+    )  # fmt: skip
+    response, parsed = _parse(client, f"/feeds/latest.{fmt}", fmt)
+    assert SECRET not in response.content.decode()
+    entry = parsed.entries[0]
+    body = entry.content_html or entry.summary_html
+    assert "The pier lights were switched on again" in body
+    assert f'href="{article.url}"' in body
+    assert "Read More: Pier lights restored" in body
+    assert entry.authors == ("Ana Ruiz",)
+
+
+def test_json_feed_follows_version_1_1(client, newsroom: Newsroom) -> None:
+    data = json.loads(client.get("/feeds/latest.json").content)
+    assert data["version"] == "https://jsonfeed.org/version/1.1"
+    assert data["feed_url"] == links.absolute("/feeds/latest.json")
+    assert data["home_page_url"] == links.absolute("/")
+    for item in data["items"]:
+        assert item["id"]
+        assert item["url"].startswith("http")
+        assert "content_html" in item or "content_text" in item
+        assert all(set(author) == {"name"} for author in item.get("authors", []))
+    with_image = next(item for item in data["items"] if "image" in item)
+    assert "/img/a/" in with_image["image"]
+    by_url = {item["url"]: item for item in data["items"]}
+    article = newsroom.articles[0]
+    item = by_url[links.absolute(links.article_path(article.pk, article.title))]
+    assert item["external_url"] == article.url
+    assert sorted(item["tags"]) == sorted(article.topics.values_list("name", flat=True))
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
+def test_source_topic_and_search_feeds(client, newsroom: Newsroom, fmt: str) -> None:
+    source = newsroom.sources[1]
+    _, parsed = _parse(client, f"/feeds/source/{source.pk}.{fmt}", fmt)
+    ours = {a.title for a in newsroom.articles if a.source_id == source.pk}
+    assert parsed.entries
+    assert {e.title for e in parsed.entries} <= ours
+    _, parsed = _parse(client, f"/feeds/topic/transport.{fmt}", fmt)
+    transport = set(
+        newsroom.topics["Transport"].articles.filter(status="published").values_list("title", flat=True)
+    )
+    assert parsed.entries
+    assert {e.title for e in parsed.entries} <= transport
+    _, parsed = _parse(client, f"/feeds/search.{fmt}?q=turbines", fmt)
+    assert any("wind farm" in e.title for e in parsed.entries)
+
+
+def test_feeds_for_things_that_do_not_exist_are_404(client, newsroom: Newsroom) -> None:
+    assert client.get("/feeds/source/99999.rss").status_code == 404
+    assert client.get("/feeds/topic/nothing.atom").status_code == 404
+    assert client.get("/feeds/search.json").status_code == 404
+    assert client.get("/feeds/search.json?q=%22%28").status_code == 404
+    assert client.get("/feeds/latest.xml").status_code == 404
+
+
+@pytest.mark.parametrize(
+    ("path", "expected"),
+    [("/", "/feeds/latest.rss"), ("/topic/transport/", "/feeds/topic/transport.atom"),
+     ("/search?q=harbour", "/feeds/search.json?q=harbour"), ("/topics/", "/feeds/latest.json"),
+     ("/sources/", "/feeds/latest.rss")],
+)  # fmt: skip
+def test_every_page_advertises_its_feeds(client, newsroom: Newsroom, path: str, expected: str) -> None:
+    html = client.get(path).content.decode()
+    assert f'href="{expected}"' in html
+    assert html.count('<link rel="alternate"') >= 3
+
+
+def test_article_and_source_pages_advertise_feeds(client, newsroom: Newsroom) -> None:
+    article, source = newsroom.articles[0], newsroom.sources[0]
+    assert (
+        'rel="alternate" type="application/rss+xml"'
+        in client.get(links.article_path(article.pk, article.title)).content.decode()
+    )
+    html = client.get(links.source_path(source.pk, source.name)).content.decode()
+    assert f'href="/feeds/source/{source.pk}.rss"' in html

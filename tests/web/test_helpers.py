@@ -1,0 +1,87 @@
+"""The small pure helpers behind the templates: slugs, bylines, monograms, times, language tags."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from newsdesk.web import links
+from newsdesk.web.templatetags import newsdesk_web as tags
+
+
+@pytest.mark.parametrize(
+    ("title", "slug"),
+    [("Ferry times change", "ferry-times-change"), ("", "story"), ("!!!", "story"),
+     ("Größere Häfen", "größere-häfen"), ("x" * 300, "x" * 80)],
+)  # fmt: skip
+def test_slugs(title: str, slug: str) -> None:
+    assert links.slug_for(title) == slug
+
+
+def test_bylines() -> None:
+    assert tags.byline([]) == ""
+    assert tags.byline(None) == ""
+    assert tags.byline(["  "]) == ""
+    assert tags.byline(["Ana Ruiz"]) == "By Ana Ruiz"
+    assert tags.byline(["Ana Ruiz", "Li Wei", "Sam Cole"]) == "By Ana Ruiz, Li Wei and Sam Cole"
+
+
+def test_monograms() -> None:
+    assert tags.monogram("The Port Veyra Courier") == "PV"
+    assert tags.monogram("bbc") == "B"
+    assert tags.monogram("") == "?"
+    assert tags.monogram_tone("Same Name") == tags.monogram_tone("Same Name")
+    assert 0 <= tags.monogram_tone("Anything") < len(tags.MONOGRAM_COLOURS)
+
+
+def test_relative_time() -> None:
+    now = timezone.now()
+    assert tags.relative_time(now) == "just now"
+    assert tags.relative_time(now + timedelta(hours=2)) == "just now"
+    assert tags.relative_time(now - timedelta(minutes=5, seconds=3)) == "5\xa0minutes ago"
+    assert tags.relative_time(now - timedelta(days=3, hours=5)) == "3\xa0days ago"
+    assert tags.relative_time(None) == ""
+
+
+@pytest.mark.parametrize(
+    ("code", "kept"), [("en", "en"), ("en-GB", "en-GB"), ("zh-Hant-TW", "zh-Hant-TW"), ("", ""),
+                       ("english", ""), ("en_GB", ""), ('en" onload="x', "")],
+)  # fmt: skip
+def test_language_tags(code: str, kept: str) -> None:
+    assert tags.lang_attr(code) == kept
+
+
+def test_json_ld_escapes_markup() -> None:
+    out = tags.json_ld({"a": "</script><!--", "b": "R&D"})
+    assert "<" not in out
+    assert ">" not in out
+    assert "&" not in out
+
+
+def test_web_urls() -> None:
+    assert links.is_web_url("https://example.org/a")
+    assert links.is_web_url("http://x.test")
+    for bad in ("about:blank#x", "javascript:alert(1)", "ftp://x.test/", "//x.test/", "", "http://"):
+        assert not links.is_web_url(bad)
+
+
+@pytest.mark.parametrize(
+    "title", ["Ferry times change", "ميناء فيرا يفتتح رصيفاً", "Größere Häfen", "", "x" * 300]
+)
+def test_fast_paths_equal_reverse(title: str) -> None:
+    from django.urls import reverse
+
+    from newsdesk.web import images
+
+    assert links.article_path(7, title) == reverse(
+        "web:article", kwargs={"pk": 7, "slug": links.slug_for(title)}
+    )
+
+    class Story:
+        pk = 7
+        lead_image = "https://example.org/a.jpg"
+
+    key = images.url_key(Story.lead_image)
+    assert images.article_image_path(Story) == reverse("web:image", kwargs={"kind": "a", "pk": 7, "key": key})

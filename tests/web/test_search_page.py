@@ -1,0 +1,116 @@
+"""GET /search: results with highlighted snippets, filters, and helpful pages for bad input."""
+
+from __future__ import annotations
+
+import re
+from datetime import timedelta
+
+import pytest
+from django.test import Client
+from django.utils import timezone
+
+from tests.support.newsroom import make_article, make_source
+
+from .html import found
+from .seed import Newsroom
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def client() -> Client:
+    return Client()
+
+
+def test_results_have_highlighted_snippets_and_link_to_our_pages(client, newsroom: Newsroom) -> None:
+    response = client.get("/search", {"q": "turbines"})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert "<mark>" in html.lower()
+    results = response.context["results"]
+    assert results
+    assert any("Dunholm Heath wind farm" in r.article.title for r in results)
+    assert re.search(r'<h2 class="result__title"[^>]*><a href="/article/\d+-[^"]+/">', html)
+
+
+def test_the_snippet_markup_is_only_mark(client) -> None:
+    make_article(title="Harbour <script>alert(1)</script> news", text="The harbour <b>wall</b> was repaired.")
+    html = client.get("/search", {"q": "harbour"}).content.decode()
+    results = html.split('<ol class="results">', 1)[1].split("</ol>", 1)[0]
+    assert "<script>" not in results
+    assert "<b>" not in results
+
+
+def test_quarantined_stories_are_never_found(client, newsroom: Newsroom) -> None:
+    response = client.get("/search", {"q": "casino"})
+    assert response.status_code == 200
+    assert not response.context["results"]
+
+
+@pytest.mark.parametrize(
+    "query", ["", "   ", "!!!???", '"AND OR NEAR(', '"unbalanced', "x" * 10_000, "*", "title:"]
+)
+def test_empty_or_absurd_queries_get_a_helpful_page(client, newsroom: Newsroom, query: str) -> None:
+    response = client.get("/search", {"q": query})
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'class="notice"' in html
+    assert "Traceback" not in html
+
+
+def test_no_query_at_all_shows_the_form_and_a_hint(client) -> None:
+    response = client.get("/search")
+    assert response.status_code == 200
+    html = response.content.decode()
+    assert 'name="q"' in html
+    assert "Type a few words" in html
+
+
+def test_filters_by_source_and_date(client) -> None:
+    now = timezone.now()
+    north, south = make_source("North Post"), make_source("South Star")
+    old = make_article(north, title="Lighthouse repainted", text="The lighthouse was repainted white.",
+                       published=now - timedelta(days=30))  # fmt: skip
+    new = make_article(south, title="Lighthouse reopens", text="The lighthouse reopens to visitors.",
+                       published=now - timedelta(days=1))  # fmt: skip
+    found = client.get("/search", {"q": "lighthouse"}).context["results"]
+    assert {r.article.pk for r in found} == {old.pk, new.pk}
+    found = client.get("/search", {"q": "lighthouse", "source": north.pk}).context["results"]
+    assert [r.article.pk for r in found] == [old.pk]
+    since = (now - timedelta(days=7)).date().isoformat()
+    found = client.get("/search", {"q": "lighthouse", "since": since}).context["results"]
+    assert [r.article.pk for r in found] == [new.pk]
+
+
+@pytest.mark.parametrize(
+    ("params", "field"),
+    [({"since": "not-a-date"}, "since"), ({"source": "abc"}, "source"), ({"source": "99999"}, "source"),
+     ({"topic": "no-such-topic"}, "topic"), ({"since": "2026-05-02", "until": "2026-05-01"}, "until")],
+)  # fmt: skip
+def test_invalid_filters_are_explained_next_to_their_field(client, params: dict, field: str) -> None:
+    response = client.get("/search", {"q": "harbour", **params})
+    assert response.status_code == 400
+    html = response.content.decode()
+    assert f'id="id_{field}-error"' in html
+    widget = found(rf'<(input|select)[^>]*id="id_{field}"[^>]*>', html).group(0)
+    assert 'aria-invalid="true"' in widget
+    assert f'aria-describedby="id_{field}-error"' in widget
+
+
+def test_pages_of_results(client, settings) -> None:
+    settings.NEWSDESK = {**settings.NEWSDESK, "PAGE_SIZE": 3}
+    source = make_source()
+    for n in range(7):
+        make_article(source, title=f"Regatta day {n}", text="The regatta drew crowds to the quay.")
+    first = client.get("/search", {"q": "regatta"})
+    assert first.context["pages"] == 3
+    assert "page=2" in first.context["next_url"]
+    third = client.get("/search", {"q": "regatta", "page": 3})
+    assert len(third.context["results"]) == 1
+    assert not third.context["next_url"]
+
+
+def test_the_search_page_is_not_indexed_and_offers_its_feeds(client, newsroom: Newsroom) -> None:
+    html = client.get("/search", {"q": "harbour"}).content.decode()
+    assert '<meta name="robots" content="noindex, follow">' in html
+    assert 'href="/feeds/search.rss?q=harbour"' in html
