@@ -97,6 +97,7 @@ def test_a_refused_source_records_one_sentence_and_the_others_still_ingest(
     assert bad.last_error == sentence
     assert reports[way].error == sentence
     assert bad.error_count == 1
+    assert bad.last_fetched is not None
     assert bad.next_check_at > bad.last_fetched  # backed off, not retried at once
     assert bad.articles.count() == 0
     assert peak < 40 * MB, f"{way} made the worker hold {peak / MB:.0f} MB"

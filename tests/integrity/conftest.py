@@ -1,6 +1,7 @@
 """Chromium for the integrity browser tests (Debian's /usr/bin/chromium, driven by Playwright).
 
-The browser is told to resolve no name but localhost, so a payload pointing at another host can never
+Module-scoped, so it is closed before another module's Playwright starts (one sync Playwright per thread
+at a time). The browser is told to resolve no name but localhost, so a payload pointing at another host can never
 make it send a packet beyond this machine; each test also aborts any request to another origin.
 """
 
@@ -20,7 +21,7 @@ CHROMIUM_ARGS = [
 ]  # fmt: skip
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def chromium() -> Iterator[object]:
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser` (Debian's chromium package).")

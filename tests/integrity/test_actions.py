@@ -40,6 +40,7 @@ def heard():
 def store(d) -> Article:
     stored, article_id = do_store_article(d)
     assert stored is Stored.CREATED
+    assert article_id is not None
     return Article.objects.get(pk=article_id)
 
 

@@ -66,6 +66,11 @@ INSPECT = """() => {
 }"""
 
 
+def record(dialogs: list[str], dialog) -> None:
+    dialogs.append(dialog.message)
+    dialog.dismiss()
+
+
 @pytest.fixture
 def hostile_site(live_server) -> Iterator[list[str]]:
     """Ingest the hostile outlet; returns the paths of every page that shows its items."""
@@ -110,7 +115,7 @@ def test_nothing_a_hostile_source_sends_runs_in_the_browser(chromium, live_serve
     page = context.new_page()
     dialogs: list[str] = []
     elsewhere: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("dialog", lambda dialog: record(dialogs, dialog))
 
     def only_our_site(route) -> None:
         if route.request.url.startswith(live_server.url):
@@ -147,7 +152,7 @@ def test_the_inspection_catches_payloads_left_raw(chromium) -> None:
     """The control: the same payloads put into a page unescaped do run, and are all reported."""
     page = chromium.new_page()
     dialogs: list[str] = []
-    page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
+    page.on("dialog", lambda dialog: record(dialogs, dialog))
     page.route("**/*", lambda route: route.abort())
     page.set_content("<html><body>" + "".join(PAYLOADS) + "</body></html>")
     page.wait_for_timeout(100)
