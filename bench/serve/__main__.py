@@ -97,7 +97,7 @@ class Server:
         wait_for(self.base + "/")
 
     def stop(self) -> None:
-        os.killpg(self.process.pid, signal.SIGTERM)
+        self.process.send_signal(signal.SIGTERM)  # `newsdesk run` stops its own children
         try:
             self.process.wait(timeout=30)
         except subprocess.TimeoutExpired:
@@ -243,16 +243,19 @@ def render(args, figures: Figures, modes, pages, cacheable, single, database, ge
         f"one worker). Machine: {os.cpu_count()} cores, Python {platform.python_version()}; wrk, nginx "
         "and the server share the cores.",
         "",
-        "| page | contender | requests/s | p50 ms | p99 ms | nginx requests/s | ratio to nginx | errors |",
+        "| page | contender | requests/s | p50 ms | p99 ms | nginx requests/s | ratio to nginx"
+        " | errors (timeouts) |",
         "|---|---|---|---|---|---|---|---|",
     ]
     for page, path in pages.items():
         for mode in modes:
             ours, anchor = figures.rps(mode, page), figures.rps(f"nginx|{mode}", page)
             errors = figures.errors(mode, page)
+            timeouts = sum(r.timeouts for r in figures.runs[(mode, page)])
             lines.append(
                 f"| {page} (`{path}`) | {mode} | {ours:,.0f} | {figures.p50(mode, page):.1f} | "
-                f"{figures.p99(mode, page):.1f} | {anchor:,.0f} | {ours / anchor:.3f}× | {errors} |"
+                f"{figures.p99(mode, page):.1f} | {anchor:,.0f} | {ours / anchor:.3f}× "
+                f"| {errors} ({timeouts}) |"
             )
     lines.append("")
     if "uncached" in modes:
@@ -262,7 +265,8 @@ def render(args, figures: Figures, modes, pages, cacheable, single, database, ge
         lines.append(
             f"- Target 1, uncached article page p99 ≤ 50 ms at {args.connections} connections: "
             f"**{p99:.1f} ms, {verdict}**. With one connection (one request at a time, no queueing) "
-            f"its p99 is {single.get('article', nan):.1f} ms (home: {single.get('home', nan):.1f} ms)."
+            f"its p99 is {single.get('article', nan):.1f} ms (home: {single.get('home', nan):.1f} ms). "
+            "(∞: some requests took longer than wrk's 2 s timeout.)"
         )
     if "page cache" in modes:
         worst = min(figures.rps("page cache", p) / figures.rps("nginx|page cache", p) for p in pages)

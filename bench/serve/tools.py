@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import os
 import re
 import shutil
@@ -69,10 +70,14 @@ def start_nginx(root: Path, port: int) -> subprocess.Popen:
 
 @dataclass(frozen=True)
 class WrkResult:
+    """wrk's figures. Its latencies cover completed requests only, so a run with timeouts (wrk gives up
+    after 2 s) reports its percentiles as infinite rather than flatter the server."""
+
     requests_per_second: float
     p50_ms: float
     p99_ms: float
     errors: int
+    timeouts: int = 0
 
 
 _UNITS = {"us": 0.001, "ms": 1.0, "s": 1000.0, "m": 60_000.0}
@@ -93,10 +98,14 @@ def parse_wrk(output: str) -> WrkResult:
     non_2xx = re.search(r"Non-2xx or 3xx responses:\s+(\d+)", output)
     if non_2xx:
         errors += int(non_2xx.group(1))
+    timeouts = 0
     socket_errors = re.search(r"Socket errors: connect (\d+), read (\d+), write (\d+), timeout (\d+)", output)
     if socket_errors:
         errors += sum(int(n) for n in socket_errors.groups())
-    return WrkResult(rps, p50, p99, errors)
+        timeouts = int(socket_errors.group(4))
+    if timeouts or rps == 0:
+        p50, p99 = (p50 if rps else math.inf), math.inf
+    return WrkResult(rps, p50, p99, errors, timeouts)
 
 
 def run_wrk(url: str, *, connections: int, seconds: int, threads: int) -> WrkResult:

@@ -70,6 +70,10 @@ class ArticleFeed(Feed):
     def feed_url(self, obj: Subject) -> str:
         return obj.feed_url
 
+    def author_name(self, obj: Subject) -> str:
+        # Atom wants an author for the feed when an entry names none.
+        return settings.SITE_NAME
+
     def items(self, obj: Subject) -> list[Article]:
         return obj.articles
 

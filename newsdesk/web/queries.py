@@ -111,9 +111,16 @@ def topic_sections(exclude: set[int], limit: int = SECTIONS, per_topic: int = SE
         chosen[topic_id].append(by_id[article_id])
     for stories in chosen.values():
         stories.sort(key=_newest, reverse=True)
-    freshest = sorted(chosen, key=lambda topic_id: _newest(chosen[topic_id][0]), reverse=True)[:limit]
+    freshest = sorted(chosen, key=lambda topic_id: _newest(chosen[topic_id][0]), reverse=True)[: limit * 2]
     topics = Topic.objects.in_bulk(freshest)
-    return [Section(topic=topics[t], articles=chosen[t][:per_topic]) for t in freshest if t in topics]
+    sections: list[Section] = []
+    used: set[int] = set()
+    for topic_id in freshest:
+        stories = [a for a in chosen[topic_id] if a.pk not in used][:per_topic]  # a story in one section only
+        if stories and topic_id in topics:
+            used.update(a.pk for a in stories)
+            sections.append(Section(topic=topics[topic_id], articles=stories))
+    return sections[:limit]
 
 
 def article_topics(article: Article) -> list[Topic]:

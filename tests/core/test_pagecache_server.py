@@ -5,6 +5,7 @@ from __future__ import annotations
 import os
 import signal
 import socket
+import subprocess
 import time
 import urllib.error
 import urllib.request
@@ -48,8 +49,12 @@ def server():
         process.kill()
         pytest.fail(f"newsdesk run did not start: {process.stderr.read() if process.stderr else ''}")
     yield base
-    os.killpg(process.pid, signal.SIGTERM)
-    process.wait(timeout=20)
+    process.send_signal(signal.SIGTERM)  # `newsdesk run` stops its own children
+    try:
+        process.wait(timeout=20)
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
 
 
 @pytest.mark.django_db(transaction=True)

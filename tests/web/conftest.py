@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import os
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -55,7 +54,6 @@ def browser() -> Iterator[object]:
 
 @pytest.fixture(scope="session")
 def screenshot_dir() -> Path:
-    if SCREENSHOTS.exists():
-        shutil.rmtree(SCREENSHOTS)
-    SCREENSHOTS.mkdir(parents=True)
+    # Shared with other suites' screenshots: files are overwritten, the folder is never emptied.
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     return SCREENSHOTS

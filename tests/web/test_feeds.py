@@ -77,6 +77,20 @@ def test_items_carry_the_excerpt_and_read_more_never_the_text(client, fmt: str) 
     assert entry.authors == ("Ana Ruiz",)
 
 
+def test_atom_feed_names_an_author_for_entries_without_one(client, newsroom: Newsroom) -> None:
+    from defusedxml import ElementTree
+
+    atom = "{http://www.w3.org/2005/Atom}"
+    root = ElementTree.fromstring(client.get("/feeds/latest.atom").content)
+    assert root.find(f"{atom}author/{atom}name").text == "Newsdesk"
+    assert root.find(f"{atom}id").text
+    assert root.find(f"{atom}updated").text
+    for entry in root.findall(f"{atom}entry"):
+        assert entry.find(f"{atom}id").text
+        assert entry.find(f"{atom}updated").text
+        assert entry.find(f"{atom}link").get("href").startswith("http")
+
+
 def test_json_feed_follows_version_1_1(client, newsroom: Newsroom) -> None:
     data = json.loads(client.get("/feeds/latest.json").content)
     assert data["version"] == "https://jsonfeed.org/version/1.1"

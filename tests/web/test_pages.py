@@ -62,7 +62,13 @@ def test_home_live_news_keeps_the_contract_with_the_live_app(client, newsroom: N
 
 def test_home_has_topic_sections_and_the_newsletter_slot(client, newsroom: Newsroom) -> None:
     response = client.get("/")
-    assert response.context["sections"], "no topic sections"
+    sections = response.context["sections"]
+    assert sections, "no topic sections"
+    shown = [a.pk for section in sections for a in section.articles]
+    assert len(shown) == len(set(shown)), "a story appears in two sections"
+    assert not set(shown) & {a.pk for a in response.context["page"].items}
+    for section in sections:
+        assert all(section.topic in a.topics.all() for a in section.articles)
     html = response.content.decode()
     assert 'class="topic-section"' in html
     assert 'class="newsletter-slot"' in html

@@ -13,24 +13,23 @@ Python. The article body and its ancestors are protected, so a wrapper whose cla
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterable
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from newsdesk.ingest.extract.patterns import (
-    ATTRIBUTE_HINT,
     ATTRIBUTE_VALUES_XPATH,
-    BODY_CLASS,
-    CLASS_VALUES_XPATH,
     FURNITURE_TAGS_XPATH,
+    HIDDEN_STYLE,
     LABEL_BY_TAG,
     LABEL_OUTSIDE_ARTICLE,
-    MARKER_XPATH,
+    MARKER,
+    MARKER_TAGS_XPATH,
     SHORT_TEXT_XPATH,
     TEXT_HINT,
     TEXT_RULES,
+    attribute_hint,
     label_for_attributes,
 )
 from newsdesk.ingest.extract.region import densest_container, narrow_to_article
@@ -40,7 +39,6 @@ MAX_SHARE = 0.4
 # A box (newsletter, read-more) is climbed out of while its parent has fewer characters than this.
 SMALL_BOX = 400
 _PROSE_XPATH = etree.XPath(".//p[string-length(normalize-space(.)) > 150]")
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "link", "meta")
 BLOCKS = frozenset(
     {"p", "div", "li", "ul", "ol", "section", "aside", "form", "h1", "h2", "h3", "h4", "h5", "h6",
@@ -56,11 +54,11 @@ def remove_furniture(root: HtmlElement, title: str | None = None) -> tuple[str, 
     body = root.find("body")
     if body is None:
         body = root
-    anchors = _anchors(body)
+    anchors, candidates = _scan(body)
     protected = {body, *anchors}
     for anchor in anchors:
         protected.update(anchor.iterancestors())
-    labelled = _markup_matches(body, anchors, protected)
+    labelled = _markup_matches(candidates, anchors, protected)
     removed = list(labelled.values())
     for element in labelled:
         if not any(ancestor in labelled for ancestor in element.iterancestors()):
@@ -76,31 +74,33 @@ def remove_furniture(root: HtmlElement, title: str | None = None) -> tuple[str, 
     return tuple(sorted(set(removed)))
 
 
-def _anchors(body: HtmlElement) -> set[HtmlElement]:
-    """The article body: by markup, and the element holding most of the long paragraphs."""
-    anchors: set[HtmlElement] = set(MARKER_XPATH(body))
-    anchors.update(value.getparent() for value in CLASS_VALUES_XPATH(body) if BODY_CLASS.search(value))
+def _scan(body: HtmlElement) -> tuple[set[HtmlElement], set[HtmlElement]]:
+    """One pass over the attributes: (the article body's anchors, candidate furniture).
+
+    Anchors are the body by markup (article, main, articleBody, entry-content and kin) and the
+    element whose paragraphs hold the most text; candidates are elements whose tag or an attribute
+    hints at furniture.
+    """
+    anchors: set[HtmlElement] = set(MARKER_TAGS_XPATH(body))
+    candidates: set[HtmlElement] = set(FURNITURE_TAGS_XPATH(body))
+    for value in ATTRIBUTE_VALUES_XPATH(body):
+        hint = attribute_hint(value.attrname, str(value))
+        if hint == MARKER:
+            anchors.add(value.getparent())
+        elif hint:
+            candidates.add(value.getparent())
     core = densest_container(body)
     if core is not None:
         anchors.add(core)
-    return anchors
-
-
-def _candidates(body: HtmlElement) -> set[HtmlElement]:
-    """Elements whose tag or attributes hint at furniture."""
-    found = {
-        value.getparent() for value in ATTRIBUTE_VALUES_XPATH(body) if ATTRIBUTE_HINT.search(value.lower())
-    }
-    found.update(FURNITURE_TAGS_XPATH(body))
-    return found
+    return anchors, candidates
 
 
 def _markup_matches(
-    body: HtmlElement, anchors: set[HtmlElement], protected: set[HtmlElement]
+    candidates: set[HtmlElement], anchors: set[HtmlElement], protected: set[HtmlElement]
 ) -> dict[HtmlElement, str]:
     """Removable furniture by markup, with its kind. Nested furniture is listed too, for the record."""
     labelled: dict[HtmlElement, str] = {}
-    for element in _candidates(body):
+    for element in candidates:
         if element in protected:
             continue
         tag = element.tag if isinstance(element.tag, str) else ""
@@ -127,7 +127,7 @@ def _inside(element: HtmlElement, anchors: set[HtmlElement]) -> bool:
 
 def _hidden(element: HtmlElement) -> bool:
     attrib = element.attrib
-    return "hidden" in attrib or bool(HIDDEN_STYLE.search(attrib.get("style", "")))
+    return "hidden" in attrib or bool(HIDDEN_STYLE.search(attrib.get("style", "").lower()))
 
 
 def _text_matches(

@@ -64,6 +64,7 @@ def extract_body(
     options = copy(_OPTIONS)
     options.url = options.source = base_url
     options.fast = fast
+    _drop_head(root)
     document = bare_extraction(root, options=options)
     if document is None or isinstance(document, dict) or document.body is None:
         return Body()
@@ -79,6 +80,14 @@ def extract_body(
         return Body()
     inner = (body.text or "") + "".join(tostring(child, encoding="unicode") for child in body)
     return Body(text=text, html=sanitize_html(inner, base_url), first_image=_first_image(body, base_url))
+
+
+def _drop_head(root: HtmlElement) -> None:
+    """Metadata has been read by now, and trafilatura copies the whole tree several times: a <head>
+    full of styles, scripts and JSON-LD would be copied for nothing."""
+    head = root.find("head")
+    if head is not None:
+        root.remove(head)
 
 
 def _drop_repeated_title(body: _Element, title: str | None) -> None:
