@@ -46,6 +46,7 @@ services:
 bench: install
 	$(BIN)/python -m bench.extract
 	$(BIN)/python -m bench.integrity
+	$(BIN)/python -m bench.live
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-output

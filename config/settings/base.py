@@ -233,6 +233,34 @@ NEWSDESK.update(
 # --- newsletter (issue 5) -----------------------------------------------------------
 
 # --- live news (issue 6) --------------------------------------------------------------
+# Redis, when a deployment has one: Live News fans out through its pub/sub (and other apps may use it).
+REDIS_URL = os.environ.get("NEWSDESK_REDIS_URL") or ""
+LIVE: dict[str, Any] = {
+    # How events reach the web processes: "database" (the embedded default: each web process polls the
+    # event table), "redis" (pub/sub; the default when NEWSDESK_REDIS_URL is set), "memory" (tests), or
+    # a dotted path to a transport class.
+    "TRANSPORT": os.environ.get("NEWSDESK_LIVE_TRANSPORT") or ("redis" if REDIS_URL else "database"),
+    # Redis channel names start with this, so that several sites (or test runs) can share one Redis.
+    "CHANNEL_PREFIX": os.environ.get("NEWSDESK_LIVE_CHANNEL_PREFIX") or "newsdesk",
+    # How often (milliseconds) a web process looks for new events in the database: the embedded
+    # transport's delay, and the other transports' safety net.
+    "POLL_MS": _env_int("NEWSDESK_LIVE_POLL_MS", 250),
+    # Concurrent stream connections one web process accepts; beyond it, 503 with Retry-After.
+    "MAX_STREAMS": _env_int("NEWSDESK_LIVE_MAX_STREAMS", 2000),
+    # Seconds between heartbeats (an SSE comment) on an idle stream; a dead reader is noticed then.
+    "HEARTBEAT_SECONDS": _env_int("NEWSDESK_LIVE_HEARTBEAT_SECONDS", 15),
+    # A stream is closed after this many seconds and the browser reconnects where it left off.
+    "MAX_STREAM_SECONDS": _env_int("NEWSDESK_LIVE_MAX_STREAM_SECONDS", 3600),
+    # At most this many missed events are replayed to a reconnecting client.
+    "REPLAY_LIMIT": _env_int("NEWSDESK_LIVE_REPLAY_LIMIT", 200),
+    # Events older than this many days lose their payload (the row stays, so a story is announced once).
+    "KEEP_DAYS": _env_int("NEWSDESK_LIVE_KEEP_DAYS", 7),
+    # A story whose publication date is older than this many hours when we store it is not live news
+    # (a new source's back catalogue); 0 streams every story.
+    "MAX_AGE_HOURS": _env_int("NEWSDESK_LIVE_MAX_AGE_HOURS", 48),
+}
+# Threads of the web process that run Django (pages); `newsdesk run --web-threads` sets it.
+WEB_THREADS = _env_int("NEWSDESK_WEB_THREADS", 16)
 
 # --- integrity: spam and hostile sources (issue 7) -----------------------------------
 # A source from which this many spam items (or articles with planted spam) arrive within the window

@@ -1,6 +1,7 @@
 """`newsdesk run` (web server, scheduler and worker as one command) and `newsdesk worker`.
 
-`run` is a small supervisor: it starts the WSGI server (granian) and a worker process, and the
+`run` is a small supervisor: it starts the web server (granian: pages through Django's WSGI app,
+the Live News stream on the event loop) and a worker process, and the
 demo outlets in a thread when NEWSDESK_DEMO is on. Ctrl-C (or SIGTERM) stops them all cleanly.
 """
 
@@ -66,6 +67,18 @@ def _start_demo():
     return server
 
 
+def web_server_command(host: str, port: int, max_streams: int) -> list[str]:
+    """granian with our RSGI app: /live/stream on the event loop, pages in Django's WSGI app on a
+    thread pool (docs/decisions/0006-live-news-serving.md). Backpressure must leave room for every
+    open live stream plus the page requests, or pages would queue behind idle streams."""
+    return [
+        sys.executable, "-m", "granian", "--interface", "rsgi", "--host", host, "--port", str(port),
+        "--workers", "1", "--no-ws", "--log-level", "warning", "--workers-kill-timeout", "5",
+        "--backlog", "2048", "--backpressure", str(max_streams + 256),
+        "newsdesk.live.server:application",
+    ]  # fmt: skip
+
+
 def _raise_interrupt(signum, frame):
     raise KeyboardInterrupt
 
@@ -102,12 +115,9 @@ def cmd_run(args: argparse.Namespace) -> int:
     _check_port_free(args.host, args.port)
     demo = _start_demo() if settings.NEWSDESK["DEMO"] else None
     env = dict(os.environ)
-    web = [
-        sys.executable, "-m", "granian", "--interface", "wsgi", "--host", args.host, "--port", str(args.port),
-        "--workers", "1", "--blocking-threads", str(args.web_threads), "--no-ws", "--log-level", "warning",
-        "--workers-kill-timeout", "5",
-        "config.wsgi:application",
-    ]  # fmt: skip
+    web = web_server_command(args.host, args.port, settings.LIVE["MAX_STREAMS"])
+    if args.web_threads is not None:
+        env["NEWSDESK_WEB_THREADS"] = str(args.web_threads)
     worker = [sys.executable, "-m", "newsdesk", "worker"]
     children: list[subprocess.Popen] = []
     stopping = False

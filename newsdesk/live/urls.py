@@ -1,4 +1,10 @@
-from django.urls import path  # noqa: F401
+from django.urls import path
+
+from . import views
 
 app_name = "live"
-urlpatterns: list = []
+urlpatterns = [
+    path("", views.live_page, name="page"),
+    # `newsdesk run` answers this path before Django (newsdesk/live/server); see views.stream_fallback.
+    path("stream", views.stream_fallback, name="stream"),
+]

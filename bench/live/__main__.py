@@ -1,0 +1,298 @@
+"""`python -m bench.live`: Live News under load, and what serving the stream costs the pages.
+
+1. Serving: requests/s and CPU per request of the ordinary pages (home, an article) under each web
+   server arrangement `newsdesk run` could use; the anchor is plain granian WSGI (pages only).
+2. Streams: 1,000 SSE readers on one web process (ours), 100 articles published from this process
+   (another process than the server's, as `newsdesk fetch` would): delivery latency from each
+   article's commit to each reader (p50, p99), events lost, memory per idle connection, and the pages'
+   requests/s with the 1,000 streams open against none. Once per transport (database; Redis when
+   one answers at NEWSDESK_REDIS_URL or 127.0.0.1:6379).
+
+Everything runs on loopback, against a fresh SQLite database in a temporary directory. Figures are
+medians of --rounds runs. Prints Markdown for docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import shutil
+import subprocess
+import sys
+import tempfile
+import time
+import uuid
+from datetime import timedelta
+
+from bench.live.servers import ROOT, Server, arrangements, free_port, median_load, wrk
+
+# The article's path is known once it is stored; robots.txt is the lightest Django view (the overhead
+# of each arrangement shows best there).
+PAGES = {"home": "/", "article": "", "robots.txt": "/robots.txt"}
+THREADS = 16
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.live", description=__doc__)
+    parser.add_argument("--streams", type=int, default=1000)
+    parser.add_argument("--articles", type=int, default=100)
+    parser.add_argument("--rate", type=float, default=20.0, help="articles published per second")
+    parser.add_argument("--rounds", type=int, default=3, help="runs per figure; medians are reported")
+    parser.add_argument("--seconds", type=int, default=4, help="length of one wrk run")
+    parser.add_argument("--connections", type=int, default=32, help="wrk connections")
+    parser.add_argument("--skip-serving", action="store_true")
+    parser.add_argument("--skip-streams", action="store_true")
+    parser.add_argument(
+        "--redis-url", default=os.environ.get("NEWSDESK_REDIS_URL") or "redis://127.0.0.1:6379/0"
+    )
+    args = parser.parse_args()
+
+    soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 8192)), hard))
+    data_dir = tempfile.mkdtemp(prefix="newsdesk-bench-live-")
+    os.environ.update(
+        NEWSDESK_DATA_DIR=data_dir,
+        DJANGO_SETTINGS_MODULE="config.settings.base",
+        NEWSDESK_SECRET_KEY="bench-only",  # noqa: S106 - a throwaway site in a temporary directory
+        NEWSDESK_LIVE_MAX_STREAMS=str(args.streams + 100),
+        NEWSDESK_WEB_THREADS=str(THREADS),
+    )
+    os.environ.pop("NEWSDESK_REDIS_URL", None)
+    try:
+        print(
+            f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}; "
+            f"SQLite in {data_dir}; wrk -t1 -c{args.connections} -d{args.seconds}s; "
+            f"medians of {args.rounds}\n"
+        )
+        PAGES["article"] = seed()
+        if not args.skip_serving:
+            serving(args)
+        if not args.skip_streams:
+            streams(args, {"NEWSDESK_LIVE_TRANSPORT": "database"}, "database (poll every 250 ms)")
+            if redis_answers(args.redis_url):
+                streams(
+                    args,
+                    {
+                        "NEWSDESK_LIVE_TRANSPORT": "redis",
+                        "NEWSDESK_REDIS_URL": args.redis_url,
+                        "NEWSDESK_LIVE_CHANNEL_PREFIX": f"bench-{uuid.uuid4().hex}",
+                    },
+                    "Redis pub/sub",
+                )
+            else:
+                print(f"(Redis at {args.redis_url} does not answer: its run is skipped)\n")
+    finally:
+        shutil.rmtree(data_dir, ignore_errors=True)
+
+
+def seed() -> str:
+    """A source and 300 published articles for the pages. Returns an article page's path."""
+    from newsdesk.core.bootstrap import ensure_database
+
+    ensure_database()
+    from django.utils import timezone
+
+    from newsdesk.articles.models import Article
+    from newsdesk.sources.models import Source
+    from newsdesk.web.links import article_path
+
+    source = Source.objects.create(url="http://127.0.0.1:9/bench.xml", name="Bench Harbour Gazette")
+    now = timezone.now()
+    words = "The harbour board met on Tuesday to agree the spring timetable for the ferries and the pier. "
+    Article.objects.bulk_create(
+        Article(
+            source=source, url=f"http://127.0.0.1:9/a/{n}", title=f"Harbour story number {n} of the bench",
+            published=now - timedelta(minutes=5 * n), excerpt=(words * 3)[:300] + "…", text=words * 20,
+        )
+        for n in range(300)
+    )  # fmt: skip
+    first = Article.objects.order_by("-published").first()
+    assert first is not None
+    return article_path(first.pk, first.title)
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(extra)
+    return env
+
+
+def serving(args: argparse.Namespace) -> None:
+    port = free_port()
+    commands = arrangements(port, THREADS, args.streams + 100)
+    results: dict[str, dict[str, list]] = {name: {page: [] for page in PAGES} for name in commands}
+    for _round in range(args.rounds):
+        for name, argv in commands.items():  # interleaved, so that a noisy moment hits all alike
+            with Server(argv, server_env(), port) as server:
+                for path in PAGES.values():  # warm-up: templates compiled, threads started
+                    wrk(server, f"http://127.0.0.1:{port}{path}", 1, args.connections)
+                for page, path in PAGES.items():
+                    load = wrk(server, f"http://127.0.0.1:{port}{path}", args.seconds, args.connections)
+                    results[name][page].append(load)
+    anchor = next(iter(commands))
+    print("## Serving: pages under each arrangement (no stream open)\n")
+    print("| arrangement | page | requests/s | CPU ms/request | p99 ms | requests/s vs anchor |")
+    print("|---|---|---|---|---|---|")
+    for name in commands:
+        for page in PAGES:
+            load = median_load(results[name][page])
+            base = median_load(results[anchor][page])
+            ratio = load.requests_per_second / base.requests_per_second
+            print(
+                f"| {name} | {page} | {load.requests_per_second:.0f} | {load.cpu_ms_per_request:.2f} "
+                f"| {load.p99_ms:.1f} | {ratio:.2f}× |"
+            )
+    print()
+
+
+def redis_answers(url: str) -> bool:
+    try:
+        import redis
+
+        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
+    except Exception:
+        return False
+
+
+def publish(count: int, rate: float) -> dict[int, float]:
+    """Store `count` articles through the real action, one every 1/rate s; returns id -> commit time."""
+    from django.db import transaction
+    from django.utils import timezone
+
+    from newsdesk.articles.actions import do_store_article
+    from newsdesk.ingest.types import ArticleDraft
+    from newsdesk.sources.models import Source
+
+    source = Source.objects.get(name="Bench Harbour Gazette")
+    committed: dict[int, float] = {}
+    tag = uuid.uuid4().hex[:8]
+    for n in range(count):
+        stamp: list[float] = []
+        with transaction.atomic():
+            transaction.on_commit(lambda stamp=stamp: stamp.append(time.time()))  # runs first at commit
+            _outcome, article_id = do_store_article(
+                ArticleDraft(
+                    source_id=source.pk, url=f"http://127.0.0.1:9/live/{tag}/{n}", link="", guid=f"{tag}-{n}",
+                    fingerprint="", content_hash="", title=f"Live bench story {n}", published=timezone.now(),
+                    authors=[], excerpt="A new story for the bench…", categories=[], flags=[],
+                )
+            )  # fmt: skip
+        assert article_id is not None
+        committed[article_id] = stamp[0]
+        time.sleep(1 / rate)
+    return committed
+
+
+def use_transport(transport_env: dict[str, str]) -> None:
+    """This process publishes: it must tell the same transport as the server listens to."""
+    from django.conf import settings
+
+    from newsdesk.live.transports import reset_transport
+
+    settings.REDIS_URL = transport_env.get("NEWSDESK_REDIS_URL", "")
+    settings.LIVE = {
+        **settings.LIVE,
+        "TRANSPORT": transport_env["NEWSDESK_LIVE_TRANSPORT"],
+        "CHANNEL_PREFIX": transport_env.get("NEWSDESK_LIVE_CHANNEL_PREFIX", "newsdesk"),
+    }
+    reset_transport()
+
+
+def streams(args: argparse.Namespace, transport_env: dict[str, str], label: str) -> None:
+    use_transport(transport_env)
+    port = free_port()
+    from newsdesk.cli.run import web_server_command
+
+    argv = web_server_command("127.0.0.1", port, args.streams + 100)
+    base = f"http://127.0.0.1:{port}"
+    with Server(argv, server_env(**transport_env), port) as server:
+        # Warm up the pages and the hub (its threads and first poll) before the baseline.
+        wrk(server, base + "/", 1, args.connections)
+        warm = subprocess.run(
+            [sys.executable, "-m", "bench.live.clients", base + "/live/stream", "5", "0", "1"],
+            input="\n", capture_output=True, text=True, cwd=ROOT, check=True,
+        )  # fmt: skip
+        assert warm.stdout.startswith("ready"), warm.stderr
+        time.sleep(1)
+        rss_before = server.rss_bytes()
+        idle_cpu = server.cpu_seconds()
+        time.sleep(5)
+        idle_cpu = server.cpu_seconds() - idle_cpu
+        without = median_load(
+            [wrk(server, base + "/", args.seconds, args.connections) for _ in range(args.rounds)]
+        )
+
+        clients = subprocess.Popen(
+            [sys.executable, "-m", "bench.live.clients", base + "/live/stream", str(args.streams),
+             str(args.articles), "120"],
+            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
+        )  # fmt: skip
+        assert clients.stdout is not None
+        ready = clients.stdout.readline()
+        if not ready.startswith("ready"):
+            raise RuntimeError(
+                f"the readers did not connect: {clients.stderr.read() if clients.stderr else ''}"
+            )
+        time.sleep(2)
+        rss_after = server.rss_bytes()
+        with_streams = median_load(
+            [wrk(server, base + "/", args.seconds, args.connections) for _ in range(args.rounds)]
+        )
+        committed = publish(args.articles, args.rate)
+        outcome = json.loads(clients.stdout.readline())
+        clients.wait(timeout=30)
+
+    latencies = []
+    lost = duplicates = 0
+    for arrivals in outcome["arrivals"]:
+        seen = {}
+        for article_id, at in arrivals:
+            if article_id in seen:
+                duplicates += 1
+            seen.setdefault(article_id, at)
+        lost += sum(1 for article_id in committed if article_id not in seen)
+        latencies.extend((at - committed[a]) * 1000 for a, at in seen.items() if a in committed)
+    latencies.sort()
+
+    def pct(p: float) -> float:
+        return (
+            latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] if latencies else float("nan")
+        )
+
+    per_connection = (rss_after - rss_before) / args.streams
+    print(f"## Streams: {args.streams} readers on one web process, {args.articles} articles; {label}\n")
+    print("| measure | ours | anchor | ratio |\n|---|---|---|---|")
+    print(f"| delivery latency p50, commit → reader | {pct(50):.0f} ms | target p99 < 1000 ms | |")
+    print(f"| delivery latency p99 | {pct(99):.0f} ms | 1000 ms (target) | {pct(99) / 1000:.2f}× |")
+    print(f"| delivery latency max | {latencies[-1] if latencies else float('nan'):.0f} ms | | |")
+    print(f"| events delivered | {len(latencies)} | {args.streams * args.articles} expected | |")
+    print(f"| events lost | {lost} | 0 (target) | |")
+    print(f"| duplicates | {duplicates} | 0 | |")
+    print(f"| refused (503) | {outcome['refused']} | 0 | |")
+    print(f"| memory per idle connection (worker RSS) | {per_connection / 1024:.1f} KiB | | |")
+    mib = 2**20
+    print(
+        f"| worker RSS, before → with the streams open "
+        f"| {rss_before / mib:.0f} → {rss_after / mib:.0f} MiB | | |"
+    )
+    rps, rps0 = with_streams.requests_per_second, without.requests_per_second
+    cpu, cpu0 = with_streams.cpu_ms_per_request, without.cpu_ms_per_request
+    print(
+        f"| home page requests/s with the streams open "
+        f"| {rps:.0f} | {rps0:.0f} with none | {rps / rps0:.2f}× |"
+    )
+    print(
+        f"| home page CPU ms/request with the streams open "
+        f"| {cpu:.2f} | {cpu0:.2f} with none | {cpu / cpu0:.2f}× |"
+    )
+    print(
+        f"| web process CPU while idle (hub polling, 5 readers) | {idle_cpu / 5 * 100:.2f} % of a core | | |"
+    )
+    print()
+
+
+if __name__ == "__main__":
+    main()

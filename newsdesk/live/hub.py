@@ -1,0 +1,220 @@
+"""The hub: one per web process. It reads each new event from the log once and hands it to every
+open stream that wants it, so a thousand readers cost one database query per wake-up, not a thousand.
+
+Everything here runs on the web server's event loop; database reads go to worker threads.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
+from typing import Any, TypeVar
+
+from .events import Event, Filters
+from .transports import Transport
+
+log = logging.getLogger(__name__)
+
+T = TypeVar("T")
+
+# Events read from the log per query (a burst larger than this takes several reads).
+BATCH = 500
+
+
+class Subscription:
+    """One open stream's mailbox. Lean on purpose (a process holds thousands): a list, one future
+    while waiting, one timer for the heartbeat."""
+
+    __slots__ = ("_items", "_limit", "_waiter", "closed", "filters", "overflowed", "start")
+
+    def __init__(self, filters: Filters, start: int, limit: int) -> None:
+        self.filters = filters
+        #: The hub's cursor when this stream joined: events after it come through `push`.
+        self.start = start
+        self._limit = limit
+        self._items: list[Event] = []
+        self._waiter: asyncio.Future[None] | None = None
+        self.closed = False
+        self.overflowed = False
+
+    def push(self, event: Event) -> None:
+        if self.closed:
+            return
+        if len(self._items) >= self._limit:
+            # A reader this far behind is cut loose; it reconnects with Last-Event-ID and the log
+            # replays what it missed, so nothing is lost and memory stays bounded.
+            self.overflowed = True
+            self.close()
+            return
+        self._items.append(event)
+        self._wake()
+
+    def close(self) -> None:
+        self.closed = True
+        self._wake()
+
+    def _wake(self) -> None:
+        waiter = self._waiter
+        if waiter is not None and not waiter.done():
+            waiter.set_result(None)
+
+    async def wait(self, timeout: float) -> list[Event]:
+        """The events pushed since the last call; an empty list after `timeout` seconds or on close."""
+        if not self._items and not self.closed:
+            loop = asyncio.get_running_loop()
+            self._waiter = loop.create_future()
+            timer = loop.call_later(timeout, self._wake)
+            try:
+                await self._waiter
+            finally:
+                timer.cancel()
+                self._waiter = None
+        items, self._items = self._items, []
+        return items
+
+
+def _read_after(cursor: int, limit: int) -> tuple[list[Event], int, bool]:
+    from .queries import read_after
+
+    return read_after(cursor, limit)
+
+
+def _latest() -> int:
+    from .queries import latest_event_id
+
+    return latest_event_id()
+
+
+def _missed(after: int, upto: int, filters: Filters, limit: int) -> list[Event]:
+    from .queries import missed_events
+
+    return missed_events(after, upto, filters, limit)
+
+
+def _forget_connection() -> None:
+    """After a database error, drop this thread's connection; the next read opens a fresh one."""
+    from django.db import connection
+
+    with contextlib.suppress(Exception):
+        connection.close()
+
+
+class Hub:
+    def __init__(self, transport: Transport, *, queue_limit: int = 1000, batch: int = BATCH) -> None:
+        self.transport = transport
+        self.cursor = 0
+        self.queue_limit = queue_limit
+        self.batch = batch
+        self._subs: set[Subscription] = set()
+        # The pump has its own thread, so a burst of reconnecting readers never delays new events.
+        self._pump_db = ThreadPoolExecutor(1, thread_name_prefix="live-pump")
+        self._replay_db = ThreadPoolExecutor(2, thread_name_prefix="live-replay")
+        self._wake = asyncio.Event()
+        self._stopping = asyncio.Event()
+        self._starting: asyncio.Task[None] | None = None
+        self._tasks: list[asyncio.Task[Any]] = []
+        #: Events handed to streams since start (the benchmark and the tests read it).
+        self.delivered = 0
+
+    @property
+    def streams(self) -> int:
+        return len(self._subs)
+
+    async def start(self) -> None:
+        """Idempotent; the first stream's request starts the hub (a process without readers polls nothing)."""
+        if self._starting is None:
+            self._starting = asyncio.ensure_future(self._start())
+        try:
+            await asyncio.shield(self._starting)
+        except Exception:
+            self._starting = None  # the database was unreachable: the next reader tries again
+            raise
+
+    async def _start(self) -> None:
+        self.cursor = await self._run(self._pump_db, _latest)
+        self._tasks = [
+            asyncio.ensure_future(self._pump()),
+            asyncio.ensure_future(self._listen()),
+        ]
+
+    async def _run(self, pool: ThreadPoolExecutor, func: Callable[..., T], *args: Any) -> T:
+        return await asyncio.get_running_loop().run_in_executor(pool, func, *args)
+
+    def wake(self) -> None:
+        self._wake.set()
+
+    async def _listen(self) -> None:
+        try:
+            await self.transport.listen(self.wake, self._stopping)
+        except asyncio.CancelledError:
+            raise
+        except Exception:
+            log.exception("The Live News transport stopped; reading the event log on a timer only")
+
+    async def _pump(self) -> None:
+        while not self._stopping.is_set():
+            with contextlib.suppress(TimeoutError):
+                await asyncio.wait_for(self._wake.wait(), timeout=self.transport.poll_seconds)
+            self._wake.clear()
+            await self._drain()
+
+    async def _drain(self) -> None:
+        while not self._stopping.is_set():
+            try:
+                events, last, more = await self._run(self._pump_db, _read_after, self.cursor, self.batch)
+            except Exception as exc:
+                log.warning("Live News could not read the event log (%s); trying again", exc)
+                await self._run(self._pump_db, _forget_connection)
+                return
+            self._deliver(events)
+            self.cursor = max(self.cursor, last)
+            if not more:
+                return
+
+    def _deliver(self, events: list[Event]) -> None:
+        subs = list(self._subs)
+        for event in events:
+            for sub in subs:
+                if sub.filters.matches(event):
+                    sub.push(event)
+                    self.delivered += 1
+
+    @property
+    def closing(self) -> bool:
+        return self._stopping.is_set()
+
+    def close_streams(self) -> None:
+        """End every open stream and accept no new one (the server is shutting down)."""
+        self._stopping.set()
+        for sub in list(self._subs):
+            sub.close()
+
+    def subscribe(self, filters: Filters) -> Subscription:
+        sub = Subscription(filters, self.cursor, self.queue_limit)
+        self._subs.add(sub)
+        return sub
+
+    def unsubscribe(self, sub: Subscription) -> None:
+        sub.close()
+        self._subs.discard(sub)
+
+    async def missed(self, after: int, upto: int, filters: Filters, limit: int) -> list[Event]:
+        try:
+            return await self._run(self._replay_db, _missed, after, upto, filters, limit)
+        except Exception:
+            await self._run(self._replay_db, _forget_connection)
+            raise
+
+    async def stop(self) -> None:
+        """Close every stream and stop reading (the server is shutting down)."""
+        self.close_streams()
+        for task in self._tasks:
+            task.cancel()
+        for task in self._tasks:
+            with contextlib.suppress(BaseException):
+                await task
+        self._pump_db.shutdown(wait=False, cancel_futures=True)
+        self._replay_db.shutdown(wait=False, cancel_futures=True)

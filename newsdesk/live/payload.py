@@ -1,0 +1,28 @@
+"""What a reader's browser gets for one article: the event's JSON. Excerpts only, never the text."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.conf import settings
+
+from newsdesk.articles.models import Article
+
+
+def article_payload(article: Article, topics: list[str]) -> dict[str, Any]:
+    """`path` is our article page (what the Live News column links to); `url` is the same, absolute."""
+    from newsdesk.web.links import article_path  # the one place that builds our article URLs
+
+    path = article_path(article.pk, article.title)
+    return {
+        "id": article.pk,
+        "title": article.title,
+        "path": path,
+        "url": settings.SITE_URL + path,
+        "source": article.source.name,
+        "source_id": article.source_id,
+        "published": article.published.isoformat(),
+        "excerpt": article.excerpt,
+        "language": article.language,
+        "topics": topics,
+    }

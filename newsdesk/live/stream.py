@@ -1,0 +1,142 @@
+"""GET /live/stream: the Server-Sent Events endpoint, pure asyncio on granian's RSGI interface.
+
+No Django request cycle runs here, per connection or per event: the hub already holds each
+event's bytes, and a stream only writes them. See docs/live.md for the protocol.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import contextlib
+import logging
+import random
+from dataclasses import dataclass
+from typing import Any
+from urllib.parse import parse_qs
+
+from .events import HEARTBEAT, BadFilter, Filters, cursor_only, parse_cursor, retry
+from .hub import Hub
+
+log = logging.getLogger(__name__)
+
+STREAM_HEADERS = [
+    ("content-type", "text/event-stream; charset=utf-8"),
+    # no-transform: a proxy must neither compress nor buffer the stream.
+    ("cache-control", "no-cache, no-store, no-transform"),
+    # nginx: pass each event on at once (proxy_buffering off for this response).
+    ("x-accel-buffering", "no"),
+    ("x-content-type-options", "nosniff"),
+]
+TEXT = [("content-type", "text/plain; charset=utf-8"), ("cache-control", "no-store")]
+
+
+@dataclass(frozen=True)
+class StreamLimits:
+    max_streams: int
+    heartbeat: float
+    max_seconds: float
+    replay_limit: int
+    retry_ms: int = 3000
+
+    @classmethod
+    def from_settings(cls) -> StreamLimits:
+        from django.conf import settings
+
+        live = settings.LIVE
+        return cls(
+            max_streams=live["MAX_STREAMS"],
+            heartbeat=float(live["HEARTBEAT_SECONDS"]),
+            max_seconds=float(live["MAX_STREAM_SECONDS"]),
+            replay_limit=live["REPLAY_LIMIT"],
+        )
+
+
+def _busy(proto: Any, message: str) -> None:
+    wait = random.randint(10, 30)  # noqa: S311 - spreading reconnects, not secrecy
+    proto.response_str(503, [*TEXT, ("retry-after", str(wait))], message)
+
+
+def _first(query: dict[str, list[str]], name: str) -> str | None:
+    values = query.get(name)
+    return values[0] if values else None
+
+
+async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -> None:
+    if scope.method not in {"GET", "HEAD"}:
+        proto.response_str(405, [*TEXT, ("allow", "GET")], "The live stream only answers GET.\n")
+        return
+    query = parse_qs(scope.query_string, keep_blank_values=True)
+    try:
+        filters = Filters.parse(_first(query, "topic"), _first(query, "source"))
+    except BadFilter as exc:
+        proto.response_str(400, TEXT, f"{exc}\n")
+        return
+    # The browser's own Last-Event-ID (a reconnect) wins over ?since= (the page's cursor).
+    resume = parse_cursor(scope.headers.get("last-event-id"))
+    if resume is None:
+        resume = parse_cursor(_first(query, "since"))
+    if scope.method == "HEAD":
+        proto.response_empty(200, STREAM_HEADERS)
+        return
+
+    try:
+        await hub.start()
+    except Exception as exc:
+        log.warning("Live News cannot read the event log: %s", exc)
+        _busy(proto, "Live News is unavailable for a moment; try again shortly.\n")
+        return
+    if hub.closing or hub.streams >= limits.max_streams:
+        _busy(proto, "Too many live readers right now; try again shortly.\n")
+        return
+    sub = hub.subscribe(filters)
+    watcher = asyncio.ensure_future(proto.client_disconnect())
+    watcher.add_done_callback(lambda _: sub.close())
+    try:
+        transport = proto.response_stream(200, STREAM_HEADERS)
+        head = [retry(limits.retry_ms)]
+        sent = sub.start
+        if resume is None:
+            head.append(cursor_only(sub.start))
+        elif resume < sub.start:
+            try:
+                missed = await hub.missed(resume, sub.start, filters, limits.replay_limit)
+            except Exception as exc:  # end the stream; the browser comes back with the same cursor
+                log.warning("Live News could not replay missed events: %s", exc)
+                await transport.send_bytes(head[0])
+                return
+            head.extend(event.wire() for event in missed)
+            if not missed or missed[-1].id < sub.start:
+                head.append(cursor_only(sub.start))
+        else:
+            sent = resume  # the client is ahead of this process (another web process served it)
+        await transport.send_bytes(b"".join(head))
+        await _follow(sub, transport, sent, limits)
+    except (OSError, RuntimeError) as exc:  # the reader went away mid-write (RSGIProtocolClosed is one)
+        log.debug("live stream ended: %s", exc)
+    finally:
+        hub.unsubscribe(sub)
+        watcher.cancel()
+
+
+async def _follow(sub: Any, transport: Any, sent: int, limits: StreamLimits) -> None:
+    """Write events as they come, a heartbeat when idle, and end after the stream's lifetime
+    (jittered, so that readers who came together do not all reconnect together)."""
+    loop = asyncio.get_running_loop()
+    deadline = loop.time() + limits.max_seconds * random.uniform(0.9, 1.0)  # noqa: S311
+    while not sub.closed:
+        left = deadline - loop.time()
+        if left <= 0:
+            return
+        batch = await sub.wait(min(limits.heartbeat, left))
+        fresh = [event for event in batch if event.id > sent]
+        if fresh:
+            sent = fresh[-1].id
+            await transport.send_bytes(b"".join(event.wire() for event in fresh))
+        elif not sub.closed and not batch:
+            await transport.send_bytes(HEARTBEAT)
+
+
+def close_quietly(hub: Hub | None, loop: asyncio.AbstractEventLoop) -> None:
+    if hub is not None:
+        with contextlib.suppress(Exception):
+            loop.run_until_complete(hub.stop())

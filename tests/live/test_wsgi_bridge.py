@@ -1,0 +1,116 @@
+"""Our RSGI-to-WSGI bridge gives a WSGI app what granian's own WSGI interface gives it."""
+
+from __future__ import annotations
+
+import http.client
+import json
+import subprocess
+import sys
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from .helpers import answers, free_port, wait_for
+
+pytestmark = pytest.mark.slow
+ROOT = Path(__file__).resolve().parents[2]
+CGI = ("REQUEST_METHOD", "PATH_INFO", "QUERY_STRING", "SERVER_NAME", "SERVER_PORT", "SERVER_PROTOCOL",
+       "REMOTE_ADDR", "CONTENT_TYPE", "CONTENT_LENGTH")  # fmt: skip
+
+
+@pytest.fixture(scope="module")
+def servers() -> Iterator[dict[str, str]]:
+    started = {}
+    for interface, target in (("wsgi", "tests.live.echo_app:wsgi"), ("rsgi", "tests.live.echo_app:rsgi")):
+        port = free_port()
+        process = subprocess.Popen(
+            [sys.executable, "-m", "granian", "--interface", interface, "--host", "127.0.0.1", "--port",
+             str(port), "--log-level", "error", "--workers-kill-timeout", "2", target],
+            cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+        )  # fmt: skip
+        started[interface] = (process, f"http://127.0.0.1:{port}")
+    try:
+        for _process, base in started.values():
+            assert wait_for(lambda base=base: answers(base + "/ping") or _created(base), timeout=20)
+        yield {name: base for name, (_p, base) in started.items()}
+    finally:
+        for process, _base in started.values():
+            process.terminate()
+            process.wait(timeout=10)
+
+
+def _created(base: str) -> bool:
+    try:
+        with urllib.request.urlopen(base + "/ping", timeout=2) as response:
+            return response.status == 201
+    except OSError:
+        return False
+
+
+def _echo(base: str, path: str, *, data: bytes | None = None, headers: list[tuple[str, str]] = ()) -> dict:
+    """One raw request (http.client sends repeated headers as given), the echoed environ back."""
+    host, port = base.removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    connection.putrequest("POST" if data is not None else "GET", path, skip_accept_encoding=True)
+    for name, value in headers:
+        connection.putheader(name, value)
+    if data is not None:
+        connection.putheader("Content-Length", str(len(data)))
+    connection.endheaders(data)
+    response = connection.getresponse()
+    assert response.status == 201
+    assert response.getheader("X-Echo") == "yes"
+    answer = json.loads(response.read())
+    connection.close()
+    return answer
+
+
+def _normalised(answer: dict) -> dict:
+    environ = answer["environ"]
+    picked = {key: environ.get(key) for key in CGI}
+    for key, value in environ.items():
+        if key.startswith("HTTP_"):
+            # granian joins repeated headers with "," (cookies with ";"); we add the customary space.
+            picked[key] = value.replace("; ", ";").replace(", ", ",")
+    port = picked["SERVER_PORT"]
+    picked["SERVER_PORT"] = "PORT"
+    picked["HTTP_HOST"] = picked["HTTP_HOST"].replace(f":{port}", ":PORT")
+    picked["body"] = answer["body"]
+    picked["path_bytes"] = answer["path_bytes"]
+    return picked
+
+
+@pytest.mark.parametrize(
+    ("path", "data", "headers"),
+    [
+        ("/plain", None, []),
+        ("/caf%C3%A9/%D8%B1%D8%B5%D9%8A%D9%81/?q=%C3%A9t%C3%A9&x=1&x=2", None, []),
+        ("/a%2Fb/c%20d", None, [("Accept-Language", "fr, en;q=0.5")]),
+        ("/cookies", None, [("Cookie", "a=1"), ("Cookie", "b=2"), ("X-Repeat", "1"), ("X-Repeat", "2")]),
+        ("/form", b"name=Ana&note=caf%C3%A9", [("Content-Type", "application/x-www-form-urlencoded")]),
+    ],
+)
+def test_the_bridge_gives_the_same_environ_as_granian_wsgi(servers, path, data, headers) -> None:
+    ours = _normalised(_echo(servers["rsgi"], path, data=data, headers=headers))
+    theirs = _normalised(_echo(servers["wsgi"], path, data=data, headers=headers))
+    assert ours == theirs
+
+
+def test_a_large_response_is_streamed_whole(servers) -> None:
+    with urllib.request.urlopen(servers["rsgi"] + "/big", timeout=10) as response:
+        body = response.read()
+    assert len(body) == 40 * 65536
+    assert all(body[n * 65536] == n % 256 for n in range(40))
+
+
+def test_an_oversized_request_body_is_refused(servers) -> None:
+    host, port = servers["rsgi"].removeprefix("http://").split(":")
+    connection = http.client.HTTPConnection(host, int(port), timeout=5)
+    connection.putrequest("POST", "/upload")
+    connection.putheader("Content-Length", str(64 * 1024 * 1024))
+    connection.endheaders()
+    response = connection.getresponse()
+    assert response.status == 413
+    connection.close()
