@@ -12,6 +12,8 @@ to resolve), so nothing leaves the machine.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime, timedelta
+from email.utils import format_datetime
 from html import escape
 
 from tests.support.loopback import LoopbackServer, reply
@@ -91,13 +93,18 @@ PAYLOADS = _payloads()
 ALL = "".join(PAYLOADS)
 
 
-def _item(n: int, base: str) -> str:
+def _item(n: int, base: str, fresh: bool) -> str:
     payload = PAYLOADS[n % len(PAYLOADS)]
     page = f"{base}/xss/story-{n}"
+    when = (
+        format_datetime(datetime.now(UTC) - timedelta(minutes=n + 1))
+        if fresh
+        else f"Mon, 04 May 2026 {8 + n % 10:02d}:00:00 +0000"
+    )
     return (
         f"<item><title>{escape(f'Story {n} {payload}')}</title>"
         f"<link>{page}</link><guid>{escape(payload)}-{n}</guid>"
-        f"<pubDate>Mon, 04 May 2026 {8 + n % 10:02d}:00:00 +0000</pubDate>"
+        f"<pubDate>{when}</pubDate>"
         f"<dc:creator>{escape(f'Reporter {n} {payload}')}</dc:creator>"
         f"<category>{escape(payload)}</category><category>Harbour</category>"
         f"<description>{escape(ALL)}</description>"
@@ -108,9 +115,9 @@ def _item(n: int, base: str) -> str:
     )
 
 
-def feed(base: str, items: int) -> str:
+def feed(base: str, items: int, fresh: bool = False) -> str:
     title = escape(f"Hostile Harbour {PAYLOADS[0]}")
-    rows = "".join(_item(n, base) for n in range(items))
+    rows = "".join(_item(n, base, fresh) for n in range(items))
     return (
         '<?xml version="1.0" encoding="utf-8"?><rss version="2.0" '
         'xmlns:content="http://purl.org/rss/1.0/modules/content/" '
@@ -154,11 +161,12 @@ def page(n: int) -> str:
 class XssOutlet:
     """Serves the hostile feed at /xss/feed.xml and its article pages."""
 
-    def __init__(self, server: LoopbackServer, items: int = 6) -> None:
+    def __init__(self, server: LoopbackServer, items: int = 6, *, fresh: bool = False) -> None:
+        """`fresh` dates the items minutes ago (Live News streams only recent stories)."""
         self.server = server
         self.items = items
         base = server.url("").rstrip("/")
-        server.route("/xss/feed.xml", lambda _r: reply(feed(base, self.items), "application/rss+xml"))
+        server.route("/xss/feed.xml", lambda _r: reply(feed(base, self.items, fresh), "application/rss+xml"))
         for n in range(items + 20):
             server.route(f"/xss/story-{n}", reply(page(n), "text/html; charset=utf-8"))
         server.route("/robots.txt", reply("User-agent: *\nAllow: /\n"))
