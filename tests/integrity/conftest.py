@@ -1,8 +1,9 @@
 """Chromium for the integrity browser tests (Debian's /usr/bin/chromium, driven by Playwright).
 
 Module-scoped, so it is closed before another module's Playwright starts (one sync Playwright per
-thread at a time). The browser is told to resolve no name but localhost, so a payload pointing at another host can never
-make it send a packet beyond this machine; each test also aborts any request to another origin.
+thread at a time). The browser is told to resolve no name but localhost, so a payload pointing at
+another host can never make it send a packet beyond this machine; each test also aborts any request
+to another origin.
 """
 
 from __future__ import annotations
