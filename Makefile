@@ -47,6 +47,7 @@ bench: install
 	$(BIN)/python -m bench.extract
 	$(BIN)/python -m bench.consent
 	$(BIN)/python -m bench.newsletter
+	$(BIN)/python -m bench.integrity
 	$(BIN)/python -m bench.live
 
 clean:

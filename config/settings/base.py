@@ -370,3 +370,7 @@ LIVE: dict[str, Any] = {
 WEB_THREADS = _env_int("NEWSDESK_WEB_THREADS", 16)
 
 # --- integrity: spam and hostile sources (issue 7) -----------------------------------
+# A source from which this many spam items (or articles with planted spam) arrive within the window
+# is marked possibly compromised: its new items wait in the admin's review queue. 0 never holds.
+NEWSDESK["SPAM_HOLD_AFTER"] = _env_int("NEWSDESK_SPAM_HOLD_AFTER", 3)
+NEWSDESK["SPAM_WINDOW_DAYS"] = _env_int("NEWSDESK_SPAM_WINDOW_DAYS", 30)

@@ -4,11 +4,14 @@ from __future__ import annotations
 
 from dataclasses import asdict
 from enum import Enum
+from typing import Any
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from newsdesk.ingest.types import ArticleDraft
+from newsdesk.integrity.types import APPROVED, HELD, REJECTED, SPAM, SPAM_REMOVED
+from newsdesk.sources.actions import do_forget_spam, do_record_spam
 
 from .models import Article, ArticleAlias
 from .signals import article_stored
@@ -27,11 +30,18 @@ def _announce(article_id: int, created: bool, status: str) -> None:
 
 
 def do_store_article(fields: ArticleDraft) -> tuple[Stored, int | None]:
-    """Create an article. A concurrent insert of the same URL makes this a duplicate, not an error."""
+    """Create an article. A concurrent insert of the same URL makes this a duplicate, not an error.
+
+    Spam (a quarantined spam item, or planted spam cut out) also counts against the source, in the
+    same transaction, so a source that keeps sending it is held for review (sources.actions).
+    """
     values = asdict(fields)
+    now = timezone.now()
     try:
         with transaction.atomic():
-            article = Article.objects.create(**values, modified_at=timezone.now())
+            article = Article.objects.create(**values, modified_at=now)
+            if _spam_kind(article.flags):
+                do_record_spam(article.source_id, now=now, what=_spam_summary(article))
             _announce(article.pk, True, article.status)
     except IntegrityError:
         existing = Article.objects.filter(url=fields.url).values_list("pk", flat=True).first()
@@ -42,21 +52,98 @@ def do_store_article(fields: ArticleDraft) -> tuple[Stored, int | None]:
 # What an update may change. The URL, source and first-seen time stay.
 _UPDATABLE = (
     "guid", "link", "fingerprint", "content_hash", "title", "authors", "published", "updated", "excerpt",
-    "text", "content_html", "language", "lead_image", "categories", "flags",
+    "text", "content_html", "language", "lead_image", "categories", "flags", "integrity",
 )  # fmt: skip
+# Flags a person's review set; an update from the feed keeps them.
+_REVIEW_FLAGS = (APPROVED, REJECTED)
 
 
 def do_update_article(article_id: int, fields: ArticleDraft) -> Stored:
-    """Apply what the source changed. A quarantined article stays quarantined."""
+    """Apply what the source changed.
+
+    An update never publishes: a quarantined article stays quarantined and a rejected one rejected.
+    A published article whose new version the review calls spam is quarantined again (a hacked
+    outlet rewriting an old story), and counts against its source.
+    """
     values = {name: getattr(fields, name) for name in _UPDATABLE}
+    now = timezone.now()
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article_id)
+        had_spam = _spam_kind(article.flags)
+        kept = [flag for flag in article.flags if flag in _REVIEW_FLAGS]
         for name, value in values.items():
             setattr(article, name, value)
-        article.modified_at = timezone.now()
+        if article.status == Article.Status.PUBLISHED and fields.status == Article.Status.QUARANTINED:
+            article.status = Article.Status.QUARANTINED
+            kept = [flag for flag in kept if flag != APPROVED]  # that approval was for other words
+        article.flags = list(dict.fromkeys([*article.flags, *kept]))
+        article.modified_at = now
         article.save()
+        if _spam_kind(article.flags) and not had_spam:
+            do_record_spam(article.source_id, now=now, what=_spam_summary(article))
         _announce(article.pk, False, article.status)
     return Stored.UPDATED
+
+
+def _spam_kind(flags: list[str]) -> str:
+    """ "spam" or "spam-removed" when the article carried spam; "" otherwise."""
+    for flag in (SPAM, SPAM_REMOVED):
+        if flag in flags:
+            return flag
+    return ""
+
+
+def _spam_summary(article: Article) -> str:
+    kind = "a spam item" if SPAM in article.flags else "planted spam cut out of"
+    return f"{kind} “{article.title[:120]}”."
+
+
+# ---- the review queue (issue 7) ------------------------------------------------------------------
+
+
+def do_approve_article(article_id: int, *, reviewer: str = "") -> Article:
+    """Publish a quarantined article: a person looked and found it fine.
+
+    Announced on commit like a new article, with `approved=True`, so that search, the live stream
+    and the page cache pick it up as if it had just arrived.
+    """
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        if article.status == Article.Status.PUBLISHED:
+            return article
+        was_spam = SPAM in article.flags
+        article.status = Article.Status.PUBLISHED
+        article.flags = [f for f in article.flags if f not in (SPAM, HELD, REJECTED)] + [APPROVED]
+        article.integrity = _reviewed(article.integrity, "approved", reviewer)
+        article.modified_at = timezone.now()
+        article.save(update_fields=["status", "flags", "integrity", "modified_at"])
+        if was_spam:
+            do_forget_spam(article.source_id)
+        transaction.on_commit(
+            lambda: article_stored.send(
+                sender=Article, article_id=article.pk, created=False, status=article.status, approved=True
+            )
+        )
+    return article
+
+
+def do_reject_article(article_id: int, *, reviewer: str = "") -> Article:
+    """Keep an article off the site for good. It stays stored (as "rejected") so the feed entry is
+    recognised and never taken in again."""
+    with transaction.atomic():
+        article = Article.objects.select_for_update().get(pk=article_id)
+        article.status = Article.Status.REJECTED
+        article.flags = [f for f in article.flags if f not in (APPROVED, REJECTED)] + [REJECTED]
+        article.integrity = _reviewed(article.integrity, "rejected", reviewer)
+        article.modified_at = timezone.now()
+        article.save(update_fields=["status", "flags", "integrity", "modified_at"])
+        _announce(article.pk, False, article.status)
+    return article
+
+
+def _reviewed(record: dict[str, Any], decision: str, reviewer: str) -> dict[str, Any]:
+    review = {"decision": decision, "by": reviewer, "at": timezone.now().isoformat()}
+    return {**(record or {}), "review": review}
 
 
 def do_record_alias(article_id: int, *, source_id: int, guid: str, link: str) -> None:

@@ -17,7 +17,8 @@ class Article(models.Model):
 
     class Status(models.TextChoices):
         PUBLISHED = "published"
-        QUARANTINED = "quarantined"
+        QUARANTINED = "quarantined"  # spam or held: waits in the admin's review queue, shown nowhere
+        REJECTED = "rejected"  # a person kept it off the site; kept so the feed entry is not taken again
 
     source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="articles")
     # The canonical URL, normalised (no tracking parameters, fragment or default port).
@@ -42,6 +43,9 @@ class Article(models.Model):
 
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
     flags = models.JSONField(default=list, blank=True)
+    # The spam review's decision, score, the signals that fired, what was cut out, and (after a person
+    # looked) the review: see newsdesk/integrity/review.py.
+    integrity = models.JSONField(default=dict, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
     modified_at = models.DateTimeField(default=timezone.now)
@@ -57,6 +61,15 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+
+class QuarantinedArticle(Article):
+    """The admin's review queue: the same rows, only those waiting for a person."""
+
+    class Meta:
+        proxy = True
+        verbose_name = "quarantined article"
+        verbose_name_plural = "review queue"
 
 
 class ArticleAlias(models.Model):

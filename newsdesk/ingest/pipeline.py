@@ -39,7 +39,9 @@ from newsdesk.ingest.types import (
     ParseError,
     Validators,
 )
+from newsdesk.integrity import review as integrity
 from newsdesk.sources import actions as source_actions
+from newsdesk.sources import queries as source_queries
 from newsdesk.sources.models import Source
 from newsdesk.sources.schedule import Hints
 
@@ -148,6 +150,7 @@ class Pipeline:
                 self._alias(source, known.id, known.source_id, guid, link, report)
                 return
             action = Action.UPDATE  # now ours: refresh it from this outlet's own entry
+        entry, planted = integrity.clean_entry(entry)
         page, page_failed = self._extract_page(link)
         draft = assemble.assemble(
             entry,
@@ -168,6 +171,12 @@ class Pipeline:
                     self._alias(source, original.id, original.source_id, guid, link, report)
                     return
                 target = original.id
+        draft = integrity.review(
+            draft,
+            injections=planted + (page.injections if page else ()),
+            source=source_queries.integrity_state(source.pk),
+            update=target is not None,
+        )
         if target is not None:
             do_update_article(target, draft)
             report.updated += 1

@@ -5,8 +5,10 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
 from newsdesk.core.errors import NewsdeskError
+from newsdesk.integrity.types import Injection
 
 # ---- fetch ------------------------------------------------------------------
 
@@ -134,6 +136,7 @@ class ArticleDraft:
     categories: list[str] = field(default_factory=list)
     status: str = PUBLISHED
     flags: list[str] = field(default_factory=list)
+    integrity: dict[str, Any] = field(default_factory=dict)  # the spam review's signals and reason
 
 
 # ---- extract ----------------------------------------------------------------
@@ -158,3 +161,4 @@ class Extracted:
     description: str | None = None
     site_name: str | None = None
     removed: tuple[str, ...] = ()  # what clean-up dropped, e.g. ("cookie-notice", "share-bar")
+    injections: tuple[Injection, ...] = ()  # planted spam cut out of the page (newsdesk/integrity)

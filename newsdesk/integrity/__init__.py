@@ -1,0 +1,11 @@
+"""Integrity: spam injected into sources never reaches readers (issue 7).
+
+- keywords/*.toml and lexicon.py: the multilingual spam term lists and their matcher;
+- hidden.py, links.py, text.py: the signals (hidden by CSS, where links go, words and languages);
+- inject.py: cut planted blocks out of a page or a feed item's HTML (run by the extract stage);
+- classify.py: is a whole item spam, and which signals say so;
+- review.py: the pipeline stage between assemble and store (status, flags, the recorded reasons).
+
+Everything here is pure: no Django, no network, no model download. Keep this file free of imports:
+ingest/types.py imports integrity/types.py, and review.py imports ingest/types.py.
+"""

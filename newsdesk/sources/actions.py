@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from django.db import IntegrityError, transaction
 from django.utils import timezone
@@ -96,4 +96,80 @@ def do_record_failure(
         source.next_check_at = schedule.next_check(now, delay)
         source.queued_at = None
         source.save()
+    return source
+
+
+# ---- integrity (issue 7) -----------------------------------------------------------------------
+
+
+def do_record_spam(source_id: int, *, now: datetime, what: str) -> Source:
+    """Count one spam item (or article with planted spam) from this source; hold it when it repeats.
+
+    Spam older than the counting window is forgotten first, so only spam that *repeats* marks a
+    source as possibly compromised. Called inside the transaction that stores the article.
+    """
+    from django.conf import settings
+
+    hold_after = settings.NEWSDESK["SPAM_HOLD_AFTER"]
+    window = timedelta(days=settings.NEWSDESK["SPAM_WINDOW_DAYS"])
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id)
+        if source.last_spam_at is None or now - source.last_spam_at > window:
+            source.spam_count = 0
+        source.spam_count += 1
+        source.last_spam_at = now
+        if hold_after > 0 and source.spam_count >= hold_after and source.held_since is None:
+            source.held_since = now
+            days = settings.NEWSDESK["SPAM_WINDOW_DAYS"]
+            source.held_reason = (
+                f"{source.spam_count} spam items within {days} days, the last: {' '.join(what.split())}"
+            )[:300]
+        source.save(update_fields=["spam_count", "last_spam_at", "held_since", "held_reason"])
+    return source
+
+
+def do_forget_spam(source_id: int) -> None:
+    """A reviewer found one of this source's "spam" items to be fine: it no longer counts."""
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id)
+        if source.spam_count:
+            source.spam_count -= 1
+            source.save(update_fields=["spam_count"])
+
+
+def do_hold_source(source_id: int, *, now: datetime, reason: str) -> Source:
+    """Mark a source as possibly compromised by hand: its new items wait for review."""
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id)
+        if source.held_since is None:
+            source.held_since = now
+        source.held_reason = " ".join(reason.split())[:300]
+        source.save(update_fields=["held_since", "held_reason"])
+    return source
+
+
+def do_release_source(source_id: int) -> Source:
+    """Trust a source again: its new items are published as they come, and its spam count restarts."""
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id)
+        source.held_since = None
+        source.held_reason = ""
+        source.spam_count = 0
+        source.save(update_fields=["held_since", "held_reason", "spam_count"])
+    return source
+
+
+EDITABLE = ("name", "url", "site_url", "language", "is_active")
+
+
+def do_edit_source(source_id: int, **changes: object) -> Source:
+    """Change what an editor may change in the admin (name, URL, language, paused or not)."""
+    unknown = set(changes) - set(EDITABLE)
+    if unknown:
+        raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
+    with transaction.atomic():
+        source = Source.objects.select_for_update().get(pk=source_id)
+        for name, value in changes.items():
+            setattr(source, name, value)
+        source.save(update_fields=list(changes) or None)
     return source

@@ -27,8 +27,25 @@ class Source(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
+    # Integrity (issue 7): spam seen from this source lately, and whether its new items are held.
+    spam_count = models.PositiveIntegerField(
+        default=0, help_text="Spam items and articles with planted spam seen within the counting window."
+    )
+    last_spam_at = models.DateTimeField(null=True, blank=True)
+    held_since = models.DateTimeField(
+        null=True,
+        blank=True,
+        help_text="Set when the source looks compromised: its new items wait for review.",
+    )
+    held_reason = models.CharField(max_length=300, blank=True)
+
     class Meta:
         ordering = ["name", "id"]
 
     def __str__(self) -> str:
         return self.name or self.url
+
+    @property
+    def is_held(self) -> bool:
+        """Possibly compromised: new items are quarantined until a person looks."""
+        return self.held_since is not None

@@ -28,6 +28,7 @@ def as_json(extracted: Extracted) -> dict[str, Any]:
     data["published"] = extracted.published.isoformat() if extracted.published else None
     data["authors"] = list(extracted.authors)
     data["removed"] = list(extracted.removed)
+    data["injections"] = [injection.as_json() for injection in extracted.injections]
     return data
 
 

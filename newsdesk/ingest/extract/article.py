@@ -1,8 +1,10 @@
 """extract_article: one page in, an Extracted out. Pure; no Django, no I/O.
 
 The order matters: metadata is read from the whole page (JSON-LD and <head> are untouched by the
-clean-up), then the furniture is removed in place, then the byline, date fallback and body are read
-from what is left. The page is parsed once and that one tree is reused throughout.
+clean-up), then elements hidden by inline CSS are cut out (with their styles still there to tell),
+then the furniture is removed in place, then planted link blocks and keyword-stuffed paragraphs
+(newsdesk/integrity/inject.py), then the byline, date fallback and body are read from what is left.
+The page is parsed once and that one tree is reused throughout.
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from newsdesk.ingest.extract.dates import fallback_date, structured_date
 from newsdesk.ingest.extract.document import decode, parse
 from newsdesk.ingest.extract.language import declared_language, detect_language
 from newsdesk.ingest.extract.meta import read_metadata
-from newsdesk.ingest.types import Extracted, ExtractError
+from newsdesk.ingest.types import Extracted, ExtractError, Injection
+from newsdesk.integrity.inject import strip_hidden, strip_planted
 
 
 def extract_article(
@@ -43,7 +46,9 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     published = structured_date(root, meta.json_ld_date)
     language = declared_language(root, meta.json_ld_language)
     base = url or meta.canonical_url
+    hidden = strip_hidden(root, page_url=base)  # first: the furniture pass would drop them unexamined
     removed = remove_furniture(root, meta.title)
+    injections = hidden.injections + strip_planted(root, title=meta.title, page_url=base)
     authors = split_authors(meta.author) or byline_authors(root)
     if published is None:
         published = fallback_date(root)
@@ -59,5 +64,14 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
         canonical_url=meta.canonical_url,
         description=meta.description,
         site_name=meta.site_name,
-        removed=removed,
+        removed=_labels(removed, hidden.hidden, injections),
+        injections=injections,
     )
+
+
+def _labels(removed: tuple[str, ...], hidden: int, injections: tuple[Injection, ...]) -> tuple[str, ...]:
+    """The furniture labels plus ours: "hidden" for any hidden element, "spam-<kind>" per injection."""
+    labels = set(removed) | {f"spam-{injection.kind}" for injection in injections}
+    if hidden:
+        labels.add("hidden")
+    return tuple(sorted(labels))

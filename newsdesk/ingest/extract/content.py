@@ -7,6 +7,7 @@ bench/extract measures both, see docs/benchmarks.md.
 
 from __future__ import annotations
 
+import re
 from copy import copy
 from dataclasses import dataclass
 
@@ -124,11 +125,19 @@ def _norm(text: str) -> str:
 
 
 def _is_article(body: _Element, text: str, has_byline_or_date: bool) -> bool:
-    words = len(text.split())
+    words = _words(text)
     if words < MIN_WORDS or (words < SHORT_WORDS and not has_byline_or_date):
         return False
-    link_words = sum(len(" ".join(a.itertext()).split()) for a in body.iter("a"))
+    link_words = sum(_words(" ".join(a.itertext())) for a in body.iter("a"))
     return link_words <= MAX_LINK_SHARE * words
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _words(text: str) -> int:
+    """Words of `text`; Chinese and Japanese put no spaces between words, so two characters count as one."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
 
 
 def _first_image(body: _Element, base_url: str | None) -> str | None:

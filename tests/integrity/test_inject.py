@@ -1,0 +1,152 @@
+"""Planted blocks come out of pages and feed HTML; the article around them stays whole."""
+
+from __future__ import annotations
+
+from lxml.html import document_fromstring
+
+from newsdesk.ingest.extract import extract_article
+from newsdesk.integrity.inject import clean_fragment, strip_hidden, strip_planted
+
+STORY = [
+    "The council opened the region’s first night library on Tuesday, keeping the reading room on Mill Lane "
+    "open until two in the morning for shift workers, students and anyone who cannot sleep.",
+    "Librarian Oona Feld said the idea came from nurses at the valley hospital, who finish late and found "
+    "every quiet public room in town already locked by the time their shifts ended.",
+    "The trial will run for six months. The council will count visitors each night and ask them what they "
+    "read, what they needed and whether the late hours changed how often they came at all.",
+]
+TITLE = "Alder Valley opens its first night library"
+
+
+def page(planted: str, *, lang: str = "en", after: int = 1) -> str:
+    blocks = [f"<p>{p}</p>" for p in STORY]
+    blocks.insert(after, planted)
+    return (
+        f'<html lang="{lang}"><head><title>{TITLE}</title></head><body><nav><a href="/">Home</a></nav>'
+        f"<article><h1>{TITLE}</h1>{''.join(blocks)}</article></body></html>"
+    )
+
+
+def extracted(planted: str, **kwargs: object):
+    return extract_article(page(planted, **kwargs), url="https://alder.example/night-library")  # type: ignore[arg-type]
+
+
+def test_a_hidden_gambling_block_is_cut_and_named() -> None:
+    result = extracted('<div style="display:none"><a href="https://x.example/">slot gacor</a> maxwin</div>')
+    assert "gacor" not in result.text
+    assert result.text.split("\n\n") == STORY
+    assert [i.kind for i in result.injections] == ["hidden"]
+    assert result.injections[0].reasons[0] == "display:none"
+    assert "promo: slot gacor, maxwin" in result.injections[0].reasons
+    assert {"hidden", "spam-hidden"} <= set(result.removed)
+
+
+def test_hidden_furniture_without_spam_is_dropped_quietly() -> None:
+    result = extracted('<div style="display:none"><a href="/menu">Menu</a> Close</div>')
+    assert result.injections == ()
+    assert "hidden" in result.removed
+    assert "spam-hidden" not in result.removed
+
+
+def test_a_hidden_outbound_link_inside_the_article_is_an_injection() -> None:
+    result = extracted(
+        '<p style="position:absolute;left:-9999px"><a href="https://elsewhere.example/">x</a></p>'
+    )
+    assert [i.kind for i in result.injections] == ["hidden"]
+    assert "1 outbound link" in result.injections[0].reasons
+
+
+def test_a_visible_block_of_spam_links_is_cut() -> None:
+    planted = (
+        '<p><a href="https://a.example/">cheap cialis</a> · <a href="https://a.example/v">generic viagra</a>'
+        ' · <a href="https://a.example/t">tramadol online</a></p>'
+    )
+    result = extracted(planted)
+    assert [i.kind for i in result.injections] == ["link-block"]
+    assert "cialis" not in result.text.lower()
+    assert result.text.split("\n\n") == STORY
+
+
+def test_off_topic_outbound_links_are_cut_on_topic_ones_kept() -> None:
+    off = (
+        '<p><a href="https://loans.example/">Payday loans same day</a> '
+        '<a href="https://essay.example/">Essay '
+        'writing service</a> <a href="https://seo.example/">Buy backlinks cheap</a></p>'
+    )
+    assert [i.kind for i in extracted(off).injections] == ["link-block"]
+    on = (
+        '<p><a href="https://council.example/library">The council’s night library trial</a> · '
+        '<a href="https://nurses.example/shifts">Nurses on late shifts and public rooms</a> · '
+        '<a href="https://stats.example/visitors">Counting library visitors each night</a></p>'
+    )
+    result = extracted(on)
+    assert result.injections == ()
+    assert "Nurses on late shifts" in result.text
+
+
+def test_a_paragraph_in_another_language_full_of_spam_terms_is_cut() -> None:
+    planted = (
+        "<p>Situs slot gacor hari ini dengan bonus new member 100 dan deposit pulsa tanpa potongan, daftar "
+        "sekarang dan raih maxwin bersama agen slot terpercaya.</p>"
+    )
+    result = extracted(planted)
+    assert [i.kind for i in result.injections] == ["keyword-stuffing"]
+    assert result.injections[0].reasons[0] == "in id within a en article"
+    assert result.text.split("\n\n") == STORY
+
+
+def test_a_quoted_mention_in_the_articles_language_stays() -> None:
+    quoted = (
+        "<p>Visitors reported that the hacked pages showed phrases such as “slot gacor” and “maxwin”, which "
+        "the council removed on Wednesday.</p>"
+    )
+    result = extracted(quoted)
+    assert result.injections == ()
+    assert "“slot gacor”" in result.text
+
+
+def test_a_page_that_is_all_spam_is_left_for_the_classifier() -> None:
+    spam = "".join(
+        f"<p>Slot gacor maxwin hari ini {i}, bonus new member 100 dan deposit pulsa tanpa potongan, "
+        "link alternatif anti rungkad.</p>"
+        for i in range(4)
+    )
+    html = f'<html lang="en"><body><article><h1>Slot gacor</h1>{spam}</article></body></html>'
+    result = extract_article(html)
+    assert result.injections == ()
+    assert "maxwin" in result.text
+
+
+def test_the_article_itself_is_never_removed_even_if_hidden() -> None:
+    html = (
+        '<html><body><article style="display:none"><h1>Story</h1>'
+        + "".join(f"<p>{p}</p>" for p in STORY)
+        + "</article></body></html>"
+    )
+    root = document_fromstring(html)
+    stripped = strip_hidden(root)
+    assert stripped.hidden == 0
+    assert root.find(".//article") is not None
+
+
+def test_strip_planted_reports_nothing_on_a_clean_page() -> None:
+    root = document_fromstring(page("<p>One more ordinary paragraph about the library and its readers.</p>"))
+    assert strip_planted(root, title=TITLE, page_url="https://alder.example/") == ()
+
+
+def test_feed_html_is_cleaned_the_same_way() -> None:
+    html = "".join(f"<p>{p}</p>" for p in STORY) + (
+        '<div style="display:none" class="wp-block-group"><p>Daftar situs <a href="/?p=9">mahjong slot</a>, '
+        '<a href="/?p=9">slot gacor</a> terpercaya.</p></div>'
+    )
+    cleaned, injections = clean_fragment(html, title=TITLE, page_url="https://bulletin.example/?p=1")
+    assert "mahjong" not in cleaned
+    assert cleaned.count("<p>") == len(STORY)
+    assert [i.kind for i in injections] == ["hidden"]
+
+
+def test_clean_feed_html_comes_back_untouched() -> None:
+    html = "<p>A &amp; B said <b>hello</b>.</p>"
+    assert clean_fragment(html) == (html, ())
+    assert clean_fragment("") == ("", ())
+    assert clean_fragment("plain text, no markup") == ("plain text, no markup", ())
