@@ -28,9 +28,11 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int) -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-@pytest.fixture(scope="session")
+@pytest.fixture(scope="module")
 def browser() -> Iterator[object]:
-    """One Chromium for the whole session (Playwright's sync API allows one instance per thread)."""
+    """Chromium for one test module. Every suite uses this one fixture: Playwright's sync API allows one
+    instance per thread at a time, and it keeps an asyncio loop running on the thread while it lives, so
+    it is closed after each module for the tests that run their own loop (asyncio.run)."""
     if not Path(CHROMIUM).exists():
         pytest.fail(f"{CHROMIUM} is missing: run `make browser` (Debian's chromium package).")
     from playwright.sync_api import sync_playwright
