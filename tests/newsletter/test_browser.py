@@ -21,6 +21,8 @@ from .conftest import make_article, make_source, make_topic
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 OUT = Path(__file__).resolve().parents[2] / "test-output" / "newsletter"
+
+
 @pytest.fixture
 def site(live_server, settings):
     settings.SITE_URL = live_server.url
