@@ -27,7 +27,7 @@ def add_parser(commands: argparse._SubParsersAction) -> None:
     run = commands.add_parser("run", help="serve the site, and fetch in the background")
     run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     run.add_argument("--port", type=positive_int, default=8000, help="port to listen on (default 8000)")
-    run.add_argument("--web-threads", type=positive_int, default=4, help=argparse.SUPPRESS)
+    run.add_argument("--web-threads", type=positive_int, default=None, help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)
 
     worker = commands.add_parser("worker", help="run only the background worker and scheduler")
