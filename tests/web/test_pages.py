@@ -298,3 +298,11 @@ def test_dates_and_interface_follow_the_site_language(client, settings) -> None:
     assert '<html lang="de"' in html
     assert "10. März 2025 12:00" in html  # German date format and month name
     assert "Monate" in html or "Jahr" in html  # the relative time, in German words
+
+
+@pytest.mark.django_db
+def test_live_news_column_links_to_the_live_page(client) -> None:
+    from django.urls import reverse
+
+    html = client.get("/").content.decode()
+    assert f'href="{reverse("live:page")}">All live news</a>' in html
