@@ -234,3 +234,25 @@ def test_run_survives_a_signal_storm_while_stopping() -> None:
     assert "Traceback" not in err
     assert process.returncode == 0, err
     assert not http_ok(f"http://127.0.0.1:{port}/")
+
+
+def test_admin_create_user_without_a_terminal() -> None:
+    from django.contrib.auth import get_user_model
+    from django.contrib.auth.hashers import PBKDF2PasswordHasher
+
+    missing = run_cli("admin", "create-user", "--username", "editor")
+    assert missing.returncode == 1
+    assert missing.stderr.strip() == (
+        "newsdesk: error: Without a terminal, set DJANGO_SUPERUSER_PASSWORD to the new account's password."
+    )
+    done = run_cli("admin", "create-user", "--username", "editor", "--email", "ed@example.test",
+                   DJANGO_SUPERUSER_PASSWORD="a long passphrase for tests")  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    user = get_user_model().objects.get(username="editor")
+    assert user.is_superuser
+    # The command ran with the real settings (PBKDF2); the test settings hash with MD5 for speed.
+    assert PBKDF2PasswordHasher().verify("a long passphrase for tests", user.password)
+    again = run_cli("admin", "create-user", "--username", "editor", DJANGO_SUPERUSER_PASSWORD="x" * 20)
+    assert again.returncode == 1
+    assert again.stderr.count("\n") == 1
+    assert "already taken" in again.stderr
