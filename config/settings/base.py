@@ -131,8 +131,6 @@ if os.environ.get("NEWSDESK_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": os.environ["NEWSDESK_TEST_DB_NAME"]}
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-# Opt in now to what Django 6 makes the default: a URL typed without a scheme is https.
-FORMS_URLFIELD_ASSUME_HTTPS = True
 
 # --- background work (django.tasks API) ------------------------------------
 TASKS = {
