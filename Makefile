@@ -12,6 +12,9 @@ install: $(VENV)/.installed
 $(VENV)/.installed: pyproject.toml
 	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# Byte-compile our own modules once (the editable install does not, and with PYTHONDONTWRITEBYTECODE
+	@# set every command would compile them again at start-up).
+	$(BIN)/python -m compileall -q newsdesk config >/dev/null
 	@touch $@
 
 run: install

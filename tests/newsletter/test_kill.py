@@ -5,7 +5,9 @@ moments that matter most:
 - while the server holds a complete message (after the final dot) and before it has answered: the mail
   is delivered but the sender never hears so; a resumed run must not send it again;
 - in the middle of a message's envelope (RCPT): that mail is not delivered; a resumed run must send it;
-- at a random instant a little later.
+- at a random instant a little later. That instant can fall between the send record's commit and the final
+  dot (the gap ADR 0004 describes): then that one subscriber is skipped, never sent twice, and the test
+  checks it is exactly the one message that was in flight.
 """
 
 from __future__ import annotations
@@ -56,13 +58,18 @@ def _send(env: dict[str, str]) -> subprocess.Popen:
     )  # fmt: skip
 
 
-def _sent_records(sqlite_path: Path | None) -> int:
+def _sent_to(sqlite_path: Path | None) -> set[str]:
+    """The addresses whose send record says sent."""
+    query = (
+        "SELECT s.email FROM newsletter_send r JOIN newsletter_subscriber s ON s.id = r.subscriber_id"
+        " WHERE r.state = 'sent'"
+    )
     if sqlite_path is not None:
         with sqlite3.connect(sqlite_path) as db:
-            return db.execute("SELECT count(*) FROM newsletter_send WHERE state = 'sent'").fetchone()[0]
-    from newsdesk.newsletter.models import Send
-
-    return Send.objects.filter(state="sent").count()
+            return {row[0] for row in db.execute(query)}
+    with connection.cursor() as cursor:
+        cursor.execute(query)
+        return {row[0] for row in cursor.fetchall()}
 
 
 @pytest.mark.parametrize("moment", ["after-final-dot", "during-envelope", "random"])
@@ -128,8 +135,16 @@ def test_killed_run_resumes_without_double_send_or_skip(moment: str, tmp_path: P
         first_out, first_err = victim["proc"].communicate(timeout=120)
         assert victim["proc"].returncode == -signal.SIGKILL, (first_out, first_err)
         assert killed.is_set()
-        delivered_before = len(sink.messages)
-        assert 0 < delivered_before < SUBSCRIBERS
+        delivered_before = {a for m in sink.messages for a in m.rcpt_tos}
+        assert 0 < len(delivered_before) < SUBSCRIBERS
+        recorded_before = _sent_to(sqlite_path)
+        # Every delivered mail has its record. A record without a delivery is possible only for the one
+        # message in flight, killed between its commit and its final dot (the gap in ADR 0004): never more.
+        assert delivered_before <= recorded_before
+        in_the_gap = recorded_before - delivered_before
+        if moment != "random":
+            assert not in_the_gap  # the two hard moments are outside the gap
+        assert len(in_the_gap) <= 1
 
         second = _send(env)
         out, err = second.communicate(timeout=120)
@@ -137,7 +152,7 @@ def test_killed_run_resumes_without_double_send_or_skip(moment: str, tmp_path: P
         assert "Resumed the interrupted digest run" in err
 
     counts = Counter(address for m in sink.messages for address in m.rcpt_tos)
-    assert sorted(counts) == addresses  # nobody skipped
     assert set(counts.values()) == {1}  # nobody twice
-    assert f"Digests: {SUBSCRIBERS - delivered_before}" in out
-    assert _sent_records(sqlite_path) == SUBSCRIBERS
+    assert sorted(set(counts) | in_the_gap) == addresses  # nobody skipped, but for the one in the gap
+    assert f"Digests: {SUBSCRIBERS - len(recorded_before)}" in out
+    assert _sent_to(sqlite_path) == set(addresses)
