@@ -36,7 +36,8 @@ def build(subscribers: int, stories: int = 300, seed: int = 5) -> None:
 
     rng = random.Random(seed)
     now = timezone.now()
-    topics = Topic.objects.bulk_create(Topic(slug=t.lower(), name=t) for t in TOPICS)
+    # The default topics come with the database; take those that exist, create the others.
+    topics = [Topic.objects.get_or_create(slug=t.lower(), defaults={"name": t})[0] for t in TOPICS]
     sources = Source.objects.bulk_create(
         Source(url=f"https://{n.split()[0].lower()}.example/feed", name=n) for n in SOURCES
     )

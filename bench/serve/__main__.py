@@ -256,10 +256,11 @@ def render(args, figures: Figures, modes, pages, cacheable, single, database, ge
         f"Measured by `python -m bench.serve` ({database}, {args.articles:,} generated articles, "
         f"generated in {generated:.0f} s). wrk: {args.connections} connections, {args.threads} threads, "
         f"{args.seconds} s per run, median of {args.runs} runs. nginx serves the same HTML bytes as static "
-        "files, measured in the same run, alternating with us. Server: `newsdesk run` (granian, WSGI, "
-        f"one worker). Machine: {os.cpu_count()} cores, Python {platform.python_version()}; wrk, nginx "
-        f"and the server share the cores. Load average (1 min) {load[0]:.1f} at the start, {load[1]:.1f} "
-        "at the end: above 2, other work competed for the same cores and the figures are low.",
+        "files, measured in the same run, alternating with us. Server: `newsdesk run` (granian RSGI, "
+        f"Django's WSGI app on its thread pool, one worker). Machine: {os.cpu_count()} cores, Python "
+        f"{platform.python_version()}; wrk, nginx and the server share the cores. Load average (1 min) "
+        f"{load[0]:.1f} at the start, {load[1]:.1f} at the end (the benchmark's own wrk, nginx and server "
+        "raise it; a start well above 1 means other work competed and the figures are low).",
         "",
         "| page | contender | requests/s | p50 ms | p99 ms | nginx requests/s | ratio to nginx"
         " | errors (timeouts) |",

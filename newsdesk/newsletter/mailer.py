@@ -12,7 +12,6 @@ Everything else (connection reuse, STARTTLS/TLS, authentication, timeouts) is Dj
 
 from __future__ import annotations
 
-import re
 import smtplib
 import socket
 from collections.abc import Callable
@@ -21,8 +20,6 @@ from typing import Any
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
 
 Handover = Callable[[], None]
-_LEADING_DOT = re.compile(rb"(?m)^\.")
-_BARE_EOL = re.compile(rb"\r\n|\r|\n")
 
 
 class _HandoverMixin:
@@ -51,13 +48,26 @@ class _HandoverMixin:
             raise smtplib.SMTPDataError(code, reply)
         if isinstance(msg, str):
             msg = msg.encode("ascii")
-        body = _LEADING_DOT.sub(b"..", _BARE_EOL.sub(b"\r\n", msg))
-        if not body.endswith(b"\r\n"):
-            body += b"\r\n"
+        body = _dot_stuffed(msg)
         self.send(body)  # type: ignore[attr-defined]
         hook()
         self.send(b".\r\n")  # type: ignore[attr-defined]
         return self.getreply()  # type: ignore[attr-defined]
+
+
+def _dot_stuffed(msg: bytes) -> bytes:
+    """The DATA body as smtplib makes it (every line ending CRLF, a leading dot doubled, a final CRLF).
+
+    With bytes.replace instead of smtplib's two regular expressions: those took about a tenth of a digest's
+    sending time (a 20 KB message has hundreds of lines).
+    """
+    body = msg.replace(b"\r\n", b"\n").replace(b"\r", b"\n").replace(b"\n", b"\r\n")
+    body = body.replace(b"\r\n.", b"\r\n..")
+    if body.startswith(b"."):
+        body = b"." + body
+    if not body.endswith(b"\r\n"):
+        body += b"\r\n"
+    return body
 
 
 class HandoverSMTP(_HandoverMixin, smtplib.SMTP):

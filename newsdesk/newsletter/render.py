@@ -7,6 +7,7 @@ for the clients that honour them.
 
 from __future__ import annotations
 
+import base64
 from dataclasses import dataclass
 from functools import cache
 
@@ -138,12 +139,47 @@ class DigestRenderer:
         return text, html
 
 
+def encoded_words(value: str) -> str:
+    """RFC 2047 base64 encoded words for a header value that is not ASCII (unchanged if it is).
+
+    What the email package's Header does for a UTF-8 subject, minus its cost: it weighs every split point
+    of quoted-printable against base64, about a tenth of a digest's sending time. Each word holds at most
+    39 bytes of whole characters (52 base64 characters, 64 with the delimiters: the first fits on the
+    "Subject:" line, which Python's email folding would otherwise leave empty).
+    """
+    if value.isascii():
+        return value
+    words: list[str] = []
+    chunk: list[str] = []
+    size = 0
+    for char in value:
+        width = len(char.encode())
+        if size + width > 39:
+            words.append("".join(chunk))
+            chunk, size = [], 0
+        chunk.append(char)
+        size += width
+    words.append("".join(chunk))
+    return " ".join(f"=?utf-8?b?{base64.b64encode(w.encode()).decode()}?=" for w in words)
+
+
+class DigestEmail(EmailMultiAlternatives):
+    """Its Subject is encoded by `encoded_words`; `subject` stays the readable text."""
+
+    def message(self, *args, **kwargs):
+        readable, self.subject = self.subject, encoded_words(str(self.subject))
+        try:
+            return super().message(*args, **kwargs)
+        finally:
+            self.subject = readable
+
+
 def digest_message(
     digest: Digest, recipient: Recipient, *, message_id: str, renderer: DigestRenderer | None = None
 ) -> EmailMultiAlternatives:
     """A digest mail with the RFC 8058 one-click unsubscribe headers and a List-Id."""
     text, html = (renderer or DigestRenderer()).render(digest, recipient)
-    message = EmailMultiAlternatives(
+    message = DigestEmail(
         subject=digest_subject(digest, recipient.frequency),
         body=text,
         to=[recipient.email],

@@ -262,3 +262,23 @@ def test_another_run_in_progress_is_a_clear_error(smtp, news, capsys) -> None:
         thread.join()
     err = capsys.readouterr().err.strip()
     assert err == "newsdesk: error: Another digest run is in progress; try again when it has finished."
+
+
+def test_the_subject_arrives_readable_and_folded(smtp, news, settings) -> None:
+    settings.SITE_NAME = "Gazette de l'Île · Nouvelles"
+    make_article(
+        news["gazette"], "Fête du port: les bateaux-dragons reviennent à Saint-Aubin après dix ans d'absence",
+        topics=[news["transport"]], stored=timezone.now() - timedelta(hours=1),
+    )  # fmt: skip
+    confirmed_subscriber("reader@example.org", topics=[news["transport"]])
+    send_due_digests(force=True)
+    (received,) = smtp.handler.to("reader@example.org")
+    subject = received.message["Subject"]
+    assert subject.startswith("Fête du port: les bateaux-dragons reviennent à Saint-Aubin")
+    assert subject.endswith(" and 1 more · your daily Gazette de l'Île · Nouvelles digest")
+    lines = received.raw.split(b"\r\n\r\n", 1)[0].split(b"\r\n")
+    start = next(n for n, line in enumerate(lines) if line.startswith(b"Subject:"))
+    end = next(n for n in range(start + 1, len(lines)) if not lines[n].startswith(b" "))
+    assert end - start > 1  # a long subject, folded
+    assert all(len(line) <= 78 for line in lines[start:end])  # RFC 5322's line length
+    assert lines[start].startswith(b"Subject: =?utf-8?b?")  # the first word on the Subject line itself

@@ -1,0 +1,40 @@
+"""What goes on the wire: dot-stuffing of the DATA body and the Subject's encoded words."""
+
+from __future__ import annotations
+
+import email
+import email.policy
+import re
+
+from hypothesis import given
+from hypothesis import strategies as st
+
+from newsdesk.newsletter.mailer import _dot_stuffed
+from newsdesk.newsletter.render import encoded_words
+
+
+def _as_smtplib_does(msg: bytes) -> bytes:
+    """smtplib's own _fix_eols and _quote_periods (regular expressions), and its final CRLF."""
+    body = re.sub(rb"(?m)^\.", b"..", re.sub(rb"\r\n|\r|\n", b"\r\n", msg))
+    return body if body.endswith(b"\r\n") else body + b"\r\n"
+
+
+@given(st.lists(st.sampled_from([b"a", b".", b"\r", b"\n", b"\r\n", b"..", b" "]), max_size=40).map(b"".join))
+def test_dot_stuffing_matches_smtplib(msg: bytes) -> None:
+    assert _dot_stuffed(msg) == _as_smtplib_does(msg)
+
+
+def test_dot_stuffing_doubles_leading_dots_only() -> None:
+    assert _dot_stuffed(b".\n..x\ny.z\r\n.") == b"..\r\n...x\r\ny.z\r\n..\r\n"
+
+
+@given(st.text(min_size=1, max_size=200).filter(lambda s: s.strip() == s and "\n" not in s and "\r" not in s))
+def test_encoded_words_decode_to_the_same_text(value: str) -> None:
+    encoded = encoded_words(value)
+    assert encoded.isascii()
+    if not value.isascii():
+        assert all(len(word) <= 75 for word in encoded.split(" "))  # RFC 2047's limit per encoded word
+        parsed = email.message_from_string(f"Subject: {encoded}\n\n", policy=email.policy.default)
+        assert parsed["Subject"] == value
+    else:
+        assert encoded == value
