@@ -57,17 +57,6 @@ class SubscriberAdmin(admin.ModelAdmin):
 
 @admin.register(DigestRun)
 class DigestRunAdmin(admin.ModelAdmin):
-    list_display = (
-        "id",
-        "started_at",
-        "cutoff",
-        "forced",
-        "finished_at",
-        "sent",
-        "skipped",
-        "failed",
-        "bounced",
-    )
     readonly_fields = (
         "started_at",
         "cutoff",
@@ -78,6 +67,7 @@ class DigestRunAdmin(admin.ModelAdmin):
         "failed",
         "bounced",
     )
+    list_display = ("id", *readonly_fields)
 
     def has_add_permission(self, request: HttpRequest) -> bool:
         return False

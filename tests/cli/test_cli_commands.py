@@ -18,6 +18,7 @@ from newsdesk.sources.models import Source
 from tests.e2e import outlets as o
 from tests.support.cli import run_cli, start_cli
 from tests.support.loopback import LoopbackServer, reply
+from tests.support.net import answers, free_port, wait_for
 
 pytestmark = pytest.mark.django_db(transaction=True)
 
@@ -165,36 +166,13 @@ def test_extract_many_files_in_input_order(tmp_path) -> None:
     assert done.stderr.strip() == f"newsdesk: error: {missing}: no such file."
 
 
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float = 30.0, interval: float = 0.2) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False
-
-
-def http_ok(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
-
-
 @pytest.mark.slow
 def test_run_serves_fetches_in_background_and_stops_on_ctrl_c(site: o.Outlets) -> None:
     run_cli("sources", "add", site.feed_urls()["alder"])
     port = free_port()
     process = start_cli("run", "--port", str(port), NEWSDESK_SCHEDULER_TICK="1")
     try:
-        assert wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/")), "the site did not come up"
+        assert wait_for(lambda: answers(f"http://127.0.0.1:{port}/")), "the site did not come up"
         assert wait_for(lambda: Article.objects.count() == 3), "the worker did not fetch the due source"
         with urllib.request.urlopen(f"http://127.0.0.1:{port}/", timeout=5) as response:
             assert o.ALDER_1_TITLE in response.read().decode()
@@ -204,7 +182,7 @@ def test_run_serves_fetches_in_background_and_stops_on_ctrl_c(site: o.Outlets) -
     assert process.returncode == 0, err
     assert "Stopped." in err
     assert "Traceback" not in err
-    assert not http_ok(f"http://127.0.0.1:{port}/")
+    assert not answers(f"http://127.0.0.1:{port}/")
 
 
 def test_run_refuses_a_busy_port() -> None:
@@ -224,7 +202,7 @@ def test_run_survives_a_signal_storm_while_stopping() -> None:
     port = free_port()
     process = start_cli("run", "--port", str(port))
     try:
-        assert wait_for(lambda: http_ok(f"http://127.0.0.1:{port}/")), "the site did not come up"
+        assert wait_for(lambda: answers(f"http://127.0.0.1:{port}/")), "the site did not come up"
     finally:
         os.killpg(process.pid, signal.SIGINT)
         time.sleep(0.05)
@@ -233,7 +211,7 @@ def test_run_survives_a_signal_storm_while_stopping() -> None:
         _out, err = process.communicate(timeout=30)
     assert "Traceback" not in err
     assert process.returncode == 0, err
-    assert not http_ok(f"http://127.0.0.1:{port}/")
+    assert not answers(f"http://127.0.0.1:{port}/")
 
 
 def test_admin_create_user_without_a_terminal() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import os
 import signal
-import socket
 import subprocess
 import time
 import urllib.error
@@ -15,13 +14,8 @@ import pytest
 from newsdesk.articles.actions import do_store_article
 from newsdesk.ingest.types import ArticleDraft
 from tests.support.cli import start_cli
+from tests.support.net import free_port
 from tests.support.newsroom import NOW, make_source
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def get(url: str, **headers: str):

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import socket
 from collections.abc import Iterator
 from datetime import UTC, datetime, timedelta
 from email.utils import format_datetime
@@ -14,6 +13,7 @@ from newsdesk.ingest.fetch import Fetcher, FetchPolicy
 from newsdesk.ingest.types import FetchError, Validators
 from tests.support import LoopbackServer, Raw, Reply, SeenRequest, compress, reply
 from tests.support.fetching import loopback_policy
+from tests.support.net import free_port
 
 STORY = (
     "<rss version='2.0'><channel><title>The Harbour Gazette</title>"
@@ -188,12 +188,6 @@ def test_wrong_schemes_and_bad_addresses(fetcher: Fetcher, url: str, sentence: s
         fetcher.fetch(url)
     assert str(caught.value) == sentence
     assert caught.value.permanent
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return int(probe.getsockname()[1])
 
 
 def test_connection_refused() -> None:

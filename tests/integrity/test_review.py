@@ -8,18 +8,10 @@ from newsdesk.ingest.types import PUBLISHED, QUARANTINED, ArticleDraft, Entry
 from newsdesk.integrity.review import clean_entry, review, scrub
 from newsdesk.integrity.types import Injection, SourceState
 
+from .helpers import GOOD_TEXT, SPAM_TEXT
+
 NOW = datetime(2026, 5, 4, tzinfo=UTC)
 EN = SourceState(language="en", site_host="bulletin.example")
-GOOD_TEXT = (
-    "The library on Mill Lane will stay open until two in the morning for six months, the council said "
-    "on Tuesday. Nurses from the valley hospital asked for a quiet place to read after late shifts, and "
-    "students asked for somewhere warm to study. The council will count visitors each night."
-)
-SPAM_TEXT = (
-    "Slot gacor hari ini adalah pilihan terbaik bagi para pemain. Situs slot online terpercaya kami "
-    "menyediakan ratusan permainan dengan RTP live tertinggi dan peluang maxwin setiap hari. Daftar sekarang "
-    "dan nikmati bonus new member 100% di awal, deposit pulsa tanpa potongan."
-)
 
 
 def draft(title: str, text: str, **kwargs: object) -> ArticleDraft:

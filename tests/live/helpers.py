@@ -6,11 +6,9 @@ from __future__ import annotations
 import contextlib
 import os
 import signal
-import socket
 import subprocess
 import tempfile
 import time
-import urllib.request
 from collections.abc import Iterator
 from datetime import datetime
 from itertools import count
@@ -23,6 +21,7 @@ from newsdesk.cli.run import web_server_command
 from newsdesk.ingest.types import ArticleDraft
 from newsdesk.sources.models import Source
 from tests.support.cli import cli_env
+from tests.support.net import answers, free_port, wait_for
 
 _serial = count(1)
 
@@ -53,29 +52,6 @@ def store(source: Source, title: str, **kwargs) -> Article:
     _outcome, article_id = do_store_article(draft(source, title, **kwargs))
     assert article_id is not None
     return Article.objects.get(pk=article_id)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-def wait_for(predicate, timeout: float = 30.0, interval: float = 0.1) -> bool:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if predicate():
-            return True
-        time.sleep(interval)
-    return False
-
-
-def answers(url: str) -> bool:
-    try:
-        with urllib.request.urlopen(url, timeout=2) as response:
-            return response.status == 200
-    except OSError:
-        return False
 
 
 class WebServer:
