@@ -18,7 +18,7 @@ $(VENV)/.installed: pyproject.toml
 	@touch $@
 
 run: install
-	NEWSDESK_ALLOW_PRIVATE_NETWORKS=1 NEWSDESK_DEMO=1 $(BIN)/newsdesk run
+	NEWSDESK_ALLOW_PRIVATE_NETWORKS=1 $(BIN)/python -m newsdesk_demo.run
 
 # The whole suite, on SQLite and then on the machine's PostgreSQL.
 test: install browser services test-sqlite test-postgres
@@ -33,6 +33,7 @@ lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
 	$(BIN)/mypy
+	$(BIN)/lint-imports
 
 format: install
 	$(BIN)/ruff format .

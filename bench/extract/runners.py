@@ -8,7 +8,7 @@ from typing import Any
 from trafilatura import bare_extraction, extract
 
 from bench.extract.quality import Guess
-from newsdesk.ingest.extract import extract_article
+from newsdesk.ingest.stages.extract import extract_article
 
 
 def ours(fast: bool = True) -> Callable[[bytes], Guess]:

@@ -20,7 +20,7 @@ from pathlib import Path
 
 from trafilatura import bare_extraction, extract
 
-from newsdesk.ingest.extract import extract_article
+from newsdesk.ingest.stages.extract import extract_article
 
 
 @dataclass

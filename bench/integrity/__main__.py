@@ -19,14 +19,13 @@ import time
 
 from bench.integrity.corpus import Case, load, page
 from bench.integrity.evaluate import NOW, Anchors, Outcome, Scores, anchors, run_feed, run_page
-from newsdesk.ingest.extract import extract_article
-from newsdesk.ingest.extract.clean import remove_furniture
-from newsdesk.ingest.extract.document import decode, parse
-from newsdesk.ingest.types import PUBLISHED, ArticleDraft
+from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.ingest.stages.extract.clean import remove_furniture
+from newsdesk.ingest.stages.extract.document import decode, parse
 from newsdesk.integrity.inject import strip_hidden, strip_planted
 from newsdesk.integrity.lexicon import default_lexicon, normalize
 from newsdesk.integrity.review import review
-from newsdesk.integrity.types import SPAM_REMOVED, SourceState
+from newsdesk.types import PUBLISHED, SPAM_REMOVED, ArticleDraft, SourceState
 
 
 def main() -> None:

@@ -16,16 +16,15 @@ from datetime import UTC, datetime
 from lxml.html import fragment_fromstring
 
 from bench.integrity.corpus import Case, feed_item_html, page
-from newsdesk.ingest import assemble
-from newsdesk.ingest.extract import (
+from newsdesk.ingest.stages import assemble
+from newsdesk.ingest.stages.extract import (
     _compat,  # noqa: F401  (before trafilatura)
     extract_article,
 )
-from newsdesk.ingest.types import QUARANTINED, ArticleDraft, Entry, ParsedFeed
 from newsdesk.integrity.lexicon import default_lexicon
 from newsdesk.integrity.review import clean_entry, review
 from newsdesk.integrity.text import tally
-from newsdesk.integrity.types import SPAM, SPAM_REMOVED, SourceState
+from newsdesk.types import QUARANTINED, SPAM, SPAM_REMOVED, ArticleDraft, Entry, ParsedFeed, SourceState
 
 NOW = datetime(2026, 5, 4, 12, 0, tzinfo=UTC)
 

@@ -98,8 +98,8 @@ def seed() -> str:
     from django.utils import timezone
 
     from newsdesk.articles.models import Article
+    from newsdesk.core.links import article_path
     from newsdesk.sources.models import Source
-    from newsdesk.web.links import article_path
 
     source = Source.objects.create(url="http://127.0.0.1:9/bench.xml", name="Bench Harbour Gazette")
     now = timezone.now()
@@ -165,8 +165,8 @@ def publish(count: int, rate: float) -> dict[int, float]:
     from django.utils import timezone
 
     from newsdesk.articles.actions import do_store_article
-    from newsdesk.ingest.types import ArticleDraft
     from newsdesk.sources.models import Source
+    from newsdesk.types import ArticleDraft
 
     source = Source.objects.get(name="Bench Harbour Gazette")
     committed: dict[int, float] = {}

@@ -151,7 +151,6 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "NEWSDESK_SECRET_KEY": "bench-serve-not-secret",
         "NEWSDESK_LOG_LEVEL": "WARNING",
-        "NEWSDESK_DEMO": "0",
         "PYTHONPATH": str(ROOT),
     }
     env.pop("DATABASE_URL", None)

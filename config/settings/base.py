@@ -75,7 +75,6 @@ INSTALLED_APPS = [
     "newsdesk.articles",
     "newsdesk.topics",
     "newsdesk.search",
-    "newsdesk.integrity",
     "newsdesk.live",
     "newsdesk.newsletter",
     "newsdesk.consent",
@@ -178,11 +177,6 @@ NEWSDESK: dict[str, Any] = {
     "FETCH_WORKERS": _env_int("NEWSDESK_FETCH_WORKERS", 8),
     # At most this many entries of one feed are processed per fetch.
     "MAX_ENTRIES_PER_FEED": _env_int("NEWSDESK_MAX_ENTRIES_PER_FEED", 200),
-    # Start the built-in demo outlets with `newsdesk run` (make run sets it).
-    "DEMO": _env_bool("NEWSDESK_DEMO", False),
-    "DEMO_PORT": _env_int("NEWSDESK_DEMO_PORT", 8001),
-    # The demo releases one held-back story this often (seconds; 0 = never), to show Live News.
-    "DEMO_DRIP_SECONDS": _env_int("NEWSDESK_DEMO_DRIP_SECONDS", 90),
 }
 
 # --- the public site (issue 3) ------------------------------------------------

@@ -9,9 +9,8 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
-from newsdesk.ingest.types import ArticleDraft
-from newsdesk.integrity.types import APPROVED, HELD, REJECTED, SPAM, SPAM_REMOVED
 from newsdesk.sources.actions import do_forget_spam, do_record_spam
+from newsdesk.types import APPROVED, HELD, REJECTED, SPAM, SPAM_REMOVED, ArticleDraft
 
 from .models import Article, ArticleAlias
 from .signals import article_stored

@@ -19,7 +19,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from newsdesk.integrity.types import APPROVED, HELD, REJECTED, SPAM, SPAM_REMOVED
+from newsdesk.types import APPROVED, HELD, REJECTED, SPAM, SPAM_REMOVED
 
 from . import actions
 from .models import Article, QuarantinedArticle

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.db.models import Q
 
-from newsdesk.ingest.decide import Known
+from newsdesk.types import Known
 
 from .models import Article, ArticleAlias
 

@@ -38,8 +38,8 @@ class _Reader:
 
         if _is_url(item):
             if self._fetcher is None:
-                from newsdesk.ingest.fetch import Fetcher
                 from newsdesk.ingest.policy import fetch_policy
+                from newsdesk.ingest.stages.fetch import Fetcher
 
                 self._fetcher = Fetcher(fetch_policy()).__enter__()
             result = self._fetcher.fetch(item, kind="page")
@@ -60,7 +60,7 @@ class _Reader:
 
 
 def extracted_json(item: str, page, url: str | None, excerpt_words: int) -> dict[str, Any]:
-    from newsdesk.ingest.excerpt import make_excerpt
+    from newsdesk.ingest.stages.excerpt import make_excerpt
 
     return {
         "input": item,
@@ -101,7 +101,7 @@ def _excerpt_words() -> int:
 
 def cmd_extract(args: argparse.Namespace) -> int:
     from newsdesk.core.errors import NewsdeskError
-    from newsdesk.ingest.extract import extract_article
+    from newsdesk.ingest.stages.extract import extract_article
 
     excerpt_words = _excerpt_words()
     reader = _Reader()

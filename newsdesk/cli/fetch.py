@@ -41,9 +41,9 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from newsdesk.core.clock import utcnow
-    from newsdesk.ingest.fetch import Fetcher
     from newsdesk.ingest.pipeline import Pipeline, SourceReport, due_source_ids
     from newsdesk.ingest.policy import fetch_policy
+    from newsdesk.ingest.stages.fetch import Fetcher
     from newsdesk.sources.models import Source
 
     if args.all:

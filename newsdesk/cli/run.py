@@ -1,8 +1,7 @@
 """`newsdesk run` (web server, scheduler and worker as one command) and `newsdesk worker`.
 
 `run` is a small supervisor: it starts the web server (granian: pages through Django's WSGI app,
-the Live News stream on the event loop) and a worker process, and the
-demo outlets in a thread when NEWSDESK_DEMO is on. Ctrl-C (or SIGTERM) stops them all cleanly.
+the Live News stream on the event loop) and a worker process. Ctrl-C (or SIGTERM) stops them all cleanly.
 """
 
 from __future__ import annotations
@@ -45,26 +44,6 @@ def _check_port_free(host: str, port: int) -> None:
             raise UserError(
                 f"Cannot listen on {host}:{port} ({exc.strerror}); choose another with --port."
             ) from None
-
-
-def _start_demo():
-    """Start the demo outlets and make sure they are sources. Returns the server, to stop later."""
-    from django.conf import settings
-
-    from newsdesk.demo.outlets import demo_feeds
-    from newsdesk.demo.server import DemoServer
-    from newsdesk.ingest.probe import add_source
-    from newsdesk.sources.models import Source
-
-    port = settings.NEWSDESK["DEMO_PORT"]
-    _check_port_free("127.0.0.1", port)
-    server = DemoServer(host="127.0.0.1", port=port, drip_seconds=settings.NEWSDESK["DEMO_DRIP_SECONDS"])
-    server.start()
-    for name, feed_url in demo_feeds(server.base_url):
-        if not Source.objects.filter(url=feed_url).exists():
-            add_source(feed_url, name=name)
-    print(f"Demo outlets are being served at {server.base_url}/", flush=True)
-    return server
 
 
 def web_server_command(host: str, port: int, max_streams: int) -> list[str]:
@@ -113,7 +92,6 @@ def cmd_run(args: argparse.Namespace) -> int:
     from django.conf import settings
 
     _check_port_free(args.host, args.port)
-    demo = _start_demo() if settings.NEWSDESK["DEMO"] else None
     env = dict(os.environ)
     web = web_server_command(args.host, args.port, settings.LIVE["MAX_STREAMS"])
     if args.web_threads is not None:
@@ -145,8 +123,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         signal.signal(signal.SIGINT, signal.SIG_IGN)
         signal.signal(signal.SIGTERM, signal.SIG_IGN)
         _stop(children)
-        if demo is not None:
-            demo.stop()
         if stopping:
             print("Stopped.", file=sys.stderr, flush=True)
 

@@ -1,5 +1,8 @@
-"""The ingest pipeline: fetch -> parse -> decide -> extract -> sanitize -> store.
+"""Ingest: feeds and article pages in, stored articles out.
 
-Every stage but `pipeline` is pure or does only its own I/O (fetch), and none of them
-imports Django: they take plain data and return plain data.
+- `stages/`: the pure stages (fetch, parse, decide, extract, sanitize, excerpt, assemble, discover);
+  plain data in and out, no Django, and only fetch touches the network;
+- around them: `pipeline` (the orchestrator: the one module that runs the stages in order and calls
+  actions), `policy` (the fetch policy from settings), `probe` (adding a source), `scheduler` (what is
+  due, enqueued) and `tasks` (django.tasks wrappers that take ids).
 """

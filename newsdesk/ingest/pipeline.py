@@ -25,12 +25,17 @@ from newsdesk.articles.actions import (
     do_update_article,
 )
 from newsdesk.core.clock import Clock, utcnow
-from newsdesk.ingest import assemble
-from newsdesk.ingest.decide import Action, content_hash, decide, hosts_match
-from newsdesk.ingest.extract import extract_article
-from newsdesk.ingest.fetch import Fetcher
-from newsdesk.ingest.parse import parse_feed
-from newsdesk.ingest.types import (
+from newsdesk.ingest.stages import assemble
+from newsdesk.ingest.stages.decide import Action, content_hash, decide, hosts_match
+from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.ingest.stages.fetch import Fetcher
+from newsdesk.ingest.stages.parse import parse_feed
+from newsdesk.integrity import review as integrity
+from newsdesk.sources import actions as source_actions
+from newsdesk.sources import queries as source_queries
+from newsdesk.sources.models import Source
+from newsdesk.sources.polling import Hints
+from newsdesk.types import (
     Entry,
     Extracted,
     ExtractError,
@@ -39,11 +44,6 @@ from newsdesk.ingest.types import (
     ParseError,
     Validators,
 )
-from newsdesk.integrity import review as integrity
-from newsdesk.sources import actions as source_actions
-from newsdesk.sources import queries as source_queries
-from newsdesk.sources.models import Source
-from newsdesk.sources.schedule import Hints
 
 log = logging.getLogger(__name__)
 

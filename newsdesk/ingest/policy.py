@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django.conf import settings
 
-from newsdesk.ingest.fetch import FetchPolicy
+from newsdesk.ingest.stages.fetch import FetchPolicy
 
 
 def fetch_policy() -> FetchPolicy:

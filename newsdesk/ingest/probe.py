@@ -8,10 +8,10 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from newsdesk.core.errors import UserError
-from newsdesk.ingest.discover import find_feed_links
-from newsdesk.ingest.fetch import Fetcher
-from newsdesk.ingest.parse import looks_like_feed, parse_feed
-from newsdesk.ingest.types import FetchError, ParsedFeed, ParseError
+from newsdesk.ingest.stages.discover import find_feed_links
+from newsdesk.ingest.stages.fetch import Fetcher
+from newsdesk.ingest.stages.parse import looks_like_feed, parse_feed
+from newsdesk.types import FetchError, ParsedFeed, ParseError
 
 FORMAT_LABELS = {
     "rss090": "RSS 0.90", "rss091": "RSS 0.91", "rss092": "RSS 0.92", "rss093": "RSS 0.93",

@@ -6,7 +6,7 @@ import logging
 import threading
 
 from newsdesk.core.tasks import task
-from newsdesk.ingest.fetch import Fetcher
+from newsdesk.ingest.stages.fetch import Fetcher
 
 log = logging.getLogger(__name__)
 _fetcher: Fetcher | None = None

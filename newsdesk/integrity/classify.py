@@ -21,8 +21,9 @@ from lxml.html import fragment_fromstring
 
 from newsdesk.integrity.lexicon import Lexicon, Tally, default_lexicon
 from newsdesk.integrity.links import Link, busiest_outbound, links_of
-from newsdesk.integrity.text import content_words, detect_language, overlap, primary_language, tally, words
-from newsdesk.integrity.types import Signal, SourceState, Verdict
+from newsdesk.integrity.text import content_words, detect_language, overlap, tally, words
+from newsdesk.markup.language import primary_tag
+from newsdesk.types import Signal, SourceState, Verdict
 
 THRESHOLD = 3.0
 PROMO_PER_TERM = 1.0
@@ -59,7 +60,7 @@ def classify(item: Item, source: SourceState, *, planted: int = 0, lexicon: Lexi
     links = _links(item.html, item.url or source.site_host)
     signals += _link_signals(lex, links, item.text)
     if promo_terms or signals:
-        signals += _language_signal(item.text, source.language or primary_language(item.language))
+        signals += _language_signal(item.text, source.language or primary_tag(item.language) or "")
         signals += _title_signal(item.title, item.text)
     if planted and promo_terms:
         signals.append(

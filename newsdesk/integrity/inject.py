@@ -27,7 +27,7 @@ from newsdesk.integrity.hidden import hidden_reason, same_colour_reason, style_o
 from newsdesk.integrity.lexicon import Lexicon, Tally, default_lexicon
 from newsdesk.integrity.links import Link, link_share, links_of
 from newsdesk.integrity.text import content_words, detect_language, overlap, tally, words
-from newsdesk.integrity.types import Injection
+from newsdesk.types import Injection
 
 SNIPPET = 200
 MAX_SHARE = 0.5  # a block holding more of the page's text than this is never an injection

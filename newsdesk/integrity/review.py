@@ -18,10 +18,20 @@ from collections.abc import Iterable, Sequence
 from dataclasses import fields, replace
 from typing import Any
 
-from newsdesk.ingest.types import PUBLISHED, QUARANTINED, ArticleDraft, Entry
 from newsdesk.integrity.classify import THRESHOLD, Item, classify
 from newsdesk.integrity.inject import clean_fragment
-from newsdesk.integrity.types import HELD, SPAM, SPAM_REMOVED, Injection, SourceState, Verdict
+from newsdesk.types import (
+    HELD,
+    PUBLISHED,
+    QUARANTINED,
+    SPAM,
+    SPAM_REMOVED,
+    ArticleDraft,
+    Entry,
+    Injection,
+    SourceState,
+    Verdict,
+)
 
 RECORD_VERSION = 1
 _OURS = frozenset({SPAM, HELD, SPAM_REMOVED})

@@ -1,7 +1,7 @@
 """Text measures the detectors share: words, quoted mentions, topic overlap, language. Pure.
 
-Language identification uses the extract stage's guesser (script and stop words first), falling
-back to py3langid, whose model ships inside the package: no download, no network. py3langid costs
+Language identification uses the one guesser (newsdesk/markup/language.py: script and stop words first,
+falling back to py3langid), whose model ships inside the package: no download, no network. py3langid costs
 a second or two to load, so callers only ask when some other signal already fired.
 """
 
@@ -11,6 +11,8 @@ import re
 from functools import lru_cache
 
 from newsdesk.integrity.lexicon import Lexicon, Tally, normalize
+from newsdesk.markup.language import detect_language as guess
+from newsdesk.markup.language import primary_tag
 
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _CJK_CHAR = re.compile(f"[{_CJK}]")
@@ -69,14 +71,6 @@ def overlap(part: str, whole: set[str]) -> float:
     return len(mine & whole) / len(mine)
 
 
-def primary_language(tag: str | None) -> str:
-    """ "en-GB" -> "en"; "" for nothing usable."""
-    if not tag:
-        return ""
-    head = re.split(r"[-_]", tag.strip(), maxsplit=1)[0].lower()
-    return head if head.isalpha() and 2 <= len(head) <= 3 else ""
-
-
 def detect_language(text: str) -> str:
     """The language `text` is written in, or "" when there is too little to tell."""
     sample = " ".join(text.split())[:2000]
@@ -87,6 +81,4 @@ def detect_language(text: str) -> str:
 
 @lru_cache(maxsize=512)
 def _detect(sample: str) -> str:
-    from newsdesk.ingest.extract.language import detect_language as guess
-
-    return primary_language(guess(sample))
+    return primary_tag(guess(sample)) or ""

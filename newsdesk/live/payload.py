@@ -7,12 +7,11 @@ from typing import Any
 from django.conf import settings
 
 from newsdesk.articles.models import Article
+from newsdesk.core.links import article_path
 
 
 def article_payload(article: Article, topics: list[str]) -> dict[str, Any]:
     """`path` is our article page (what the Live News column links to); `url` is the same, absolute."""
-    from newsdesk.web.links import article_path  # the one place that builds our article URLs
-
     path = article_path(article.pk, article.title)
     return {
         "id": article.pk,

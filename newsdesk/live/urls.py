@@ -4,7 +4,6 @@ from . import views
 
 app_name = "live"
 urlpatterns = [
-    path("", views.live_page, name="page"),
     # `newsdesk run` answers this path before Django (newsdesk/live/server); see views.stream_fallback.
     path("stream", views.stream_fallback, name="stream"),
 ]

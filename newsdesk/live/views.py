@@ -1,4 +1,4 @@
-"""The /live page, and /live/stream for a server without the async path.
+"""/live/stream for a server without the async path (the /live page itself is web's: web/views/live.py).
 
 `newsdesk run` answers /live/stream itself (server/app.py routes it to stream.py before Django). Behind
 a plain WSGI server (gunicorn, or granian in WSGI mode) the same URL reaches `stream_fallback`:
@@ -10,29 +10,13 @@ from __future__ import annotations
 
 from django.conf import settings
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import render
 from django.views.decorators.http import require_safe
-
-from newsdesk.web import queries
-from newsdesk.web.caching import public_page
 
 from .events import BadFilter, Filters, cursor_only, parse_cursor, retry
 from .queries import latest_event_id, missed_events
 from .stream import STREAM_HEADERS
 
-# How many headlines the /live page lists.
-PAGE_ITEMS = 50
 FALLBACK_RETRY_MS = 5000
-
-
-@public_page
-def live_page(request: HttpRequest) -> HttpResponse:
-    context = {
-        "live_news": queries.live_news(limit=PAGE_ITEMS),
-        "live_stream_url": "/live/stream",
-        "nav": "live",
-    }
-    return render(request, "live/page.html", context)
 
 
 @require_safe

@@ -11,6 +11,6 @@ class NewsletterConfig(AppConfig):
 
     def scheduled_jobs(self, tick_seconds: float) -> list:
         """Periodic work for `newsdesk run`'s scheduler (see newsdesk.ingest.scheduler.default_jobs)."""
-        from .schedule import jobs
+        from .jobs import jobs
 
         return jobs(tick_seconds)

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from newsdesk.core.errors import UserError
 
-from . import schedule
+from . import polling
 from .models import Source
 
 
@@ -59,19 +59,19 @@ def do_record_success(
     etag: str | None,
     last_modified: str | None,
     published: list[datetime],
-    hints: schedule.Hints,
+    hints: polling.Hints,
     feed_title: str = "",
     site_url: str = "",
 ) -> Source:
     """A check worked (fresh content or 304): keep the validators, clear the error, schedule the next one."""
-    interval = schedule.next_interval(published, hints)
+    interval = polling.next_interval(published, hints)
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
         source.etag = (etag or "")[:500]
         source.last_modified = (last_modified or "")[:100]
         source.last_fetched = now
         source.interval_seconds = interval
-        source.next_check_at = schedule.next_check(now, interval)
+        source.next_check_at = polling.next_check(now, interval)
         source.error_count = 0
         source.last_error = ""
         source.queued_at = None
@@ -92,8 +92,8 @@ def do_record_failure(
         source.error_count += 1
         source.last_error = " ".join(message.split())[:500]
         source.last_fetched = now
-        delay = schedule.error_delay(source.error_count, retry_after=retry_after)
-        source.next_check_at = schedule.next_check(now, delay)
+        delay = polling.error_delay(source.error_count, retry_after=retry_after)
+        source.next_check_at = polling.next_check(now, delay)
         source.queued_at = None
         source.save()
     return source

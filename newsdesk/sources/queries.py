@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from newsdesk.integrity.text import primary_language
-from newsdesk.integrity.types import SourceState
+from newsdesk.markup.language import primary_tag
+from newsdesk.types import SourceState
 
 from .models import Source
 
@@ -20,7 +20,7 @@ def integrity_state(source_id: int) -> SourceState:
     if row is None:
         return SourceState()
     return SourceState(
-        language=primary_language(row["language"]),
+        language=primary_tag(row["language"]) or "",
         site_host=urlsplit(row["site_url"] or row["url"]).hostname or "",
         held=row["held_since"] is not None,
         held_reason=row["held_reason"],

@@ -17,7 +17,8 @@ from django.utils.html import format_html
 from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
-from newsdesk.web import images, links, metadata
+from newsdesk.core import links
+from newsdesk.web import images, metadata
 from newsdesk.web.jsonfeed import JsonFeed
 
 FEED_TYPES: dict[str, type[feedgenerator.SyndicationFeed]] = {

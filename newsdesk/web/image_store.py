@@ -18,8 +18,8 @@ from django.conf import settings
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 
-from newsdesk.ingest.fetch import Fetcher, FetchPolicy
-from newsdesk.ingest.types import FetchError
+from newsdesk.ingest.stages.fetch import Fetcher, FetchPolicy
+from newsdesk.types import FetchError
 from newsdesk.web.images import EXTENSIONS, TYPES, fits_icon, image_size, sniff
 
 FAILURE_TTL = 3600.0

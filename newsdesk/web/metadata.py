@@ -11,9 +11,9 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
-from newsdesk.ingest.excerpt import ELLIPSIS, make_excerpt
+from newsdesk.core.links import absolute, is_web_url
+from newsdesk.ingest.stages.excerpt import ELLIPSIS, make_excerpt
 from newsdesk.topics.models import Topic
-from newsdesk.web.links import absolute, is_web_url
 
 FORMATS = (
     ("rss", "application/rss+xml", "RSS"),

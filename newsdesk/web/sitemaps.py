@@ -14,7 +14,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.web import links, queries
+from newsdesk.core import links
+from newsdesk.web import queries
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX = 1000  # Google News reads at most this many URLs from one news sitemap

@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import browse, feeds, images, meta, pages, search
+from .views import browse, feeds, images, live, meta, pages, search
 
 app_name = "web"
 
@@ -16,6 +16,7 @@ urlpatterns = [
     path("topics/", browse.topic_index, name="topics"),
     path("topic/<slug:slug>/", browse.topic, name="topic"),
     path("search", search.search_page, name="search"),
+    path("live/", live.live_page, name="live"),
     re_path(rf"^feeds/latest\.{FORMAT}$", feeds.latest, name="feed-latest"),
     re_path(rf"^feeds/source/(?P<pk>[0-9]+)\.{FORMAT}$", feeds.source, name="feed-source"),
     re_path(rf"^feeds/topic/(?P<slug>[-a-zA-Z0-9_]+)\.{FORMAT}$", feeds.topic, name="feed-topic"),

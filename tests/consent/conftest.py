@@ -117,9 +117,9 @@ def tracker_snippets(transactional_db, third_party: LoopbackServer) -> dict[str,
 def demo_articles(transactional_db) -> Iterator[list[Any]]:
     """Published articles made from the demo outlets' stories, images and icons on the demo server."""
     from newsdesk.articles.models import Article
-    from newsdesk.demo.content import load_outlets
-    from newsdesk.demo.server import DemoServer
     from newsdesk.sources.models import Source
+    from newsdesk_demo.content import load_outlets
+    from newsdesk_demo.server import DemoServer
 
     now = timezone.now()
     made = []

@@ -12,7 +12,7 @@ import urllib.request
 import pytest
 
 from newsdesk.articles.actions import do_store_article
-from newsdesk.ingest.types import ArticleDraft
+from newsdesk.types import ArticleDraft
 from tests.support.cli import start_cli
 from tests.support.net import free_port
 from tests.support.newsroom import NOW, make_source

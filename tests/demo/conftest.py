@@ -9,7 +9,7 @@ import httpx
 import pytest
 
 from newsdesk.core.clock import FrozenClock
-from newsdesk.demo.server import DemoServer
+from newsdesk_demo.server import DemoServer
 
 START = datetime(2025, 3, 14, 9, 30, tzinfo=UTC)
 

@@ -9,7 +9,7 @@ import feedparser
 import httpx
 import lxml.html
 
-from newsdesk.demo.content import Outlet
+from newsdesk_demo.content import Outlet
 
 
 def entries(client: httpx.Client, outlet: Outlet) -> list[dict[str, Any]]:

@@ -7,8 +7,8 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.demo.content import DemoDataError, _load_outlet, load_outlets
-from newsdesk.demo.images import MOTIFS
+from newsdesk_demo.content import DemoDataError, _load_outlet, load_outlets
+from newsdesk_demo.images import MOTIFS
 
 OUTLETS = load_outlets()
 STORIES = [s for o in OUTLETS for s in o.stories]

@@ -9,8 +9,8 @@ import feedparser
 import httpx
 
 from newsdesk.core.clock import FrozenClock
-from newsdesk.demo.content import load_outlets
-from newsdesk.demo.server import DemoServer
+from newsdesk_demo.content import load_outlets
+from newsdesk_demo.server import DemoServer
 from tests.demo.conftest import START
 
 OUTLETS = load_outlets()

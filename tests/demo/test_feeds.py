@@ -11,8 +11,8 @@ import httpx
 import pytest
 from defusedxml import ElementTree
 
-from newsdesk.demo.content import load_outlets
-from newsdesk.demo.server import DemoServer
+from newsdesk_demo.content import load_outlets
+from newsdesk_demo.server import DemoServer
 
 OUTLETS = load_outlets()
 EXPECTED_VERSION = {"courier": "rss20", "coastline": "atom10", "bulletin": "rss20"}

@@ -10,7 +10,7 @@ from email.utils import format_datetime, parsedate_to_datetime
 import httpx
 import pytest
 
-from newsdesk.demo.server import DemoServer
+from newsdesk_demo.server import DemoServer
 
 PATHS = (
     "/courier/feed.xml",

@@ -1,4 +1,4 @@
-"""`python -m newsdesk.demo` starts the server, and a bad option is one line, not a traceback."""
+"""`python -m newsdesk_demo` starts the server, and a bad option is one line, not a traceback."""
 
 from __future__ import annotations
 
@@ -14,7 +14,7 @@ from tests.support.net import free_port
 def test_module_serves_until_interrupted() -> None:
     port = free_port()
     process = subprocess.Popen(
-        [sys.executable, "-m", "newsdesk.demo", "--port", str(port)], stdout=subprocess.PIPE, text=True
+        [sys.executable, "-m", "newsdesk_demo", "--port", str(port)], stdout=subprocess.PIPE, text=True
     )
     try:
         assert process.stdout is not None
@@ -35,7 +35,7 @@ def test_module_serves_until_interrupted() -> None:
 
 def test_bad_drip_is_one_line() -> None:
     result = subprocess.run(
-        [sys.executable, "-m", "newsdesk.demo", "--port", "0", "--drip", "-1"],
+        [sys.executable, "-m", "newsdesk_demo", "--port", "0", "--drip", "-1"],
         capture_output=True,
         text=True,
         timeout=30,

@@ -9,8 +9,8 @@ import httpx
 import lxml.html
 import pytest
 
-from newsdesk.demo.content import load_outlets
-from newsdesk.demo.server import DemoServer
+from newsdesk_demo.content import load_outlets
+from newsdesk_demo.server import DemoServer
 from tests.demo.helpers import canonical, entries, meta, page, text
 
 OUTLETS = load_outlets()

@@ -7,8 +7,8 @@ import socket
 import httpx
 import pytest
 
-from newsdesk.demo.outlets import demo_feeds
-from newsdesk.demo.server import DemoError, DemoServer
+from newsdesk_demo.outlets import demo_feeds
+from newsdesk_demo.server import DemoError, DemoServer
 
 
 def test_demo_feeds_lists_every_outlet_at_the_base_url() -> None:

@@ -7,9 +7,9 @@ from collections.abc import Iterator
 import pytest
 
 from newsdesk.articles.models import Article
-from newsdesk.ingest.fetch import Fetcher
 from newsdesk.ingest.pipeline import Pipeline
 from newsdesk.ingest.policy import fetch_policy
+from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.sources.actions import do_add_source
 from newsdesk.sources.models import Source
 from tests.e2e import outlets as o

@@ -15,9 +15,9 @@ from dataclasses import replace
 import pytest
 
 from newsdesk.articles.models import Article
-from newsdesk.ingest.fetch import Fetcher
 from newsdesk.ingest.pipeline import Pipeline, SourceReport
 from newsdesk.ingest.policy import fetch_policy
+from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.sources.actions import do_add_source
 from newsdesk.sources.models import Source
 from tests.support.hostile import TRAP_CONTENT, HostileServer, rss

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.ingest.parse import parse_feed
+from newsdesk.ingest.stages.parse import parse_feed
 
 URL = "http://outlet.test/feed"
 N = 100_000

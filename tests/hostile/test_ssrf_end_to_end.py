@@ -15,9 +15,9 @@ from dataclasses import replace
 
 import pytest
 
-from newsdesk.ingest.fetch import Fetcher, FetchPolicy
 from newsdesk.ingest.pipeline import Pipeline
 from newsdesk.ingest.policy import fetch_policy
+from newsdesk.ingest.stages.fetch import Fetcher, FetchPolicy
 from newsdesk.sources.actions import do_add_source
 from newsdesk.sources.models import Source
 from tests.support.cli import run_cli

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import pytest
 
-from newsdesk.ingest.decide import Action, Known, content_hash, decide, fingerprint, normalize_url
+from newsdesk.ingest.stages.decide import Action, Known, content_hash, decide, fingerprint, normalize_url
 
 
 @pytest.mark.parametrize(
@@ -67,7 +67,7 @@ def test_decide() -> None:
 
 
 def test_hosts_match() -> None:
-    from newsdesk.ingest.decide import hosts_match
+    from newsdesk.ingest.stages.decide import hosts_match
 
     assert hosts_match("https://www.alder.example/a", "http://alder.example/feed.xml")
     assert hosts_match("https://alder.example/a", "", "https://Alder.Example./")

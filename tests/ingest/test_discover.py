@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from newsdesk.ingest.discover import find_feed_links
+from newsdesk.ingest.stages.discover import find_feed_links
 
 PAGE = """<!DOCTYPE html>
 <html lang="en"><head>

@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.ingest.excerpt import ELLIPSIS, make_excerpt
+from newsdesk.ingest.stages.excerpt import ELLIPSIS, make_excerpt
 
 STORY = (
     "The council met on Tuesday. It voted to repair the old bridge, which has been closed since spring. "

@@ -6,10 +6,10 @@ from datetime import UTC, datetime, timedelta, timezone
 
 import pytest
 
-from newsdesk.ingest.extract import extract_article
-from newsdesk.ingest.extract.dates import parse_timestamp
-from newsdesk.ingest.extract.language import detect_language
-from newsdesk.ingest.types import ExtractError
+from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.ingest.stages.extract.dates import parse_timestamp
+from newsdesk.markup.language import detect_language
+from newsdesk.types import ExtractError
 
 PARAGRAPHS = (
     "<p>The ferry across the sound will run an extra sailing on Saturdays through the summer, the operator "

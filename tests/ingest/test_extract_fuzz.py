@@ -7,9 +7,9 @@ import re
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdesk.ingest.extract import extract_article
-from newsdesk.ingest.sanitize import html_to_text, safe_url, sanitize_html
-from newsdesk.ingest.types import Extracted, ExtractError
+from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.ingest.stages.sanitize import html_to_text, safe_url, sanitize_html
+from newsdesk.types import Extracted, ExtractError
 
 TAGS = [
     "html",

@@ -16,8 +16,8 @@ from typing import Any
 
 import pytest
 
-from newsdesk.ingest.extract import extract_article
-from newsdesk.ingest.types import Extracted
+from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.types import Extracted
 
 PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
 NAMES = sorted(path.stem for path in PAGES.glob("*.html"))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from newsdesk.ingest.extract import extract_article
+from newsdesk.ingest.stages.extract import extract_article
 
 STORY = [
     "The Lantern Street bakery will open through the night from Friday, the first in the old town to do so.",

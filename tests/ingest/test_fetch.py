@@ -9,8 +9,8 @@ from email.utils import format_datetime
 import pytest
 
 from newsdesk.core.clock import FrozenClock
-from newsdesk.ingest.fetch import Fetcher, FetchPolicy
-from newsdesk.ingest.types import FetchError, Validators
+from newsdesk.ingest.stages.fetch import Fetcher, FetchPolicy
+from newsdesk.types import FetchError, Validators
 from tests.support import LoopbackServer, Raw, Reply, SeenRequest, compress, reply
 from tests.support.fetching import loopback_policy
 from tests.support.net import free_port

@@ -9,8 +9,8 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from newsdesk.ingest.fetch import Fetcher, FetchPolicy
-from newsdesk.ingest.types import FetchError
+from newsdesk.ingest.stages.fetch import Fetcher, FetchPolicy
+from newsdesk.types import FetchError
 from tests.support import LoopbackServer, Raw, Reply, bomb, drip, redirect, reply
 from tests.support.fetching import TableResolver, loopback_policy
 

@@ -6,8 +6,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from newsdesk.ingest.fetch import Fetcher
-from newsdesk.ingest.types import FetchError
+from newsdesk.ingest.stages.fetch import Fetcher
+from newsdesk.types import FetchError
 from tests.support import LoopbackServer, Raw, redirect, reply
 from tests.support.fetching import loopback_policy
 

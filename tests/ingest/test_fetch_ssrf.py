@@ -11,8 +11,8 @@ from collections.abc import Iterator
 
 import pytest
 
-from newsdesk.ingest.fetch import Fetcher, FetchPolicy, GuardedBackend
-from newsdesk.ingest.types import BlockedAddress
+from newsdesk.ingest.stages.fetch import Fetcher, FetchPolicy, GuardedBackend
+from newsdesk.types import BlockedAddress
 from tests.support import LoopbackServer, redirect, reply
 from tests.support.fetching import TableResolver, loopback_policy
 

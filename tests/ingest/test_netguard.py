@@ -8,7 +8,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.ingest.netguard import (
+from newsdesk.ingest.stages.fetch.netguard import (
     address_kind,
     describe_refusal,
     is_local_name,

@@ -20,8 +20,8 @@ from typing import Any
 
 import pytest
 
-from newsdesk.ingest.parse import parse_feed
-from newsdesk.ingest.types import ParsedFeed, ParseError
+from newsdesk.ingest.stages.parse import parse_feed
+from newsdesk.types import ParsedFeed, ParseError
 
 FEEDS = Path(__file__).parents[1] / "fixtures" / "feeds"
 DEFAULT_URL = "https://news.example/feeds/main.xml"

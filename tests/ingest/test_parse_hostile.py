@@ -10,8 +10,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from newsdesk.ingest.parse import MAX_FEED_BYTES, MAX_TAGS, parse_feed
-from newsdesk.ingest.types import ParsedFeed, ParseError
+from newsdesk.ingest.stages.parse import MAX_FEED_BYTES, MAX_TAGS, parse_feed
+from newsdesk.types import ParsedFeed, ParseError
 from tests.support import LoopbackServer, reply
 
 FEEDS = Path(__file__).parents[1] / "fixtures" / "feeds"

@@ -6,7 +6,7 @@ import codecs
 
 import pytest
 
-from newsdesk.ingest.parse import looks_like_feed, parse_feed
+from newsdesk.ingest.stages.parse import looks_like_feed, parse_feed
 
 URL = "https://sniff.example/feed"
 RSS = '<rss version="2.0"><channel><title>{}</title><item><title>x</title></item></channel></rss>'

@@ -8,7 +8,7 @@ from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 
-from newsdesk.ingest.robots import RobotsCache, RobotsRules, rules_from_response
+from newsdesk.ingest.stages.fetch.robots import RobotsCache, RobotsRules, rules_from_response
 
 ROBOTS = b"""# The Harbour Gazette
 User-agent: *
@@ -111,7 +111,7 @@ def test_concurrent_askers_share_one_load() -> None:
 
 def test_rfc9309_longest_match_and_wildcards() -> None:
     """The most specific rule wins whatever its place in the file, and `*`/`$` work (RFC 9309)."""
-    from newsdesk.ingest.robots import rules_from_response
+    from newsdesk.ingest.stages.fetch.robots import rules_from_response
 
     body = b"User-agent: *\nDisallow: /news/\nAllow: /news/public/\nDisallow: /*.pdf$\n"
     rules = rules_from_response(200, body)

@@ -13,7 +13,13 @@ from html import unescape
 import pytest
 from lxml import html as lxml_html
 
-from newsdesk.ingest.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, html_to_text, safe_url, sanitize_html
+from newsdesk.ingest.stages.sanitize import (
+    ALLOWED_ATTRIBUTES,
+    ALLOWED_TAGS,
+    html_to_text,
+    safe_url,
+    sanitize_html,
+)
 
 PAYLOADS = [
     # plain and disguised script elements

@@ -5,11 +5,10 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from itertools import count
 
-from newsdesk.ingest.types import ArticleDraft
 from newsdesk.integrity.review import review
-from newsdesk.integrity.types import Injection, SourceState
 from newsdesk.sources.actions import do_add_source
 from newsdesk.sources.models import Source
+from newsdesk.types import ArticleDraft, Injection, SourceState
 
 NOW = datetime(2026, 5, 4, 12, tzinfo=UTC)
 GOOD_TEXT = (

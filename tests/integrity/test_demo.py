@@ -8,13 +8,13 @@ from collections.abc import Iterator
 import pytest
 
 from newsdesk.articles.models import Article
-from newsdesk.demo.server import DemoServer
-from newsdesk.demo.spam import SPAM_PHRASES
-from newsdesk.ingest.fetch import Fetcher
 from newsdesk.ingest.pipeline import Pipeline
 from newsdesk.ingest.policy import fetch_policy
 from newsdesk.ingest.probe import add_source
+from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.sources.models import Source
+from newsdesk_demo.server import DemoServer
+from newsdesk_demo.spam import SPAM_PHRASES
 
 pytestmark = pytest.mark.django_db
 

@@ -14,16 +14,15 @@ from hypothesis import strategies as st
 from lxml.etree import XPath
 from lxml.html import fragment_fromstring
 
-from newsdesk.ingest import assemble
-from newsdesk.ingest.parse import parse_feed
-from newsdesk.ingest.types import PUBLISHED, QUARANTINED, ParseError
+from newsdesk.ingest.stages import assemble
+from newsdesk.ingest.stages.parse import parse_feed
 from newsdesk.integrity.classify import Item, classify
 from newsdesk.integrity.hidden import hidden_reason, same_colour_reason, style_of
 from newsdesk.integrity.inject import clean_fragment
 from newsdesk.integrity.lexicon import default_lexicon
 from newsdesk.integrity.review import clean_entry, review
 from newsdesk.integrity.text import tally
-from newsdesk.integrity.types import SourceState
+from newsdesk.types import PUBLISHED, QUARANTINED, ParseError, SourceState
 
 # The article's own containers are never removed, hidden or not (inject.py); nor what they hold.
 ARTICLE = XPath(".//article | .//main")
@@ -150,12 +149,12 @@ def test_parse_to_review_raises_nothing_but_parse_error(edits: list[tuple[int, i
 
 
 def _entry(title: str, html: str):
-    from newsdesk.ingest.types import Entry
+    from newsdesk.types import Entry
 
     return Entry(guid="g", link="https://outlet.example/a", title=title, content_html=html)
 
 
 def _feed():
-    from newsdesk.ingest.types import ParsedFeed
+    from newsdesk.types import ParsedFeed
 
     return ParsedFeed(format="rss20", title="T", link="https://outlet.example/", entries=())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import document_fromstring
 
-from newsdesk.ingest.extract import extract_article
+from newsdesk.ingest.stages.extract import extract_article
 from newsdesk.integrity.inject import clean_fragment, strip_hidden, strip_planted
 
 STORY = [

@@ -11,10 +11,10 @@ import pytest
 
 from newsdesk.articles.actions import do_approve_article
 from newsdesk.articles.models import Article
-from newsdesk.ingest.fetch import Fetcher
 from newsdesk.ingest.pipeline import Pipeline
 from newsdesk.ingest.policy import fetch_policy
 from newsdesk.ingest.probe import add_source
+from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.sources.models import Source
 from tests.integrity.test_xss_browser import INSPECT, record
 from tests.live.helpers import WebServer

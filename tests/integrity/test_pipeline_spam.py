@@ -10,10 +10,10 @@ import pytest
 from newsdesk.articles.actions import do_approve_article
 from newsdesk.articles.models import Article
 from newsdesk.articles.signals import article_stored
-from newsdesk.ingest.fetch import Fetcher
 from newsdesk.ingest.pipeline import Pipeline
 from newsdesk.ingest.policy import fetch_policy
 from newsdesk.ingest.probe import add_source
+from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.sources.models import Source
 from tests.integrity.outlets import CASES, Outlet
 from tests.support.loopback import LoopbackServer, reply

@@ -18,13 +18,13 @@ from django.test import Client
 
 from newsdesk.articles.actions import do_approve_article
 from newsdesk.articles.models import Article
-from newsdesk.ingest.fetch import Fetcher
+from newsdesk.core.links import article_path, source_path
 from newsdesk.ingest.pipeline import Pipeline
 from newsdesk.ingest.policy import fetch_policy
 from newsdesk.ingest.probe import add_source
+from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
-from newsdesk.web.links import article_path, source_path
 from tests.integrity.outlets import CASES, Outlet
 from tests.support.loopback import LoopbackServer, reply
 

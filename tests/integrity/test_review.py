@@ -4,9 +4,8 @@ from __future__ import annotations
 
 from datetime import UTC, datetime
 
-from newsdesk.ingest.types import PUBLISHED, QUARANTINED, ArticleDraft, Entry
 from newsdesk.integrity.review import clean_entry, review, scrub
-from newsdesk.integrity.types import Injection, SourceState
+from newsdesk.types import PUBLISHED, QUARANTINED, ArticleDraft, Entry, Injection, SourceState
 
 from .helpers import GOOD_TEXT, SPAM_TEXT
 

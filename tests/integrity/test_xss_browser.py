@@ -14,13 +14,13 @@ from urllib.parse import quote
 import pytest
 
 from newsdesk.articles.models import Article
-from newsdesk.ingest.fetch import Fetcher
+from newsdesk.core.links import article_path, source_path
 from newsdesk.ingest.pipeline import Pipeline
 from newsdesk.ingest.policy import fetch_policy
 from newsdesk.ingest.probe import add_source
+from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
-from newsdesk.web.links import article_path, source_path
 from tests.support.loopback import LoopbackServer
 from tests.support.xss import PAYLOADS, XssOutlet
 

@@ -18,8 +18,8 @@ from django.utils import timezone
 from newsdesk.articles.actions import do_store_article
 from newsdesk.articles.models import Article
 from newsdesk.cli.run import web_server_command
-from newsdesk.ingest.types import ArticleDraft
 from newsdesk.sources.models import Source
+from newsdesk.types import ArticleDraft
 from tests.support.cli import cli_env
 from tests.support.net import answers, free_port, wait_for
 

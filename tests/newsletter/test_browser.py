@@ -71,7 +71,7 @@ def test_signup_box_with_javascript_answers_in_place(browser, site) -> None:
 
 
 def test_article_page_prefills_the_article_topics_and_source(browser, site) -> None:
-    from newsdesk.web import links
+    from newsdesk.core import links
 
     page = browser.new_page(viewport={"width": 1280, "height": 900})
     page.goto(site["url"] + links.article_path(site["story"].pk, site["story"].title))

@@ -6,9 +6,9 @@ from collections.abc import Mapping, Sequence
 from ipaddress import ip_address
 from typing import Any
 
-from newsdesk.ingest.fetch import FetchPolicy
-from newsdesk.ingest.netguard import IPAddress
-from newsdesk.ingest.types import FetchError
+from newsdesk.ingest.stages.fetch import FetchPolicy
+from newsdesk.ingest.stages.fetch.netguard import IPAddress
+from newsdesk.types import FetchError
 from tests.support.loopback import LoopbackServer
 
 

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from newsdesk.articles.actions import do_store_article, do_update_article
-from newsdesk.ingest.types import ArticleDraft
 from newsdesk.topics.actions import do_set_article_topics, do_sync_topics
 from newsdesk.topics.assign import assign_topics
 from newsdesk.topics.models import Topic
+from newsdesk.types import ArticleDraft
 from tests.support.cli import run_cli
 from tests.support.newsroom import NOW, make_article, make_source
 

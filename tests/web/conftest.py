@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.demo.server import DemoServer
+from newsdesk_demo.server import DemoServer
 from tests.support.browser import SCREENSHOTS
 
 from .seed import Newsroom, seed

@@ -15,10 +15,10 @@ from django.utils import timezone
 from django.utils.text import slugify
 
 from newsdesk.articles.models import Article
-from newsdesk.demo.content import load_outlets
-from newsdesk.ingest.excerpt import make_excerpt
+from newsdesk.ingest.stages.excerpt import make_excerpt
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
+from newsdesk_demo.content import load_outlets
 
 # Demo categories onto a small clean topic set (the real mapping is newsdesk/topics' job).
 TOPICS = {

@@ -14,7 +14,7 @@ from urllib.parse import urlsplit
 import pytest
 from axe_playwright_python.sync_playwright import Axe
 
-from newsdesk.web import links
+from newsdesk.core import links
 
 from .seed import Newsroom
 

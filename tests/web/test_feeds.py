@@ -10,9 +10,9 @@ import feedparser
 import pytest
 from django.test import Client
 
-from newsdesk.ingest.parse import parse_feed
-from newsdesk.ingest.types import ParsedFeed
-from newsdesk.web import links
+from newsdesk.core import links
+from newsdesk.ingest.stages.parse import parse_feed
+from newsdesk.types import ParsedFeed
 from tests.support.newsroom import make_article
 
 from .seed import Newsroom

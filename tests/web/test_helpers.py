@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 from django.utils import timezone
 
-from newsdesk.web import links
+from newsdesk.core import links
 from newsdesk.web.templatetags import newsdesk_web as tags
 
 

@@ -9,7 +9,7 @@ from defusedxml import ElementTree
 from django.test import Client
 from django.utils import timezone
 
-from newsdesk.web import links
+from newsdesk.core import links
 from tests.support.newsroom import make_article
 
 from .seed import Newsroom

@@ -11,7 +11,7 @@ from django.test import Client
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.web import links
+from newsdesk.core import links
 from tests.support.newsroom import make_article, make_source
 
 from .html import found
@@ -305,4 +305,4 @@ def test_live_news_column_links_to_the_live_page(client) -> None:
     from django.urls import reverse
 
     html = client.get("/").content.decode()
-    assert f'href="{reverse("live:page")}">All live news</a>' in html
+    assert f'href="{reverse("web:live")}">All live news</a>' in html

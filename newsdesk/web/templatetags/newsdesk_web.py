@@ -16,7 +16,8 @@ from django.utils.text import get_text_list
 from django.utils.timesince import timesince
 from django.utils.translation import gettext as _
 
-from newsdesk.web import images, links
+from newsdesk.core import links
+from newsdesk.web import images
 
 register = template.Library()
 
@@ -132,7 +133,7 @@ CARD_WORDS = {"lead": 45, "card": 28}
 @register.filter
 def card_excerpt(article: Any, variant: str = "card") -> str:
     """A shorter excerpt for a story card, cut at a sentence or word and ending in "…" when cut."""
-    from newsdesk.ingest.excerpt import make_excerpt
+    from newsdesk.ingest.stages.excerpt import make_excerpt
 
     return make_excerpt(article.excerpt or "", CARD_WORDS.get(variant, 28))
 

@@ -7,9 +7,10 @@ from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from newsdesk.core import links
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
-from newsdesk.web import links, metadata, queries
+from newsdesk.web import metadata, queries
 from newsdesk.web.caching import public_page
 
 from .common import page_number, page_size, with_page

@@ -10,10 +10,11 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from newsdesk.core import links
 from newsdesk.search import SearchQuery, search
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
-from newsdesk.web import links, queries
+from newsdesk.web import queries
 from newsdesk.web.caching import public_page
 from newsdesk.web.feeds import ArticleFeed, Subject
 

@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import TemplateResponse
 from django.urls import reverse
 
-from newsdesk.web import links
+from newsdesk.core import links
 from newsdesk.web.caching import public_page
 from newsdesk.web.sitemaps import SECTIONS
 

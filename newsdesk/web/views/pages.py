@@ -9,7 +9,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
-from newsdesk.web import images, links, metadata, queries
+from newsdesk.core import links
+from newsdesk.web import images, metadata, queries
 from newsdesk.web.caching import public_page
 
 from .common import page_number, page_size, with_page

@@ -1,0 +1,107 @@
+"""Pure: one feed entry plus what its page yielded -> the article we store.
+
+The page wins where it knows better (canonical URL, full text, lead image); the feed
+wins for dates and identity. When the page gave nothing, the feed's own content is kept:
+an item is never lost.
+"""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+from newsdesk.ingest.stages.decide import fingerprint, normalize_url
+from newsdesk.ingest.stages.excerpt import make_excerpt
+from newsdesk.ingest.stages.sanitize import html_to_text, safe_url, sanitize_html
+from newsdesk.types import PUBLISHED, ArticleDraft, Entry, Extracted, ParsedFeed
+
+TITLE_MAX = 1000
+UNTITLED = "Untitled"
+# A date further ahead than this is a feed's mistake (or a trick to stay on top): use the fetch time.
+FUTURE_SLACK = timedelta(minutes=10)
+PAGE_UNAVAILABLE = "page-unavailable"
+
+
+def _clean_title(*candidates: str | None) -> str:
+    for candidate in candidates:
+        if candidate and (title := " ".join(candidate.split())):
+            return title[:TITLE_MAX]
+    return UNTITLED
+
+
+def _published(entry: Entry, page: Extracted | None, now: datetime) -> datetime:
+    for stamp in (entry.published, entry.updated, page.published if page else None):
+        if stamp is not None:
+            return now if stamp > now + FUTURE_SLACK else stamp
+    return now
+
+
+def entry_link(entry: Entry) -> str:
+    link = safe_url(entry.link)
+    return normalize_url(link) if link else ""
+
+
+def entry_guid(entry: Entry) -> str:
+    return (entry.guid or entry.link or "").strip()[:2000]
+
+
+def _fallback_url(entry: Entry, feed: ParsedFeed, content_hash: str) -> str:
+    """An item with no link still gets a stable, unique address: the outlet's home plus its identity."""
+    guid = safe_url(entry.guid)
+    if guid:
+        return normalize_url(guid)
+    home = safe_url(feed.link) or "about:blank"
+    return f"{home}#item-{content_hash[:16]}"
+
+
+def feed_hash_parts(entry: Entry) -> tuple[object, ...]:
+    """What the feed says about an entry; when none of it changes, the article has not changed."""
+    return (
+        entry.title, entry.link, entry.summary_html, entry.content_html, entry.published, entry.updated,
+        entry.authors, entry.categories, entry.image,
+    )  # fmt: skip
+
+
+def assemble(
+    entry: Entry,
+    page: Extracted | None,
+    *,
+    feed: ParsedFeed,
+    source_id: int,
+    source_language: str,
+    content_hash: str,
+    now: datetime,
+    excerpt_words: int,
+    page_failed: bool = False,
+) -> ArticleDraft:
+    link = entry_link(entry)
+    canonical = safe_url(page.canonical_url) if page and page.canonical_url else None
+    url = normalize_url(canonical) if canonical else link or _fallback_url(entry, feed, content_hash)
+    feed_html = entry.content_html or entry.summary_html
+    if page and page.text.strip():
+        text, html = page.text.strip(), page.html
+    else:
+        text, html = html_to_text(feed_html), sanitize_html(feed_html, base_url=link or None)
+    title = _clean_title(entry.title, page.title if page else None)
+    authors = list(entry.authors) or (list(page.authors) if page else [])
+    lead_image = (page.lead_image if page else None) or entry.image
+    language = (page.language if page else None) or entry.language or feed.language or source_language
+    return ArticleDraft(
+        source_id=source_id,
+        url=url,
+        link=link,
+        guid=entry_guid(entry),
+        fingerprint=fingerprint(title, text),
+        content_hash=content_hash,
+        title=title,
+        published=_published(entry, page, now),
+        updated=entry.updated,
+        authors=[" ".join(a.split())[:200] for a in authors if a.strip()][:20],
+        excerpt=make_excerpt(text, excerpt_words),
+        text=text,
+        content_html=html,
+        language=(language or "")[:20],
+        lead_image=safe_url(lead_image) or "",
+        categories=[c[:100] for c in entry.categories][:30],
+        status=PUBLISHED,
+        flags=[PAGE_UNAVAILABLE] if page_failed else [],
+    )

@@ -1,0 +1,148 @@
+"""The article body: trafilatura on our cleaned tree, then HTML and plain text from its result.
+
+trafilatura runs in its fast mode (no readability/jusText fallback comparison). On our cleaned tree
+the fallbacks no longer change the result on the benchmark pages while costing a quarter of the time;
+bench/extract measures both, see docs/benchmarks.md.
+"""
+
+from __future__ import annotations
+
+import re
+from copy import copy
+from dataclasses import dataclass
+
+from lxml.etree import _Element, tostring
+from lxml.html import HtmlElement
+from trafilatura import bare_extraction
+from trafilatura.htmlprocessing import convert_to_html
+from trafilatura.settings import Extractor
+from trafilatura.xml import delete_element
+
+from newsdesk.ingest.stages.sanitize import element_text, safe_url, sanitize_html
+
+# Below this many words, or when most of the text is link text, the page has no article to speak of;
+# nor below SHORT_WORDS when the page names no author and no date (an error page, a section index).
+MIN_WORDS = 20
+SHORT_WORDS = 60
+MAX_LINK_SHARE = 0.6
+BYLINE_CHARS = 120
+# Short label blocks ("Council", "Analysis · Transport") that may stand above a repeated headline.
+KICKER_BLOCKS = 2
+KICKER_WORDS = 4
+_HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
+
+# "xml" rather than "python": the same extraction, minus a plain-text rendering we do not use.
+_OPTIONS = Extractor(
+    output_format="xml",
+    fast=True,
+    comments=False,
+    formatting=True,
+    links=True,
+    images=True,
+    tables=True,
+)
+
+
+@dataclass(frozen=True)
+class Body:
+    text: str = ""
+    html: str = ""
+    first_image: str | None = None
+
+
+def extract_body(
+    root: HtmlElement,
+    base_url: str | None,
+    title: str | None = None,
+    authors: tuple[str, ...] = (),
+    *,
+    dated: bool = False,
+    fast: bool = True,
+) -> Body:
+    """Main content of a cleaned page; an empty Body when there is no article.
+
+    Leading blocks that repeat the headline or the byline are dropped: both have their own fields,
+    and the excerpt should start with the story.
+    """
+    options = copy(_OPTIONS)
+    options.url = options.source = base_url
+    options.fast = fast
+    _drop_head(root)
+    document = bare_extraction(root, options=options)
+    if document is None or isinstance(document, dict) or document.body is None:
+        return Body()
+    body = convert_to_html(document.body).find("body")
+    if body is None:
+        return Body()
+    for element in body.iter(*_HEADINGS):
+        element.tag = _HEADINGS[str(element.tag)]
+    _drop_repeated_title(body, title)
+    _drop_byline(body, authors)
+    text = element_text(body)
+    if not _is_article(body, text, bool(authors) or dated):
+        return Body()
+    inner = (body.text or "") + "".join(tostring(child, encoding="unicode") for child in body)
+    return Body(text=text, html=sanitize_html(inner, base_url), first_image=_first_image(body, base_url))
+
+
+def _drop_head(root: HtmlElement) -> None:
+    """Metadata has been read by now, and trafilatura copies the whole tree several times: a <head>
+    full of styles, scripts and JSON-LD would be copied for nothing."""
+    head = root.find("head")
+    if head is not None:
+        root.remove(head)
+
+
+def _drop_repeated_title(body: _Element, title: str | None) -> None:
+    """Drop the headline when the body repeats it, with any short labels above it (a kicker such as
+    "Council" or "Analysis"), so that the text and the excerpt start with the story."""
+    if not title:
+        return
+    blocks = list(body)[: KICKER_BLOCKS + 1]
+    for index, block in enumerate(blocks):
+        if _norm(" ".join(block.itertext())) == _norm(title):
+            for earlier in blocks[: index + 1]:
+                delete_element(earlier, keep_tail=True)
+            return
+        if len(" ".join(block.itertext()).split()) > KICKER_WORDS:
+            return
+
+
+def _drop_byline(body: _Element, authors: tuple[str, ...]) -> None:
+    """A short block among the first two that names every author is the byline ("Por Ana y Juan")."""
+    if not authors:
+        return
+    names = [_norm(name) for name in authors]
+    for block in list(body)[:2]:
+        text = _norm(" ".join(block.itertext()))
+        if len(text) <= BYLINE_CHARS and all(name in text for name in names):
+            delete_element(block, keep_tail=True)
+            return
+
+
+def _norm(text: str) -> str:
+    return " ".join(text.casefold().split()).rstrip(".")
+
+
+def _is_article(body: _Element, text: str, has_byline_or_date: bool) -> bool:
+    words = _words(text)
+    if words < MIN_WORDS or (words < SHORT_WORDS and not has_byline_or_date):
+        return False
+    link_words = sum(_words(" ".join(a.itertext())) for a in body.iter("a"))
+    return link_words <= MAX_LINK_SHARE * words
+
+
+_CJK = re.compile(r"[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff]")
+
+
+def _words(text: str) -> int:
+    """Words of `text`; Chinese and Japanese put no spaces between words, so two characters count as one."""
+    return len(text.split()) + len(_CJK.findall(text)) // 2
+
+
+def _first_image(body: _Element, base_url: str | None) -> str | None:
+    for image in body.iter("img"):
+        url = safe_url(image.get("src") or image.get("data-src"), base_url)
+        if url:
+            return url
+    return None

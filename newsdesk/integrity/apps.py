@@ -1,6 +1,0 @@
-from django.apps import AppConfig
-
-
-class IntegrityConfig(AppConfig):
-    name = "newsdesk.integrity"
-    label = "integrity"
