@@ -10,7 +10,7 @@ def _with_page_cache(app):
     """Anonymous pages are answered from a short-lived cache before Django (newsdesk/core/pagecache.py)."""
     from django.conf import settings
 
-    seconds = settings.NEWSDESK.get("PAGE_CACHE_SECONDS", 0)
+    seconds = settings.NEWSDESK_SITE.get("PAGE_CACHE_SECONDS", 0)
     if seconds <= 0:
         return app
     from newsdesk.core.pagecache import PageCache
@@ -18,7 +18,7 @@ def _with_page_cache(app):
     return PageCache(
         app,
         ttl=seconds,
-        max_entries=settings.NEWSDESK.get("PAGE_CACHE_ENTRIES", 2000),
+        max_entries=settings.NEWSDESK_SITE.get("PAGE_CACHE_ENTRIES", 2000),
         stamp_path=settings.DATA_DIR / ".content-changed",
     )
 

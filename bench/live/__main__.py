@@ -199,8 +199,8 @@ def use_transport(transport_env: dict[str, str]) -> None:
     from newsdesk.live.transports import reset_transport
 
     settings.REDIS_URL = transport_env.get("NEWSDESK_REDIS_URL", "")
-    settings.LIVE = {
-        **settings.LIVE,
+    settings.NEWSDESK_LIVE = {
+        **settings.NEWSDESK_LIVE,
         "TRANSPORT": transport_env["NEWSDESK_LIVE_TRANSPORT"],
         "CHANNEL_PREFIX": transport_env.get("NEWSDESK_LIVE_CHANNEL_PREFIX", "newsdesk"),
     }

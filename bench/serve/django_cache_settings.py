@@ -5,7 +5,7 @@ with the same lifetime as the page cache's default.
 """
 
 from config.settings.base import *  # noqa: F403
-from config.settings.base import MIDDLEWARE, NEWSDESK
+from config.settings.base import MIDDLEWARE, NEWSDESK_SITE
 
 MIDDLEWARE = [
     "django.middleware.cache.UpdateCacheMiddleware",
@@ -17,4 +17,4 @@ CACHES = {
 }
 CACHE_MIDDLEWARE_SECONDS = 5
 CACHE_MIDDLEWARE_KEY_PREFIX = "bench"
-NEWSDESK["PAGE_CACHE_SECONDS"] = 0
+NEWSDESK_SITE["PAGE_CACHE_SECONDS"] = 0

@@ -14,15 +14,15 @@ os.environ["NEWSDESK_DATA_DIR"] = os.environ["NEWSDESK_TEST_DATA_DIR"]
 os.environ.setdefault("NEWSDESK_SECRET_KEY", "insecure-key-for-tests-only")
 
 from .base import *  # noqa: F403
-from .base import DATA_DIR, DATABASES, NEWSDESK, NEWSLETTER
+from .base import DATA_DIR, DATABASES, NEWSDESK_INGEST, NEWSDESK_NEWSLETTER
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-NEWSDESK["ALLOW_PRIVATE_NETWORKS"] = True
+NEWSDESK_INGEST["ALLOW_PRIVATE_NETWORKS"] = True
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
-NEWSLETTER["CHECK_DELIVERABILITY"] = False
-NEWSLETTER["RETRY_BACKOFF"] = 0.01
-NEWSLETTER["RATE"] = 0
+NEWSDESK_NEWSLETTER["CHECK_DELIVERABILITY"] = False
+NEWSDESK_NEWSLETTER["RETRY_BACKOFF"] = 0.01
+NEWSDESK_NEWSLETTER["RATE"] = 0
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("TEST", {})
     DATABASES["default"]["TEST"].setdefault("NAME", str(DATA_DIR / "test.sqlite3"))

@@ -96,7 +96,7 @@ def _excerpt_words() -> int:
     import os
 
     module = importlib.import_module(os.environ.get("DJANGO_SETTINGS_MODULE") or "config.settings.base")
-    return int(module.NEWSDESK["EXCERPT_WORDS"])
+    return int(module.NEWSDESK_INGEST["EXCERPT_WORDS"])
 
 
 def cmd_extract(args: argparse.Namespace) -> int:

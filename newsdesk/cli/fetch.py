@@ -66,7 +66,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
 
     with Fetcher(fetch_policy()) as fetcher:
         reports = Pipeline(fetcher).refresh_many(
-            ids, workers=settings.NEWSDESK["FETCH_WORKERS"], on_done=advance
+            ids, workers=settings.NEWSDESK_INGEST["FETCH_WORKERS"], on_done=advance
         )
     bar.close()
     for report in reports:

@@ -93,7 +93,7 @@ def cmd_run(args: argparse.Namespace) -> int:
 
     _check_port_free(args.host, args.port)
     env = dict(os.environ)
-    web = web_server_command(args.host, args.port, settings.LIVE["MAX_STREAMS"])
+    web = web_server_command(args.host, args.port, settings.NEWSDESK_LIVE["MAX_STREAMS"])
     if args.web_threads is not None:
         env["NEWSDESK_WEB_THREADS"] = str(args.web_threads)
     worker = [sys.executable, "-m", "newsdesk", "worker"]
@@ -137,7 +137,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
 
     scheduler = None
     if not args.no_scheduler:
-        scheduler = Scheduler(default_jobs(settings.NEWSDESK["SCHEDULER_TICK"]))
+        scheduler = Scheduler(default_jobs(settings.NEWSDESK_INGEST["SCHEDULER_TICK"]))
         scheduler.start()
     try:
         if isinstance(task_backends["default"], DatabaseBackend):

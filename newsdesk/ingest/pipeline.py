@@ -68,8 +68,8 @@ class Pipeline:
     def __init__(self, fetcher: Fetcher, *, clock: Clock = utcnow) -> None:
         self.fetcher = fetcher
         self.clock = clock
-        self.excerpt_words: int = settings.NEWSDESK["EXCERPT_WORDS"]
-        self.max_entries: int = settings.NEWSDESK["MAX_ENTRIES_PER_FEED"]
+        self.excerpt_words: int = settings.NEWSDESK_INGEST["EXCERPT_WORDS"]
+        self.max_entries: int = settings.NEWSDESK_INGEST["MAX_ENTRIES_PER_FEED"]
 
     # ---- one source ---------------------------------------------------------
     def refresh_source(self, source_id: int) -> SourceReport:

@@ -8,7 +8,7 @@ from newsdesk.ingest.stages.fetch import FetchPolicy
 
 
 def fetch_policy() -> FetchPolicy:
-    conf = settings.NEWSDESK
+    conf = settings.NEWSDESK_INGEST
     total = float(conf["FETCH_TIMEOUT"])
     return FetchPolicy(
         site_url=settings.SITE_URL,

@@ -43,7 +43,7 @@ def check_url_syntax(url: str) -> str:
 def probe(url: str, fetcher: Fetcher) -> Probe:
     """Find the feed behind `url`. Raises UserError with one plain sentence."""
     url = check_url_syntax(url)
-    max_entries = settings.NEWSDESK["MAX_ENTRIES_PER_FEED"]
+    max_entries = settings.NEWSDESK_INGEST["MAX_ENTRIES_PER_FEED"]
     try:
         result = fetcher.fetch(url, kind="feed")
     except FetchError as exc:

@@ -57,12 +57,12 @@ def do_publish_article(article_id: int) -> int | None:
     except IntegrityError:  # announced by another process a moment ago
         return None
     if event_id % _PRUNE_EVERY == 0:
-        do_prune_events(settings.LIVE["KEEP_DAYS"])
+        do_prune_events(settings.NEWSDESK_LIVE["KEEP_DAYS"])
     return event_id
 
 
 def _too_old(published: datetime) -> bool:
-    hours = settings.LIVE["MAX_AGE_HOURS"]
+    hours = settings.NEWSDESK_LIVE["MAX_AGE_HOURS"]
     return hours > 0 and published < timezone.now() - timedelta(hours=hours)
 
 

@@ -10,7 +10,7 @@ class LiveEvent(models.Model):
     Ids are given out in commit order (SQLite has one writer; on PostgreSQL the insert holds an
     advisory lock until commit), so a reader that has seen id N has seen every event below N.
     An article gets at most one event; the row outlives its payload (`data` is emptied after
-    LIVE["KEEP_DAYS"]) so that a later edit of the article is never announced again.
+    NEWSDESK_LIVE["KEEP_DAYS"]) so that a later edit of the article is never announced again.
     """
 
     article = models.OneToOneField("articles.Article", on_delete=models.CASCADE, related_name="live_event")

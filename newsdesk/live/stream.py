@@ -42,7 +42,7 @@ class StreamLimits:
     def from_settings(cls) -> StreamLimits:
         from django.conf import settings
 
-        live = settings.LIVE
+        live = settings.NEWSDESK_LIVE
         return cls(
             max_streams=live["MAX_STREAMS"],
             heartbeat=float(live["HEARTBEAT_SECONDS"]),

@@ -31,7 +31,7 @@ def stream_fallback(request: HttpRequest) -> HttpResponse:
     latest = latest_event_id()
     parts = [retry(FALLBACK_RETRY_MS)]
     if resume is not None and resume < latest:
-        missed = missed_events(resume, latest, filters, settings.LIVE["REPLAY_LIMIT"])
+        missed = missed_events(resume, latest, filters, settings.NEWSDESK_LIVE["REPLAY_LIMIT"])
         parts.extend(event.wire() for event in missed)
     if resume is None or resume <= latest:
         parts.append(cursor_only(latest))

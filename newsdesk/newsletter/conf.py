@@ -1,4 +1,4 @@
-"""The newsletter's settings (settings.NEWSLETTER), typed, read when used (never at import time)."""
+"""The newsletter's settings (settings.NEWSDESK_NEWSLETTER), typed, read when used (never at import time)."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ class Conf:
 
 
 def conf() -> Conf:
-    raw: dict[str, Any] = settings.NEWSLETTER
+    raw: dict[str, Any] = settings.NEWSDESK_NEWSLETTER
     return Conf(
         list_id=str(raw["LIST_ID"]),
         rate=float(raw["RATE"]),
@@ -34,5 +34,5 @@ def conf() -> Conf:
         signups_per_ip=int(raw["SIGNUPS_PER_IP"]),
         signups_per_address=int(raw["SIGNUPS_PER_ADDRESS"]),
         check_deliverability=bool(raw["CHECK_DELIVERABILITY"]),
-        trusted_proxies=int(raw["TRUSTED_PROXIES"]),
+        trusted_proxies=int(settings.NEWSDESK_SITE["TRUSTED_PROXIES"]),
     )

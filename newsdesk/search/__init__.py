@@ -3,7 +3,7 @@
     from newsdesk.search import SearchQuery, search
     page = search(SearchQuery(text="harbour bridge", source_id=None, since=None, until=None))
 
-The backend (SQLite FTS5 or PostgreSQL tsvector + GIN) is chosen by settings.NEWSDESK["SEARCH_BACKEND"]
+The backend (SQLite FTS5 or PostgreSQL tsvector + GIN) is chosen by settings.NEWSDESK_SITE["SEARCH_BACKEND"]
 (NEWSDESK_SEARCH_BACKEND), defaulting to the one that matches the database.
 """
 

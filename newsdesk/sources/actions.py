@@ -110,8 +110,8 @@ def do_record_spam(source_id: int, *, now: datetime, what: str) -> Source:
     """
     from django.conf import settings
 
-    hold_after = settings.NEWSDESK["SPAM_HOLD_AFTER"]
-    window = timedelta(days=settings.NEWSDESK["SPAM_WINDOW_DAYS"])
+    hold_after = settings.NEWSDESK_INTEGRITY["SPAM_HOLD_AFTER"]
+    window = timedelta(days=settings.NEWSDESK_INTEGRITY["SPAM_WINDOW_DAYS"])
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
         if source.last_spam_at is None or now - source.last_spam_at > window:
@@ -120,7 +120,7 @@ def do_record_spam(source_id: int, *, now: datetime, what: str) -> Source:
         source.last_spam_at = now
         if hold_after > 0 and source.spam_count >= hold_after and source.held_since is None:
             source.held_since = now
-            days = settings.NEWSDESK["SPAM_WINDOW_DAYS"]
+            days = settings.NEWSDESK_INTEGRITY["SPAM_WINDOW_DAYS"]
             source.held_reason = (
                 f"{source.spam_count} spam items within {days} days, the last: {' '.join(what.split())}"
             )[:300]

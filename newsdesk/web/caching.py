@@ -30,7 +30,7 @@ def make_cacheable(
     if isinstance(response, SimpleTemplateResponse) and not response.is_rendered:
         response.render()
     if not response.has_header("Cache-Control"):
-        age = settings.NEWSDESK["PAGE_MAX_AGE"] if max_age is None else max_age
+        age = settings.NEWSDESK_SITE["PAGE_MAX_AGE"] if max_age is None else max_age
         patch_cache_control(response, public=True, max_age=age, stale_while_revalidate=age)
     if not response.has_header("ETag") and isinstance(response, HttpResponse):
         set_response_etag(response)

@@ -54,7 +54,7 @@ class ArticleFeed(Feed):
         return self.subject(request, **kwargs)
 
     def limit(self) -> int:
-        return settings.NEWSDESK["FEED_ITEMS"]
+        return settings.NEWSDESK_SITE["FEED_ITEMS"]
 
     def title(self, obj: Subject) -> str:
         return obj.title

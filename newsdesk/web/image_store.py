@@ -89,23 +89,23 @@ def default_store() -> ImageStore:
 @lru_cache(maxsize=1)
 def _fetcher() -> Fetcher:
     """One fetcher per process (it is thread-safe): the ingest fetcher's SSRF guard, with image limits."""
-    conf = settings.NEWSDESK
+    conf = settings.NEWSDESK_SITE
     timeout = float(conf["IMAGE_TIMEOUT"])
     policy = FetchPolicy(
         site_url=settings.SITE_URL,
-        allow_private_networks=conf["ALLOW_PRIVATE_NETWORKS"],
+        allow_private_networks=settings.NEWSDESK_INGEST["ALLOW_PRIVATE_NETWORKS"],
         connect_timeout=min(timeout, 5.0),
         read_timeout=timeout,
         total_timeout=timeout,
         max_body_bytes=conf["IMAGE_MAX_BYTES"],
-        per_host_concurrency=conf["FETCH_PER_HOST"],
+        per_host_concurrency=settings.NEWSDESK_INGEST["FETCH_PER_HOST"],
     )
     return Fetcher(policy)
 
 
 @receiver(setting_changed)
 def _forget_fetcher(setting: str, **kwargs: object) -> None:
-    if setting == "NEWSDESK" and _fetcher.cache_info().currsize:
+    if setting in {"NEWSDESK_INGEST", "NEWSDESK_SITE"} and _fetcher.cache_info().currsize:
         _fetcher().close()
         _fetcher.cache_clear()
 

@@ -76,7 +76,7 @@ def display_excerpt(article: Article) -> str:
 
     The full text is never shown; NEWSDESK_EXCERPT_WORDS bounds what is.
     """
-    words = settings.NEWSDESK["EXCERPT_WORDS"]
+    words = settings.NEWSDESK_INGEST["EXCERPT_WORDS"]
     excerpt = make_excerpt(article.excerpt or article.text, words).strip()
     if not excerpt:
         return ""

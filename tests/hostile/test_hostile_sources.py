@@ -37,7 +37,11 @@ def hostile() -> Iterator[HostileServer]:
 
 @pytest.fixture
 def guarded(settings, hostile: HostileServer):
-    settings.NEWSDESK = {**settings.NEWSDESK, "ALLOW_PRIVATE_NETWORKS": False, "MAX_ENTRIES_PER_FEED": 20}
+    settings.NEWSDESK_INGEST = {
+        **settings.NEWSDESK_INGEST,
+        "ALLOW_PRIVATE_NETWORKS": False,
+        "MAX_ENTRIES_PER_FEED": 20,
+    }
     policy = replace(
         fetch_policy(),
         total_timeout=TOTAL_SECONDS,

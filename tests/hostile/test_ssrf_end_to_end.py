@@ -57,7 +57,7 @@ def outlet() -> Iterator[LoopbackServer]:
 
 @pytest.fixture
 def policy(settings, outlet: LoopbackServer) -> FetchPolicy:
-    settings.NEWSDESK = {**settings.NEWSDESK, "ALLOW_PRIVATE_NETWORKS": False}
+    settings.NEWSDESK_INGEST = {**settings.NEWSDESK_INGEST, "ALLOW_PRIVATE_NETWORKS": False}
     guarded = replace(fetch_policy(), allowed_endpoints=frozenset({(outlet.host, outlet.port)}))
     assert not guarded.allow_private_networks
     return guarded

@@ -64,7 +64,11 @@ def test_clean_articles_do_not_count() -> None:
 
 
 def test_the_third_spam_within_the_window_holds_the_source(settings) -> None:
-    settings.NEWSDESK = {**settings.NEWSDESK, "SPAM_HOLD_AFTER": 3, "SPAM_WINDOW_DAYS": 30}
+    settings.NEWSDESK_INTEGRITY = {
+        **settings.NEWSDESK_INTEGRITY,
+        "SPAM_HOLD_AFTER": 3,
+        "SPAM_WINDOW_DAYS": 30,
+    }
     bulletin = source()
     store(draft(bulletin.pk, spam=True))
     store(draft(bulletin.pk, planted=True))
@@ -77,7 +81,7 @@ def test_the_third_spam_within_the_window_holds_the_source(settings) -> None:
 
 
 def test_spam_older_than_the_window_is_forgotten(settings) -> None:
-    settings.NEWSDESK = {**settings.NEWSDESK, "SPAM_HOLD_AFTER": 2, "SPAM_WINDOW_DAYS": 7}
+    settings.NEWSDESK_INTEGRITY = {**settings.NEWSDESK_INTEGRITY, "SPAM_HOLD_AFTER": 2, "SPAM_WINDOW_DAYS": 7}
     bulletin = source()
     now = timezone.now()
     do_record_spam(bulletin.pk, now=now - timedelta(days=8), what="old")
@@ -88,7 +92,7 @@ def test_spam_older_than_the_window_is_forgotten(settings) -> None:
 
 
 def test_zero_never_holds(settings) -> None:
-    settings.NEWSDESK = {**settings.NEWSDESK, "SPAM_HOLD_AFTER": 0}
+    settings.NEWSDESK_INTEGRITY = {**settings.NEWSDESK_INTEGRITY, "SPAM_HOLD_AFTER": 0}
     bulletin = source()
     for _ in range(5):
         do_record_spam(bulletin.pk, now=timezone.now(), what="x")

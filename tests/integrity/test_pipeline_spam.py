@@ -23,7 +23,7 @@ pytestmark = pytest.mark.django_db
 
 @pytest.fixture
 def outlets(settings) -> Iterator[tuple[Outlet, Outlet]]:
-    settings.NEWSDESK = {**settings.NEWSDESK, "SPAM_HOLD_AFTER": 3}
+    settings.NEWSDESK_INTEGRITY = {**settings.NEWSDESK_INTEGRITY, "SPAM_HOLD_AFTER": 3}
     with LoopbackServer() as server:
         server.route("/robots.txt", reply("User-agent: *\nAllow: /\n"))
         hacked = Outlet(server, "hacked", "en")

@@ -37,7 +37,7 @@ LEGIT = ("lt-en-gaming-licences", "lt-en-kyoto-tours")
 
 @pytest.fixture
 def ingested(settings) -> Iterator[dict[str, Article]]:
-    settings.NEWSDESK = {**settings.NEWSDESK, "SPAM_HOLD_AFTER": 0}
+    settings.NEWSDESK_INTEGRITY = {**settings.NEWSDESK_INTEGRITY, "SPAM_HOLD_AFTER": 0}
     with LoopbackServer() as server:
         server.route("/robots.txt", reply("User-agent: *\nAllow: /\n"))
         hacked = Outlet(server, "hacked", "en")

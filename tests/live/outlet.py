@@ -1,7 +1,7 @@
 # ruff: noqa: E501  (fixture prose reads better unwrapped)
 """A fictional outlet on a loopback server whose feed grows while a test runs (our own words).
 
-Its stories are dated "now", so they are live news (LIVE["MAX_AGE_HOURS"]); each has a page.
+Its stories are dated "now", so they are live news (NEWSDESK_LIVE["MAX_AGE_HOURS"]); each has a page.
 """
 
 from __future__ import annotations

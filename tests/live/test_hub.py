@@ -19,7 +19,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture
 def memory(settings):
-    settings.LIVE = {**settings.LIVE, "TRANSPORT": "memory"}
+    settings.NEWSDESK_LIVE = {**settings.NEWSDESK_LIVE, "TRANSPORT": "memory"}
     return get_transport()
 
 
@@ -60,7 +60,7 @@ def test_a_published_story_reaches_every_matching_stream_through_the_transport(m
 
 def test_the_database_transport_finds_events_written_elsewhere_by_polling(settings) -> None:
     source = make_source()
-    transport = DatabaseTransport({**settings.LIVE, "POLL_MS": 100})
+    transport = DatabaseTransport({**settings.NEWSDESK_LIVE, "POLL_MS": 100})
 
     async def scenario() -> list[Event]:
         hub = Hub(transport)

@@ -25,7 +25,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 @pytest.fixture(autouse=True)
 def memory_transport(settings):
-    settings.LIVE = {**settings.LIVE, "TRANSPORT": "memory"}
+    settings.NEWSDESK_LIVE = {**settings.NEWSDESK_LIVE, "TRANSPORT": "memory"}
     return get_transport()
 
 
@@ -119,7 +119,7 @@ def test_an_old_story_from_a_new_source_is_not_live_news(memory_transport, setti
     source = make_source()
     store(source, "Last month's regatta results", published=timezone.now() - timedelta(days=30))
     assert LiveEvent.objects.count() == 0
-    settings.LIVE = {**settings.LIVE, "MAX_AGE_HOURS": 0}
+    settings.NEWSDESK_LIVE = {**settings.NEWSDESK_LIVE, "MAX_AGE_HOURS": 0}
     store(source, "Last year's regatta results", published=timezone.now() - timedelta(days=365))
     assert LiveEvent.objects.count() == 1
 
@@ -156,7 +156,7 @@ def test_prune_empties_old_payloads_but_keeps_the_mark() -> None:
 
 def test_a_failing_transport_never_breaks_the_writer(settings) -> None:
     settings.REDIS_URL = "redis://127.0.0.1:1/0"  # nothing listens there
-    settings.LIVE = {**settings.LIVE, "TRANSPORT": "redis"}
+    settings.NEWSDESK_LIVE = {**settings.NEWSDESK_LIVE, "TRANSPORT": "redis"}
     source = make_source()
     article = store(source, "Storm warning for the coast")
     assert Article.objects.filter(pk=article.pk).exists()

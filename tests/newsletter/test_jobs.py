@@ -17,7 +17,7 @@ pytestmark = pytest.mark.django_db
 
 
 def test_default_jobs_collects_the_newsletter_job(settings) -> None:
-    settings.NEWSLETTER = {**settings.NEWSLETTER, "CHECK_SECONDS": 123}
+    settings.NEWSDESK_NEWSLETTER = {**settings.NEWSDESK_NEWSLETTER, "CHECK_SECONDS": 123}
     jobs = {job.name: job for job in default_jobs(15)}
     assert "enqueue due sources" in jobs
     assert jobs["newsletter digests"].every == 123

@@ -47,7 +47,7 @@ def test_451_then_250_is_retried_and_delivered(smtp, news) -> None:
 
 
 def test_transient_failure_on_every_try_fails_and_stays_due(smtp, news, settings) -> None:
-    settings.NEWSLETTER = {**settings.NEWSLETTER, "RETRIES": 3}
+    settings.NEWSDESK_NEWSLETTER = {**settings.NEWSDESK_NEWSLETTER, "RETRIES": 3}
     subscriber = confirmed_subscriber("full@example.org")
     cursor = subscriber.digest_cursor
     smtp.handler.answers_data["full@example.org"] = ["452 4.2.2 Mailbox full"] * 3

@@ -125,7 +125,7 @@ def test_honeypot_answers_success_and_does_nothing(client: Client, caplog) -> No
 
 
 def test_per_ip_rate_limit(client: Client, settings) -> None:
-    settings.NEWSLETTER = {**settings.NEWSLETTER, "SIGNUPS_PER_IP": 3}
+    settings.NEWSDESK_NEWSLETTER = {**settings.NEWSDESK_NEWSLETTER, "SIGNUPS_PER_IP": 3}
     for n in range(3):
         assert signup(client, f"reader{n}@example.org").status_code == 200
     blocked = signup(client, "reader9@example.org", json=True)
@@ -137,7 +137,7 @@ def test_per_ip_rate_limit(client: Client, settings) -> None:
 
 
 def test_per_address_rate_limit_is_silent(client: Client, settings) -> None:
-    settings.NEWSLETTER = {**settings.NEWSLETTER, "SIGNUPS_PER_ADDRESS": 2}
+    settings.NEWSDESK_NEWSLETTER = {**settings.NEWSDESK_NEWSLETTER, "SIGNUPS_PER_ADDRESS": 2}
     Subscriber.objects.all().delete()
     signup(client, "ada@example.org", frequency="daily")
     signup(client, "ADA@example.org", frequency="weekly")

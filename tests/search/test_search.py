@@ -179,10 +179,10 @@ def test_any_text_never_raises(text):
 
 def test_backend_must_match_the_database(settings):
     other = "postgres" if connection.vendor == "sqlite" else "sqlite"
-    settings.NEWSDESK = {**settings.NEWSDESK, "SEARCH_BACKEND": other}
+    settings.NEWSDESK_SITE = {**settings.NEWSDESK_SITE, "SEARCH_BACKEND": other}
     with pytest.raises(ImproperlyConfigured):
         get_backend()
-    settings.NEWSDESK = {**settings.NEWSDESK, "SEARCH_BACKEND": "auto"}
+    settings.NEWSDESK_SITE = {**settings.NEWSDESK_SITE, "SEARCH_BACKEND": "auto"}
     assert get_backend().vendor == connection.vendor
 
 

@@ -102,7 +102,7 @@ def test_a_plain_svg_is_served_sandboxed(client, outlet: LoopbackServer) -> None
 
 
 def test_the_ssrf_guard_holds_for_images(client, settings, outlet: LoopbackServer) -> None:
-    settings.NEWSDESK = {**settings.NEWSDESK, "ALLOW_PRIVATE_NETWORKS": False}
+    settings.NEWSDESK_INGEST = {**settings.NEWSDESK_INGEST, "ALLOW_PRIVATE_NETWORKS": False}
     article = make_article(lead_image=outlet.url("/photo.png"))
     assert client.get(images.article_image_path(article)).status_code == 404
     assert outlet.connections == 0

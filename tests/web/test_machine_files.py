@@ -129,7 +129,7 @@ def test_a_new_story_changes_the_etag(client, newsroom: Newsroom) -> None:
 
 
 def test_the_max_age_is_a_setting(client, settings, newsroom: Newsroom) -> None:
-    settings.NEWSDESK = {**settings.NEWSDESK, "PAGE_MAX_AGE": 300}
+    settings.NEWSDESK_SITE = {**settings.NEWSDESK_SITE, "PAGE_MAX_AGE": 300}
     assert "max-age=300" in client.get("/")["Cache-Control"]
 
 

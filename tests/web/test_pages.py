@@ -75,7 +75,7 @@ def test_home_has_topic_sections_and_the_newsletter_slot(client, newsroom: Newsr
 
 
 def test_home_pages_through_older_stories(client, settings, newsroom: Newsroom) -> None:
-    settings.NEWSDESK = {**settings.NEWSDESK, "PAGE_SIZE": 10}
+    settings.NEWSDESK_SITE = {**settings.NEWSDESK_SITE, "PAGE_SIZE": 10}
     first = client.get("/")
     assert 'href="/?page=2"' in first.content.decode()
     second = client.get("/?page=2")
@@ -112,7 +112,7 @@ def test_article_page_shows_the_story_and_read_more_to_the_original(client, news
 
 
 def test_article_page_shows_the_excerpt_never_the_full_text(client, settings) -> None:
-    settings.NEWSDESK = {**settings.NEWSDESK, "EXCERPT_WORDS": 12}
+    settings.NEWSDESK_INGEST = {**settings.NEWSDESK_INGEST, "EXCERPT_WORDS": 12}
     text = "The harbour board met on Monday to talk about the ferry. " * 8 + FULL_TEXT_MARKER
     article = make_article(title="Harbour board meets", text=text, excerpt="")
     html = client.get(_path(article)).content.decode()

@@ -98,7 +98,7 @@ def test_invalid_filters_are_explained_next_to_their_field(client, params: dict,
 
 
 def test_pages_of_results(client, settings) -> None:
-    settings.NEWSDESK = {**settings.NEWSDESK, "PAGE_SIZE": 3}
+    settings.NEWSDESK_SITE = {**settings.NEWSDESK_SITE, "PAGE_SIZE": 3}
     source = make_source()
     for n in range(7):
         make_article(source, title=f"Regatta day {n}", text="The regatta drew crowds to the quay.")

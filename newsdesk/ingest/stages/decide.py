@@ -9,9 +9,10 @@ import hashlib
 import re
 import unicodedata
 from collections.abc import Iterable
-from dataclasses import dataclass
 from enum import Enum
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+from newsdesk.types import Known
 
 # Query parameters that only track the reader. `utm_*` and friends are matched by prefix.
 TRACKING_PREFIXES = ("utm_", "mtm_", "pk_", "hsa_", "_hs", "oly_", "vero_", "__s", "ga_")
@@ -101,16 +102,6 @@ class Action(Enum):
     UPDATE = "update"  # the stored article changed at the source
     SAME = "same"  # nothing to do
     DUPLICATE = "duplicate"  # another article already tells this story
-
-
-@dataclass(frozen=True)
-class Known:
-    """What the store knows about an article that may be this entry."""
-
-    id: int
-    source_id: int
-    content_hash: str
-    alias: bool = False  # found through an entry recorded as a copy of this article
 
 
 def decide(known: Known | None, *, source_id: int, new_hash: str) -> Action:

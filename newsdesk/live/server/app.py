@@ -32,7 +32,7 @@ class Application:
 
         from .wsgi import WSGIBridge
 
-        self._django = WSGIBridge(django_app, self._threads or settings.WEB_THREADS)
+        self._django = WSGIBridge(django_app, self._threads or settings.NEWSDESK_SITE["WEB_THREADS"])
 
     def _live(self) -> tuple[Any, Any]:
         if self._hub is None:

@@ -5,7 +5,7 @@ reordered message can delay an event but never lose or duplicate it. Each web pr
 the log every `poll_seconds`, which is the whole mechanism of the embedded default and a safety net
 under the others.
 
-- "database" (DatabaseTransport): nothing is sent; web processes poll the table (LIVE["POLL_MS"]).
+- "database" (DatabaseTransport): nothing is sent; web processes poll the table (NEWSDESK_LIVE["POLL_MS"]).
   Works across processes on one machine with SQLite, or anywhere with one PostgreSQL.
 - "redis" (RedisTransport): PUBLISH on commit, every web process on every machine SUBSCRIBEs.
 - "memory" (MemoryTransport): in this process only; for tests.
@@ -61,17 +61,17 @@ def build_transport(name: str) -> Transport:
         raise ValueError(
             f"NEWSDESK_LIVE_TRANSPORT must be one of {choices} or a class path, not {name!r}"
         ) from None
-    return cls(settings.LIVE)
+    return cls(settings.NEWSDESK_LIVE)
 
 
 def get_transport() -> Transport:
-    """The process's transport, built once from settings.LIVE["TRANSPORT"]."""
+    """The process's transport, built once from settings.NEWSDESK_LIVE["TRANSPORT"]."""
     global _transport
     with _lock:
         if _transport is None:
             from django.conf import settings
 
-            _transport = build_transport(settings.LIVE["TRANSPORT"])
+            _transport = build_transport(settings.NEWSDESK_LIVE["TRANSPORT"])
         return _transport
 
 
@@ -84,7 +84,7 @@ def reset_transport(**kwargs: object) -> None:
 
 
 def _on_setting_changed(setting: str, **kwargs: object) -> None:
-    if setting in {"LIVE", "REDIS_URL"}:
+    if setting in {"NEWSDESK_LIVE", "REDIS_URL"}:
         reset_transport()
 
 

@@ -1,5 +1,5 @@
 """The embedded default: no message at all. Each web process reads the event table every
-LIVE["POLL_MS"] milliseconds (an indexed `id > cursor` lookup: microseconds on SQLite), so a
+NEWSDESK_LIVE["POLL_MS"] milliseconds (an indexed `id > cursor` lookup: microseconds on SQLite), so a
 `newsdesk fetch` started in another process reaches the readers of `newsdesk run` within one poll.
 The cost and the delay are measured in bench/live (docs/decisions/0015-live-news-serving.md)."""
 

@@ -2,7 +2,7 @@
 
 The message is only the event's id: the hub then reads the log (the shared database), so a message
 lost while a subscriber reconnects costs a delay, never an event (the hub reads the log again after
-every reconnect, and every LIVE["POLL_MS"]×20 anyway).
+every reconnect, and every NEWSDESK_LIVE["POLL_MS"]×20 anyway).
 """
 
 from __future__ import annotations

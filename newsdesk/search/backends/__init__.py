@@ -1,4 +1,4 @@
-"""Search backends, one per database, chosen by settings.NEWSDESK["SEARCH_BACKEND"].
+"""Search backends, one per database, chosen by settings.NEWSDESK_SITE["SEARCH_BACKEND"].
 
 "auto" (the default) picks the backend matching the default database's vendor.
 """
@@ -27,7 +27,7 @@ def backend_for_vendor(vendor: str) -> Backend:
 
 
 def get_backend() -> Backend:
-    choice = str(settings.NEWSDESK.get("SEARCH_BACKEND") or "auto").lower()
+    choice = str(settings.NEWSDESK_SITE.get("SEARCH_BACKEND") or "auto").lower()
     if choice == "auto":
         return backend_for_vendor(connection.vendor)
     if choice not in NAMES:

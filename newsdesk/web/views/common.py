@@ -17,7 +17,7 @@ def page_number(request: HttpRequest) -> int:
 
 
 def page_size() -> int:
-    return settings.NEWSDESK["PAGE_SIZE"]
+    return settings.NEWSDESK_SITE["PAGE_SIZE"]
 
 
 def with_page(path: str, number: int) -> str:
