@@ -237,3 +237,12 @@ class Known:
     source_id: int
     content_hash: str
     alias: bool = False  # found through an entry recorded as a copy of this article
+
+
+@dataclass(frozen=True)
+class Outlet:
+    """A source as the ingest decisions see it: its id and the addresses that tell its host."""
+
+    id: int
+    url: str  # the feed's URL
+    site_url: str = ""  # the outlet's home page, when the feed names it

@@ -41,9 +41,10 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from newsdesk.core.clock import utcnow
-    from newsdesk.ingest.pipeline import Pipeline, SourceReport, due_source_ids
+    from newsdesk.ingest.pipeline import Pipeline, SourceReport
     from newsdesk.ingest.policy import fetch_policy
     from newsdesk.ingest.stages.fetch import Fetcher
+    from newsdesk.sources import queries as source_queries
     from newsdesk.sources.models import Source
 
     if args.all:
@@ -55,7 +56,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
             raise UserError(f"There is no source with id {', '.join(missing)}.")
         ids = list(dict.fromkeys(args.source_ids))
     else:
-        ids = due_source_ids(utcnow())
+        ids = list(source_queries.due(utcnow()).values_list("pk", flat=True))
         if not ids:
             print("No source is due; use --all to fetch every source.", file=sys.stderr)
 

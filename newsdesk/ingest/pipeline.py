@@ -1,8 +1,10 @@
 """The orchestrator: the one ingest module that does I/O and calls actions.
 
-fetch -> parse -> (per entry) decide -> fetch page -> extract -> assemble -> store,
-then record the outcome on the source and schedule its next check. One source's
-failure never stops the others; one entry's failure never loses the rest.
+fetch -> parse -> (per entry) decide -> fetch page -> extract -> assemble -> decide -> store,
+then record the outcome on the source and schedule its next check. For each entry the
+pipeline only gathers facts (what the store knows, the sources involved), asks the pure
+decider in `stages/decide.py` for an intent, and carries it out. One source's failure never
+stops the others; one entry's failure never loses the rest.
 """
 
 from __future__ import annotations
@@ -26,7 +28,19 @@ from newsdesk.articles.actions import (
 )
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.ingest.stages import assemble
-from newsdesk.ingest.stages.decide import Action, content_hash, decide, hosts_match
+from newsdesk.ingest.stages.decide import (
+    Alias,
+    Facts,
+    Intent,
+    Skip,
+    Store,
+    Transfer,
+    Update,
+    content_hash,
+    decide_entry,
+    decide_identity,
+    decide_lost_race,
+)
 from newsdesk.ingest.stages.extract import extract_article
 from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.ingest.stages.parse import parse_feed
@@ -40,6 +54,8 @@ from newsdesk.types import (
     Extracted,
     ExtractError,
     FetchError,
+    Known,
+    Outlet,
     ParsedFeed,
     ParseError,
     Validators,
@@ -138,39 +154,37 @@ class Pipeline:
     def _ingest_entry(
         self, source: Source, feed: ParsedFeed, entry: Entry, now: datetime, report: SourceReport
     ) -> None:
-        link = assemble.entry_link(entry)
-        guid = assemble.entry_guid(entry)
-        feed_hash = content_hash(assemble.feed_hash_parts(entry))
-        known = queries.find_by_entry(source.pk, guid, link)
-        action = decide(known, source_id=source.pk, new_hash=feed_hash)
-        if action is Action.SAME:
+        """Gather the facts, ask the decider, carry its intent out: once by what the store knows of
+        the entry (before the page fetch), once more by the article's identity (after it)."""
+        facts = Facts(
+            source=Outlet(id=source.pk, url=source.url, site_url=source.site_url),
+            guid=assemble.entry_guid(entry),
+            link=assemble.entry_link(entry),
+            content_hash=content_hash(assemble.feed_hash_parts(entry)),
+        )
+        known = queries.find_by_entry(source.pk, facts.guid, facts.link)
+        intent = decide_entry(known, _owner(known, source.pk), facts)
+        if self._settle(intent, facts, report):
             return
-        if action is Action.DUPLICATE and known is not None:
-            if not self._take_over(source, known.id, known.source_id, guid, link, feed_hash):
-                self._alias(source, known.id, known.source_id, guid, link, report)
-                return
-            action = Action.UPDATE  # now ours: refresh it from this outlet's own entry
         entry, planted = integrity.clean_entry(entry)
-        page, page_failed = self._extract_page(link)
+        page, page_failed = self._extract_page(facts.link)
         draft = assemble.assemble(
             entry,
             page,
             feed=feed,
             source_id=source.pk,
             source_language=source.language,
-            content_hash=feed_hash,
+            content_hash=facts.content_hash,
             now=now,
             excerpt_words=self.excerpt_words,
             page_failed=page_failed,
         )
-        target = known.id if action is Action.UPDATE and known is not None else None
-        if target is None:
+        if isinstance(intent, Store):
             original = queries.find_by_identity(draft.url, draft.fingerprint)
-            if original is not None:
-                if not self._take_over(source, original.id, original.source_id, guid, link, feed_hash):
-                    self._alias(source, original.id, original.source_id, guid, link, report)
-                    return
-                target = original.id
+            intent = decide_identity(original, _owner(original, source.pk), facts)
+            if self._settle(intent, facts, report):
+                return
+        target = intent.article_id if isinstance(intent, Update | Transfer) else None
         draft = integrity.review(
             draft,
             injections=planted + (page.injections if page else ()),
@@ -186,36 +200,31 @@ class Pipeline:
         if stored is Stored.CREATED and article_id is not None:
             report.new += 1
             report.article_ids.append(article_id)
-        elif article_id is not None:  # another worker stored the same URL a moment ago
-            self._alias(source, article_id, None, guid, link, report)
-
-    def _take_over(
-        self, source: Source, article_id: int, owner_id: int, guid: str, link: str, feed_hash: str
-    ) -> bool:
-        """A copy of this outlet's own story was stored first (from a syndicator): credit it here."""
-        if owner_id == source.pk or not self._publishes(source, link, owner_id):
-            return False
-        do_transfer_article(article_id, source_id=source.pk, guid=guid, link=link, content_hash=feed_hash)
-        return True
+        else:  # another worker stored the same URL a moment ago
+            self._settle(decide_lost_race(article_id), facts, report)
 
     @staticmethod
-    def _alias(
-        source: Source, article_id: int, owner_id: int | None, guid: str, link: str, report: SourceReport
-    ) -> None:
-        """This entry tells a stored story: remember it, so the next poll skips it without a fetch."""
-        report.duplicates += 1
-        if owner_id != source.pk or guid:
-            do_record_alias(article_id, source_id=source.pk, guid=guid, link=link)
-
-    @staticmethod
-    def _publishes(source: Source, url: str, other_source_id: int) -> bool:
-        """Is `source` the outlet that published `url` (its host), and the other source not?"""
-        other = Source.objects.filter(pk=other_source_id).only("url", "site_url").first()
-        return (
-            other is not None
-            and hosts_match(url, source.url, source.site_url)
-            and not hosts_match(url, other.url, other.site_url)
-        )
+    def _settle(intent: Intent, facts: Facts, report: SourceReport) -> bool:
+        """Carry out what an intent asks before the article itself is written. True when that is
+        all: the entry is skipped or remembered as an alias; False when it goes on to be stored or
+        updated (a transfer first credits the stored article to this source)."""
+        match intent:
+            case Skip():
+                return True
+            case Alias(article_id, record):
+                report.duplicates += 1
+                if record:
+                    do_record_alias(article_id, source_id=facts.source.id, guid=facts.guid, link=facts.link)
+                return True
+            case Transfer(article_id):
+                do_transfer_article(
+                    article_id,
+                    source_id=facts.source.id,
+                    guid=facts.guid,
+                    link=facts.link,
+                    content_hash=facts.content_hash,
+                )
+        return False
 
     def _extract_page(self, link: str) -> tuple[Extracted | None, bool]:
         """The article page's extraction; (None, True) when it could not be had."""
@@ -281,9 +290,8 @@ class Pipeline:
             connection.close()
 
 
-def due_source_ids(now: datetime) -> list[int]:
-    return list(
-        Source.objects.filter(is_active=True, next_check_at__lte=now)
-        .order_by("next_check_at")
-        .values_list("pk", flat=True)
-    )
+def _owner(stored: Known | None, source_id: int) -> Outlet | None:
+    """The source holding a stored article, when it is not this one: the decider compares hosts."""
+    if stored is None or stored.source_id == source_id:
+        return None
+    return source_queries.outlet(stored.source_id)

@@ -17,8 +17,8 @@ from django.db import close_old_connections
 from django.db.models import Q
 
 from newsdesk.core.clock import Clock, utcnow
+from newsdesk.sources import queries as source_queries
 from newsdesk.sources.actions import do_mark_queued
-from newsdesk.sources.models import Source
 
 log = logging.getLogger(__name__)
 STALE = timedelta(minutes=15)
@@ -27,12 +27,8 @@ STALE = timedelta(minutes=15)
 def enqueue_due(now: datetime) -> list[int]:
     from newsdesk.ingest.tasks import refresh_source
 
-    due = list(
-        Source.objects.filter(is_active=True, next_check_at__lte=now)
-        .filter(Q(queued_at__isnull=True) | Q(queued_at__lt=now - STALE))
-        .order_by("next_check_at")
-        .values_list("pk", flat=True)
-    )
+    not_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - STALE)
+    due = list(source_queries.due(now).filter(not_queued).values_list("pk", flat=True))
     if due:
         do_mark_queued(due, now)
         for source_id in due:

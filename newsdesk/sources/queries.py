@@ -1,11 +1,14 @@
-"""Read-side lookups about sources that the pipeline needs. No writes."""
+"""Read-side lookups about sources that the pipeline and the scheduler need. No writes."""
 
 from __future__ import annotations
 
+from datetime import datetime
 from urllib.parse import urlsplit
 
+from django.db.models import QuerySet
+
 from newsdesk.markup.language import primary_tag
-from newsdesk.types import SourceState
+from newsdesk.types import Outlet, SourceState
 
 from .models import Source
 
@@ -25,3 +28,14 @@ def integrity_state(source_id: int) -> SourceState:
         held=row["held_since"] is not None,
         held_reason=row["held_reason"],
     )
+
+
+def outlet(source_id: int) -> Outlet | None:
+    """A source's id and addresses, for telling which outlet a story's link belongs to."""
+    row = Source.objects.filter(pk=source_id).values("url", "site_url").first()
+    return None if row is None else Outlet(id=source_id, url=row["url"], site_url=row["site_url"])
+
+
+def due(now: datetime) -> QuerySet[Source]:
+    """The active sources whose next check has come, the longest-waiting first."""
+    return Source.objects.filter(is_active=True, next_check_at__lte=now).order_by("next_check_at")
