@@ -32,7 +32,8 @@ from newsdesk.ingest.stages.extract.patterns import (
     attribute_hint,
     label_for_attributes,
 )
-from newsdesk.ingest.stages.extract.region import densest_container, narrow_to_article
+from newsdesk.ingest.stages.extract.region import narrow_to_article
+from newsdesk.markup.region import densest_container
 
 # Containers larger than this share of the page's text are never removed by a text rule.
 MAX_SHARE = 0.4
