@@ -3,8 +3,9 @@
 A hacked site rarely looks hacked: the attacker adds a block to real articles and hides it from
 the owner. Three passes find such blocks:
 
-1. `strip_hidden`: elements a reader cannot see (hidden.py). All are dropped, as a reader never
-   sees them; those holding spam terms, or outbound links inside the article, are injections.
+1. `strip_hidden`: elements a reader cannot see (newsdesk/markup/hidden.py). All are dropped, as a
+   reader never sees them; those holding spam terms, or outbound links inside the article, are
+   injections.
    Run it first, on the whole page, while the inline styles are still there.
 2. `strip_planted`, after the page furniture is gone:
    - link blocks: a block that is mostly links, pointing off the site, whose anchor texts have
@@ -23,10 +24,10 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring, tostring
 
-from newsdesk.integrity.hidden import hidden_reason, same_colour_reason, style_of
 from newsdesk.integrity.lexicon import Lexicon, Tally, default_lexicon
 from newsdesk.integrity.links import Link, link_share, links_of
 from newsdesk.integrity.text import content_words, detect_language, overlap, tally, words
+from newsdesk.markup.hidden import hidden_reason, same_colour_reason, style_of
 from newsdesk.markup.region import densest_container
 from newsdesk.types import Injection
 
