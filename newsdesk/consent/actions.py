@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 from django.db import IntegrityError, transaction
-from django.utils.crypto import salted_hmac
+
+from newsdesk.core.privacy import Pseudonym
 
 from .models import ConsentRecord, PolicySnapshot
 from .registry import Category, Registry
 from .state import Choice
 
-
-def pseudonym(subject: str) -> str:
-    """A keyed hash of the cookie's random id: only with our key can the log be matched to a cookie."""
-    return salted_hmac("newsdesk.consent.subject", subject, algorithm="sha256").hexdigest()
+# A keyed hash of the cookie's random id: only with our key can the log be matched to a cookie.
+pseudonym = Pseudonym("newsdesk.consent.subject")
 
 
 def _snapshot(registry: Registry) -> PolicySnapshot:

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from django import forms
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from .models import ConsentRecord
 from .registry import OPTIONAL, Category
@@ -25,12 +24,3 @@ class ConsentForm(forms.Form):
         if action == ConsentRecord.Action.REJECT_ALL:
             return frozenset()
         return frozenset(c for c in OPTIONAL if self.cleaned_data.get(c.value))
-
-
-def safe_next(candidate: str | None, host: str, secure: bool) -> str:
-    """A local path to go back to, or "" (never an open redirect)."""
-    if not candidate or not candidate.startswith("/") or candidate.startswith("//"):
-        return ""
-    if not url_has_allowed_host_and_scheme(candidate, allowed_hosts={host}, require_https=secure):
-        return ""
-    return candidate

@@ -14,11 +14,11 @@ from django.shortcuts import render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
 
-from newsdesk.core.http import same_origin_post
+from newsdesk.core.http import safe_next, same_origin_post
 
 from .actions import do_record_consent
 from .current import cookie_name, get_consent
-from .forms import ConsentForm, safe_next
+from .forms import ConsentForm
 from .models import ConsentRecord
 from .state import MAX_AGE
 
@@ -45,7 +45,7 @@ def cookies(request: HttpRequest) -> HttpResponse:
 def consent_settings(request: HttpRequest) -> HttpResponse:
     if request.method == "POST":
         return _save(request)
-    back = safe_next(request.GET.get("next"), request.get_host(), request.is_secure())
+    back = safe_next(request.GET.get("next"), request)
     return render(
         request,
         "consent/settings.html",
@@ -63,10 +63,10 @@ def _save(request: HttpRequest) -> HttpResponse:
     do_record_consent(consent.registry, choice, ConsentRecord.Action(form.cleaned_data["action"]), state.gpc)
 
     secure = request.is_secure()
-    target = safe_next(form.cleaned_data["next"], request.get_host(), secure)
+    target = safe_next(form.cleaned_data["next"], request)
     if not target:
         query = {"saved": "1"}
-        back = safe_next(form.cleaned_data["back"], request.get_host(), secure)
+        back = safe_next(form.cleaned_data["back"], request)
         if back:
             query["next"] = back
         target = f"{reverse('consent:settings')}?{urlencode(query)}"

@@ -14,6 +14,7 @@ from functools import wraps
 from urllib.parse import urlsplit
 
 from django.http import HttpRequest, HttpResponse, HttpResponseForbidden
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 
 
@@ -42,3 +43,19 @@ def same_origin_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
         return view(request, *args, **kwargs)
 
     return csrf_exempt(wrapped)
+
+
+def safe_next(candidate: str | None, request: HttpRequest, default: str = "") -> str:
+    """`candidate` if it is a path on this site to send the reader on to, else `default`.
+
+    Only a local path ("/privacy/", never "//host/" or "https://host/") is taken, and Django's own
+    check has the last word on what browsers would read as another host ("/\\host"): never an open
+    redirect.
+    """
+    if not candidate or not candidate.startswith("/") or candidate.startswith("//"):
+        return default
+    if not url_has_allowed_host_and_scheme(
+        candidate, allowed_hosts={request.get_host()}, require_https=request.is_secure()
+    ):
+        return default
+    return candidate

@@ -6,7 +6,7 @@ decides, and a wrong or missing slug is answered with a permanent redirect to th
 
 from __future__ import annotations
 
-from urllib.parse import quote, urlsplit
+from urllib.parse import quote
 
 from django.conf import settings
 from django.urls import get_script_prefix, reverse
@@ -38,12 +38,3 @@ def topic_path(slug: str) -> str:
 def absolute(path: str) -> str:
     """An absolute URL on the configured public address (NEWSDESK_SITE_URL), for feeds and metadata."""
     return settings.SITE_URL + path
-
-
-def is_web_url(url: str) -> bool:
-    """True for http(s) URLs: the only ones we link readers to or fetch."""
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme in {"http", "https"} and bool(parts.netloc)

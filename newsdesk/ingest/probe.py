@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 
 from newsdesk.core.errors import UserError
+from newsdesk.core.urls import is_web_url
 from newsdesk.ingest.stages.discover import find_feed_links
 from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.ingest.stages.parse import looks_like_feed, parse_feed
@@ -34,9 +35,11 @@ class Probe:
 
 def check_url_syntax(url: str) -> str:
     url = url.strip()
-    parts = urlsplit(url)
-    if parts.scheme not in {"http", "https"} or not parts.hostname:
-        raise UserError(f"{url!r} is not a web address: it must start with http:// or https://.")
+    if not is_web_url(url):
+        raise UserError(
+            f"{url!r} is not a web address: it must start with http:// or https:// and name a host,"
+            " with no spaces and no user name or password."
+        )
     return url
 
 

@@ -1,7 +1,8 @@
 """Integrity: spam injected into sources never reaches readers (issue 7).
 
 - keywords/*.toml and lexicon.py: the multilingual spam term lists and their matcher;
-- hidden.py, links.py, text.py: the signals (hidden by CSS, where links go, words and languages);
+- links.py, text.py: the signals (where links go, words and languages); hidden by CSS is
+  newsdesk/markup/hidden.py, shared with the extraction clean-up;
 - inject.py: cut planted blocks out of a page or a feed item's HTML (run by the extract stage);
 - classify.py: is a whole item spam, and which signals say so;
 - review.py: the pipeline stage between assemble and store (status, flags, the recorded reasons).

@@ -3,8 +3,9 @@
 A hacked site rarely looks hacked: the attacker adds a block to real articles and hides it from
 the owner. Three passes find such blocks:
 
-1. `strip_hidden`: elements a reader cannot see (hidden.py). All are dropped, as a reader never
-   sees them; those holding spam terms, or outbound links inside the article, are injections.
+1. `strip_hidden`: elements a reader cannot see (newsdesk/markup/hidden.py). All are dropped, as a
+   reader never sees them; those holding spam terms, or outbound links inside the article, are
+   injections.
    Run it first, on the whole page, while the inline styles are still there.
 2. `strip_planted`, after the page furniture is gone:
    - link blocks: a block that is mostly links, pointing off the site, whose anchor texts have
@@ -23,10 +24,11 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring, tostring
 
-from newsdesk.integrity.hidden import hidden_reason, same_colour_reason, style_of
 from newsdesk.integrity.lexicon import Lexicon, Tally, default_lexicon
 from newsdesk.integrity.links import Link, link_share, links_of
 from newsdesk.integrity.text import content_words, detect_language, overlap, tally, words
+from newsdesk.markup.hidden import hidden_reason, same_colour_reason, style_of
+from newsdesk.markup.region import densest_container
 from newsdesk.types import Injection
 
 SNIPPET = 200
@@ -277,23 +279,13 @@ def _anchors(body: HtmlElement) -> set[HtmlElement]:
 def _protected(body: HtmlElement) -> set[HtmlElement]:
     """The article's containers and their ancestors: never removed wholesale."""
     anchors = _anchors(body)
-    core = _densest(body)
+    core = densest_container(body)
     if core is not None:
         anchors.add(core)
     protected = set(anchors)
     for anchor in anchors:
         protected.update(anchor.iterancestors())
     return protected
-
-
-def _densest(body: HtmlElement) -> HtmlElement | None:
-    counts: dict[HtmlElement, int] = {}
-    for paragraph in body.iter("p"):
-        if len(paragraph.text_content()) > 80:
-            parent = paragraph.getparent()
-            if parent is not None:
-                counts[parent] = counts.get(parent, 0) + 1
-    return max(counts, key=lambda e: counts[e]) if counts else None
 
 
 def _text_outside_links(element: HtmlElement) -> str:

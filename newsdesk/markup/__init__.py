@@ -1,3 +1,8 @@
-"""Pure helpers over parsed HTML and plain text, shared by the extraction stage and the integrity passes:
-a text's language (language.py). No Django, and nothing of ours but `newsdesk.core`.
+"""Pure helpers over parsed HTML and plain text, shared by the extraction stage and the integrity passes.
+
+- language.py: a text's language, and the one a page declares;
+- region.py: the container holding most of a page's long-paragraph text (where the article is);
+- hidden.py: whether inline CSS or the `hidden` attribute hides an element from the reader, and why.
+
+No Django, and nothing of ours but `newsdesk.core`.
 """

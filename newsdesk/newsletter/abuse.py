@@ -12,7 +12,8 @@ from __future__ import annotations
 
 from django.core.cache import cache
 from django.http import HttpRequest
-from django.utils.crypto import salted_hmac
+
+from newsdesk.core.privacy import Pseudonym
 
 from .conf import conf
 
@@ -31,8 +32,8 @@ def client_ip(request: HttpRequest) -> str:
     return request.META.get("REMOTE_ADDR") or "unknown"
 
 
-def pseudonym(value: str) -> str:
-    return salted_hmac("newsdesk.newsletter.source", value, algorithm="sha256").hexdigest()[:32]
+# The client's address (and, for the per-address limit, the e-mail address) as a keyed hash.
+pseudonym = Pseudonym("newsdesk.newsletter.source", length=32)
 
 
 def source_hash(request: HttpRequest) -> str:

@@ -17,12 +17,11 @@ import logging
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
 from newsdesk.core.clock import utcnow
-from newsdesk.core.http import same_origin_post
+from newsdesk.core.http import safe_next, same_origin_post
 
 from . import actions
 from .abuse import allow, pseudonym, source_hash
@@ -51,7 +50,10 @@ def _signup_answer(request: HttpRequest, form: SignupForm | None, *, status: int
         return JsonResponse({"ok": ok, "message": message, "field": field or None}, status=status)
     if ok:
         return render(
-            request, "newsletter/thanks.html", {"message": message, "next": safe_next(request)}, status=status
+            request,
+            "newsletter/thanks.html",
+            {"message": message, "next": safe_next(request.POST.get("next"), request, "/")},
+            status=status,
         )
     context = {"box": box_context(request, form=form, message=message, error_field=field)}
     return render(request, "newsletter/subscribe.html", context, status=status)
@@ -247,12 +249,3 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
             "records and the list of digests we sent. You will get no more mail from us.",
         )  # fmt: skip
     return render(request, "newsletter/delete.html", {"email": subscriber.email, "token": token})
-
-
-def safe_next(request: HttpRequest) -> str:
-    target = request.POST.get("next") or "/"
-    if url_has_allowed_host_and_scheme(
-        target, allowed_hosts={request.get_host()}, require_https=request.is_secure()
-    ):
-        return target
-    return "/"

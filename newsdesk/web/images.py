@@ -18,7 +18,7 @@ from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
 from django.urls import get_script_prefix
 
-from newsdesk.core.links import is_web_url
+from newsdesk.core.urls import is_web_url
 
 ARTICLE = "a"
 SOURCE = "s"

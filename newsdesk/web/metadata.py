@@ -11,7 +11,8 @@ from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
-from newsdesk.core.links import absolute, is_web_url
+from newsdesk.core.links import absolute
+from newsdesk.core.urls import is_web_url
 from newsdesk.ingest.stages.excerpt import ELLIPSIS, make_excerpt
 from newsdesk.topics.models import Topic
 

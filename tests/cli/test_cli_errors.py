@@ -57,6 +57,8 @@ def test_usage_errors_are_one_line(capsys: pytest.CaptureFixture[str], argv: lis
         (["articles", "--source", "42"], "no source with id 42"),
         (["sources", "add", "ftp://example.test/feed"], "must start with http:// or https://"),
         (["sources", "add", "not a url"], "not a web address"),
+        (["sources", "add", "http://[::1"], "not a web address"),
+        (["sources", "add", "https://reader:secret@feeds.example/"], "no user name or password"),
         (["opml", "import", "/nonexistent/file.opml"], "no such file"),
         (["extract", "/nonexistent/page.html"], "no such file"),
     ],

@@ -7,7 +7,9 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.ingest.stages.extract.clean import remove_furniture
 from newsdesk.ingest.stages.extract.dates import parse_timestamp
+from newsdesk.ingest.stages.extract.document import decode, parse
 from newsdesk.markup.language import detect_language
 from newsdesk.types import ExtractError
 
@@ -280,6 +282,25 @@ def test_hidden_spam_link_is_removed() -> None:
     assert "cheap watches" not in result.text
     assert "spam.invalid" not in result.html
     assert "hidden" in result.removed
+
+
+@pytest.mark.parametrize(
+    "style",
+    [
+        "display:none",
+        "position:absolute;left:-9999px",
+        "opacity:0",
+        "font-size:1px",
+        "height:0;overflow:hidden",
+    ],
+)
+def test_the_clean_up_alone_drops_what_the_css_reader_calls_hidden(style: str) -> None:
+    """remove_furniture, without the integrity pass before it, asks newsdesk/markup/hidden.py too."""
+    root = parse(decode(page(body=PARAGRAPHS + f'<div style="{style}">Words nobody sees</div>')))
+    removed = remove_furniture(root)
+    assert "hidden" in removed
+    assert "Words nobody sees" not in root.text_content()
+    assert "Saturday evening sailing" in root.text_content()
 
 
 def test_live_news_sidebar_without_classes_is_removed() -> None:

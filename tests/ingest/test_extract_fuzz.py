@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from newsdesk.ingest.stages.extract import extract_article
-from newsdesk.ingest.stages.sanitize import html_to_text, safe_url, sanitize_html
+from newsdesk.ingest.stages.sanitize import html_to_text, sanitize_html
 from newsdesk.types import Extracted, ExtractError
 
 TAGS = [
@@ -124,10 +124,3 @@ def test_sanitize_never_raises_and_never_lets_script_through(html: str) -> None:
     assert "<script" not in cleaned.lower()
     assert not EVENT_HANDLER.search(cleaned)  # text "<" is escaped, so every "<" left opens a real tag
     assert "<script" not in html_to_text(html).lower() or "&lt;script" in cleaned.lower()
-
-
-@FUZZ
-@given(st.text(max_size=200), st.one_of(st.none(), st.text(max_size=50)))
-def test_safe_url_is_http_or_nothing(url: str, base: str | None) -> None:
-    result = safe_url(url, base)
-    assert result is None or result.lower().startswith(("http://", "https://"))

@@ -17,7 +17,6 @@ from newsdesk.ingest.stages.sanitize import (
     ALLOWED_ATTRIBUTES,
     ALLOWED_TAGS,
     html_to_text,
-    safe_url,
     sanitize_html,
 )
 
@@ -195,35 +194,6 @@ def test_a_bad_base_is_ignored_not_used() -> None:
 def test_scripts_styles_and_forms_are_dropped_with_their_content() -> None:
     out = sanitize_html("<p>keep</p><script>var a=1</script><style>p{}</style><form><p>login</p></form>")
     assert out == "<p>keep</p>"
-
-
-@pytest.mark.parametrize(
-    ("url", "base", "expected"),
-    [
-        ("https://a.example/x", None, "https://a.example/x"),
-        ("http://a.example/x?y=1#z", None, "http://a.example/x?y=1#z"),
-        ("/x", "https://a.example/b/c", "https://a.example/x"),
-        ("x", "https://a.example/b/c", "https://a.example/b/x"),
-        ("//cdn.example/i.jpg", "https://a.example/", "https://cdn.example/i.jpg"),
-        ("  https://a.example/  ", None, "https://a.example/"),
-        ("javascript:alert(1)", None, None),
-        ("JAVASCRIPT:alert(1)", "https://a.example/", None),
-        ("java\tscript:alert(1)", None, None),
-        ("jav&#x09;ascript:alert(1)", None, None),
-        ("data:text/html,hi", None, None),
-        ("vbscript:x", None, None),
-        ("ftp://a.example/x", None, None),
-        ("mailto:a@b.example", None, None),
-        ("/x", None, None),
-        ("http://", None, None),
-        ("https://[::1", None, None),
-        ("", None, None),
-        (None, None, None),
-        ("/x", "javascript:alert(1)", None),
-    ],
-)
-def test_safe_url(url: str | None, base: str | None, expected: str | None) -> None:
-    assert safe_url(url, base) == expected
 
 
 def test_html_to_text_separates_paragraphs_with_one_blank_line() -> None:

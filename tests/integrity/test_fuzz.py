@@ -17,11 +17,11 @@ from lxml.html import fragment_fromstring
 from newsdesk.ingest.stages import assemble
 from newsdesk.ingest.stages.parse import parse_feed
 from newsdesk.integrity.classify import Item, classify
-from newsdesk.integrity.hidden import hidden_reason, same_colour_reason, style_of
 from newsdesk.integrity.inject import clean_fragment
 from newsdesk.integrity.lexicon import default_lexicon
 from newsdesk.integrity.review import clean_entry, review
 from newsdesk.integrity.text import tally
+from newsdesk.markup.hidden import hidden_reason, same_colour_reason, style_of
 from newsdesk.types import PUBLISHED, QUARANTINED, ParseError, SourceState
 
 # The article's own containers are never removed, hidden or not (inject.py); nor what they hold.

@@ -9,9 +9,10 @@ from __future__ import annotations
 
 from datetime import datetime, timedelta
 
+from newsdesk.core.urls import safe_url
 from newsdesk.ingest.stages.decide import fingerprint, normalize_url
 from newsdesk.ingest.stages.excerpt import make_excerpt
-from newsdesk.ingest.stages.sanitize import html_to_text, safe_url, sanitize_html
+from newsdesk.ingest.stages.sanitize import html_to_text, sanitize_html
 from newsdesk.types import PUBLISHED, ArticleDraft, Entry, Extracted, ParsedFeed
 
 TITLE_MAX = 1000

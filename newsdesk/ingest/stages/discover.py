@@ -8,10 +8,10 @@ main feed first.
 
 from __future__ import annotations
 
-from urllib.parse import urljoin, urlsplit
-
 import lxml.etree
 import lxml.html
+
+from newsdesk.core.urls import safe_url
 
 __all__ = ["FEED_TYPES", "find_feed_links"]
 
@@ -78,15 +78,7 @@ def _document_base(root: lxml.html.HtmlElement, base_url: str) -> str:
 
 
 def _absolute(base: str, href: str | None) -> str | None:
-    """An absolute http(s) URL, or None (javascript:, data:, mailto: and garbage are dropped)."""
-    href = (href or "").strip()
+    """An absolute http(s) URL (newsdesk.core.urls), or None; so is one longer than _MAX_URL."""
     if not href or len(href) > _MAX_URL:
         return None
-    try:
-        url = urljoin(base, href)
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return url
+    return safe_url(href, base)

@@ -9,11 +9,12 @@ from __future__ import annotations
 
 import re
 from contextvars import ContextVar
-from html import unescape
-from urllib.parse import urljoin, urlsplit
+from urllib.parse import urljoin
 
 import nh3
 from lxml import html as lxml_html
+
+from newsdesk.core.urls import is_web_url
 
 ALLOWED_TAGS = frozenset(
     {
@@ -43,36 +44,13 @@ DROPPED_WITH_CONTENT = frozenset(
 
 URL_SCHEMES = frozenset({"http", "https", "mailto"})
 LINK_REL = "nofollow noopener noreferrer"
-WEB_SCHEMES = ("http", "https")
-
-
-def safe_url(url: str | None, base: str | None = None) -> str | None:
-    """Return `url` made absolute against `base` if it is http(s), else None.
-
-    Browsers ignore ASCII whitespace and control characters inside a scheme
-    ("java\\tscript:"), so we strip them before looking at the scheme.
-    """
-    if not url:
-        return None
-    cleaned = _CONTROL_CHARS.sub("", unescape(url)).strip()
-    if not cleaned:
-        return None
-    try:
-        if base and _is_web_url(base):
-            cleaned = urljoin(base, cleaned)
-        parts = urlsplit(cleaned)
-    except ValueError:
-        return None
-    if parts.scheme.lower() not in WEB_SCHEMES or not parts.hostname:
-        return None
-    return cleaned
 
 
 def sanitize_html(html: str, base_url: str | None = None) -> str:
     """Keep only the allowlisted tags and attributes; make URLs absolute when a base is known."""
     if not html:
         return ""
-    base = base_url if base_url and _is_web_url(base_url) else None
+    base = base_url if is_web_url(base_url) else None
     token = _BASE.set(base)
     try:
         return _CLEANER.clean(html).strip()
@@ -102,7 +80,6 @@ def element_text(element: lxml_html.HtmlElement) -> str:
 
 # ---- internals --------------------------------------------------------------
 
-_CONTROL_CHARS = re.compile(r"[\x00-\x20\x7f]+")
 _SPACES = re.compile(r"[ \t\r\f\v\u00a0]+")
 _NEWLINES = re.compile(r"[\r\n]+")
 _NOT_XML = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
@@ -111,14 +88,6 @@ _BLOCK_TAGS = frozenset(
      "figcaption", "pre", "tr", "table", "thead", "tbody", "tfoot", "ul", "ol", "dl", "hr", "section",
      "article", "caption"}
 )  # fmt: skip
-
-
-def _is_web_url(url: str) -> bool:
-    try:
-        parts = urlsplit(url)
-    except ValueError:
-        return False
-    return parts.scheme.lower() in WEB_SCHEMES and bool(parts.hostname)
 
 
 # The base URL of the fragment being cleaned. One Cleaner serves every base: building a Cleaner costs

@@ -18,6 +18,8 @@ from newsdesk.search.types import SearchHit, SearchQuery
 
 from .base import CANDIDATES, END, RECENCY_DAYS, SNIPPET_WORDS, START, TooCommon, build_filters, marks_to_html
 
+# The schema, shared with the migration that builds it (migrations/0001_search_index.py): change what
+# these statements mean only together with a new migration that rebuilds the index with them.
 TABLE = "search_article_document"
 CONFIG = "english"  # stemming for English; words of other languages are still found as written
 # The longest text indexed: a tsvector holds at most 1 MB, and an article past this is not an article.
@@ -28,7 +30,7 @@ DOCUMENT = (
     f" setweight(to_tsvector('{CONFIG}', left(coalesce({{row}}.text, ''), {MAX_INDEXED_CHARS})), 'B')"
 )
 
-CREATE = [
+CREATE = (
     f"CREATE TABLE IF NOT EXISTS {TABLE} (article_id bigint PRIMARY KEY, document tsvector NOT NULL)",
     f"CREATE INDEX IF NOT EXISTS {TABLE}_gin ON {TABLE} USING GIN (document)",
     f"""CREATE OR REPLACE FUNCTION {TABLE}_upsert() RETURNS trigger LANGUAGE plpgsql AS $$
@@ -56,13 +58,13 @@ END $$""",
     f"DROP TRIGGER IF EXISTS {TABLE}_truncate ON articles_article",
     f"CREATE TRIGGER {TABLE}_truncate AFTER TRUNCATE ON articles_article"
     f" FOR EACH STATEMENT EXECUTE FUNCTION {TABLE}_truncate()",
-]
-REBUILD = [
+)
+REBUILD = (
     f"TRUNCATE {TABLE}",
     f"INSERT INTO {TABLE} (article_id, document)"
     f" SELECT a.id, {DOCUMENT.format(row='a')} FROM articles_article a",
-]
-DROP = [
+)
+DROP = (
     f"DROP TRIGGER IF EXISTS {TABLE}_upsert ON articles_article",
     f"DROP TRIGGER IF EXISTS {TABLE}_delete ON articles_article",
     f"DROP TRIGGER IF EXISTS {TABLE}_truncate ON articles_article",
@@ -70,7 +72,7 @@ DROP = [
     f"DROP FUNCTION IF EXISTS {TABLE}_delete()",
     f"DROP FUNCTION IF EXISTS {TABLE}_truncate()",
     f"DROP TABLE IF EXISTS {TABLE}",
-]
+)
 
 
 def tsquery_sql(parsed: ParsedQuery) -> tuple[str, list[str]]:

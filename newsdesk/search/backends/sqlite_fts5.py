@@ -18,6 +18,8 @@ from newsdesk.search.types import SearchHit, SearchQuery
 
 from .base import CANDIDATES, END, RECENCY_DAYS, SNIPPET_WORDS, START, build_filters, marks_to_html
 
+# The schema, shared with the migration that builds it (migrations/0001_search_index.py): change what
+# these statements mean only together with a new migration that rebuilds the index with them.
 TABLE = "search_article_fts"
 TRIGGERS = ("search_article_ai", "search_article_ad", "search_article_au")
 
@@ -36,7 +38,7 @@ CREATE_TRIGGERS = (
     f" INSERT INTO {TABLE}(rowid, title, text) VALUES (new.id, new.title, new.text); END",
 )
 REBUILD = f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"
-DROP = [f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS] + [f"DROP TABLE IF EXISTS {TABLE}"]
+DROP = (*(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS), f"DROP TABLE IF EXISTS {TABLE}")
 
 
 def match_expression(parsed: ParsedQuery) -> str:

@@ -21,7 +21,6 @@ from lxml.html import HtmlElement
 from newsdesk.ingest.stages.extract.patterns import (
     ATTRIBUTE_VALUES_XPATH,
     FURNITURE_TAGS_XPATH,
-    HIDDEN_STYLE,
     LABEL_BY_TAG,
     LABEL_OUTSIDE_ARTICLE,
     MARKER,
@@ -32,7 +31,9 @@ from newsdesk.ingest.stages.extract.patterns import (
     attribute_hint,
     label_for_attributes,
 )
-from newsdesk.ingest.stages.extract.region import densest_container, narrow_to_article
+from newsdesk.ingest.stages.extract.region import narrow_to_article
+from newsdesk.markup.hidden import hidden_reason
+from newsdesk.markup.region import densest_container
 
 # Containers larger than this share of the page's text are never removed by a text rule.
 MAX_SHARE = 0.4
@@ -107,7 +108,7 @@ def _markup_matches(
         label = label_for_attributes(element.attrib) or LABEL_BY_TAG.get(tag)
         if label is None and tag in LABEL_OUTSIDE_ARTICLE and _outside_story(element, tag, anchors):
             label = LABEL_OUTSIDE_ARTICLE[tag]
-        if label is None and _hidden(element):
+        if label is None and hidden_reason(element):
             label = "hidden"
         if label:
             labelled[element] = label
@@ -123,11 +124,6 @@ def _outside_story(element: HtmlElement, tag: str, anchors: set[HtmlElement]) ->
 
 def _inside(element: HtmlElement, anchors: set[HtmlElement]) -> bool:
     return element in anchors or any(ancestor in anchors for ancestor in element.iterancestors())
-
-
-def _hidden(element: HtmlElement) -> bool:
-    attrib = element.attrib
-    return "hidden" in attrib or bool(HIDDEN_STYLE.search(attrib.get("style", "").lower()))
 
 
 def _text_matches(

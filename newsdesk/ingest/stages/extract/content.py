@@ -18,7 +18,8 @@ from trafilatura.htmlprocessing import convert_to_html
 from trafilatura.settings import Extractor
 from trafilatura.xml import delete_element
 
-from newsdesk.ingest.stages.sanitize import element_text, safe_url, sanitize_html
+from newsdesk.core.urls import safe_url
+from newsdesk.ingest.stages.sanitize import element_text, sanitize_html
 
 # Below this many words, or when most of the text is link text, the page has no article to speak of;
 # nor below SHORT_WORDS when the page names no author and no date (an error page, a section index).

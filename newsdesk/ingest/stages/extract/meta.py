@@ -15,7 +15,7 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 
-from newsdesk.ingest.stages.sanitize import safe_url
+from newsdesk.core.urls import safe_url
 
 _CANONICAL_XPATH = XPath(
     ".//link[@href][contains(translate(@rel, 'CANONICAL', 'canonical'), 'canonical')]/@href"

@@ -14,6 +14,8 @@ from functools import lru_cache
 
 from lxml.etree import XPath
 
+from newsdesk.markup.hidden import css_hidden_reason, parse_style
+
 # ---- markup -----------------------------------------------------------------
 
 
@@ -114,7 +116,6 @@ FURNITURE_TAGS_XPATH = XPath(
 # The article body by markup; the clean-up never removes these or their ancestors.
 MARKER_TAGS_XPATH = XPath(".//article | .//main")
 BODY_CLASS = re.compile(r"entry-content|article-body|article-content|post-content|story-body|post-body")
-HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden")
 _ALL_PARTS = frozenset().union(*(rule.parts for rule in ATTRIBUTE_RULES))
 _ALL_TOKENS = frozenset().union(*(rule.tokens for rule in ATTRIBUTE_RULES))
 _ALL_ROLES = frozenset().union(*(rule.roles for rule in ATTRIBUTE_RULES))
@@ -136,8 +137,8 @@ def attribute_hint(name: str, value: str) -> str | None:
         return MARKER if low in ("main", "article") else FURNITURE if low in _ALL_ROLES else None
     if name == "hidden":
         return FURNITURE
-    if name == "style":
-        return FURNITURE if HIDDEN_STYLE.search(low) else None
+    if name == "style":  # hidden by inline CSS: newsdesk/markup/hidden.py decides
+        return FURNITURE if css_hidden_reason(parse_style(value)) else None
     if name == "class" and BODY_CLASS.search(low):
         return MARKER
     if name == "aria-label":

@@ -3,32 +3,18 @@
 On "div soup" pages with no <article> or articleBody markup, trafilatura reads the whole body and
 takes in teaser rails and author boxes whose paragraphs look like prose. The article's region is
 easy to name from two things we already know: the headline (an <h1> whose text is the title) and the
-container of most long paragraphs. Their lowest common ancestor is the story; everything beside it
-is page furniture. We narrow only when that region holds most of the page's long-paragraph text, so
-a story split across several containers is never cut short.
+container of most long paragraphs (newsdesk/markup/region.py). Their lowest common ancestor is the
+story; everything beside it is page furniture. We narrow only when that region holds most of the
+page's long-paragraph text, so a story split across several containers is never cut short.
 """
 
 from __future__ import annotations
 
-from collections import Counter
-
-from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-LONG_PARAGRAPHS = XPath(".//p[string-length(.) > 80]")
+from newsdesk.markup.region import LONG_PARAGRAPHS, densest_container
+
 MIN_SHARE = 0.6
-
-
-def densest_container(body: HtmlElement) -> HtmlElement | None:
-    """The element whose own paragraphs (longer than a line) hold the most text.
-
-    Counted in characters, not paragraphs: a rail of ten one-line teasers must not outweigh a story
-    of five real paragraphs.
-    """
-    weights: Counter[HtmlElement] = Counter()
-    for paragraph in LONG_PARAGRAPHS(body):
-        weights[paragraph.getparent()] += len(paragraph.text_content())
-    return weights.most_common(1)[0][0] if weights else None
 
 
 def narrow_to_article(body: HtmlElement, title: str | None) -> bool:

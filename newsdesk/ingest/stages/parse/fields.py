@@ -8,8 +8,8 @@ from collections.abc import Iterable
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import Any
-from urllib.parse import urljoin, urlsplit
 
+from newsdesk.core.urls import safe_url
 from newsdesk.ingest.stages.parse.xmlprep import ILLEGAL_XML_CHARS
 from newsdesk.types import Enclosure
 
@@ -84,20 +84,10 @@ def is_image(media: dict[str, Any], kind: str) -> bool:
 
 
 def absolute_url(base: str | None, href: Any) -> str | None:
-    """An absolute http(s) URL, or None: relative ones resolved, javascript: and the like dropped."""
-    if not isinstance(href, str):
+    """An absolute http(s) URL (newsdesk.core.urls), relative ones resolved; None past MAX_URL."""
+    if not isinstance(href, str) or len(href) > MAX_URL:
         return None
-    href = href.strip()
-    if not href or len(href) > MAX_URL or _CONTROL.search(href):
-        return None
-    try:
-        url = urljoin(base or "", href).replace(" ", "%20")
-        parts = urlsplit(url)
-    except ValueError:
-        return None
-    if parts.scheme not in ("http", "https") or not parts.hostname:
-        return None
-    return url
+    return safe_url(href, base)
 
 
 def first_url(base: str | None, *hrefs: Any) -> str | None:

@@ -1,5 +1,8 @@
 """Is this element hidden from the reader by its inline style? Pure; reads attributes only.
 
+Shared by the extraction clean-up (which drops hidden elements as furniture) and the integrity
+passes (which drop them and say whether they carried spam).
+
 Injected spam is hidden so the site's owner does not notice it while search engines still read
 it. The tricks seen on hacked sites, all in inline CSS or HTML attributes (we never fetch
 stylesheets):
@@ -33,23 +36,35 @@ _RGB = re.compile(r"^rgba?\(\s*(\d{1,3})[\s,]+(\d{1,3})[\s,]+(\d{1,3})(?:[\s,/]+
 DEFAULT_BACKGROUND = "#ffffff"
 
 
-def style_of(element: HtmlElement) -> dict[str, str]:
-    """The element's inline declarations, names lower-cased, `!important` dropped."""
-    raw = element.get("style") or ""
+def parse_style(raw: str) -> dict[str, str]:
+    """The declarations of a style attribute, names lower-cased, `!important` dropped."""
     found: dict[str, str] = {}
     for name, value in _DECLARATION.findall(raw):
         found[name.strip().lower()] = value.replace("!important", "").strip().lower()
     return found
 
 
+def style_of(element: HtmlElement) -> dict[str, str]:
+    """The element's inline declarations (`parse_style` of its style attribute)."""
+    return parse_style(element.get("style") or "")
+
+
 def hidden_reason(element: HtmlElement, style: dict[str, str] | None = None) -> str | None:
     """Why this element, on its own, is invisible to a reader; None when it is not."""
     if "hidden" in element.attrib:
         return "hidden attribute"
-    css = style if style is not None else style_of(element)
-    if not css and element.tag != "font":
+    return css_hidden_reason(style if style is not None else style_of(element))
+
+
+def css_hidden_reason(css: dict[str, str]) -> str | None:
+    """Why these inline declarations hide the element that carries them; None when they do not.
+
+    The attribute-only half of `hidden_reason`, for callers that look at style values before they
+    look at elements.
+    """
+    if not css:
         return None
-    return _hidden_display(css) or _offscreen(css) or _collapsed(css) or _tiny_font(css, element)
+    return _hidden_display(css) or _offscreen(css) or _collapsed(css) or _tiny_font(css)
 
 
 def _hidden_display(css: dict[str, str]) -> str | None:
@@ -91,7 +106,7 @@ def _collapsed(css: dict[str, str]) -> str | None:
     return None
 
 
-def _tiny_font(css: dict[str, str], element: HtmlElement) -> str | None:
+def _tiny_font(css: dict[str, str]) -> str | None:
     size = css.get("font-size")
     if size is not None:
         px = _pixels(size, em=16.0)

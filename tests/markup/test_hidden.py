@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from lxml.html import fragment_fromstring
 
-from newsdesk.integrity.hidden import hidden_reason, same_colour_reason
+from newsdesk.markup.hidden import css_hidden_reason, hidden_reason, parse_style, same_colour_reason
 
 
 def first(html: str):
@@ -35,7 +35,10 @@ def first(html: str):
     ],
 )
 def test_hidden(html: str, reason: str) -> None:
-    assert hidden_reason(first(html)) == reason
+    element = first(html)
+    assert hidden_reason(element) == reason
+    if "style" in element.attrib:  # the style alone says the same (the extraction clean-up asks it so)
+        assert css_hidden_reason(parse_style(element.get("style"))) == reason
 
 
 @pytest.mark.parametrize(
@@ -54,7 +57,9 @@ def test_hidden(html: str, reason: str) -> None:
     ],
 )
 def test_not_hidden(html: str) -> None:
-    assert hidden_reason(first(html)) is None
+    element = first(html)
+    assert hidden_reason(element) is None
+    assert css_hidden_reason(parse_style(element.get("style") or "")) is None
 
 
 @pytest.mark.parametrize(
