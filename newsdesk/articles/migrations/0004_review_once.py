@@ -63,7 +63,8 @@ def reviews_to_flags(apps, schema_editor):
         decision = article.integrity["review"]["decision"]
         if (decision, article.status) not in ((APPROVED, "published"), (REJECTED, REJECTED)):
             continue
-        article.flags = [flag for flag in article.flags or [] if flag not in (APPROVED, REJECTED)] + [decision]
+        kept = [flag for flag in article.flags or [] if flag not in (APPROVED, REJECTED)]
+        article.flags = [*kept, decision]
         changed.append(article)
     _save(Article, changed)
 
