@@ -16,12 +16,11 @@ from newsdesk.core.errors import NewsdeskError
 
 # ---- integrity ---------------------------------------------------------------
 
-# Flags an article may carry because of this stage.
+# Flags an article may carry because of this stage: what the machine found. A person's review is not a
+# flag: it is the article's status and its one review record (`Article.integrity["review"]`).
 SPAM = "spam"  # the whole item is spam: quarantined
 HELD = "held"  # the source is possibly compromised: quarantined until a person looks
 SPAM_REMOVED = "spam-removed"  # injected blocks were cut out of an otherwise good article
-APPROVED = "approved"  # a person published it from the review queue
-REJECTED = "rejected"  # a person kept it off the site for good
 
 
 @dataclass(frozen=True)

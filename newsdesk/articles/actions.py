@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from newsdesk.sources.actions import do_forget_spam, do_record_spam
-from newsdesk.types import APPROVED, HELD, REJECTED, SPAM, SPAM_REMOVED, ArticleDraft
+from newsdesk.types import HELD, SPAM, SPAM_REMOVED, ArticleDraft
 
 from .models import Article, ArticleAlias
 from .signals import article_stored
@@ -53,29 +53,30 @@ _UPDATABLE = (
     "guid", "link", "fingerprint", "content_hash", "title", "authors", "published", "updated", "excerpt",
     "text", "content_html", "language", "lead_image", "categories", "flags", "integrity",
 )  # fmt: skip
-# Flags a person's review set; an update from the feed keeps them.
-_REVIEW_FLAGS = (APPROVED, REJECTED)
 
 
 def do_update_article(article_id: int, fields: ArticleDraft) -> Stored:
     """Apply what the source changed.
 
     An update never publishes: a quarantined article stays quarantined and a rejected one rejected.
-    A published article whose new version the review calls spam is quarantined again (a hacked
-    outlet rewriting an old story), and counts against its source.
+    A person's review (`Article.review`) stays with the article, so an approved article stays approved
+    while its new versions are clean. A published article whose new version the review calls spam is
+    quarantined again (a hacked outlet rewriting an old story), loses its approval, and counts against
+    its source.
     """
     values = {name: getattr(fields, name) for name in _UPDATABLE}
     now = timezone.now()
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article_id)
         had_spam = _spam_kind(article.flags)
-        kept = [flag for flag in article.flags if flag in _REVIEW_FLAGS]
+        review = article.review
         for name, value in values.items():
             setattr(article, name, value)
         if article.status == Article.Status.PUBLISHED and fields.status == Article.Status.QUARANTINED:
             article.status = Article.Status.QUARANTINED
-            kept = [flag for flag in kept if flag != APPROVED]  # that approval was for other words
-        article.flags = list(dict.fromkeys([*article.flags, *kept]))
+            review = None  # that approval was for other words
+        if review is not None:
+            article.integrity = {**article.integrity, "review": review}
         article.modified_at = now
         article.save()
         if _spam_kind(article.flags) and not had_spam:
@@ -112,8 +113,8 @@ def do_approve_article(article_id: int, *, reviewer: str = "") -> Article:
             return article
         was_spam = SPAM in article.flags
         article.status = Article.Status.PUBLISHED
-        article.flags = [f for f in article.flags if f not in (SPAM, HELD, REJECTED)] + [APPROVED]
-        article.integrity = _reviewed(article.integrity, "approved", reviewer)
+        article.flags = [f for f in article.flags if f not in (SPAM, HELD)]  # no longer why it waits
+        article.integrity = _reviewed(article.integrity, Article.Decision.APPROVED, reviewer)
         article.modified_at = timezone.now()
         article.save(update_fields=["status", "flags", "integrity", "modified_at"])
         if was_spam:
@@ -132,16 +133,16 @@ def do_reject_article(article_id: int, *, reviewer: str = "") -> Article:
     with transaction.atomic():
         article = Article.objects.select_for_update().get(pk=article_id)
         article.status = Article.Status.REJECTED
-        article.flags = [f for f in article.flags if f not in (APPROVED, REJECTED)] + [REJECTED]
-        article.integrity = _reviewed(article.integrity, "rejected", reviewer)
+        article.integrity = _reviewed(article.integrity, Article.Decision.REJECTED, reviewer)
         article.modified_at = timezone.now()
-        article.save(update_fields=["status", "flags", "integrity", "modified_at"])
+        article.save(update_fields=["status", "integrity", "modified_at"])
         _announce(article.pk, False, article.status)
     return article
 
 
 def _reviewed(record: dict[str, Any], decision: str, reviewer: str) -> dict[str, Any]:
-    review = {"decision": decision, "by": reviewer, "at": timezone.now().isoformat()}
+    """The integrity record with a person's decision in it: the one place a review is kept."""
+    review = {"decision": str(decision), "by": reviewer, "at": timezone.now().isoformat()}
     return {**(record or {}), "review": review}
 
 

@@ -1,7 +1,8 @@
 """Articles in the Django admin, and the review queue of quarantined items (issue 7).
 
-- "Articles": everything stored, with filters by status, flag, source and language; read-only,
-  since articles come from their sources. What the spam review decided, and why, is shown on each.
+- "Articles": everything stored, with filters by status, flag, editor's review, source and language;
+  read-only (no adding, editing or deleting), since articles come from their sources. What the spam
+  review decided, and why, and what an editor decided, is shown on each.
 - "Review queue": only quarantined articles (whole spam, or held because their source looks
   compromised), oldest first, with the signals that fired; "Approve and publish" and "Reject"
   call articles/actions.py, which announces on commit so search and the live stream follow.
@@ -19,7 +20,7 @@ from django.urls import reverse
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString, mark_safe
 
-from newsdesk.types import APPROVED, HELD, REJECTED, SPAM, SPAM_REMOVED
+from newsdesk.types import HELD, SPAM, SPAM_REMOVED
 
 from . import actions
 from .models import Article, QuarantinedArticle
@@ -29,8 +30,6 @@ FLAGS = (
     (HELD, "held: source possibly compromised"),
     (SPAM_REMOVED, "planted spam cut out"),
     ("page-unavailable", "page unavailable: feed text kept"),
-    (APPROVED, "approved by an editor"),
-    (REJECTED, "rejected by an editor"),
 )
 
 
@@ -48,6 +47,28 @@ class FlagFilter(admin.SimpleListFilter):
         if connection.vendor == "postgresql":
             return queryset.filter(flags__contains=[flag])
         return queryset.filter(flags__icontains=f'"{flag}"')  # SQLite keeps JSON as text
+
+
+class ReviewFilter(admin.SimpleListFilter):
+    """What an editor decided, from the one review record (`Article.review`)."""
+
+    title = "editor's review"
+    parameter_name = "review"
+
+    def lookups(self, request: HttpRequest, model_admin: Any) -> tuple[tuple[str, str], ...]:
+        return (
+            (Article.Decision.APPROVED, "approved by an editor"),
+            (Article.Decision.REJECTED, "rejected by an editor"),
+            ("none", "not reviewed"),
+        )
+
+    def queryset(self, request: HttpRequest, queryset: QuerySet[Article]) -> QuerySet[Article]:
+        value = self.value()
+        if value == "none":
+            return queryset.filter(integrity__review__isnull=True)
+        if value in Article.Decision.values:
+            return queryset.filter(integrity__review__decision=value)
+        return queryset
 
 
 def _reviewer(request: HttpRequest) -> str:
@@ -129,6 +150,9 @@ class _ArticleBase(admin.ModelAdmin):
     def has_change_permission(self, request: HttpRequest, obj: Any = None) -> bool:
         return False  # read-only pages: a review is an action, not an edit
 
+    def has_delete_permission(self, request: HttpRequest, obj: Any = None) -> bool:
+        return False  # a rejected article must stay stored, so its feed entry is never taken in again
+
     @admin.display(description="decision")
     def decision(self, article: Article) -> str:
         return str((article.integrity or {}).get("decision", "—"))
@@ -147,8 +171,11 @@ class _ArticleBase(admin.ModelAdmin):
 
     @admin.display(description="editor's review")
     def review(self, article: Article) -> str:
-        done = (article.integrity or {}).get("review")
-        return f"{done['decision']} by {done.get('by') or 'someone'} at {done.get('at', '')}" if done else "—"
+        done = article.review
+        if done is None:
+            return "—"
+        when = f" at {done['at']}" if done.get("at") else ""
+        return f"{done.get('decision', '?')} by {done.get('by') or 'someone'}{when}"
 
     @admin.display(description="flags")
     def flag_list(self, article: Article) -> str:
@@ -158,7 +185,7 @@ class _ArticleBase(admin.ModelAdmin):
 @admin.register(Article)
 class ArticleAdmin(_ArticleBase):
     list_display = ("title", "source", "status", "flag_list", "published", "language")
-    list_filter = ("status", FlagFilter, "source", "language")
+    list_filter = ("status", FlagFilter, ReviewFilter, "source", "language")
 
 
 @admin.register(QuarantinedArticle)

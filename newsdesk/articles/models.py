@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from typing import Any
+
 from django.db import models
 from django.utils import timezone
 
@@ -19,6 +21,12 @@ class Article(models.Model):
         PUBLISHED = "published"
         QUARANTINED = "quarantined"  # spam or held: waits in the admin's review queue, shown nowhere
         REJECTED = "rejected"  # a person kept it off the site; kept so the feed entry is not taken again
+
+    class Decision(models.TextChoices):
+        """A person's decision in the review, as `integrity["review"]["decision"]` records it."""
+
+        APPROVED = "approved"  # published from the review queue
+        REJECTED = "rejected"  # kept off the site for good (status `rejected`)
 
     source = models.ForeignKey("sources.Source", on_delete=models.CASCADE, related_name="articles")
     # The canonical URL, normalised (no tracking parameters, fragment or default port).
@@ -41,10 +49,12 @@ class Article(models.Model):
     lead_image = models.URLField(max_length=2000, blank=True)
     categories = models.JSONField(default=list, blank=True)
 
+    # Where the article is. Whether a person decided is not said again here: see `review`.
     status = models.CharField(max_length=20, choices=Status.choices, default=Status.PUBLISHED, db_index=True)
+    # What the machine found (newsdesk.types: spam, held, spam-removed; page-unavailable).
     flags = models.JSONField(default=list, blank=True)
-    # The spam review's decision, score, the signals that fired, what was cut out, and (after a person
-    # looked) the review: see newsdesk/integrity/review.py.
+    # The spam review's decision, score, the signals that fired, what was cut out (see
+    # newsdesk/integrity/review.py), and after a person looked, their review: {"decision", "by", "at"}.
     integrity = models.JSONField(default=dict, blank=True)
 
     created_at = models.DateTimeField(default=timezone.now, db_index=True)
@@ -61,6 +71,20 @@ class Article(models.Model):
 
     def __str__(self) -> str:
         return self.title
+
+    @property
+    def review(self) -> dict[str, Any] | None:
+        """A person's last decision on the article ("approved" or "rejected", by whom, when), or None.
+
+        The one record of it: an approved article is a published one with an "approved" review, and the
+        review goes when a spam update sends the article back to the queue.
+        """
+        return (self.integrity or {}).get("review") or None
+
+    @property
+    def approved(self) -> bool:
+        review = self.review
+        return review is not None and review.get("decision") == self.Decision.APPROVED
 
 
 class QuarantinedArticle(Article):

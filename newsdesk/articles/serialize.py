@@ -21,4 +21,5 @@ def article_json(article: Article) -> dict[str, Any]:
         "lead_image": article.lead_image or None,
         "status": article.status,
         "flags": list(article.flags),
+        "review": dict(article.review) if article.review else None,
     }

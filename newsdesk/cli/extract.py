@@ -76,6 +76,7 @@ def extracted_json(item: str, page, url: str | None, excerpt_words: int) -> dict
         "lead_image": page.lead_image,
         "status": "published",
         "flags": [],
+        "review": None,
     }
 
 

@@ -1,15 +1,22 @@
-"""Admin: operators manage snippets; the consent log is read-only and exports as CSV (proof of consent)."""
+"""Admin: operators manage snippets; the consent log is read-only and exports as CSV (proof of consent).
+
+Snippets are written through actions.py, like every other write: the snippet and the storage it declares
+in one transaction, which also records the policy they make and has the pages ask readers again.
+"""
 
 from __future__ import annotations
 
 import csv
 from collections.abc import Iterator
+from typing import Any
 
 from django.contrib import admin
 from django.db.models import QuerySet
+from django.forms import BaseInlineFormSet, ModelForm
 from django.http import HttpRequest, StreamingHttpResponse
 from django.utils import timezone
 
+from . import actions
 from .actions import pseudonym
 from .models import ConsentRecord, PolicySnapshot, Snippet, StorageItem
 from .state import decode
@@ -25,6 +32,31 @@ class SnippetAdmin(admin.ModelAdmin):
     list_display = ("name", "category", "provider", "enabled")
     list_filter = ("category", "enabled")
     inlines = [StorageItemInline]
+
+    def save_model(self, request: HttpRequest, obj: Snippet, form: Any, change: bool) -> None:
+        """Nothing yet: save_related writes the snippet and its storage rows together, in one action."""
+
+    def save_related(
+        self, request: HttpRequest, form: ModelForm, formsets: list[BaseInlineFormSet], change: bool
+    ) -> None:
+        storage: list[dict[str, Any]] = []
+        for formset in formsets:
+            formset.save(commit=False)  # writes nothing; tells the admin's history what changed
+            storage += [
+                f.cleaned_data for f in formset.forms if f.cleaned_data and not f.cleaned_data.get("DELETE")
+            ]
+        fields = {
+            name: form.cleaned_data[name] for name in actions.SNIPPET_FIELDS if name in form.cleaned_data
+        }
+        snippet = actions.do_save_snippet(form.instance.pk, fields, storage)
+        form.instance.pk = snippet.pk  # the admin's history and redirect need the new snippet's id
+        form.instance._state.adding = False
+
+    def delete_model(self, request: HttpRequest, obj: Snippet) -> None:
+        actions.do_delete_snippets([obj.pk])
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Snippet]) -> None:
+        actions.do_delete_snippets(list(queryset.values_list("pk", flat=True)))
 
 
 class ReadOnlyAdmin(admin.ModelAdmin):

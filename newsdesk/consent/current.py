@@ -43,8 +43,8 @@ def declared_items(snippets: list[Snippet]) -> list[Item]:
 class _SnippetCache:
     """The enabled snippets, read at most every SNIPPET_TTL seconds instead of twice a page.
 
-    Saving or deleting a snippet (the admin) forgets them at once in this process (signals.py); other
-    processes see the change within SNIPPET_TTL seconds.
+    Saving or deleting a snippet (actions.py, which the admin calls) forgets them in this process as the
+    change commits; other processes see the change within SNIPPET_TTL seconds.
     """
 
     def __init__(self) -> None:
@@ -57,7 +57,7 @@ class _SnippetCache:
         with self._lock:
             if self._value is not None and now - self._read_at < SNIPPET_TTL:
                 return self._value
-        value = list(Snippet.objects.filter(enabled=True).prefetch_related("storage"))
+        value = enabled_snippets()
         with self._lock:
             self._value, self._read_at = value, now
         return value
@@ -71,10 +71,20 @@ SNIPPET_TTL = 30.0
 snippet_cache = _SnippetCache()
 
 
+def enabled_snippets() -> list[Snippet]:
+    """The enabled snippets with their storage, from the database."""
+    return list(Snippet.objects.filter(enabled=True).prefetch_related("storage"))
+
+
+def registry_of(snippets: list[Snippet]) -> Registry:
+    """The registry these enabled snippets make, with our own items and the operator's policy version."""
+    version = str(settings.NEWSDESK_CONSENT["POLICY_VERSION"])
+    return registry.build(version, our_items(), declared_items(snippets))
+
+
 def load_registry() -> tuple[Registry, list[Snippet]]:
     snippets = snippet_cache.get()
-    version = str(settings.NEWSDESK_CONSENT["POLICY_VERSION"])
-    return registry.build(version, our_items(), declared_items(snippets)), snippets
+    return registry_of(snippets), snippets
 
 
 @dataclass

@@ -9,6 +9,8 @@
 - an item of a source held as possibly compromised is quarantined and flagged "held";
 - an article that had planted blocks cut out is flagged "spam-removed" (and stays published).
 It also scrubs what no database takes (NUL characters, lone surrogates) from every text field.
+Flags say only what the machine found: a person's review is the stored article's status and its
+`integrity["review"]`, which newsdesk/articles/actions.py keeps across updates.
 """
 
 from __future__ import annotations

@@ -30,10 +30,12 @@ class Choices:
 
 @dataclass(frozen=True)
 class Proof:
-    """Where a consent came from: the form version and a keyed hash of the network address."""
+    """Where a consent came from: the form version and a keyed hash of the network address; and when a
+    member of staff entered it in the admin, who (kept in the record's details)."""
 
     form_version: str
     source_hash: str
+    by: str = ""
 
 
 def _consent(subscriber: Subscriber, action: str, proof: Proof, now: datetime, **details: object) -> None:
@@ -43,7 +45,7 @@ def _consent(subscriber: Subscriber, action: str, proof: Proof, now: datetime, *
         at=now,
         form_version=proof.form_version,
         source_hash=proof.source_hash,
-        details=details,
+        details={**details, "by": proof.by} if proof.by else details,
     )
 
 

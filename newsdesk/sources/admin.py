@@ -74,6 +74,22 @@ class SourceAdmin(admin.ModelAdmin):
         if changed:
             actions.do_edit_source(obj.pk, **changed)
 
+    def delete_model(self, request: HttpRequest, obj: Source) -> None:
+        actions.do_remove_source(obj.pk)
+
+    def delete_queryset(self, request: HttpRequest, queryset: QuerySet[Source]) -> None:
+        for source_id in queryset.values_list("pk", flat=True):
+            actions.do_remove_source(source_id)
+
+    def get_deleted_objects(
+        self, objs: Any, request: HttpRequest
+    ) -> tuple[list[str], dict[str, int], set[str], list[str]]:
+        """A source's articles go with it (as with `newsdesk sources remove`), though the admin deletes no
+        article on its own: deleting a source needs the right to delete sources (checked by the admin), and
+        no right over what goes with it."""
+        deleted, counts, _perms_needed, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
+
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
         return (
             super()

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ARTICLE_FIELDS = {
     "id", "url", "source", "title", "authors", "published", "excerpt", "text", "language", "lead_image",
-    "status", "flags",
+    "status", "flags", "review",
 }  # fmt: skip
 
 
@@ -108,7 +108,7 @@ def test_fetch_summary_list_and_articles(site: o.Outlets) -> None:
     library = next(row for row in rows if row["title"] == o.ALDER_1_TITLE)
     assert library["authors"] == ["Oona Feld"]
     assert library["published"] == "2026-11-02T08:00:00+00:00"
-    assert library["status"] == "published"
+    assert (library["status"], library["flags"], library["review"]) == ("published", [], None)
     assert library["text"].split("\n\n") == o.ALDER_1_TEXT
 
     alder_id = str(by_name["Alder"]["id"])

@@ -8,7 +8,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 from django.test import Client, override_settings
 
-from newsdesk.consent.actions import pseudonym
+from newsdesk.consent.actions import do_save_snippet, pseudonym
 from newsdesk.consent.models import ConsentRecord, PolicySnapshot, Snippet
 from newsdesk.consent.state import MAX_AGE, Choice, decode
 
@@ -73,8 +73,7 @@ def test_no_banner_when_nothing_needs_consent(client):
 
 
 def test_a_disabled_snippet_asks_nothing(client, analytics_snippet):
-    analytics_snippet.enabled = False
-    analytics_snippet.save()
+    do_save_snippet(analytics_snippet.pk, {"enabled": False})
     assert not banner(client.get("/privacy/").content.decode())
 
 
@@ -230,13 +229,14 @@ def test_a_policy_version_bump_brings_the_banner_back(client, analytics_snippet,
     assert "count.js" not in html
 
 
-def test_a_new_vendor_changes_the_version_and_asks_again(client, analytics_snippet, marketing_snippet):
-    marketing_snippet.enabled = False
-    marketing_snippet.save()
+def test_a_new_vendor_changes_the_version_and_asks_again(
+    client, analytics_snippet, marketing_snippet, django_capture_on_commit_callbacks
+):
+    do_save_snippet(marketing_snippet.pk, {"enabled": False})
     choose(client, "accept_all")
     assert not banner(client.get("/privacy/").content.decode())
-    marketing_snippet.enabled = True
-    marketing_snippet.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        do_save_snippet(marketing_snippet.pk, {"enabled": True})
     assert banner(client.get("/privacy/").content.decode())
 
 
@@ -328,7 +328,9 @@ def test_withdrawing_removes_the_refused_categorys_cookies_and_storage(client, a
     assert "Clear-Site-Data" not in kept
 
 
-def test_snippets_are_read_once_per_ttl_and_forgotten_when_one_changes(client, analytics_snippet):
+def test_snippets_are_read_once_per_ttl_and_forgotten_when_one_changes(
+    client, analytics_snippet, django_capture_on_commit_callbacks
+):
     from django.db import connection
     from django.test.utils import CaptureQueriesContext
 
@@ -336,6 +338,9 @@ def test_snippets_are_read_once_per_ttl_and_forgotten_when_one_changes(client, a
     with CaptureQueriesContext(connection) as queries:
         assert banner(client.get("/privacy/").content.decode())
     assert not [q for q in queries.captured_queries if "consent_snippet" in q["sql"]]
-    analytics_snippet.enabled = False
-    analytics_snippet.save()  # the admin's way: forgets at once
+    with django_capture_on_commit_callbacks(execute=False) as committed:
+        do_save_snippet(analytics_snippet.pk, {"enabled": False})  # what the admin calls
+    assert banner(client.get("/privacy/").content.decode())  # not committed yet: the cache holds
+    for callback in committed:
+        callback()  # the commit: forgotten at once
     assert not banner(client.get("/privacy/").content.decode())

@@ -16,6 +16,7 @@ from newsdesk.articles.actions import (
     do_update_article,
 )
 from newsdesk.articles.models import Article
+from newsdesk.articles.serialize import article_json
 from newsdesk.articles.signals import article_stored
 from newsdesk.sources.actions import do_hold_source, do_record_spam, do_release_source
 from newsdesk.sources.models import Source
@@ -120,10 +121,13 @@ def test_approve_publishes_announces_and_forgives_the_source(
     with django_capture_on_commit_callbacks(execute=True):
         approved = do_approve_article(article.pk, reviewer="editor")
     assert approved.status == Article.Status.PUBLISHED
-    assert approved.flags == ["approved"]
+    assert approved.flags == []  # "spam" no longer says why it waits; the review is not a flag
+    assert approved.approved
     assert approved.integrity["review"]["decision"] == "approved"
     assert approved.integrity["review"]["by"] == "editor"
     assert approved.integrity["decision"] == "spam"  # what the machine said stays on record
+    shown = article_json(Article.objects.get(pk=article.pk))
+    assert (shown["status"], shown["flags"], shown["review"]) == ("published", [], approved.review)
     assert heard == [{"signal": article_stored, "article_id": article.pk, "created": False,
                       "status": "published", "approved": True}]  # fmt: skip
     assert Source.objects.get(pk=bulletin.pk).spam_count == 0
@@ -143,14 +147,17 @@ def test_reject_keeps_it_off_the_site_for_good(heard, django_capture_on_commit_c
     with django_capture_on_commit_callbacks(execute=True):
         rejected = do_reject_article(article.pk, reviewer="editor")
     assert rejected.status == Article.Status.REJECTED
-    assert rejected.flags == ["spam", "rejected"]
-    assert rejected.integrity["review"]["decision"] == "rejected"
+    assert rejected.flags == ["spam"]
+    assert rejected.review is not None
+    assert (rejected.review["decision"], rejected.review["by"]) == ("rejected", "editor")
+    assert not rejected.approved
     assert heard[-1]["status"] == "rejected"
-    # The feed changes the entry: it stays rejected.
-    do_update_article(article.pk, replace(draft(article.source_id), url=article.url))
-    article.refresh_from_db()
-    assert article.status == Article.Status.REJECTED
-    assert "rejected" in article.flags
+    # The feed changes the entry, clean or spam: it stays rejected, and so does the record of who did it.
+    for new in (draft(article.source_id), draft(article.source_id, spam=True)):
+        do_update_article(article.pk, replace(new, url=article.url))
+        article.refresh_from_db()
+        assert article.status == Article.Status.REJECTED
+        assert article.review == rejected.review
 
 
 def test_an_update_turning_a_published_story_into_spam_quarantines_it() -> None:
@@ -168,15 +175,20 @@ def test_an_update_never_publishes_a_quarantined_article() -> None:
     do_update_article(article.pk, replace(draft(article.source_id), url=article.url))
     article.refresh_from_db()
     assert article.status == Article.Status.QUARANTINED
+    assert article.review is None
 
 
 def test_an_approved_article_keeps_its_approval_through_clean_updates_not_spam_ones() -> None:
     bulletin = source()
     article = store(draft(bulletin.pk, spam=True))
-    do_approve_article(article.pk)
-    do_update_article(article.pk, replace(draft(bulletin.pk), url=article.url))
-    article.refresh_from_db()
-    assert (article.status, article.flags) == (Article.Status.PUBLISHED, ["approved"])
+    review = do_approve_article(article.pk, reviewer="editor").review
+    for _ in range(2):
+        do_update_article(article.pk, replace(draft(bulletin.pk), url=article.url))
+        article.refresh_from_db()
+        assert (article.status, article.flags, article.approved) == (Article.Status.PUBLISHED, [], True)
+        assert article.review == review
+        assert article.integrity["decision"] == "clean"  # the new version's own verdict, beside the review
     do_update_article(article.pk, replace(draft(bulletin.pk, spam=True), url=article.url))
     article.refresh_from_db()
     assert (article.status, article.flags) == (Article.Status.QUARANTINED, ["spam"])
+    assert (article.review, article.approved) == (None, False)

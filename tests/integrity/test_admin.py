@@ -7,7 +7,7 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone
 
-from newsdesk.articles.actions import do_store_article
+from newsdesk.articles.actions import do_approve_article, do_reject_article, do_store_article
 from newsdesk.articles.models import Article
 from newsdesk.articles.signals import article_stored
 from newsdesk.sources.actions import do_hold_source, do_record_failure
@@ -93,6 +93,54 @@ def test_articles_filter_by_flag(admin_client, world, flag: str, expected: list[
     assert shown == {ids[name] for name in expected}
 
 
+@pytest.mark.parametrize(
+    ("review", "expected"), [("approved", ["spam"]), ("rejected", ["planted"]), ("none", ["clean"])]
+)
+def test_articles_filter_by_the_editors_review(admin_client, world, review: str, expected: list[str]) -> None:
+    _bulletin, _courier, ids = world
+    do_approve_article(ids["spam"], reviewer="editor")
+    do_reject_article(ids["planted"], reviewer="editor")
+    page = admin_client.get(reverse("admin:articles_article_changelist"), {"review": review}).content.decode()
+    shown = {pk for pk in ids.values() if f"/admin/articles/article/{pk}/change/" in page}
+    assert shown == {ids[name] for name in expected}
+    if review == "approved":
+        detail = admin_client.get(
+            reverse("admin:articles_article_change", args=[ids["spam"]])
+        ).content.decode()
+        assert "approved by editor at " in detail
+
+
+def test_articles_cannot_be_deleted_in_the_admin(admin_client, world) -> None:
+    """A rejected article must stay stored so its entry is never taken in again: no delete, one or many."""
+    _bulletin, _courier, ids = world
+    for name in ("article", "quarantinedarticle"):
+        changelist = reverse(f"admin:articles_{name}_changelist")
+        assert "delete_selected" not in admin_client.get(changelist).content.decode()
+        chosen = {"action": "delete_selected", "_selected_action": [ids["spam"]], "post": "yes"}
+        assert admin_client.post(changelist, chosen).status_code in (200, 302)
+        delete = reverse(f"admin:articles_{name}_delete", args=[ids["spam"]])
+        assert admin_client.post(delete, {"post": "yes"}).status_code == 403
+    assert Article.objects.filter(pk=ids["spam"]).exists()
+
+
+def test_deleting_a_source_in_the_admin_takes_its_articles(admin_client, world) -> None:
+    """The source and its articles go, as with `newsdesk sources remove`, though articles alone cannot."""
+    bulletin, courier, ids = world
+    delete = reverse("admin:sources_source_delete", args=[bulletin.pk])
+    confirm = admin_client.get(delete).content.decode()
+    assert "Are you sure" in confirm
+    assert "permission" not in confirm
+    assert admin_client.post(delete, {"post": "yes"}).status_code == 302
+    assert not Source.objects.filter(pk=bulletin.pk).exists()
+    assert set(Article.objects.values_list("pk", flat=True)) == {ids["clean"]}
+    changelist = reverse("admin:sources_source_changelist")
+    response = admin_client.post(
+        changelist, {"action": "delete_selected", "_selected_action": [courier.pk], "post": "yes"}
+    )
+    assert response.status_code == 302
+    assert (Source.objects.count(), Article.objects.count()) == (0, 0)
+
+
 def test_the_review_queue_lists_only_quarantined_items_with_their_signals(admin_client, world) -> None:
     _bulletin, _courier, ids = world
     page = admin_client.get(reverse("admin:articles_quarantinedarticle_changelist")).content.decode()
@@ -132,8 +180,9 @@ def test_approve_from_the_queue_publishes_and_announces(
         article_stored.disconnect(dispatch_uid="admin-heard")
     assert response.status_code == 302
     article = Article.objects.get(pk=ids["spam"])
-    assert (article.status, article.flags) == ("published", ["approved"])
-    assert article.integrity["review"]["by"] == "admin"
+    assert (article.status, article.flags) == ("published", [])
+    assert article.review is not None
+    assert (article.review["decision"], article.review["by"]) == ("approved", "admin")
     assert [(h["article_id"], h["status"], h.get("approved")) for h in heard] == [
         (ids["spam"], "published", True)
     ]

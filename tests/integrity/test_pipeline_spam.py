@@ -102,5 +102,5 @@ def test_repeated_spam_holds_the_source_and_its_next_item_waits(
     finally:
         article_stored.disconnect(dispatch_uid="t-heard")
     waiting.refresh_from_db()
-    assert (waiting.status, waiting.flags) == ("published", ["approved"])
+    assert (waiting.status, waiting.flags, waiting.approved) == ("published", [], True)
     assert [(h["article_id"], h["status"]) for h in heard] == [(waiting.pk, "published")]
