@@ -1,4 +1,4 @@
-"""Articles in the Django admin, and the review queue of quarantined items (issue 7).
+"""Articles in the Django admin, and the review queue of quarantined items.
 
 - "Articles": everything stored, with filters by status, flag, source and language; read-only,
   since articles come from their sources. What the spam review decided, and why, is shown on each.

@@ -1,4 +1,4 @@
-"""Integrity: spam injected into sources never reaches readers (issue 7).
+"""Integrity: spam injected into sources never reaches readers.
 
 - keywords/*.toml and lexicon.py: the multilingual spam term lists and their matcher;
 - hidden.py, links.py, text.py: the signals (hidden by CSS, where links go, words and languages);
