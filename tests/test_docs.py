@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import argparse
 import ast
+import importlib
 import io
 import re
 import tokenize
+import tomllib
 from pathlib import Path
 
 import pytest
@@ -122,3 +124,113 @@ def test_the_citation_check_sees_comments_and_docstrings(tmp_path: Path) -> None
     template = tmp_path / "page.html"
     template.write_text("<p>Issue 3 of the magazine</p>\n{# keep these ids (#6) #}")
     assert citations(template, tmp_path) == ["page.html:2: (#6)"]
+
+
+# ---- docs/architecture.md and the paths the docs name --------------------------------------------
+
+ARCHITECTURE = (ROOT / "docs" / "architecture.md").read_text()
+DOCS = [ROOT / "README.md", *sorted((ROOT / "docs").rglob("*.md"))]
+
+
+def section(text: str, title: str) -> str:
+    """The body of the `## title` section of a Markdown text."""
+    match = re.search(rf"^## {re.escape(title)}\n(.*?)(?=^## |\Z)", text, re.M | re.S)
+    assert match, f"no '## {title}' section"
+    return match.group(1)
+
+
+def package_table() -> list[str]:
+    rows = re.findall(r"^\| `([^`]+)` \|", section(ARCHITECTURE, "Packages"), re.M)
+    assert rows, "the Packages section has no table rows"
+    return rows
+
+
+def test_every_package_in_the_table_exists() -> None:
+    missing = [path for path in package_table() if not (ROOT / path).exists()]
+    assert missing == [], f"docs/architecture.md lists packages that do not exist: {missing}"
+
+
+def test_every_package_is_in_the_table() -> None:
+    packages = {f"newsdesk/{d.name}/" for d in (ROOT / "newsdesk").iterdir() if (d / "__init__.py").is_file()}
+    expected = packages | {"newsdesk/types.py", "newsdesk/ingest/stages/", "newsdesk_demo/", "config/"}
+    missing = sorted(expected - set(package_table()))
+    assert missing == [], f"docs/architecture.md's package table lacks {missing}"
+
+
+def import_contracts() -> list[dict]:
+    with (ROOT / "pyproject.toml").open("rb") as handle:
+        return tomllib.load(handle)["tool"]["importlinter"]["contracts"]
+
+
+def _layer(line: str) -> str:
+    return " | ".join(part.strip() for part in line.split("|"))
+
+
+def test_the_documented_layers_are_the_import_linter_layers() -> None:
+    (contract,) = [c for c in import_contracts() if c["type"] == "layers"]
+    block = re.search(r"^```layers\n(.*?)^```", section(ARCHITECTURE, "Layers"), re.M | re.S)
+    assert block, "docs/architecture.md's Layers section needs a ```layers block"
+    documented = [_layer(line) for line in block.group(1).splitlines() if line.strip()]
+    assert documented == [_layer(layer) for layer in contract["layers"]]
+
+
+def test_the_readme_names_the_layers_in_order() -> None:
+    (contract,) = [c for c in import_contracts() if c["type"] == "layers"]
+    sentence = re.search(r"imports only from those below it \(([^)]*)\)", README)
+    assert sentence, "README.md's How it works no longer names the layers"
+    documented = [[name.strip() for name in layer.split(",")] for layer in sentence.group(1).split(";")]
+    expected = [
+        [name.strip().removeprefix("newsdesk.") for name in layer.split("|")] for layer in contract["layers"]
+    ]
+    assert documented == expected
+
+
+@pytest.mark.parametrize(
+    "contract", [c for c in import_contracts() if c["type"] == "forbidden"], ids=lambda c: c["id"]
+)
+def test_every_forbidden_contract_is_described(contract: dict) -> None:
+    layers = section(ARCHITECTURE, "Layers").lower()
+    assert contract["id"].replace("-", " ") in layers
+    for module in (*contract["source_modules"], *contract["forbidden_modules"]):
+        assert module.lower() in layers, (
+            f"docs/architecture.md does not say {module} in contract {contract['id']}"
+        )
+
+
+def named_paths() -> list[tuple[str, str]]:
+    """(document, path) for every `newsdesk/...` or `newsdesk_demo/...` path in backticks in the docs."""
+    return [
+        (str(doc.relative_to(ROOT)), path)
+        for doc in DOCS
+        for path in sorted(set(re.findall(r"`((?:newsdesk|newsdesk_demo)/[^`\s]*)`", doc.read_text())))
+    ]
+
+
+@pytest.mark.parametrize(("document", "path"), named_paths())
+def test_every_path_the_docs_name_exists(document: str, path: str) -> None:
+    pattern = re.sub(r"<[^>]+>", "*", path).rstrip("/")
+    assert list(ROOT.glob(pattern)), f"{document} names `{path}`, which does not exist"
+
+
+def named_modules() -> list[tuple[str, str]]:
+    """(document, dotted name) for every `newsdesk.x.y` in backticks, without a call or `:attribute`."""
+    found = set()
+    for doc in DOCS:
+        for name in re.findall(r"`(newsdesk(?:_demo)?(?:\.\w+)+)", doc.read_text()):
+            found.add((str(doc.relative_to(ROOT)), name))
+    return sorted(found)
+
+
+@pytest.mark.parametrize(("document", "name"), named_modules())
+def test_every_module_the_docs_name_exists(document: str, name: str) -> None:
+    parts = name.split(".")
+    for cut in range(len(parts), 0, -1):
+        try:
+            target = importlib.import_module(".".join(parts[:cut]))
+        except ModuleNotFoundError:
+            continue
+        for attribute in parts[cut:]:
+            assert hasattr(target, attribute), f"{document} names `{name}`, which does not exist"
+            target = getattr(target, attribute)
+        return
+    pytest.fail(f"{document} names `{name}`, which does not exist")
