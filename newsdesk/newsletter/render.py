@@ -8,8 +8,11 @@ for the clients that honour them.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
+from email.message import Message
 from functools import cache
+from typing import Any
 
 import css_inline
 from django.conf import settings
@@ -108,7 +111,7 @@ class DigestRenderer:
         self._story_html: dict[int, str] = {}
         self._story_text: dict[int, str] = {}
 
-    def _context(self, frequency: str, has_more: bool, slot: str) -> dict:
+    def _context(self, frequency: str, has_more: bool, slot: str) -> dict[str, Any]:
         return {
             "site_name": settings.SITE_NAME,
             "site_url": absolute("/"),
@@ -183,19 +186,25 @@ def encoded_words(value: str) -> str:
 
 
 class DigestEmail(EmailMultiAlternatives):
-    """Its Subject is encoded by `encoded_words`; `subject` stays the readable text."""
+    """Its Subject is encoded by `encoded_words`; `subject` stays the readable text.
 
-    def message(self, *args, **kwargs):
+    `handover`, when the sender sets it, is called just before the message's final dot (mailer.py).
+    """
+
+    handover: Callable[[], None] | None = None
+
+    def message(self, *args: Any, **kwargs: Any) -> Message:
         readable, self.subject = self.subject, encoded_words(str(self.subject))
         try:
-            return super().message(*args, **kwargs)
+            built: Message = super().message(*args, **kwargs)
+            return built
         finally:
             self.subject = readable
 
 
 def digest_message(
     digest: Digest, recipient: Recipient, *, message_id: str, renderer: DigestRenderer | None = None
-) -> EmailMultiAlternatives:
+) -> DigestEmail:
     """A digest mail with the RFC 8058 one-click unsubscribe headers and a List-Id."""
     text, html = (renderer or DigestRenderer()).render(digest, recipient)
     message = DigestEmail(

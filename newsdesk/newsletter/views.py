@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
@@ -94,7 +95,9 @@ def subscribe(request: HttpRequest) -> HttpResponse:
 # ---- confirmation -----------------------------------------------------------------------------
 
 
-def _message_page(request: HttpRequest, title: str, text: str, *, status: int = 200, **extra) -> HttpResponse:
+def _message_page(
+    request: HttpRequest, title: str, text: str, *, status: int = 200, **extra: Any
+) -> HttpResponse:
     return render(request, "newsletter/message.html", {"title": title, "text": text, **extra}, status=status)
 
 

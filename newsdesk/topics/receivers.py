@@ -13,7 +13,7 @@ import logging
 log = logging.getLogger(__name__)
 
 
-def on_article_stored(sender, article_id: int, created: bool, status: str, **kwargs) -> None:
+def on_article_stored(sender: object, article_id: int, created: bool, status: str, **kwargs: object) -> None:
     from .assign import assign_topics
 
     try:
