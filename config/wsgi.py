@@ -1,12 +1,18 @@
+from __future__ import annotations
+
 import os
+from typing import TYPE_CHECKING
 
 from django.core.wsgi import get_wsgi_application
 
+if TYPE_CHECKING:
+    from newsdesk.core.pagecache import WSGIApp
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
-application = get_wsgi_application()
+application: WSGIApp = get_wsgi_application()
 
 
-def _with_page_cache(app):
+def _with_page_cache(app: WSGIApp) -> WSGIApp:
     """Anonymous pages are answered from a short-lived cache before Django (newsdesk/core/pagecache.py)."""
     from django.conf import settings
 

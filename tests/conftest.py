@@ -1,4 +1,5 @@
-"""Shared fixtures. Tests reach nothing beyond loopback."""
+"""Shared fixtures. Tests reach nothing beyond loopback: tests/support/offline.py makes sure of it, in
+this process from the start of the session and in every Python process the tests start."""
 
 from __future__ import annotations
 
@@ -8,9 +9,27 @@ from pathlib import Path
 
 import pytest
 
+from tests.support import offline
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
 
 FIXTURES = Path(__file__).parent / "fixtures"
+
+
+_PYTHONPATH = os.environ.get("PYTHONPATH")
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    """Before collection: guard the sockets, here and in the children (through PYTHONPATH)."""
+    offline.install()
+    offline.child_environment(os.environ)
+
+
+def pytest_unconfigure(config: pytest.Config) -> None:
+    offline.uninstall()
+    if _PYTHONPATH is None:
+        os.environ.pop("PYTHONPATH", None)
+    else:
+        os.environ["PYTHONPATH"] = _PYTHONPATH
 
 
 @pytest.fixture

@@ -326,7 +326,7 @@ def write_docs(report: str, database: str) -> None:
 
 
 SERVING_INTRO = (
-    "The site under load: `python -m bench.serve` (see `bench/serve/`). Targets from issue 3: an "
+    "The site under load: `python -m bench.serve` (see `bench/serve/`). The targets: an "
     "uncached article page's p99 latency at most 50 ms, and cached pages at least 0.20× the requests per "
     "second of nginx serving the same bytes as a static file, measured in the same run. The page cache "
     "is the small WSGI cache in `newsdesk/core/pagecache.py` (docs/decisions/0007-page-cache.md); "

@@ -7,14 +7,17 @@ a strong ETag, and 304 for a matching If-None-Match.
 
 from __future__ import annotations
 
+from collections.abc import Callable, Mapping
 from datetime import date, timedelta
 from typing import Any
 
-from django.http import Http404, HttpRequest
+from django.db.models import QuerySet
+from django.http import Http404, HttpRequest, HttpResponseBase
 from django.views.decorators.cache import cache_control
 from django.views.decorators.http import conditional_page
-from ninja import NinjaAPI, Query
+from ninja import NinjaAPI
 from ninja.decorators import decorate_view
+from ninja.params.functions import Query  # the call form of ninja.Query, as mypy sees it
 
 from newsdesk.articles.models import Article
 from newsdesk.search import SearchQuery, search
@@ -37,7 +40,7 @@ api = NinjaAPI(
 )
 
 
-def cacheable(view):
+def cacheable(view: Callable[..., HttpResponseBase]) -> Callable[..., HttpResponseBase]:
     """Cache-Control for shared caches, plus ETag/304 (Django's ConditionalGetMiddleware as a decorator)."""
     return cache_control(public=True, max_age=60)(conditional_page(view))
 
@@ -69,7 +72,7 @@ def _source(source: Source) -> dict[str, Any]:
     }
 
 
-def _published():
+def _published() -> QuerySet[Article]:
     return (
         Article.objects.published()
         .select_related("source")
@@ -90,7 +93,7 @@ def _published():
     )
 
 
-def _page(items: list, page: int, page_size: int) -> dict[str, Any]:
+def _page(items: list[dict[str, Any]], page: int, page_size: int) -> dict[str, Any]:
     return {
         "page": page,
         "page_size": page_size,
@@ -109,7 +112,7 @@ def list_articles(
     until: date | None = None,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
-):
+) -> dict[str, Any]:
     articles = _published().order_by("-published", "-id")
     if source is not None:
         articles = articles.filter(source_id=source)
@@ -132,7 +135,7 @@ def list_articles(
     summary="One published article",
 )
 @decorate_view(cacheable)
-def get_article(request: HttpRequest, article_id: int):
+def get_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
     article = _published().filter(pk=article_id).first()
     if article is None:
         raise Http404("No published article has this id.")
@@ -145,7 +148,7 @@ def list_sources(
     request: HttpRequest,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(50, ge=1, le=MAX_PAGE_SIZE),
-):
+) -> dict[str, Any]:
     start = (page - 1) * page_size
     rows = list(Source.objects.order_by("name", "id")[start : start + page_size + 1])
     return _page([_source(s) for s in rows], page, page_size)
@@ -153,7 +156,7 @@ def list_sources(
 
 @api.get("/sources/{source_id}", response={200: SourceOut, 404: ErrorOut}, tags=["sources"])
 @decorate_view(cacheable)
-def get_source(request: HttpRequest, source_id: int):
+def get_source(request: HttpRequest, source_id: int) -> dict[str, Any]:
     source = Source.objects.filter(pk=source_id).first()
     if source is None:
         raise Http404("No source has this id.")
@@ -162,13 +165,13 @@ def get_source(request: HttpRequest, source_id: int):
 
 @api.get("/topics", response=list[TopicOut], tags=["topics"], summary="The clean topic set")
 @decorate_view(cacheable)
-def list_topics(request: HttpRequest):
+def list_topics(request: HttpRequest) -> list[Mapping[str, Any]]:
     return list(Topic.objects.order_by("name").values("slug", "name", "description"))
 
 
 @api.get("/topics/{slug}", response={200: TopicOut, 404: ErrorOut}, tags=["topics"])
 @decorate_view(cacheable)
-def get_topic(request: HttpRequest, slug: str):
+def get_topic(request: HttpRequest, slug: str) -> Mapping[str, Any]:
     topic = Topic.objects.filter(slug=slug).values("slug", "name", "description").first()
     if topic is None:
         raise Http404("No topic has this slug.")
@@ -186,7 +189,7 @@ def search_articles(
     until: date | None = None,
     page: int = Query(1, ge=1, le=MAX_PAGE),
     page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
-):
+) -> dict[str, Any]:
     result = search(
         SearchQuery(
             text=q,

@@ -98,7 +98,7 @@ def _spam_summary(article: Article) -> str:
     return f"{kind} “{article.title[:120]}”."
 
 
-# ---- the review queue (issue 7) ------------------------------------------------------------------
+# ---- the review queue (quarantined articles) ------------------------------------------------------
 
 
 def do_approve_article(article_id: int, *, reviewer: str = "") -> Article:

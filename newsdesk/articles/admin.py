@@ -1,4 +1,4 @@
-"""Articles in the Django admin, and the review queue of quarantined items (issue 7).
+"""Articles in the Django admin, and the review queue of quarantined items.
 
 - "Articles": everything stored, with filters by status, flag, editor's review, source and language;
   read-only (no adding, editing or deleting), since articles come from their sources. What the spam

@@ -1,6 +1,6 @@
 """Signals sent after an article's transaction commits (never for a rolled-back write).
 
-Receivers: the search index, the live stream, story clustering. They get ids, not objects.
+Receivers: topics (assignment), search (the page caches forget), live (the Live News event). They get ids.
 """
 
 from django.dispatch import Signal

@@ -12,7 +12,7 @@ from newsdesk.core.errors import UserError
 from .common import database
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("admin", help="accounts for the admin at /admin/")
     sub = parser.add_subparsers(dest="admin_command", metavar="ACTION", parser_class=type(parser))
     sub.required = True

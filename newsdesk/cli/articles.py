@@ -10,7 +10,7 @@ from newsdesk.core.errors import UserError
 from .common import database, positive_int, print_json_line
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("articles", help="list stored articles, newest first")
     parser.add_argument("--json", action="store_true", help="one JSON object per line")
     parser.add_argument("--source", type=positive_int, metavar="ID", help="only this source's articles")

@@ -10,12 +10,15 @@ import argparse
 import sys
 import textwrap
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from .common import print_json_line
 
+if TYPE_CHECKING:
+    from newsdesk.types import Extracted
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("extract", help="extract the article from saved pages or URLs")
     parser.add_argument("--json", action="store_true", help="one JSON object per input, in input order")
     parser.add_argument("inputs", metavar="FILE_OR_URL", nargs="+")
@@ -59,7 +62,7 @@ class _Reader:
             self._fetcher.__exit__(None, None, None)
 
 
-def extracted_json(item: str, page, url: str | None, excerpt_words: int) -> dict[str, Any]:
+def extracted_json(item: str, page: Extracted, url: str | None, excerpt_words: int) -> dict[str, Any]:
     from newsdesk.ingest.stages.excerpt import make_excerpt
 
     return {

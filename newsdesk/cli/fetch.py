@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from collections.abc import Sequence
+from typing import TYPE_CHECKING
 
 from newsdesk.core.errors import UserError
 
 from .common import database, positive_int
 
+if TYPE_CHECKING:
+    from newsdesk.ingest.pipeline import SourceReport
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("fetch", help="fetch due sources now (or all, or the given ones)")
     which = parser.add_mutually_exclusive_group()
     which.add_argument("--all", action="store_true", help="fetch every source, due or not")
@@ -24,7 +29,7 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
-def summary_line(reports) -> str:
+def summary_line(reports: Sequence[SourceReport]) -> str:
     ok = sum(1 for r in reports if r.ok)
     failed = len(reports) - ok
     new = sum(r.new for r in reports)
@@ -41,7 +46,7 @@ def cmd_fetch(args: argparse.Namespace) -> int:
     from tqdm import tqdm
 
     from newsdesk.core.clock import utcnow
-    from newsdesk.ingest.pipeline import Pipeline, SourceReport
+    from newsdesk.ingest.pipeline import Pipeline
     from newsdesk.ingest.policy import fetch_policy
     from newsdesk.ingest.stages.fetch import Fetcher
     from newsdesk.sources import queries as source_queries

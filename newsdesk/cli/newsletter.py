@@ -4,13 +4,18 @@ from __future__ import annotations
 
 import argparse
 import sys
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from newsdesk.core.errors import UserError
 
 from .common import database, print_json_line
 
+if TYPE_CHECKING:
+    from newsdesk.newsletter.models import Subscriber
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("newsletter", help="send digests, list subscribers")
     sub = parser.add_subparsers(dest="newsletter_command", metavar="ACTION", parser_class=type(parser))
     sub.required = True
@@ -61,8 +66,8 @@ def cmd_send(args: argparse.Namespace) -> int:
     return 1 if report.failed else 0
 
 
-def subscriber_json(subscriber) -> dict:
-    def iso(value):
+def subscriber_json(subscriber: Subscriber) -> dict[str, Any]:
+    def iso(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
     return {

@@ -11,7 +11,7 @@ from newsdesk.core.errors import UserError
 from .common import database
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("opml", help="import or export the source list as OPML")
     sub = parser.add_subparsers(dest="opml_command", metavar="ACTION", parser_class=type(parser))
     sub.required = True

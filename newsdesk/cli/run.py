@@ -14,6 +14,8 @@ import socket
 import subprocess
 import sys
 import time
+from types import FrameType
+from typing import NoReturn
 
 from newsdesk.core.errors import UserError
 
@@ -22,7 +24,7 @@ from .common import database, positive_int
 STOP_GRACE_SECONDS = 10
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     run = commands.add_parser("run", help="serve the site, and fetch in the background")
     run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     run.add_argument("--port", type=positive_int, default=8000, help="port to listen on (default 8000)")
@@ -58,22 +60,22 @@ def web_server_command(host: str, port: int, max_streams: int) -> list[str]:
     ]  # fmt: skip
 
 
-def _raise_interrupt(signum, frame):
+def _raise_interrupt(signum: int, frame: FrameType | None) -> NoReturn:
     raise KeyboardInterrupt
 
 
-def _spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen:
+def _spawn(argv: list[str], env: dict[str, str]) -> subprocess.Popen[bytes]:
     """A child in its own process group: Ctrl-C reaches only the supervisor, which then stops each
     group as a whole (granian's own worker processes included)."""
     return subprocess.Popen(argv, env=env, start_new_session=True)
 
 
-def _signal_group(child: subprocess.Popen, signum: int) -> None:
+def _signal_group(child: subprocess.Popen[bytes], signum: int) -> None:
     with contextlib.suppress(ProcessLookupError):
         os.killpg(child.pid, signum)
 
 
-def _stop(children: list[subprocess.Popen]) -> None:
+def _stop(children: list[subprocess.Popen[bytes]]) -> None:
     for child in children:
         _signal_group(child, signal.SIGTERM)
     deadline = time.monotonic() + STOP_GRACE_SECONDS
@@ -97,7 +99,7 @@ def cmd_run(args: argparse.Namespace) -> int:
     if args.web_threads is not None:
         env["NEWSDESK_WEB_THREADS"] = str(args.web_threads)
     worker = [sys.executable, "-m", "newsdesk", "worker"]
-    children: list[subprocess.Popen] = []
+    children: list[subprocess.Popen[bytes]] = []
     stopping = False
 
     signal.signal(signal.SIGTERM, _raise_interrupt)

@@ -3,11 +3,16 @@
 from __future__ import annotations
 
 import argparse
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
 
 from .common import database, positive_int, print_json_line
 
+if TYPE_CHECKING:
+    from newsdesk.sources.models import Source
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("sources", help="add, list and remove the feeds we follow")
     sub = parser.add_subparsers(dest="sources_command", metavar="ACTION", parser_class=type(parser))
     sub.required = True
@@ -38,8 +43,8 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def source_json(source, article_count: int) -> dict:
-    def iso(value):
+def source_json(source: Source, article_count: int) -> dict[str, Any]:
+    def iso(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
     return {

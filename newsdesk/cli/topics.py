@@ -10,7 +10,7 @@ from newsdesk.core.errors import UserError
 from .common import database, positive_int, print_json_line
 
 
-def add_parser(commands: argparse._SubParsersAction) -> None:
+def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
     parser = commands.add_parser("topics", help="list topics, or assign them to stored articles again")
     sub = parser.add_subparsers(dest="topics_command", metavar="ACTION", parser_class=type(parser))
     sub.required = True

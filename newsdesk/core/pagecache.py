@@ -28,14 +28,17 @@ from collections.abc import Callable, Iterable, Iterator
 from dataclasses import dataclass
 from email.utils import parsedate_to_datetime
 from pathlib import Path
+from typing import Any
 
 ALWAYS_KEYED = ("HTTP_SEC_GPC",)
 _VARY_OK = {"cookie", "sec-gpc", "accept-encoding", "accept-language", "accept"}
 _MAX_AGE = re.compile(r"(?:^|,)\s*(?:s-maxage|max-age)\s*=\s*(\d+)", re.IGNORECASE)
 _NOT_IN_304 = {"content-length", "content-type", "content-encoding", "content-language"}
 
+Environ = dict[str, Any]
+Key = tuple[Any, ...]  # scheme, host, path, query, the varying header names, their values
 StartResponse = Callable[..., Callable[[bytes], object]]
-WSGIApp = Callable[[dict, StartResponse], Iterable[bytes]]
+WSGIApp = Callable[[Environ, StartResponse], Iterable[bytes]]
 
 
 @dataclass
@@ -99,7 +102,7 @@ def _chain(first: list[bytes], rest: Iterator[bytes], result: Iterable[bytes]) -
     if not first:
         return result
 
-    def chained():
+    def chained() -> Iterator[bytes]:
         try:
             yield from first
             yield from rest
@@ -130,15 +133,16 @@ class PageCache:
         self.max_body = max_body
         self.stamp_path = stamp_path
         self.clock = clock
-        self._entries: OrderedDict[tuple, Entry] = OrderedDict()
-        self._rendering: dict[tuple, threading.Event] = {}  # one renderer per page; the others wait
-        self._uncacheable: dict[tuple, float] = {}  # pages that last answered uncacheable, until when
-        self._vary: dict[tuple, tuple[str, ...]] = {}  # per URL: the request headers its answer varies on
+        self._entries: OrderedDict[Key, Entry] = OrderedDict()
+        self._rendering: dict[Key, threading.Event] = {}  # one renderer per page; the others wait
+        self._uncacheable: dict[Key, float] = {}  # pages that last answered uncacheable, until when
+        # Per URL (scheme, host, path, query): the request headers its answer varies on.
+        self._vary: dict[tuple[str, str, str, str], tuple[str, ...]] = {}
         self._lock = threading.Lock()
         self._stamp: float | None = self._read_stamp()
 
     # ---- the WSGI entry point ---------------------------------------------------------------
-    def __call__(self, environ: dict, start_response: StartResponse) -> Iterable[bytes]:
+    def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD") or environ.get("HTTP_COOKIE") or environ.get("HTTP_AUTHORIZATION"):
             return self.app(environ, start_response)
@@ -165,7 +169,7 @@ class PageCache:
             break
         return self.app(environ, start_response)
 
-    def cached(self, environ: dict, start_response: StartResponse) -> Iterable[bytes] | None:
+    def cached(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes] | None:
         """The answer from memory if there is one, else None: never renders, never waits.
 
         For a server that runs Django in a thread pool behind an event loop (newsdesk/live/server):
@@ -183,7 +187,7 @@ class PageCache:
         return None
 
     # ---- lookup -----------------------------------------------------------------------------
-    def _key(self, environ: dict) -> tuple | None:
+    def _key(self, environ: Environ) -> Key | None:
         path = environ.get("PATH_INFO", "")
         query = environ.get("QUERY_STRING", "")
         if len(path) + len(query) > 2000:
@@ -203,7 +207,7 @@ class PageCache:
             return None
 
     def _lookup(
-        self, key: tuple, *, renders: bool
+        self, key: Key, *, renders: bool
     ) -> tuple[str, Entry | None, float | None, threading.Event | None]:
         """What to do for this page: "hit", "stale" (another thread is refreshing it), "render"
         (this thread renders and stores it), "wait" (for the thread rendering it) or "pass"."""
@@ -237,12 +241,14 @@ class PageCache:
             return "render", None, stamp, None
 
     def _fill(
-        self, key: tuple, stamp: float | None, environ: dict, start_response: StartResponse
+        self, key: Key, stamp: float | None, environ: Environ, start_response: StartResponse
     ) -> Iterable[bytes]:
-        captured: dict = {}
+        captured: dict[str, Any] = {}
         written: list[bytes] = []
 
-        def capture(status: str, headers: list[tuple[str, str]], exc_info=None):
+        def capture(
+            status: str, headers: list[tuple[str, str]], exc_info: object = None
+        ) -> Callable[[bytes], object]:
             captured["status"], captured["headers"] = status, headers
             return written.append
 
@@ -319,7 +325,7 @@ class PageCache:
 
     # ---- answering ---------------------------------------------------------------------------
     def _serve(
-        self, entry: Entry, environ: dict, start_response: StartResponse, state: str
+        self, entry: Entry, environ: Environ, start_response: StartResponse, state: str
     ) -> Iterable[bytes]:
         age = str(int(max(0.0, self.clock() - entry.stored)))
         extra = [("Age", age), ("X-Page-Cache", state)]
@@ -333,7 +339,7 @@ class PageCache:
         return [entry.body]
 
     @staticmethod
-    def _not_modified(entry: Entry, environ: dict) -> bool:
+    def _not_modified(entry: Entry, environ: Environ) -> bool:
         if_none_match = environ.get("HTTP_IF_NONE_MATCH")
         if if_none_match is not None:
             return entry.etag is not None and _etag_matches(if_none_match, entry.etag)

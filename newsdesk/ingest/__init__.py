@@ -1,8 +1,9 @@
 """Ingest: feeds and article pages in, stored articles out.
 
-- `stages/`: the pure stages (fetch, parse, decide, extract, sanitize, excerpt, assemble, discover);
-  plain data in and out, no Django, and only fetch touches the network;
-- around them: `pipeline` (the orchestrator: the one module that runs the stages in order and calls
-  actions), `policy` (the fetch policy from settings), `probe` (adding a source), `scheduler` (what is
-  due, enqueued) and `tasks` (django.tasks wrappers that take ids).
+- `stages/`: fetch, parse, decide, extract, sanitize, excerpt, assemble and discover. Plain data in and
+  out (newsdesk.types); they import no Django (an import-linter contract), and only fetch does network
+  I/O: the others are functions of their input.
+- around them: `pipeline` (the orchestrator: the one module that runs the stages in order, reads the
+  database and calls actions), `policy` (the fetch policy from settings), `probe` (adding a source),
+  `scheduler` (the worker's periodic jobs) and `tasks` (django.tasks wrappers that take ids).
 """

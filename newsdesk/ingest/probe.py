@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from django.conf import settings
@@ -13,6 +14,9 @@ from newsdesk.ingest.stages.discover import find_feed_links
 from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.ingest.stages.parse import looks_like_feed, parse_feed
 from newsdesk.types import FetchError, ParsedFeed, ParseError
+
+if TYPE_CHECKING:
+    from newsdesk.sources.models import Source
 
 FORMAT_LABELS = {
     "rss090": "RSS 0.90", "rss091": "RSS 0.91", "rss092": "RSS 0.92", "rss093": "RSS 0.93",
@@ -75,7 +79,7 @@ def probe(url: str, fetcher: Fetcher) -> Probe:
     raise UserError(f"The page links to feeds, but none could be read ({problems[0]})")
 
 
-def add_source(url: str, *, name: str | None = None, fetcher: Fetcher | None = None):
+def add_source(url: str, *, name: str | None = None, fetcher: Fetcher | None = None) -> tuple[Source, Probe]:
     """Probe `url` and store the feed it leads to as a new source."""
     from newsdesk.ingest.policy import fetch_policy
     from newsdesk.sources.actions import do_add_source

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+from typing import Any
 
 from newsdesk.core.tasks import task
 from newsdesk.ingest.stages.fetch import Fetcher
@@ -25,7 +26,7 @@ def shared_fetcher() -> Fetcher:
 
 
 @task()
-def refresh_source(source_id: int) -> dict:
+def refresh_source(source_id: int) -> dict[str, Any]:
     """Check one source and store what is new. Returns the report as plain data."""
     from newsdesk.ingest.pipeline import Pipeline
 

@@ -7,7 +7,7 @@ import logging
 log = logging.getLogger(__name__)
 
 
-def on_article_stored(sender, article_id: int, created: bool, status: str, **kwargs) -> None:
+def on_article_stored(sender: object, article_id: int, created: bool, status: str, **kwargs: object) -> None:
     """A published article gets its event: a new one, or one approved later from quarantine.
 
     An update of a story already announced publishes nothing (do_publish_article checks). A

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from django import forms
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from email_validator import EmailNotValidError, validate_email
 
 from newsdesk.sources.models import Source
@@ -16,12 +18,14 @@ FORM_VERSION = "signup-v1"
 KNOWN_FORM_VERSIONS = {FORM_VERSION}
 PREFERENCES_VERSION = "preferences-v1"
 
+SOURCE_GONE = gettext_lazy("One of the chosen sources no longer exists; please choose again.")
+
 
 def normalise_email(value: str) -> str:
     """A clean address, or ValidationError naming the problem (syntax; DNS only when configured)."""
     value = (value or "").strip()
     if not value:
-        raise forms.ValidationError("Please enter your email address.")
+        raise forms.ValidationError(_("Please enter your email address."))
     try:
         result = validate_email(value, check_deliverability=conf().check_deliverability, allow_smtputf8=True)
     except EmailNotValidError as exc:
@@ -34,22 +38,24 @@ class ChoicesForm(forms.Form):
         choices=Subscriber.Frequency.choices,
         initial=Subscriber.Frequency.DAILY,
         error_messages={
-            "required": "Please choose daily or weekly.",
-            "invalid_choice": "Please choose daily or weekly.",
+            "required": gettext_lazy("Please choose daily or weekly."),
+            "invalid_choice": gettext_lazy("Please choose daily or weekly."),
         },
     )
     topics = forms.ModelMultipleChoiceField(
         queryset=Topic.objects.all(),
         to_field_name="slug",
         required=False,
-        error_messages={"invalid_choice": "One of the chosen topics no longer exists; please choose again."},
+        error_messages={
+            "invalid_choice": gettext_lazy("One of the chosen topics no longer exists; please choose again.")
+        },
     )
     sources = forms.ModelMultipleChoiceField(
         queryset=Source.objects.all(),
         required=False,
         error_messages={
-            "invalid_choice": "One of the chosen sources no longer exists; please choose again.",
-            "invalid_pk_value": "One of the chosen sources no longer exists; please choose again.",
+            "invalid_choice": SOURCE_GONE,
+            "invalid_pk_value": SOURCE_GONE,
         },
     )
 

@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import logging
 from datetime import datetime
+from typing import TYPE_CHECKING
 
 from .conf import conf
+
+if TYPE_CHECKING:
+    from newsdesk.ingest.scheduler import Job
 
 log = logging.getLogger(__name__)
 
@@ -28,7 +32,7 @@ def newsletter_tick(now: datetime) -> bool:
     return due
 
 
-def jobs(tick_seconds: float) -> list:
+def jobs(tick_seconds: float) -> list[Job]:
     from newsdesk.ingest.scheduler import Job
 
     return [Job("newsletter digests", conf().check_seconds, newsletter_tick)]

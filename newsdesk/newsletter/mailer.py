@@ -15,11 +15,17 @@ from __future__ import annotations
 import smtplib
 import socket
 from collections.abc import Callable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from django.core.mail.backends.smtp import EmailBackend as DjangoSMTPBackend
 
+if TYPE_CHECKING:  # typeshed's names for what smtplib.SMTP's methods take
+    from _socket import _Address
+
+    from _typeshed import ReadableBuffer
+
 Handover = Callable[[], None]
+Reply = tuple[int, bytes]  # an SMTP reply: code and text
 
 
 class _HandoverMixin:
@@ -31,28 +37,32 @@ class _HandoverMixin:
 
     handover: Handover | None = None
 
-    def connect(self, host="localhost", port=0, source_address=None):
-        reply = super().connect(host, port, source_address)  # type: ignore[misc]
+    def connect(
+        self, host: str = "localhost", port: int = 0, source_address: _Address | None = None
+    ) -> Reply:
+        reply: Reply = super().connect(host, port, source_address)  # type: ignore[misc]
         sock = getattr(self, "sock", None)
         if sock is not None and sock.family in (socket.AF_INET, socket.AF_INET6):
             sock.setsockopt(socket.IPPROTO_TCP, socket.TCP_NODELAY, 1)
         return reply
 
-    def data(self, msg):
+    def data(self, msg: ReadableBuffer | str) -> Reply:
         hook, self.handover = self.handover, None
         if hook is None:
-            return super().data(msg)  # type: ignore[misc]
+            answer: Reply = super().data(msg)  # type: ignore[misc]
+            return answer
         self.putcmd("data")  # type: ignore[attr-defined]
         code, reply = self.getreply()  # type: ignore[attr-defined]
         if code != 354:
             raise smtplib.SMTPDataError(code, reply)
         if isinstance(msg, str):
             msg = msg.encode("ascii")
-        body = _dot_stuffed(msg)
+        body = _dot_stuffed(msg if isinstance(msg, bytes) else bytes(msg))
         self.send(body)  # type: ignore[attr-defined]
         hook()
         self.send(b".\r\n")  # type: ignore[attr-defined]
-        return self.getreply()  # type: ignore[attr-defined]
+        answer = self.getreply()  # type: ignore[attr-defined]
+        return answer
 
 
 def _dot_stuffed(msg: bytes) -> bytes:
@@ -84,7 +94,7 @@ class EmailBackend(DjangoSMTPBackend):
     calls_handover = True
 
     @property
-    def connection_class(self):
+    def connection_class(self) -> type[smtplib.SMTP]:
         return HandoverSMTP_SSL if self.use_ssl else HandoverSMTP
 
     def _send(self, email_message: Any) -> bool:

@@ -8,8 +8,11 @@ for the clients that honour them.
 from __future__ import annotations
 
 import base64
+from collections.abc import Callable
 from dataclasses import dataclass
+from email.message import Message
 from functools import cache
+from typing import Any
 
 import css_inline
 from django.conf import settings
@@ -17,6 +20,8 @@ from django.core.mail import EmailMultiAlternatives
 from django.template.loader import render_to_string
 from django.utils import timezone
 from django.utils.html import escape
+from django.utils.translation import gettext as _
+from django.utils.translation import ngettext, pgettext
 
 from .digest import Digest, Story
 from .links import absolute, list_id, site_host
@@ -40,22 +45,39 @@ class Recipient:
     source_names: tuple[str, ...] = ()
 
 
+def frequency_word(frequency: str) -> str:
+    """The word for how often a digest comes, in the site's language ("daily", "weekly")."""
+    if frequency == "weekly":
+        return pgettext("digest frequency", "weekly")
+    return pgettext("digest frequency", "daily")
+
+
 def digest_subject(digest: Digest, frequency: str) -> str:
     count = len(digest.stories) + digest.more
     first = digest.stories[0].title
     if len(first) > 70:
         first = first[:69].rstrip() + "…"
-    others = f" and {count - 1} more" if count > 1 else ""
-    return f"{first}{others} · your {frequency} {settings.SITE_NAME} digest"
+    values = {"first": first, "frequency": frequency_word(frequency), "site_name": settings.SITE_NAME}
+    if count > 1:
+        return ngettext(
+            "%(first)s and %(others)s more · your %(frequency)s %(site_name)s digest",
+            "%(first)s and %(others)s more · your %(frequency)s %(site_name)s digest",
+            count - 1,
+        ) % {**values, "others": count - 1}
+    return _("%(first)s · your %(frequency)s %(site_name)s digest") % values
 
 
 def _stories_phrase(count: int) -> str:
-    return f"{count} new stor{'y' if count == 1 else 'ies'}"
+    return ngettext("%(count)s new story", "%(count)s new stories", count) % {"count": count}
+
+
+def _more_phrase(count: int) -> str:
+    return ngettext("%(count)s more new story", "%(count)s more new stories", count) % {"count": count}
 
 
 def interests(recipient: Recipient) -> str:
     picked = [*recipient.topic_names, *recipient.source_names]
-    return ", ".join(picked) if picked else "all our stories"
+    return ", ".join(picked) if picked else _("all our stories")
 
 
 # Stand-ins for what differs between digests; the frame is rendered once with them, then they are replaced.
@@ -89,11 +111,11 @@ class DigestRenderer:
         self._story_html: dict[int, str] = {}
         self._story_text: dict[int, str] = {}
 
-    def _context(self, frequency: str, has_more: bool, slot: str) -> dict:
+    def _context(self, frequency: str, has_more: bool, slot: str) -> dict[str, Any]:
         return {
             "site_name": settings.SITE_NAME,
             "site_url": absolute("/"),
-            "frequency": frequency,
+            "frequency": frequency_word(frequency),
             "has_more": has_more,
             "today": self.today,
             "stories_slot": slot,
@@ -128,7 +150,7 @@ class DigestRenderer:
             "preferences_url": recipient.links["preferences"],
             "interests": interests(recipient),
             "count_phrase": _stories_phrase(count),
-            "more_phrase": f"{digest.more} more new stor{'y' if digest.more == 1 else 'ies'}",
+            "more_phrase": _more_phrase(digest.more),
             "preheader": f"{_stories_phrase(count)}: " + " · ".join(s.title for s in digest.stories[:3]),
         }
         html = inlined.replace(_SLOT, "".join(part[0] for part in parts))
@@ -164,19 +186,25 @@ def encoded_words(value: str) -> str:
 
 
 class DigestEmail(EmailMultiAlternatives):
-    """Its Subject is encoded by `encoded_words`; `subject` stays the readable text."""
+    """Its Subject is encoded by `encoded_words`; `subject` stays the readable text.
 
-    def message(self, *args, **kwargs):
+    `handover`, when the sender sets it, is called just before the message's final dot (mailer.py).
+    """
+
+    handover: Callable[[], None] | None = None
+
+    def message(self, *args: Any, **kwargs: Any) -> Message:
         readable, self.subject = self.subject, encoded_words(str(self.subject))
         try:
-            return super().message(*args, **kwargs)
+            built: Message = super().message(*args, **kwargs)
+            return built
         finally:
             self.subject = readable
 
 
 def digest_message(
     digest: Digest, recipient: Recipient, *, message_id: str, renderer: DigestRenderer | None = None
-) -> EmailMultiAlternatives:
+) -> DigestEmail:
     """A digest mail with the RFC 8058 one-click unsubscribe headers and a List-Id."""
     text, html = (renderer or DigestRenderer()).render(digest, recipient)
     message = DigestEmail(
@@ -204,7 +232,7 @@ def digest_message_id(run_id: int, subscriber_id: int) -> str:
 def confirmation_message(email: str, url: str) -> EmailMultiAlternatives:
     context = {"site_name": settings.SITE_NAME, "site_url": absolute("/"), "confirm_url": url, "email": email}
     message = EmailMultiAlternatives(
-        subject=f"Confirm your {settings.SITE_NAME} digest",
+        subject=_("Confirm your %(site_name)s digest") % {"site_name": settings.SITE_NAME},
         body=render_to_string("newsletter/email/confirm.txt", context),
         to=[email],
         headers={"Auto-Submitted": "auto-generated"},

@@ -16,6 +16,7 @@ import smtplib
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from typing import Any
 
 from django.core.mail import get_connection
 
@@ -27,7 +28,7 @@ from .conf import conf
 from .digest import Digest, select
 from .locking import digest_run_lock
 from .models import DigestRun, Send
-from .render import DigestRenderer, Recipient, digest_message, digest_message_id
+from .render import DigestEmail, DigestRenderer, Recipient, digest_message, digest_message_id
 from .stories import Member, member_pages, members, names, story_index
 
 log = logging.getLogger(__name__)
@@ -196,7 +197,7 @@ class DigestSender:
             ),
         )
 
-    def _message(self, member: Member, digest: Digest):
+    def _message(self, member: Member, digest: Digest) -> tuple[DigestEmail, str]:
         message_id = digest_message_id(self.run_obj.pk or 0, member.id)
         recipient = self._recipient(member)
         message = digest_message(digest, recipient, message_id=message_id, renderer=self.renderer)
@@ -307,5 +308,5 @@ class DigestSender:
         self._open()
 
 
-def send_due_digests(*, force: bool = False, dry_run: bool = False, **kwargs) -> Report:
+def send_due_digests(*, force: bool = False, dry_run: bool = False, **kwargs: Any) -> Report:
     return DigestSender(**kwargs).run(force=force, dry_run=dry_run)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from newsdesk.core.tasks import task
 
@@ -35,7 +36,7 @@ def send_confirmation(subscriber_id: int) -> bool:
 
 
 @task()
-def send_due_digests() -> dict:
+def send_due_digests() -> dict[str, Any]:
     """One digest run (or the rest of an interrupted one). Another run in progress makes this a no-op."""
     from .locking import RunInProgress
     from .sending import send_due_digests as run

@@ -13,10 +13,13 @@ from __future__ import annotations
 
 import json
 import logging
+from typing import Any
 
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_noop
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_http_methods
 
@@ -35,9 +38,10 @@ from .tokens import BadToken, read_confirm_token, read_manage_token
 
 log = logging.getLogger(__name__)
 
-THANKS = "Thank you for subscribing — check your inbox to confirm."
-FAILED = "Something went wrong on our side. Please try again in a few minutes."
-TOO_MANY = "Too many sign-ups from your network in the last hour. Please try again later."
+# Marked for translation here, translated when a request is answered (the reader's language).
+THANKS = gettext_noop("Thank you for subscribing — check your inbox to confirm.")
+FAILED = gettext_noop("Something went wrong on our side. Please try again in a few minutes.")
+TOO_MANY = gettext_noop("Too many sign-ups from your network in the last hour. Please try again later.")
 
 
 def _wants_json(request: HttpRequest) -> bool:
@@ -67,17 +71,17 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     form = SignupForm(request.POST)
     ip_key = source_hash(request)
     if not allow("ip", ip_key, conf().signups_per_ip):
-        return _signup_answer(request, form, status=429, message=TOO_MANY, ok=False)
+        return _signup_answer(request, form, status=429, message=_(TOO_MANY), ok=False)
     if form.is_bot:
         log.info("Newsletter signup honeypot filled (source %s); ignored", ip_key[:12])
-        return _signup_answer(request, form, status=200, message=THANKS, ok=True)
+        return _signup_answer(request, form, status=200, message=_(THANKS), ok=True)
     if not form.is_valid():
         field, errors = next(iter(form.errors.items()))
         return _signup_answer(request, form, status=400, message=str(errors[0]), ok=False, field=field)
     email = form.cleaned_data["email"]
     if not allow("address", pseudonym(email.lower()), conf().signups_per_address):
         # Same answer as a success: the limit must not tell anyone whether the address is known.
-        return _signup_answer(request, form, status=200, message=THANKS, ok=True)
+        return _signup_answer(request, form, status=200, message=_(THANKS), ok=True)
     choices = actions.Choices(form.cleaned_data["frequency"], form.topic_ids(), form.source_ids())
     proof = actions.Proof(form.form_version(), ip_key)
     try:
@@ -86,22 +90,24 @@ def subscribe(request: HttpRequest) -> HttpResponse:
             send_confirmation.enqueue(subscriber_id)
     except Exception:
         log.exception("Newsletter signup failed for source %s", ip_key[:12])
-        return _signup_answer(request, form, status=500, message=FAILED, ok=False)
-    return _signup_answer(request, form, status=200, message=THANKS, ok=True)
+        return _signup_answer(request, form, status=500, message=_(FAILED), ok=False)
+    return _signup_answer(request, form, status=200, message=_(THANKS), ok=True)
 
 
 # ---- confirmation -----------------------------------------------------------------------------
 
 
-def _message_page(request: HttpRequest, title: str, text: str, *, status: int = 200, **extra) -> HttpResponse:
+def _message_page(
+    request: HttpRequest, title: str, text: str, *, status: int = 200, **extra: Any
+) -> HttpResponse:
     return render(request, "newsletter/message.html", {"title": title, "text": text, **extra}, status=status)
 
 
 def _bad_link(request: HttpRequest) -> HttpResponse:
     return _message_page(
         request,
-        "This link does not work",
-        "The link is incomplete or was changed. Copy the whole address from the mail, or sign up again.",
+        _("This link does not work"),
+        _("The link is incomplete or was changed. Copy the whole address from the mail, or sign up again."),
         status=404,
         signup=True,
     )
@@ -115,8 +121,8 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     except BadToken as exc:
         if exc.expired:
             return _message_page(
-                request, "This confirmation link has expired",
-                "Confirmation links work for 48 hours. Sign up again and we will send you a new one.",
+                request, _("This confirmation link has expired"),
+                _("Confirmation links work for 48 hours. Sign up again and we will send you a new one."),
                 status=410, signup=True,
             )  # fmt: skip
         return _bad_link(request)
@@ -144,9 +150,11 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
 def _used(request: HttpRequest) -> HttpResponse:
     return _message_page(
         request,
-        "This link has already been used",
-        "Each confirmation link works once. If you are subscribed, your digest is on its way; "
-        "if not, sign up again.",
+        _("This link has already been used"),
+        _(
+            "Each confirmation link works once. If you are subscribed, your digest is on its way; "
+            "if not, sign up again."
+        ),
         status=410,
         signup=True,
     )
@@ -170,7 +178,9 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
     one_click = request.method == "POST" and request.POST.get("List-Unsubscribe") == "One-Click"
     if subscriber is None:
         if one_click:
-            return HttpResponse("Unknown or deleted subscription.\n", status=404, content_type="text/plain")
+            return HttpResponse(
+                _("Unknown or deleted subscription.") + "\n", status=404, content_type="text/plain"
+            )
         return _bad_link(request)
     if request.method == "POST":
         actions.do_unsubscribe(
@@ -179,7 +189,7 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
             utcnow(),
         )
         if one_click:
-            return HttpResponse("Unsubscribed.\n", content_type="text/plain")
+            return HttpResponse(_("Unsubscribed.") + "\n", content_type="text/plain")
         return render(request, "newsletter/unsubscribed.html", {"email": subscriber.email, "token": token})
     if subscriber.status != Subscriber.Status.CONFIRMED:
         return render(request, "newsletter/unsubscribed.html", {"email": subscriber.email, "token": token})
@@ -198,7 +208,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
         proof = actions.Proof(PREFERENCES_VERSION, source_hash(request))
         if request.POST.get("action") == "resubscribe":
             actions.do_resubscribe(subscriber.key, proof, utcnow())
-            message = "Welcome back: your digest starts again."
+            message = _("Welcome back: your digest starts again.")
         else:
             form = PreferencesForm(request.POST)
             if form.is_valid():
@@ -206,7 +216,7 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
                 actions.do_update_preferences(
                     subscriber.key, choices, form.cleaned_data["paused"], proof, utcnow()
                 )
-                message = "Saved. Your next digest follows these choices."
+                message = _("Saved. Your next digest follows these choices.")
                 form = None
             else:
                 message = str(next(iter(form.errors.values()))[0])
@@ -239,13 +249,15 @@ def delete(request: HttpRequest, token: str) -> HttpResponse:
     subscriber = _subscriber(token)
     if subscriber is None:
         if request.method == "POST":
-            return _message_page(request, "Deleted", "There is nothing left to delete for this link.")
+            return _message_page(request, _("Deleted"), _("There is nothing left to delete for this link."))
         return _bad_link(request)
     if request.method == "POST":
         actions.do_delete_subscriber(subscriber.key)
         return _message_page(
-            request, "Deleted",
-            f"We deleted {subscriber.email} and everything we kept about it: your choices, your consent "
-            "records and the list of digests we sent. You will get no more mail from us.",
+            request, _("Deleted"),
+            _(
+                "We deleted %(email)s and everything we kept about it: your choices, your consent "
+                "records and the list of digests we sent. You will get no more mail from us."
+            ) % {"email": subscriber.email},
         )  # fmt: skip
     return render(request, "newsletter/delete.html", {"email": subscriber.email, "token": token})

@@ -2,7 +2,7 @@ from django.apps import AppConfig
 from django.db.models.signals import post_migrate
 
 
-def _repair_index(sender, using: str = "default", **kwargs) -> None:
+def _repair_index(sender: object, using: str = "default", **kwargs: object) -> None:
     """After any migration, put back index triggers a table rebuild may have dropped.
 
     SQLite's way of altering a column (Django copies the table and drops the old one) drops the

@@ -12,7 +12,7 @@ import logging
 log = logging.getLogger(__name__)
 
 
-def on_article_stored(sender, article_id: int, created: bool, status: str, **kwargs) -> None:
+def on_article_stored(sender: object, article_id: int, created: bool, status: str, **kwargs: object) -> None:
     from django.conf import settings
 
     from newsdesk.core.pagecache import mark_changed

@@ -99,7 +99,7 @@ def do_record_failure(
     return source
 
 
-# ---- integrity (issue 7) -----------------------------------------------------------------------
+# ---- integrity: spam per source ---------------------------------------------------------------
 
 
 def do_record_spam(source_id: int, *, now: datetime, what: str) -> Source:

@@ -48,7 +48,7 @@ FETCHING = (
 
 
 @admin.register(Source)
-class SourceAdmin(admin.ModelAdmin):
+class SourceAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at run time
     list_display = ("name", "state", "last_error_short", "spam_count", "articles_link", "last_fetched", "url")
     list_display_links = ("name",)
     list_filter = (StateFilter, "is_active")
@@ -91,7 +91,7 @@ class SourceAdmin(admin.ModelAdmin):
         return deleted, counts, set(), protected
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Source]:
-        return (
+        queryset: QuerySet[Source] = (
             super()
             .get_queryset(request)
             .annotate(
@@ -99,6 +99,7 @@ class SourceAdmin(admin.ModelAdmin):
                 n_quarantined=Count("articles", filter=Q(articles__status="quarantined")),
             )
         )
+        return queryset
 
     @admin.display(description="state", ordering="held_since")
     def state(self, source: Source) -> str:

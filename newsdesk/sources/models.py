@@ -27,7 +27,7 @@ class Source(models.Model):
     error_count = models.PositiveIntegerField(default=0)
     last_error = models.TextField(blank=True)
 
-    # Integrity (issue 7): spam seen from this source lately, and whether its new items are held.
+    # Integrity: spam seen from this source lately, and whether its new items are held.
     spam_count = models.PositiveIntegerField(
         default=0, help_text="Spam items and articles with planted spam seen within the counting window."
     )

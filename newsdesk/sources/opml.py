@@ -50,4 +50,5 @@ def render_opml(sources: Iterable[tuple[str, str, str]], *, title: str, now: dat
         if site_url:
             attrs["htmlUrl"] = site_url
         SubElement(body, "outline", attrs)
-    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + tostring(opml, encoding="utf-8") + b"\n"
+    document: bytes = tostring(opml, encoding="utf-8")
+    return b'<?xml version="1.0" encoding="UTF-8"?>\n' + document + b"\n"

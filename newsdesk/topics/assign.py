@@ -14,7 +14,7 @@ log = logging.getLogger(__name__)
 BATCH = 500
 
 
-def _rows(ids: Iterable[int] | None) -> Iterator[tuple[int, list, str, str]]:
+def _rows(ids: Iterable[int] | None) -> Iterator[tuple[int, list[str], str, str]]:
     articles = Article.objects.order_by("id")
     if ids is not None:
         articles = articles.filter(id__in=list(ids))

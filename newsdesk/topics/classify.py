@@ -22,6 +22,7 @@ from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 DATA = Path(__file__).parent / "data" / "topics.json"
 THRESHOLD = 3
@@ -53,7 +54,7 @@ class Tables:
     keyword_pattern: re.Pattern[str] | None  # one regex, a named group per topic
 
     @classmethod
-    def from_data(cls, data: dict) -> Tables:
+    def from_data(cls, data: dict[str, Any]) -> Tables:
         rules = tuple(
             TopicRule(
                 slug=item["slug"],

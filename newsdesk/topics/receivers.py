@@ -1,6 +1,6 @@
 """Topics follow each stored article: `article_stored` (sent on commit) triggers the assignment.
 
-A receiver, not a pipeline step: the pipeline stays the lead's and knows nothing of topics, and any
+A receiver, not a pipeline step: the pipeline stores articles and knows nothing of topics, and any
 other writer (the admin, a future import) gets topics for free. Classification is a pure function
 of a few kilobytes of text (about a millisecond), so it runs inline; a failure is logged and
 never breaks the writer, and `newsdesk topics rebuild` repairs any gap.
@@ -13,7 +13,7 @@ import logging
 log = logging.getLogger(__name__)
 
 
-def on_article_stored(sender, article_id: int, created: bool, status: str, **kwargs) -> None:
+def on_article_stored(sender: object, article_id: int, created: bool, status: str, **kwargs: object) -> None:
     from .assign import assign_topics
 
     try:

@@ -39,7 +39,7 @@ class Subject:
     articles: list[Article]
 
 
-class ArticleFeed(Feed):
+class ArticleFeed(Feed):  # type: ignore[type-arg]  # not subscriptable at run time
     """The common part; subclasses say what the subject is in `subject()`."""
 
     def __init__(self, fmt: str) -> None:
@@ -54,7 +54,8 @@ class ArticleFeed(Feed):
         return self.subject(request, **kwargs)
 
     def limit(self) -> int:
-        return settings.NEWSDESK_SITE["FEED_ITEMS"]
+        items: int = settings.NEWSDESK_SITE["FEED_ITEMS"]
+        return items
 
     def title(self, obj: Subject) -> str:
         return obj.title

@@ -15,7 +15,7 @@ from django.db.models import Count, Max, QuerySet
 from newsdesk.articles.models import Article
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
-from newsdesk.topics.queries import in_topic
+from newsdesk.topics.queries import in_topic as in_topic  # the views use it through this module
 
 LIVE_NEWS_ITEMS = 12
 SECTIONS = 6

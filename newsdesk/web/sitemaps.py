@@ -21,7 +21,7 @@ NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX = 1000  # Google News reads at most this many URLs from one news sitemap
 
 
-class SiteSitemap(Sitemap):
+class SiteSitemap(Sitemap):  # type: ignore[type-arg]  # not subscriptable at run time
     """URLs on the configured public address, whatever Host the request came with."""
 
     # URLs per sitemap page: rendering one takes about a quarter of a second per thousand.
@@ -54,7 +54,8 @@ class TopicSitemap(SiteSitemap):
         return links.topic_path(item.slug)
 
     def lastmod(self, item: Any) -> datetime | None:
-        return item.latest
+        latest: datetime | None = item.latest
+        return latest
 
 
 class SourceSitemap(TopicSitemap):
@@ -84,7 +85,8 @@ class ArticleSitemap(SiteSitemap):
 
     def get_latest_lastmod(self) -> datetime | None:
         # Django's default walks every item; one aggregate does.
-        return self.articles().order_by().aggregate(latest=Max("modified_at"))["latest"]
+        latest: datetime | None = self.articles().order_by().aggregate(latest=Max("modified_at"))["latest"]
+        return latest
 
 
 class NewsSitemap(ArticleSitemap):
@@ -99,7 +101,7 @@ class NewsSitemap(ArticleSitemap):
         return self.articles()[:NEWS_MAX]
 
 
-SECTIONS: dict[str, type[Sitemap]] = {
+SECTIONS: dict[str, type[Sitemap[Any]]] = {
     "pages": PageSitemap,
     "topics": TopicSitemap,
     "sources": SourceSitemap,

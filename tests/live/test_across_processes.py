@@ -1,4 +1,4 @@
-"""The issue's integration tests, with real processes: `newsdesk run` on a port, an SSE client,
+"""Live News end to end, with real processes: `newsdesk run` on a port, an SSE client,
 `newsdesk fetch` in another process ingesting a fixture feed from a loopback server."""
 
 from __future__ import annotations

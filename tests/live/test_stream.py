@@ -70,8 +70,8 @@ def test_resume_with_last_event_id_sends_exactly_the_missed_events() -> None:
             assert json.loads(again.next_event(3).data)["id"] == later.pk
         # ?since= (the page's cursor) works the same way when the browser has no Last-Event-ID yet.
         with SSEClient(server.url(f"/live/stream?since={seen.id}")) as from_page:
-            got = [json.loads(from_page.next_event(3).data)["id"] for _ in range(4)]
-            assert got == [a.pk for a in missed] + [later.pk]
+            ids = [json.loads(from_page.next_event(3).data)["id"] for _ in range(4)]
+            assert ids == [a.pk for a in missed] + [later.pk]
 
 
 def test_bad_requests_get_a_clear_answer() -> None:

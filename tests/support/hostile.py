@@ -178,7 +178,8 @@ class HostileServer:
     def _external_entity(self) -> None:
         self.server.route("/trap.dtd", self._trap)
         self.server.route("/trap.txt", self._trap)
-        body = EXTERNAL_ENTITY.replace("TRAP", self.url("/trap"))
+        # The item links to a page on this server that is not there: the story keeps its feed content.
+        body = EXTERNAL_ENTITY.replace("TRAP", self.url("/trap")).replace("ITEM", self.url("/xxe/1"))
         self._route("external-entity", reply(body, "application/rss+xml"))
 
     def _trap(self, request: SeenRequest) -> Reply:
@@ -247,7 +248,7 @@ EXTERNAL_ENTITY = """<?xml version="1.0"?>
  <!ENTITY local SYSTEM "file:///etc/passwd">
 ]>
 <rss version="2.0"><channel><title>XXE &secret; &local;</title>
-<item><title>Item &secret;</title><link>http://outlet.test/1</link></item></channel></rss>"""
+<item><title>Item &secret;</title><link>ITEM</link></item></channel></rss>"""
 
 
 def free_loopback_port() -> int:

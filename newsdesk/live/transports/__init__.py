@@ -16,6 +16,7 @@ from __future__ import annotations
 import asyncio
 import threading
 from collections.abc import Callable
+from typing import Any
 
 from django.core.signals import setting_changed
 from django.utils.module_loading import import_string
@@ -55,7 +56,7 @@ def build_transport(name: str) -> Transport:
 
     path = SHORT_NAMES.get(name, name)
     try:
-        cls = import_string(path)
+        cls: Callable[[dict[str, Any]], Transport] = import_string(path)  # a Transport class
     except ImportError:
         choices = ", ".join(SHORT_NAMES)
         raise ValueError(

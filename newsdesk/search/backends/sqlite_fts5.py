@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 
 from newsdesk.search.query import ParsedQuery
 from newsdesk.search.types import SearchHit, SearchQuery
@@ -91,7 +92,7 @@ class SqliteFts5Backend:
         ]
         return hits, total
 
-    def _snippets(self, cursor, match: str, ids: list[int]) -> dict[int, tuple[str, str]]:
+    def _snippets(self, cursor: CursorWrapper, match: str, ids: list[int]) -> dict[int, tuple[str, str]]:
         """Snippets for one page of results only: snippet() is the costly part of a query."""
         if not ids:
             return {}

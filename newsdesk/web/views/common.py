@@ -17,7 +17,8 @@ def page_number(request: HttpRequest) -> int:
 
 
 def page_size() -> int:
-    return settings.NEWSDESK_SITE["PAGE_SIZE"]
+    size: int = settings.NEWSDESK_SITE["PAGE_SIZE"]
+    return size
 
 
 def with_page(path: str, number: int) -> str:

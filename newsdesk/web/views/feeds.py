@@ -10,6 +10,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
+from newsdesk.articles.models import Article
 from newsdesk.core import links
 from newsdesk.search import SearchQuery, search
 from newsdesk.sources.models import Source
@@ -19,7 +20,7 @@ from newsdesk.web.caching import public_page
 from newsdesk.web.feeds import ArticleFeed, Subject
 
 
-def _newest(queryset: Any, limit: int) -> list:
+def _newest(queryset: Any, limit: int) -> list[Article]:
     return list(queryset.prefetch_related("topics")[:limit])
 
 

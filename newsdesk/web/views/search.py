@@ -51,7 +51,8 @@ class SearchForm(forms.Form):
 
     def clean_q(self) -> str:
         # Longer than any real question: cut rather than refuse, search explains what it made of it.
-        return self.cleaned_data["q"][:QUERY_MAX_CHARS]
+        text: str = self.cleaned_data["q"]
+        return text[:QUERY_MAX_CHARS]
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}

@@ -1,9 +1,10 @@
 """robots.txt for article pages: what one origin allows, and a per-origin cache.
 
 Feeds are not subject to robots (the outlet published them for readers like us); pages are.
-The decision from a robots.txt response follows RFC 9309 with one deliberate difference the
-brief asks for: an unreachable robots.txt (no answer at all) counts as "allow all", like a
-4xx; a 5xx counts as "disallow all" for now, and is cached only briefly so we ask again soon.
+The decision from a robots.txt response follows RFC 9309 with one deliberate difference, so
+that a host with no robots.txt server does not silence an outlet: an unreachable robots.txt (no
+answer at all) counts as "allow all", like a 4xx; a 5xx counts as "disallow all" for now, and is
+cached only briefly so we ask again soon.
 
 Parsing uses protego, which follows RFC 9309 (longest match wins, `*` and `$` wildcards);
 the standard library's urllib.robotparser matches rules in file order and knows no wildcards.

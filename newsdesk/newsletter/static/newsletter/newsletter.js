@@ -1,5 +1,6 @@
 // Enhances the signup box: posts without leaving the page and shows the answer in place.
 // Without this script the form is a plain POST and the server answers with a full page.
+// Its own messages come from the form's data-failed and data-offline attributes, translated by the template.
 (function () {
   "use strict";
   function enhance(form) {
@@ -25,7 +26,7 @@
       })
         .then(function (response) {
           return response.json().catch(function () {
-            return { ok: false, message: "Something went wrong on our side. Please try again in a few minutes." };
+            return { ok: false, message: form.dataset.failed };
           });
         })
         .then(function (answer) {
@@ -49,7 +50,7 @@
         })
         .catch(function () {
           button.disabled = false;
-          status.textContent = "We could not reach the site. Check your connection and try again.";
+          status.textContent = form.dataset.offline;
           status.className = "nl-status nl-status-error";
         });
     });
