@@ -104,7 +104,7 @@ def removed_list(article: Article) -> SafeString:
     return format_html('<ul style="margin: 0; padding-left: 1.2em">{}</ul>', items)
 
 
-class _ArticleBase(admin.ModelAdmin):
+class _ArticleBase(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at run time
     list_select_related = ("source",)
     search_fields = ("title", "url", "guid")
     date_hierarchy = "published"

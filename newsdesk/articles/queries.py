@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db.models import Q
 
 from newsdesk.types import Known
@@ -52,7 +54,7 @@ def find_by_identity(url: str, fingerprint: str) -> Known | None:
     return _known(found)
 
 
-def recent_published(source_id: int, limit: int = 20) -> list:
+def recent_published(source_id: int, limit: int = 20) -> list[datetime]:
     """The publication times of a source's newest articles, for its posting rhythm."""
     return list(
         Article.objects.filter(source_id=source_id)

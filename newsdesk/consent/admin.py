@@ -22,13 +22,13 @@ from .models import ConsentRecord, PolicySnapshot, Snippet, StorageItem
 from .state import decode
 
 
-class StorageItemInline(admin.TabularInline):
+class StorageItemInline(admin.TabularInline):  # type: ignore[type-arg]  # not subscriptable at run time
     model = StorageItem
     extra = 1
 
 
 @admin.register(Snippet)
-class SnippetAdmin(admin.ModelAdmin):
+class SnippetAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at run time
     list_display = ("name", "category", "provider", "enabled")
     list_filter = ("category", "enabled")
     inlines = [StorageItemInline]
@@ -37,7 +37,11 @@ class SnippetAdmin(admin.ModelAdmin):
         """Nothing yet: save_related writes the snippet and its storage rows together, in one action."""
 
     def save_related(
-        self, request: HttpRequest, form: ModelForm, formsets: list[BaseInlineFormSet], change: bool
+        self,
+        request: HttpRequest,
+        form: ModelForm[Snippet],
+        formsets: list[BaseInlineFormSet[Any, Any, Any]],
+        change: bool,
     ) -> None:
         storage: list[dict[str, Any]] = []
         for formset in formsets:
@@ -59,7 +63,7 @@ class SnippetAdmin(admin.ModelAdmin):
         actions.do_delete_snippets(list(queryset.values_list("pk", flat=True)))
 
 
-class ReadOnlyAdmin(admin.ModelAdmin):
+class ReadOnlyAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at run time
     """Proof is not edited: no adding, changing or deleting through the admin."""
 
     def has_add_permission(self, request: HttpRequest) -> bool:

@@ -38,7 +38,7 @@ SHOWN = ("key", "confirm_nonce", "created_at", "pending_since", "confirmation_se
          "last_bounce")  # fmt: skip
 
 
-class ReadOnlyInline(admin.TabularInline):
+class ReadOnlyInline(admin.TabularInline):  # type: ignore[type-arg]  # not subscriptable at run time
     extra = 0
     can_delete = False
     show_change_link = False
@@ -61,7 +61,7 @@ class SendInline(ReadOnlyInline):
     ordering = ("-id",)
 
 
-class SubscriberForm(forms.ModelForm):
+class SubscriberForm(forms.ModelForm):  # type: ignore[type-arg]  # not subscriptable at run time
     class Meta:
         model = Subscriber
         fields = ("email", *CHOICES)
@@ -79,7 +79,7 @@ def _proof(request: HttpRequest) -> actions.Proof:
 
 
 @admin.register(Subscriber)
-class SubscriberAdmin(admin.ModelAdmin):
+class SubscriberAdmin(admin.ModelAdmin):  # type: ignore[type-arg]  # not subscriptable at run time
     form = SubscriberForm
     list_display = ("email", "status", "frequency", "paused", "topic_count", "bounce_count", "confirmed_at",
                     "last_digest_at")  # fmt: skip
@@ -100,11 +100,12 @@ class SubscriberAdmin(admin.ModelAdmin):
         return () if obj is None else (ConsentInline, SendInline)
 
     def get_queryset(self, request: HttpRequest) -> QuerySet[Subscriber]:
-        return super().get_queryset(request).annotate(topic_total=Count("topics", distinct=True))
+        queryset: QuerySet[Subscriber] = super().get_queryset(request)
+        return queryset.annotate(topic_total=Count("topics", distinct=True))
 
     @admin.display(description="topics", ordering="topic_total")
     def topic_count(self, obj: Subscriber) -> int:
-        return obj.topic_total  # type: ignore[attr-defined]
+        return int(obj.topic_total)  # type: ignore[attr-defined]
 
     def save_model(self, request: HttpRequest, obj: Subscriber, form: Any, change: bool) -> None:
         data = form.cleaned_data
@@ -124,7 +125,11 @@ class SubscriberAdmin(admin.ModelAdmin):
         obj._state.adding = False
 
     def save_related(
-        self, request: HttpRequest, form: ModelForm, formsets: list[BaseInlineFormSet], change: bool
+        self,
+        request: HttpRequest,
+        form: ModelForm[Subscriber],
+        formsets: list[BaseInlineFormSet[Any, Any, Any]],
+        change: bool,
     ) -> None:
         """The topics and sources were written by the action in save_model; the inlines are read-only."""
         for formset in formsets:

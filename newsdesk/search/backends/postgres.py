@@ -12,6 +12,7 @@ from datetime import datetime
 
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
+from django.db.backends.utils import CursorWrapper
 
 from newsdesk.search.query import ParsedQuery
 from newsdesk.search.types import SearchHit, SearchQuery
@@ -134,7 +135,7 @@ class PostgresBackend:
         ], total
 
     def _snippets(
-        self, cursor, tsquery: str, tsparams: list[str], ids: list[int]
+        self, cursor: CursorWrapper, tsquery: str, tsparams: list[str], ids: list[int]
     ) -> dict[int, tuple[str, str]]:
         """ts_headline re-reads the text, so it runs for one page of results only."""
         options = (
