@@ -105,6 +105,7 @@ class Pipeline:
                 content_type=result.content_type,
                 charset=result.charset,
                 max_entries=self.max_entries,
+                link_header=result.headers.get("link"),
             )
         except (FetchError, ParseError) as exc:
             return self._record_failure(report, now, exc)
