@@ -278,6 +278,9 @@ NEWSDESK_INGEST: dict[str, Any] = {
     "ALLOW_PRIVATE_NETWORKS": _env_bool("NEWSDESK_ALLOW_PRIVATE_NETWORKS", False),
     # Seconds between the scheduler's looks for due sources.
     "SCHEDULER_TICK": _env_int("NEWSDESK_SCHEDULER_TICK", 15),
+    # How often (milliseconds) an idle `newsdesk worker` looks for queued tasks in the database: the
+    # wait of a pushed story (WebSub) before it is ingested.
+    "WORKER_POLL_MS": _env_int("NEWSDESK_WORKER_POLL_MS", 200),
     # Fetching limits.
     "FETCH_TIMEOUT": _env_int("NEWSDESK_FETCH_TIMEOUT", 20),
     "FETCH_MAX_BYTES": _env_int("NEWSDESK_FETCH_MAX_BYTES", 10 * 1024 * 1024),
