@@ -53,6 +53,7 @@ bench: install
 	$(BIN)/python -m bench.newsletter
 	$(BIN)/python -m bench.integrity
 	$(BIN)/python -m bench.live
+	$(BIN)/python -m bench.websub
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-output

@@ -7,5 +7,6 @@ urlpatterns = [
     path("live/", include("newsdesk.live.urls")),
     path("newsletter/", include("newsdesk.newsletter.urls")),
     path("privacy/", include("newsdesk.consent.urls")),
+    path("websub/", include("newsdesk.websub.urls")),
     path("", include("newsdesk.web.urls")),
 ]

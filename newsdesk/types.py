@@ -167,6 +167,10 @@ class ParsedFeed:
     ttl_minutes: int | None = None  # RSS <ttl>
     icon: str | None = None
     total_entries: int = 0  # how many the feed held before the cap
+    # WebSub discovery: the hubs that push this feed (rel="hub") and its topic URL (rel="self"), absolute;
+    # from the HTTP Link header when it names a hub, else from the feed itself.
+    hubs: tuple[str, ...] = ()
+    self_url: str | None = None
 
 
 # ---- store ------------------------------------------------------------------

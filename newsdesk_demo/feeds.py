@@ -1,5 +1,8 @@
 """The outlets' feeds: RSS 2.0 (a plain one and a WordPress-like one), Atom 1.0 and JSON Feed 1.1.
 
+Each names the demo's WebSub hub (rel="hub"; JSON Feed's `hubs`) and its own URL (rel="self"), as
+feeds of outlets that push do, so Newsdesk subscribes and each drip release arrives in seconds.
+
 Built with ElementTree and json, so escaping is the library's job, not ours. Each flavour
 carries what real feeds of its kind carry (dc:creator, content:encoded, enclosures, tag: ids),
 so the parse stage meets the variety it will meet in the wild.
@@ -79,6 +82,7 @@ def _rss(site: Site, outlet: Outlet, items: list[Placed], updated: datetime) -> 
         rel="self",
         type=outlet.feed_type,
     )
+    _sub(channel, "atom:link", href=site.hub_url, rel="hub")
     image = _sub(channel, "image")
     _sub(image, "url", site.absolute(site.logo_path(outlet)))
     _sub(image, "title", outlet.name)
@@ -121,6 +125,7 @@ def _atom(site: Site, outlet: Outlet, items: list[Placed], updated: datetime) ->
     _sub(feed, "updated", _rfc3339(updated))
     _sub(feed, "link", rel="alternate", type="text/html", href=site.absolute(f"/{outlet.slug}/"))
     _sub(feed, "link", rel="self", type=outlet.feed_type, href=site.absolute(outlet.feed_path))
+    _sub(feed, "link", rel="hub", href=site.hub_url)
     _sub(feed, "logo", site.absolute(site.logo_path(outlet)))
     _sub(_sub(feed, "author"), "name", outlet.name)
     for placed in items:
@@ -155,6 +160,7 @@ def _json_feed(site: Site, outlet: Outlet, items: list[Placed]) -> bytes:
         "title": outlet.name,
         "home_page_url": site.absolute(f"/{outlet.slug}/"),
         "feed_url": site.absolute(outlet.feed_path),
+        "hubs": [{"type": "WebSub", "url": site.hub_url}],
         "description": outlet.tagline,
         "icon": site.absolute(site.logo_path(outlet)),
         "language": outlet.language,

@@ -2,8 +2,10 @@
 
 The demo outlets are served from a thread of this process on 127.0.0.1 (`--demo-port`), each is added
 as a source if it is not one yet, and then `newsdesk run` takes over this process (the web server and
-the worker, as its own children). Ctrl-C stops everything. Newsdesk itself knows nothing of the demo:
-to it, these are four outlets on loopback, which is why loopback sources are allowed here.
+the worker, as its own children). The outlets name the demo's own WebSub hub, so Newsdesk subscribes
+on its first poll, and each drip release is pushed to it within a second. Ctrl-C stops everything.
+Newsdesk itself knows nothing of the demo: to it, these are four outlets on loopback, which is why
+loopback sources are allowed here.
 """
 
 from __future__ import annotations
@@ -44,6 +46,9 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     # The outlets live on loopback, which Newsdesk refuses by default (SSRF); here that is the point.
     os.environ.setdefault("NEWSDESK_ALLOW_PRIVATE_NETWORKS", "1")
+    # The demo hub calls Newsdesk back at NEWSDESK_SITE_URL: the address it is served at here.
+    host = f"[{args.host}]" if ":" in args.host else args.host
+    os.environ.setdefault("NEWSDESK_SITE_URL", f"http://{host}:{args.port}")
     from newsdesk.cli import main as newsdesk_main
     from newsdesk.cli.common import database
     from newsdesk.core.errors import NewsdeskError

@@ -1,8 +1,10 @@
 """A local HTTP server for the demo outlets, so `make run` shows a populated site offline.
 
-Stdlib only (http.server in a background thread). It binds to loopback by default and
-serves whatever routes.py answers, adding the validators and compression a real news
-site would send, so the fetch stage's conditional GET and decoding get exercised.
+http.server in a background thread. It binds to loopback by default and serves whatever
+routes.py answers, adding the validators and compression a real news site would send, so the
+fetch stage's conditional GET and decoding get exercised. It is also the outlets' WebSub hub
+(POST /hub/, newsdesk_demo/hub.py): with a drip, each release is pushed to the subscribers of
+its outlet's feed from another thread, the moment it is published.
 """
 
 from __future__ import annotations
@@ -17,6 +19,8 @@ from newsdesk.core.clock import Clock, utcnow
 from newsdesk.core.errors import NewsdeskError
 from newsdesk_demo.conditional import etag_for, http_date, maybe_gzip, not_modified
 from newsdesk_demo.content import load_outlets
+from newsdesk_demo.feeds import render_feed
+from newsdesk_demo.hub import Hub, read_request
 from newsdesk_demo.outlets import demo_feeds
 from newsdesk_demo.routes import Response, route
 from newsdesk_demo.site import Site
@@ -34,6 +38,7 @@ class _HTTPServer(ThreadingHTTPServer):
     site: Site
     clock: Clock
     page_max_age: int
+    hub: Hub
 
 
 class _Handler(BaseHTTPRequestHandler):
@@ -50,6 +55,12 @@ class _Handler(BaseHTTPRequestHandler):
         self._answer(send_body=False)
 
     def do_POST(self) -> None:
+        if self.path == "/hub/":
+            request = read_request(self)
+            status, text = (413, "Too large.\n") if request is None else self.server.hub.handle(request)
+            self.send_response(status)
+            self._send_body(text.encode(), "text/plain; charset=utf-8", send_body=True)
+            return
         self.close_connection = True
         body = b"This demo site accepts no submissions.\n"
         self.send_response(405)
@@ -130,6 +141,9 @@ class DemoServer:
         self.clock = clock
         self._httpd: _HTTPServer | None = None
         self._thread: threading.Thread | None = None
+        self._pusher: threading.Thread | None = None
+        self._stopping = threading.Event()
+        self.hub = Hub()
 
     def start(self) -> DemoServer:
         if self._httpd is not None:
@@ -139,16 +153,48 @@ class DemoServer:
         httpd.clock = self.clock
         outlets = load_outlets()
         httpd.site = Site(outlets, Timeline(outlets, self.clock(), self.drip_seconds), self._base(httpd))
+        self.hub.url = httpd.site.hub_url
+        httpd.hub = self.hub
         self._httpd = httpd
         self._thread = threading.Thread(
             target=httpd.serve_forever, kwargs={"poll_interval": 0.1}, name="newsdesk-demo", daemon=True
         )
         self._thread.start()
+        if self.drip_seconds:
+            self._stopping.clear()
+            self._pusher = threading.Thread(
+                target=self._push_releases, args=(httpd.site,), name="newsdesk-demo-push", daemon=True
+            )
+            self._pusher.start()
         return self
+
+    def _push_releases(self, site: Site) -> None:
+        """Push each drip release to the subscribers of its outlet's feed, as it is published."""
+        timeline = site.timeline
+        drip = self.drip_seconds or 0
+        pushed = timeline.released(self.clock())
+        while pushed < len(timeline.held):
+            due = timeline.start.timestamp() + (pushed + 1) * drip
+            if self._stopping.wait(min(1.0, max(0.0, due - self.clock().timestamp()))):
+                return
+            now = self.clock()
+            while pushed < timeline.released(now):
+                outlet = site.outlet_of(timeline.held[pushed])
+                pushed += 1
+                body = render_feed(site, outlet, now)
+                topic = site.absolute(outlet.feed_path)
+                try:
+                    self.hub.publish(topic, body, outlet.feed_type + "; charset=utf-8")
+                except Exception:  # the demo goes on; the next poll brings the story anyway
+                    log.exception("The demo hub could not push %s", topic)
 
     def stop(self) -> None:
         if self._httpd is None:
             return
+        self._stopping.set()
+        if self._pusher is not None:
+            self._pusher.join(timeout=15)
+            self._pusher = None
         self._httpd.shutdown()
         self._httpd.server_close()
         if self._thread is not None:

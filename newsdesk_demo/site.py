@@ -32,6 +32,11 @@ class Site:
     def absolute(self, path: str) -> str:
         return self.base_url + path
 
+    @property
+    def hub_url(self) -> str:
+        """The demo's WebSub hub (newsdesk_demo/hub.py), served by the demo server at /hub/."""
+        return self.base_url + "/hub/"
+
     def story_path(self, placed: Placed) -> str:
         return f"/{placed.story.outlet}/{placed.published.year}/{placed.story.slug}/"
 

@@ -6,8 +6,9 @@ fails when one is not). The module is laid out by concern, each declared once an
 - Django itself: paths and secrets, apps, middleware, templates, database, tasks, language, static
   files, logging, mail, cookies and security headers;
 - Newsdesk, one dict per concern, named NEWSDESK_<CONCERN> and read by that concern's code only:
-  NEWSDESK_INGEST, NEWSDESK_SITE, NEWSDESK_INTEGRITY, NEWSDESK_LIVE, NEWSDESK_NEWSLETTER and
-  NEWSDESK_CONSENT. A key is named after its environment variable without the concern's prefix.
+  NEWSDESK_INGEST, NEWSDESK_SITE, NEWSDESK_INTEGRITY, NEWSDESK_LIVE, NEWSDESK_NEWSLETTER,
+  NEWSDESK_WEBSUB and NEWSDESK_CONSENT. A key is named after its environment variable without the
+  concern's prefix.
 """
 
 from __future__ import annotations
@@ -105,6 +106,7 @@ INSTALLED_APPS = [
     "newsdesk.search",
     "newsdesk.live",
     "newsdesk.newsletter",
+    "newsdesk.websub",
     "newsdesk.consent",
     "newsdesk.api",
     "newsdesk.web",
@@ -276,6 +278,9 @@ NEWSDESK_INGEST: dict[str, Any] = {
     "ALLOW_PRIVATE_NETWORKS": _env_bool("NEWSDESK_ALLOW_PRIVATE_NETWORKS", False),
     # Seconds between the scheduler's looks for due sources.
     "SCHEDULER_TICK": _env_int("NEWSDESK_SCHEDULER_TICK", 15),
+    # How often (milliseconds) an idle `newsdesk worker` looks for queued tasks in the database: the
+    # wait of a pushed story (WebSub) before it is ingested.
+    "WORKER_POLL_MS": _env_int("NEWSDESK_WORKER_POLL_MS", 200),
     # Fetching limits.
     "FETCH_TIMEOUT": _env_int("NEWSDESK_FETCH_TIMEOUT", 20),
     "FETCH_MAX_BYTES": _env_int("NEWSDESK_FETCH_MAX_BYTES", 10 * 1024 * 1024),
@@ -361,6 +366,18 @@ NEWSDESK_NEWSLETTER: dict[str, Any] = {
     "SIGNUPS_PER_ADDRESS": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_ADDRESS", 3),
     # Ask DNS whether the address's domain takes mail (off in tests: no packet leaves the machine).
     "CHECK_DELIVERABILITY": _env_bool("NEWSDESK_NEWSLETTER_CHECK_DELIVERABILITY", True),
+}
+
+# ---- Newsdesk: WebSub (outlets' hubs push new stories to us; docs/decisions/0016-websub.md) -------
+NEWSDESK_WEBSUB: dict[str, Any] = {
+    # Subscribe to the hubs that feeds advertise (off: every source is only polled).
+    "ENABLED": _env_bool("NEWSDESK_WEBSUB", True),
+    # The lease asked of a hub, in seconds; it is renewed before it runs out.
+    "LEASE_SECONDS": _env_int("NEWSDESK_WEBSUB_LEASE_SECONDS", 10 * 24 * 3600),
+    # While a hub pushes a feed, the feed is still polled this often (seconds), in case a push is lost.
+    "SAFETY_POLL_SECONDS": _env_int("NEWSDESK_WEBSUB_SAFETY_POLL_SECONDS", 6 * 3600),
+    # The largest pushed body accepted (bytes); a larger one is refused with 413.
+    "MAX_BYTES": _env_int("NEWSDESK_WEBSUB_MAX_BYTES", 2 * 1024 * 1024),
 }
 
 # ---- Newsdesk: cookie consent and the privacy pages (README "Privacy and cookies") ---------------

@@ -147,7 +147,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
             from django_tasks_db.management.commands.db_worker import Worker
 
             db_worker = Worker(
-                queue_names=["default"], interval=1.0, batch=False, backend_name="default",
+                queue_names=["default"], interval=settings.NEWSDESK_INGEST["WORKER_POLL_MS"] / 1000,
+                batch=False, backend_name="default",
                 startup_delay=False, max_tasks=None, worker_id=get_random_string(32), excluded_queue_names=[],
             )  # fmt: skip
             db_worker.configure_signals()

@@ -43,7 +43,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     return 0
 
 
-def source_json(source: Source, article_count: int) -> dict[str, Any]:
+def source_json(source: Source, article_count: int, websub: str | None = None) -> dict[str, Any]:
     def iso(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
@@ -55,6 +55,7 @@ def source_json(source: Source, article_count: int) -> dict[str, Any]:
         "next_check_at": iso(source.next_check_at),
         "last_error": source.last_error or None,
         "articles": article_count,
+        "websub": websub,
     }
 
 
@@ -63,11 +64,13 @@ def cmd_list(args: argparse.Namespace) -> int:
     from django.db.models import Count
 
     from newsdesk.sources.models import Source
+    from newsdesk.websub.queries import states
 
     sources = Source.objects.annotate(n=Count("articles")).order_by("id")
+    websub = states(source.pk for source in sources)
     if args.json:
         for source in sources:
-            print_json_line(source_json(source, source.n))
+            print_json_line(source_json(source, source.n, websub.get(source.pk)))
         return 0
     if not sources:
         print("No sources yet. Add one with: newsdesk sources add URL")
@@ -76,7 +79,8 @@ def cmd_list(args: argparse.Namespace) -> int:
         state = f"error: {source.last_error}" if source.last_error else "ok"
         fetched = source.last_fetched.strftime("%Y-%m-%d %H:%M") if source.last_fetched else "never"
         print(f"{source.pk:>4}  {source.name}  {source.url}")
-        print(f"      {source.n} articles · last fetched {fetched} · {state}")
+        push = f" · WebSub {websub[source.pk]}" if source.pk in websub else ""
+        print(f"      {source.n} articles · last fetched {fetched} · {state}{push}")
     return 0
 
 

@@ -16,7 +16,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
-from django.db import close_old_connections, connection
+from django.db import close_old_connections, connection, transaction
 
 from newsdesk.articles import queries
 from newsdesk.articles.actions import (
@@ -27,6 +27,7 @@ from newsdesk.articles.actions import (
     do_update_article,
 )
 from newsdesk.core.clock import Clock, utcnow
+from newsdesk.ingest.signals import feed_checked
 from newsdesk.ingest.stages import assemble
 from newsdesk.ingest.stages.decide import (
     Alias,
@@ -43,6 +44,7 @@ from newsdesk.ingest.stages.decide import (
 )
 from newsdesk.ingest.stages.extract import extract_article
 from newsdesk.ingest.stages.fetch import Fetcher
+from newsdesk.ingest.stages.fetch.headers import parse_content_type
 from newsdesk.ingest.stages.parse import parse_feed
 from newsdesk.integrity import review as integrity
 from newsdesk.sources import actions as source_actions
@@ -105,16 +107,12 @@ class Pipeline:
                 content_type=result.content_type,
                 charset=result.charset,
                 max_entries=self.max_entries,
+                link_header=result.headers.get("link"),
             )
         except (FetchError, ParseError) as exc:
             return self._record_failure(report, now, exc)
 
-        for entry in feed.entries:
-            try:
-                self._ingest_entry(source, feed, entry, now, report)
-            except Exception:  # one bad entry must not lose the others
-                log.exception("Could not store an entry of source %s (%s)", source.pk, entry.link)
-                report.failed_entries += 1
+        self._ingest_entries(source, feed, now, report)
         # Keep the validators only when every entry was handled: otherwise a 304 would hide the rest.
         kept = result.validators if report.failed_entries == 0 else Validators()
         self._record_success(source, now, kept, Hints(result.max_age, feed.ttl_minutes, None), feed)
@@ -138,6 +136,11 @@ class Pipeline:
             feed_title=feed.title if feed else "",
             site_url=(feed.link or "") if feed else "",
         )
+        hubs, topic = (feed.hubs, feed.self_url) if feed else (None, None)
+        transaction.on_commit(
+            lambda: feed_checked.send(sender=Pipeline, source_id=source.pk, hubs=hubs, topic=topic),
+            robust=True,
+        )
 
     def _record_failure(
         self, report: SourceReport, now: datetime, exc: FetchError | ParseError
@@ -149,6 +152,34 @@ class Pipeline:
         report.ok = False
         report.error = exc.message
         return report
+
+    # ---- a pushed body -------------------------------------------------------
+    def ingest_pushed(self, source_id: int, body: bytes, content_type: str) -> SourceReport:
+        """A feed body that the source's WebSub hub pushed: each entry goes the same way as a polled one.
+
+        The source's schedule and record are left alone (a push is not a check); a body that does not
+        parse comes back as a failed report.
+        """
+        source = Source.objects.get(pk=source_id)
+        report = SourceReport(source_id=source.pk, name=source.name or source.url)
+        media_type, charset = parse_content_type(content_type)
+        try:
+            feed = parse_feed(
+                body, url=source.url, content_type=media_type, charset=charset, max_entries=self.max_entries
+            )
+        except ParseError as exc:
+            report.ok, report.error = False, exc.message
+            return report
+        self._ingest_entries(source, feed, self.clock(), report)
+        return report
+
+    def _ingest_entries(self, source: Source, feed: ParsedFeed, now: datetime, report: SourceReport) -> None:
+        for entry in feed.entries:
+            try:
+                self._ingest_entry(source, feed, entry, now, report)
+            except Exception:  # one bad entry must not lose the others
+                log.exception("Could not store an entry of source %s (%s)", source.pk, entry.link)
+                report.failed_entries += 1
 
     # ---- one entry ----------------------------------------------------------
     def _ingest_entry(

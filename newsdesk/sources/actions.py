@@ -11,6 +11,7 @@ from newsdesk.core.errors import UserError
 
 from . import polling
 from .models import Source
+from .signals import source_removed
 
 
 def do_add_source(
@@ -41,11 +42,27 @@ def get_source(source_id: int) -> Source:
 
 
 def do_remove_source(source_id: int) -> Source:
-    """Remove a source and its articles."""
+    """Remove a source and its articles; `source_removed` goes out once that has committed."""
     source = get_source(source_id)
+    url = source.url
     with transaction.atomic():
         source.delete()
+        transaction.on_commit(
+            lambda: source_removed.send(sender=Source, source_id=source_id, url=url), robust=True
+        )
     return source
+
+
+def do_defer_check(source_id: int, until: datetime) -> None:
+    """Check the source no sooner than `until` (a hub pushes its news: polling is only a safety net)."""
+    with transaction.atomic():
+        Source.objects.filter(pk=source_id, next_check_at__lt=until).update(next_check_at=until)
+
+
+def do_check_soon(source_id: int, now: datetime) -> None:
+    """Check the source at the next tick (a hub stopped pushing it)."""
+    with transaction.atomic():
+        Source.objects.filter(pk=source_id, next_check_at__gt=now).update(next_check_at=now)
 
 
 def do_mark_queued(source_ids: list[int], now: datetime) -> None:

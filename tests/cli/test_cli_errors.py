@@ -107,7 +107,16 @@ def test_opml_round_trip_through_the_cli(capsys: pytest.CaptureFixture[str], tmp
     code, out, _ = run(capsys, "sources", "list", "--json")
     rows = [json.loads(line) for line in out.splitlines()]
     assert [r["name"] for r in rows] == ["Harbour Gazette"]
-    assert set(rows[0]) == {"id", "url", "name", "last_fetched", "next_check_at", "last_error", "articles"}
+    assert set(rows[0]) == {
+        "id",
+        "url",
+        "name",
+        "last_fetched",
+        "next_check_at",
+        "last_error",
+        "articles",
+        "websub",
+    }
     assert rows[0]["last_error"] is None
     assert rows[0]["articles"] == 0
 

@@ -59,14 +59,18 @@ class GrowingOutlet:
         return [STORIES[n][0] for n in numbers]
 
     def _feed(self, request: SeenRequest) -> Reply:
+        return reply(self.feed_body(), "application/rss+xml; charset=utf-8")
+
+    def feed_body(self, channel_extra: str = "") -> bytes:
+        """The feed as it stands; `channel_extra` is markup added to the channel (e.g. WebSub links)."""
         items = "".join(
             f"<item><title>{escape(STORIES[n][0])}</title><link>{self.base}/story/{n}</link><guid>lantern-{n}</guid>"
             f"<pubDate>{format_datetime(when)}</pubDate><description>{escape(STORIES[n][1])}</description></item>"
             for n, when in reversed(self.released)
         )
-        body = f"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0"><channel><title>Lantern Bay Post</title>
-<link>{self.base}/</link><description>News from Lantern Bay</description>{items}</channel></rss>"""
-        return reply(body, "application/rss+xml; charset=utf-8")
+        body = f"""<?xml version="1.0" encoding="utf-8"?><rss version="2.0" xmlns:atom="http://www.w3.org/2005/Atom"><channel><title>Lantern Bay Post</title>
+<link>{self.base}/</link><description>News from Lantern Bay</description>{channel_extra}{items}</channel></rss>"""
+        return body.encode("utf-8")
 
     def _page(self, title: str, text: str) -> str:
         paragraphs = "".join(f"<p>{escape(text)} {escape(more)}</p>" for more in (

@@ -32,6 +32,7 @@ class SeenRequest:
     path: str
     headers: Mapping[str, str]  # lower-case names
     at: float  # time.monotonic() when the request line was read
+    body: bytes = b""  # a request's body, when it came with a Content-Length
 
 
 @dataclass(frozen=True)
@@ -255,7 +256,10 @@ class _Handler(BaseHTTPRequestHandler):
 
     def _serve(self) -> None:
         headers = {name.lower(): value for name, value in self.headers.items()}
-        seen = SeenRequest(self.command, self.path, headers, time.monotonic())
+        at = time.monotonic()
+        length = headers.get("content-length", "")
+        body = self.rfile.read(int(length)) if length.isdigit() else b""
+        seen = SeenRequest(self.command, self.path, headers, at, body)
         try:
             answer = self.server_owner._begin(seen)
             if isinstance(answer, Raw):

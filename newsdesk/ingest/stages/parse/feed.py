@@ -5,6 +5,7 @@ from __future__ import annotations
 
 from newsdesk.ingest.stages.parse.decode import decode_text
 from newsdesk.ingest.stages.parse.jsonfeed import read_json_feed
+from newsdesk.ingest.stages.parse.links import with_link_header
 from newsdesk.ingest.stages.parse.rss_atom import read_xml_feed
 from newsdesk.ingest.stages.parse.xmlprep import root_name
 from newsdesk.types import ParsedFeed, ParseError
@@ -24,8 +25,12 @@ def parse_feed(
     content_type: str | None = None,
     charset: str | None = None,
     max_entries: int = 200,
+    link_header: str | None = None,
 ) -> ParsedFeed:
-    """Read an RSS, Atom or JSON feed. Raises ParseError, and only ParseError, for anything else."""
+    """Read an RSS, Atom or JSON feed. Raises ParseError, and only ParseError, for anything else.
+
+    `link_header` is the response's HTTP Link header, where WebSub hubs are looked for first.
+    """
     if not content or not content.strip():
         raise ParseError("The response is empty, so there is no feed to read.")
     if len(content) > MAX_FEED_BYTES:
@@ -34,10 +39,10 @@ def parse_feed(
     first = text.lstrip("\ufeff \t\r\n")[:1]
     limit = max(0, max_entries)
     if first == "{" or (first != "<" and _media_type(content_type) in _JSON_TYPES):
-        return read_json_feed(text, url, limit)
+        return with_link_header(read_json_feed(text, url, limit), link_header, url)
     if root_name(text[:4096]) in _HTML_ROOTS:
         raise ParseError(WEB_PAGE)
-    return read_xml_feed(text, url, limit)
+    return with_link_header(read_xml_feed(text, url, limit), link_header, url)
 
 
 def looks_like_feed(content: bytes, content_type: str | None) -> bool:

@@ -22,6 +22,7 @@ from newsdesk.ingest.stages.parse.fields import (
     text_to_html,
     unique_plain,
 )
+from newsdesk.ingest.stages.parse.links import hubs_and_self
 from newsdesk.ingest.stages.parse.xmlprep import ILLEGAL_XML_CHARS
 from newsdesk.types import Entry, ParsedFeed, ParseError
 
@@ -42,6 +43,7 @@ def read_json_feed(text: str, url: str, max_entries: int) -> ParsedFeed:
     language = language_tag(data.get("language"))
     authors = _json_authors(data)
     items = dicts(data.get("items"))
+    hubs, self_url = hubs_and_self(_json_links(data), url)
     return ParsedFeed(
         format=f"json{match[1]}{match[2] or '0'}",
         title=plain_text(data.get("title"), html=False),
@@ -50,7 +52,23 @@ def read_json_feed(text: str, url: str, max_entries: int) -> ParsedFeed:
         language=language,
         icon=first_url(url, data.get("favicon"), data.get("icon")),
         total_entries=len(items),
+        hubs=hubs,
+        self_url=self_url,
     )
+
+
+# JSON Feed's `hubs` name their protocol; WebSub's older name was PubSubHubbub.
+_WEBSUB_TYPES = frozenset({"websub", "pubsubhubbub"})
+
+
+def _json_links(data: dict[str, Any]) -> list[tuple[Any, frozenset[str]]]:
+    """`feed_url` as the self link, and each WebSub entry of `hubs` as a hub."""
+    links: list[tuple[Any, frozenset[str]]] = [(data.get("feed_url"), frozenset({"self"}))]
+    for hub in dicts(data.get("hubs")):
+        kind = hub.get("type")
+        if isinstance(kind, str) and kind.strip().lower() in _WEBSUB_TYPES:
+            links.append((hub.get("url"), frozenset({"hub"})))
+    return links
 
 
 def _json_entry(item: dict[str, Any], base: str, authors: tuple[str, ...], language: str | None) -> Entry:

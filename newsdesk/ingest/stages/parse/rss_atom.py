@@ -29,6 +29,7 @@ from newsdesk.ingest.stages.parse.fields import (
     unique_plain,
 )
 from newsdesk.ingest.stages.parse.fixes import date_handler
+from newsdesk.ingest.stages.parse.links import hubs_and_self
 from newsdesk.ingest.stages.parse.xmlprep import ILLEGAL_XML_CHARS, prepare_xml, root_name
 from newsdesk.types import Enclosure, Entry, ParsedFeed, ParseError
 
@@ -55,6 +56,7 @@ def read_xml_feed(text: str, url: str, max_entries: int) -> ParsedFeed:
     inherited = _fp_authors(feed) if version.startswith("atom") else ()
     raw = dicts(get_field(result, "entries"))
     entries = tuple(_fp_entry(e, base, version, inherited, language) for e in raw[:max_entries])
+    hubs, self_url = hubs_and_self(_fp_links(feed), base)
     return ParsedFeed(
         format=version,
         title=_fp_title(feed),
@@ -69,7 +71,17 @@ def read_xml_feed(text: str, url: str, max_entries: int) -> ParsedFeed:
             get_field(feed, "logo"),
         ),
         total_entries=max(total, len(raw)),
+        hubs=hubs,
+        self_url=self_url,
     )
+
+
+def _fp_links(feed: Any) -> list[tuple[Any, frozenset[str]]]:
+    """The feed-level links (Atom `link`, RSS `atom:link`) as (href, rels)."""
+    return [
+        (get_field(link, "href"), frozenset(str(get_field(link, "rel") or "").lower().split()))
+        for link in dicts(get_field(feed, "links"))
+    ]
 
 
 # An <item> or <entry> start tag, with or without a namespace prefix.
