@@ -307,7 +307,18 @@ NEWSDESK_SITE: dict[str, Any] = {
     "SEARCH_BACKEND": _env_str("NEWSDESK_SEARCH_BACKEND", "auto").strip().lower(),
     # The image proxy: outlets' images and icons are fetched by us, kept under DATA_DIR/images.
     "IMAGE_MAX_BYTES": _env_int("NEWSDESK_IMAGE_MAX_BYTES", 5 * 1024 * 1024),
+    # One deadline for an image fetch (seconds), the wait for a turn at the outlet included.
     "IMAGE_TIMEOUT": _env_int("NEWSDESK_IMAGE_TIMEOUT", 8),
+    # Image fetches one web process runs at once (never all of WEB_THREADS); beyond it, the placeholder.
+    "IMAGE_FETCHES": _env_int("NEWSDESK_IMAGE_FETCHES", 4),
+    # An outlet whose image fetches fail or time out this many times in a row gets no image request for
+    # IMAGE_HOST_COOLOFF seconds; its images are answered with the placeholder at once meanwhile.
+    "IMAGE_HOST_FAILURES": _env_int("NEWSDESK_IMAGE_HOST_FAILURES", 3),
+    "IMAGE_HOST_COOLOFF": _env_int("NEWSDESK_IMAGE_HOST_COOLOFF", 300),
+    # Fetch an article's lead image in the background when the article is stored.
+    "IMAGE_PREFETCH": _env_bool("NEWSDESK_IMAGE_PREFETCH", True),
+    # The image folder's bound in bytes (0: none); `newsdesk prune` removes the copies read longest ago.
+    "IMAGE_CACHE_MAX_BYTES": _env_int("NEWSDESK_IMAGE_CACHE_MAX_BYTES", 1024 * 1024 * 1024),
     # Threads of the web process that run Django's pages (`newsdesk run --web-threads` sets it).
     "WEB_THREADS": _env_int("NEWSDESK_WEB_THREADS", 16),
     # Proxies in front of us that append to X-Forwarded-For (0: use the connection's address).
