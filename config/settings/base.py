@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "newsdesk.consent",
     "newsdesk.api",
     "newsdesk.web",
+    "axes",  # the admin login's brute-force limit (after our apps: its templates do not override ours)
 ]
 
 # Consent sits before CSRF; CSP's response hook runs after consent's, which adds the origins of the
@@ -126,6 +127,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -148,6 +151,24 @@ TEMPLATES = [
         },
     },
 ]
+
+# ---- the admin login: a brute-force limit (django-axes) ----------------------------------------
+# Failed logins are counted per account and, separately, per client address (NEWSDESK_TRUSTED_PROXIES
+# decides which address that is), in Django's cache, so the count holds across web processes when
+# CACHES is shared (Redis). After NEWSDESK_ADMIN_LOGIN_FAILURES failures the account (or the address)
+# is refused, even with the right password, for NEWSDESK_ADMIN_LOGIN_COOLOFF seconds; each lockout is
+# logged (logger "axes", WARNING).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = _env_int("NEWSDESK_ADMIN_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = _env_float("NEWSDESK_ADMIN_LOGIN_COOLOFF", 900) / 3600  # hours, as axes counts
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "newsdesk.core.http.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = True
 
 # ---- database ----------------------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "newsdesk.sqlite3"
@@ -210,6 +231,7 @@ LOGGING = {
     "loggers": {
         "newsdesk": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         "django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
 
