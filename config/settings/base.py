@@ -397,6 +397,9 @@ NEWSDESK_NEWSLETTER: dict[str, Any] = {
     # Sign-up limits: per network address and per mail address, each per hour.
     "SIGNUPS_PER_IP": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_IP", 10),
     "SIGNUPS_PER_ADDRESS": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_ADDRESS", 3),
+    # A manage link (preferences) older than this many days no longer opens export and delete: the page
+    # offers a fresh link by mail instead. The List-Unsubscribe link only ever unsubscribes.
+    "MANAGE_LINK_DAYS": _env_float("NEWSDESK_NEWSLETTER_MANAGE_LINK_DAYS", 30),
     # Ask DNS whether the address's domain takes mail (off in tests: no packet leaves the machine).
     "CHECK_DELIVERABILITY": _env_bool("NEWSDESK_NEWSLETTER_CHECK_DELIVERABILITY", True),
 }

@@ -36,6 +36,23 @@ def send_confirmation(subscriber_id: int) -> bool:
 
 
 @task()
+def send_manage_link(subscriber_id: int) -> bool:
+    """Mail a subscriber a fresh link to their preferences (and so their data). True if sent."""
+    from django.core.mail import get_connection
+
+    from .links import manage_url
+    from .models import Subscriber
+    from .render import manage_link_message
+
+    row = Subscriber.objects.filter(pk=subscriber_id).values_list("email", "manage_key").first()
+    if row is None:
+        return False
+    email, manage_key = row
+    get_connection(fail_silently=False).send_messages([manage_link_message(email, manage_url(manage_key))])
+    return True
+
+
+@task()
 def send_due_digests() -> dict[str, Any]:
     """One digest run (or the rest of an interrupted one). Another run in progress makes this a no-op."""
     from .locking import RunInProgress

@@ -92,7 +92,7 @@ def test_every_form_integer_is_range_checked(site, value: str) -> None:
         **SAME_SITE,
     )
     _check(signup, {200, 400}, f"subscribe sources={value}")
-    token = manage_token(site["subscriber"].key)
+    token = manage_token(site["subscriber"].manage_key)
     prefs = client.post(
         reverse("newsletter:preferences", args=[token]),
         {"frequency": "daily", "sources": [value]},
@@ -128,7 +128,7 @@ def test_an_oversized_source_in_the_newsletter_forms_is_a_clear_error(site) -> N
         **SAME_SITE,
     )
     assert signup.status_code == 400
-    token = manage_token(site["subscriber"].key)
+    token = manage_token(site["subscriber"].manage_key)
     prefs = client.post(
         reverse("newsletter:preferences", args=[token]), {"frequency": "daily", "sources": [big]}, **SAME_SITE
     )
