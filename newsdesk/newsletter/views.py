@@ -35,7 +35,7 @@ from .conf import conf
 from .export import subscriber_export
 from .forms import PREFERENCES_VERSION, PreferencesForm, SignupForm
 from .models import Subscriber
-from .tasks import send_confirmation, send_manage_link
+from .tasks import record_signup, send_manage_link
 from .tokens import BadToken, read_confirm_token, read_manage_token, read_unsubscribe_token
 
 log = logging.getLogger(__name__)
@@ -84,12 +84,18 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if not allow("address", pseudonym(email.lower()), conf().signups_per_address):
         # Same answer as a success: the limit must not tell anyone whether the address is known.
         return _signup_answer(request, form, status=200, message=_(THANKS), ok=True)
-    choices = actions.Choices(form.cleaned_data["frequency"], form.topic_ids(), form.source_ids())
-    proof = actions.Proof(form.form_version(), ip_key)
+    # Whether the address is new, pending or already confirmed is decided behind the queue: this request
+    # does the same work for every address (one task queued), so its timing tells nobody who subscribes.
     try:
-        subscriber_id = actions.do_signup(email, choices, proof, utcnow())
-        if subscriber_id is not None:
-            send_confirmation.enqueue(subscriber_id)
+        record_signup.enqueue(
+            email,
+            form.cleaned_data["frequency"],
+            list(form.topic_ids()),
+            list(form.source_ids()),
+            form.form_version(),
+            ip_key,
+            utcnow().isoformat(),
+        )
     except Exception:
         log.exception("Newsletter signup failed for source %s", ip_key[:12])
         return _signup_answer(request, form, status=500, message=_(FAILED), ok=False)
