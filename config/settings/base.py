@@ -368,6 +368,9 @@ NEWSDESK_LIVE: dict[str, Any] = {
     "POLL_MS": _env_int("NEWSDESK_LIVE_POLL_MS", 250),
     # Concurrent stream connections one web process accepts; beyond it, 503 with Retry-After.
     "MAX_STREAMS": _env_int("NEWSDESK_LIVE_MAX_STREAMS", 2000),
+    # Concurrent streams one client address may hold (always kept below MAX_STREAMS); beyond it, 429.
+    # The address is the connection's, or the one NEWSDESK_TRUSTED_PROXIES hops into X-Forwarded-For.
+    "MAX_STREAMS_PER_ADDRESS": _env_int("NEWSDESK_LIVE_MAX_STREAMS_PER_ADDRESS", 10),
     # Seconds between heartbeats (an SSE comment) on an idle stream; a dead reader is noticed then.
     "HEARTBEAT_SECONDS": _env_int("NEWSDESK_LIVE_HEARTBEAT_SECONDS", 15),
     # A stream is closed after this many seconds and the browser reconnects where it left off.

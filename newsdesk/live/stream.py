@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+from newsdesk.core.http import forwarded_client
+
 from .events import HEARTBEAT, BadFilter, Filters, cursor_only, parse_cursor, retry
 from .hub import Hub
 
@@ -37,18 +39,36 @@ class StreamLimits:
     max_seconds: float
     replay_limit: int
     retry_ms: int = 3000
+    # Streams one client address may hold; always below max_streams, so one client never takes them all.
+    max_per_address: int = 10
+    # Proxies in front that append to X-Forwarded-For (0: the connection's address is the client's).
+    trusted_proxies: int = 0
 
     @classmethod
     def from_settings(cls) -> StreamLimits:
         from django.conf import settings
 
         live = settings.NEWSDESK_LIVE
+        max_streams = int(live["MAX_STREAMS"])
         return cls(
-            max_streams=live["MAX_STREAMS"],
+            max_streams=max_streams,
             heartbeat=float(live["HEARTBEAT_SECONDS"]),
             max_seconds=float(live["MAX_STREAM_SECONDS"]),
             replay_limit=live["REPLAY_LIMIT"],
+            max_per_address=per_address_limit(int(live["MAX_STREAMS_PER_ADDRESS"]), max_streams),
+            trusted_proxies=int(settings.NEWSDESK_SITE["TRUSTED_PROXIES"]),
         )
+
+
+def per_address_limit(configured: int, max_streams: int) -> int:
+    """The per-address limit, kept below the process cap (a cap of 1 can only be shared by one)."""
+    return max(1, min(configured if configured > 0 else max_streams, max_streams - 1))
+
+
+def client_of(scope: Any, trusted_proxies: int) -> str:
+    """The client's address: the connection's, or NEWSDESK_TRUSTED_PROXIES hops into X-Forwarded-For."""
+    host = str(scope.client or "").rpartition(":")[0].strip("[]")
+    return forwarded_client(host, scope.headers.get("x-forwarded-for") or "", trusted_proxies)
 
 
 def _busy(proto: Any, message: str) -> None:
@@ -88,6 +108,14 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
     if hub.closing or hub.streams >= limits.max_streams:
         _busy(proto, "Too many live readers right now; try again shortly.\n")
         return
+    client = client_of(scope, limits.trusted_proxies)
+    if hub.by_address[client] >= limits.max_per_address:
+        wait = random.randint(10, 30)  # noqa: S311 - spreading reconnects, not secrecy
+        proto.response_str(
+            429, [*TEXT, ("retry-after", str(wait))], "Too many live streams from your address.\n"
+        )
+        return
+    hub.by_address[client] += 1
     sub = hub.subscribe(filters)
     watcher = asyncio.ensure_future(proto.client_disconnect())
     watcher.add_done_callback(lambda _: sub.close())
@@ -115,6 +143,9 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
         log.debug("live stream ended: %s", exc)
     finally:
         hub.unsubscribe(sub)
+        hub.by_address[client] -= 1
+        if hub.by_address[client] <= 0:
+            del hub.by_address[client]
         watcher.cancel()
 
 
