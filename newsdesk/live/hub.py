@@ -6,11 +6,10 @@ Everything here runs on the web server's event loop; database reads go to worker
 
 from __future__ import annotations
 
-from collections import Counter
-
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
