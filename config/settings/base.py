@@ -221,6 +221,16 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_MAX_AGE = 365 * 24 * 3600
 
+
+# whitenoise answers before the CSP and Permissions-Policy middleware: it adds the pages' headers itself.
+def _static_headers(headers: Any, path: str, url: str) -> None:
+    from newsdesk.consent.headers import add_static_headers
+
+    add_static_headers(headers, path, url)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
+
 # ---- logging -----------------------------------------------------------------------------------
 LOG_LEVEL = _env_str("NEWSDESK_LOG_LEVEL", "INFO").upper()
 LOGGING = {
@@ -270,6 +280,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The only login is the admin's: after it (or for an unsafe `next`), the admin's index.
+LOGIN_URL = "/admin/login/"
+LOGIN_REDIRECT_URL = "/admin/"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
