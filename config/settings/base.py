@@ -110,6 +110,7 @@ INSTALLED_APPS = [
     "newsdesk.consent",
     "newsdesk.api",
     "newsdesk.web",
+    "axes",  # the admin login's brute-force limit (after our apps: its templates do not override ours)
 ]
 
 # Consent sits before CSRF; CSP's response hook runs after consent's, which adds the origins of the
@@ -126,6 +127,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -148,6 +151,24 @@ TEMPLATES = [
         },
     },
 ]
+
+# ---- the admin login: a brute-force limit (django-axes) ----------------------------------------
+# Failed logins are counted per account and, separately, per client address (NEWSDESK_TRUSTED_PROXIES
+# decides which address that is), in Django's cache, so the count holds across web processes when
+# CACHES is shared (Redis). After NEWSDESK_ADMIN_LOGIN_FAILURES failures the account (or the address)
+# is refused, even with the right password, for NEWSDESK_ADMIN_LOGIN_COOLOFF seconds; each lockout is
+# logged (logger "axes", WARNING).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = _env_int("NEWSDESK_ADMIN_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = _env_float("NEWSDESK_ADMIN_LOGIN_COOLOFF", 900) / 3600  # hours, as axes counts
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "newsdesk.core.http.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = True
 
 # ---- database ----------------------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "newsdesk.sqlite3"
@@ -200,6 +221,16 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_MAX_AGE = 365 * 24 * 3600
 
+
+# whitenoise answers before the CSP and Permissions-Policy middleware: it adds the pages' headers itself.
+def _static_headers(headers: Any, path: str, url: str) -> None:
+    from newsdesk.consent.headers import add_static_headers
+
+    add_static_headers(headers, path, url)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
+
 # ---- logging -----------------------------------------------------------------------------------
 LOG_LEVEL = _env_str("NEWSDESK_LOG_LEVEL", "INFO").upper()
 LOGGING = {
@@ -210,6 +241,7 @@ LOGGING = {
     "loggers": {
         "newsdesk": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         "django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
 
@@ -248,6 +280,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The only login is the admin's: after it (or for an unsafe `next`), the admin's index.
+LOGIN_URL = "/admin/login/"
+LOGIN_REDIRECT_URL = "/admin/"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -307,7 +343,18 @@ NEWSDESK_SITE: dict[str, Any] = {
     "SEARCH_BACKEND": _env_str("NEWSDESK_SEARCH_BACKEND", "auto").strip().lower(),
     # The image proxy: outlets' images and icons are fetched by us, kept under DATA_DIR/images.
     "IMAGE_MAX_BYTES": _env_int("NEWSDESK_IMAGE_MAX_BYTES", 5 * 1024 * 1024),
+    # One deadline for an image fetch (seconds), the wait for a turn at the outlet included.
     "IMAGE_TIMEOUT": _env_int("NEWSDESK_IMAGE_TIMEOUT", 8),
+    # Image fetches one web process runs at once (never all of WEB_THREADS); beyond it, the placeholder.
+    "IMAGE_FETCHES": _env_int("NEWSDESK_IMAGE_FETCHES", 4),
+    # An outlet whose image fetches fail or time out this many times in a row gets no image request for
+    # IMAGE_HOST_COOLOFF seconds; its images are answered with the placeholder at once meanwhile.
+    "IMAGE_HOST_FAILURES": _env_int("NEWSDESK_IMAGE_HOST_FAILURES", 3),
+    "IMAGE_HOST_COOLOFF": _env_int("NEWSDESK_IMAGE_HOST_COOLOFF", 300),
+    # Fetch an article's lead image in the background when the article is stored.
+    "IMAGE_PREFETCH": _env_bool("NEWSDESK_IMAGE_PREFETCH", True),
+    # The image folder's bound in bytes (0: none); `newsdesk prune` removes the copies read longest ago.
+    "IMAGE_CACHE_MAX_BYTES": _env_int("NEWSDESK_IMAGE_CACHE_MAX_BYTES", 1024 * 1024 * 1024),
     # Threads of the web process that run Django's pages (`newsdesk run --web-threads` sets it).
     "WEB_THREADS": _env_int("NEWSDESK_WEB_THREADS", 16),
     # Proxies in front of us that append to X-Forwarded-For (0: use the connection's address).
@@ -335,6 +382,9 @@ NEWSDESK_LIVE: dict[str, Any] = {
     "POLL_MS": _env_int("NEWSDESK_LIVE_POLL_MS", 250),
     # Concurrent stream connections one web process accepts; beyond it, 503 with Retry-After.
     "MAX_STREAMS": _env_int("NEWSDESK_LIVE_MAX_STREAMS", 2000),
+    # Concurrent streams one client address may hold (always kept below MAX_STREAMS); beyond it, 429.
+    # The address is the connection's, or the one NEWSDESK_TRUSTED_PROXIES hops into X-Forwarded-For.
+    "MAX_STREAMS_PER_ADDRESS": _env_int("NEWSDESK_LIVE_MAX_STREAMS_PER_ADDRESS", 10),
     # Seconds between heartbeats (an SSE comment) on an idle stream; a dead reader is noticed then.
     "HEARTBEAT_SECONDS": _env_int("NEWSDESK_LIVE_HEARTBEAT_SECONDS", 15),
     # A stream is closed after this many seconds and the browser reconnects where it left off.
@@ -364,6 +414,9 @@ NEWSDESK_NEWSLETTER: dict[str, Any] = {
     # Sign-up limits: per network address and per mail address, each per hour.
     "SIGNUPS_PER_IP": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_IP", 10),
     "SIGNUPS_PER_ADDRESS": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_ADDRESS", 3),
+    # A manage link (preferences) older than this many days no longer opens export and delete: the page
+    # offers a fresh link by mail instead. The List-Unsubscribe link only ever unsubscribes.
+    "MANAGE_LINK_DAYS": _env_float("NEWSDESK_NEWSLETTER_MANAGE_LINK_DAYS", 30),
     # Ask DNS whether the address's domain takes mail (off in tests: no packet leaves the machine).
     "CHECK_DELIVERABILITY": _env_bool("NEWSDESK_NEWSLETTER_CHECK_DELIVERABILITY", True),
 }

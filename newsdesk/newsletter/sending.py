@@ -190,7 +190,7 @@ class DigestSender:
         return Recipient(
             email=member.email,
             frequency=member.frequency,
-            links=manage_urls(member.key),
+            links=manage_urls(member.key, member.manage_key),
             topic_names=tuple(sorted(self.topic_names[t] for t in member.topic_ids if t in self.topic_names)),
             source_names=tuple(
                 sorted(self.source_names[s] for s in member.source_ids if s in self.source_names)
