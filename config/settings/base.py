@@ -115,6 +115,7 @@ INSTALLED_APPS = [
 # Consent sits before CSRF; CSP's response hook runs after consent's, which adds the origins of the
 # operator snippets it rendered. whitenoise answers /static/ before everything but the security headers.
 MIDDLEWARE = [
+    "newsdesk.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -386,4 +387,17 @@ NEWSDESK_CONSENT: dict[str, Any] = {
     "POLICY_VERSION": _env_str("NEWSDESK_CONSENT_POLICY_VERSION", "1"),
     "COOKIE_NAME": "newsdesk_consent",
     "PRIVACY_CONTACT": _env_str("NEWSDESK_PRIVACY_CONTACT"),
+}
+
+# ---- Newsdesk: operations (metrics, retention; README "Operating Newsdesk") ---------------------
+NEWSDESK_OPS: dict[str, Any] = {
+    # The bearer token that /metrics asks for; without one, /metrics does not exist (404).
+    "METRICS_TOKEN": _env_str("NEWSDESK_METRICS_TOKEN"),
+    # Where every process writes its Prometheus samples (docs/decisions/0023-metrics.md).
+    "METRICS_DIR": Path(_env_str("PROMETHEUS_MULTIPROC_DIR") or DATA_DIR / "metrics"),
+    # Articles older than this many days keep their excerpt, link and metadata, and lose their stored
+    # full text (0 keeps it for ever).
+    "KEEP_FULL_TEXT_DAYS": _env_int("NEWSDESK_KEEP_FULL_TEXT_DAYS", 0),
+    # How often (seconds) the worker prunes (full text, Live News events, the image cache).
+    "PRUNE_SECONDS": _env_int("NEWSDESK_PRUNE_SECONDS", 3600),
 }

@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from newsdesk.core import metrics
 from newsdesk.sources.actions import do_forget_spam, do_record_spam
 from newsdesk.types import HELD, SPAM, SPAM_REMOVED, ArticleDraft
 
@@ -22,7 +23,15 @@ class Stored(Enum):
     DUPLICATE = "duplicate"
 
 
-def _announce(article_id: int, created: bool, status: str) -> None:
+def _count(created: bool, status: str, newly_quarantined: bool) -> None:
+    if created:
+        metrics.articles_stored.labels(status=status).inc()
+    if newly_quarantined:
+        metrics.quarantined.inc()
+
+
+def _announce(article_id: int, created: bool, status: str, *, newly_quarantined: bool = False) -> None:
+    transaction.on_commit(lambda: _count(created, status, newly_quarantined))
     transaction.on_commit(
         lambda: article_stored.send(sender=Article, article_id=article_id, created=created, status=status)
     )
@@ -41,7 +50,10 @@ def do_store_article(fields: ArticleDraft) -> tuple[Stored, int | None]:
             article = Article.objects.create(**values, modified_at=now)
             if _spam_kind(article.flags):
                 do_record_spam(article.source_id, now=now, what=_spam_summary(article))
-            _announce(article.pk, True, article.status)
+            _announce(
+                article.pk, True, article.status,
+                newly_quarantined=article.status == Article.Status.QUARANTINED,
+            )  # fmt: skip
     except IntegrityError:
         existing = Article.objects.filter(url=fields.url).values_list("pk", flat=True).first()
         return Stored.DUPLICATE, existing
@@ -70,10 +82,12 @@ def do_update_article(article_id: int, fields: ArticleDraft) -> Stored:
         article = Article.objects.select_for_update().get(pk=article_id)
         had_spam = _spam_kind(article.flags)
         review = article.review
+        requarantined = False
         for name, value in values.items():
             setattr(article, name, value)
         if article.status == Article.Status.PUBLISHED and fields.status == Article.Status.QUARANTINED:
             article.status = Article.Status.QUARANTINED
+            requarantined = True
             review = None  # that approval was for other words
         if review is not None:
             article.integrity = {**article.integrity, "review": review}
@@ -81,7 +95,7 @@ def do_update_article(article_id: int, fields: ArticleDraft) -> Stored:
         article.save()
         if _spam_kind(article.flags) and not had_spam:
             do_record_spam(article.source_id, now=now, what=_spam_summary(article))
-        _announce(article.pk, False, article.status)
+        _announce(article.pk, False, article.status, newly_quarantined=requarantined)
     return Stored.UPDATED
 
 

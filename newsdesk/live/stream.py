@@ -14,6 +14,8 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
+from newsdesk.core import metrics
+
 from .events import HEARTBEAT, BadFilter, Filters, cursor_only, parse_cursor, retry
 from .hub import Hub
 
@@ -91,6 +93,7 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
     sub = hub.subscribe(filters)
     watcher = asyncio.ensure_future(proto.client_disconnect())
     watcher.add_done_callback(lambda _: sub.close())
+    metrics.live_streams.inc()
     try:
         transport = proto.response_stream(200, STREAM_HEADERS)
         head = [retry(limits.retry_ms)]
@@ -114,6 +117,7 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
     except (OSError, RuntimeError) as exc:  # the reader went away mid-write (RSGIProtocolClosed is one)
         log.debug("live stream ended: %s", exc)
     finally:
+        metrics.live_streams.dec()
         hub.unsubscribe(sub)
         watcher.cancel()
 
