@@ -83,6 +83,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The file the key was read from (None when it came from the environment): `newsdesk doctor` checks
+# that only its owner can read it.
+SECRET_KEY_FILE = None if _env_str("NEWSDESK_SECRET_KEY") else DATA_DIR / "secret_key"
 
 # Redis, when a deployment has one: Live News fans out through its pub/sub.
 REDIS_URL = _env_str("NEWSDESK_REDIS_URL")
