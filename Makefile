@@ -43,9 +43,10 @@ format: install
 browser:
 	@scripts/ensure-chromium
 
-# PostgreSQL and Redis, started if they are down.
+# PostgreSQL and Redis, started if they are down; pg_dump and pg_restore for the backup tests.
 services:
 	@scripts/ensure-services
+	@scripts/ensure-pg-client
 
 bench: install
 	$(BIN)/python -m bench.extract
