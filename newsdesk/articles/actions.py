@@ -184,3 +184,17 @@ def do_transfer_article(article_id: int, *, source_id: int, guid: str, link: str
         article.content_hash = content_hash
         article.modified_at = timezone.now()
         article.save(update_fields=["source", "guid", "link", "content_hash", "modified_at"])
+
+
+def do_drop_full_text(article_ids: list[int], *, batch: int = 500) -> int:
+    """Forget the stored full text of these articles; the excerpt, link and metadata stay (retention).
+
+    The search index follows through its triggers: an old story is still found by its title and excerpt.
+    """
+    dropped = 0
+    for start in range(0, len(article_ids), batch):
+        with transaction.atomic():
+            dropped += Article.objects.filter(pk__in=article_ids[start : start + batch]).update(
+                text="", content_html=""
+            )
+    return dropped

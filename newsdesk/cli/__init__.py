@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from newsdesk import __version__
 from newsdesk.core.errors import NewsdeskError
 
-from . import admin, articles, backup, doctor, extract, fetch, newsletter, opml, run, sources
+from . import admin, articles, backup, doctor, extract, fetch, newsletter, opml, prune, run, sources
 from . import topics as topics_cli
 
 
@@ -41,6 +41,7 @@ def build_parser() -> argparse.ArgumentParser:
         admin,
         doctor,
         backup,
+        prune,
     ):
         module.add_parser(commands)
     return parser

@@ -1,0 +1,122 @@
+"""Retention: what old data goes, on a schedule and with `newsdesk prune`.
+
+- the full text of articles stored more than NEWSDESK_KEEP_FULL_TEXT_DAYS ago (the excerpt, link and
+  metadata stay; 0 keeps it for ever);
+- the payload of Live News events older than NEWSDESK_LIVE_KEEP_DAYS (the rows stay, so that a story is
+  never announced twice);
+- the rows of background processes not seen for a week (heartbeats);
+- the image cache, bounded by the image store.
+
+`plan()` lists exactly what would go and `apply()` removes exactly that list, so `newsdesk prune
+--dry-run` shows what a prune run at the same moment removes. It lives in `web`, the one app layer that
+sees articles, Live News and the image store.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from typing import TYPE_CHECKING
+
+from django.conf import settings
+
+if TYPE_CHECKING:
+    from newsdesk.ingest.scheduler import Job
+
+HEARTBEAT_KEEP = timedelta(days=7)
+
+
+@dataclass
+class Batch:
+    kind: str
+    description: str
+    ids: list[int] = field(default_factory=list)
+    apply: Callable[[list[int]], int] | None = None
+
+    @property
+    def count(self) -> int:
+        return len(self.ids)
+
+
+def plan(now: datetime) -> list[Batch]:
+    from newsdesk.articles import actions as article_actions
+    from newsdesk.articles import queries as article_queries
+    from newsdesk.core.models import Heartbeat
+    from newsdesk.live import actions as live_actions
+    from newsdesk.live import queries as live_queries
+
+    batches = []
+    days = int(settings.NEWSDESK_OPS["KEEP_FULL_TEXT_DAYS"])
+    if days > 0:
+        ids = article_queries.with_full_text_before(now - timedelta(days=days))
+        batches.append(
+            Batch("full-text", f"full text of articles stored over {days} days ago", ids,
+                  article_actions.do_drop_full_text)
+        )  # fmt: skip
+    keep = int(settings.NEWSDESK_LIVE["KEEP_DAYS"])
+    events = live_queries.events_with_payload_before(now - timedelta(days=keep))
+    batches.append(
+        Batch("live-events", f"payloads of Live News events over {keep} days old", events,
+              live_actions.do_empty_events)
+    )  # fmt: skip
+    gone = list(
+        Heartbeat.objects.filter(seen_at__lt=now - HEARTBEAT_KEEP).order_by("pk").values_list("pk", flat=True)
+    )
+    batches.append(Batch("heartbeats", "rows of processes not seen for 7 days", gone, _forget_heartbeats))
+    return batches
+
+
+def _forget_heartbeats(ids: list[int]) -> int:
+    from newsdesk.core.models import Heartbeat
+
+    deleted, _ = Heartbeat.objects.filter(pk__in=ids).delete()
+    return deleted
+
+
+def apply(batches: list[Batch]) -> dict[str, int]:
+    done = {}
+    for batch in batches:
+        if batch.apply is not None and batch.ids:
+            done[batch.kind] = batch.apply(batch.ids)
+        else:
+            done[batch.kind] = 0
+    return done
+
+
+def image_cache_bounded() -> bool:
+    from . import image_store
+
+    return hasattr(image_store, "prune_images")
+
+
+def prune_image_cache() -> tuple[int, int] | None:
+    """The image cache's size bound: files removed and bytes freed, or None when the image store has
+    no bound yet.
+
+    NOTE FOR THE LEAD (single call site): the image store's `prune_images()` (with
+    NEWSDESK_IMAGE_CACHE_MAX_BYTES) is being added on another branch; once merged, this calls it. It
+    decides by reading time when it runs, so a dry run cannot list its files in advance.
+    """
+    from . import image_store
+
+    prune_images = getattr(image_store, "prune_images", None)
+    if prune_images is None:
+        return None
+    removed, freed = prune_images()
+    return int(removed), int(freed)
+
+
+def prune(now: datetime) -> dict[str, int]:
+    """The scheduled job: everything above, now."""
+    done = apply(plan(now))
+    images = prune_image_cache()
+    if images is not None:
+        done["images"] = images[0]
+    return done
+
+
+def jobs() -> list[Job]:
+    from newsdesk.ingest.scheduler import Job
+
+    return [Job("prune old data", float(settings.NEWSDESK_OPS["PRUNE_SECONDS"]), prune)]
