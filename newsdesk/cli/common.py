@@ -61,6 +61,7 @@ class Progress:
         """For work that reports where it is rather than steps (pages of a backup)."""
         if self.bar.total != total:
             self.bar.total = total
+            self.bar.refresh()
         self.bar.update(done - self.bar.n)
 
     def set_total(self, total: int) -> None:

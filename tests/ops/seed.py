@@ -48,8 +48,9 @@ def seed_site(articles: int = 12) -> None:
     do_reject_article(quarantined[1].pk, reviewer="editor")
     for n in range(3):
         subscriber = Subscriber.objects.create(
-            email=f"reader{n}@example.org", status=Subscriber.Status.CONFIRMED, confirmed_at=now
-        )
+            email=f"reader{n}@example.org", status=Subscriber.Status.CONFIRMED, confirmed_at=now,
+            digest_cursor=now - timedelta(days=2), next_digest_at=now - timedelta(days=1),
+        )  # fmt: skip
         subscriber.sources.set([harbour])
         Consent.objects.create(subscriber=subscriber, action=Consent.Action.SIGNUP, form_version="1")
         Consent.objects.create(subscriber=subscriber, action=Consent.Action.CONFIRM, form_version="1")
