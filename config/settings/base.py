@@ -7,8 +7,8 @@ fails when one is not). The module is laid out by concern, each declared once an
   files, logging, mail, cookies and security headers;
 - Newsdesk, one dict per concern, named NEWSDESK_<CONCERN> and read by that concern's code only:
   NEWSDESK_INGEST, NEWSDESK_SITE, NEWSDESK_INTEGRITY, NEWSDESK_LIVE, NEWSDESK_NEWSLETTER,
-  NEWSDESK_WEBSUB and NEWSDESK_CONSENT. A key is named after its environment variable without the
-  concern's prefix.
+  NEWSDESK_WEBSUB, NEWSDESK_CONSENT and NEWSDESK_OPS (metrics, retention). A key is named after its
+  environment variable without the concern's prefix.
 """
 
 from __future__ import annotations

@@ -23,18 +23,15 @@ class Stored(Enum):
     DUPLICATE = "duplicate"
 
 
-def _count(created: bool, status: str, newly_quarantined: bool) -> None:
-    if created:
-        metrics.articles_stored.labels(status=status).inc()
-    if newly_quarantined:
-        metrics.quarantined.inc()
-
-
 def _announce(article_id: int, created: bool, status: str, *, newly_quarantined: bool = False) -> None:
-    transaction.on_commit(lambda: _count(created, status, newly_quarantined))
-    transaction.on_commit(
-        lambda: article_stored.send(sender=Article, article_id=article_id, created=created, status=status)
-    )
+    def announce() -> None:
+        if created:
+            metrics.articles_stored.labels(status=status).inc()
+        if newly_quarantined:
+            metrics.quarantined.inc()
+        article_stored.send(sender=Article, article_id=article_id, created=created, status=status)
+
+    transaction.on_commit(announce)
 
 
 def do_store_article(fields: ArticleDraft) -> tuple[Stored, int | None]:

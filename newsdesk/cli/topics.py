@@ -58,7 +58,7 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
         def progress(done: int) -> None:
             if on_terminal:
-                bar.set(done, max(done, bar.bar.total or 0))
+                bar.set(done, max(done, int(bar.bar.total or 0)))
             elif not args.quiet:  # a log gets a line per batch
                 print(f"  {done} articles…", file=sys.stderr, flush=True)
 

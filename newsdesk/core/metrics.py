@@ -183,7 +183,7 @@ def exposition() -> tuple[bytes, str]:
         from prometheus_client import REGISTRY
 
         registry = REGISTRY
-    registry.register(QueueCollector())  # type: ignore[arg-type]
+    registry.register(QueueCollector())
     return generate_latest(registry), CONTENT_TYPE_LATEST
 
 

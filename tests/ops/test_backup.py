@@ -28,7 +28,8 @@ def _wipe() -> None:
 def test_round_trip_loses_nothing(tmp_path: Path) -> None:
     seed_site()
     before, kept = table_counts(), decisions()
-    assert before["articles_article"] == 12 and before["newsletter_consent"] == 6
+    assert before["articles_article"] == 12
+    assert before["newsletter_consent"] == 6
     assert before["consent_consentrecord"] == 4
 
     target = tmp_path / "site.backup"
@@ -59,15 +60,20 @@ def test_restore_asks_for_yes_and_refuses_other_files(tmp_path: Path) -> None:
 
     refused = run_cli("restore", str(target))
     assert refused.returncode == 1
-    assert refused.stderr.strip() == "newsdesk: error: restore replaces every row of the database; add --yes to go ahead."
+    assert (
+        refused.stderr.strip()
+        == "newsdesk: error: restore replaces every row of the database; add --yes to go ahead."
+    )
 
     junk = tmp_path / "notes.txt"
     junk.write_text("not a backup")
     wrong = run_cli("restore", "--yes", str(junk))
     assert wrong.returncode == 1
-    assert "is not a Newsdesk backup" in wrong.stderr and "Traceback" not in wrong.stderr
+    assert "is not a Newsdesk backup" in wrong.stderr
+    assert "Traceback" not in wrong.stderr
     missing = run_cli("restore", "--yes", str(tmp_path / "nowhere.backup"))
-    assert missing.returncode == 1 and "There is no file" in missing.stderr
+    assert missing.returncode == 1
+    assert "There is no file" in missing.stderr
 
 
 def test_a_missing_pg_dump_is_one_line(monkeypatch: pytest.MonkeyPatch, tmp_path: Path) -> None:

@@ -20,7 +20,8 @@ from tests.support.loopback import LoopbackServer
 TOKEN = "metrics-token-for-tests"
 
 REQUIRED = {
-    "newsdesk_fetches", "newsdesk_fetch_duration_seconds", "newsdesk_articles_stored", "newsdesk_tasks_queued",
+    "newsdesk_fetches", "newsdesk_fetch_duration_seconds", "newsdesk_articles_stored",
+    "newsdesk_tasks_queued",
     "newsdesk_task_duration_seconds", "newsdesk_http_request_duration_seconds", "newsdesk_page_cache_hits",
     "newsdesk_live_streams", "newsdesk_mail_sent", "newsdesk_quarantined",
 }  # fmt: skip
@@ -104,22 +105,26 @@ def test_counters_move_across_processes(token: str, site: o.Outlets, settings) -
     refresh_source.enqueue(source.pk)
 
     after = scrape(client)
-    assert value(after, "newsdesk_fetches_total", outcome="new") == value(
-        before, "newsdesk_fetches_total", outcome="new"
-    ) + 1
-    assert value(after, "newsdesk_fetch_duration_seconds_count") >= value(
-        before, "newsdesk_fetch_duration_seconds_count"
-    ) + 1
+    assert (
+        value(after, "newsdesk_fetches_total", outcome="new")
+        == value(before, "newsdesk_fetches_total", outcome="new") + 1
+    )
+    assert (
+        value(after, "newsdesk_fetch_duration_seconds_count")
+        >= value(before, "newsdesk_fetch_duration_seconds_count") + 1
+    )
     stored = value(after, "newsdesk_articles_stored_total", status="published") - value(
         before, "newsdesk_articles_stored_total", status="published"
     )
     assert stored == 3  # the alder feed's three stories (the newsletter's story was made directly)
-    assert value(after, "newsdesk_mail_sent_total", result="sent") == value(
-        before, "newsdesk_mail_sent_total", result="sent"
-    ) + 1
-    assert value(after, "newsdesk_http_request_duration_seconds_count", route="web:home") == value(
-        before, "newsdesk_http_request_duration_seconds_count", route="home"
-    ) + 1
+    assert (
+        value(after, "newsdesk_mail_sent_total", result="sent")
+        == value(before, "newsdesk_mail_sent_total", result="sent") + 1
+    )
+    assert (
+        value(after, "newsdesk_http_request_duration_seconds_count", route="web:home")
+        == value(before, "newsdesk_http_request_duration_seconds_count", route="home") + 1
+    )
 
     tasks = [key for key in after if key[0] == "newsdesk_task_duration_seconds_count"]
     assert sum(after[key] - before.get(key, 0.0) for key in tasks) >= 1
@@ -133,3 +138,23 @@ def test_counters_move_across_processes(token: str, site: o.Outlets, settings) -
     for pid in pids - {"archive", str(os.getpid())}:
         assert pid.isdigit()
         os.kill(int(pid), 0)  # only live processes keep their own files (raises if it is gone)
+
+
+def test_the_grafana_dashboard_uses_only_metrics_we_export() -> None:
+    import json
+    import re
+
+    from newsdesk.core import metrics as _  # noqa: F401 - the definitions
+
+    dashboard = json.loads((Path(__file__).parents[2] / "deploy" / "grafana-newsdesk.json").read_text())
+    exprs = [t["expr"] for panel in dashboard["panels"] for t in panel["targets"]]
+    used = {name for expr in exprs for name in re.findall(r"\bnewsdesk_[a-z_]+", expr)}
+    exported = {
+        "newsdesk_fetches_total", "newsdesk_fetch_duration_seconds_bucket", "newsdesk_articles_stored_total",
+        "newsdesk_quarantined_total", "newsdesk_tasks_queued", "newsdesk_task_duration_seconds_bucket",
+        "newsdesk_http_request_duration_seconds_bucket", "newsdesk_http_request_duration_seconds_count",
+        "newsdesk_page_cache_hits_total", "newsdesk_page_cache_misses_total", "newsdesk_live_streams",
+        "newsdesk_mail_sent_total",
+    }  # fmt: skip
+    assert used <= exported, used - exported
+    assert len(used) >= 10

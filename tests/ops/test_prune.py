@@ -29,7 +29,10 @@ def _seed() -> None:
             content_html=f"<p>The whole ferry note {n}.</p>" if n % 2 else "",
         )  # fmt: skip
         LiveEvent.objects.create(
-            article=article, source_id=source.pk, data=json.dumps({"n": n}), created_at=now - timedelta(days=n)
+            article=article,
+            source_id=source.pk,
+            data=json.dumps({"n": n}),
+            created_at=now - timedelta(days=n),
         )
     Heartbeat.objects.create(role="worker", name="old:1", seen_at=now - timedelta(days=9), started_at=now)
     Heartbeat.objects.create(role="worker", name="new:2", seen_at=now, started_at=now)
@@ -48,10 +51,11 @@ def _state() -> tuple[set[int], set[int], set[int]]:
 
 def test_prune_removes_exactly_what_dry_run_listed() -> None:
     _seed()
-    env = {"NEWSDESK_KEEP_FULL_TEXT_DAYS": "30", "NEWSDESK_LIVE_KEEP_DAYS": "7"}
     before = _state()
 
-    dry = run_cli("prune", "--dry-run", "--list", **env)
+    dry = run_cli(
+        "prune", "--dry-run", "--list", NEWSDESK_KEEP_FULL_TEXT_DAYS="30", NEWSDESK_LIVE_KEEP_DAYS="7"
+    )
     assert dry.returncode == 0, dry.stderr
     listed: dict[str, set[int]] = {"full-text": set(), "live-events": set(), "heartbeats": set()}
     summary = []
@@ -67,12 +71,15 @@ def test_prune_removes_exactly_what_dry_run_listed() -> None:
     assert len(listed["heartbeats"]) == 1
     assert summary[0] == "Would remove: 10 full text of articles stored over 30 days ago."
 
-    done = run_cli("prune", **env)
+    done = run_cli("prune", NEWSDESK_KEEP_FULL_TEXT_DAYS="30", NEWSDESK_LIVE_KEEP_DAYS="7")
     assert done.returncode == 0, done.stderr
     after = _state()
-    assert before[0] - after[0] == listed["full-text"] and after[0] <= before[0]
-    assert before[1] - after[1] == listed["live-events"] and after[1] <= before[1]
-    assert before[2] - after[2] == listed["heartbeats"] and after[2] <= before[2]
+    assert before[0] - after[0] == listed["full-text"]
+    assert after[0] <= before[0]
+    assert before[1] - after[1] == listed["live-events"]
+    assert after[1] <= before[1]
+    assert before[2] - after[2] == listed["heartbeats"]
+    assert after[2] <= before[2]
     assert done.stdout.splitlines()[:3] == [line.replace("Would remove", "Removed") for line in summary[:3]]
 
     from newsdesk.articles.models import Article
