@@ -5,7 +5,8 @@
 - the payload of Live News events older than NEWSDESK_LIVE_KEEP_DAYS (the rows stay, so that a story is
   never announced twice);
 - the rows of background processes not seen for a week (heartbeats);
-- the image cache, bounded by the image store.
+- the image cache, bounded by the image store;
+- the Prometheus files of processes that have exited (folded into one archive, docs/decisions/0023).
 
 `plan()` lists exactly what would go and `apply()` removes exactly that list, so `newsdesk prune
 --dry-run` shows what a prune run at the same moment removes. It lives in `web`, the one app layer that
@@ -108,7 +109,12 @@ def prune_image_cache() -> tuple[int, int] | None:
 
 
 def prune(now: datetime) -> dict[str, int]:
-    """The scheduled job: everything above, now."""
+    """The scheduled job: everything above, now; and the metrics files of exited processes are folded
+    (as a scrape does), so that they do not pile up on a site nobody scrapes."""
+    from newsdesk.core import metrics
+
+    if metrics.METRICS_DIR is not None:
+        metrics.compact(metrics.METRICS_DIR)
     done = apply(plan(now))
     images = prune_image_cache()
     if images is not None:

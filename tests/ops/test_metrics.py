@@ -123,7 +123,7 @@ def test_counters_move_across_processes(token: str, site: o.Outlets, settings) -
     )
     assert (
         value(after, "newsdesk_http_request_duration_seconds_count", route="web:home")
-        == value(before, "newsdesk_http_request_duration_seconds_count", route="home") + 1
+        == value(before, "newsdesk_http_request_duration_seconds_count", route="web:home") + 1
     )
 
     tasks = [key for key in after if key[0] == "newsdesk_task_duration_seconds_count"]
