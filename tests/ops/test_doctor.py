@@ -125,3 +125,27 @@ def test_a_worker_not_seen_is_a_warning_not_a_problem(good: dict[str, str]) -> N
     code, lines = doctor(good)
     assert code == 0, lines
     assert any(line.startswith("warning  worker: never seen") for line in lines), lines
+
+
+def test_a_running_worker_and_scheduler_are_seen(good: dict[str, str]) -> None:
+    import signal
+
+    from newsdesk.core.models import Heartbeat
+    from tests.support.net import wait_for
+
+    Heartbeat.objects.all().delete()
+    worker = subprocess.Popen(
+        [*cli.NEWSDESK, "worker"], env=good, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
+        start_new_session=True,
+    )  # fmt: skip
+    try:
+        assert wait_for(
+            lambda: set(Heartbeat.objects.values_list("role", flat=True)) >= {"worker", "scheduler"}, 60
+        )
+    finally:
+        os.killpg(worker.pid, signal.SIGTERM)
+        worker.wait(timeout=30)
+    code, lines = doctor(good)
+    assert code == 0, lines
+    assert any(line.startswith("ok       worker: seen") for line in lines), lines
+    assert any(line.startswith("ok       scheduler: seen") for line in lines), lines
