@@ -158,3 +158,46 @@ def test_the_grafana_dashboard_uses_only_metrics_we_export() -> None:
     }  # fmt: skip
     assert used <= exported, used - exported
     assert len(used) >= 10
+
+
+def _scrape_http(port: int) -> dict:
+    import urllib.request
+
+    request = urllib.request.Request(
+        f"http://127.0.0.1:{port}/metrics", headers={"Authorization": f"Bearer {TOKEN}"}
+    )
+    with urllib.request.urlopen(request, timeout=10) as response:
+        text = response.read().decode()
+    return {
+        (s.name, tuple(sorted(s.labels.items()))): s.value
+        for family in text_string_to_metric_families(text)
+        for s in family.samples
+    }
+
+
+@pytest.mark.slow
+@pytest.mark.django_db(transaction=True)
+def test_the_running_site_counts_its_live_readers_and_pages() -> None:
+    """`newsdesk run` (granian web process + worker): a scrape of the web server itself sees an open Live
+    News stream, and its own page views, and the stream's end."""
+    import signal
+
+    from tests.support.cli import start_cli
+    from tests.support.net import answers, free_port, wait_for
+    from tests.support.sse import SSEClient
+
+    port = free_port()
+    process = start_cli("run", "--port", str(port), NEWSDESK_METRICS_TOKEN=TOKEN)
+    try:
+        assert wait_for(lambda: answers(f"http://127.0.0.1:{port}/")), "the site did not come up"
+        before = _scrape_http(port)
+        with SSEClient(f"http://127.0.0.1:{port}/live/stream") as stream:
+            assert wait_for(lambda: stream.retry_ms is not None, 10)  # the stream's head has arrived
+            assert wait_for(lambda: value(_scrape_http(port), "newsdesk_live_streams") == 1, 10)
+        assert wait_for(lambda: value(_scrape_http(port), "newsdesk_live_streams") == 0, 20)
+        after = _scrape_http(port)
+        pages = "newsdesk_http_request_duration_seconds_count"
+        assert value(after, pages, route="metrics") > value(before, pages, route="metrics")
+    finally:
+        os.killpg(process.pid, signal.SIGINT)
+        process.communicate(timeout=30)
