@@ -7,8 +7,8 @@ fails when one is not). The module is laid out by concern, each declared once an
   files, logging, mail, cookies and security headers;
 - Newsdesk, one dict per concern, named NEWSDESK_<CONCERN> and read by that concern's code only:
   NEWSDESK_INGEST, NEWSDESK_SITE, NEWSDESK_INTEGRITY, NEWSDESK_LIVE, NEWSDESK_NEWSLETTER,
-  NEWSDESK_WEBSUB and NEWSDESK_CONSENT. A key is named after its environment variable without the
-  concern's prefix.
+  NEWSDESK_WEBSUB, NEWSDESK_CONSENT and NEWSDESK_OPS (metrics, retention). A key is named after its
+  environment variable without the concern's prefix.
 """
 
 from __future__ import annotations
@@ -83,6 +83,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The file the key was read from (None when it came from the environment): `newsdesk doctor` checks
+# that only its owner can read it.
+SECRET_KEY_FILE = None if _env_str("NEWSDESK_SECRET_KEY") else DATA_DIR / "secret_key"
 
 # Redis, when a deployment has one: Live News fans out through its pub/sub.
 REDIS_URL = _env_str("NEWSDESK_REDIS_URL")
@@ -116,6 +119,7 @@ INSTALLED_APPS = [
 # Consent sits before CSRF; CSP's response hook runs after consent's, which adds the origins of the
 # operator snippets it rendered. whitenoise answers /static/ before everything but the security headers.
 MIDDLEWARE = [
+    "newsdesk.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -439,4 +443,17 @@ NEWSDESK_CONSENT: dict[str, Any] = {
     "POLICY_VERSION": _env_str("NEWSDESK_CONSENT_POLICY_VERSION", "1"),
     "COOKIE_NAME": "newsdesk_consent",
     "PRIVACY_CONTACT": _env_str("NEWSDESK_PRIVACY_CONTACT"),
+}
+
+# ---- Newsdesk: operations (metrics, retention; README "Operating Newsdesk") ---------------------
+NEWSDESK_OPS: dict[str, Any] = {
+    # The bearer token that /metrics asks for; without one, /metrics does not exist (404).
+    "METRICS_TOKEN": _env_str("NEWSDESK_METRICS_TOKEN"),
+    # Where every process writes its Prometheus samples (docs/decisions/0023-metrics.md).
+    "METRICS_DIR": Path(_env_str("PROMETHEUS_MULTIPROC_DIR") or DATA_DIR / "metrics"),
+    # Articles older than this many days keep their excerpt, link and metadata, and lose their stored
+    # full text (0 keeps it for ever).
+    "KEEP_FULL_TEXT_DAYS": _env_int("NEWSDESK_KEEP_FULL_TEXT_DAYS", 0),
+    # How often (seconds) the worker prunes (full text, Live News events, the image cache).
+    "PRUNE_SECONDS": _env_int("NEWSDESK_PRUNE_SECONDS", 3600),
 }

@@ -135,14 +135,18 @@ def cmd_worker(args: argparse.Namespace) -> int:
     from django_tasks import task_backends
     from django_tasks_db.backend import DatabaseBackend
 
+    from newsdesk.core.heartbeats import Beating
     from newsdesk.ingest.scheduler import Scheduler, default_jobs
 
     scheduler = None
+    beats: list[Beating] = []
     if not args.no_scheduler:
         scheduler = Scheduler(default_jobs(settings.NEWSDESK_INGEST["SCHEDULER_TICK"]))
         scheduler.start()
+        beats.append(Beating("scheduler").start())
     try:
         if isinstance(task_backends["default"], DatabaseBackend):
+            beats.append(Beating("worker").start())
             from django.utils.crypto import get_random_string
             from django_tasks_db.management.commands.db_worker import Worker
 
@@ -162,6 +166,8 @@ def cmd_worker(args: argparse.Namespace) -> int:
             except KeyboardInterrupt:
                 pass
     finally:
+        for beating in beats:
+            beating.stop()
         if scheduler is not None:
             scheduler.stop()
     return 0

@@ -41,3 +41,37 @@ def forget_older_than(age: timedelta, *, clock: Clock = utcnow) -> int:
 
     deleted, _ = Heartbeat.objects.filter(seen_at__lt=clock() - age).delete()
     return deleted
+
+
+class Beating:
+    """A daemon thread that calls `beat(role)` every `every` seconds until stopped (used by `newsdesk
+    worker`: its worker loop and its scheduler each report that they are alive)."""
+
+    def __init__(self, role: str, every: float = 30.0) -> None:
+        import threading
+
+        self.role = role
+        self.every = every
+        self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"heartbeat-{role}", daemon=True)
+
+    def _run(self) -> None:
+        import logging
+
+        from django.db import close_old_connections, connection
+
+        while not self.stopping.is_set():
+            close_old_connections()
+            try:
+                beat(self.role)
+            except Exception as exc:  # a database blip must not stop the process it reports on
+                logging.getLogger(__name__).warning("Could not record the %s heartbeat: %s", self.role, exc)
+            self.stopping.wait(self.every)
+        connection.close()
+
+    def start(self) -> Beating:
+        self.thread.start()
+        return self
+
+    def stop(self) -> None:
+        self.stopping.set()

@@ -16,6 +16,7 @@ from typing import Any
 from urllib.parse import parse_qs
 
 from newsdesk.core.http import forwarded_client
+from newsdesk.core import metrics
 
 from .events import HEARTBEAT, BadFilter, Filters, cursor_only, parse_cursor, retry
 from .hub import Hub
@@ -146,6 +147,7 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
     sub = hub.subscribe(filters)
     watcher = asyncio.ensure_future(proto.client_disconnect())
     watcher.add_done_callback(lambda _: sub.close())
+    metrics.live_streams.inc()
     try:
         transport = proto.response_stream(200, _with_security(STREAM_HEADERS, scope))
         head = [retry(limits.retry_ms)]
@@ -169,6 +171,7 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
     except (OSError, RuntimeError) as exc:  # the reader went away mid-write (RSGIProtocolClosed is one)
         log.debug("live stream ended: %s", exc)
     finally:
+        metrics.live_streams.dec()
         hub.unsubscribe(sub)
         hub.by_address[client] -= 1
         if hub.by_address[client] <= 0:

@@ -1,4 +1,11 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from newsdesk.ingest.scheduler import Job
 
 
 class WebConfig(AppConfig):
@@ -11,3 +18,9 @@ class WebConfig(AppConfig):
         from .tasks import on_article_stored
 
         article_stored.connect(on_article_stored, dispatch_uid="newsdesk.web.fetch_image")
+
+    def scheduled_jobs(self, tick_seconds: float) -> list[Job]:
+        """Retention (newsdesk/web/retention.py) for `newsdesk run`'s scheduler."""
+        from .retention import jobs
+
+        return jobs()
