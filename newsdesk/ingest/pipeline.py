@@ -10,6 +10,7 @@ stops the others; one entry's failure never loses the rest.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -52,6 +53,7 @@ from newsdesk.sources import queries as source_queries
 from newsdesk.sources.models import Source
 from newsdesk.sources.polling import Hints
 from newsdesk.types import (
+    BlockedAddress,
     Entry,
     Extracted,
     ExtractError,
@@ -95,11 +97,14 @@ class Pipeline:
         report = SourceReport(source_id=source.pk, name=source.name or source.url)
         now = self.clock()
         validators = Validators(etag=source.etag or None, last_modified=source.last_modified or None)
+        started = time.monotonic()
         try:
             result = self.fetcher.fetch(source.url, validators=validators, kind="feed")
+            took = time.monotonic() - started
             if result.not_modified:
                 report.not_modified = True
                 self._record_success(source, now, result.validators, Hints(result.max_age, None, None))
+                source_actions.do_count_fetch(source.pk, now=now, outcome="not_modified", seconds=took)
                 return report
             feed = parse_feed(
                 result.content,
@@ -110,12 +115,16 @@ class Pipeline:
                 link_header=result.headers.get("link"),
             )
         except (FetchError, ParseError) as exc:
+            source_actions.do_count_fetch(
+                source.pk, now=now, outcome="error", seconds=time.monotonic() - started, kind=error_kind(exc)
+            )
             return self._record_failure(report, now, exc)
 
         self._ingest_entries(source, feed, now, report)
         # Keep the validators only when every entry was handled: otherwise a 304 would hide the rest.
         kept = result.validators if report.failed_entries == 0 else Validators()
         self._record_success(source, now, kept, Hints(result.max_age, feed.ttl_minutes, None), feed)
+        source_actions.do_count_fetch(source.pk, now=now, outcome="new", seconds=took)
         return report
 
     def _record_success(
@@ -307,7 +316,9 @@ class Pipeline:
             report = SourceReport(source_id=source_id, name=str(source_id))
             message = f"An internal error stopped this check ({type(exc).__name__})."
             try:
-                source_actions.do_record_failure(source_id, now=self.clock(), message=message)
+                now = self.clock()
+                source_actions.do_record_failure(source_id, now=now, message=message)
+                source_actions.do_count_fetch(source_id, now=now, outcome="error", seconds=0.0, kind="internal")
             except Exception:
                 log.exception("Could not record the failure of source %s", source_id)
             report.ok, report.error = False, message
@@ -319,6 +330,18 @@ class Pipeline:
             return self.refresh_guarded(source_id)
         finally:
             connection.close()
+
+
+def error_kind(exc: FetchError | ParseError) -> str:
+    """A short name for what went wrong, for the console's counts: blocked, http-4xx, http-5xx, parse
+    or network (no answer: refused, timed out, too large, a TLS failure)."""
+    if isinstance(exc, ParseError):
+        return "parse"
+    if isinstance(exc, BlockedAddress):
+        return "blocked"
+    if exc.status:
+        return f"http-{exc.status // 100}xx"
+    return "network"
 
 
 def _owner(stored: Known | None, source_id: int) -> Outlet | None:

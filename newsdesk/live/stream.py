@@ -10,9 +10,12 @@ import asyncio
 import contextlib
 import logging
 import random
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
+
+from newsdesk.core.tallies import Batch
 
 from .events import HEARTBEAT, BadFilter, Filters, cursor_only, parse_cursor, retry
 from .hub import Hub
@@ -27,6 +30,9 @@ STREAM_HEADERS = [
     ("x-accel-buffering", "no"),
     ("x-content-type-options", "nosniff"),
 ]
+# Streams opened and reader-seconds, written every few seconds off the event loop (core/tallies.py).
+READERS = Batch()
+
 TEXT = [("content-type", "text/plain; charset=utf-8"), ("cache-control", "no-store")]
 
 
@@ -89,6 +95,8 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
         _busy(proto, "Too many live readers right now; try again shortly.\n")
         return
     sub = hub.subscribe(filters)
+    opened = time.monotonic()
+    READERS.add("live", "opened")
     watcher = asyncio.ensure_future(proto.client_disconnect())
     watcher.add_done_callback(lambda _: sub.close())
     try:
@@ -116,6 +124,7 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
     finally:
         hub.unsubscribe(sub)
         watcher.cancel()
+        READERS.add("live", "reader_seconds", total=time.monotonic() - opened)
 
 
 async def _follow(sub: Any, transport: Any, sent: int, limits: StreamLimits) -> None:
