@@ -2,6 +2,7 @@ from django.contrib import admin
 from django.urls import include, path
 
 urlpatterns = [
+    path("admin/console/", include("newsdesk.console.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("newsdesk.api.urls")),
     path("live/", include("newsdesk.live.urls")),

@@ -109,6 +109,7 @@ INSTALLED_APPS = [
     "newsdesk.websub",
     "newsdesk.consent",
     "newsdesk.api",
+    "newsdesk.console",
     "newsdesk.web",
 ]
 

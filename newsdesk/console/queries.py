@@ -1,0 +1,458 @@
+"""What the console shows, read from the aggregate tables and a few indexed lookups.
+
+Nothing here scans articles: counts per source and day come from `sources.SourceDay`, the site's counts
+per hour and day from `core.Tally` (docs/decisions/0022-aggregate-tables.md). The one count of
+articles is the review queue's, on the indexed status column, of the few quarantined ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Sum
+from django.urls import reverse
+
+from newsdesk.articles.models import Article
+from newsdesk.core import heartbeats, tallies
+from newsdesk.core.clock import Clock, utcnow
+from newsdesk.newsletter.models import Send
+from newsdesk.sources.models import FETCH_MS_BOUNDS, FETCH_MS_COLUMNS, Source, SourceDay
+from newsdesk.websub.models import Subscription
+
+from . import charts
+
+FAILING_FOR = timedelta(days=1)
+PROCESS_QUIET = timedelta(minutes=5)
+BOUNCES_WITHIN = timedelta(days=7)
+SPARK_DAYS = 30
+STATS_DAYS = 7
+
+
+# ---- needs attention ------------------------------------------------------------------------------
+
+
+@dataclass
+class Attention:
+    kind: str  # failing, held, review, bounced, process
+    title: str
+    detail: str
+    link: str
+    link_text: str
+
+
+def one_sentence(text: str, limit: int = 200) -> str:
+    """The first sentence of an error message, at most `limit` characters."""
+    text = " ".join(text.split())
+    for end in (". ", "! ", "? "):
+        cut = text.find(end)
+        if 0 < cut:
+            text = text[: cut + 1]
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def _ago(now: datetime, then: datetime) -> str:
+    seconds = max(int((now - then).total_seconds()), 0)
+    if seconds < 120:
+        return f"{seconds} seconds"
+    if seconds < 7200:
+        return f"{seconds // 60} minutes"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} hours"
+    return f"{seconds // 86400} days"
+
+
+def attention(now: datetime, *, limit: int = 20) -> list[Attention]:
+    """What needs a person, most pressing first: failing sources (longest first), held sources, the
+    review queue, bounced digests, then quiet background processes."""
+    items: list[Attention] = []
+    failing = (
+        Source.objects.filter(is_active=True, failing_since__lte=now - FAILING_FOR)
+        .order_by("failing_since", "pk")
+        .values_list("pk", "name", "url", "failing_since", "error_count", "last_error")[:limit]
+    )
+    for pk, name, url, since, errors, error in failing:
+        items.append(
+            Attention(
+                "failing",
+                f"{name or url} has been failing for {_ago(now, since)}",
+                f"{one_sentence(error) or 'No error was recorded.'} ({errors} failed checks in a row)",
+                reverse("admin:sources_source_change", args=[pk]),
+                "Open the source",
+            )
+        )
+    held = Source.objects.filter(held_since__isnull=False).order_by("held_since", "pk")
+    for pk, name, url, since, reason in held.values_list("pk", "name", "url", "held_since", "held_reason")[
+        :limit
+    ]:
+        items.append(
+            Attention(
+                "held",
+                f"{name or url} is held as possibly compromised",
+                f"Since {_ago(now, since)} ago: {one_sentence(reason) or 'spam kept coming from it.'} "
+                "Its new items wait in the review queue.",
+                reverse("admin:sources_source_change", args=[pk]),
+                "Review the source",
+            )
+        )
+    waiting = Article.objects.filter(status=Article.Status.QUARANTINED).count()
+    if waiting:
+        items.append(
+            Attention(
+                "review",
+                f"{waiting} item{'s' if waiting != 1 else ''} in the review queue",
+                "Quarantined as spam or from a held source; nothing is published until a person decides.",
+                reverse("admin:articles_quarantinedarticle_changelist"),
+                "Open the review queue",
+            )
+        )
+    bounced = (
+        Send.objects.filter(state=Send.State.BOUNCED, at__gte=now - BOUNCES_WITHIN)
+        .select_related("subscriber")
+        .order_by("-at")[:limit]
+    )
+    for send in bounced:
+        items.append(
+            Attention(
+                "bounced",
+                f"A digest to {send.subscriber.email} bounced {_ago(now, send.at)} ago",
+                one_sentence(send.error) or "The mail server refused the address.",
+                reverse("admin:newsletter_subscriber_change", args=[send.subscriber_id]),
+                "Open the subscriber",
+            )
+        )
+    for role, command in (("worker", "newsdesk worker"), ("scheduler", "newsdesk run")):
+        seen = heartbeats.last_seen(role)
+        if seen is None or now - seen > PROCESS_QUIET:
+            when = "has never been seen" if seen is None else f"was last seen {_ago(now, seen)} ago"
+            items.append(
+                Attention(
+                    "process",
+                    f"The {role} {when}",
+                    f"Without it {'queued checks and mail wait' if role == 'worker' else 'nothing is queued'}. "
+                    f"Start it with `{command}` (see README, Running).",
+                    reverse("admin:django_tasks_database_dbtaskresult_changelist"),
+                    "See the task log",
+                )
+            )
+    return items
+
+
+# ---- the sources table ----------------------------------------------------------------------------
+
+
+@dataclass
+class SourceRow:
+    pk: int
+    name: str
+    state: str
+    last_fetch: datetime | None
+    next_check: datetime | None
+    success_rate: float | None  # share of checks that worked, 0..1, None without checks
+    median_ms: float | None
+    share_304: float | None
+    articles_per_day: float
+    websub: str
+    change_url: str = ""
+    spark: charts.Sparkline | None = None
+
+    @property
+    def success_text(self) -> str:
+        return "–" if self.success_rate is None else f"{self.success_rate:.0%}"
+
+    @property
+    def median_text(self) -> str:
+        if self.median_ms is None:
+            return "–"
+        if self.median_ms >= FETCH_MS_BOUNDS[-1]:
+            return f"> {FETCH_MS_BOUNDS[-1] / 1000:g} s"
+        return f"{self.median_ms:.0f} ms" if self.median_ms < 1000 else f"{self.median_ms / 1000:.1f} s"
+
+    @property
+    def share_304_text(self) -> str:
+        return "–" if self.share_304 is None else f"{self.share_304:.0%}"
+
+    @property
+    def articles_text(self) -> str:
+        return f"{self.articles_per_day:.1f}".removesuffix(".0")
+
+
+def median_from_histogram(counts: Sequence[int], bounds: Sequence[float] = FETCH_MS_BOUNDS) -> float | None:
+    """The median of values counted in buckets (upper bounds `bounds`, the last bucket open), by linear
+    interpolation within the bucket that holds it; the open bucket reports its lower bound."""
+    total = sum(counts)
+    if total == 0:
+        return None
+    half = total / 2
+    seen = 0
+    lower = 0.0
+    for i, count in enumerate(counts):
+        if count and seen + count >= half:
+            if i >= len(bounds):
+                return float(bounds[-1])
+            return lower + (bounds[i] - lower) * (half - seen) / count
+        seen += count
+        lower = float(bounds[i]) if i < len(bounds) else lower
+    return float(bounds[-1])  # pragma: no cover - the loop returns
+
+
+def _state(source: dict[str, Any]) -> str:
+    if not source["is_active"]:
+        return "paused"
+    if source["held_since"] is not None:
+        return "held"
+    if source["error_count"]:
+        return "failing"
+    if source["last_fetched"] is None:
+        return "new"
+    return "ok"
+
+
+SORTS: dict[str, Callable[[SourceRow], Any]] = {
+    "name": lambda r: r.name.lower(),
+    "state": lambda r: (r.state, r.name.lower()),
+    "last_fetch": lambda r: r.last_fetch.timestamp() if r.last_fetch else 0.0,
+    "next_check": lambda r: r.next_check.timestamp() if r.next_check else 0.0,
+    "success": lambda r: -1.0 if r.success_rate is None else r.success_rate,
+    "median": lambda r: -1.0 if r.median_ms is None else r.median_ms,
+    "share_304": lambda r: -1.0 if r.share_304 is None else r.share_304,
+    "articles": lambda r: r.articles_per_day,
+    "websub": lambda r: r.websub,
+}
+DEFAULT_SORT = "state"
+
+
+@dataclass
+class SourcesPage:
+    rows: list[SourceRow]
+    total: int
+    page: int
+    pages: int
+    sort: str
+    descending: bool
+    days: list[date] = field(default_factory=list)
+
+
+def sources_table(
+    today: date, *, sort: str = DEFAULT_SORT, descending: bool = False, page: int = 1, per_page: int = 50
+) -> SourcesPage:
+    """Every source's figures over the last 7 days, sorted; the page's rows get 30-day sparklines."""
+    since = today - timedelta(days=STATS_DAYS - 1)
+    sums = {
+        row["source_id"]: row
+        for row in SourceDay.objects.filter(day__gte=since)
+        .values("source_id")
+        .annotate(
+            f=Sum("fetches"), ok=Sum("new_content"), nm=Sum("not_modified"), a=Sum("articles"),
+            **{c: Sum(c) for c in FETCH_MS_COLUMNS},
+        )  # fmt: skip
+    }
+    websub = dict(Subscription.objects.filter(removed=False).values_list("source_id", "state"))
+    rows = []
+    for s in Source.objects.values(
+        "pk", "name", "url", "is_active", "held_since", "error_count", "last_fetched", "next_check_at"
+    ):
+        agg = sums.get(s["pk"])
+        fetches = (agg or {}).get("f") or 0
+        ok = ((agg or {}).get("ok") or 0) + ((agg or {}).get("nm") or 0)
+        rows.append(
+            SourceRow(
+                pk=s["pk"],
+                name=s["name"] or s["url"],
+                state=_state(s),
+                last_fetch=s["last_fetched"],
+                next_check=s["next_check_at"] if s["is_active"] else None,
+                success_rate=ok / fetches if fetches else None,
+                median_ms=median_from_histogram([(agg or {}).get(c) or 0 for c in FETCH_MS_COLUMNS]),
+                share_304=((agg or {}).get("nm") or 0) / fetches if fetches else None,
+                articles_per_day=((agg or {}).get("a") or 0) / STATS_DAYS,
+                websub=websub.get(s["pk"], ""),
+            )
+        )
+    key = SORTS.get(sort, SORTS[DEFAULT_SORT])
+    rows.sort(key=key, reverse=descending)
+    total = len(rows)
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), pages)
+    shown = rows[(page - 1) * per_page : page * per_page]
+    days = [today - timedelta(days=SPARK_DAYS - 1 - i) for i in range(SPARK_DAYS)]
+    index = {d: i for i, d in enumerate(days)}
+    articles = {r.pk: [0] * SPARK_DAYS for r in shown}
+    failures = {r.pk: [0] * SPARK_DAYS for r in shown}
+    for source_id, day, a, f in SourceDay.objects.filter(
+        source_id__in=list(articles), day__gte=days[0]
+    ).values_list("source_id", "day", "articles", "failures"):
+        i = index.get(day)
+        if i is not None:
+            articles[source_id][i] = a
+            failures[source_id][i] = f
+    for r in shown:
+        r.spark = charts.sparkline(articles[r.pk], failures[r.pk])
+        r.change_url = reverse("admin:sources_source_change", args=[r.pk])
+    return SourcesPage(shown, total, page, pages, sort if sort in SORTS else DEFAULT_SORT, descending, days)
+
+
+# ---- the site's charts ----------------------------------------------------------------------------
+
+WINDOWS = {
+    "24h": (tallies.HOUR, 24, 60.0, 6, "%H:%M"),  # period, buckets, minutes per bucket, label every, format
+    "30d": (tallies.DAY, 30, 1440.0, 7, "%d %b"),
+}
+
+FETCH_CLASSES = {"new": "s-new", "not_modified": "s-304"}
+MAIL_CLASSES = {"sent": "s-new", "deferred": "s-304", "failed": "s-warn", "bounced": "s-bad"}
+
+
+def site_charts(window: str, *, clock: Clock = utcnow, queue_depth_now: int = 0) -> list[charts.LineChart]:
+    period, buckets, minutes, every, fmt = WINDOWS[window]
+    span = "last 24 hours" if window == "24h" else "last 30 days"
+
+    def read(metric: str, labels: Sequence[str] | None = None) -> dict[str, list[tallies.Point]]:
+        return tallies.series(metric, period, buckets=buckets, clock=clock, labels=labels)
+
+    fetch = read("fetch")
+    starts = [p.start for p in next(iter(fetch.values()), [])] or [
+        tallies.bucket_start(clock(), period) - tallies.STEP[period] * (buckets - 1 - i) for i in range(buckets)
+    ]
+    labels = [s.strftime(fmt) for s in starts]
+    out = []
+
+    def counts(points: list[tallies.Point], per: float = 1.0) -> list[float]:
+        return [p.count / per for p in points]
+
+    series = []
+    for label in ("new", "not_modified"):
+        values = counts(fetch.pop(label, []), minutes) or [0.0] * buckets
+        series.append(charts.Series(label.replace("_", " "), FETCH_CLASSES[label], values))
+    for i, (label, points) in enumerate(sorted(fetch.items())):
+        css = ("s-bad", "s-warn", "s-other", "s-alt")[i % 4]
+        series.append(charts.Series(label.replace("error:", "error: "), css, counts(points, minutes)))
+    out.append(charts.line_chart(f"Fetches per minute, {span}", "per minute", series, labels, every=every))
+
+    stored = read("articles", ["published", "quarantined"])
+    out.append(
+        charts.line_chart(
+            f"Articles stored, {span}",
+            "articles",
+            [
+                charts.Series("published", "s-new", counts(stored["published"])),
+                charts.Series("quarantined", "s-bad", counts(stored["quarantined"])),
+            ],
+            labels,
+            every=every,
+        )
+    )
+
+    enq = read("task.enqueued")
+    started = read("task.started")
+    enq_n = [sum(p[i].count for p in enq.values()) for i in range(buckets)]
+    start_n = [sum(p[i].count for p in started.values()) for i in range(buckets)]
+    wait_s = [sum(p[i].total for p in started.values()) for i in range(buckets)]
+    # Depth at the end of each bucket, walked back from the depth now: each later bucket added what was
+    # enqueued in it and took away what started in it.
+    depth = [0.0] * buckets
+    level = float(queue_depth_now)
+    for i in range(buckets - 1, -1, -1):
+        depth[i] = max(level, 0.0)
+        level -= enq_n[i] - start_n[i]
+    out.append(
+        charts.line_chart(
+            f"Queue depth, {span}", "tasks waiting", [charts.Series("waiting", "s-304", depth)], labels, every=every
+        )
+    )
+    latency = [w / n if n else 0.0 for w, n in zip(wait_s, start_n, strict=True)]
+    out.append(
+        charts.line_chart(
+            f"Task latency, {span}",
+            "seconds from queued to started, mean",
+            [charts.Series("latency", "s-warn", latency)],
+            labels,
+            every=every,
+        )
+    )
+
+    live = read("live", ["opened", "reader_seconds"])
+    readers = [p.total / (minutes * 60) for p in live["reader_seconds"]]
+    out.append(
+        charts.line_chart(
+            f"Live News readers, {span}",
+            "readers on average; streams opened",
+            [
+                charts.Series("readers", "s-new", readers),
+                charts.Series("streams opened", "s-304", counts(live["opened"])),
+            ],
+            labels,
+            every=every,
+        )
+    )
+
+    pages = read("pages", ["HIT", "STALE", "MISS", "PASS"])
+    total = [sum(pages[k][i].count for k in pages) for i in range(buckets)]
+    hits = [pages["HIT"][i].count + pages["STALE"][i].count for i in range(buckets)]
+    out.append(
+        charts.line_chart(
+            f"Page requests, {span}",
+            "requests",
+            [
+                charts.Series("all", "s-304", [float(t) for t in total]),
+                charts.Series("from the cache", "s-new", [float(h) for h in hits]),
+            ],
+            labels,
+            every=every,
+        )
+    )
+    ratio = [100.0 * h / t if t else 0.0 for h, t in zip(hits, total, strict=True)]
+    out.append(
+        charts.line_chart(
+            f"Page cache hit ratio, {span}", "per cent", [charts.Series("hit ratio", "s-new", ratio)], labels,
+            every=every,
+        )  # fmt: skip
+    )
+
+    mail = read("mail", list(MAIL_CLASSES))
+    out.append(
+        charts.line_chart(
+            f"Newsletter sends, {span}",
+            "messages",
+            [charts.Series(k, css, counts(mail[k])) for k, css in MAIL_CLASSES.items()],
+            labels,
+            every=every,
+        )
+    )
+    out.append(
+        charts.line_chart(
+            f"Spam quarantined, {span}",
+            "items",
+            [charts.Series("quarantined", "s-bad", counts(stored["quarantined"]))],
+            labels,
+            every=every,
+        )
+    )
+    return out
+
+
+def queue_depth_now() -> int:
+    """Tasks waiting in the embedded queue now (an indexed count), 0 if the queue is elsewhere."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.ready().count()
+    except Exception:  # noqa: BLE001 - another backend (RQ) keeps no rows here
+        return 0
+
+
+def counts_of(metric: str) -> dict[str, int]:
+    """All-time counts of a metric per label (day buckets), for tests and the CLI."""
+    from newsdesk.core.models import Tally
+
+    return dict(
+        Tally.objects.filter(metric=metric, period=tallies.DAY)
+        .values("label")
+        .annotate(n=Sum("count"))
+        .values_list("label", "n")
+    )
+
