@@ -139,9 +139,12 @@ class Batch:
                 atexit.register(self.flush)
 
     def _run(self) -> None:
+        from django.db import close_old_connections
+
         while True:
             time.sleep(self.seconds)
             self.flush()
+            close_old_connections()  # this thread's own connection, if it has gone stale
 
     def flush(self) -> None:
         with self._lock:
@@ -152,7 +155,3 @@ class Batch:
             self._write([(m, label, int(c), float(t)) for (m, label), (c, t) in counts.items()])
         except Exception:
             log.warning("could not write %d tallies", len(counts), exc_info=True)
-        finally:
-            from django.db import close_old_connections
-
-            close_old_connections()
