@@ -57,7 +57,7 @@ def seed(*, sources: int, articles: int, now: datetime, rng: random.Random | Non
             for back in range(30):
                 fetches = rng.randint(10, 30)
                 nm = rng.randint(0, fetches // 2)
-                failures = fetches if sid == failing.pk and back < 3 else rng.choice([0, 0, 0, 1])
+                failures = fetches if sid == failing.pk and back < 3 else (1 if rng.random() < 0.08 else 0)
                 failures = min(failures, fetches - nm)
                 hist = dict.fromkeys(FETCH_MS_COLUMNS, 0)
                 for _ in range(fetches):

@@ -45,12 +45,12 @@ def polyline(coords: Sequence[tuple[float, float]]) -> str:
 def short_number(value: float) -> str:
     """An axis label: 0, 0.25, 3, 12, 1.5k, 2M."""
     if value >= 1_000_000:
-        return f"{value / 1_000_000:g}M"
+        return f"{value / 1_000_000:.3g}M"
     if value >= 1000:
-        return f"{value / 1000:g}k"
+        return f"{value / 1000:.3g}k"
     if value == int(value):
         return str(int(value))
-    return f"{value:.2g}"
+    return f"{value:.3g}"
 
 
 @dataclass
@@ -99,6 +99,7 @@ class Tick:
 class XLabel:
     x: float
     label: str
+    anchor: str = "middle"  # the latest bucket's label ends at the right edge, so it is never cut
 
 
 @dataclass
@@ -137,7 +138,7 @@ def line_chart(
     every: int = 6,
 ) -> LineChart:
     """Lay out the lines: a nice top value, 4 ticks, every `every`-th bucket labelled on the x axis."""
-    chart = LineChart(title, unit, width, height, left=44, bottom=22, top_value=1.0, series=series)
+    chart = LineChart(title, unit, width, height, left=50, bottom=22, top_value=1.0, series=series)
     peak = max((v for s in series for v in s.values), default=0.0)
     chart.top_value = nice_ceiling(peak)
     plot_w, plot_h = chart.plot_width, chart.plot_height
@@ -152,7 +153,7 @@ def line_chart(
     for i, label in enumerate(bucket_labels):
         if (n - 1 - i) % every == 0:  # counted back from the latest bucket, which is always labelled
             x = chart.left + (plot_w * i / (n - 1) if n > 1 else plot_w / 2)
-            chart.xlabels.append(XLabel(round(x, 1), label))
+            chart.xlabels.append(XLabel(round(x, 1), label, "end" if i == n - 1 else "middle"))
     parts = [f"{s.name} peak {short_number(round(max(s.values, default=0), 2))}" for s in series]
     chart.summary = f"{title} ({unit}): " + "; ".join(parts) + "."
     return chart

@@ -61,6 +61,8 @@ def _ago(now: datetime, then: datetime) -> str:
         return f"{seconds} seconds"
     if seconds < 7200:
         return f"{seconds // 60} minutes"
+    if seconds < 86400 and seconds % 3600 >= 600:
+        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
     if seconds < 2 * 86400:
         return f"{seconds // 3600} hours"
     return f"{seconds // 86400} days"
@@ -159,6 +161,16 @@ class SourceRow:
     websub: str
     change_url: str = ""
     spark: charts.Sparkline | None = None
+    last_fetch_label: str = ""
+    next_check_label: str = ""
+
+    def last_fetch_text(self, now: datetime) -> str:
+        return "never" if self.last_fetch is None else f"{_ago(now, self.last_fetch)} ago"
+
+    def next_check_text(self, now: datetime) -> str:
+        if self.next_check is None:
+            return "–"
+        return "due" if self.next_check <= now else f"in {_ago(self.next_check, now)}"
 
     @property
     def success_text(self) -> str:
@@ -238,9 +250,10 @@ class SourcesPage:
 
 
 def sources_table(
-    today: date, *, sort: str = DEFAULT_SORT, descending: bool = False, page: int = 1, per_page: int = 50
+    now: datetime, *, sort: str = DEFAULT_SORT, descending: bool = False, page: int = 1, per_page: int = 50
 ) -> SourcesPage:
     """Every source's figures over the last 7 days, sorted; the page's rows get 30-day sparklines."""
+    today = now.date()
     since = today - timedelta(days=STATS_DAYS - 1)
     sums = {
         row["source_id"]: row
@@ -291,6 +304,8 @@ def sources_table(
             articles[source_id][i] = a
             failures[source_id][i] = f
     for r in shown:
+        r.last_fetch_label = r.last_fetch_text(now)
+        r.next_check_label = r.next_check_text(now)
         r.spark = charts.sparkline(articles[r.pk], failures[r.pk])
         r.change_url = reverse("admin:sources_source_change", args=[r.pk])
     return SourcesPage(shown, total, page, pages, sort if sort in SORTS else DEFAULT_SORT, descending, days)

@@ -37,7 +37,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     window = request.GET.get("window", "24h")
     if window not in queries.WINDOWS:
         window = "24h"
-    table = queries.sources_table(now.date(), sort=sort, descending=descending, page=_int(request.GET.get("page"), 1))
+    table = queries.sources_table(now, sort=sort, descending=descending, page=_int(request.GET.get("page"), 1))
     headers = []
     for key, title in COLUMNS:
         current = key == table.sort

@@ -56,9 +56,10 @@ def test_line_chart_lays_out_every_series_ticks_and_labels() -> None:
         assert all(8 <= y <= 8 + chart.plot_height for _, y in coords)
     top_of_new = min(float(p.split(",")[1]) for p in chart.series[0].points.split())
     assert top_of_new == pytest.approx(8 + chart.plot_height * (1 - 4 / 5))  # the peak, 4, on a scale to 5
-    assert [t.label for t in chart.ticks] == ["0", "1.2", "2.5", "3.8", "5"]
+    assert [t.label for t in chart.ticks] == ["0", "1.25", "2.5", "3.75", "5"]
     # The latest bucket is always labelled, then every sixth back from it.
     assert [x.label for x in chart.xlabels] == ["05:00", "11:00", "17:00", "23:00"]
+    assert [x.anchor for x in chart.xlabels] == ["middle", "middle", "middle", "end"]
     assert chart.series[0].last == "3"
     assert "new peak 4" in chart.summary
 
