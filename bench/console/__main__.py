@@ -101,7 +101,9 @@ def main() -> None:
         c, w = statistics.median(cpu[name]), statistics.median(wall[name])
         print(f"{name:44} {c:8.1f} {w:8.1f} {c / anchor:13.2f}")
     worst = max(statistics.median(cpu[n]) for n in pages if n.startswith("console"))
-    print(f"budget: 50 ms of CPU per render; worst console page {worst:.1f} ms -> {'ok' if worst < 50 else 'OVER'}")
+    print(
+        f"budget: 50 ms of CPU per render; worst console page {worst:.1f} ms -> {'ok' if worst < 50 else 'OVER'}"
+    )
 
 
 if __name__ == "__main__":

@@ -33,12 +33,13 @@ def seed(*, sources: int, articles: int, now: datetime, rng: random.Random | Non
     from newsdesk.newsletter.models import DigestRun, Send, Subscriber
     from newsdesk.sources.models import FETCH_MS_COLUMNS, Source, SourceDay
 
-    rng = rng or random.Random(7)  # noqa: S311 - fixture figures, not secrets
+    rng = rng or random.Random(7)
     today = now.date()
     with transaction.atomic():
         made = Source.objects.bulk_create(
             Source(
-                url=f"http://outlet-{n}.test/feed.xml", name=f"Outlet {n:04d} Gazette",
+                url=f"http://outlet-{n}.test/feed.xml",
+                name=f"Outlet {n:04d} Gazette",
                 last_fetched=now - timedelta(minutes=rng.randint(1, 90)),
                 next_check_at=now + timedelta(minutes=rng.randint(1, 120)),
             )  # fmt: skip
@@ -47,7 +48,10 @@ def seed(*, sources: int, articles: int, now: datetime, rng: random.Random | Non
         ids = [s.pk for s in made]
         failing, held = made[min(3, len(made) - 1)], made[min(5, len(made) - 1)]
         Source.objects.filter(pk=failing.pk).update(
-            name="The Failing Herald", error_count=9, failing_since=now - timedelta(days=3), last_error=FAILING_ERROR
+            name="The Failing Herald",
+            error_count=9,
+            failing_since=now - timedelta(days=3),
+            last_error=FAILING_ERROR,
         )
         Source.objects.filter(pk=held.pk).update(
             held_since=now - timedelta(hours=5), held_reason="Spam kept coming from this source."
@@ -64,9 +68,15 @@ def seed(*, sources: int, articles: int, now: datetime, rng: random.Random | Non
                     hist[FETCH_MS_COLUMNS[min(int(rng.expovariate(0.8)), 7)]] += 1
                 days.append(
                     SourceDay(
-                        source_id=sid, day=today - timedelta(days=back), fetches=fetches, not_modified=nm,
-                        failures=failures, new_content=fetches - nm - failures, articles=rng.randint(0, 8),
-                        fetch_seconds=fetches * 0.3, **hist,
+                        source_id=sid,
+                        day=today - timedelta(days=back),
+                        fetches=fetches,
+                        not_modified=nm,
+                        failures=failures,
+                        new_content=fetches - nm - failures,
+                        articles=rng.randint(0, 8),
+                        fetch_seconds=fetches * 0.3,
+                        **hist,
                     )  # fmt: skip
                 )
         SourceDay.objects.bulk_create(days, batch_size=5000)
@@ -75,9 +85,12 @@ def seed(*, sources: int, articles: int, now: datetime, rng: random.Random | Non
         Article.objects.bulk_create(
             (
                 Article(
-                    source_id=ids[n % len(ids)], url=f"http://outlet-{n % len(ids)}.test/story/{n}",
-                    title=f"Story {n} from the harbour", excerpt="Ferries, tides and the night market.",
-                    published=now - timedelta(minutes=n), modified_at=now,
+                    source_id=ids[n % len(ids)],
+                    url=f"http://outlet-{n % len(ids)}.test/story/{n}",
+                    title=f"Story {n} from the harbour",
+                    excerpt="Ferries, tides and the night market.",
+                    published=now - timedelta(minutes=n),
+                    modified_at=now,
                     status=Article.Status.QUARANTINED if n < quarantined else Article.Status.PUBLISHED,
                 )  # fmt: skip
                 for n in range(articles)
@@ -127,6 +140,9 @@ def seed(*, sources: int, articles: int, now: datetime, rng: random.Random | Non
         )  # fmt: skip
         Heartbeat.objects.create(role="worker", name="bench:1", started_at=now, seen_at=now)
         Heartbeat.objects.create(
-            role="scheduler", name="bench:2", started_at=now - timedelta(days=1), seen_at=now - timedelta(hours=2)
+            role="scheduler",
+            name="bench:2",
+            started_at=now - timedelta(days=1),
+            seen_at=now - timedelta(hours=2),
         )
     return Seeded(failing.pk, "The Failing Herald", held.pk, quarantined, "gone@example.org")

@@ -7,12 +7,12 @@ articles is the review queue's, on the indexed status column, of the few quarant
 
 from __future__ import annotations
 
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Sum
+from django.db.models import Case, Count, F, IntegerField, Max, Sum, Value, When
 from django.urls import reverse
 
 from newsdesk.articles.models import Article
@@ -48,7 +48,7 @@ def one_sentence(text: str, limit: int = 200) -> str:
     text = " ".join(text.split())
     for end in (". ", "! ", "? "):
         cut = text.find(end)
-        if 0 < cut:
+        if cut > 0:
             text = text[: cut + 1]
     if len(text) > limit:
         text = text[: limit - 1].rstrip() + "…"
@@ -162,6 +162,7 @@ class SourceRow:
     change_url: str = ""
     spark: charts.Sparkline | None = None
     last_fetch_label: str = ""
+    spark_svg: str = ""
     next_check_label: str = ""
 
     def last_fetch_text(self, now: datetime) -> str:
@@ -212,30 +213,63 @@ def median_from_histogram(counts: Sequence[int], bounds: Sequence[float] = FETCH
     return float(bounds[-1])  # pragma: no cover - the loop returns
 
 
-def _state(source: dict[str, Any]) -> str:
-    if not source["is_active"]:
+def _state(is_active: bool, held: bool, error_count: int, never: bool) -> str:
+    if not is_active:
         return "paused"
-    if source["held_since"] is not None:
+    if held:
         return "held"
-    if source["error_count"]:
+    if error_count:
         return "failing"
-    if source["last_fetched"] is None:
+    if never:
         return "new"
     return "ok"
 
 
-SORTS: dict[str, Callable[[SourceRow], Any]] = {
-    "name": lambda r: r.name.lower(),
-    "state": lambda r: (r.state, r.name.lower()),
-    "last_fetch": lambda r: r.last_fetch.timestamp() if r.last_fetch else 0.0,
-    "next_check": lambda r: r.next_check.timestamp() if r.next_check else 0.0,
-    "success": lambda r: -1.0 if r.success_rate is None else r.success_rate,
-    "median": lambda r: -1.0 if r.median_ms is None else r.median_ms,
-    "share_304": lambda r: -1.0 if r.share_304 is None else r.share_304,
-    "articles": lambda r: r.articles_per_day,
-    "websub": lambda r: r.websub,
-}
+SORTS = ("name", "state", "success", "median", "share_304", "articles", "websub")
+# Sorted by the database: the order of the ids is all that is read, not 2,000 datetimes.
+SQL_SORTS = {"last_fetch": "last_fetched", "next_check": "next_check"}
 DEFAULT_SORT = "state"
+
+# Per-day sums: fetches, new content, not modified, articles, then the histogram columns.
+_SUMMED = ("fetches", "new_content", "not_modified", "articles", *FETCH_MS_COLUMNS)
+Sums = dict[int, list[int]]
+_closed_days: dict[tuple[object, ...], Sums] = {}
+
+
+def _add_into(into: Sums, rows: Any) -> None:
+    for source_id, *values in rows:
+        have = into.get(source_id)
+        if have is None:
+            into[source_id] = [v or 0 for v in values]
+        else:
+            for k, v in enumerate(values):
+                have[k] += v or 0
+
+
+def week_sums(today: date) -> tuple[Sums, Sums]:
+    """Each source's sums (per `_SUMMED`) over the six closed days before today, and over today.
+
+    The closed days no longer change (counts go to the day they happen on), so their sums are kept in
+    memory per process, under a fingerprint of those rows (their number and highest id, one indexed
+    range read) that changes if rows are added or removed; only today's rows are read each time.
+    """
+    since = today - timedelta(days=STATS_DAYS - 1)
+    closed = SourceDay.objects.filter(day__gte=since, day__lt=today)
+    fingerprint = (since, today, *closed.aggregate(n=Count("id"), top=Max("id")).values())
+    sums = _closed_days.get(fingerprint)
+    if sums is None:
+        sums = {}
+        _add_into(
+            sums,
+            closed.values("source_id")
+            .annotate(*[Sum(c) for c in _SUMMED])
+            .values_list("source_id", *[f"{c}__sum" for c in _SUMMED]),
+        )
+        _closed_days.clear()
+        _closed_days[fingerprint] = sums
+    now: Sums = {}
+    _add_into(now, SourceDay.objects.filter(day=today).values_list("source_id", *_SUMMED))
+    return sums, now
 
 
 @dataclass
@@ -249,66 +283,118 @@ class SourcesPage:
     days: list[date] = field(default_factory=list)
 
 
+_EMPTY = [0] * len(_SUMMED)
+_N, _NEW, _NM, _A = 0, 1, 2, 3  # positions in a row of sums
+
+
+def _stat_key(sort: str, v: list[int]) -> float:
+    """The sort key of a stats column from a source's 7-day sums (-1 when there were no checks)."""
+    if sort == "articles":
+        return float(v[_A])
+    if not v[_N]:
+        return -1.0
+    if sort == "success":
+        return (v[_NEW] + v[_NM]) / v[_N]
+    if sort == "share_304":
+        return v[_NM] / v[_N]
+    median = median_from_histogram(v[4:])
+    return -1.0 if median is None else median
+
+
 def sources_table(
     now: datetime, *, sort: str = DEFAULT_SORT, descending: bool = False, page: int = 1, per_page: int = 50
 ) -> SourcesPage:
-    """Every source's figures over the last 7 days, sorted; the page's rows get 30-day sparklines."""
+    """Every source sorted by the chosen column (its 7-day figures from `week_sums`); only the page's rows
+    are built, with their datetimes and 30-day sparklines."""
     today = now.date()
-    since = today - timedelta(days=STATS_DAYS - 1)
-    sums = {
-        row["source_id"]: row
-        for row in SourceDay.objects.filter(day__gte=since)
-        .values("source_id")
-        .annotate(
-            f=Sum("fetches"), ok=Sum("new_content"), nm=Sum("not_modified"), a=Sum("articles"),
-            **{c: Sum(c) for c in FETCH_MS_COLUMNS},
-        )  # fmt: skip
-    }
-    websub = dict(Subscription.objects.filter(removed=False).values_list("source_id", "state"))
-    rows = []
-    for s in Source.objects.values(
-        "pk", "name", "url", "is_active", "held_since", "error_count", "last_fetched", "next_check_at"
-    ):
-        agg = sums.get(s["pk"])
-        fetches = (agg or {}).get("f") or 0
-        ok = ((agg or {}).get("ok") or 0) + ((agg or {}).get("nm") or 0)
-        rows.append(
-            SourceRow(
-                pk=s["pk"],
-                name=s["name"] or s["url"],
-                state=_state(s),
-                last_fetch=s["last_fetched"],
-                next_check=s["next_check_at"] if s["is_active"] else None,
-                success_rate=ok / fetches if fetches else None,
-                median_ms=median_from_histogram([(agg or {}).get(c) or 0 for c in FETCH_MS_COLUMNS]),
-                share_304=((agg or {}).get("nm") or 0) / fetches if fetches else None,
-                articles_per_day=((agg or {}).get("a") or 0) / STATS_DAYS,
-                websub=websub.get(s["pk"], ""),
-            )
+    if sort not in SORTS and sort not in SQL_SORTS:
+        sort = DEFAULT_SORT
+    closed, today_sums = week_sums(today)
+
+    def sums(pk: int) -> list[int]:
+        a, b = closed.get(pk), today_sums.get(pk)
+        if a is None or b is None:
+            return a or b or _EMPTY
+        return [x + y for x, y in zip(a, b, strict=True)]
+
+    flag = {"output_field": IntegerField(), "default": Value(0)}
+    sources = list(
+        Source.objects.annotate(
+            is_held=Case(When(held_since__isnull=False, then=Value(1)), **flag),
+            is_new=Case(When(last_fetched__isnull=True, then=Value(1)), **flag),
         )
-    key = SORTS.get(sort, SORTS[DEFAULT_SORT])
-    rows.sort(key=key, reverse=descending)
-    total = len(rows)
+        .order_by()
+        .values_list("pk", "name", "url", "is_active", "error_count", "is_held", "is_new")
+    )
+    websub = dict(Subscription.objects.filter(removed=False).values_list("source_id", "state"))
+    state = {
+        pk: _state(bool(active), bool(held), errors, bool(new))
+        for pk, _, _, active, errors, held, new in sources
+    }
+    name = {pk: n or url for pk, n, url, *_ in sources}
+    if sort in SQL_SORTS:
+        column = (
+            Case(When(is_active=True, then=F("next_check_at"))) if sort == "next_check" else F("last_fetched")
+        )
+        ordered = Source.objects.annotate(k=column).order_by(
+            F("k").desc(nulls_last=True) if descending else F("k").asc(nulls_first=True), "pk"
+        )
+        ids = list(ordered.values_list("pk", flat=True))
+    else:
+        if sort == "name":
+            keys: dict[int, Any] = {pk: name[pk].lower() for pk in name}
+        elif sort == "state":
+            keys = {pk: (state[pk], name[pk].lower()) for pk in name}
+        elif sort == "websub":
+            keys = {pk: websub.get(pk, "") for pk in name}
+        else:
+            keys = {pk: _stat_key(sort, sums(pk)) for pk in name}
+        ids = sorted(name, key=lambda pk: (keys[pk], pk), reverse=descending)
+    total = len(ids)
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(page, 1), pages)
-    shown = rows[(page - 1) * per_page : page * per_page]
+    shown_ids = ids[(page - 1) * per_page : page * per_page]
+    times = {
+        pk: (fetched, next_check if active else None)
+        for pk, fetched, next_check, active in Source.objects.filter(pk__in=shown_ids).values_list(
+            "pk", "last_fetched", "next_check_at", "is_active"
+        )
+    }
     days = [today - timedelta(days=SPARK_DAYS - 1 - i) for i in range(SPARK_DAYS)]
     index = {d: i for i, d in enumerate(days)}
-    articles = {r.pk: [0] * SPARK_DAYS for r in shown}
-    failures = {r.pk: [0] * SPARK_DAYS for r in shown}
+    articles = {pk: [0] * SPARK_DAYS for pk in shown_ids}
+    failures = {pk: [0] * SPARK_DAYS for pk in shown_ids}
     for source_id, day, a, f in SourceDay.objects.filter(
-        source_id__in=list(articles), day__gte=days[0]
+        source_id__in=shown_ids, day__gte=days[0]
     ).values_list("source_id", "day", "articles", "failures"):
         i = index.get(day)
         if i is not None:
             articles[source_id][i] = a
             failures[source_id][i] = f
-    for r in shown:
-        r.last_fetch_label = r.last_fetch_text(now)
-        r.next_check_label = r.next_check_text(now)
-        r.spark = charts.sparkline(articles[r.pk], failures[r.pk])
-        r.change_url = reverse("admin:sources_source_change", args=[r.pk])
-    return SourcesPage(shown, total, page, pages, sort if sort in SORTS else DEFAULT_SORT, descending, days)
+    rows = []
+    for pk in shown_ids:
+        v = sums(pk)
+        fetches = v[_N]
+        last_fetch, next_check = times.get(pk, (None, None))
+        row = SourceRow(
+            pk=pk,
+            name=name[pk],
+            state=state[pk],
+            last_fetch=last_fetch,
+            next_check=next_check,
+            success_rate=(v[_NEW] + v[_NM]) / fetches if fetches else None,
+            median_ms=median_from_histogram(v[4:]),
+            share_304=v[_NM] / fetches if fetches else None,
+            articles_per_day=v[_A] / STATS_DAYS,
+            websub=websub.get(pk, ""),
+            change_url=reverse("admin:sources_source_change", args=[pk]),
+            spark=charts.sparkline(articles[pk], failures[pk]),
+        )
+        row.last_fetch_label = row.last_fetch_text(now)
+        row.next_check_label = row.next_check_text(now)
+        row.spark_svg = charts.sparkline_svg(row.spark)  # type: ignore[arg-type]
+        rows.append(row)
+    return SourcesPage(rows, total, page, pages, sort, descending, days)
 
 
 # ---- the site's charts ----------------------------------------------------------------------------
@@ -326,13 +412,23 @@ def site_charts(window: str, *, clock: Clock = utcnow, queue_depth_now: int = 0)
     period, buckets, minutes, every, fmt = WINDOWS[window]
     span = "last 24 hours" if window == "24h" else "last 30 days"
 
+    everything = tallies.series_many(
+        ("fetch", "articles", "task.enqueued", "task.started", "live", "pages", "mail"),
+        period,
+        buckets=buckets,
+        clock=clock,
+    )
+    last = tallies.bucket_start(clock(), period)
+    step = tallies.STEP[period]
+
     def read(metric: str, labels: Sequence[str] | None = None) -> dict[str, list[tallies.Point]]:
-        return tallies.series(metric, period, buckets=buckets, clock=clock, labels=labels)
+        found = everything[metric]
+        for label in labels or ():
+            found.setdefault(label, [tallies.Point(last - step * (buckets - 1 - i)) for i in range(buckets)])
+        return found
 
     fetch = read("fetch")
-    starts = [p.start for p in next(iter(fetch.values()), [])] or [
-        tallies.bucket_start(clock(), period) - tallies.STEP[period] * (buckets - 1 - i) for i in range(buckets)
-    ]
+    starts = [last - step * (buckets - 1 - i) for i in range(buckets)]
     labels = [s.strftime(fmt) for s in starts]
     out = []
 
@@ -376,7 +472,11 @@ def site_charts(window: str, *, clock: Clock = utcnow, queue_depth_now: int = 0)
         level -= enq_n[i] - start_n[i]
     out.append(
         charts.line_chart(
-            f"Queue depth, {span}", "tasks waiting", [charts.Series("waiting", "s-304", depth)], labels, every=every
+            f"Queue depth, {span}",
+            "tasks waiting",
+            [charts.Series("waiting", "s-304", depth)],
+            labels,
+            every=every,
         )
     )
     latency = [w / n if n else 0.0 for w, n in zip(wait_s, start_n, strict=True)]
@@ -423,7 +523,10 @@ def site_charts(window: str, *, clock: Clock = utcnow, queue_depth_now: int = 0)
     ratio = [100.0 * h / t if t else 0.0 for h, t in zip(hits, total, strict=True)]
     out.append(
         charts.line_chart(
-            f"Page cache hit ratio, {span}", "per cent", [charts.Series("hit ratio", "s-new", ratio)], labels,
+            f"Page cache hit ratio, {span}",
+            "per cent",
+            [charts.Series("hit ratio", "s-new", ratio)],
+            labels,
             every=every,
         )  # fmt: skip
     )
@@ -456,7 +559,7 @@ def queue_depth_now() -> int:
         from django_tasks_db.models import DBTaskResult
 
         return DBTaskResult.objects.ready().count()
-    except Exception:  # noqa: BLE001 - another backend (RQ) keeps no rows here
+    except Exception:
         return 0
 
 
@@ -470,4 +573,3 @@ def counts_of(metric: str) -> dict[str, int]:
         .annotate(n=Sum("count"))
         .values_list("label", "n")
     )
-

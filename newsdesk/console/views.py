@@ -12,6 +12,7 @@ from django.views.decorators.cache import never_cache
 from newsdesk.core.clock import utcnow
 
 from . import queries
+from .charts import chart_svg
 
 COLUMNS = [
     ("name", "Source"), ("state", "State"), ("last_fetch", "Last fetch"), ("next_check", "Next check"),
@@ -37,15 +38,27 @@ def dashboard(request: HttpRequest) -> HttpResponse:
     window = request.GET.get("window", "24h")
     if window not in queries.WINDOWS:
         window = "24h"
-    table = queries.sources_table(now, sort=sort, descending=descending, page=_int(request.GET.get("page"), 1))
+    table = queries.sources_table(
+        now, sort=sort, descending=descending, page=_int(request.GET.get("page"), 1)
+    )
     headers = []
     for key, title in COLUMNS:
         current = key == table.sort
         next_sort = f"-{key}" if current and not table.descending else key
         aria = ("descending" if table.descending else "ascending") if current else ""
         headers.append({"key": key, "title": title, "sort": next_sort, "aria": aria})
+    charts = queries.site_charts(window, queue_depth_now=queries.queue_depth_now())
+    for chart in charts:
+        chart.svg = chart_svg(chart)
     context = {
-        **admin.site.each_context(request),
+        # The admin's context for its header, without the list of every app and model (which
+        # each_context() builds and only the sidebar this page leaves out would use).
+        "site_title": admin.site.site_title,
+        "site_header": admin.site.site_header,
+        "site_url": admin.site.site_url,
+        "has_permission": True,
+        "is_popup": False,
+        "is_nav_sidebar_enabled": False,
         "title": "Operator console",
         "now": now,
         "attention": queries.attention(now),
@@ -54,6 +67,6 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         "sort_param": ("-" if table.descending else "") + table.sort,
         "window": window,
         "windows": [("24h", "Last 24 hours"), ("30d", "Last 30 days")],
-        "charts": queries.site_charts(window, queue_depth_now=queries.queue_depth_now()),
+        "charts": charts,
     }
     return TemplateResponse(request, "console/dashboard.html", context)

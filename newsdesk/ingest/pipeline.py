@@ -318,7 +318,9 @@ class Pipeline:
             try:
                 now = self.clock()
                 source_actions.do_record_failure(source_id, now=now, message=message)
-                source_actions.do_count_fetch(source_id, now=now, outcome="error", seconds=0.0, kind="internal")
+                source_actions.do_count_fetch(
+                    source_id, now=now, outcome="error", seconds=0.0, kind="internal"
+                )
             except Exception:
                 log.exception("Could not record the failure of source %s", source_id)
             report.ok, report.error = False, message

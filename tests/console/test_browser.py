@@ -36,7 +36,9 @@ def screens() -> Path:
 
 
 def _logged_in(browser, base: str, *, dark: bool = False) -> Iterator[object]:
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900}, color_scheme="dark" if dark else "light")
+    ctx = browser.new_context(
+        viewport={"width": 1280, "height": 900}, color_scheme="dark" if dark else "light"
+    )
     page = ctx.new_page()
     page.goto(f"{base}/admin/login/?next=/admin/")
     page.fill("#id_username", "editor")

@@ -20,7 +20,9 @@ def attention_titles(page: str) -> list[str]:
     return re.findall(r'<p class="a-title">([^<]+)</p>', page)
 
 
-def test_the_failing_source_comes_first_with_its_error_in_one_sentence(admin_client: Client, newsroom: Seeded) -> None:
+def test_the_failing_source_comes_first_with_its_error_in_one_sentence(
+    admin_client: Client, newsroom: Seeded
+) -> None:
     page = admin_client.get(URL).content.decode()
     titles = attention_titles(page)
     assert titles[0] == "The Failing Herald has been failing for 3 days"
@@ -47,16 +49,25 @@ def test_sources_table_pages_and_sorts(admin_client: Client, newsroom: Seeded) -
     names = re.findall(r'<th scope="row"><a href="[^"]+">([^<]+)</a>', by_name)
     assert names == sorted(names, reverse=True)
     assert 'aria-sort="descending"' in by_name
+    by_fetch = admin_client.get(URL + "?sort=-last_fetch").content.decode()
+    fetched = re.findall(r'<td><time datetime="([^"]+)">[^<]+ ago</time></td>', by_fetch)
+    assert len(fetched) == 50
+    assert fetched == sorted(fetched, reverse=True)  # the latest first
     second = admin_client.get(URL + "?sort=name&page=2").content.decode()
     assert len(re.findall(r'<tr class="st-', second)) == 10
     # Each row: its 30-day sparkline, two lines of 30 points.
-    sparks = re.findall(r'<polyline class="sp-articles" points="([^"]+)"/><polyline class="sp-failures" points="([^"]+)"/>', page)
+    sparks = re.findall(
+        r'<polyline class="sp-articles" points="([^"]+)"/><polyline class="sp-failures" points="([^"]+)"/>',
+        page,
+    )
     assert len(sparks) == 50
     assert all(len(a.split()) == 30 and len(f.split()) == 30 for a, f in sparks)
 
 
 @pytest.mark.parametrize(("window", "points"), [("24h", 24), ("30d", 30)])
-def test_site_charts_have_one_point_per_bucket(admin_client: Client, newsroom: Seeded, window: str, points: int) -> None:
+def test_site_charts_have_one_point_per_bucket(
+    admin_client: Client, newsroom: Seeded, window: str, points: int
+) -> None:
     page = admin_client.get(f"{URL}?window={window}").content.decode()
     captions = re.findall(r"<figcaption>([^<]+?) <span", page)
     assert [c.split(",")[0] for c in captions] == [
