@@ -42,7 +42,7 @@ def seed(*, sources: int, articles: int, now: datetime, rng: random.Random | Non
                 name=f"Outlet {n:04d} Gazette",
                 last_fetched=now - timedelta(minutes=rng.randint(1, 90)),
                 next_check_at=now + timedelta(minutes=rng.randint(1, 120)),
-            )  # fmt: skip
+            )
             for n in range(sources)
         )
         ids = [s.pk for s in made]
@@ -77,7 +77,7 @@ def seed(*, sources: int, articles: int, now: datetime, rng: random.Random | Non
                         articles=rng.randint(0, 8),
                         fetch_seconds=fetches * 0.3,
                         **hist,
-                    )  # fmt: skip
+                    )
                 )
         SourceDay.objects.bulk_create(days, batch_size=5000)
 
@@ -92,7 +92,7 @@ def seed(*, sources: int, articles: int, now: datetime, rng: random.Random | Non
                     published=now - timedelta(minutes=n),
                     modified_at=now,
                     status=Article.Status.QUARANTINED if n < quarantined else Article.Status.PUBLISHED,
-                )  # fmt: skip
+                )
                 for n in range(articles)
             ),
             batch_size=2000,
@@ -126,18 +126,37 @@ def seed(*, sources: int, articles: int, now: datetime, rng: random.Random | Non
                 }
                 for (metric, label), count in figures.items():
                     total = totals.get((metric, label), 0.0)
-                    rows.append(Tally(metric=metric, label=label, period=period, bucket_start=at, count=count,
-                                      total=total))  # fmt: skip
-                rows.append(Tally(metric="live", label="reader_seconds", period=period, bucket_start=at,
-                                  count=1, total=totals[("live", "reader_seconds")]))  # fmt: skip
+                    rows.append(
+                        Tally(
+                            metric=metric,
+                            label=label,
+                            period=period,
+                            bucket_start=at,
+                            count=count,
+                            total=total,
+                        )
+                    )
+                rows.append(
+                    Tally(
+                        metric="live",
+                        label="reader_seconds",
+                        period=period,
+                        bucket_start=at,
+                        count=1,
+                        total=totals[("live", "reader_seconds")],
+                    )
+                )
         Tally.objects.bulk_create(rows)
 
         subscriber = Subscriber.objects.create(email="gone@example.org", status=Subscriber.Status.BOUNCED)
         run = DigestRun.objects.create(cutoff=now - timedelta(hours=2))
         Send.objects.create(
-            run=run, subscriber=subscriber, state=Send.State.BOUNCED, at=now - timedelta(hours=2),
+            run=run,
+            subscriber=subscriber,
+            state=Send.State.BOUNCED,
+            at=now - timedelta(hours=2),
             error="550 5.1.1 The mailbox does not exist. Sorry.",
-        )  # fmt: skip
+        )
         Heartbeat.objects.create(role="worker", name="bench:1", started_at=now, seen_at=now)
         Heartbeat.objects.create(
             role="scheduler",

@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Max, Sum, Value, When
+from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
 from django.urls import reverse
 
 from newsdesk.articles.models import Article
@@ -24,6 +24,7 @@ from newsdesk.websub.models import Subscription
 
 from . import charts
 
+WITHOUT = {"worker": "queued checks and mail wait", "scheduler": "nothing is queued"}
 FAILING_FOR = timedelta(days=1)
 PROCESS_QUIET = timedelta(minutes=5)
 BOUNCES_WITHIN = timedelta(days=7)
@@ -81,7 +82,7 @@ def attention(now: datetime, *, limit: int = 20) -> list[Attention]:
         items.append(
             Attention(
                 "failing",
-                f"{name or url} has been failing for {_ago(now, since)}",
+                f"{name or url} has been failing for {_ago(now, since or now)}",
                 f"{one_sentence(error) or 'No error was recorded.'} ({errors} failed checks in a row)",
                 reverse("admin:sources_source_change", args=[pk]),
                 "Open the source",
@@ -95,7 +96,7 @@ def attention(now: datetime, *, limit: int = 20) -> list[Attention]:
             Attention(
                 "held",
                 f"{name or url} is held as possibly compromised",
-                f"Since {_ago(now, since)} ago: {one_sentence(reason) or 'spam kept coming from it.'} "
+                f"Since {_ago(now, since or now)} ago: {one_sentence(reason) or 'spam kept coming from it.'} "
                 "Its new items wait in the review queue.",
                 reverse("admin:sources_source_change", args=[pk]),
                 "Review the source",
@@ -135,8 +136,7 @@ def attention(now: datetime, *, limit: int = 20) -> list[Attention]:
                 Attention(
                     "process",
                     f"The {role} {when}",
-                    f"Without it {'queued checks and mail wait' if role == 'worker' else 'nothing is queued'}. "
-                    f"Start it with `{command}` (see README, Running).",
+                    f"Without it {WITHOUT[role]}. Start it with `{command}` (see README, Running).",
                     reverse("admin:django_tasks_database_dbtaskresult_changelist"),
                     "See the task log",
                 )
@@ -317,14 +317,15 @@ def sources_table(
             return a or b or _EMPTY
         return [x + y for x, y in zip(a, b, strict=True)]
 
-    flag = {"output_field": IntegerField(), "default": Value(0)}
+    def flag(condition: Q) -> Case:
+        return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
+
     sources = list(
         Source.objects.annotate(
-            is_held=Case(When(held_since__isnull=False, then=Value(1)), **flag),
-            is_new=Case(When(last_fetched__isnull=True, then=Value(1)), **flag),
+            held_flag=flag(Q(held_since__isnull=False)), new_flag=flag(Q(last_fetched__isnull=True))
         )
         .order_by()
-        .values_list("pk", "name", "url", "is_active", "error_count", "is_held", "is_new")
+        .values_list("pk", "name", "url", "is_active", "error_count", "held_flag", "new_flag")
     )
     websub = dict(Subscription.objects.filter(removed=False).values_list("source_id", "state"))
     state = {
@@ -528,7 +529,7 @@ def site_charts(window: str, *, clock: Clock = utcnow, queue_depth_now: int = 0)
             [charts.Series("hit ratio", "s-new", ratio)],
             labels,
             every=every,
-        )  # fmt: skip
+        )
     )
 
     mail = read("mail", list(MAIL_CLASSES))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import itertools
+
 import pytest
 
 from newsdesk.console import charts
@@ -34,7 +36,7 @@ def test_sparkline_has_one_point_per_day_on_its_own_scale() -> None:
     assert a[2] == (a[2][0], 1.0)  # the peak (4) at the top
     assert f[-1] == (119.0, 1.0)  # failures peak on their own scale
     assert a[-1][0] == 119.0
-    assert all(x2 > x1 for (x1, _), (x2, _) in zip(a, a[1:], strict=False))
+    assert all(x2 > x1 for (x1, _), (x2, _) in itertools.pairwise(a))
     assert spark.articles_peak == 4
     assert spark.failures_total == 3
     assert "30 days" in spark.label

@@ -91,9 +91,13 @@ def test_a_poll_counts_its_outcome_time_and_articles(outlet: Outlet) -> None:
 
 
 def test_counting_is_part_of_the_callers_transaction() -> None:
-    with pytest.raises(RuntimeError), transaction.atomic():
-        tallies.add("fetch", "new")
-        raise RuntimeError("rolled back")
+    def counted_then_failed() -> None:
+        with transaction.atomic():
+            tallies.add("fetch", "new")
+            raise RuntimeError("rolled back")
+
+    with pytest.raises(RuntimeError):
+        counted_then_failed()
     assert counts_of("fetch") == {}
     tallies.add("fetch", "new", total=0.5)
     tallies.add("fetch", "new", count=2, total=1.0)
