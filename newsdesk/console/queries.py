@@ -12,7 +12,8 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, Count, F, IntegerField, Max, Q, Sum, Value, When
+from django.db.models import Case, CharField, Count, F, Max, QuerySet, Sum, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from newsdesk.articles.models import Article
@@ -225,9 +226,9 @@ def _state(is_active: bool, held: bool, error_count: int, never: bool) -> str:
     return "ok"
 
 
-SORTS = ("name", "state", "success", "median", "share_304", "articles", "websub")
+SORTS = ("success", "median", "share_304", "articles", "websub")
 # Sorted by the database: the order of the ids is all that is read, not 2,000 datetimes.
-SQL_SORTS = {"last_fetch": "last_fetched", "next_check": "next_check"}
+SQL_SORTS = ("name", "state", "last_fetch", "next_check")
 DEFAULT_SORT = "state"
 
 # Per-day sums: fetches, new content, not modified, articles, then the histogram columns.
@@ -246,7 +247,7 @@ def _add_into(into: Sums, rows: Any) -> None:
                 have[k] += v or 0
 
 
-def week_sums(today: date) -> tuple[Sums, Sums]:
+def week_sums(today: date, *, only: list[int] | None = None) -> tuple[Sums, Sums]:
     """Each source's sums (per `_SUMMED`) over the six closed days before today, and over today.
 
     The closed days no longer change (counts go to the day they happen on), so their sums are kept in
@@ -267,8 +268,11 @@ def week_sums(today: date) -> tuple[Sums, Sums]:
         )
         _closed_days.clear()
         _closed_days[fingerprint] = sums
+    todays = SourceDay.objects.filter(day=today)
+    if only is not None:
+        todays = todays.filter(source_id__in=only)
     now: Sums = {}
-    _add_into(now, SourceDay.objects.filter(day=today).values_list("source_id", *_SUMMED))
+    _add_into(now, todays.values_list("source_id", *_SUMMED))
     return sums, now
 
 
@@ -301,6 +305,38 @@ def _stat_key(sort: str, v: list[int]) -> float:
     return -1.0 if median is None else median
 
 
+def _combined(closed: Sums, today: Sums, pk: int) -> list[int]:
+    a, b = closed.get(pk), today.get(pk)
+    if a is None or b is None:
+        return a or b or _EMPTY
+    return [x + y for x, y in zip(a, b, strict=True)]
+
+
+def _sql_order(sort: str, descending: bool) -> QuerySet[Source]:
+    """Sources in the order of a column the database knows: name, state, last fetch or next check."""
+    name = Lower(Case(When(name="", then=F("url")), default=F("name")))
+    if sort == "name":
+        return Source.objects.order_by(name.desc() if descending else name.asc(), "pk")
+    if sort == "state":  # the same words, so the same order, as _state()
+        state = Case(
+            When(is_active=False, then=Value("paused")),
+            When(held_since__isnull=False, then=Value("held")),
+            When(error_count__gt=0, then=Value("failing")),
+            When(last_fetched__isnull=True, then=Value("new")),
+            default=Value("ok"),
+            output_field=CharField(),
+        )
+        if descending:
+            return Source.objects.order_by(state.desc(), name.desc(), "-pk")
+        return Source.objects.order_by(state.asc(), name.asc(), "pk")
+    column = (
+        Case(When(is_active=True, then=F("next_check_at"))) if sort == "next_check" else F("last_fetched")
+    )
+    return Source.objects.annotate(k=column).order_by(
+        F("k").desc(nulls_last=True) if descending else F("k").asc(nulls_first=True), "pk"
+    )
+
+
 def sources_table(
     now: datetime, *, sort: str = DEFAULT_SORT, descending: bool = False, page: int = 1, per_page: int = 50
 ) -> SourcesPage:
@@ -309,58 +345,38 @@ def sources_table(
     today = now.date()
     if sort not in SORTS and sort not in SQL_SORTS:
         sort = DEFAULT_SORT
-    closed, today_sums = week_sums(today)
-
-    def sums(pk: int) -> list[int]:
-        a, b = closed.get(pk), today_sums.get(pk)
-        if a is None or b is None:
-            return a or b or _EMPTY
-        return [x + y for x, y in zip(a, b, strict=True)]
-
-    def flag(condition: Q) -> Case:
-        return Case(When(condition, then=Value(1)), default=Value(0), output_field=IntegerField())
-
-    sources = list(
-        Source.objects.annotate(
-            held_flag=flag(Q(held_since__isnull=False)), new_flag=flag(Q(last_fetched__isnull=True))
-        )
-        .order_by()
-        .values_list("pk", "name", "url", "is_active", "error_count", "held_flag", "new_flag")
-    )
-    websub = dict(Subscription.objects.filter(removed=False).values_list("source_id", "state"))
-    state = {
-        pk: _state(bool(active), bool(held), errors, bool(new))
-        for pk, _, _, active, errors, held, new in sources
-    }
-    name = {pk: n or url for pk, n, url, *_ in sources}
     if sort in SQL_SORTS:
-        column = (
-            Case(When(is_active=True, then=F("next_check_at"))) if sort == "next_check" else F("last_fetched")
-        )
-        ordered = Source.objects.annotate(k=column).order_by(
-            F("k").desc(nulls_last=True) if descending else F("k").asc(nulls_first=True), "pk"
-        )
-        ids = list(ordered.values_list("pk", flat=True))
+        # The database orders the ids; names, states and sums are read for the page's rows only.
+        ids = list(_sql_order(sort, descending).values_list("pk", flat=True))
     else:
-        if sort == "name":
-            keys: dict[int, Any] = {pk: name[pk].lower() for pk in name}
-        elif sort == "state":
-            keys = {pk: (state[pk], name[pk].lower()) for pk in name}
-        elif sort == "websub":
-            keys = {pk: websub.get(pk, "") for pk in name}
+        closed, today_sums = week_sums(today)
+        every = list(Source.objects.values_list("pk", flat=True))
+        keys: dict[int, Any]
+        if sort == "websub":
+            websub_all = dict(Subscription.objects.filter(removed=False).values_list("source_id", "state"))
+            keys = {pk: websub_all.get(pk, "") for pk in every}
         else:
-            keys = {pk: _stat_key(sort, sums(pk)) for pk in name}
-        ids = sorted(name, key=lambda pk: (keys[pk], pk), reverse=descending)
+            keys = {pk: _stat_key(sort, _combined(closed, today_sums, pk)) for pk in every}
+        ids = sorted(every, key=lambda pk: (keys[pk], pk), reverse=descending)
     total = len(ids)
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(page, 1), pages)
     shown_ids = ids[(page - 1) * per_page : page * per_page]
-    times = {
-        pk: (fetched, next_check if active else None)
-        for pk, fetched, next_check, active in Source.objects.filter(pk__in=shown_ids).values_list(
-            "pk", "last_fetched", "next_check_at", "is_active"
-        )
-    }
+    closed, today_sums = week_sums(today, only=shown_ids)
+    websub = dict(
+        Subscription.objects.filter(removed=False, source_id__in=shown_ids).values_list("source_id", "state")
+    )
+    times: dict[int, tuple[datetime | None, datetime | None]] = {}
+    name: dict[int, str] = {}
+    state: dict[int, str] = {}
+    for pk, n, url, active, errors, held, fetched, next_check in Source.objects.filter(
+        pk__in=shown_ids
+    ).values_list(
+        "pk", "name", "url", "is_active", "error_count", "held_since", "last_fetched", "next_check_at"
+    ):
+        times[pk] = (fetched, next_check if active else None)
+        name[pk] = n or url
+        state[pk] = _state(active, held is not None, errors, fetched is None)
     days = [today - timedelta(days=SPARK_DAYS - 1 - i) for i in range(SPARK_DAYS)]
     index = {d: i for i, d in enumerate(days)}
     articles = {pk: [0] * SPARK_DAYS for pk in shown_ids}
@@ -374,7 +390,7 @@ def sources_table(
             failures[source_id][i] = f
     rows = []
     for pk in shown_ids:
-        v = sums(pk)
+        v = _combined(closed, today_sums, pk)
         fetches = v[_N]
         last_fetch, next_check = times.get(pk, (None, None))
         row = SourceRow(
