@@ -392,13 +392,13 @@ def sources_table(
     for pk in shown_ids:
         v = _combined(closed, today_sums, pk)
         fetches = v[_N]
-        last_fetch, next_check = times.get(pk, (None, None))
+        fetched_at, check_at = times.get(pk, (None, None))
         row = SourceRow(
             pk=pk,
             name=name[pk],
             state=state[pk],
-            last_fetch=last_fetch,
-            next_check=next_check,
+            last_fetch=fetched_at,
+            next_check=check_at,
             success_rate=(v[_NEW] + v[_NM]) / fetches if fetches else None,
             median_ms=median_from_histogram(v[4:]),
             share_304=v[_NM] / fetches if fetches else None,
