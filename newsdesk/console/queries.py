@@ -271,8 +271,8 @@ def week_sums(today: date, *, only: list[int] | None = None) -> tuple[Sums, Sums
     todays = SourceDay.objects.filter(day=today)
     if only is not None:
         todays = todays.filter(source_id__in=only)
-    now: Sums = {}
-    _add_into(now, todays.values_list("source_id", *_SUMMED))
+    # One row per source and day: today's rows need no adding up.
+    now: Sums = {source_id: values for source_id, *values in todays.values_list("source_id", *_SUMMED)}
     return sums, now
 
 
@@ -355,6 +355,20 @@ def sources_table(
         if sort == "websub":
             websub_all = dict(Subscription.objects.filter(removed=False).values_list("source_id", "state"))
             keys = {pk: websub_all.get(pk, "") for pk in every}
+        elif sort in ("articles", "share_304", "success"):
+            # Only the few columns the key needs, without building each source's combined row.
+            keys = {}
+            for pk in every:
+                past, cur = closed.get(pk, _EMPTY), today_sums.get(pk, _EMPTY)
+                checks = past[_N] + cur[_N]
+                if sort == "articles":
+                    keys[pk] = past[_A] + cur[_A]
+                elif not checks:
+                    keys[pk] = -1.0
+                elif sort == "share_304":
+                    keys[pk] = (past[_NM] + cur[_NM]) / checks
+                else:
+                    keys[pk] = (past[_NEW] + past[_NM] + cur[_NEW] + cur[_NM]) / checks
         else:
             keys = {pk: _stat_key(sort, _combined(closed, today_sums, pk)) for pk in every}
         ids = sorted(every, key=lambda pk: (keys[pk], pk), reverse=descending)
