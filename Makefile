@@ -54,6 +54,7 @@ bench: install
 	$(BIN)/python -m bench.integrity
 	$(BIN)/python -m bench.live
 	$(BIN)/python -m bench.websub
+	$(BIN)/python -m bench.console
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-output

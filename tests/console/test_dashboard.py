@@ -53,6 +53,12 @@ def test_sources_table_pages_and_sorts(admin_client: Client, newsroom: Seeded) -
     fetched = re.findall(r'<td><time datetime="([^"]+)">[^<]+ ago</time></td>', by_fetch)
     assert len(fetched) == 50
     assert fetched == sorted(fetched, reverse=True)  # the latest first
+    by_articles = admin_client.get(URL + "?sort=-articles").content.decode()
+    numbers = re.findall(r'<td class="num">([^<]+)</td>', by_articles)
+    per_day = [float(n) for n in numbers[3::4]]  # success, median, 304s, articles a day
+    assert len(per_day) == 50
+    assert per_day == sorted(per_day, reverse=True)
+    assert per_day[0] > per_day[-1]
     second = admin_client.get(URL + "?sort=name&page=2").content.decode()
     assert len(re.findall(r'<tr class="st-', second)) == 10
     # Each row: its 30-day sparkline, two lines of 30 points.
