@@ -595,7 +595,7 @@ def queue_depth_now() -> int:
 
 
 def counts_of(metric: str) -> dict[str, int]:
-    """All-time counts of a metric per label (day buckets), for tests and the CLI."""
+    """All-time counts of a metric per label (from the day buckets)."""
     from newsdesk.core.models import Tally
 
     return dict(
