@@ -56,6 +56,7 @@ bench: install
 	$(BIN)/python -m bench.live
 	$(BIN)/python -m bench.websub
 	$(BIN)/python -m bench.metrics
+	$(BIN)/python -m bench.console
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-output

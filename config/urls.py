@@ -5,6 +5,7 @@ from newsdesk.core.views import metrics
 
 urlpatterns = [
     path("metrics", metrics, name="metrics"),
+    path("admin/console/", include("newsdesk.console.urls")),
     path("admin/", admin.site.urls),
     path("api/", include("newsdesk.api.urls")),
     path("live/", include("newsdesk.live.urls")),

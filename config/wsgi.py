@@ -20,12 +20,15 @@ def _with_page_cache(app: WSGIApp) -> WSGIApp:
     if seconds <= 0:
         return app
     from newsdesk.core.pagecache import PageCache
+    from newsdesk.core.tallies import Batch
 
+    pages = Batch()  # page requests by cache outcome, written every few seconds (core/tallies.py)
     return PageCache(
         app,
         ttl=seconds,
         max_entries=settings.NEWSDESK_SITE.get("PAGE_CACHE_ENTRIES", 2000),
         stamp_path=settings.DATA_DIR / ".content-changed",
+        counter=lambda outcome: pages.add("pages", outcome),
     )
 
 

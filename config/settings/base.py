@@ -112,6 +112,7 @@ INSTALLED_APPS = [
     "newsdesk.websub",
     "newsdesk.consent",
     "newsdesk.api",
+    "newsdesk.console",
     "newsdesk.web",
     "axes",  # the admin login's brute-force limit (after our apps: its templates do not override ours)
 ]

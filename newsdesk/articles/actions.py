@@ -10,7 +10,7 @@ from django.db import IntegrityError, transaction
 from django.utils import timezone
 
 from newsdesk.core import metrics
-from newsdesk.sources.actions import do_forget_spam, do_record_spam
+from newsdesk.sources.actions import do_count_stored, do_forget_spam, do_record_spam
 from newsdesk.types import HELD, SPAM, SPAM_REMOVED, ArticleDraft
 
 from .models import Article, ArticleAlias
@@ -47,6 +47,7 @@ def do_store_article(fields: ArticleDraft) -> tuple[Stored, int | None]:
             article = Article.objects.create(**values, modified_at=now)
             if _spam_kind(article.flags):
                 do_record_spam(article.source_id, now=now, what=_spam_summary(article))
+            do_count_stored(article.source_id, now=now, status=article.status)
             _announce(
                 article.pk, True, article.status,
                 newly_quarantined=article.status == Article.Status.QUARANTINED,

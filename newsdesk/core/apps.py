@@ -6,6 +6,8 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
+        from . import tasktallies
         from .metrics import connect_task_signals
 
         connect_task_signals()
+        tasktallies.connect()

@@ -19,3 +19,30 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.name}"
+
+
+class Tally(models.Model):
+    """A counter per metric, label and time bucket (an hour or a day), kept by the actions that do the
+    counted thing (docs/decisions/0022-aggregate-tables.md). `count` counts events; `total` sums a
+    value that came with them (seconds, readers), so a mean is total / count."""
+
+    class Period(models.TextChoices):
+        HOUR = "h"
+        DAY = "d"
+
+    metric = models.CharField(max_length=64)
+    label = models.CharField(max_length=64, blank=True, default="")
+    period = models.CharField(max_length=1, choices=Period.choices)
+    bucket_start = models.DateTimeField()
+    count = models.BigIntegerField(default=0)
+    total = models.FloatField(default=0.0)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["metric", "period", "bucket_start", "label"], name="core_tally_bucket"
+            )
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.metric}[{self.label}] {self.period} {self.bucket_start:%Y-%m-%d %H:%M}: {self.count}"

@@ -126,8 +126,11 @@ class PageCache:
         max_body: int = 2_000_000,
         stamp_path: Path | None = None,
         clock: Callable[[], float] = time.monotonic,
+        counter: Callable[[str], None] | None = None,
     ) -> None:
         self.app = app
+        # Told how each request went: HIT, STALE, MISS (rendered here) or PASS (not cacheable, not asked).
+        self.counter = counter
         self.ttl = ttl
         self.max_entries = max_entries
         self.max_body = max_body
@@ -142,20 +145,29 @@ class PageCache:
         self._stamp: float | None = self._read_stamp()
 
     # ---- the WSGI entry point ---------------------------------------------------------------
+    def _count(self, outcome: str) -> None:
+        if self.counter is not None:
+            self.counter(outcome)
+
     def __call__(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes]:
         method = environ.get("REQUEST_METHOD", "GET")
         if method not in ("GET", "HEAD") or environ.get("HTTP_COOKIE") or environ.get("HTTP_AUTHORIZATION"):
+            self._count("PASS")
             return self.app(environ, start_response)
         key = self._key(environ)
         if key is None:
+            self._count("PASS")
             return self.app(environ, start_response)
         for attempt in range(2):
             action, entry, stamp, event = self._lookup(key, renders=method == "GET" and attempt == 0)
             if action == "hit" and entry is not None:
+                self._count("HIT")
                 return self._serve(entry, environ, start_response, "HIT")
             if action == "stale" and entry is not None:
+                self._count("STALE")
                 return self._serve(entry, environ, start_response, "STALE")
             if action == "render":
+                self._count("MISS")
                 try:
                     return self._fill(key, stamp, environ, start_response)
                 finally:
@@ -167,6 +179,7 @@ class PageCache:
                 event.wait(self.WAIT_SECONDS)
                 continue
             break
+        self._count("PASS")
         return self.app(environ, start_response)
 
     def cached(self, environ: Environ, start_response: StartResponse) -> Iterable[bytes] | None:
@@ -183,7 +196,9 @@ class PageCache:
             return None
         action, entry, _stamp, _event = self._lookup(key, renders=False)
         if action in ("hit", "stale") and entry is not None:
-            return self._serve(entry, environ, start_response, "HIT" if action == "hit" else "STALE")
+            outcome = "HIT" if action == "hit" else "STALE"
+            self._count(outcome)
+            return self._serve(entry, environ, start_response, outcome)
         return None
 
     # ---- lookup -----------------------------------------------------------------------------

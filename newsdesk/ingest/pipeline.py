@@ -54,6 +54,7 @@ from newsdesk.sources import queries as source_queries
 from newsdesk.sources.models import Source
 from newsdesk.sources.polling import Hints
 from newsdesk.types import (
+    BlockedAddress,
     Entry,
     Extracted,
     ExtractError,
@@ -102,11 +103,13 @@ class Pipeline:
             try:
                 result = self.fetcher.fetch(source.url, validators=validators, kind="feed")
             finally:
-                metrics.fetch_duration.observe(time.perf_counter() - started)
+                took = time.perf_counter() - started
+                metrics.fetch_duration.observe(took)
             if result.not_modified:
                 metrics.observe_fetch("not_modified")
                 report.not_modified = True
                 self._record_success(source, now, result.validators, Hints(result.max_age, None, None))
+                source_actions.do_count_fetch(source.pk, now=now, outcome="not_modified", seconds=took)
                 return report
             feed = parse_feed(
                 result.content,
@@ -118,6 +121,13 @@ class Pipeline:
             )
         except (FetchError, ParseError) as exc:
             metrics.observe_fetch("error")
+            source_actions.do_count_fetch(
+                source.pk,
+                now=now,
+                outcome="error",
+                seconds=time.perf_counter() - started,
+                kind=error_kind(exc),
+            )
             return self._record_failure(report, now, exc)
 
         self._ingest_entries(source, feed, now, report)
@@ -125,6 +135,7 @@ class Pipeline:
         # Keep the validators only when every entry was handled: otherwise a 304 would hide the rest.
         kept = result.validators if report.failed_entries == 0 else Validators()
         self._record_success(source, now, kept, Hints(result.max_age, feed.ttl_minutes, None), feed)
+        source_actions.do_count_fetch(source.pk, now=now, outcome="new", seconds=took)
         return report
 
     def _record_success(
@@ -317,7 +328,11 @@ class Pipeline:
             report = SourceReport(source_id=source_id, name=str(source_id))
             message = f"An internal error stopped this check ({type(exc).__name__})."
             try:
-                source_actions.do_record_failure(source_id, now=self.clock(), message=message)
+                now = self.clock()
+                source_actions.do_record_failure(source_id, now=now, message=message)
+                source_actions.do_count_fetch(
+                    source_id, now=now, outcome="error", seconds=0.0, kind="internal"
+                )
             except Exception:
                 log.exception("Could not record the failure of source %s", source_id)
             report.ok, report.error = False, message
@@ -329,6 +344,18 @@ class Pipeline:
             return self.refresh_guarded(source_id)
         finally:
             connection.close()
+
+
+def error_kind(exc: FetchError | ParseError) -> str:
+    """A short name for what went wrong, for the console's counts: blocked, http-4xx, http-5xx, parse
+    or network (no answer: refused, timed out, too large, a TLS failure)."""
+    if isinstance(exc, ParseError):
+        return "parse"
+    if isinstance(exc, BlockedAddress):
+        return "blocked"
+    if exc.status:
+        return f"http-{exc.status // 100}xx"
+    return "network"
 
 
 def _owner(stored: Known | None, source_id: int) -> Outlet | None:

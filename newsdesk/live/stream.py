@@ -11,12 +11,14 @@ import contextlib
 import functools
 import logging
 import random
+import time
 from dataclasses import dataclass
 from typing import Any
 from urllib.parse import parse_qs
 
-from newsdesk.core.http import forwarded_client
 from newsdesk.core import metrics
+from newsdesk.core.http import forwarded_client
+from newsdesk.core.tallies import Batch
 
 from .events import HEARTBEAT, BadFilter, Filters, cursor_only, parse_cursor, retry
 from .hub import Hub
@@ -57,6 +59,10 @@ def _with_security(base: list[tuple[str, str]], scope: Any) -> list[tuple[str, s
     if hsts is not None and https:
         headers.append((hsts[0].lower(), hsts[1]))
     return headers
+
+
+# Streams opened and reader-seconds, written every few seconds off the event loop (core/tallies.py).
+READERS = Batch()
 
 
 @dataclass(frozen=True)
@@ -145,6 +151,8 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
         return
     hub.by_address[client] += 1
     sub = hub.subscribe(filters)
+    opened = time.monotonic()
+    READERS.add("live", "opened")
     watcher = asyncio.ensure_future(proto.client_disconnect())
     watcher.add_done_callback(lambda _: sub.close())
     metrics.live_streams.inc()
@@ -177,6 +185,7 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
         if hub.by_address[client] <= 0:
             del hub.by_address[client]
         watcher.cancel()
+        READERS.add("live", "reader_seconds", total=time.monotonic() - opened)
 
 
 async def _follow(sub: Any, transport: Any, sent: int, limits: StreamLimits) -> None:

@@ -11,6 +11,8 @@ from enum import Enum
 from django.db import IntegrityError, transaction
 from django.db.models import Q
 
+from newsdesk.core import tallies
+
 from .digest import FREQUENCY_INTERVALS, next_digest_at
 from .models import Consent, DigestRun, Send, Subscriber, new_key
 from .tokens import ConfirmClaim
@@ -281,6 +283,7 @@ def do_record_handover(h: Handover) -> bool:
                     previous_next=h.previous_next,
                 )
             Subscriber.objects.filter(pk=h.subscriber_id).update(**subscriber_fields)
+            tallies.add("mail", "sent")
     except IntegrityError:
         return False
     return True
@@ -313,6 +316,7 @@ def do_record_refusal(h: Handover, state: str, error: str, now: datetime) -> Non
             subscriber.bounced_at = now
             subscriber.last_bounce = error[:2000]
         subscriber.save()
+        tallies.add("mail", str(state), at=now)
 
 
 def do_advance_skipped(cutoff: datetime, rows: Iterable[tuple[int, str, datetime | None]]) -> int:

@@ -2,15 +2,16 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import UTC, date, datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
+from newsdesk.core import tallies
 from newsdesk.core.errors import UserError
 
 from . import polling
-from .models import Source
+from .models import FETCH_MS_BOUNDS, FETCH_MS_COLUMNS, Source, SourceDay
 from .signals import source_removed
 
 
@@ -90,6 +91,7 @@ def do_record_success(
         source.interval_seconds = interval
         source.next_check_at = polling.next_check(now, interval)
         source.error_count = 0
+        source.failing_since = None
         source.last_error = ""
         source.queued_at = None
         if not source.name and feed_title:
@@ -107,6 +109,8 @@ def do_record_failure(
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
         source.error_count += 1
+        if source.failing_since is None:
+            source.failing_since = now
         source.last_error = " ".join(message.split())[:500]
         source.last_fetched = now
         delay = polling.error_delay(source.error_count, retry_after=retry_after)
@@ -190,3 +194,49 @@ def do_edit_source(source_id: int, **changes: object) -> Source:
             setattr(source, name, value)
         source.save(update_fields=list(changes) or None)
     return source
+
+
+# ---- the console's per-day figures ---------------------------------------------------------------
+
+FETCH_OUTCOMES = ("new", "not_modified", "error")
+
+
+def _count_day(source_id: int, day: date, columns: dict[str, float]) -> None:
+    """Add to the source's row of the day, creating it (one upsert: no read, no lost update)."""
+    table = SourceDay._meta.db_table
+    names = ", ".join(columns)  # column names come from our own constants, never from input
+    marks = ", ".join(["%s"] * len(columns))
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
+    sql = (
+        f"INSERT INTO {table} (source_id, day, {names}) VALUES (%s, %s, {marks}) "  # noqa: S608
+        f"ON CONFLICT (day, source_id) DO UPDATE SET {updates}"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [source_id, day, *columns.values()])
+
+
+def _histogram_column(seconds: float) -> str:
+    ms = seconds * 1000
+    for column, bound in zip(FETCH_MS_COLUMNS, FETCH_MS_BOUNDS, strict=False):
+        if ms <= bound:
+            return column
+    return FETCH_MS_COLUMNS[-1]
+
+
+def do_count_fetch(source_id: int, *, now: datetime, outcome: str, seconds: float, kind: str = "") -> None:
+    """Count one check of the source: `outcome` is new, not_modified or error (`kind` says which error).
+    Kept in the source's row of the day and in the site's tallies (`fetch` by outcome or error kind)."""
+    assert outcome in FETCH_OUTCOMES, outcome
+    columns: dict[str, float] = {"fetches": 1, "fetch_seconds": seconds, _histogram_column(seconds): 1}
+    columns[{"new": "new_content", "not_modified": "not_modified", "error": "failures"}[outcome]] = 1
+    with transaction.atomic():
+        _count_day(source_id, now.astimezone(UTC).date(), columns)
+        label = f"error:{kind or 'other'}" if outcome == "error" else outcome
+        tallies.add("fetch", label, total=seconds, at=now)
+
+
+def do_count_stored(source_id: int, *, now: datetime, status: str) -> None:
+    """Count one article stored from the source (with its status: published or quarantined)."""
+    with transaction.atomic():
+        _count_day(source_id, now.astimezone(UTC).date(), {"articles": 1})
+        tallies.add("articles", status, at=now)

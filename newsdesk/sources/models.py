@@ -25,6 +25,9 @@ class Source(models.Model):
     interval_seconds = models.PositiveIntegerField(default=3600)
     queued_at = models.DateTimeField(null=True, blank=True)
     error_count = models.PositiveIntegerField(default=0)
+    failing_since = models.DateTimeField(
+        null=True, blank=True, help_text="The first of the failed checks in a row, until one works again."
+    )
     last_error = models.TextField(blank=True)
 
     # Integrity: spam seen from this source lately, and whether its new items are held.
@@ -49,3 +52,38 @@ class Source(models.Model):
     def is_held(self) -> bool:
         """Possibly compromised: new items are quarantined until a person looks."""
         return self.held_since is not None
+
+
+# Upper bounds (milliseconds) of the fetch-time histogram kept per source and day; the last is open.
+FETCH_MS_BOUNDS = (100, 250, 500, 1000, 2500, 5000, 10000)
+FETCH_MS_COLUMNS = tuple(f"ms_{i}" for i in range(len(FETCH_MS_BOUNDS) + 1))
+
+
+class SourceDay(models.Model):
+    """What one source did on one (UTC) day: checks by outcome, articles stored, and how long the
+    fetches took (a histogram, for the median). Kept by the actions, read by the operator console
+    (docs/decisions/0022-aggregate-tables.md): one row per source and day, never a scan of articles."""
+
+    source = models.ForeignKey(Source, on_delete=models.CASCADE, related_name="days")
+    day = models.DateField()
+    fetches = models.PositiveIntegerField(db_default=0)
+    new_content = models.PositiveIntegerField(db_default=0, help_text="checks that answered with a feed body")
+    not_modified = models.PositiveIntegerField(db_default=0, help_text="checks answered 304 Not Modified")
+    failures = models.PositiveIntegerField(db_default=0)
+    articles = models.PositiveIntegerField(db_default=0, help_text="articles stored")
+    fetch_seconds = models.FloatField(db_default=0.0)
+    ms_0 = models.PositiveIntegerField(db_default=0)
+    ms_1 = models.PositiveIntegerField(db_default=0)
+    ms_2 = models.PositiveIntegerField(db_default=0)
+    ms_3 = models.PositiveIntegerField(db_default=0)
+    ms_4 = models.PositiveIntegerField(db_default=0)
+    ms_5 = models.PositiveIntegerField(db_default=0)
+    ms_6 = models.PositiveIntegerField(db_default=0)
+    ms_7 = models.PositiveIntegerField(db_default=0)
+
+    class Meta:
+        constraints = [models.UniqueConstraint(fields=["day", "source"], name="sources_sourceday_day")]
+        indexes = [models.Index(fields=["source", "day"], name="sources_sourceday_source")]
+
+    def __str__(self) -> str:
+        return f"{self.source_id} {self.day}"

@@ -1,0 +1,606 @@
+"""What the console shows, read from the aggregate tables and a few indexed lookups.
+
+Nothing here scans articles: counts per source and day come from `sources.SourceDay`, the site's counts
+per hour and day from `core.Tally` (docs/decisions/0022-aggregate-tables.md). The one count of
+articles is the review queue's, on the indexed status column, of the few quarantined ones.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from typing import Any
+
+from django.db.models import Case, CharField, Count, F, Max, QuerySet, Sum, Value, When
+from django.db.models.functions import Lower
+from django.urls import reverse
+
+from newsdesk.articles.models import Article
+from newsdesk.core import heartbeats, tallies
+from newsdesk.core.clock import Clock, utcnow
+from newsdesk.newsletter.models import Send
+from newsdesk.sources.models import FETCH_MS_BOUNDS, FETCH_MS_COLUMNS, Source, SourceDay
+from newsdesk.websub.models import Subscription
+
+from . import charts
+
+WITHOUT = {"worker": "queued checks and mail wait", "scheduler": "nothing is queued"}
+FAILING_FOR = timedelta(days=1)
+PROCESS_QUIET = timedelta(minutes=5)
+BOUNCES_WITHIN = timedelta(days=7)
+SPARK_DAYS = 30
+STATS_DAYS = 7
+
+
+# ---- needs attention ------------------------------------------------------------------------------
+
+
+@dataclass
+class Attention:
+    kind: str  # failing, held, review, bounced, process
+    title: str
+    detail: str
+    link: str
+    link_text: str
+
+
+def one_sentence(text: str, limit: int = 200) -> str:
+    """The first sentence of an error message, at most `limit` characters."""
+    text = " ".join(text.split())
+    for end in (". ", "! ", "? "):
+        cut = text.find(end)
+        if cut > 0:
+            text = text[: cut + 1]
+    if len(text) > limit:
+        text = text[: limit - 1].rstrip() + "…"
+    return text
+
+
+def _ago(now: datetime, then: datetime) -> str:
+    seconds = max(int((now - then).total_seconds()), 0)
+    if seconds < 120:
+        return f"{seconds} seconds"
+    if seconds < 7200:
+        return f"{seconds // 60} minutes"
+    if seconds < 86400 and seconds % 3600 >= 600:
+        return f"{seconds // 3600} h {seconds % 3600 // 60} min"
+    if seconds < 2 * 86400:
+        return f"{seconds // 3600} hours"
+    return f"{seconds // 86400} days"
+
+
+def attention(now: datetime, *, limit: int = 20) -> list[Attention]:
+    """What needs a person, most pressing first: failing sources (longest first), held sources, the
+    review queue, bounced digests, then quiet background processes."""
+    items: list[Attention] = []
+    failing = (
+        Source.objects.filter(is_active=True, failing_since__lte=now - FAILING_FOR)
+        .order_by("failing_since", "pk")
+        .values_list("pk", "name", "url", "failing_since", "error_count", "last_error")[:limit]
+    )
+    for pk, name, url, since, errors, error in failing:
+        items.append(
+            Attention(
+                "failing",
+                f"{name or url} has been failing for {_ago(now, since or now)}",
+                f"{one_sentence(error) or 'No error was recorded.'} ({errors} failed checks in a row)",
+                reverse("admin:sources_source_change", args=[pk]),
+                "Open the source",
+            )
+        )
+    held = Source.objects.filter(held_since__isnull=False).order_by("held_since", "pk")
+    for pk, name, url, since, reason in held.values_list("pk", "name", "url", "held_since", "held_reason")[
+        :limit
+    ]:
+        items.append(
+            Attention(
+                "held",
+                f"{name or url} is held as possibly compromised",
+                f"Since {_ago(now, since or now)} ago: {one_sentence(reason) or 'spam kept coming from it.'} "
+                "Its new items wait in the review queue.",
+                reverse("admin:sources_source_change", args=[pk]),
+                "Review the source",
+            )
+        )
+    waiting = Article.objects.filter(status=Article.Status.QUARANTINED).count()
+    if waiting:
+        items.append(
+            Attention(
+                "review",
+                f"{waiting} item{'s' if waiting != 1 else ''} in the review queue",
+                "Quarantined as spam or from a held source; nothing is published until a person decides.",
+                reverse("admin:articles_quarantinedarticle_changelist"),
+                "Open the review queue",
+            )
+        )
+    bounced = (
+        Send.objects.filter(state=Send.State.BOUNCED, at__gte=now - BOUNCES_WITHIN)
+        .select_related("subscriber")
+        .order_by("-at")[:limit]
+    )
+    for send in bounced:
+        items.append(
+            Attention(
+                "bounced",
+                f"A digest to {send.subscriber.email} bounced {_ago(now, send.at)} ago",
+                one_sentence(send.error) or "The mail server refused the address.",
+                reverse("admin:newsletter_subscriber_change", args=[send.subscriber_id]),
+                "Open the subscriber",
+            )
+        )
+    for role, command in (("worker", "newsdesk worker"), ("scheduler", "newsdesk run")):
+        seen = heartbeats.last_seen(role)
+        if seen is None or now - seen > PROCESS_QUIET:
+            when = "has never been seen" if seen is None else f"was last seen {_ago(now, seen)} ago"
+            items.append(
+                Attention(
+                    "process",
+                    f"The {role} {when}",
+                    f"Without it {WITHOUT[role]}. Start it with `{command}` (see README, Running).",
+                    reverse("admin:django_tasks_database_dbtaskresult_changelist"),
+                    "See the task log",
+                )
+            )
+    return items
+
+
+# ---- the sources table ----------------------------------------------------------------------------
+
+
+@dataclass
+class SourceRow:
+    pk: int
+    name: str
+    state: str
+    last_fetch: datetime | None
+    next_check: datetime | None
+    success_rate: float | None  # share of checks that worked, 0..1, None without checks
+    median_ms: float | None
+    share_304: float | None
+    articles_per_day: float
+    websub: str
+    change_url: str = ""
+    spark: charts.Sparkline | None = None
+    last_fetch_label: str = ""
+    spark_svg: str = ""
+    next_check_label: str = ""
+
+    def last_fetch_text(self, now: datetime) -> str:
+        return "never" if self.last_fetch is None else f"{_ago(now, self.last_fetch)} ago"
+
+    def next_check_text(self, now: datetime) -> str:
+        if self.next_check is None:
+            return "–"
+        return "due" if self.next_check <= now else f"in {_ago(self.next_check, now)}"
+
+    @property
+    def success_text(self) -> str:
+        return "–" if self.success_rate is None else f"{self.success_rate:.0%}"
+
+    @property
+    def median_text(self) -> str:
+        if self.median_ms is None:
+            return "–"
+        if self.median_ms >= FETCH_MS_BOUNDS[-1]:
+            return f"> {FETCH_MS_BOUNDS[-1] / 1000:g} s"
+        return f"{self.median_ms:.0f} ms" if self.median_ms < 1000 else f"{self.median_ms / 1000:.1f} s"
+
+    @property
+    def share_304_text(self) -> str:
+        return "–" if self.share_304 is None else f"{self.share_304:.0%}"
+
+    @property
+    def articles_text(self) -> str:
+        return f"{self.articles_per_day:.1f}".removesuffix(".0")
+
+
+def median_from_histogram(counts: Sequence[int], bounds: Sequence[float] = FETCH_MS_BOUNDS) -> float | None:
+    """The median of values counted in buckets (upper bounds `bounds`, the last bucket open), by linear
+    interpolation within the bucket that holds it; the open bucket reports its lower bound."""
+    total = sum(counts)
+    if total == 0:
+        return None
+    half = total / 2
+    seen = 0
+    lower = 0.0
+    for i, count in enumerate(counts):
+        if count and seen + count >= half:
+            if i >= len(bounds):
+                return float(bounds[-1])
+            return lower + (bounds[i] - lower) * (half - seen) / count
+        seen += count
+        lower = float(bounds[i]) if i < len(bounds) else lower
+    return float(bounds[-1])  # pragma: no cover - the loop returns
+
+
+def _state(is_active: bool, held: bool, error_count: int, never: bool) -> str:
+    if not is_active:
+        return "paused"
+    if held:
+        return "held"
+    if error_count:
+        return "failing"
+    if never:
+        return "new"
+    return "ok"
+
+
+SORTS = ("success", "median", "share_304", "articles", "websub")
+# Sorted by the database: the order of the ids is all that is read, not 2,000 datetimes.
+SQL_SORTS = ("name", "state", "last_fetch", "next_check")
+DEFAULT_SORT = "state"
+
+# Per-day sums: fetches, new content, not modified, articles, then the histogram columns.
+_SUMMED = ("fetches", "new_content", "not_modified", "articles", *FETCH_MS_COLUMNS)
+Sums = dict[int, list[int]]
+_closed_days: dict[tuple[object, ...], Sums] = {}
+
+
+def _add_into(into: Sums, rows: Any) -> None:
+    for source_id, *values in rows:
+        have = into.get(source_id)
+        if have is None:
+            into[source_id] = [v or 0 for v in values]
+        else:
+            for k, v in enumerate(values):
+                have[k] += v or 0
+
+
+def week_sums(today: date, *, only: list[int] | None = None) -> tuple[Sums, Sums]:
+    """Each source's sums (per `_SUMMED`) over the six closed days before today, and over today.
+
+    The closed days no longer change (counts go to the day they happen on), so their sums are kept in
+    memory per process, under a fingerprint of those rows (their number and highest id, one indexed
+    range read) that changes if rows are added or removed; only today's rows are read each time.
+    """
+    since = today - timedelta(days=STATS_DAYS - 1)
+    closed = SourceDay.objects.filter(day__gte=since, day__lt=today)
+    fingerprint = (since, today, *closed.aggregate(n=Count("id"), top=Max("id")).values())
+    sums = _closed_days.get(fingerprint)
+    if sums is None:
+        sums = {}
+        _add_into(
+            sums,
+            closed.values("source_id")
+            .annotate(*[Sum(c) for c in _SUMMED])
+            .values_list("source_id", *[f"{c}__sum" for c in _SUMMED]),
+        )
+        _closed_days.clear()
+        _closed_days[fingerprint] = sums
+    todays = SourceDay.objects.filter(day=today)
+    if only is not None:
+        todays = todays.filter(source_id__in=only)
+    # One row per source and day: today's rows need no adding up.
+    now: Sums = {source_id: values for source_id, *values in todays.values_list("source_id", *_SUMMED)}
+    return sums, now
+
+
+@dataclass
+class SourcesPage:
+    rows: list[SourceRow]
+    total: int
+    page: int
+    pages: int
+    sort: str
+    descending: bool
+    days: list[date] = field(default_factory=list)
+
+
+_EMPTY = [0] * len(_SUMMED)
+_N, _NEW, _NM, _A = 0, 1, 2, 3  # positions in a row of sums
+
+
+def _stat_key(sort: str, v: list[int]) -> float:
+    """The sort key of a stats column from a source's 7-day sums (-1 when there were no checks)."""
+    if sort == "articles":
+        return float(v[_A])
+    if not v[_N]:
+        return -1.0
+    if sort == "success":
+        return (v[_NEW] + v[_NM]) / v[_N]
+    if sort == "share_304":
+        return v[_NM] / v[_N]
+    median = median_from_histogram(v[4:])
+    return -1.0 if median is None else median
+
+
+def _combined(closed: Sums, today: Sums, pk: int) -> list[int]:
+    a, b = closed.get(pk), today.get(pk)
+    if a is None or b is None:
+        return a or b or _EMPTY
+    return [x + y for x, y in zip(a, b, strict=True)]
+
+
+def _sql_order(sort: str, descending: bool) -> QuerySet[Source]:
+    """Sources in the order of a column the database knows: name, state, last fetch or next check."""
+    name = Lower(Case(When(name="", then=F("url")), default=F("name")))
+    if sort == "name":
+        return Source.objects.order_by(name.desc() if descending else name.asc(), "pk")
+    if sort == "state":  # the same words, so the same order, as _state()
+        state = Case(
+            When(is_active=False, then=Value("paused")),
+            When(held_since__isnull=False, then=Value("held")),
+            When(error_count__gt=0, then=Value("failing")),
+            When(last_fetched__isnull=True, then=Value("new")),
+            default=Value("ok"),
+            output_field=CharField(),
+        )
+        if descending:
+            return Source.objects.order_by(state.desc(), name.desc(), "-pk")
+        return Source.objects.order_by(state.asc(), name.asc(), "pk")
+    column = (
+        Case(When(is_active=True, then=F("next_check_at"))) if sort == "next_check" else F("last_fetched")
+    )
+    return Source.objects.annotate(k=column).order_by(
+        F("k").desc(nulls_last=True) if descending else F("k").asc(nulls_first=True), "pk"
+    )
+
+
+def sources_table(
+    now: datetime, *, sort: str = DEFAULT_SORT, descending: bool = False, page: int = 1, per_page: int = 50
+) -> SourcesPage:
+    """Every source sorted by the chosen column (its 7-day figures from `week_sums`); only the page's rows
+    are built, with their datetimes and 30-day sparklines."""
+    today = now.date()
+    if sort not in SORTS and sort not in SQL_SORTS:
+        sort = DEFAULT_SORT
+    if sort in SQL_SORTS:
+        # The database orders the ids; names, states and sums are read for the page's rows only.
+        ids = list(_sql_order(sort, descending).values_list("pk", flat=True))
+    else:
+        closed, today_sums = week_sums(today)
+        every = list(Source.objects.values_list("pk", flat=True))
+        keys: dict[int, Any]
+        if sort == "websub":
+            websub_all = dict(Subscription.objects.filter(removed=False).values_list("source_id", "state"))
+            keys = {pk: websub_all.get(pk, "") for pk in every}
+        elif sort in ("articles", "share_304", "success"):
+            # Only the few columns the key needs, without building each source's combined row.
+            keys = {}
+            for pk in every:
+                past, cur = closed.get(pk, _EMPTY), today_sums.get(pk, _EMPTY)
+                checks = past[_N] + cur[_N]
+                if sort == "articles":
+                    keys[pk] = past[_A] + cur[_A]
+                elif not checks:
+                    keys[pk] = -1.0
+                elif sort == "share_304":
+                    keys[pk] = (past[_NM] + cur[_NM]) / checks
+                else:
+                    keys[pk] = (past[_NEW] + past[_NM] + cur[_NEW] + cur[_NM]) / checks
+        else:
+            keys = {pk: _stat_key(sort, _combined(closed, today_sums, pk)) for pk in every}
+        ids = sorted(every, key=lambda pk: (keys[pk], pk), reverse=descending)
+    total = len(ids)
+    pages = max((total + per_page - 1) // per_page, 1)
+    page = min(max(page, 1), pages)
+    shown_ids = ids[(page - 1) * per_page : page * per_page]
+    closed, today_sums = week_sums(today, only=shown_ids)
+    websub = dict(
+        Subscription.objects.filter(removed=False, source_id__in=shown_ids).values_list("source_id", "state")
+    )
+    times: dict[int, tuple[datetime | None, datetime | None]] = {}
+    name: dict[int, str] = {}
+    state: dict[int, str] = {}
+    for pk, n, url, active, errors, held, fetched, next_check in Source.objects.filter(
+        pk__in=shown_ids
+    ).values_list(
+        "pk", "name", "url", "is_active", "error_count", "held_since", "last_fetched", "next_check_at"
+    ):
+        times[pk] = (fetched, next_check if active else None)
+        name[pk] = n or url
+        state[pk] = _state(active, held is not None, errors, fetched is None)
+    days = [today - timedelta(days=SPARK_DAYS - 1 - i) for i in range(SPARK_DAYS)]
+    index = {d: i for i, d in enumerate(days)}
+    articles = {pk: [0] * SPARK_DAYS for pk in shown_ids}
+    failures = {pk: [0] * SPARK_DAYS for pk in shown_ids}
+    for source_id, day, a, f in SourceDay.objects.filter(
+        source_id__in=shown_ids, day__gte=days[0]
+    ).values_list("source_id", "day", "articles", "failures"):
+        i = index.get(day)
+        if i is not None:
+            articles[source_id][i] = a
+            failures[source_id][i] = f
+    rows = []
+    for pk in shown_ids:
+        v = _combined(closed, today_sums, pk)
+        fetches = v[_N]
+        fetched_at, check_at = times.get(pk, (None, None))
+        row = SourceRow(
+            pk=pk,
+            name=name[pk],
+            state=state[pk],
+            last_fetch=fetched_at,
+            next_check=check_at,
+            success_rate=(v[_NEW] + v[_NM]) / fetches if fetches else None,
+            median_ms=median_from_histogram(v[4:]),
+            share_304=v[_NM] / fetches if fetches else None,
+            articles_per_day=v[_A] / STATS_DAYS,
+            websub=websub.get(pk, ""),
+            change_url=reverse("admin:sources_source_change", args=[pk]),
+            spark=charts.sparkline(articles[pk], failures[pk]),
+        )
+        row.last_fetch_label = row.last_fetch_text(now)
+        row.next_check_label = row.next_check_text(now)
+        row.spark_svg = charts.sparkline_svg(row.spark)  # type: ignore[arg-type]
+        rows.append(row)
+    return SourcesPage(rows, total, page, pages, sort, descending, days)
+
+
+# ---- the site's charts ----------------------------------------------------------------------------
+
+WINDOWS = {
+    "24h": (tallies.HOUR, 24, 60.0, 6, "%H:%M"),  # period, buckets, minutes per bucket, label every, format
+    "30d": (tallies.DAY, 30, 1440.0, 7, "%d %b"),
+}
+
+FETCH_CLASSES = {"new": "s-new", "not_modified": "s-304"}
+MAIL_CLASSES = {"sent": "s-new", "deferred": "s-304", "failed": "s-warn", "bounced": "s-bad"}
+
+
+def site_charts(window: str, *, clock: Clock = utcnow, queue_depth_now: int = 0) -> list[charts.LineChart]:
+    period, buckets, minutes, every, fmt = WINDOWS[window]
+    span = "last 24 hours" if window == "24h" else "last 30 days"
+
+    everything = tallies.series_many(
+        ("fetch", "articles", "task.enqueued", "task.started", "live", "pages", "mail"),
+        period,
+        buckets=buckets,
+        clock=clock,
+    )
+    last = tallies.bucket_start(clock(), period)
+    step = tallies.STEP[period]
+
+    def read(metric: str, labels: Sequence[str] | None = None) -> dict[str, list[tallies.Point]]:
+        found = everything[metric]
+        for label in labels or ():
+            found.setdefault(label, [tallies.Point(last - step * (buckets - 1 - i)) for i in range(buckets)])
+        return found
+
+    fetch = read("fetch")
+    starts = [last - step * (buckets - 1 - i) for i in range(buckets)]
+    labels = [s.strftime(fmt) for s in starts]
+    out = []
+
+    def counts(points: list[tallies.Point], per: float = 1.0) -> list[float]:
+        return [p.count / per for p in points]
+
+    series = []
+    for label in ("new", "not_modified"):
+        values = counts(fetch.pop(label, []), minutes) or [0.0] * buckets
+        series.append(charts.Series(label.replace("_", " "), FETCH_CLASSES[label], values))
+    for i, (label, points) in enumerate(sorted(fetch.items())):
+        css = ("s-bad", "s-warn", "s-other", "s-alt")[i % 4]
+        series.append(charts.Series(label.replace("error:", "error: "), css, counts(points, minutes)))
+    out.append(charts.line_chart(f"Fetches per minute, {span}", "per minute", series, labels, every=every))
+
+    stored = read("articles", ["published", "quarantined"])
+    out.append(
+        charts.line_chart(
+            f"Articles stored, {span}",
+            "articles",
+            [
+                charts.Series("published", "s-new", counts(stored["published"])),
+                charts.Series("quarantined", "s-bad", counts(stored["quarantined"])),
+            ],
+            labels,
+            every=every,
+        )
+    )
+
+    enq = read("task.enqueued")
+    started = read("task.started")
+    enq_n = [sum(p[i].count for p in enq.values()) for i in range(buckets)]
+    start_n = [sum(p[i].count for p in started.values()) for i in range(buckets)]
+    wait_s = [sum(p[i].total for p in started.values()) for i in range(buckets)]
+    # Depth at the end of each bucket, walked back from the depth now: each later bucket added what was
+    # enqueued in it and took away what started in it.
+    depth = [0.0] * buckets
+    level = float(queue_depth_now)
+    for i in range(buckets - 1, -1, -1):
+        depth[i] = max(level, 0.0)
+        level -= enq_n[i] - start_n[i]
+    out.append(
+        charts.line_chart(
+            f"Queue depth, {span}",
+            "tasks waiting",
+            [charts.Series("waiting", "s-304", depth)],
+            labels,
+            every=every,
+        )
+    )
+    latency = [w / n if n else 0.0 for w, n in zip(wait_s, start_n, strict=True)]
+    out.append(
+        charts.line_chart(
+            f"Task latency, {span}",
+            "seconds from queued to started, mean",
+            [charts.Series("latency", "s-warn", latency)],
+            labels,
+            every=every,
+        )
+    )
+
+    live = read("live", ["opened", "reader_seconds"])
+    readers = [p.total / (minutes * 60) for p in live["reader_seconds"]]
+    out.append(
+        charts.line_chart(
+            f"Live News readers, {span}",
+            "readers on average; streams opened",
+            [
+                charts.Series("readers", "s-new", readers),
+                charts.Series("streams opened", "s-304", counts(live["opened"])),
+            ],
+            labels,
+            every=every,
+        )
+    )
+
+    pages = read("pages", ["HIT", "STALE", "MISS", "PASS"])
+    total = [sum(pages[k][i].count for k in pages) for i in range(buckets)]
+    hits = [pages["HIT"][i].count + pages["STALE"][i].count for i in range(buckets)]
+    out.append(
+        charts.line_chart(
+            f"Page requests, {span}",
+            "requests",
+            [
+                charts.Series("all", "s-304", [float(t) for t in total]),
+                charts.Series("from the cache", "s-new", [float(h) for h in hits]),
+            ],
+            labels,
+            every=every,
+        )
+    )
+    ratio = [100.0 * h / t if t else 0.0 for h, t in zip(hits, total, strict=True)]
+    out.append(
+        charts.line_chart(
+            f"Page cache hit ratio, {span}",
+            "per cent",
+            [charts.Series("hit ratio", "s-new", ratio)],
+            labels,
+            every=every,
+        )
+    )
+
+    mail = read("mail", list(MAIL_CLASSES))
+    out.append(
+        charts.line_chart(
+            f"Newsletter sends, {span}",
+            "messages",
+            [charts.Series(k, css, counts(mail[k])) for k, css in MAIL_CLASSES.items()],
+            labels,
+            every=every,
+        )
+    )
+    out.append(
+        charts.line_chart(
+            f"Spam quarantined, {span}",
+            "items",
+            [charts.Series("quarantined", "s-bad", counts(stored["quarantined"]))],
+            labels,
+            every=every,
+        )
+    )
+    return out
+
+
+def queue_depth_now() -> int:
+    """Tasks waiting in the embedded queue now (an indexed count), 0 if the queue is elsewhere."""
+    try:
+        from django_tasks_db.models import DBTaskResult
+
+        return DBTaskResult.objects.ready().count()
+    except Exception:
+        return 0
+
+
+def counts_of(metric: str) -> dict[str, int]:
+    """All-time counts of a metric per label (from the day buckets)."""
+    from newsdesk.core.models import Tally
+
+    return dict(
+        Tally.objects.filter(metric=metric, period=tallies.DAY)
+        .values("label")
+        .annotate(n=Sum("count"))
+        .values_list("label", "n")
+    )
