@@ -28,17 +28,11 @@ def cmd_prune(args: argparse.Namespace) -> int:
     if args.dry_run:
         for batch in batches:
             print(f"Would remove: {batch.count} {batch.description}.")
-        if retention.image_cache_bounded():
-            print("Would bound the image cache (the files read longest ago go first).")
-        else:
-            print("Image cache: no size bound in this version.")
+        print("Would bound the image cache to NEWSDESK_IMAGE_CACHE_MAX_BYTES (least recently read go first).")
         return 0
     done = retention.apply(batches)
     for batch in batches:
         print(f"Removed: {done[batch.kind]} {batch.description}.")
-    images = retention.prune_image_cache()
-    if images is None:
-        print("Image cache: no size bound in this version.")
-    else:
-        print(f"Image cache: removed {images[0]} file(s), {images[1]:,} bytes.")
+    removed, freed = retention.prune_image_cache()
+    print(f"Image cache: removed {removed} file(s), {freed:,} bytes.")
     return 0

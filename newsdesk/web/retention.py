@@ -5,6 +5,8 @@
 - the payload of Live News events older than NEWSDESK_LIVE_KEEP_DAYS (the rows stay, so that a story is
   never announced twice);
 - the rows of background processes not seen for a week (heartbeats);
+- the operator console's counters: hourly ones after 3 days, daily ones after 400 days, a source's days
+  after 90 days;
 - the image cache, bounded by the image store;
 - the Prometheus files of processes that have exited (folded into one archive, docs/decisions/0023).
 
@@ -18,7 +20,7 @@ from __future__ import annotations
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.conf import settings
 
@@ -26,6 +28,9 @@ if TYPE_CHECKING:
     from newsdesk.ingest.scheduler import Job
 
 HEARTBEAT_KEEP = timedelta(days=7)
+HOURLY_TALLIES_KEEP = timedelta(days=3)
+DAILY_TALLIES_KEEP = timedelta(days=400)
+SOURCE_DAYS_KEEP = timedelta(days=90)
 
 
 @dataclass
@@ -65,7 +70,32 @@ def plan(now: datetime) -> list[Batch]:
         Heartbeat.objects.filter(seen_at__lt=now - HEARTBEAT_KEEP).order_by("pk").values_list("pk", flat=True)
     )
     batches.append(Batch("heartbeats", "rows of processes not seen for 7 days", gone, _forget_heartbeats))
+    batches.extend(_console_counters(now))
     return batches
+
+
+def _console_counters(now: datetime) -> list[Batch]:
+    from newsdesk.core.models import Tally
+    from newsdesk.sources.models import SourceDay
+
+    def ids(rows: Any) -> list[int]:
+        return list(rows.order_by("pk").values_list("pk", flat=True))
+
+    def drop(model: Any) -> Callable[[list[int]], int]:
+        def apply(pks: list[int]) -> int:
+            deleted, _ = model.objects.filter(pk__in=pks).delete()
+            return int(deleted)
+
+        return apply
+
+    hourly = Tally.objects.filter(period=Tally.Period.HOUR, bucket_start__lt=now - HOURLY_TALLIES_KEEP)
+    daily = Tally.objects.filter(period=Tally.Period.DAY, bucket_start__lt=now - DAILY_TALLIES_KEEP)
+    days = SourceDay.objects.filter(day__lt=(now - SOURCE_DAYS_KEEP).date())
+    return [
+        Batch("hourly-counters", "the console's hourly counters over 3 days old", ids(hourly), drop(Tally)),
+        Batch("daily-counters", "the console's daily counters over 400 days old", ids(daily), drop(Tally)),
+        Batch("source-days", "sources' daily figures over 90 days old", ids(days), drop(SourceDay)),
+    ]
 
 
 def _forget_heartbeats(ids: list[int]) -> int:
@@ -83,12 +113,6 @@ def apply(batches: list[Batch]) -> dict[str, int]:
         else:
             done[batch.kind] = 0
     return done
-
-
-def image_cache_bounded() -> bool:
-    from . import image_store
-
-    return hasattr(image_store, "prune_images")
 
 
 def prune_image_cache() -> tuple[int, int]:

@@ -97,8 +97,7 @@ def test_only_staff_see_it(client: Client, newsroom: Seeded) -> None:
     response = client.get(URL)
     assert response.status_code == 302
     assert response["Location"].startswith("/admin/login/?next=/admin/console/")
-    User.objects.create_user("reader", password="a long reader password")
-    client.login(username="reader", password="a long reader password")
+    client.force_login(User.objects.create_user("reader", password="a long reader password"))
     response = client.get(URL)
     assert response.status_code == 302
     assert "/admin/login/" in response["Location"]

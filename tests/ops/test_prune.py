@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+from collections import defaultdict
 from datetime import timedelta
 
 import pytest
@@ -36,6 +37,19 @@ def _seed() -> None:
         )
     Heartbeat.objects.create(role="worker", name="old:1", seen_at=now - timedelta(days=9), started_at=now)
     Heartbeat.objects.create(role="worker", name="new:2", seen_at=now, started_at=now)
+    from newsdesk.core.models import Tally
+
+    hour = now.replace(minute=0, second=0, microsecond=0)
+    for age in (1, 50, 80, 100):  # hours: the 80 and 100 hours old ones are past the 3 days kept
+        Tally.objects.create(
+            metric="fetches", label="new", period="h", bucket_start=hour - timedelta(hours=age)
+        )
+
+
+def _tallies() -> set[int]:
+    from newsdesk.core.models import Tally
+
+    return set(Tally.objects.values_list("pk", flat=True))
 
 
 def _state() -> tuple[set[int], set[int], set[int]]:
@@ -57,7 +71,8 @@ def test_prune_removes_exactly_what_dry_run_listed() -> None:
         "prune", "--dry-run", "--list", NEWSDESK_KEEP_FULL_TEXT_DAYS="30", NEWSDESK_LIVE_KEEP_DAYS="7"
     )
     assert dry.returncode == 0, dry.stderr
-    listed: dict[str, set[int]] = {"full-text": set(), "live-events": set(), "heartbeats": set()}
+    tallies_before = _tallies()
+    listed: dict[str, set[int]] = defaultdict(set)
     summary = []
     for line in dry.stdout.splitlines():
         if line.startswith("{"):
@@ -69,6 +84,7 @@ def test_prune_removes_exactly_what_dry_run_listed() -> None:
     assert len(listed["full-text"]) == 10  # stored 30 days ago or more: 30, 33, ... 57
     assert len(listed["live-events"]) == 17  # older than 7 days: 9, 12, ... 57
     assert len(listed["heartbeats"]) == 1
+    assert len(listed["hourly-counters"]) == 2
     assert summary[0] == "Would remove: 10 full text of articles stored over 30 days ago."
 
     done = run_cli("prune", NEWSDESK_KEEP_FULL_TEXT_DAYS="30", NEWSDESK_LIVE_KEEP_DAYS="7")
@@ -80,6 +96,7 @@ def test_prune_removes_exactly_what_dry_run_listed() -> None:
     assert after[1] <= before[1]
     assert before[2] - after[2] == listed["heartbeats"]
     assert after[2] <= before[2]
+    assert tallies_before - _tallies() == listed["hourly-counters"]
     assert done.stdout.splitlines()[:3] == [line.replace("Would remove", "Removed") for line in summary[:3]]
 
     from newsdesk.articles.models import Article
