@@ -3,8 +3,10 @@ whether a worker or the scheduler is alive."""
 
 from __future__ import annotations
 
+import logging
 import os
 import socket
+import threading
 from datetime import datetime, timedelta
 
 from .clock import Clock, utcnow
@@ -41,3 +43,40 @@ def forget_older_than(age: timedelta, *, clock: Clock = utcnow) -> int:
 
     deleted, _ = Heartbeat.objects.filter(seen_at__lt=clock() - age).delete()
     return deleted
+
+
+def alive(role: str, *, within: timedelta, clock: Clock = utcnow) -> set[str]:
+    """The names of the processes of `role` seen within the last `within`."""
+    from .models import Heartbeat
+
+    return set(
+        Heartbeat.objects.filter(role=role, seen_at__gte=clock() - within).values_list("name", flat=True)
+    )
+
+
+class Beater(threading.Thread):
+    """Beats for `role` every `every` seconds from a daemon thread, until stopped. A failing beat
+    (the database is away) is logged and tried again next time."""
+
+    def __init__(self, role: str, every: float, name: str | None = None) -> None:
+        super().__init__(name=f"heartbeat-{role}", daemon=True)
+        self.role, self.every, self.process = role, every, name or process_name()
+        self.stopping = threading.Event()
+
+    def run(self) -> None:
+        from django.db import connection
+
+        try:
+            while True:
+                try:
+                    beat(self.role, self.process)
+                except Exception as exc:
+                    logging.getLogger(__name__).warning("Heartbeat of %s failed: %s", self.role, exc)
+                    connection.close()
+                if self.stopping.wait(self.every):
+                    return
+        finally:
+            connection.close()
+
+    def stop(self) -> None:
+        self.stopping.set()

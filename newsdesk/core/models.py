@@ -19,3 +19,13 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.role} {self.name}"
+
+
+class Counter(models.Model):
+    """A running total shared by every process (requeued tasks, failed enqueues): `newsdesk.core.counters`."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

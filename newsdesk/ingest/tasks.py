@@ -28,9 +28,15 @@ def shared_fetcher() -> Fetcher:
 @task()
 def refresh_source(source_id: int) -> dict[str, Any]:
     """Check one source and store what is new. Returns the report as plain data."""
+    from newsdesk.ingest.leases import held
     from newsdesk.ingest.pipeline import Pipeline
 
-    report = Pipeline(shared_fetcher()).refresh_guarded(source_id)
+    with held(source_id) as ours:
+        if not ours:
+            # Another worker has it, or it was refreshed since it was queued (a task queued twice).
+            log.info("Source %s is not due or is being refreshed elsewhere; skipped", source_id)
+            return {"source_id": source_id, "ok": True, "new": 0, "updated": 0, "skipped": True}
+        report = Pipeline(shared_fetcher()).refresh_guarded(source_id)
     if not report.ok:
         log.info("Source %s failed: %s", source_id, report.error)
     return {"source_id": source_id, "ok": report.ok, "new": report.new, "updated": report.updated}

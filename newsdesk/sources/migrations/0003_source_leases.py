@@ -1,0 +1,17 @@
+from django.db import migrations, models
+
+
+class Migration(migrations.Migration):
+    dependencies = [("sources", "0002_integrity")]
+
+    operations = [
+        migrations.AddField(
+            model_name="source", name="lease_owner", field=models.CharField(blank=True, max_length=200)
+        ),
+        migrations.AddField(
+            model_name="source", name="lease_until", field=models.DateTimeField(blank=True, null=True)
+        ),
+        migrations.AddField(
+            model_name="source", name="attempted_at", field=models.DateTimeField(blank=True, null=True)
+        ),
+    ]
