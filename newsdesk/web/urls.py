@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import browse, feeds, images, live, meta, pages, search
+from .views import browse, feeds, health, images, live, meta, pages, search
 
 app_name = "web"
 
@@ -23,6 +23,8 @@ urlpatterns = [
     re_path(rf"^feeds/search\.{FORMAT}$", feeds.search_feed, name="feed-search"),
     re_path(r"^img/(?P<kind>[as])/(?P<pk>[0-9]+)/(?P<key>[0-9a-f]{20})/$", images.image, name="image"),
     path("robots.txt", meta.robots_txt, name="robots"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("sitemap.xml", meta.sitemap_index, name="sitemap-index"),
     path("sitemap-<slug:section>.xml", meta.sitemap_section, name="sitemap"),
 ]
