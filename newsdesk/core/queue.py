@@ -11,7 +11,7 @@ from __future__ import annotations
 from typing import Any
 
 from django_rq.queues import DjangoRQ
-from rq.retry import Retry
+from rq.job import Retry
 
 RETRIES = 3
 RETRY_INTERVALS = [5, 15, 60]
