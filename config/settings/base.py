@@ -201,9 +201,9 @@ NEWSDESK_QUEUE: dict[str, Any] = {
     # A worker holds a source while refreshing it for this many seconds, renewing it as it goes; a
     # killed worker's source is free again (and queued again) once it runs out.
     "LEASE_SECONDS": _env_int("NEWSDESK_LEASE_SECONDS", 60),
-    # A source marked queued whose task has not started within this many seconds is queued again (its
-    # task was lost, e.g. with a Redis that restarted empty).
-    "QUEUED_STALE_SECONDS": _env_int("NEWSDESK_QUEUED_STALE_SECONDS", 300),
+    # A source marked queued whose task has not started within this many seconds is looked up in the
+    # queue, and queued again if its task is gone (e.g. with a Redis that restarted empty).
+    "QUEUED_STALE_SECONDS": _env_int("NEWSDESK_QUEUED_STALE_SECONDS", 60),
     # Seconds between heartbeats of web, worker and scheduler processes; a process not seen for
     # three of them is taken for dead (its running tasks are queued again).
     "HEARTBEAT_SECONDS": _env_int("NEWSDESK_HEARTBEAT_SECONDS", 5),

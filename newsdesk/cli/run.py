@@ -217,12 +217,25 @@ def cmd_worker(args: argparse.Namespace) -> int:
 def _rq_worker() -> None:
     """RQ's own worker on our queue: each job in a forked work-horse; with its scheduler, so that a
     retried job comes back after its interval. Operators watch it with `rq info`."""
+    import logging
+
     from django.db import connections
     from django_rq.workers import get_worker
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
 
-    worker = get_worker("default", job_class="django_tasks_rq.backend.Job")
-    connections.close_all()  # a forked work-horse must not share the parent's database connection
-    worker.work(with_scheduler=True, logging_level="WARNING")
+    log = logging.getLogger("newsdesk.worker")
+    while True:
+        try:
+            worker = get_worker("default", job_class="django_tasks_rq.backend.Job")
+            connections.close_all()  # a forked work-horse must not share the parent's database connection
+            worker.work(with_scheduler=True, logging_level="WARNING")
+            return
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            # RQ waits out a Redis that is away while idle; one that goes away mid-job ends work():
+            # start again once it is back.
+            log.warning("Lost Redis (%s); the worker starts again in 2 s", exc)
+            time.sleep(2)
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:

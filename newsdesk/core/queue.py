@@ -22,3 +22,16 @@ class RetryingQueue(DjangoRQ):  # type: ignore[misc]
         if kwargs.get("retry") is None:
             kwargs["retry"] = Retry(max=RETRIES, interval=RETRY_INTERVALS)
         return super().create_job(*args, **kwargs)
+
+
+def requeue_abandoned() -> int:
+    """Run RQ's clean-up of the jobs of dead workers now, rather than at a worker's next maintenance
+    (every ten minutes): those with retries left are queued again. Returns how many were found."""
+    import django_rq
+    from rq.registry import StartedJobRegistry
+
+    registry = StartedJobRegistry(queue=django_rq.get_queue("default"))
+    found = len(registry.get_expired_job_ids())
+    if found:
+        registry.cleanup()
+    return found

@@ -51,12 +51,13 @@ class _Renewer(threading.Thread):
 
 
 @contextmanager
-def held(source_id: int, *, clock: Clock = utcnow) -> Iterator[bool]:
+def held(source_id: int, *, job: str = "", clock: Clock = utcnow) -> Iterator[bool]:
     """Yields True with the lease held (and renewed) for the block, or False when the source is not
-    due or another worker holds it: the caller then leaves it alone."""
-    owner = f"{process_name()}:{threading.get_ident()}"
+    due or another worker holds it: the caller then leaves it alone. `job` (the task's id) lets a
+    retry of the same task take over the lease its killed first attempt left behind."""
+    owner = f"{process_name()}:{threading.get_ident()}/{job}"
     now = clock()
-    if not source_actions.do_claim_lease(source_id, owner, now=now, until=now + lease_length()):
+    if not source_actions.do_claim_lease(source_id, owner, now=now, until=now + lease_length(), job=job):
         yield False
         return
     renewer = _Renewer(source_id, owner, clock)

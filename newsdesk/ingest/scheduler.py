@@ -3,7 +3,7 @@
 A source is marked queued so that the next tick does not enqueue it again. The mark is cleared when a
 worker takes the source's lease (newsdesk/ingest/leases.py), so a source whose worker was killed is
 queued again once its lease runs out; a mark older than QUEUED_STALE_SECONDS (the task was lost with
-the queue) no longer counts either. When the queue refuses a task, the mark is taken back at once.
+the queue) is checked against the queue: the source is queued again if its task is no longer there. When the queue refuses a task, the mark is taken back at once.
 
 Only one scheduler is active at a time (newsdesk/ingest/election.py).
 """
@@ -24,7 +24,7 @@ from django.db.models import Q
 from newsdesk.core import counters
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.sources import queries as source_queries
-from newsdesk.sources.actions import do_mark_queued, do_unmark_queued
+from newsdesk.sources.actions import do_mark_queued, do_note_queued_tasks, do_unmark_queued
 
 log = logging.getLogger(__name__)
 
@@ -33,42 +33,63 @@ def queued_stale() -> timedelta:
     return timedelta(seconds=settings.NEWSDESK_QUEUE["QUEUED_STALE_SECONDS"])
 
 
+def _still_waiting(task_id: str) -> bool:
+    """Whether the queue still holds this task, waiting or running (False: it was lost)."""
+    from django_tasks import task_backends
+    from django_tasks.base import TaskResultStatus
+
+    if not task_id:
+        return False
+    try:
+        status = task_backends["default"].get_result(task_id).status
+    except Exception:  # gone from the queue (a Redis that restarted empty), or the queue is away
+        return False
+    return status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
+
+
 def enqueue_due(now: datetime) -> list[int]:
     """Enqueue every due source that is neither queued nor leased; the ids enqueued."""
     from newsdesk.ingest.tasks import refresh_source
 
     not_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - queued_stale())
     not_leased = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
-    due = list(source_queries.due(now).filter(not_queued, not_leased).values_list("pk", flat=True))
+    candidates = source_queries.due(now).filter(not_queued, not_leased).values_list("pk", "queued_task")
+    # A source queued a while ago is queued again only if its task is no longer in the queue.
+    due = [pk for pk, task_id in candidates if not _still_waiting(task_id)]
     if not due:
         return []
+    lost = source_queries.marked_queued(due)
     do_mark_queued(due, now)
-    enqueued: list[int] = []
+    enqueued: dict[int, str] = {}
     failed: list[int] = []
     interrupted = source_queries.interrupted(due)
     for position, source_id in enumerate(due):
         try:
-            refresh_source.enqueue(source_id)
+            result = refresh_source.enqueue(source_id)
         except Exception as exc:
             # The queue is down: the rest would fail the same way.
             failed = due[position:]
             log.error("Could not enqueue the refresh of source %s: %s", source_id, exc)
             break
-        enqueued.append(source_id)
+        enqueued[source_id] = str(result.id)
+    if enqueued:
+        do_note_queued_tasks(enqueued)
+        log.info("Queued %d due source(s)", len(enqueued))
     if interrupted:
         counters.add("sources.requeued_after_lease", len(set(interrupted) & set(enqueued)))
+    if lost:
+        counters.add("tasks.requeued_lost", len(set(lost) & set(enqueued)))
+        log.warning("Queued again %d source(s) whose task was lost from the queue", len(lost))
     if failed:
         do_unmark_queued(failed, now)
         counters.add("tasks.enqueue_failed", len(failed))
         log.error("%d source refresh(es) could not be enqueued; they are due again next tick", len(failed))
-    if enqueued:
-        log.info("Queued %d due source(s)", len(enqueued))
-    return enqueued
+    return list(enqueued)
 
 
 def requeue_dead_workers_tasks(now: datetime) -> int:
     """The database backend: a task row left RUNNING by a worker that stopped beating is made READY
-    again (and counted), so another worker runs it. RQ finds its abandoned jobs itself."""
+    again (and counted), so another worker runs it. RQ: its own clean-up of abandoned jobs, now."""
     from django_tasks import task_backends
     from django_tasks.base import TaskResultStatus
     from django_tasks_db.backend import DatabaseBackend
@@ -76,7 +97,16 @@ def requeue_dead_workers_tasks(now: datetime) -> int:
 
     from newsdesk.core.heartbeats import alive
 
-    if not isinstance(task_backends["default"], DatabaseBackend):
+    backend = task_backends["default"]
+    if type(backend).__module__.startswith("django_tasks_rq"):
+        from newsdesk.core.queue import requeue_abandoned
+
+        found = requeue_abandoned()
+        if found:
+            counters.add("tasks.requeued", found)
+            log.warning("RQ found %d abandoned job(s) of dead workers; queued again if retries were left", found)
+        return found
+    if not isinstance(backend, DatabaseBackend):
         return 0
     heartbeat = timedelta(seconds=settings.NEWSDESK_QUEUE["HEARTBEAT_SECONDS"])
     living = alive("worker", within=heartbeat * 3, clock=lambda: now)

@@ -26,6 +26,7 @@ class Source(models.Model):
     next_check_at = models.DateTimeField(default=timezone.now, db_index=True)
     interval_seconds = models.PositiveIntegerField(default=3600)
     queued_at = models.DateTimeField(null=True, blank=True)
+    queued_task = models.CharField(max_length=64, blank=True, help_text="The id of the queued refresh task.")
     # The lease of the worker refreshing the source: held until `lease_until` (renewed while it works),
     # so that two workers never refresh one source at once and a killed worker's source is soon free.
     lease_owner = models.CharField(max_length=200, blank=True)

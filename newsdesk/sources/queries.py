@@ -48,3 +48,8 @@ def interrupted(source_ids: list[int]) -> list[int]:
         .filter(Q(last_fetched__isnull=True) | Q(last_fetched__lt=F("attempted_at")))
         .values_list("pk", flat=True)
     )
+
+
+def marked_queued(source_ids: list[int]) -> list[int]:
+    """Those of these sources still marked queued."""
+    return list(Source.objects.filter(pk__in=source_ids, queued_at__isnull=False).values_list("pk", flat=True))

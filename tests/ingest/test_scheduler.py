@@ -10,6 +10,7 @@ from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks.backends.dummy import DummyBackend
 
+from newsdesk.core import counters
 from newsdesk.ingest.scheduler import Job, Scheduler, enqueue_due, queued_stale
 from newsdesk.sources.models import Source
 
@@ -38,8 +39,12 @@ def test_enqueues_due_sources_once() -> None:
     assert enqueue_due(now) == [due.pk]
     assert enqueued_ids() == [due.pk]
     assert enqueue_due(now + timedelta(seconds=30)) == []  # already queued
-    assert enqueue_due(now + queued_stale() + timedelta(seconds=1)) == [due.pk]  # the task was lost
-    assert enqueued_ids() == [due.pk, due.pk]
+    stale = now + queued_stale() + timedelta(seconds=1)
+    assert enqueue_due(stale) == []  # queued a while ago, but its task is still in the queue
+    dummy().clear()  # the queue lost it (a Redis that restarted empty)
+    assert enqueue_due(stale) == [due.pk]
+    assert enqueued_ids() == [due.pk]
+    assert counters.value("tasks.requeued_lost") == 1
 
 
 def test_scheduler_runs_each_job_on_its_own_interval() -> None:
@@ -75,8 +80,6 @@ class RefusingBackend(DummyBackend):
 
 @override_settings(TASKS=FAILING)
 def test_a_failed_enqueue_leaves_nothing_marked_and_is_counted(caplog: pytest.LogCaptureFixture) -> None:
-    from newsdesk.core import counters
-
     now = timezone.now()
     source = Source.objects.create(url="http://a.test/feed", name="a", next_check_at=now - timedelta(minutes=1))
     with caplog.at_level("ERROR", logger="newsdesk.ingest.scheduler"):
@@ -89,7 +92,6 @@ def test_a_failed_enqueue_leaves_nothing_marked_and_is_counted(caplog: pytest.Lo
 
 @override_settings(TASKS=DUMMY)
 def test_a_leased_source_is_not_queued_and_an_expired_lease_is_queued_again() -> None:
-    from newsdesk.core import counters
     from newsdesk.sources.actions import do_claim_lease
 
     now = timezone.now()

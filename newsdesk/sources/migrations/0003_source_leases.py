@@ -6,6 +6,11 @@ class Migration(migrations.Migration):
 
     operations = [
         migrations.AddField(
+            model_name="source",
+            name="queued_task",
+            field=models.CharField(blank=True, help_text="The id of the queued refresh task.", max_length=64),
+        ),
+        migrations.AddField(
             model_name="source", name="lease_owner", field=models.CharField(blank=True, max_length=200)
         ),
         migrations.AddField(
