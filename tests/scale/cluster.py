@@ -49,9 +49,14 @@ class Proc:
         return self.log_path.read_text(errors="replace")
 
     def kill(self, signum: int = signal.SIGKILL) -> None:
-        """Signal the whole group (granian's worker processes, RQ's work-horse)."""
+        """Signal the whole group (granian's worker processes) and every descendant (RQ's work-horse
+        starts a session of its own)."""
+        family = descendants(self.process.pid)
         with contextlib.suppress(ProcessLookupError):
             os.killpg(self.process.pid, signum)
+        for pid in family:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signum)
 
     def stop(self) -> None:
         if self.process.poll() is None:
@@ -64,6 +69,27 @@ class Proc:
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
         self.log.close()
+
+
+def descendants(root: int) -> list[int]:
+    """The processes below `root`, from /proc."""
+    children: dict[int, list[int]] = {}
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text()
+        except OSError:
+            continue
+        parent = int(stat.rsplit(")", 1)[1].split()[1])
+        children.setdefault(parent, []).append(int(entry.name))
+    found: list[int] = []
+    todo = [root]
+    while todo:
+        for child in children.get(todo.pop(), []):
+            found.append(child)
+            todo.append(child)
+    return found
 
 
 class PrivateRedis:
@@ -111,21 +137,22 @@ class Cluster:
             redis.Redis.from_url(redis_url).flushdb()
         self.redis_url = redis_url
         tag = uuid.uuid4().hex[:8]
-        self.env = cli_env(
-            NEWSDESK_REDIS_URL=redis_url,
-            NEWSDESK_TASK_BACKEND="rq",
-            NEWSDESK_SCHEDULER_TICK="1",
-            NEWSDESK_LEASE_SECONDS="6",
-            NEWSDESK_HEARTBEAT_SECONDS="1",
-            NEWSDESK_QUEUED_STALE_SECONDS="20",
-            NEWSDESK_LIVE_MAX_AGE_HOURS="0",
-            NEWSDESK_LIVE_POLL_MS="250",
-            NEWSDESK_LIVE_CHANNEL_PREFIX=f"scale-{tag}",
-            NEWSDESK_CACHE_PREFIX=f"scale-{tag}",
-            NEWSDESK_WEBSUB="0",
-            NEWSDESK_LOG_LEVEL="INFO",
-            **env,
-        )
+        settings = {
+            "NEWSDESK_REDIS_URL": redis_url,
+            "NEWSDESK_TASK_BACKEND": "rq",
+            "NEWSDESK_SCHEDULER_TICK": "1",
+            "NEWSDESK_LEASE_SECONDS": "6",
+            "NEWSDESK_HEARTBEAT_SECONDS": "1",
+            "NEWSDESK_QUEUED_STALE_SECONDS": "10",
+            "NEWSDESK_WORKER_POLL_MS": "100",
+            "NEWSDESK_LIVE_MAX_AGE_HOURS": "0",
+            "NEWSDESK_LIVE_POLL_MS": "250",
+            "NEWSDESK_LIVE_CHANNEL_PREFIX": f"scale-{tag}",
+            "NEWSDESK_CACHE_PREFIX": f"scale-{tag}",
+            "NEWSDESK_WEBSUB": "0",
+            "NEWSDESK_LOG_LEVEL": "INFO",
+        }
+        self.env = cli_env(**{**settings, **env})
         self.procs: list[Proc] = []
         self.webs: list[tuple[Proc, int]] = []
         self.nginx: subprocess.Popen[bytes] | None = None
