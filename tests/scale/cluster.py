@@ -193,7 +193,11 @@ class Cluster:
         assert Path(nginx).exists(), "nginx is missing: run `make nginx`"
         self.nginx_port = free_port()
         root = self.dir / "nginx"
-        (root / "tmp").mkdir(parents=True)
+        # nginx's workers drop to an unprivileged user: they must reach their temporary and cache folders.
+        self.dir.chmod(0o755)
+        for folder in ("tmp", "cache"):
+            (root / folder).mkdir(parents=True)
+            (root / folder).chmod(0o777)
         servers = "".join(f"server 127.0.0.1:{port} max_fails=1 fail_timeout=5s;\n" for _, port in self.webs)
         (root / "nginx.conf").write_text(f"""
 worker_processes 1;

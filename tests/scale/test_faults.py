@@ -168,7 +168,7 @@ def test_a_web_process_killed_nginx_serves_from_the_other() -> None:
         assert {get(base + "/readyz") for _ in range(10)} == {200}
         one.kill(signal.SIGKILL)
         statuses = [get(base + path) for _ in range(15) for path in ("/readyz", "/", "/sources/")]
-        assert set(statuses) == {200}, statuses
+        assert set(statuses) == {200}, f"{statuses}\n{cluster.logs()}"
 
 
 def test_redis_restarted_empty_everything_recovers() -> None:
