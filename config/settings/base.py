@@ -212,7 +212,7 @@ NEWSDESK_QUEUE: dict[str, Any] = {
 # ---- the shared cache ------------------------------------------------------------------------
 # With Redis, rate limits and throttles agree across every web process; without, each process keeps its own.
 if REDIS_URL:
-    CACHES = {
+    CACHES: dict[str, dict[str, Any]] = {
         "default": {
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": REDIS_URL,

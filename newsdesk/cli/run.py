@@ -126,7 +126,9 @@ def _supervise(named: list[tuple[str, list[str]]], env: dict[str, str], banner: 
             for child, (name, _argv) in zip(children, named, strict=True):
                 code = child.poll()
                 if code is not None:
-                    raise UserError(f"The {name} stopped unexpectedly (exit status {code}); stopping Newsdesk.")
+                    raise UserError(
+                        f"The {name} stopped unexpectedly (exit status {code}); stopping Newsdesk."
+                    )
             time.sleep(0.5)
     except KeyboardInterrupt:
         stopping = True
@@ -225,6 +227,7 @@ def _rq_worker() -> None:
     from redis.exceptions import TimeoutError as RedisTimeoutError
 
     log = logging.getLogger("newsdesk.worker")
+    _preload_tasks()
     while True:
         try:
             worker = get_worker("default", job_class="django_tasks_rq.backend.Job")
@@ -236,6 +239,21 @@ def _rq_worker() -> None:
             # start again once it is back.
             log.warning("Lost Redis (%s); the worker starts again in 2 s", exc)
             time.sleep(2)
+
+
+def _preload_tasks() -> None:
+    """Import every app's tasks (and so the pipeline, trafilatura, ...) once, before RQ forks a work-horse
+    per job: each horse then starts with them loaded instead of importing them again."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        name = f"{config.name}.tasks"
+        if config.name.startswith("newsdesk.") and importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+    importlib.import_module("newsdesk.ingest.pipeline")
 
 
 def cmd_scheduler(args: argparse.Namespace) -> int:

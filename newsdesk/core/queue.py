@@ -17,7 +17,7 @@ RETRIES = 3
 RETRY_INTERVALS = [5, 15, 60]
 
 
-class RetryingQueue(DjangoRQ):  # type: ignore[misc]
+class RetryingQueue(DjangoRQ):
     def create_job(self, *args: Any, **kwargs: Any) -> Any:
         if kwargs.get("retry") is None:
             kwargs["retry"] = Retry(max=RETRIES, interval=RETRY_INTERVALS)

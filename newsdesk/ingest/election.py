@@ -9,6 +9,7 @@ in the data directory, which the kernel releases when the process dies.
 
 from __future__ import annotations
 
+import contextlib
 import fcntl
 import logging
 import os
@@ -40,13 +41,15 @@ class PostgresElection:
 
         db = settings.DATABASES["default"]
         params = {
-            "dbname": db.get("NAME"), "user": db.get("USER") or None, "password": db.get("PASSWORD") or None,
-            "host": db.get("HOST") or None, "port": db.get("PORT") or None,
+            "dbname": db.get("NAME"), "user": db.get("USER"), "password": db.get("PASSWORD"),
+            "host": db.get("HOST"), "port": db.get("PORT"),
         }  # fmt: skip
-        return psycopg.connect(
-            **{k: v for k, v in params.items() if v}, autocommit=True, connect_timeout=5,
+        conninfo = psycopg.conninfo.make_conninfo(
+            **{k: str(v) for k, v in params.items() if v},
+            connect_timeout="5",
             application_name="newsdesk scheduler election",
-        )  # fmt: skip
+        )
+        return psycopg.connect(conninfo, autocommit=True)
 
     def lead(self) -> bool:
         try:
@@ -69,10 +72,8 @@ class PostgresElection:
     def _drop(self) -> None:
         self.leading = False
         if self.conn is not None:
-            try:
+            with contextlib.suppress(Exception):  # already broken
                 self.conn.close()
-            except Exception:  # noqa: S110 - already broken
-                pass
         self.conn = None
 
     def resign(self) -> None:

@@ -2,8 +2,9 @@
 
 A source is marked queued so that the next tick does not enqueue it again. The mark is cleared when a
 worker takes the source's lease (newsdesk/ingest/leases.py), so a source whose worker was killed is
-queued again once its lease runs out; a mark older than QUEUED_STALE_SECONDS (the task was lost with
-the queue) is checked against the queue: the source is queued again if its task is no longer there. When the queue refuses a task, the mark is taken back at once.
+queued again once its lease runs out. A mark older than QUEUED_STALE_SECONDS is checked against the
+queue: the source is queued again if its task is no longer there (lost with a Redis that restarted
+empty). When the queue refuses a task, the mark is taken back at once.
 
 Only one scheduler is active at a time (newsdesk/ingest/election.py).
 """
@@ -104,7 +105,9 @@ def requeue_dead_workers_tasks(now: datetime) -> int:
         found = requeue_abandoned()
         if found:
             counters.add("tasks.requeued", found)
-            log.warning("RQ found %d abandoned job(s) of dead workers; queued again if retries were left", found)
+            log.warning(
+                "RQ found %d abandoned job(s) of dead workers; queued again if retries were left", found
+            )
         return found
     if not isinstance(backend, DatabaseBackend):
         return 0

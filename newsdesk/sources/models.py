@@ -55,10 +55,12 @@ class Source(models.Model):
         return self.name or self.url
 
     def state(self, now: datetime) -> str:
-        """"fetching" (a worker holds it), "interrupted" (the last attempt was cut off), "error" or "ok"."""
+        """ "fetching" (a worker holds it), "interrupted" (the last attempt was cut off), "error" or "ok"."""
         if self.lease_until is not None and self.lease_until > now:
             return "fetching"
-        if self.attempted_at is not None and (self.last_fetched is None or self.last_fetched < self.attempted_at):
+        if self.attempted_at is not None and (
+            self.last_fetched is None or self.last_fetched < self.attempted_at
+        ):
             return "interrupted"
         return "error" if self.last_error else "ok"
 

@@ -52,4 +52,6 @@ def interrupted(source_ids: list[int]) -> list[int]:
 
 def marked_queued(source_ids: list[int]) -> list[int]:
     """Those of these sources still marked queued."""
-    return list(Source.objects.filter(pk__in=source_ids, queued_at__isnull=False).values_list("pk", flat=True))
+    return list(
+        Source.objects.filter(pk__in=source_ids, queued_at__isnull=False).values_list("pk", flat=True)
+    )

@@ -74,14 +74,16 @@ FAILING = {"default": {"BACKEND": "tests.ingest.test_scheduler.RefusingBackend"}
 class RefusingBackend(DummyBackend):
     """A queue that is down: every enqueue raises."""
 
-    def enqueue(self, task, args, kwargs):  # type: ignore[no-untyped-def]
+    def enqueue(self, task, args, kwargs):
         raise ConnectionError("Connection refused")
 
 
 @override_settings(TASKS=FAILING)
 def test_a_failed_enqueue_leaves_nothing_marked_and_is_counted(caplog: pytest.LogCaptureFixture) -> None:
     now = timezone.now()
-    source = Source.objects.create(url="http://a.test/feed", name="a", next_check_at=now - timedelta(minutes=1))
+    source = Source.objects.create(
+        url="http://a.test/feed", name="a", next_check_at=now - timedelta(minutes=1)
+    )
     with caplog.at_level("ERROR", logger="newsdesk.ingest.scheduler"):
         assert enqueue_due(now) == []
     source.refresh_from_db()
@@ -95,7 +97,9 @@ def test_a_leased_source_is_not_queued_and_an_expired_lease_is_queued_again() ->
     from newsdesk.sources.actions import do_claim_lease
 
     now = timezone.now()
-    source = Source.objects.create(url="http://a.test/feed", name="a", next_check_at=now - timedelta(minutes=1))
+    source = Source.objects.create(
+        url="http://a.test/feed", name="a", next_check_at=now - timedelta(minutes=1)
+    )
     dummy().clear()
     assert do_claim_lease(source.pk, "w:1", now=now, until=now + timedelta(seconds=60))
     assert not do_claim_lease(source.pk, "w:2", now=now, until=now + timedelta(seconds=60))

@@ -13,6 +13,8 @@ import subprocess
 import tempfile
 import time
 import uuid
+from collections.abc import Callable
+from datetime import datetime
 from pathlib import Path
 
 import redis
@@ -61,10 +63,8 @@ class Proc:
     def stop(self) -> None:
         if self.process.poll() is None:
             self.kill(signal.SIGTERM)
-            try:
+            with contextlib.suppress(subprocess.TimeoutExpired):
                 self.process.wait(timeout=10)
-            except subprocess.TimeoutExpired:
-                pass
         self.kill(signal.SIGKILL)
         with contextlib.suppress(subprocess.TimeoutExpired):
             self.process.wait(timeout=5)
@@ -247,13 +247,15 @@ def add_sources(farm: Farm) -> list[int]:
     return list(Source.objects.order_by("pk").values_list("pk", flat=True))
 
 
-def time_now():  # type: ignore[no-untyped-def]
+def time_now() -> datetime:
     from django.utils import timezone
 
     return timezone.now()
 
 
-def wait_until(predicate, timeout: float, what: str, cluster: Cluster | None = None) -> None:  # type: ignore[no-untyped-def]
+def wait_until(
+    predicate: Callable[[], object], timeout: float, what: str, cluster: Cluster | None = None
+) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
         if predicate():

@@ -8,6 +8,7 @@ once, and it can make one outlet's pages slow (a worker can then be killed in th
 
 from __future__ import annotations
 
+import contextlib
 import re
 import threading
 import time
@@ -19,8 +20,26 @@ from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 _FEED = re.compile(r"^/f/(\d+)\.xml$")
 _PAGE = re.compile(r"^/a/(\d+)/(\d+)$")
 
-PLACES = ["Alder Cove", "Brookmere", "Cinder Hill", "Dunmarsh", "Elmstead", "Fallow Bay", "Greywick", "Hollin Ford"]
-THINGS = ["ferry timetable", "allotment rules", "reading room", "footbridge", "bus shelter", "market hall", "sea wall", "cycle lane"]
+PLACES = [
+    "Alder Cove",
+    "Brookmere",
+    "Cinder Hill",
+    "Dunmarsh",
+    "Elmstead",
+    "Fallow Bay",
+    "Greywick",
+    "Hollin Ford",
+]
+THINGS = [
+    "ferry timetable",
+    "allotment rules",
+    "reading room",
+    "footbridge",
+    "bus shelter",
+    "market hall",
+    "sea wall",
+    "cycle lane",
+]
 
 
 def title_of(outlet: int, item: int) -> str:
@@ -50,10 +69,10 @@ class Farm:
                 self.send_header("Content-Type", ctype)
                 self.send_header("Content-Length", str(len(body)))
                 self.end_headers()
-                try:
+                with contextlib.suppress(
+                    BrokenPipeError, ConnectionResetError
+                ):  # a worker killed mid-request
                     self.wfile.write(body)
-                except (BrokenPipeError, ConnectionResetError):  # a worker killed mid-request
-                    pass
 
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
         self.server.daemon_threads = True

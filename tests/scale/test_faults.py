@@ -73,8 +73,10 @@ def get(url: str) -> int:
 def in_the_middle(farm: Farm, slow_source: int) -> None:
     """Wait until the slow source is being fetched and some (not all) of its items are stored."""
     wait_until(
-        lambda: 0 < Article.objects.filter(source_id=slow_source).count() < farm.items[0]
-        and Source.objects.get(pk=slow_source).lease_until is not None,
+        lambda: (
+            0 < Article.objects.filter(source_id=slow_source).count() < farm.items[0]
+            and Source.objects.get(pk=slow_source).lease_until is not None
+        ),
         60,
         "the slow source half-way",
     )
@@ -106,7 +108,9 @@ def test_a_worker_killed_mid_job(backend: str) -> None:
             from django_tasks_db.models import DBTaskResult
 
             # The dead worker's row went back to the queue; no row is left RUNNING.
-            wait_until(lambda: not DBTaskResult.objects.filter(status="RUNNING").exists(), 30, "no RUNNING row")
+            wait_until(
+                lambda: not DBTaskResult.objects.filter(status="RUNNING").exists(), 30, "no RUNNING row"
+            )
             assert counters.value("tasks.requeued") >= 1
         else:
             assert counters.value("sources.requeued_after_lease") + counters.value("tasks.requeued") >= 1
@@ -141,7 +145,10 @@ def test_the_active_scheduler_killed_the_standby_takes_over() -> None:
         Source.objects.update(next_check_at=timezone.now() + timedelta(days=1))
         first, second = cluster.scheduler(), cluster.scheduler()
         wait_until(
-            lambda: "now the active one" in first.output() + second.output(), 30, "an active scheduler", cluster
+            lambda: "now the active one" in first.output() + second.output(),
+            30,
+            "an active scheduler",
+            cluster,
         )
         active, standby = (first, second) if "now the active one" in first.output() else (second, first)
         active.kill(signal.SIGKILL)
@@ -210,7 +217,9 @@ def test_redis_restarted_empty_everything_recovers() -> None:
         # A reader that was away during the gap gets it replayed from the database's event log.
         with SSEClient(stream, last_event_id=last_seen_id) as returning:
             replay = drain(returning, 20, 15)
-            assert [json.loads(e.data)["title"] for e in replay] == [json.loads(e.data)["title"] for e in later]
+            assert [json.loads(e.data)["title"] for e in replay] == [
+                json.loads(e.data)["title"] for e in later
+            ]
 
 
 def test_dropped_database_connections_every_process_reconnects() -> None:
@@ -244,10 +253,14 @@ def test_dropped_database_connections_every_process_reconnects() -> None:
         stored_once(farm)
         assert get(f"http://127.0.0.1:{port}/readyz") == 200
         wait_until(
-            lambda: set(
-                Heartbeat.objects.filter(seen_at__gt=dropped_at + timedelta(seconds=1)).values_list("role", flat=True)
-            )
-            == {"web", "worker", "scheduler"},
+            lambda: (
+                set(
+                    Heartbeat.objects.filter(seen_at__gt=dropped_at + timedelta(seconds=1)).values_list(
+                        "role", flat=True
+                    )
+                )
+                == {"web", "worker", "scheduler"}
+            ),
             20,
             "each role beating again",
             cluster,
