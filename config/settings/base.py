@@ -350,8 +350,6 @@ NEWSDESK_SITE: dict[str, Any] = {
     # The image proxy: outlets' images and icons are fetched by us, kept under DATA_DIR/images.
     "IMAGE_MAX_BYTES": _env_int("NEWSDESK_IMAGE_MAX_BYTES", 5 * 1024 * 1024),
     "IMAGE_TIMEOUT": _env_int("NEWSDESK_IMAGE_TIMEOUT", 8),
-    # The image copies on this machine are pruned, oldest first, when they pass this many bytes (0: never).
-    "IMAGE_CACHE_MAX_BYTES": _env_int("NEWSDESK_IMAGE_CACHE_MAX_BYTES", 512 * 1024 * 1024),
     # Threads of the web process that run Django's pages (`newsdesk run --web-threads` sets it).
     "WEB_THREADS": _env_int("NEWSDESK_WEB_THREADS", 16),
     # Proxies in front of us that append to X-Forwarded-For (0: use the connection's address).

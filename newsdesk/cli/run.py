@@ -14,7 +14,6 @@ import signal
 import socket
 import subprocess
 import sys
-import threading
 import time
 from types import FrameType
 from typing import TYPE_CHECKING, NoReturn
@@ -114,35 +113,6 @@ def _heartbeat(role: str) -> Beater:
     return beater
 
 
-IMAGE_PRUNE_SECONDS = 300
-
-
-def _image_pruner() -> threading.Thread:
-    """This machine's image copies, pruned every few minutes by the web supervisor (one per machine
-    usually; two pruning at once do no harm)."""
-    import logging
-
-    from django.db import connection
-
-    from newsdesk.web.image_store import prune_default_store
-
-    def loop() -> None:
-        while True:
-            try:
-                removed = prune_default_store()
-                if removed:
-                    logging.getLogger("newsdesk.web").info("Pruned %d cached image file(s)", removed)
-            except Exception:
-                logging.getLogger("newsdesk.web").exception("Pruning the image cache failed")
-            finally:
-                connection.close()
-            time.sleep(IMAGE_PRUNE_SECONDS)
-
-    thread = threading.Thread(target=loop, name="image-pruner", daemon=True)
-    thread.start()
-    return thread
-
-
 def _supervise(named: list[tuple[str, list[str]]], env: dict[str, str], banner: str) -> int:
     """Start each child in its own process group; stop them all on Ctrl-C or SIGTERM, or when one stops."""
     children: list[subprocess.Popen[bytes]] = []
@@ -185,7 +155,6 @@ def cmd_run(args: argparse.Namespace) -> int:
         env["NEWSDESK_WEB_THREADS"] = str(args.web_threads)
     me = [sys.executable, "-m", "newsdesk"]
     beater = _heartbeat("web")
-    _image_pruner()
     try:
         return _supervise(
             [("web server", web), ("worker", [*me, "worker"]), ("scheduler", [*me, "scheduler"])],
@@ -203,7 +172,6 @@ def cmd_web(args: argparse.Namespace) -> int:
     _check_port_free(args.host, args.port)
     web = web_server_command(args.host, args.port, settings.NEWSDESK_LIVE["MAX_STREAMS"], args.processes)
     beater = _heartbeat("web")
-    _image_pruner()
     try:
         return _supervise(
             [("web server", web)],

@@ -81,41 +81,6 @@ class ImageStore:
         stat = target.stat()
         return StoredImage(target, media_type, stat.st_size, stat.st_mtime)
 
-    def prune(self, max_bytes: int, *, now: float | None = None) -> int:
-        """Keep the copies under `max_bytes`: remove the oldest (by when they were fetched) down to 90% of
-        it, plus leftovers of interrupted writes and expired failure markers. Returns the files removed.
-        Safe beside serving processes: a removed copy is fetched again by the next request for it."""
-        now = time.time() if now is None else now
-        removed = 0
-        images: list[tuple[float, int, Path]] = []
-        for path in self.root.glob("*/*"):
-            try:
-                stat = path.stat()
-            except FileNotFoundError:
-                continue
-            stale_part = path.name.startswith(".part-") and now - stat.st_mtime > 3600
-            old_marker = path.suffix == ".failed" and now - stat.st_mtime > FAILURE_TTL
-            if stale_part or old_marker:
-                path.unlink(missing_ok=True)
-                removed += 1
-            elif not path.name.startswith(".") and path.suffix != ".failed":
-                images.append((stat.st_mtime, stat.st_size, path))
-        total = sum(size for _, size, _ in images)
-        if max_bytes <= 0 or total <= max_bytes:
-            return removed
-        goal = int(max_bytes * 0.9)
-        for _, size, path in sorted(images):
-            if total <= goal:
-                break
-            path.unlink(missing_ok=True)
-            total -= size
-            removed += 1
-        return removed
-
-
-def prune_default_store() -> int:
-    return default_store().prune(settings.NEWSDESK_SITE["IMAGE_CACHE_MAX_BYTES"])
-
 
 def default_store() -> ImageStore:
     return ImageStore(Path(settings.DATA_DIR) / "images")

@@ -67,12 +67,6 @@ def image(request: HttpRequest, kind: str, pk: int, key: str) -> HttpResponseBas
         raise Http404("No such image.")
     store = image_store.default_store()
     stored = store.get(key)
-    handle = None
-    if stored is not None:
-        try:
-            handle = open(stored.path, "rb")  # noqa: SIM115 - FileResponse closes it
-        except FileNotFoundError:  # pruned by another process since we looked
-            stored = None
     if stored is None:
         if store.failed_recently(key):
             return _missing(request, source)
@@ -84,14 +78,10 @@ def image(request: HttpRequest, kind: str, pk: int, key: str) -> HttpResponseBas
         stored = store.put(key, data, media_type)
     etag = f'"{key}-{stored.size}"'
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(stored.mtime))
-    if not_modified is not None:
-        if handle is not None:
-            handle.close()
-        response: HttpResponseBase = not_modified
-    else:
-        if handle is None:
-            handle = open(stored.path, "rb")  # noqa: SIM115 - FileResponse closes it
-        response = FileResponse(handle, content_type=stored.media_type)
+    response: HttpResponseBase = not_modified or FileResponse(
+        open(stored.path, "rb"),  # noqa: SIM115 - FileResponse closes it
+        content_type=stored.media_type,
+    )
     response["ETag"] = etag
     response["Last-Modified"] = http_date(stored.mtime)
     response["Cache-Control"] = LONG_CACHE
