@@ -48,9 +48,10 @@ browser:
 nginx:
 	@scripts/ensure-nginx
 
-# PostgreSQL and Redis, started if they are down.
+# PostgreSQL and Redis, started if they are down; pg_dump and pg_restore for the backup tests.
 services:
 	@scripts/ensure-services
+	@scripts/ensure-pg-client
 
 bench: install
 	$(BIN)/python -m bench.extract
@@ -59,6 +60,7 @@ bench: install
 	$(BIN)/python -m bench.integrity
 	$(BIN)/python -m bench.live
 	$(BIN)/python -m bench.websub
+	$(BIN)/python -m bench.metrics
 
 clean:
 	rm -rf $(VENV) build *.egg-info test-output

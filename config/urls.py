@@ -1,7 +1,10 @@
 from django.contrib import admin
 from django.urls import include, path
 
+from newsdesk.core.views import metrics
+
 urlpatterns = [
+    path("metrics", metrics, name="metrics"),
     path("admin/", admin.site.urls),
     path("api/", include("newsdesk.api.urls")),
     path("live/", include("newsdesk.live.urls")),

@@ -59,6 +59,8 @@ def main() -> None:
         DJANGO_SETTINGS_MODULE="config.settings.base",
         NEWSDESK_SECRET_KEY="bench-only",  # noqa: S106 - a throwaway site in a temporary directory
         NEWSDESK_LIVE_MAX_STREAMS=str(args.streams + 100),
+        # Every simulated reader comes from loopback: lift the per-address limit to just below the cap.
+        NEWSDESK_LIVE_MAX_STREAMS_PER_ADDRESS="0",
         NEWSDESK_WEB_THREADS=str(THREADS),
     )
     os.environ.pop("NEWSDESK_REDIS_URL", None)

@@ -7,8 +7,8 @@ fails when one is not). The module is laid out by concern, each declared once an
   files, logging, mail, cookies and security headers;
 - Newsdesk, one dict per concern, named NEWSDESK_<CONCERN> and read by that concern's code only:
   NEWSDESK_INGEST, NEWSDESK_SITE, NEWSDESK_INTEGRITY, NEWSDESK_LIVE, NEWSDESK_NEWSLETTER,
-  NEWSDESK_WEBSUB and NEWSDESK_CONSENT. A key is named after its environment variable without the
-  concern's prefix.
+  NEWSDESK_WEBSUB, NEWSDESK_CONSENT and NEWSDESK_OPS (metrics, retention). A key is named after its
+  environment variable without the concern's prefix.
 """
 
 from __future__ import annotations
@@ -83,6 +83,9 @@ def _secret_key() -> str:
 
 
 SECRET_KEY = _secret_key()
+# The file the key was read from (None when it came from the environment): `newsdesk doctor` checks
+# that only its owner can read it.
+SECRET_KEY_FILE = None if _env_str("NEWSDESK_SECRET_KEY") else DATA_DIR / "secret_key"
 
 # Redis, when a deployment has one: Live News fans out through its pub/sub.
 REDIS_URL = _env_str("NEWSDESK_REDIS_URL")
@@ -110,11 +113,13 @@ INSTALLED_APPS = [
     "newsdesk.consent",
     "newsdesk.api",
     "newsdesk.web",
+    "axes",  # the admin login's brute-force limit (after our apps: its templates do not override ours)
 ]
 
 # Consent sits before CSRF; CSP's response hook runs after consent's, which adds the origins of the
 # operator snippets it rendered. whitenoise answers /static/ before everything but the security headers.
 MIDDLEWARE = [
+    "newsdesk.core.metrics.RequestMetricsMiddleware",
     "django.middleware.security.SecurityMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
@@ -126,6 +131,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it answers a locked-out login with 429.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "config.urls"
@@ -148,6 +155,24 @@ TEMPLATES = [
         },
     },
 ]
+
+# ---- the admin login: a brute-force limit (django-axes) ----------------------------------------
+# Failed logins are counted per account and, separately, per client address (NEWSDESK_TRUSTED_PROXIES
+# decides which address that is), in Django's cache, so the count holds across web processes when
+# CACHES is shared (Redis). After NEWSDESK_ADMIN_LOGIN_FAILURES failures the account (or the address)
+# is refused, even with the right password, for NEWSDESK_ADMIN_LOGIN_COOLOFF seconds; each lockout is
+# logged (logger "axes", WARNING).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_HANDLER = "axes.handlers.cache.AxesCacheHandler"
+AXES_FAILURE_LIMIT = _env_int("NEWSDESK_ADMIN_LOGIN_FAILURES", 5)
+AXES_COOLOFF_TIME = _env_float("NEWSDESK_ADMIN_LOGIN_COOLOFF", 900) / 3600  # hours, as axes counts
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "newsdesk.core.http.client_address"
+AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = True
 
 # ---- database ----------------------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "newsdesk.sqlite3"
@@ -242,6 +267,16 @@ WHITENOISE_USE_FINDERS = True
 WHITENOISE_AUTOREFRESH = DEBUG
 WHITENOISE_MAX_AGE = 365 * 24 * 3600
 
+
+# whitenoise answers before the CSP and Permissions-Policy middleware: it adds the pages' headers itself.
+def _static_headers(headers: Any, path: str, url: str) -> None:
+    from newsdesk.consent.headers import add_static_headers
+
+    add_static_headers(headers, path, url)
+
+
+WHITENOISE_ADD_HEADERS_FUNCTION = _static_headers
+
 # ---- logging -----------------------------------------------------------------------------------
 LOG_LEVEL = _env_str("NEWSDESK_LOG_LEVEL", "INFO").upper()
 LOGGING = {
@@ -252,6 +287,7 @@ LOGGING = {
     "loggers": {
         "newsdesk": {"handlers": ["stderr"], "level": LOG_LEVEL, "propagate": False},
         "django": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
+        "axes": {"handlers": ["stderr"], "level": "WARNING", "propagate": False},
     },
 }
 
@@ -290,6 +326,10 @@ CSRF_COOKIE_SAMESITE = "Lax"
 SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 SECURE_CONTENT_TYPE_NOSNIFF = True
 X_FRAME_OPTIONS = "DENY"
+SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
+# The only login is the admin's: after it (or for an unsafe `next`), the admin's index.
+LOGIN_URL = "/admin/login/"
+LOGIN_REDIRECT_URL = "/admin/"
 CONTENT_SECURITY_POLICY = {
     "DIRECTIVES": {
         "default-src": [SELF],
@@ -349,7 +389,18 @@ NEWSDESK_SITE: dict[str, Any] = {
     "SEARCH_BACKEND": _env_str("NEWSDESK_SEARCH_BACKEND", "auto").strip().lower(),
     # The image proxy: outlets' images and icons are fetched by us, kept under DATA_DIR/images.
     "IMAGE_MAX_BYTES": _env_int("NEWSDESK_IMAGE_MAX_BYTES", 5 * 1024 * 1024),
+    # One deadline for an image fetch (seconds), the wait for a turn at the outlet included.
     "IMAGE_TIMEOUT": _env_int("NEWSDESK_IMAGE_TIMEOUT", 8),
+    # Image fetches one web process runs at once (never all of WEB_THREADS); beyond it, the placeholder.
+    "IMAGE_FETCHES": _env_int("NEWSDESK_IMAGE_FETCHES", 4),
+    # An outlet whose image fetches fail or time out this many times in a row gets no image request for
+    # IMAGE_HOST_COOLOFF seconds; its images are answered with the placeholder at once meanwhile.
+    "IMAGE_HOST_FAILURES": _env_int("NEWSDESK_IMAGE_HOST_FAILURES", 3),
+    "IMAGE_HOST_COOLOFF": _env_int("NEWSDESK_IMAGE_HOST_COOLOFF", 300),
+    # Fetch an article's lead image in the background when the article is stored.
+    "IMAGE_PREFETCH": _env_bool("NEWSDESK_IMAGE_PREFETCH", True),
+    # The image folder's bound in bytes (0: none); `newsdesk prune` removes the copies read longest ago.
+    "IMAGE_CACHE_MAX_BYTES": _env_int("NEWSDESK_IMAGE_CACHE_MAX_BYTES", 1024 * 1024 * 1024),
     # Threads of the web process that run Django's pages (`newsdesk run --web-threads` sets it).
     "WEB_THREADS": _env_int("NEWSDESK_WEB_THREADS", 16),
     # Proxies in front of us that append to X-Forwarded-For (0: use the connection's address).
@@ -377,6 +428,9 @@ NEWSDESK_LIVE: dict[str, Any] = {
     "POLL_MS": _env_int("NEWSDESK_LIVE_POLL_MS", 250),
     # Concurrent stream connections one web process accepts; beyond it, 503 with Retry-After.
     "MAX_STREAMS": _env_int("NEWSDESK_LIVE_MAX_STREAMS", 2000),
+    # Concurrent streams one client address may hold (always kept below MAX_STREAMS); beyond it, 429.
+    # The address is the connection's, or the one NEWSDESK_TRUSTED_PROXIES hops into X-Forwarded-For.
+    "MAX_STREAMS_PER_ADDRESS": _env_int("NEWSDESK_LIVE_MAX_STREAMS_PER_ADDRESS", 10),
     # Seconds between heartbeats (an SSE comment) on an idle stream; a dead reader is noticed then.
     "HEARTBEAT_SECONDS": _env_int("NEWSDESK_LIVE_HEARTBEAT_SECONDS", 15),
     # A stream is closed after this many seconds and the browser reconnects where it left off.
@@ -406,6 +460,9 @@ NEWSDESK_NEWSLETTER: dict[str, Any] = {
     # Sign-up limits: per network address and per mail address, each per hour.
     "SIGNUPS_PER_IP": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_IP", 10),
     "SIGNUPS_PER_ADDRESS": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_ADDRESS", 3),
+    # A manage link (preferences) older than this many days no longer opens export and delete: the page
+    # offers a fresh link by mail instead. The List-Unsubscribe link only ever unsubscribes.
+    "MANAGE_LINK_DAYS": _env_float("NEWSDESK_NEWSLETTER_MANAGE_LINK_DAYS", 30),
     # Ask DNS whether the address's domain takes mail (off in tests: no packet leaves the machine).
     "CHECK_DELIVERABILITY": _env_bool("NEWSDESK_NEWSLETTER_CHECK_DELIVERABILITY", True),
 }
@@ -428,4 +485,17 @@ NEWSDESK_CONSENT: dict[str, Any] = {
     "POLICY_VERSION": _env_str("NEWSDESK_CONSENT_POLICY_VERSION", "1"),
     "COOKIE_NAME": "newsdesk_consent",
     "PRIVACY_CONTACT": _env_str("NEWSDESK_PRIVACY_CONTACT"),
+}
+
+# ---- Newsdesk: operations (metrics, retention; README "Operating Newsdesk") ---------------------
+NEWSDESK_OPS: dict[str, Any] = {
+    # The bearer token that /metrics asks for; without one, /metrics does not exist (404).
+    "METRICS_TOKEN": _env_str("NEWSDESK_METRICS_TOKEN"),
+    # Where every process writes its Prometheus samples (docs/decisions/0023-metrics.md).
+    "METRICS_DIR": Path(_env_str("PROMETHEUS_MULTIPROC_DIR") or DATA_DIR / "metrics"),
+    # Articles older than this many days keep their excerpt, link and metadata, and lose their stored
+    # full text (0 keeps it for ever).
+    "KEEP_FULL_TEXT_DAYS": _env_int("NEWSDESK_KEEP_FULL_TEXT_DAYS", 0),
+    # How often (seconds) the worker prunes (full text, Live News events, the image cache).
+    "PRUNE_SECONDS": _env_int("NEWSDESK_PRUNE_SECONDS", 3600),
 }

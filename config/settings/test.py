@@ -14,10 +14,13 @@ os.environ["NEWSDESK_DATA_DIR"] = os.environ["NEWSDESK_TEST_DATA_DIR"]
 os.environ.setdefault("NEWSDESK_SECRET_KEY", "insecure-key-for-tests-only")
 
 from .base import *  # noqa: F403
-from .base import DATA_DIR, DATABASES, NEWSDESK_INGEST, NEWSDESK_NEWSLETTER
+from .base import DATA_DIR, DATABASES, NEWSDESK_INGEST, NEWSDESK_NEWSLETTER, NEWSDESK_SITE
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 NEWSDESK_INGEST["ALLOW_PRIVATE_NETWORKS"] = True
+# The immediate task backend would fetch every stored story's image during ingest tests; the image
+# tests turn it on.
+NEWSDESK_SITE["IMAGE_PREFETCH"] = False
 TASKS = {"default": {"BACKEND": "django_tasks.backends.immediate.ImmediateBackend"}}
 EMAIL_BACKEND = "django.core.mail.backends.locmem.EmailBackend"
 NEWSDESK_NEWSLETTER["CHECK_DELIVERABILITY"] = False

@@ -17,9 +17,10 @@ from django.views.decorators.cache import cache_control
 from django.views.decorators.http import conditional_page
 from ninja import NinjaAPI
 from ninja.decorators import decorate_view
-from ninja.params.functions import Query  # the call form of ninja.Query, as mypy sees it
+from ninja.params.functions import Path, Query  # the call forms of ninja.Path/Query, as mypy sees them
 
 from newsdesk.articles.models import Article
+from newsdesk.core.ids import MAX_ID
 from newsdesk.search import SearchQuery, search
 from newsdesk.search.backends.base import start_of_day
 from newsdesk.sources.models import Source
@@ -106,7 +107,7 @@ def _page(items: list[dict[str, Any]], page: int, page_size: int) -> dict[str, A
 @decorate_view(cacheable)
 def list_articles(
     request: HttpRequest,
-    source: int | None = None,
+    source: int | None = Query(None, ge=1, le=MAX_ID),
     topic: str | None = None,
     since: date | None = None,
     until: date | None = None,
@@ -135,7 +136,7 @@ def list_articles(
     summary="One published article",
 )
 @decorate_view(cacheable)
-def get_article(request: HttpRequest, article_id: int) -> dict[str, Any]:
+def get_article(request: HttpRequest, article_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     article = _published().filter(pk=article_id).first()
     if article is None:
         raise Http404("No published article has this id.")
@@ -156,7 +157,7 @@ def list_sources(
 
 @api.get("/sources/{source_id}", response={200: SourceOut, 404: ErrorOut}, tags=["sources"])
 @decorate_view(cacheable)
-def get_source(request: HttpRequest, source_id: int) -> dict[str, Any]:
+def get_source(request: HttpRequest, source_id: int = Path(..., ge=1, le=MAX_ID)) -> dict[str, Any]:
     source = Source.objects.filter(pk=source_id).first()
     if source is None:
         raise Http404("No source has this id.")
@@ -183,7 +184,7 @@ def get_topic(request: HttpRequest, slug: str) -> Mapping[str, Any]:
 def search_articles(
     request: HttpRequest,
     q: str = "",
-    source: int | None = None,
+    source: int | None = Query(None, ge=1, le=MAX_ID),
     topic: str | None = None,
     since: date | None = None,
     until: date | None = None,

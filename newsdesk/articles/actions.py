@@ -9,6 +9,7 @@ from typing import Any
 from django.db import IntegrityError, transaction
 from django.utils import timezone
 
+from newsdesk.core import metrics
 from newsdesk.sources.actions import do_forget_spam, do_record_spam
 from newsdesk.types import HELD, SPAM, SPAM_REMOVED, ArticleDraft
 
@@ -22,10 +23,15 @@ class Stored(Enum):
     DUPLICATE = "duplicate"
 
 
-def _announce(article_id: int, created: bool, status: str) -> None:
-    transaction.on_commit(
-        lambda: article_stored.send(sender=Article, article_id=article_id, created=created, status=status)
-    )
+def _announce(article_id: int, created: bool, status: str, *, newly_quarantined: bool = False) -> None:
+    def announce() -> None:
+        if created:
+            metrics.articles_stored.labels(status=status).inc()
+        if newly_quarantined:
+            metrics.quarantined.inc()
+        article_stored.send(sender=Article, article_id=article_id, created=created, status=status)
+
+    transaction.on_commit(announce)
 
 
 def do_store_article(fields: ArticleDraft) -> tuple[Stored, int | None]:
@@ -41,7 +47,10 @@ def do_store_article(fields: ArticleDraft) -> tuple[Stored, int | None]:
             article = Article.objects.create(**values, modified_at=now)
             if _spam_kind(article.flags):
                 do_record_spam(article.source_id, now=now, what=_spam_summary(article))
-            _announce(article.pk, True, article.status)
+            _announce(
+                article.pk, True, article.status,
+                newly_quarantined=article.status == Article.Status.QUARANTINED,
+            )  # fmt: skip
     except IntegrityError:
         existing = Article.objects.filter(url=fields.url).values_list("pk", flat=True).first()
         return Stored.DUPLICATE, existing
@@ -70,10 +79,12 @@ def do_update_article(article_id: int, fields: ArticleDraft) -> Stored:
         article = Article.objects.select_for_update().get(pk=article_id)
         had_spam = _spam_kind(article.flags)
         review = article.review
+        requarantined = False
         for name, value in values.items():
             setattr(article, name, value)
         if article.status == Article.Status.PUBLISHED and fields.status == Article.Status.QUARANTINED:
             article.status = Article.Status.QUARANTINED
+            requarantined = True
             review = None  # that approval was for other words
         if review is not None:
             article.integrity = {**article.integrity, "review": review}
@@ -81,7 +92,7 @@ def do_update_article(article_id: int, fields: ArticleDraft) -> Stored:
         article.save()
         if _spam_kind(article.flags) and not had_spam:
             do_record_spam(article.source_id, now=now, what=_spam_summary(article))
-        _announce(article.pk, False, article.status)
+        _announce(article.pk, False, article.status, newly_quarantined=requarantined)
     return Stored.UPDATED
 
 
@@ -170,3 +181,17 @@ def do_transfer_article(article_id: int, *, source_id: int, guid: str, link: str
         article.content_hash = content_hash
         article.modified_at = timezone.now()
         article.save(update_fields=["source", "guid", "link", "content_hash", "modified_at"])
+
+
+def do_drop_full_text(article_ids: list[int], *, batch: int = 500) -> int:
+    """Forget the stored full text of these articles; the excerpt, link and metadata stay (retention).
+
+    The search index follows through its triggers: an old story is still found by its title and excerpt.
+    """
+    dropped = 0
+    for start in range(0, len(article_ids), batch):
+        with transaction.atomic():
+            dropped += Article.objects.filter(pk__in=article_ids[start : start + batch]).update(
+                text="", content_html=""
+            )
+    return dropped

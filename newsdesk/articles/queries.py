@@ -61,3 +61,11 @@ def recent_published(source_id: int, limit: int = 20) -> list[datetime]:
         .order_by("-published")
         .values_list("published", flat=True)[:limit]
     )
+
+
+def with_full_text_before(cutoff: datetime) -> list[int]:
+    """Ids of articles stored before `cutoff` that still keep their full text (retention)."""
+    kept = Q(text__gt="") | Q(content_html__gt="")
+    return list(
+        Article.objects.filter(kept, created_at__lt=cutoff).order_by("pk").values_list("pk", flat=True)
+    )

@@ -40,3 +40,36 @@ def database() -> None:
             first_line = (str(exc).strip().splitlines() or [type(exc).__name__])[0]
             raise UserError(f"Cannot open the database: {first_line}") from None
         raise
+
+
+class Progress:
+    """A progress bar on stderr when it is a terminal (tqdm); nothing when it is not (a log, a pipe, cron),
+    where the command's summary line says what was done."""
+
+    def __init__(self, desc: str, unit: str, total: int | None = None) -> None:
+        from tqdm import tqdm
+
+        self.bar = tqdm(
+            total=total, desc=desc, unit=unit, file=sys.stderr, disable=not sys.stderr.isatty(), leave=False,
+            dynamic_ncols=True,
+        )  # fmt: skip
+
+    def update(self, n: int = 1) -> None:
+        self.bar.update(n)
+
+    def set(self, done: int, total: int) -> None:
+        """For work that reports where it is rather than steps (pages of a backup)."""
+        if self.bar.total != total:
+            self.bar.total = total
+            self.bar.refresh()
+        self.bar.update(done - self.bar.n)
+
+    def set_total(self, total: int) -> None:
+        self.bar.total = total
+        self.bar.refresh()
+
+    def __enter__(self) -> Progress:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.bar.close()

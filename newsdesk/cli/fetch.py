@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING
 
 from newsdesk.core.errors import UserError
 
-from .common import database, positive_int
+from .common import Progress, database, positive_int
 
 if TYPE_CHECKING:
     from newsdesk.ingest.pipeline import SourceReport
@@ -43,7 +43,6 @@ def summary_line(reports: Sequence[SourceReport]) -> str:
 def cmd_fetch(args: argparse.Namespace) -> int:
     database()
     from django.conf import settings
-    from tqdm import tqdm
 
     from newsdesk.core.clock import utcnow
     from newsdesk.ingest.pipeline import Pipeline
@@ -65,16 +64,14 @@ def cmd_fetch(args: argparse.Namespace) -> int:
         if not ids:
             print("No source is due; use --all to fetch every source.", file=sys.stderr)
 
-    bar = tqdm(total=len(ids), unit="source", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False)
+    with Progress("fetch", "source", len(ids)) as bar, Fetcher(fetch_policy()) as fetcher:
 
-    def advance(report: SourceReport) -> None:
-        bar.update()
+        def advance(report: SourceReport) -> None:
+            bar.update()
 
-    with Fetcher(fetch_policy()) as fetcher:
         reports = Pipeline(fetcher).refresh_many(
             ids, workers=settings.NEWSDESK_INGEST["FETCH_WORKERS"], on_done=advance
         )
-    bar.close()
     for report in reports:
         if not report.ok:
             print(f"Source {report.source_id} ({report.name}) failed: {report.error}", file=sys.stderr)

@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, Any
 
 from newsdesk.core.errors import UserError
 
-from .common import database, print_json_line
+from .common import Progress, database, print_json_line
 
 if TYPE_CHECKING:
     from newsdesk.newsletter.models import Subscriber
@@ -34,26 +34,15 @@ def _plural(n: int, word: str) -> str:
 
 def cmd_send(args: argparse.Namespace) -> int:
     database()
-    from tqdm import tqdm
-
     from newsdesk.newsletter.locking import RunInProgress
     from newsdesk.newsletter.sending import DigestSender
 
-    bar = tqdm(unit="mail", file=sys.stderr, disable=not sys.stderr.isatty(), leave=False, desc="digests")
-
-    def progress(n: int) -> None:
-        bar.update(n)
-
-    def total(n: int) -> None:
-        bar.total = n
-
-    sender = DigestSender(on_progress=progress, on_total=total)
-    try:
-        report = sender.run(force=args.now, dry_run=args.dry_run)
-    except RunInProgress:
-        raise UserError("Another digest run is in progress; try again when it has finished.") from None
-    finally:
-        bar.close()
+    with Progress("digests", "mail") as bar:
+        sender = DigestSender(on_progress=bar.update, on_total=bar.set_total)
+        try:
+            report = sender.run(force=args.now, dry_run=args.dry_run)
+        except RunInProgress:
+            raise UserError("Another digest run is in progress; try again when it has finished.") from None
     if report.resumed:
         print(f"Resumed the interrupted digest run {report.run_id}.", file=sys.stderr)
     verb = "would be sent" if report.dry_run else "sent"

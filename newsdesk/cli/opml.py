@@ -8,7 +8,7 @@ from pathlib import Path
 
 from newsdesk.core.errors import UserError
 
-from .common import database
+from .common import Progress, database
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -45,18 +45,20 @@ def cmd_import(args: argparse.Namespace) -> int:
     from newsdesk.sources.models import Source
 
     added = present = skipped = 0
-    for outline in outlines:
-        try:
-            url = check_url_syntax(outline.xml_url)
-        except UserError as exc:
-            print(f"Skipped: {exc.message}", file=sys.stderr)
-            skipped += 1
-            continue
-        if Source.objects.filter(url=url).exists():
-            present += 1
-            continue
-        do_add_source(url, name=outline.title or url, site_url=outline.html_url)
-        added += 1
+    with Progress("opml", "feed", len(outlines)) as bar:
+        for outline in outlines:
+            bar.update()
+            try:
+                url = check_url_syntax(outline.xml_url)
+            except UserError as exc:
+                bar.bar.write(f"Skipped: {exc.message}", file=sys.stderr)
+                skipped += 1
+                continue
+            if Source.objects.filter(url=url).exists():
+                present += 1
+                continue
+            do_add_source(url, name=outline.title or url, site_url=outline.html_url)
+            added += 1
     print(f"Imported {added} source(s); {present} already present, {skipped} skipped.")
     return 1 if skipped and not added else 0
 

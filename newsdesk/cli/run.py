@@ -23,7 +23,7 @@ from newsdesk.core.errors import UserError
 from .common import database, positive_int
 
 if TYPE_CHECKING:
-    from newsdesk.core.heartbeats import Beater
+    from newsdesk.core.heartbeats import Beating
 
 STOP_GRACE_SECONDS = 10
 
@@ -103,14 +103,12 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
         _signal_group(child, signal.SIGKILL)
 
 
-def _heartbeat(role: str) -> Beater:
+def _heartbeat(role: str) -> Beating:
     from django.conf import settings
 
-    from newsdesk.core.heartbeats import Beater
+    from newsdesk.core.heartbeats import Beating
 
-    beater = Beater(role, settings.NEWSDESK_QUEUE["HEARTBEAT_SECONDS"])
-    beater.start()
-    return beater
+    return Beating(role, settings.NEWSDESK_QUEUE["HEARTBEAT_SECONDS"]).start()
 
 
 def _supervise(named: list[tuple[str, list[str]]], env: dict[str, str], banner: str) -> int:

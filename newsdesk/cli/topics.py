@@ -7,7 +7,7 @@ import sys
 
 from newsdesk.core.errors import UserError
 
-from .common import database, positive_int, print_json_line
+from .common import Progress, database, positive_int, print_json_line
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
@@ -51,11 +51,18 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
     if created and not args.quiet:
         print(f"Added {created} topic(s) from the tables.", file=sys.stderr)
 
-    def progress(done: int) -> None:
-        if not args.quiet:
-            print(f"  {done} articles…", file=sys.stderr, flush=True)
+    from newsdesk.articles.models import Article
 
-    seen, untopical = assign_topics(on_batch=progress)
+    on_terminal = sys.stderr.isatty()
+    with Progress("topics", "article", Article.objects.count() if on_terminal else None) as bar:
+
+        def progress(done: int) -> None:
+            if on_terminal:
+                bar.set(done, max(done, int(bar.bar.total or 0)))
+            elif not args.quiet:  # a log gets a line per batch
+                print(f"  {done} articles…", file=sys.stderr, flush=True)
+
+        seen, untopical = assign_topics(on_batch=progress)
     print(f"Assigned topics to {seen} article(s); {untopical} matched no topic.")
     return 0
 

@@ -3,10 +3,8 @@ whether a worker or the scheduler is alive."""
 
 from __future__ import annotations
 
-import logging
 import os
 import socket
-import threading
 from datetime import datetime, timedelta
 
 from .clock import Clock, utcnow
@@ -54,29 +52,35 @@ def alive(role: str, *, within: timedelta, clock: Clock = utcnow) -> set[str]:
     )
 
 
-class Beater(threading.Thread):
-    """Beats for `role` every `every` seconds from a daemon thread, until stopped. A failing beat
-    (the database is away) is logged and tried again next time."""
+class Beating:
+    """A daemon thread that calls `beat(role)` every `every` seconds until stopped (used by `newsdesk
+    worker`: its worker loop and its scheduler each report that they are alive)."""
 
-    def __init__(self, role: str, every: float, name: str | None = None) -> None:
-        super().__init__(name=f"heartbeat-{role}", daemon=True)
-        self.role, self.every, self.process = role, every, name or process_name()
+    def __init__(self, role: str, every: float = 30.0) -> None:
+        import threading
+
+        self.role = role
+        self.every = every
         self.stopping = threading.Event()
+        self.thread = threading.Thread(target=self._run, name=f"heartbeat-{role}", daemon=True)
 
-    def run(self) -> None:
-        from django.db import connection
+    def _run(self) -> None:
+        import logging
 
-        try:
-            while True:
-                try:
-                    beat(self.role, self.process)
-                except Exception as exc:
-                    logging.getLogger(__name__).warning("Heartbeat of %s failed: %s", self.role, exc)
-                    connection.close()
-                if self.stopping.wait(self.every):
-                    return
-        finally:
-            connection.close()
+        from django.db import close_old_connections, connection
+
+        while not self.stopping.is_set():
+            close_old_connections()
+            try:
+                beat(self.role)
+            except Exception as exc:  # a database blip must not stop the process it reports on
+                logging.getLogger(__name__).warning("Could not record the %s heartbeat: %s", self.role, exc)
+            self.stopping.wait(self.every)
+        connection.close()
+
+    def start(self) -> Beating:
+        self.thread.start()
+        return self
 
     def stop(self) -> None:
         self.stopping.set()

@@ -45,6 +45,28 @@ def same_origin_post(view: Callable[..., HttpResponse]) -> Callable[..., HttpRes
     return csrf_exempt(wrapped)
 
 
+def forwarded_client(remote_addr: str, forwarded_for: str, trusted_proxies: int) -> str:
+    """The client's address: the connection's, or the one `trusted_proxies` hops from the end of
+    X-Forwarded-For (each trusted proxy appends the address it saw). A client's own X-Forwarded-For is
+    believed only that far, so behind no proxy it is ignored."""
+    if trusted_proxies > 0:
+        forwarded = [part.strip() for part in forwarded_for.split(",") if part.strip()]
+        if len(forwarded) >= trusted_proxies:
+            return forwarded[-trusted_proxies]
+    return remote_addr or "unknown"
+
+
+def client_address(request: HttpRequest) -> str:
+    """The client's address for limits and pseudonyms (NEWSDESK_TRUSTED_PROXIES hops of X-Forwarded-For)."""
+    from django.conf import settings
+
+    return forwarded_client(
+        request.META.get("REMOTE_ADDR") or "",
+        request.headers.get("X-Forwarded-For", ""),
+        int(settings.NEWSDESK_SITE["TRUSTED_PROXIES"]),
+    )
+
+
 def safe_next(candidate: str | None, request: HttpRequest, default: str = "") -> str:
     """`candidate` if it is a path on this site to send the reader on to, else `default`.
 

@@ -327,6 +327,9 @@ class PageCache:
     def _serve(
         self, entry: Entry, environ: Environ, start_response: StartResponse, state: str
     ) -> Iterable[bytes]:
+        from . import metrics
+
+        (metrics.page_cache_misses if state == "MISS" else metrics.page_cache_hits).inc()
         age = str(int(max(0.0, self.clock() - entry.stored)))
         extra = [("Age", age), ("X-Page-Cache", state)]
         if self._not_modified(entry, environ):

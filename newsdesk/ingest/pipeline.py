@@ -10,6 +10,7 @@ stops the others; one entry's failure never loses the rest.
 from __future__ import annotations
 
 import logging
+import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
@@ -26,6 +27,7 @@ from newsdesk.articles.actions import (
     do_transfer_article,
     do_update_article,
 )
+from newsdesk.core import metrics
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.ingest.signals import feed_checked
 from newsdesk.ingest.stages import assemble
@@ -95,9 +97,14 @@ class Pipeline:
         report = SourceReport(source_id=source.pk, name=source.name or source.url)
         now = self.clock()
         validators = Validators(etag=source.etag or None, last_modified=source.last_modified or None)
+        started = time.perf_counter()
         try:
-            result = self.fetcher.fetch(source.url, validators=validators, kind="feed")
+            try:
+                result = self.fetcher.fetch(source.url, validators=validators, kind="feed")
+            finally:
+                metrics.fetch_duration.observe(time.perf_counter() - started)
             if result.not_modified:
+                metrics.observe_fetch("not_modified")
                 report.not_modified = True
                 self._record_success(source, now, result.validators, Hints(result.max_age, None, None))
                 return report
@@ -110,9 +117,11 @@ class Pipeline:
                 link_header=result.headers.get("link"),
             )
         except (FetchError, ParseError) as exc:
+            metrics.observe_fetch("error")
             return self._record_failure(report, now, exc)
 
         self._ingest_entries(source, feed, now, report)
+        metrics.observe_fetch("new" if report.new else "unchanged")
         # Keep the validators only when every entry was handled: otherwise a 304 would hide the rest.
         kept = result.validators if report.failed_entries == 0 else Validators()
         self._record_success(source, now, kept, Hints(result.max_age, feed.ttl_minutes, None), feed)
@@ -304,6 +313,7 @@ class Pipeline:
             )
         except Exception as exc:
             log.exception("Checking source %s failed unexpectedly", source_id)
+            metrics.observe_fetch("error")
             report = SourceReport(source_id=source_id, name=str(source_id))
             message = f"An internal error stopped this check ({type(exc).__name__})."
             try:

@@ -72,6 +72,12 @@ def _notify(event_id: int) -> None:
     get_transport().notify(event_id)
 
 
+def do_empty_events(event_ids: list[int]) -> int:
+    """Empty the payload of these events (retention: `newsdesk prune`); the rows stay as marks."""
+    with transaction.atomic():
+        return LiveEvent.objects.filter(pk__in=event_ids).exclude(data="").update(data="")
+
+
 def do_prune_events(keep_days: int) -> int:
     """Empty the payload of events older than `keep_days`; the rows stay as "announced" marks."""
     cutoff = timezone.now() - timedelta(days=keep_days)

@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import logging
+from collections import Counter
 from collections.abc import Callable
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, TypeVar
@@ -114,6 +115,8 @@ class Hub:
         self.queue_limit = queue_limit
         self.batch = batch
         self._subs: set[Subscription] = set()
+        #: Open streams per client address (the per-address limit, stream.py).
+        self.by_address: Counter[str] = Counter()
         # The pump has its own thread, so a burst of reconnecting readers never delays new events.
         self._pump_db = ThreadPoolExecutor(1, thread_name_prefix="live-pump")
         self._replay_db = ThreadPoolExecutor(2, thread_name_prefix="live-replay")

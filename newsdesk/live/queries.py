@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import datetime
+
 from .events import Event, Filters
 from .models import LiveEvent
 
@@ -32,3 +34,9 @@ def missed_events(after: int, upto: int, filters: Filters, limit: int) -> list[E
     rows = list(query.order_by("-id").values_list(*_FIELDS)[:limit])
     rows.reverse()
     return [Event(*row) for row in rows]
+
+
+def events_with_payload_before(cutoff: datetime) -> list[int]:
+    """Ids of events older than `cutoff` that still carry their payload (retention)."""
+    rows = LiveEvent.objects.filter(created_at__lt=cutoff).exclude(data="").order_by("pk")
+    return list(rows.values_list("pk", flat=True))

@@ -13,6 +13,7 @@ from __future__ import annotations
 from django.core.cache import cache
 from django.http import HttpRequest
 
+from newsdesk.core.http import forwarded_client
 from newsdesk.core.privacy import Pseudonym
 
 from .conf import conf
@@ -22,14 +23,11 @@ WINDOW_SECONDS = 3600
 
 def client_ip(request: HttpRequest) -> str:
     """The connection's address, or the one our trusted proxies saw (NEWSDESK_TRUSTED_PROXIES hops)."""
-    hops = conf().trusted_proxies
-    if hops > 0:
-        forwarded = [
-            part.strip() for part in request.headers.get("X-Forwarded-For", "").split(",") if part.strip()
-        ]
-        if len(forwarded) >= hops:
-            return forwarded[-hops]
-    return request.META.get("REMOTE_ADDR") or "unknown"
+    return forwarded_client(
+        request.META.get("REMOTE_ADDR") or "",
+        request.headers.get("X-Forwarded-For", ""),
+        conf().trusted_proxies,
+    )
 
 
 # The client's address (and, for the per-address limit, the e-mail address) as a keyed hash.

@@ -12,7 +12,7 @@ from django.db import IntegrityError, transaction
 from django.db.models import Q
 
 from .digest import FREQUENCY_INTERVALS, next_digest_at
-from .models import Consent, DigestRun, Send, Subscriber
+from .models import Consent, DigestRun, Send, Subscriber, new_key
 from .tokens import ConfirmClaim
 
 CONFIRMATION_MAIL_EVERY = timedelta(hours=1)
@@ -194,6 +194,17 @@ def do_resubscribe(key: str, proof: Proof, now: datetime) -> bool:
         subscriber.save()
         _consent(subscriber, Consent.Action.RESUBSCRIBE, proof, now)
         return True
+
+
+def do_rotate_manage_key(key: str) -> str | None:
+    """A new manage key: every manage link sent so far stops working. The new key, or None."""
+    with transaction.atomic():
+        subscriber = Subscriber.objects.select_for_update().filter(key=key).first()
+        if subscriber is None:
+            return None
+        subscriber.manage_key = new_key()
+        subscriber.save(update_fields=["manage_key"])
+        return subscriber.manage_key
 
 
 def do_delete_subscriber(key: str) -> bool:

@@ -20,6 +20,7 @@ class Conf:
     signups_per_address: int
     check_deliverability: bool
     trusted_proxies: int
+    manage_link_days: float
 
 
 def conf() -> Conf:
@@ -35,4 +36,5 @@ def conf() -> Conf:
         signups_per_address=int(raw["SIGNUPS_PER_ADDRESS"]),
         check_deliverability=bool(raw["CHECK_DELIVERABILITY"]),
         trusted_proxies=int(settings.NEWSDESK_SITE["TRUSTED_PROXIES"]),
+        manage_link_days=float(raw["MANAGE_LINK_DAYS"]),
     )

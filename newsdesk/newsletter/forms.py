@@ -7,6 +7,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from email_validator import EmailNotValidError, validate_email
 
+from newsdesk.core.ids import IdMultipleChoiceField
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
 
@@ -50,7 +51,7 @@ class ChoicesForm(forms.Form):
             "invalid_choice": gettext_lazy("One of the chosen topics no longer exists; please choose again.")
         },
     )
-    sources = forms.ModelMultipleChoiceField(
+    sources = IdMultipleChoiceField(
         queryset=Source.objects.all(),
         required=False,
         error_messages={

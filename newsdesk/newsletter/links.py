@@ -9,7 +9,7 @@ from django.conf import settings
 from django.urls import reverse
 
 from .conf import conf
-from .tokens import confirm_token, manage_token
+from .tokens import confirm_token, manage_token, unsubscribe_token
 
 
 def absolute(path: str) -> str:
@@ -30,10 +30,19 @@ def _manage_patterns(site_url: str) -> tuple[tuple[str, str], ...]:
     return tuple((name, absolute(reverse(f"newsletter:{name}", args=[_SLOT]))) for name in _MANAGE_PAGES)
 
 
-def manage_urls(key: str) -> dict[str, str]:
-    """The subscriber's own links: one signature, four pages."""
-    token = manage_token(key)
-    return {name: pattern.replace(_SLOT, token) for name, pattern in _manage_patterns(settings.SITE_URL)}
+def manage_urls(key: str, manage_key: str) -> dict[str, str]:
+    """The subscriber's own links: unsubscribe with the unsubscribe token (List-Unsubscribe), the other
+    pages with a fresh manage token."""
+    tokens = {"unsubscribe": unsubscribe_token(key)}
+    manage = manage_token(manage_key)
+    return {
+        name: pattern.replace(_SLOT, tokens.get(name, manage))
+        for name, pattern in _manage_patterns(settings.SITE_URL)
+    }
+
+
+def manage_url(manage_key: str, page: str = "preferences") -> str:
+    return absolute(reverse(f"newsletter:{page}", args=[manage_token(manage_key)]))
 
 
 def site_host() -> str:

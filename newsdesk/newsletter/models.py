@@ -45,8 +45,10 @@ class Subscriber(models.Model):
     topics = models.ManyToManyField("topics.Topic", blank=True, related_name="subscribers")
     sources = models.ManyToManyField("sources.Source", blank=True, related_name="subscribers")
 
-    # Manage links (unsubscribe, preferences, export, delete) carry this key, signed.
+    # The unsubscribe link (List-Unsubscribe) carries this key, signed; it never changes.
     key = models.CharField(max_length=40, unique=True, default=new_key)
+    # Manage links (preferences, export, delete) carry this one, signed with a time; rotating it revokes them.
+    manage_key = models.CharField(max_length=40, unique=True, default=new_key)
     # The confirmation link carries this nonce, signed with a timestamp; confirming clears it (single use).
     confirm_nonce = models.CharField(max_length=40, blank=True)
 

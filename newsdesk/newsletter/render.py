@@ -241,3 +241,17 @@ def confirmation_message(email: str, url: str) -> EmailMultiAlternatives:
         inline_css(render_to_string("newsletter/email/confirm.html", context)), "text/html"
     )
     return message
+
+
+def manage_link_message(email: str, url: str) -> EmailMultiAlternatives:
+    """A fresh link to the subscriber's preferences, asked for on the site (text only)."""
+    body = _(
+        "Here is a fresh link to your %(site_name)s digest: your preferences, a copy of your data, and the\n"
+        "button that deletes it.\n\n%(url)s\n\nIf you did not ask for it, you can ignore this mail.\n"
+    ) % {"site_name": settings.SITE_NAME, "url": url}
+    return EmailMultiAlternatives(
+        subject=_("Your %(site_name)s digest settings") % {"site_name": settings.SITE_NAME},
+        body=body,
+        to=[email],
+        headers={"Auto-Submitted": "auto-generated"},
+    )

@@ -20,6 +20,7 @@ from typing import Any
 
 from django.core.mail import get_connection
 
+from newsdesk.core import metrics
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.core.errors import NewsdeskError
 
@@ -190,7 +191,7 @@ class DigestSender:
         return Recipient(
             email=member.email,
             frequency=member.frequency,
-            links=manage_urls(member.key),
+            links=manage_urls(member.key, member.manage_key),
             topic_names=tuple(sorted(self.topic_names[t] for t in member.topic_ids if t in self.topic_names)),
             source_names=tuple(
                 sorted(self.source_names[s] for s in member.source_ids if s in self.source_names)
@@ -262,6 +263,7 @@ class DigestSender:
                     record, Send.State.BOUNCED, _describe(exc, member.email), self.clock()
                 )
                 report.bounced += 1
+                metrics.mail_sent.labels(result="bounced").inc()
                 log.info("Digest to subscriber %s bounced: %s", member.id, _describe(exc, member.email))
             else:
                 self._defer(record, member, digest, attempt, _describe(exc, member.email), handed, report)
@@ -271,6 +273,7 @@ class DigestSender:
             self._reconnect()
             return
         report.sent += 1
+        metrics.mail_sent.labels(result="sent").inc()
 
     def _defer(
         self, record: actions.Handover, member: Member, digest: Digest, attempt: int, error: str,
@@ -280,6 +283,7 @@ class DigestSender:
         if handed or last:
             state = Send.State.FAILED if last else Send.State.DEFERRED
             actions.do_record_refusal(record, state, error, self.clock())
+        metrics.mail_sent.labels(result="failed" if last else "deferred").inc()
         if last:
             report.failed += 1
             log.warning("Digest to subscriber %s failed after %d tries: %s", member.id, attempt, error)

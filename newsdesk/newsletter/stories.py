@@ -33,6 +33,7 @@ class Member:
     email: str
     frequency: str
     key: str
+    manage_key: str
     cursor: datetime | None
     next_at: datetime | None
     topic_ids: frozenset[int]
@@ -62,7 +63,9 @@ def member_pages(run: DigestRun, page: int = PAGE) -> Iterator[list[Member]]:
             members(run)
             .filter(pk__gt=last)
             .order_by("pk")
-            .values_list("pk", "email", "frequency", "key", "digest_cursor", "next_digest_at")[:page]
+            .values_list("pk", "email", "frequency", "key", "manage_key", "digest_cursor", "next_digest_at")[
+                :page
+            ]
         )
         if not rows:
             return
@@ -74,8 +77,18 @@ def member_pages(run: DigestRun, page: int = PAGE) -> Iterator[list[Member]]:
         for sid, src in source_links.filter(subscriber_id__in=ids).values_list("subscriber_id", "source_id"):
             sources[sid].add(src)
         yield [
-            Member(pk, email, freq, key, cursor, next_at, frozenset(topics[pk]), frozenset(sources[pk]))
-            for pk, email, freq, key, cursor, next_at in rows
+            Member(
+                pk,
+                email,
+                freq,
+                key,
+                manage_key,
+                cursor,
+                next_at,
+                frozenset(topics[pk]),
+                frozenset(sources[pk]),
+            )
+            for pk, email, freq, key, manage_key, cursor, next_at in rows
         ]
         last = ids[-1]
 

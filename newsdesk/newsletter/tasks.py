@@ -11,6 +11,34 @@ log = logging.getLogger(__name__)
 
 
 @task()
+def record_signup(
+    email: str,
+    frequency: str,
+    topic_ids: list[int],
+    source_ids: list[int],
+    form_version: str,
+    source_hash: str,
+    at: str,
+) -> bool:
+    """Record a signup from the public form, and send the confirmation mail when one is due.
+
+    Queued by the form for every valid address alike, so that the request's work does not depend on
+    whether the address is already subscribed. True if a confirmation mail is on its way.
+    """
+    from datetime import datetime
+
+    from . import actions
+
+    choices = actions.Choices(frequency, tuple(topic_ids), tuple(source_ids))
+    proof = actions.Proof(form_version, source_hash)
+    subscriber_id = actions.do_signup(email, choices, proof, datetime.fromisoformat(at))
+    if subscriber_id is None:
+        return False
+    send_confirmation.enqueue(subscriber_id)
+    return True
+
+
+@task()
 def send_confirmation(subscriber_id: int) -> bool:
     """Send the double opt-in mail, unless one went to this address within the hour. True if sent."""
     from django.core.mail import get_connection
@@ -32,6 +60,23 @@ def send_confirmation(subscriber_id: int) -> bool:
         actions.do_release_confirmation_mail(subscriber_id, previous)
         log.exception("Could not send the confirmation mail to subscriber %s", subscriber_id)
         raise
+    return True
+
+
+@task()
+def send_manage_link(subscriber_id: int) -> bool:
+    """Mail a subscriber a fresh link to their preferences (and so their data). True if sent."""
+    from django.core.mail import get_connection
+
+    from .links import manage_url
+    from .models import Subscriber
+    from .render import manage_link_message
+
+    row = Subscriber.objects.filter(pk=subscriber_id).values_list("email", "manage_key").first()
+    if row is None:
+        return False
+    email, manage_key = row
+    get_connection(fail_silently=False).send_messages([manage_link_message(email, manage_url(manage_key))])
     return True
 
 

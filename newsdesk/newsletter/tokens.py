@@ -2,8 +2,12 @@
 
 - Confirmation: the subscriber id and a nonce, signed with a timestamp. It expires after 48 hours and is
   single-use, because confirming clears the nonce.
-- Management (unsubscribe, preferences, export, delete): the subscriber's random key, signed. These links
-  must keep working in old mail, so they do not expire; rotating the key revokes them.
+- Unsubscribe: the subscriber's permanent random key, signed. It is the List-Unsubscribe URL, which mail
+  providers see and keep, so it does one thing only: unsubscribe. It never expires (old mail keeps working).
+- Manage (preferences, export, delete): a second random key (`manage_key`), signed with a timestamp. Each
+  mail carries a fresh one in its "manage" link. Rotating the key revokes every manage link sent so far;
+  export and delete also want a link younger than NEWSDESK_NEWSLETTER_MANAGE_LINK_DAYS, and otherwise offer to
+  mail a fresh one.
 
 A tampered or truncated token fails the signature check before any database lookup.
 """
@@ -17,7 +21,8 @@ from django.core import signing
 
 CONFIRM_MAX_AGE = timedelta(hours=48)
 _CONFIRM_SALT = "newsdesk.newsletter.confirm"
-_MANAGE_SALT = "newsdesk.newsletter.manage"
+_UNSUBSCRIBE_SALT = "newsdesk.newsletter.manage"  # the name links in mail sent before the split carry
+_MANAGE_SALT = "newsdesk.newsletter.preferences"
 
 
 class BadToken(Exception):
@@ -51,13 +56,34 @@ def read_confirm_token(token: str, *, max_age: timedelta = CONFIRM_MAX_AGE) -> C
     return ConfirmClaim(int(ident), nonce)
 
 
-def manage_token(key: str) -> str:
-    return signing.Signer(salt=_MANAGE_SALT).sign(key)
+def unsubscribe_token(key: str) -> str:
+    return signing.Signer(salt=_UNSUBSCRIBE_SALT).sign(key)
 
 
-def read_manage_token(token: str) -> str:
-    """The subscriber key the token carries."""
+def read_unsubscribe_token(token: str) -> str:
+    """The subscriber key the unsubscribe token carries."""
     try:
-        return signing.Signer(salt=_MANAGE_SALT).unsign(token)
+        return signing.Signer(salt=_UNSUBSCRIBE_SALT).unsign(token)
     except signing.BadSignature:
+        raise BadToken() from None
+
+
+@dataclass(frozen=True)
+class ManageClaim:
+    manage_key: str
+    signed_at: float  # seconds since the epoch
+
+
+def manage_token(manage_key: str) -> str:
+    return signing.TimestampSigner(salt=_MANAGE_SALT).sign(manage_key)
+
+
+def read_manage_token(token: str) -> ManageClaim:
+    """The manage key the token carries and when it was signed (its age decides what it may open)."""
+    signer = signing.TimestampSigner(salt=_MANAGE_SALT)
+    try:
+        signer.unsign(token)  # checks the signature over the value and its timestamp
+        value, _, stamp = signing.Signer.unsign(signer, token).rpartition(signer.sep)
+        return ManageClaim(value, float(signing.b62_decode(stamp)))
+    except (signing.BadSignature, ValueError):
         raise BadToken() from None

@@ -10,4 +10,5 @@ urlpatterns = [
     path("preferences/<str:token>/", views.preferences, name="preferences"),
     path("export/<str:token>/", views.export, name="export"),
     path("delete/<str:token>/", views.delete, name="delete"),
+    path("link/<str:token>/", views.fresh_link, name="fresh-link"),
 ]

@@ -6,7 +6,9 @@
 - Nothing changes on a GET: confirming, unsubscribing and deleting are POSTs, so link scanners that
   follow every link in a mail cannot do them.
 - The List-Unsubscribe URL takes the RFC 8058 one-click POST from mail providers' servers; the signed
-  token in the URL is the authority, so it needs no origin check.
+  token in the URL is the authority, so it needs no origin check. That token only unsubscribes: mail
+  providers see and keep it. Preferences, export and delete take the separate manage token (tokens.py);
+  with an unsubscribe token, or a manage link too old for export and delete, they offer a fresh link by mail.
 """
 
 from __future__ import annotations
@@ -33,8 +35,8 @@ from .conf import conf
 from .export import subscriber_export
 from .forms import PREFERENCES_VERSION, PreferencesForm, SignupForm
 from .models import Subscriber
-from .tasks import send_confirmation
-from .tokens import BadToken, read_confirm_token, read_manage_token
+from .tasks import record_signup, send_manage_link
+from .tokens import BadToken, read_confirm_token, read_manage_token, read_unsubscribe_token
 
 log = logging.getLogger(__name__)
 
@@ -82,12 +84,18 @@ def subscribe(request: HttpRequest) -> HttpResponse:
     if not allow("address", pseudonym(email.lower()), conf().signups_per_address):
         # Same answer as a success: the limit must not tell anyone whether the address is known.
         return _signup_answer(request, form, status=200, message=_(THANKS), ok=True)
-    choices = actions.Choices(form.cleaned_data["frequency"], form.topic_ids(), form.source_ids())
-    proof = actions.Proof(form.form_version(), ip_key)
+    # Whether the address is new, pending or already confirmed is decided behind the queue: this request
+    # does the same work for every address (one task queued), so its timing tells nobody who subscribes.
     try:
-        subscriber_id = actions.do_signup(email, choices, proof, utcnow())
-        if subscriber_id is not None:
-            send_confirmation.enqueue(subscriber_id)
+        record_signup.enqueue(
+            email,
+            form.cleaned_data["frequency"],
+            list(form.topic_ids()),
+            list(form.source_ids()),
+            form.form_version(),
+            ip_key,
+            utcnow().isoformat(),
+        )
     except Exception:
         log.exception("Newsletter signup failed for source %s", ip_key[:12])
         return _signup_answer(request, form, status=500, message=_(FAILED), ok=False)
@@ -138,7 +146,7 @@ def confirm(request: HttpRequest, token: str) -> HttpResponse:
     if outcome is actions.Confirmed.NOW:
         from .tokens import manage_token
 
-        preferences = reverse("newsletter:preferences", args=[manage_token(subscriber.key)])
+        preferences = reverse("newsletter:preferences", args=[manage_token(subscriber.manage_key)])
         return render(
             request, "newsletter/confirmed.html", {"email": subscriber.email, "preferences": preferences}
         )
@@ -164,11 +172,60 @@ def _used(request: HttpRequest) -> HttpResponse:
 
 
 def _subscriber(token: str) -> Subscriber | None:
+    """The subscriber an unsubscribe link names (the List-Unsubscribe token, or a manage token)."""
     try:
-        key = read_manage_token(token)
+        key = read_unsubscribe_token(token)
+    except BadToken:
+        managed = _managed(token)
+        return managed[0] if managed else None
+    return Subscriber.objects.filter(key=key).first()
+
+
+def _managed(token: str) -> tuple[Subscriber, float] | None:
+    """The subscriber a manage token names, and the link's age in seconds; None for any other token."""
+    try:
+        claim = read_manage_token(token)
     except BadToken:
         return None
-    return Subscriber.objects.filter(key=key).first()
+    subscriber = Subscriber.objects.filter(manage_key=claim.manage_key).first()
+    if subscriber is None:
+        return None
+    return subscriber, utcnow().timestamp() - claim.signed_at
+
+
+def _fresh_link_page(request: HttpRequest, token: str, *, status: int = 403) -> HttpResponse:
+    """A link that may not open this page (an unsubscribe link, or too old): offer a fresh one by mail."""
+    if _subscriber(token) is None:
+        return _bad_link(request)
+    return render(request, "newsletter/fresh_link.html", {"token": token}, status=status)
+
+
+def _manage_or_fresh(
+    request: HttpRequest, token: str, *, sensitive: bool
+) -> tuple[Subscriber | None, HttpResponse | None]:
+    managed = _managed(token)
+    if managed is None:
+        return None, _fresh_link_page(request, token)
+    subscriber, age = managed
+    if sensitive and age > conf().manage_link_days * 86400:
+        return None, _fresh_link_page(request, token)
+    return subscriber, None
+
+
+@same_origin_post
+@require_http_methods(["POST"])
+def fresh_link(request: HttpRequest, token: str) -> HttpResponse:
+    """Mail the subscriber a fresh manage link (at most a few an hour). The answer is the same either way."""
+    subscriber = _subscriber(token)
+    if subscriber is None:
+        return _bad_link(request)
+    if allow("fresh-link", pseudonym(subscriber.key), conf().signups_per_address):
+        send_manage_link.enqueue(subscriber.pk)
+    return _message_page(
+        request,
+        _("Check your inbox"),
+        _("We sent a fresh link to your address: it opens your preferences, your data and deleting it."),
+    )
 
 
 @csrf_exempt
@@ -199,13 +256,21 @@ def unsubscribe(request: HttpRequest, token: str) -> HttpResponse:
 @same_origin_post
 @require_http_methods(["GET", "POST"])
 def preferences(request: HttpRequest, token: str) -> HttpResponse:
-    subscriber = _subscriber(token)
+    subscriber, refused = _manage_or_fresh(request, token, sensitive=False)
     if subscriber is None:
-        return _bad_link(request)
+        return refused or _bad_link(request)
     message = ""
     form = None
     if request.method == "POST":
         proof = actions.Proof(PREFERENCES_VERSION, source_hash(request))
+        if request.POST.get("action") == "revoke":
+            actions.do_rotate_manage_key(subscriber.key)
+            send_manage_link.enqueue(subscriber.pk)
+            return _message_page(
+                request,
+                _("Old links no longer work"),
+                _("Every earlier link to your preferences is revoked. We sent a new one to your address."),
+            )
         if request.POST.get("action") == "resubscribe":
             actions.do_resubscribe(subscriber.key, proof, utcnow())
             message = _("Welcome back: your digest starts again.")
@@ -233,9 +298,9 @@ def preferences(request: HttpRequest, token: str) -> HttpResponse:
 
 @require_http_methods(["GET"])
 def export(request: HttpRequest, token: str) -> HttpResponse:
-    subscriber = _subscriber(token)
+    subscriber, refused = _manage_or_fresh(request, token, sensitive=True)
     if subscriber is None:
-        return _bad_link(request)
+        return refused or _bad_link(request)
     body = json.dumps(subscriber_export(subscriber), indent=2, ensure_ascii=False)
     response = HttpResponse(body + "\n", content_type="application/json; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="newsletter-data.json"'
@@ -246,11 +311,13 @@ def export(request: HttpRequest, token: str) -> HttpResponse:
 @same_origin_post
 @require_http_methods(["GET", "POST"])
 def delete(request: HttpRequest, token: str) -> HttpResponse:
-    subscriber = _subscriber(token)
-    if subscriber is None:
+    if _subscriber(token) is None:
         if request.method == "POST":
             return _message_page(request, _("Deleted"), _("There is nothing left to delete for this link."))
         return _bad_link(request)
+    subscriber, refused = _manage_or_fresh(request, token, sensitive=True)
+    if subscriber is None:
+        return refused or _bad_link(request)
     if request.method == "POST":
         actions.do_delete_subscriber(subscriber.key)
         return _message_page(

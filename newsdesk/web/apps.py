@@ -1,6 +1,26 @@
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
 from django.apps import AppConfig
+
+if TYPE_CHECKING:
+    from newsdesk.ingest.scheduler import Job
 
 
 class WebConfig(AppConfig):
     name = "newsdesk.web"
     label = "web"
+
+    def ready(self) -> None:
+        from newsdesk.articles.signals import article_stored
+
+        from .tasks import on_article_stored
+
+        article_stored.connect(on_article_stored, dispatch_uid="newsdesk.web.fetch_image")
+
+    def scheduled_jobs(self, tick_seconds: float) -> list[Job]:
+        """Retention (newsdesk/web/retention.py) for `newsdesk run`'s scheduler."""
+        from .retention import jobs
+
+        return jobs()

@@ -1,27 +1,34 @@
-from django.urls import path, re_path
+from django.urls import path, re_path, register_converter
+
+from newsdesk.core.ids import IdConverter
 
 from .views import browse, feeds, health, images, live, meta, pages, search
 
+register_converter(IdConverter, "id")
+# An id in a regular-expression route: at most 18 digits, always within a database id's range.
+ID_PATTERN = "[0-9]{1,18}"
 app_name = "web"
 
 FORMAT = r"(?P<fmt>rss|atom|json)"
 
 urlpatterns = [
     path("", pages.home, name="home"),
-    path("article/<int:pk>-<str:slug>/", pages.article, name="article"),
-    path("article/<int:pk>/", pages.article, name="article-bare"),
+    path("article/<id:pk>-<str:slug>/", pages.article, name="article"),
+    path("article/<id:pk>/", pages.article, name="article-bare"),
     path("sources/", browse.source_index, name="sources"),
-    path("source/<int:pk>-<str:slug>/", browse.source, name="source"),
-    path("source/<int:pk>/", browse.source, name="source-bare"),
+    path("source/<id:pk>-<str:slug>/", browse.source, name="source"),
+    path("source/<id:pk>/", browse.source, name="source-bare"),
     path("topics/", browse.topic_index, name="topics"),
     path("topic/<slug:slug>/", browse.topic, name="topic"),
     path("search", search.search_page, name="search"),
     path("live/", live.live_page, name="live"),
     re_path(rf"^feeds/latest\.{FORMAT}$", feeds.latest, name="feed-latest"),
-    re_path(rf"^feeds/source/(?P<pk>[0-9]+)\.{FORMAT}$", feeds.source, name="feed-source"),
+    re_path(rf"^feeds/source/(?P<pk>{ID_PATTERN})\.{FORMAT}$", feeds.source, name="feed-source"),
     re_path(rf"^feeds/topic/(?P<slug>[-a-zA-Z0-9_]+)\.{FORMAT}$", feeds.topic, name="feed-topic"),
     re_path(rf"^feeds/search\.{FORMAT}$", feeds.search_feed, name="feed-search"),
-    re_path(r"^img/(?P<kind>[as])/(?P<pk>[0-9]+)/(?P<key>[0-9a-f]{20})/$", images.image, name="image"),
+    re_path(
+        rf"^img/(?P<kind>[as])/(?P<pk>{ID_PATTERN})/(?P<key>[0-9a-f]{{20}})/$", images.image, name="image"
+    ),
     path("robots.txt", meta.robots_txt, name="robots"),
     path("healthz", health.healthz, name="healthz"),
     path("readyz", health.readyz, name="readyz"),

@@ -63,6 +63,8 @@ class WebServer:
         self.base = f"http://127.0.0.1:{self.port}"
         self.log = tempfile.TemporaryFile()  # noqa: SIM115 - closed in __exit__
         env.setdefault("NEWSDESK_LIVE_MAX_STREAMS", str(max_streams))
+        # Test readers all come from loopback: one address may hold all but one slot.
+        env.setdefault("NEWSDESK_LIVE_MAX_STREAMS_PER_ADDRESS", "0")
         self.process = subprocess.Popen(
             web_server_command("127.0.0.1", self.port, max_streams),
             env=cli_env(**env),

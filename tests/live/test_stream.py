@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import socket
 import time
 import urllib.error
 import urllib.parse
@@ -87,14 +88,36 @@ def test_bad_requests_get_a_clear_answer() -> None:
         assert headers["content-type"].startswith("text/event-stream")
 
 
+def _hold(server: WebServer, forwarded: str = "") -> tuple[socket.socket, int, dict[str, str]]:
+    """Open a stream on a raw connection (optionally as a proxy would forward it); the socket stays open."""
+    sock = socket.create_connection(("127.0.0.1", server.port), timeout=5)
+    extra = f"X-Forwarded-For: {forwarded}\r\n" if forwarded else ""
+    sock.sendall(f"GET /live/stream HTTP/1.1\r\nHost: 127.0.0.1\r\n{extra}\r\n".encode())
+    head = b""
+    while b"\r\n\r\n" not in head:
+        chunk = sock.recv(4096)
+        if not chunk:
+            break
+        head += chunk
+    lines = head.split(b"\r\n\r\n", 1)[0].decode("latin-1").split("\r\n")
+    headers = {k.strip().lower(): v.strip() for k, _, v in (line.partition(":") for line in lines[1:])}
+    return sock, int(lines[0].split()[1]), headers
+
+
 def test_beyond_the_cap_readers_are_told_to_come_back_later() -> None:
-    with web_server(max_streams=2) as server:
-        with SSEClient(server.url("/live/stream")) as one, SSEClient(server.url("/live/stream")) as two:
-            assert one.status == two.status == 200
+    # Two readers behind one trusted proxy, each with their own address.
+    with web_server(max_streams=2, NEWSDESK_TRUSTED_PROXIES="1") as server:
+        one, first, _ = _hold(server, "192.0.2.1")
+        two, second, _ = _hold(server, "192.0.2.2")
+        try:
+            assert first == second == 200
             status, headers, body = _status(server.url("/live/stream"))
             assert status == 503
             assert 1 <= int(headers["retry-after"]) <= 60
             assert "try again" in body
+        finally:
+            one.close()
+            two.close()
         # The slots are given back when readers leave.
         deadline = time.monotonic() + 5
         while time.monotonic() < deadline:
@@ -103,6 +126,41 @@ def test_beyond_the_cap_readers_are_told_to_come_back_later() -> None:
                     break
             time.sleep(0.2)
         assert three.status == 200
+
+
+def test_one_address_cannot_take_every_slot() -> None:
+    with web_server(
+        max_streams=4, NEWSDESK_LIVE_MAX_STREAMS_PER_ADDRESS="2", NEWSDESK_TRUSTED_PROXIES="1"
+    ) as server:
+        held = [_hold(server, "198.51.100.7") for _ in range(2)]
+        try:
+            assert [status for _, status, _ in held] == [200, 200]
+            _sock, status, headers = _hold(server, "198.51.100.7")
+            _sock.close()
+            assert status == 429
+            assert 1 <= int(headers["retry-after"]) <= 60
+            other, status, _ = _hold(server, "198.51.100.8")  # another reader behind the same proxy
+            other.close()
+            assert status == 200
+            # A client's own X-Forwarded-For beyond the trusted hops changes nothing.
+            spoofed, status, _ = _hold(server, "203.0.113.1, 198.51.100.7")
+            spoofed.close()
+            assert status == 429
+        finally:
+            for sock, _, _ in held:
+                sock.close()
+
+
+def test_without_a_trusted_proxy_a_forwarded_address_is_ignored() -> None:
+    with web_server(max_streams=4, NEWSDESK_LIVE_MAX_STREAMS_PER_ADDRESS="2") as server:
+        held = [_hold(server, f"192.0.2.{n}") for n in range(2)]
+        try:
+            sock, status, _ = _hold(server, "192.0.2.99")  # all three are really from loopback
+            sock.close()
+            assert status == 429
+        finally:
+            for held_sock, _, _ in held:
+                held_sock.close()
 
 
 def test_shutdown_ends_open_streams_at_once() -> None:

@@ -185,9 +185,9 @@ def test_confirmation_and_preferences_pages_have_no_accessibility_violations(bro
     )
     pages = {
         "confirm": confirm_url(pending.pk, "n0nce"),
-        "preferences": manage_urls(confirmed.key)["preferences"],
-        "unsubscribe": manage_urls(confirmed.key)["unsubscribe"],
-        "delete": manage_urls(confirmed.key)["delete"],
+        "preferences": manage_urls(confirmed.key, confirmed.manage_key)["preferences"],
+        "unsubscribe": manage_urls(confirmed.key, confirmed.manage_key)["unsubscribe"],
+        "delete": manage_urls(confirmed.key, confirmed.manage_key)["delete"],
     }
     page = browser.new_page(viewport={"width": 375, "height": 800})
     for name, url in pages.items():

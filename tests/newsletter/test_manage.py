@@ -12,7 +12,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from newsdesk.newsletter.models import Consent, DigestRun, Send, Subscriber
-from newsdesk.newsletter.tokens import manage_token
+from newsdesk.newsletter.tokens import manage_token, unsubscribe_token
 
 from .conftest import confirmed_subscriber, make_source, make_topic
 
@@ -21,7 +21,10 @@ SAME_SITE: dict[str, Any] = {"HTTP_SEC_FETCH_SITE": "same-origin"}
 
 
 def url(name: str, subscriber: Subscriber) -> str:
-    return reverse(f"newsletter:{name}", args=[manage_token(subscriber.key)])
+    """The page's link as a mail carries it: unsubscribe with the unsubscribe token, the rest managed."""
+    if name == "unsubscribe":
+        return reverse("newsletter:unsubscribe", args=[unsubscribe_token(subscriber.key)])
+    return reverse(f"newsletter:{name}", args=[manage_token(subscriber.manage_key)])
 
 
 def test_preferences_change_topics_frequency_and_pause(client: Client) -> None:

@@ -217,3 +217,24 @@ def test_only_the_newest_candidates_are_ranked(monkeypatch):
     beyond = find("lantern", per_page=2, page=3)
     assert beyond.hits == ()
     assert "newest 3 matches" in beyond.problem
+
+
+def test_a_word_only_in_the_full_text_finds_the_article_but_never_shows_in_the_snippet():
+    article = make_article(
+        title="Harbour board meets",
+        excerpt="The harbour board met on Tuesday to talk about moorings.",
+        text=(
+            "The harbour board met on Tuesday to talk about moorings. "
+            + "Routine matters followed. " * 40
+            + "Much later, the treasurer mentioned the zeppelin hangar plan in passing."
+        ),
+    )
+    page = find("zeppelin")
+    assert ids(page) == [article.pk]  # the full text is searched
+    hit = page.hits[0]
+    assert "zeppelin" not in hit.snippet_html.lower()
+    assert "hangar" not in hit.snippet_html.lower()
+    assert "treasurer" not in hit.snippet_html.lower()
+    assert "harbour board" in hit.snippet_html.lower()  # the excerpt is what a snippet shows
+    in_excerpt = find("moorings").hits[0]
+    assert "<mark>moorings</mark>" in in_excerpt.snippet_html

@@ -137,13 +137,15 @@ class PostgresBackend:
     def _snippets(
         self, cursor: CursorWrapper, tsquery: str, tsparams: list[str], ids: list[int]
     ) -> dict[int, tuple[str, str]]:
-        """ts_headline re-reads the text, so it runs for one page of results only."""
+        """ts_headline re-reads what it marks, so it runs for one page of results only.
+
+        The snippet is marked in the excerpt, never the text: the full text is searched, not shown."""
         options = (
             f'StartSel="{START}", StopSel="{END}", MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2},'
             ' ShortWord=2, MaxFragments=1, FragmentDelimiter=" … "'
         )
         cursor.execute(
-            f"SELECT a.id, ts_headline('{CONFIG}', left(a.text, {MAX_INDEXED_CHARS}), q.q, %s),"
+            f"SELECT a.id, ts_headline('{CONFIG}', a.excerpt, q.q, %s),"
             f" ts_headline('{CONFIG}', a.title, q.q, %s)"
             f" FROM articles_article a, (SELECT {tsquery} AS q) AS q WHERE a.id = ANY(%s)",
             [options, f'StartSel="{START}", StopSel="{END}", HighlightAll=true', *tsparams, ids],

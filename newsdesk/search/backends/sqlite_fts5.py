@@ -1,4 +1,7 @@
-"""SQLite FTS5: an external-content index over articles' title and text, kept by triggers.
+"""SQLite FTS5: an external-content index over articles' title, text and excerpt, kept by triggers.
+
+Snippets come from the excerpt column only (and the title's highlight from the title): the stored full
+text is searched, never shown (README: only the excerpt is published).
 
 The FTS table stores only the index; the words are read back from `articles_article`. Triggers
 keep it current in the same transaction as the write (create, update, delete, and bulk
@@ -26,17 +29,20 @@ TRIGGERS = ("search_article_ai", "search_article_ad", "search_article_au")
 
 CREATE_TABLE = (
     f"CREATE VIRTUAL TABLE IF NOT EXISTS {TABLE} USING fts5("
-    " title, text, content='articles_article', content_rowid='id',"
+    " title, text, excerpt, content='articles_article', content_rowid='id',"
     " tokenize='porter unicode61 remove_diacritics 2')"
 )
+_OLD = "'delete', old.id, old.title, old.text, old.excerpt"
 CREATE_TRIGGERS = (
     f"CREATE TRIGGER IF NOT EXISTS search_article_ai AFTER INSERT ON articles_article BEGIN"
-    f" INSERT INTO {TABLE}(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    f" INSERT INTO {TABLE}(rowid, title, text, excerpt) VALUES (new.id, new.title, new.text, new.excerpt);"
+    " END",
     f"CREATE TRIGGER IF NOT EXISTS search_article_ad AFTER DELETE ON articles_article BEGIN"
-    f" INSERT INTO {TABLE}({TABLE}, rowid, title, text) VALUES ('delete', old.id, old.title, old.text); END",
-    f"CREATE TRIGGER IF NOT EXISTS search_article_au AFTER UPDATE OF title, text ON articles_article BEGIN"
-    f" INSERT INTO {TABLE}({TABLE}, rowid, title, text) VALUES ('delete', old.id, old.title, old.text);"
-    f" INSERT INTO {TABLE}(rowid, title, text) VALUES (new.id, new.title, new.text); END",
+    f" INSERT INTO {TABLE}({TABLE}, rowid, title, text, excerpt) VALUES ({_OLD}); END",
+    f"CREATE TRIGGER IF NOT EXISTS search_article_au AFTER UPDATE OF title, text, excerpt ON articles_article"
+    f" BEGIN INSERT INTO {TABLE}({TABLE}, rowid, title, text, excerpt) VALUES ({_OLD});"
+    f" INSERT INTO {TABLE}(rowid, title, text, excerpt) VALUES (new.id, new.title, new.text, new.excerpt);"
+    " END",
 )
 REBUILD = f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"
 DROP = (*(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS), f"DROP TABLE IF EXISTS {TABLE}")
@@ -59,7 +65,8 @@ class SqliteFts5Backend:
     ) -> tuple[list[SearchHit], int]:
         conn = default_connection
         filters = build_filters(query, conn)
-        match = match_expression(parsed)
+        # The excerpt column serves the snippets only; what matches is the title and the text.
+        match = "{title text} : (" + match_expression(parsed) + ")"
         base = f"FROM {TABLE} JOIN articles_article a ON a.id = {TABLE}.rowid WHERE {TABLE} MATCH %s AND "
         now_value = conn.ops.adapt_datetimefield_value(now)
         with conn.cursor() as cursor:
@@ -71,7 +78,7 @@ class SqliteFts5Backend:
             # order): bm25() over every match of a common word is the slow part of a search.
             # Title matches weigh ten times body matches; bm25() is negative, better is lower.
             cursor.execute(
-                f"WITH candidates AS (SELECT {TABLE}.rowid AS id, bm25({TABLE}, 10.0, 1.0) AS rank"
+                f"WITH candidates AS (SELECT {TABLE}.rowid AS id, bm25({TABLE}, 10.0, 1.0, 0.0) AS rank"
                 f" {base}{filters.sql} ORDER BY {TABLE}.rowid DESC LIMIT {CANDIDATES})"
                 " SELECT c.id, -c.rank"
                 f" / (1.0 + max(0.0, julianday(%s) - julianday(a.published)) / {RECENCY_DAYS}) AS score"
@@ -80,7 +87,7 @@ class SqliteFts5Backend:
                 [match, *filters.params, now_value, limit, offset],
             )
             ranked = cursor.fetchall()
-            snippets = self._snippets(cursor, match, [row[0] for row in ranked])
+            snippets = self._snippets(cursor, match_expression(parsed), [row[0] for row in ranked])
         hits = [
             SearchHit(
                 article_id=article_id,
@@ -93,12 +100,15 @@ class SqliteFts5Backend:
         return hits, total
 
     def _snippets(self, cursor: CursorWrapper, match: str, ids: list[int]) -> dict[int, tuple[str, str]]:
-        """Snippets for one page of results only: snippet() is the costly part of a query."""
+        """Snippets for one page of results only: snippet() is the costly part of a query.
+
+        The snippet is taken from the excerpt (column 2), never the text: a word found only in the text
+        gives the excerpt's start, unmarked."""
         if not ids:
             return {}
         marks = ", ".join(["%s"] * len(ids))
         cursor.execute(
-            f"SELECT rowid, snippet({TABLE}, 1, %s, %s, '…', {SNIPPET_WORDS}),"
+            f"SELECT rowid, snippet({TABLE}, 2, %s, %s, '…', {SNIPPET_WORDS}),"
             f" highlight({TABLE}, 0, %s, %s)"
             f" FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid IN ({marks})",
             [START, END, START, END, match, *ids],

@@ -23,6 +23,8 @@ from newsdesk.web.templatetags.newsdesk_web import MONOGRAM_COLOURS, monogram, m
 # The address changes with the image URL, so a copy may be kept for a year.
 LONG_CACHE = "public, max-age=31536000, immutable"
 MISSING_CACHE = "public, max-age=600"
+# Not fetched now (the outlet is resting after failures, or every image slot is busy): ask again soon.
+DEFERRED_CACHE = "no-store"
 # Served bytes are an image and nothing else, even if opened on their own.
 SAFETY_HEADERS = {
     "X-Content-Type-Options": "nosniff",
@@ -40,23 +42,23 @@ def _owner_url(kind: str, pk: int) -> tuple[str, Source | None]:
     raise Http404("No such image.")
 
 
-def _monogram(request: HttpRequest, source: Source) -> HttpResponse:
+def _monogram(request: HttpRequest, source: Source, cache: str = MISSING_CACHE) -> HttpResponse:
     svg = render_to_string(
         "web/monogram.svg",
         {"letters": monogram(source.name), "colour": MONOGRAM_COLOURS[monogram_tone(source.name)]},
     )
     response = HttpResponse(svg, content_type="image/svg+xml")
-    response["Cache-Control"] = MISSING_CACHE
+    response["Cache-Control"] = cache
     for name, value in SAFETY_HEADERS.items():
         response[name] = value
     return response
 
 
-def _missing(request: HttpRequest, source: Source | None) -> HttpResponse:
+def _missing(request: HttpRequest, source: Source | None, cache: str = MISSING_CACHE) -> HttpResponse:
     if source is not None:
-        return _monogram(request, source)
+        return _monogram(request, source, cache)
     response = HttpResponse("This image is not available.", status=404, content_type="text/plain")
-    response["Cache-Control"] = MISSING_CACHE
+    response["Cache-Control"] = cache
     return response
 
 
@@ -72,10 +74,14 @@ def image(request: HttpRequest, kind: str, pk: int, key: str) -> HttpResponseBas
             return _missing(request, source)
         try:
             data, media_type = image_store.fetch_image(url, icon=source is not None)
+        except image_store.ImageDeferred:
+            return _missing(request, source, DEFERRED_CACHE)
         except image_store.ImageUnavailable:
             store.mark_failed(key)
             return _missing(request, source)
         stored = store.put(key, data, media_type)
+    else:
+        store.touch(stored)
     etag = f'"{key}-{stored.size}"'
     not_modified = get_conditional_response(request, etag=etag, last_modified=int(stored.mtime))
     response: HttpResponseBase = not_modified or FileResponse(

@@ -21,6 +21,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from newsdesk.articles.models import Article
+from newsdesk.core.ids import IdChoiceField
 from newsdesk.search import SearchPage, SearchQuery, search
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
@@ -34,7 +35,7 @@ QUERY_MAX_CHARS = 10_000
 
 class SearchForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search for"), required=False, strip=True)
-    source = forms.ModelChoiceField(
+    source = IdChoiceField(
         label=gettext_lazy("Source"), queryset=Source.objects.all(), required=False,
         empty_label=gettext_lazy("All sources"),
     )  # fmt: skip

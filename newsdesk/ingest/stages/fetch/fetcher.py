@@ -54,11 +54,17 @@ class _HostSlots:
         self._semaphores: dict[str, threading.BoundedSemaphore] = {}
 
     @contextlib.contextmanager
-    def hold(self, host: str) -> Iterator[None]:
+    def hold(self, host: str, deadline: float | None = None) -> Iterator[None]:
+        """Hold one of `host`'s slots; with a deadline (time.monotonic()), wait for one no longer."""
         with self._lock:
             semaphore = self._semaphores.setdefault(host, threading.BoundedSemaphore(self._limit))
-        with semaphore:
+        timeout = None if deadline is None else max(0.0, deadline - time.monotonic())
+        if not semaphore.acquire(timeout=timeout):
+            raise FetchError(f"{host} is busy with our other requests; gave up waiting for a turn.")
+        try:
             yield
+        finally:
+            semaphore.release()
 
 
 class Fetcher:
@@ -103,23 +109,32 @@ class Fetcher:
         self._client.close()
 
     def fetch(
-        self, url: str, *, validators: Validators | None = None, kind: FetchKind = "feed"
+        self,
+        url: str,
+        *,
+        validators: Validators | None = None,
+        kind: FetchKind = "feed",
+        deadline: float | None = None,
     ) -> FetchResult:
         """GET `url`, following redirects. Raises FetchError with one plain sentence.
 
         `kind="page"` obeys robots.txt; feeds do not, as their outlets publish them for readers.
+        `deadline` (a time.monotonic() value) bounds the whole fetch: the waits for a turn at the host
+        as well as every hop. Without it, each hop has the policy's total timeout once it has its turn.
         """
         if kind not in ("feed", "page"):
             raise ValueError(f"kind must be 'feed' or 'page', not {kind!r}")
-        return self._follow(url, validators, kind, self.policy.max_body_bytes)
+        return self._follow(url, validators, kind, self.policy.max_body_bytes, deadline)
 
-    def _follow(self, url: str, validators: Validators | None, kind: str, limit: int) -> FetchResult:
+    def _follow(
+        self, url: str, validators: Validators | None, kind: str, limit: int, deadline: float | None = None
+    ) -> FetchResult:
         current = checked_url(url, self.policy)
         seen = {str(current)}
         for _ in range(self.policy.max_redirects + 1):
             if kind == "page":
                 self._check_robots(current)
-            hop = self._request(current, validators, kind, limit)
+            hop = self._request(current, validators, kind, limit, deadline)
             if hop.result is not None:
                 return hop.result
             current = redirect_target(current, hop.location or "", self.policy)
@@ -128,10 +143,13 @@ class Fetcher:
             seen.add(str(current))
         raise FetchError("Too many redirects.")
 
-    def _request(self, url: httpx.URL, validators: Validators | None, kind: str, limit: int) -> _Hop:
+    def _request(
+        self, url: httpx.URL, validators: Validators | None, kind: str, limit: int, deadline: float | None
+    ) -> _Hop:
         headers = request_headers(validators, kind)
-        with self._slots.hold(url.host):
-            token = request_deadline.set(time.monotonic() + self.policy.total_timeout)
+        with self._slots.hold(url.host, deadline):
+            own = time.monotonic() + self.policy.total_timeout
+            token = request_deadline.set(own if deadline is None else min(own, deadline))
             try:
                 with self._client.stream("GET", url, headers=headers) as response:
                     return self._answer(url, response, validators, limit, truncate=kind == "robots")
