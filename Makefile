@@ -5,7 +5,7 @@ BIN    := $(VENV)/bin
 PG_URL ?= postgres://postgres@127.0.0.1:5432/test
 PYTEST_ARGS ?=
 
-.PHONY: install run test test-sqlite test-postgres lint format bench browser services clean
+.PHONY: install run test test-sqlite test-postgres lint format bench browser services nginx clean
 
 install: $(VENV)/.installed
 
@@ -21,12 +21,13 @@ run: install
 	NEWSDESK_ALLOW_PRIVATE_NETWORKS=1 $(BIN)/python -m newsdesk_demo.run
 
 # The whole suite, on SQLite and then on the machine's PostgreSQL.
-test: install browser services test-sqlite test-postgres
+test: install browser services nginx test-sqlite test-postgres
 
 test-sqlite: install
 	$(BIN)/pytest $(PYTEST_ARGS)
 
-test-postgres: install services
+# tests/scale/ (nginx, several processes, Redis) is collected only here, on PostgreSQL.
+test-postgres: install services nginx
 	DATABASE_URL=$(PG_URL) $(BIN)/pytest $(PYTEST_ARGS)
 
 lint: install
@@ -42,6 +43,10 @@ format: install
 # Chromium for the browser tests, from the system's package manager.
 browser:
 	@scripts/ensure-chromium
+
+# nginx for the scale-out tests, from the system's package manager.
+nginx:
+	@scripts/ensure-nginx
 
 # PostgreSQL and Redis, started if they are down; pg_dump and pg_restore for the backup tests.
 services:

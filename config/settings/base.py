@@ -197,12 +197,58 @@ if _env_str("NEWSDESK_TEST_DB_NAME"):
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # ---- background work (the django.tasks API) ----------------------------------------------------
-TASKS = {
-    "default": {
-        "BACKEND": _env_str("NEWSDESK_TASK_BACKEND", "django_tasks_db.DatabaseBackend"),
-        "QUEUES": ["default"],
-    }
+# NEWSDESK_TASK_BACKEND: "database" (the embedded default: the task table), "rq" (RQ on
+# NEWSDESK_REDIS_URL, through django-tasks-rq; `newsdesk worker` then runs an RQ worker), or a dotted path.
+_TASK_BACKEND_ALIASES = {
+    "database": "django_tasks_db.DatabaseBackend",
+    "db": "django_tasks_db.DatabaseBackend",
+    "rq": "django_tasks_rq.RQBackend",
 }
+TASK_BACKEND = _env_str("NEWSDESK_TASK_BACKEND", "database").strip()
+TASK_BACKEND = _TASK_BACKEND_ALIASES.get(TASK_BACKEND.lower(), TASK_BACKEND)
+TASKS = {"default": {"BACKEND": TASK_BACKEND, "QUEUES": ["default"]}}
+if TASK_BACKEND == "django_tasks_rq.RQBackend":
+    if not REDIS_URL:
+        from django.core.exceptions import ImproperlyConfigured
+
+        raise ImproperlyConfigured("NEWSDESK_TASK_BACKEND=rq needs NEWSDESK_REDIS_URL (redis://host:6379/0).")
+    INSTALLED_APPS.append("django_rq")
+    # One queue, on the same Redis; a job whose work-horse dies is retried (newsdesk/core/queue.py).
+    RQ_QUEUES = {
+        "default": {
+            "URL": REDIS_URL,
+            "DEFAULT_TIMEOUT": _env_int("NEWSDESK_TASK_TIMEOUT", 600),
+            "QUEUE_CLASS": "newsdesk.core.queue.RetryingQueue",
+        }
+    }
+
+# Leases and the queue's clean-up (newsdesk/ingest/leases.py, docs/decisions/0018-scale-out.md).
+NEWSDESK_QUEUE: dict[str, Any] = {
+    # A worker holds a source while refreshing it for this many seconds, renewing it as it goes; a
+    # killed worker's source is free again (and queued again) once it runs out.
+    "LEASE_SECONDS": _env_int("NEWSDESK_LEASE_SECONDS", 60),
+    # A source marked queued whose task has not started within this many seconds is looked up in the
+    # queue, and queued again if its task is gone (e.g. with a Redis that restarted empty).
+    "QUEUED_STALE_SECONDS": _env_int("NEWSDESK_QUEUED_STALE_SECONDS", 60),
+    # Seconds between heartbeats of web, worker and scheduler processes; a process not seen for
+    # three of them is taken for dead (its running tasks are queued again).
+    "HEARTBEAT_SECONDS": _env_int("NEWSDESK_HEARTBEAT_SECONDS", 5),
+}
+
+# ---- the shared cache ------------------------------------------------------------------------
+# With Redis, rate limits and throttles agree across every web process; without, each process keeps its own.
+if REDIS_URL:
+    CACHES: dict[str, dict[str, Any]] = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": REDIS_URL,
+            "KEY_PREFIX": _env_str("NEWSDESK_CACHE_PREFIX", "newsdesk"),
+        }
+    }
+else:
+    # django-axes warns that a per-process cache does not share its counts. Without Redis there is one
+    # web process (`newsdesk run`), so the count it keeps is the whole count.
+    SILENCED_SYSTEM_CHECKS = ["axes.W001"]
 
 # ---- language and time -------------------------------------------------------------------------
 # The interface language (gettext) and the date formats; English ships.

@@ -1,7 +1,8 @@
-"""`newsdesk run` (web server, scheduler and worker as one command) and `newsdesk worker`.
+"""`newsdesk run` (web server, worker and scheduler as one command), and each on its own:
+`newsdesk web`, `newsdesk worker`, `newsdesk scheduler` (README "Running at scale").
 
 `run` is a small supervisor: it starts the web server (granian: pages through Django's WSGI app,
-the Live News stream on the event loop) and a worker process. Ctrl-C (or SIGTERM) stops them all cleanly.
+the Live News stream on the event loop), a worker and a scheduler. Ctrl-C (or SIGTERM) stops them all.
 """
 
 from __future__ import annotations
@@ -15,25 +16,38 @@ import subprocess
 import sys
 import time
 from types import FrameType
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from newsdesk.core.errors import UserError
 
 from .common import database, positive_int
 
+if TYPE_CHECKING:
+    from newsdesk.core.heartbeats import Beating
+
 STOP_GRACE_SECONDS = 10
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:
-    run = commands.add_parser("run", help="serve the site, and fetch in the background")
+    run = commands.add_parser("run", help="serve the site, and fetch in the background (all in one)")
     run.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
     run.add_argument("--port", type=positive_int, default=8000, help="port to listen on (default 8000)")
     run.add_argument("--web-threads", type=positive_int, default=None, help=argparse.SUPPRESS)
     run.set_defaults(handler=cmd_run)
 
-    worker = commands.add_parser("worker", help="run only the background worker and scheduler")
-    worker.add_argument("--no-scheduler", action="store_true", help="do not enqueue due work, only run it")
+    web = commands.add_parser("web", help="run only the web server")
+    web.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1)")
+    web.add_argument("--port", type=positive_int, default=8000, help="port to listen on (default 8000)")
+    web.add_argument("--processes", type=positive_int, default=1, help="web server processes (default 1)")
+    web.set_defaults(handler=cmd_web)
+
+    worker = commands.add_parser("worker", help="run only background tasks (start any number)")
     worker.set_defaults(handler=cmd_worker)
+
+    scheduler = commands.add_parser(
+        "scheduler", help="only enqueue due work (start several: one is active, the others stand by)"
+    )
+    scheduler.set_defaults(handler=cmd_scheduler)
 
 
 def _check_port_free(host: str, port: int) -> None:
@@ -48,13 +62,13 @@ def _check_port_free(host: str, port: int) -> None:
             ) from None
 
 
-def web_server_command(host: str, port: int, max_streams: int) -> list[str]:
+def web_server_command(host: str, port: int, max_streams: int, processes: int = 1) -> list[str]:
     """granian with our RSGI app: /live/stream on the event loop, pages in Django's WSGI app on a
     thread pool (docs/decisions/0015-live-news-serving.md). Backpressure must leave room for every
     open live stream plus the page requests, or pages would queue behind idle streams."""
     return [
         sys.executable, "-m", "granian", "--interface", "rsgi", "--host", host, "--port", str(port),
-        "--workers", "1", "--no-ws", "--log-level", "warning", "--workers-kill-timeout", "5",
+        "--workers", str(processes), "--no-ws", "--log-level", "warning", "--workers-kill-timeout", "5",
         "--backlog", "2048", "--backpressure", str(max_streams + 256),
         "newsdesk.live.server:application",
     ]  # fmt: skip
@@ -89,26 +103,25 @@ def _stop(children: list[subprocess.Popen[bytes]]) -> None:
         _signal_group(child, signal.SIGKILL)
 
 
-def cmd_run(args: argparse.Namespace) -> int:
-    database()
+def _heartbeat(role: str) -> Beating:
     from django.conf import settings
 
-    _check_port_free(args.host, args.port)
-    env = dict(os.environ)
-    web = web_server_command(args.host, args.port, settings.NEWSDESK_LIVE["MAX_STREAMS"])
-    if args.web_threads is not None:
-        env["NEWSDESK_WEB_THREADS"] = str(args.web_threads)
-    worker = [sys.executable, "-m", "newsdesk", "worker"]
+    from newsdesk.core.heartbeats import Beating
+
+    return Beating(role, settings.NEWSDESK_QUEUE["HEARTBEAT_SECONDS"]).start()
+
+
+def _supervise(named: list[tuple[str, list[str]]], env: dict[str, str], banner: str) -> int:
+    """Start each child in its own process group; stop them all on Ctrl-C or SIGTERM, or when one stops."""
     children: list[subprocess.Popen[bytes]] = []
     stopping = False
-
     signal.signal(signal.SIGTERM, _raise_interrupt)
     try:
-        children.append(_spawn(web, env))
-        children.append(_spawn(worker, env))
-        print(f"Newsdesk is running at http://{args.host}:{args.port}/ — press Ctrl-C to stop.", flush=True)
+        for _name, argv in named:
+            children.append(_spawn(argv, env))
+        print(banner, flush=True)
         while True:
-            for child, name in zip(children, ("web server", "worker"), strict=True):
+            for child, (name, _argv) in zip(children, named, strict=True):
                 code = child.poll()
                 if code is not None:
                     raise UserError(
@@ -129,45 +142,138 @@ def cmd_run(args: argparse.Namespace) -> int:
             print("Stopped.", file=sys.stderr, flush=True)
 
 
+def cmd_run(args: argparse.Namespace) -> int:
+    database()
+    from django.conf import settings
+
+    _check_port_free(args.host, args.port)
+    env = dict(os.environ)
+    web = web_server_command(args.host, args.port, settings.NEWSDESK_LIVE["MAX_STREAMS"])
+    if args.web_threads is not None:
+        env["NEWSDESK_WEB_THREADS"] = str(args.web_threads)
+    me = [sys.executable, "-m", "newsdesk"]
+    beater = _heartbeat("web")
+    try:
+        return _supervise(
+            [("web server", web), ("worker", [*me, "worker"]), ("scheduler", [*me, "scheduler"])],
+            env,
+            f"Newsdesk is running at http://{args.host}:{args.port}/ — press Ctrl-C to stop.",
+        )
+    finally:
+        beater.stop()
+
+
+def cmd_web(args: argparse.Namespace) -> int:
+    database()
+    from django.conf import settings
+
+    _check_port_free(args.host, args.port)
+    web = web_server_command(args.host, args.port, settings.NEWSDESK_LIVE["MAX_STREAMS"], args.processes)
+    beater = _heartbeat("web")
+    try:
+        return _supervise(
+            [("web server", web)],
+            dict(os.environ),
+            f"Newsdesk's web server is listening at http://{args.host}:{args.port}/"
+            f" ({args.processes} process(es)).",
+        )
+    finally:
+        beater.stop()
+
+
 def cmd_worker(args: argparse.Namespace) -> int:
     database()
     from django.conf import settings
     from django_tasks import task_backends
     from django_tasks_db.backend import DatabaseBackend
 
-    from newsdesk.core.heartbeats import Beating
-    from newsdesk.ingest.scheduler import Scheduler, default_jobs
+    from newsdesk.core.heartbeats import process_name
 
-    scheduler = None
-    beats: list[Beating] = []
-    if not args.no_scheduler:
-        scheduler = Scheduler(default_jobs(settings.NEWSDESK_INGEST["SCHEDULER_TICK"]))
-        scheduler.start()
-        beats.append(Beating("scheduler").start())
+    beater = _heartbeat("worker")
     try:
-        if isinstance(task_backends["default"], DatabaseBackend):
-            beats.append(Beating("worker").start())
-            from django.utils.crypto import get_random_string
+        backend = task_backends["default"]
+        if isinstance(backend, DatabaseBackend):
             from django_tasks_db.management.commands.db_worker import Worker
 
             db_worker = Worker(
                 queue_names=["default"], interval=settings.NEWSDESK_INGEST["WORKER_POLL_MS"] / 1000,
                 batch=False, backend_name="default",
-                startup_delay=False, max_tasks=None, worker_id=get_random_string(32), excluded_queue_names=[],
+                # The heartbeat's name: the scheduler queues again the rows of a worker that stopped beating.
+                startup_delay=False, max_tasks=None, worker_id=process_name(), excluded_queue_names=[],
             )  # fmt: skip
             db_worker.configure_signals()
             db_worker.run()
+        elif type(backend).__module__.startswith("django_tasks_rq"):
+            _rq_worker()
         else:
-            # Another backend (RQ, ...) runs its tasks in its own workers; this process only schedules.
-            signal.signal(signal.SIGTERM, _raise_interrupt)
-            try:
-                while True:
-                    time.sleep(3600)
-            except KeyboardInterrupt:
-                pass
+            raise UserError(
+                f"`newsdesk worker` runs the database or RQ backend's tasks, not {type(backend).__name__}'s."
+            )
     finally:
-        for beating in beats:
-            beating.stop()
-        if scheduler is not None:
-            scheduler.stop()
+        beater.stop()
+    return 0
+
+
+def _rq_worker() -> None:
+    """RQ's own worker on our queue: each job in a forked work-horse; with its scheduler, so that a
+    retried job comes back after its interval. Operators watch it with `rq info`."""
+    import logging
+
+    from django.db import connections
+    from django_rq.workers import get_worker
+    from redis.exceptions import ConnectionError as RedisConnectionError
+    from redis.exceptions import TimeoutError as RedisTimeoutError
+
+    log = logging.getLogger("newsdesk.worker")
+    _preload_tasks()
+    while True:
+        try:
+            worker = get_worker("default", job_class="django_tasks_rq.backend.Job")
+            connections.close_all()  # a forked work-horse must not share the parent's database connection
+            worker.work(with_scheduler=True, logging_level="WARNING")
+            return
+        except (RedisConnectionError, RedisTimeoutError) as exc:
+            # RQ waits out a Redis that is away while idle; one that goes away mid-job ends work():
+            # start again once it is back.
+            log.warning("Lost Redis (%s); the worker starts again in 2 s", exc)
+            time.sleep(2)
+
+
+def _preload_tasks() -> None:
+    """Import every app's tasks (and so the pipeline, trafilatura, ...) once, before RQ forks a work-horse
+    per job: each horse then starts with them loaded instead of importing them again."""
+    import importlib
+    import importlib.util
+
+    from django.apps import apps
+
+    for config in apps.get_app_configs():
+        name = f"{config.name}.tasks"
+        if config.name.startswith("newsdesk.") and importlib.util.find_spec(name) is not None:
+            importlib.import_module(name)
+    importlib.import_module("newsdesk.ingest.pipeline")
+
+
+def cmd_scheduler(args: argparse.Namespace) -> int:
+    database()
+    from django.conf import settings
+
+    from newsdesk.ingest.election import election
+    from newsdesk.ingest.scheduler import Scheduler, default_jobs
+
+    vote = election()
+    scheduler = Scheduler(default_jobs(settings.NEWSDESK_INGEST["SCHEDULER_TICK"]), gate=vote.lead)
+    beater = _heartbeat("scheduler")
+    signal.signal(signal.SIGTERM, _raise_interrupt)
+    scheduler.start()
+    try:
+        while scheduler.is_alive():
+            scheduler.join(timeout=1)
+    except KeyboardInterrupt:
+        pass
+    finally:
+        scheduler.stop()
+        scheduler.join(timeout=STOP_GRACE_SECONDS)
+        vote.resign()
+        beater.stop()
     return 0

@@ -44,6 +44,8 @@ def cmd_add(args: argparse.Namespace) -> int:
 
 
 def source_json(source: Source, article_count: int, websub: str | None = None) -> dict[str, Any]:
+    from newsdesk.core.clock import utcnow
+
     def iso(value: datetime | None) -> str | None:
         return value.isoformat() if value else None
 
@@ -54,6 +56,7 @@ def source_json(source: Source, article_count: int, websub: str | None = None) -
         "last_fetched": iso(source.last_fetched),
         "next_check_at": iso(source.next_check_at),
         "last_error": source.last_error or None,
+        "state": source.state(utcnow()),
         "articles": article_count,
         "websub": websub,
     }
@@ -75,8 +78,17 @@ def cmd_list(args: argparse.Namespace) -> int:
     if not sources:
         print("No sources yet. Add one with: newsdesk sources add URL")
         return 0
+    from newsdesk.core.clock import utcnow
+
+    now = utcnow()
+    words = {
+        "fetching": "fetching now",
+        "interrupted": "the last check was cut off (it is queued again)",
+        "ok": "ok",
+    }
     for source in sources:
-        state = f"error: {source.last_error}" if source.last_error else "ok"
+        state = source.state(now)
+        state = f"error: {source.last_error}" if state == "error" else words[state]
         fetched = source.last_fetched.strftime("%Y-%m-%d %H:%M") if source.last_fetched else "never"
         print(f"{source.pk:>4}  {source.name}  {source.url}")
         push = f" · WebSub {websub[source.pk]}" if source.pk in websub else ""

@@ -5,6 +5,7 @@ Built lazily, once per request, by the middleware; a page that never looks at co
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 from dataclasses import dataclass, field
@@ -44,27 +45,49 @@ class _SnippetCache:
     """The enabled snippets, read at most every SNIPPET_TTL seconds instead of twice a page.
 
     Saving or deleting a snippet (actions.py, which the admin calls) forgets them in this process as the
-    change commits; other processes see the change within SNIPPET_TTL seconds.
+    change commits, and writes a new generation to Django's cache. With Redis as that cache, every web
+    process sees the new generation at its next page and reads the snippets again; without it (one
+    machine's local memory), other processes see the change within SNIPPET_TTL seconds.
     """
+
+    GENERATION_KEY = "consent:snippets:generation"
 
     def __init__(self) -> None:
         self._lock = threading.Lock()
         self._value: list[Snippet] | None = None
         self._read_at = 0.0
+        self._generation: object = None
+
+    @classmethod
+    def _current_generation(cls) -> object:
+        from django.core.cache import cache
+
+        try:
+            return cache.get(cls.GENERATION_KEY)
+        except Exception:  # the cache is away: fall back on the lifetime alone
+            return None
 
     def get(self) -> list[Snippet]:
         now = time.monotonic()
+        generation = self._current_generation()
         with self._lock:
-            if self._value is not None and now - self._read_at < SNIPPET_TTL:
+            fresh = now - self._read_at < SNIPPET_TTL and generation == self._generation
+            if self._value is not None and fresh:
                 return self._value
         value = enabled_snippets()
         with self._lock:
-            self._value, self._read_at = value, now
+            self._value, self._read_at, self._generation = value, now, generation
         return value
 
     def forget(self) -> None:
+        import uuid
+
+        from django.core.cache import cache
+
         with self._lock:
             self._value = None
+        with contextlib.suppress(Exception):  # the others then see the change within SNIPPET_TTL
+            cache.set(self.GENERATION_KEY, uuid.uuid4().hex, None)
 
 
 SNIPPET_TTL = 30.0

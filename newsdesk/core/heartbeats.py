@@ -43,6 +43,15 @@ def forget_older_than(age: timedelta, *, clock: Clock = utcnow) -> int:
     return deleted
 
 
+def alive(role: str, *, within: timedelta, clock: Clock = utcnow) -> set[str]:
+    """The names of the processes of `role` seen within the last `within`."""
+    from .models import Heartbeat
+
+    return set(
+        Heartbeat.objects.filter(role=role, seen_at__gte=clock() - within).values_list("name", flat=True)
+    )
+
+
 class Beating:
     """A daemon thread that calls `beat(role)` every `every` seconds until stopped (used by `newsdesk
     worker`: its worker loop and its scheduler each report that they are alive)."""

@@ -46,3 +46,11 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric}[{self.label}] {self.period} {self.bucket_start:%Y-%m-%d %H:%M}: {self.count}"
+class Counter(models.Model):
+    """A running total shared by every process (requeued tasks, failed enqueues): `newsdesk.core.counters`."""
+
+    name = models.CharField(max_length=100, primary_key=True)
+    value = models.BigIntegerField(default=0)
+
+    def __str__(self) -> str:
+        return f"{self.name}={self.value}"

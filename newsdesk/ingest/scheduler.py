@@ -1,7 +1,12 @@
 """The scheduler: every tick, enqueue a refresh for each due source.
 
-A source is marked queued so that the next tick does not enqueue it again; a mark older than
-STALE (a worker killed mid-task) no longer counts, so nothing is stuck forever.
+A source is marked queued so that the next tick does not enqueue it again. The mark is cleared when a
+worker takes the source's lease (newsdesk/ingest/leases.py), so a source whose worker was killed is
+queued again once its lease runs out. A mark older than QUEUED_STALE_SECONDS is checked against the
+queue: the source is queued again if its task is no longer there (lost with a Redis that restarted
+empty). When the queue refuses a task, the mark is taken back at once.
+
+Only one scheduler is active at a time (newsdesk/ingest/election.py).
 """
 
 from __future__ import annotations
@@ -13,28 +18,114 @@ from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from django.conf import settings
 from django.db import close_old_connections
 from django.db.models import Q
 
+from newsdesk.core import counters
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.sources import queries as source_queries
-from newsdesk.sources.actions import do_mark_queued
+from newsdesk.sources.actions import do_mark_queued, do_note_queued_tasks, do_unmark_queued
 
 log = logging.getLogger(__name__)
-STALE = timedelta(minutes=15)
+
+
+def queued_stale() -> timedelta:
+    return timedelta(seconds=settings.NEWSDESK_QUEUE["QUEUED_STALE_SECONDS"])
+
+
+def _still_waiting(task_id: str) -> bool:
+    """Whether the queue still holds this task, waiting or running (False: it was lost)."""
+    from django_tasks import task_backends
+    from django_tasks.base import TaskResultStatus
+
+    if not task_id:
+        return False
+    try:
+        status = task_backends["default"].get_result(task_id).status
+    except Exception:  # gone from the queue (a Redis that restarted empty), or the queue is away
+        return False
+    return status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 
 
 def enqueue_due(now: datetime) -> list[int]:
+    """Enqueue every due source that is neither queued nor leased; the ids enqueued."""
     from newsdesk.ingest.tasks import refresh_source
 
-    not_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - STALE)
-    due = list(source_queries.due(now).filter(not_queued).values_list("pk", flat=True))
-    if due:
-        do_mark_queued(due, now)
-        for source_id in due:
-            refresh_source.enqueue(source_id)
-        log.info("Queued %d due source(s)", len(due))
-    return due
+    not_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - queued_stale())
+    not_leased = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
+    candidates = source_queries.due(now).filter(not_queued, not_leased).values_list("pk", "queued_task")
+    # A source queued a while ago is queued again only if its task is no longer in the queue.
+    due = [pk for pk, task_id in candidates if not _still_waiting(task_id)]
+    if not due:
+        return []
+    lost = source_queries.marked_queued(due)
+    do_mark_queued(due, now)
+    enqueued: dict[int, str] = {}
+    failed: list[int] = []
+    interrupted = source_queries.interrupted(due)
+    for position, source_id in enumerate(due):
+        try:
+            result = refresh_source.enqueue(source_id)
+        except Exception as exc:
+            # The queue is down: the rest would fail the same way.
+            failed = due[position:]
+            log.error("Could not enqueue the refresh of source %s: %s", source_id, exc)
+            break
+        enqueued[source_id] = str(result.id)
+    if enqueued:
+        do_note_queued_tasks(enqueued)
+        log.info("Queued %d due source(s)", len(enqueued))
+    if interrupted:
+        counters.add("sources.requeued_after_lease", len(set(interrupted) & set(enqueued)))
+    if lost:
+        counters.add("tasks.requeued_lost", len(set(lost) & set(enqueued)))
+        log.warning("Queued again %d source(s) whose task was lost from the queue", len(lost))
+    if failed:
+        do_unmark_queued(failed, now)
+        counters.add("tasks.enqueue_failed", len(failed))
+        log.error("%d source refresh(es) could not be enqueued; they are due again next tick", len(failed))
+    return list(enqueued)
+
+
+def requeue_dead_workers_tasks(now: datetime) -> int:
+    """The database backend: a task row left RUNNING by a worker that stopped beating is made READY
+    again (and counted), so another worker runs it. RQ: its own clean-up of abandoned jobs, now."""
+    from django_tasks import task_backends
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.backend import DatabaseBackend
+    from django_tasks_db.models import DBTaskResult
+
+    from newsdesk.core.heartbeats import alive
+
+    backend = task_backends["default"]
+    if type(backend).__module__.startswith("django_tasks_rq"):
+        from newsdesk.core.queue import requeue_abandoned
+
+        found = requeue_abandoned()
+        if found:
+            counters.add("tasks.requeued", found)
+            log.warning(
+                "RQ found %d abandoned job(s) of dead workers; queued again if retries were left", found
+            )
+        return found
+    if not isinstance(backend, DatabaseBackend):
+        return 0
+    heartbeat = timedelta(seconds=settings.NEWSDESK_QUEUE["HEARTBEAT_SECONDS"])
+    living = alive("worker", within=heartbeat * 3, clock=lambda: now)
+    orphans = [
+        row.pk
+        for row in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("pk", "worker_ids")
+        if not row.worker_ids or row.worker_ids[-1] not in living
+    ]
+    if not orphans:
+        return 0
+    requeued = DBTaskResult.objects.filter(pk__in=orphans, status=TaskResultStatus.RUNNING).update(
+        status=TaskResultStatus.READY, started_at=None
+    )
+    counters.add("tasks.requeued", requeued)
+    log.warning("Queued again %d task(s) of worker(s) that stopped", requeued)
+    return requeued
 
 
 @dataclass(frozen=True)
@@ -50,7 +141,10 @@ def default_jobs(tick_seconds: float) -> list[Job]:
     """The periodic work of `newsdesk run`: ours, plus each app's `AppConfig.scheduled_jobs(tick)`."""
     from django.apps import apps
 
-    jobs = [Job("enqueue due sources", tick_seconds, enqueue_due)]
+    jobs = [
+        Job("enqueue due sources", tick_seconds, enqueue_due),
+        Job("requeue tasks of dead workers", tick_seconds, requeue_dead_workers_tasks),
+    ]
     for config in apps.get_app_configs():
         extra = getattr(config, "scheduled_jobs", None)
         if extra is not None:
@@ -61,16 +155,30 @@ def default_jobs(tick_seconds: float) -> list[Job]:
 class Scheduler(threading.Thread):
     """A daemon thread that runs each job when it falls due, until stopped."""
 
-    def __init__(self, jobs: list[Job], *, clock: Clock = utcnow, resolution: float = 1.0) -> None:
+    def __init__(
+        self,
+        jobs: list[Job],
+        *,
+        clock: Clock = utcnow,
+        resolution: float = 1.0,
+        gate: Callable[[], bool] | None = None,
+    ) -> None:
         super().__init__(name="scheduler", daemon=True)
         self.jobs = jobs
         self.clock = clock
         self.resolution = resolution
+        # Asked before each round: False while another scheduler is the active one.
+        self.gate = gate
         self.stopping = threading.Event()
 
     def run(self) -> None:
         next_run = dict.fromkeys((job.name for job in self.jobs), 0.0)
         while not self.stopping.is_set():
+            if self.gate is not None and not self.gate():
+                # A standby runs everything as soon as it becomes the active one.
+                next_run = dict.fromkeys(next_run, 0.0)
+                self.stopping.wait(self.resolution)
+                continue
             for job in self.jobs:
                 if time.monotonic() < next_run[job.name]:
                     continue

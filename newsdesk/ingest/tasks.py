@@ -25,12 +25,18 @@ def shared_fetcher() -> Fetcher:
         return _fetcher
 
 
-@task()
-def refresh_source(source_id: int) -> dict[str, Any]:
-    """Check one source and store what is new. Returns the report as plain data."""
+@task(takes_context=True)
+def refresh_source(context: Any, source_id: int) -> dict[str, Any]:
+    """Check one source and store what is new, under the source's lease. Returns the report as plain data."""
+    from newsdesk.ingest.leases import held
     from newsdesk.ingest.pipeline import Pipeline
 
-    report = Pipeline(shared_fetcher()).refresh_guarded(source_id)
+    with held(source_id, job=str(context.task_result.id)) as ours:
+        if not ours:
+            # Another worker has it, or it was refreshed since it was queued (a task queued twice).
+            log.info("Source %s is not due or is being refreshed elsewhere; skipped", source_id)
+            return {"source_id": source_id, "ok": True, "new": 0, "updated": 0, "skipped": True}
+        report = Pipeline(shared_fetcher()).refresh_guarded(source_id)
     if not report.ok:
         log.info("Source %s failed: %s", source_id, report.error)
     return {"source_id": source_id, "ok": report.ok, "new": report.new, "updated": report.updated}

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import UTC, date, datetime, timedelta
 
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Q
 from django.utils import timezone
 
 from newsdesk.core import tallies
@@ -68,6 +69,42 @@ def do_check_soon(source_id: int, now: datetime) -> None:
 
 def do_mark_queued(source_ids: list[int], now: datetime) -> None:
     Source.objects.filter(pk__in=source_ids).update(queued_at=now)
+
+
+def do_note_queued_tasks(task_ids: dict[int, str]) -> None:
+    """Which task each queued source waits for (the scheduler asks the queue about it later)."""
+    Source.objects.bulk_update(
+        [Source(pk=source_id, queued_task=task_id[:64]) for source_id, task_id in task_ids.items()],
+        ["queued_task"],
+        batch_size=500,
+    )
+
+
+def do_unmark_queued(source_ids: list[int], marked_at: datetime) -> None:
+    """Undo do_mark_queued (the enqueue failed): the sources are due again at the next tick."""
+    Source.objects.filter(pk__in=source_ids, queued_at=marked_at).update(queued_at=None)
+
+
+def do_claim_lease(source_id: int, owner: str, *, now: datetime, until: datetime, job: str = "") -> bool:
+    """Take the source for a refresh, if it is due and no live lease holds it, or the live lease is
+    this same job's (a retry of a job whose process died). One UPDATE: of two workers asking at once,
+    one gets it. `owner` ends with "/<job>" when a job is given."""
+    free = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
+    if job:
+        free |= Q(lease_owner__endswith=f"/{job}")
+    claimed = Source.objects.filter(free, pk=source_id, is_active=True, next_check_at__lte=now).update(
+        lease_owner=owner[:200], lease_until=until, attempted_at=now, queued_at=None, queued_task=""
+    )
+    return claimed == 1
+
+
+def do_renew_lease(source_id: int, owner: str, *, until: datetime) -> bool:
+    """Extend our lease; False when it is no longer ours."""
+    return Source.objects.filter(pk=source_id, lease_owner=owner[:200]).update(lease_until=until) == 1
+
+
+def do_release_lease(source_id: int, owner: str) -> None:
+    Source.objects.filter(pk=source_id, lease_owner=owner[:200]).update(lease_owner="", lease_until=None)
 
 
 def do_record_success(

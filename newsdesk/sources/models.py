@@ -1,5 +1,7 @@
 from __future__ import annotations
 
+from datetime import datetime
+
 from django.db import models
 from django.utils import timezone
 
@@ -24,6 +26,13 @@ class Source(models.Model):
     next_check_at = models.DateTimeField(default=timezone.now, db_index=True)
     interval_seconds = models.PositiveIntegerField(default=3600)
     queued_at = models.DateTimeField(null=True, blank=True)
+    queued_task = models.CharField(max_length=64, blank=True, help_text="The id of the queued refresh task.")
+    # The lease of the worker refreshing the source: held until `lease_until` (renewed while it works),
+    # so that two workers never refresh one source at once and a killed worker's source is soon free.
+    lease_owner = models.CharField(max_length=200, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    # When the last refresh started; later than last_fetched with no lease: that attempt was cut off.
+    attempted_at = models.DateTimeField(null=True, blank=True)
     error_count = models.PositiveIntegerField(default=0)
     failing_since = models.DateTimeField(
         null=True, blank=True, help_text="The first of the failed checks in a row, until one works again."
@@ -47,6 +56,16 @@ class Source(models.Model):
 
     def __str__(self) -> str:
         return self.name or self.url
+
+    def state(self, now: datetime) -> str:
+        """ "fetching" (a worker holds it), "interrupted" (the last attempt was cut off), "error" or "ok"."""
+        if self.lease_until is not None and self.lease_until > now:
+            return "fetching"
+        if self.attempted_at is not None and (
+            self.last_fetched is None or self.last_fetched < self.attempted_at
+        ):
+            return "interrupted"
+        return "error" if self.last_error else "ok"
 
     @property
     def is_held(self) -> bool:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from urllib.parse import urlsplit
 
-from django.db.models import QuerySet
+from django.db.models import F, Q, QuerySet
 
 from newsdesk.markup.language import primary_tag
 from newsdesk.types import Outlet, SourceState
@@ -39,3 +39,19 @@ def outlet(source_id: int) -> Outlet | None:
 def due(now: datetime) -> QuerySet[Source]:
     """The active sources whose next check has come, the longest-waiting first."""
     return Source.objects.filter(is_active=True, next_check_at__lte=now).order_by("next_check_at")
+
+
+def interrupted(source_ids: list[int]) -> list[int]:
+    """Those of these sources whose last refresh started and never finished (a worker died)."""
+    return list(
+        Source.objects.filter(pk__in=source_ids, attempted_at__isnull=False)
+        .filter(Q(last_fetched__isnull=True) | Q(last_fetched__lt=F("attempted_at")))
+        .values_list("pk", flat=True)
+    )
+
+
+def marked_queued(source_ids: list[int]) -> list[int]:
+    """Those of these sources still marked queued."""
+    return list(
+        Source.objects.filter(pk__in=source_ids, queued_at__isnull=False).values_list("pk", flat=True)
+    )

@@ -2,7 +2,7 @@ from django.urls import path, re_path, register_converter
 
 from newsdesk.core.ids import IdConverter
 
-from .views import browse, feeds, images, live, meta, pages, search
+from .views import browse, feeds, health, images, live, meta, pages, search
 
 register_converter(IdConverter, "id")
 # An id in a regular-expression route: at most 18 digits, always within a database id's range.
@@ -30,6 +30,8 @@ urlpatterns = [
         rf"^img/(?P<kind>[as])/(?P<pk>{ID_PATTERN})/(?P<key>[0-9a-f]{{20}})/$", images.image, name="image"
     ),
     path("robots.txt", meta.robots_txt, name="robots"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
     path("sitemap.xml", meta.sitemap_index, name="sitemap-index"),
     path("sitemap-<slug:section>.xml", meta.sitemap_section, name="sitemap"),
 ]

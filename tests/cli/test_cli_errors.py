@@ -116,6 +116,7 @@ def test_opml_round_trip_through_the_cli(capsys: pytest.CaptureFixture[str], tmp
         "last_error",
         "articles",
         "websub",
+        "state",
     }
     assert rows[0]["last_error"] is None
     assert rows[0]["articles"] == 0

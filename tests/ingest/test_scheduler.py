@@ -10,7 +10,8 @@ from django.utils import timezone
 from django_tasks import task_backends
 from django_tasks.backends.dummy import DummyBackend
 
-from newsdesk.ingest.scheduler import STALE, Job, Scheduler, enqueue_due
+from newsdesk.core import counters
+from newsdesk.ingest.scheduler import Job, Scheduler, enqueue_due, queued_stale
 from newsdesk.sources.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -38,8 +39,12 @@ def test_enqueues_due_sources_once() -> None:
     assert enqueue_due(now) == [due.pk]
     assert enqueued_ids() == [due.pk]
     assert enqueue_due(now + timedelta(seconds=30)) == []  # already queued
-    assert enqueue_due(now + STALE + timedelta(seconds=1)) == [due.pk]  # the worker died: try again
-    assert enqueued_ids() == [due.pk, due.pk]
+    stale = now + queued_stale() + timedelta(seconds=1)
+    assert enqueue_due(stale) == []  # queued a while ago, but its task is still in the queue
+    dummy().clear()  # the queue lost it (a Redis that restarted empty)
+    assert enqueue_due(stale) == [due.pk]
+    assert enqueued_ids() == [due.pk]
+    assert counters.value("tasks.requeued_lost") == 1
 
 
 def test_scheduler_runs_each_job_on_its_own_interval() -> None:
@@ -61,3 +66,48 @@ def test_scheduler_runs_each_job_on_its_own_interval() -> None:
     assert calls["fast"] >= 5  # a failing job does not stop the others
     assert calls["slow"] == 1
     assert not scheduler.is_alive()
+
+
+FAILING = {"default": {"BACKEND": "tests.ingest.test_scheduler.RefusingBackend"}}
+
+
+class RefusingBackend(DummyBackend):
+    """A queue that is down: every enqueue raises."""
+
+    def enqueue(self, task, args, kwargs):
+        raise ConnectionError("Connection refused")
+
+
+@override_settings(TASKS=FAILING)
+def test_a_failed_enqueue_leaves_nothing_marked_and_is_counted(caplog: pytest.LogCaptureFixture) -> None:
+    now = timezone.now()
+    source = Source.objects.create(
+        url="http://a.test/feed", name="a", next_check_at=now - timedelta(minutes=1)
+    )
+    with caplog.at_level("ERROR", logger="newsdesk.ingest.scheduler"):
+        assert enqueue_due(now) == []
+    source.refresh_from_db()
+    assert source.queued_at is None
+    assert counters.value("tasks.enqueue_failed") == 1
+    assert "could not be enqueued" in caplog.text
+
+
+@override_settings(TASKS=DUMMY)
+def test_a_leased_source_is_not_queued_and_an_expired_lease_is_queued_again() -> None:
+    from newsdesk.sources.actions import do_claim_lease
+
+    now = timezone.now()
+    source = Source.objects.create(
+        url="http://a.test/feed", name="a", next_check_at=now - timedelta(minutes=1)
+    )
+    dummy().clear()
+    assert do_claim_lease(source.pk, "w:1", now=now, until=now + timedelta(seconds=60))
+    assert not do_claim_lease(source.pk, "w:2", now=now, until=now + timedelta(seconds=60))
+    source.refresh_from_db()
+    assert source.state(now) == "fetching"
+    assert enqueue_due(now + timedelta(seconds=30)) == []
+    # The worker was killed: its lease runs out, the source looks cut off and is queued again.
+    later = now + timedelta(seconds=61)
+    assert source.state(later) == "interrupted"
+    assert enqueue_due(later) == [source.pk]
+    assert counters.value("sources.requeued_after_lease") == 1

@@ -134,17 +134,25 @@ def test_a_running_worker_and_scheduler_are_seen(good: dict[str, str]) -> None:
     from tests.support.net import wait_for
 
     Heartbeat.objects.all().delete()
-    worker = subprocess.Popen(
-        [*cli.NEWSDESK, "worker"], env=good, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE,
-        start_new_session=True,
-    )  # fmt: skip
+    processes = []
+    for role in ("worker", "scheduler"):
+        processes.append(
+            subprocess.Popen(
+                [*cli.NEWSDESK, role],
+                env=good,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                start_new_session=True,
+            )
+        )
     try:
         assert wait_for(
             lambda: set(Heartbeat.objects.values_list("role", flat=True)) >= {"worker", "scheduler"}, 60
         )
     finally:
-        os.killpg(worker.pid, signal.SIGTERM)
-        worker.wait(timeout=30)
+        for process in processes:
+            os.killpg(process.pid, signal.SIGTERM)
+            process.wait(timeout=30)
     code, lines = doctor(good)
     assert code == 0, lines
     assert any(line.startswith("ok       worker: seen") for line in lines), lines
