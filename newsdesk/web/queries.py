@@ -15,7 +15,8 @@ from django.db.models import Count, Max, QuerySet
 from newsdesk.articles.models import Article
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
-from newsdesk.topics.queries import in_topic as in_topic  # the views use it through this module
+from newsdesk.topics.queries import in_topic as _in_topic
+from newsdesk.web.figures import remembered
 
 LIVE_NEWS_ITEMS = 12
 SECTIONS = 6
@@ -25,8 +26,25 @@ RELATED_ITEMS = 4
 # What a story card shows; lists load only these columns (the text can be long).
 CARD_FIELDS = (
     "id", "title", "published", "language", "excerpt", "lead_image", "source__id", "source__name",
-    "source__icon_url",
+    "source__icon_url", "modified_at",
 )  # fmt: skip
+
+
+def topic_sizes() -> dict[int, int]:
+    """How many stories each topic has (its links), remembered (newsdesk/web/figures.py)."""
+
+    def count() -> dict[int, int]:
+        through = Topic.articles.through
+        return dict(through.objects.order_by().values_list("topic_id").annotate(n=Count("id")))
+
+    return remembered("topic sizes", count)
+
+
+def in_topic(articles: QuerySet[Article], topic: Topic | int, size: int | None = None) -> QuerySet[Article]:
+    """`articles` in one topic (newsdesk.topics.queries.in_topic), told the topic's remembered size."""
+    if size is None:
+        size = topic_sizes().get(topic.pk if isinstance(topic, Topic) else topic, 0)
+    return _in_topic(articles, topic, size)
 
 
 def published() -> QuerySet[Article]:
@@ -85,26 +103,37 @@ class Section:
 
 def topic_sections(exclude: set[int], limit: int = SECTIONS, per_topic: int = SECTION_ITEMS) -> list[Section]:
     """The topics with the freshest news, each with its newest stories not already shown above them."""
-    pool = [a for a in listed()[:SECTION_POOL] if a.pk not in exclude]
-    by_id = {a.pk: a for a in pool}
-    links = Topic.articles.through.objects.filter(article_id__in=list(by_id)).values_list(
+    # The pool is read as (published, id) pairs; only the few chosen stories are loaded as cards.
+    pool = [
+        (when, pk)
+        for when, pk in Article.objects.published().newest_first().values_list("published", "id")[:SECTION_POOL]
+        if pk not in exclude
+    ]
+    order = {pk: (when, pk) for when, pk in pool}
+    links = Topic.articles.through.objects.filter(article_id__in=list(order)).values_list(
         "topic_id", "article_id"
     )
-    chosen: dict[int, list[Article]] = defaultdict(list)
+    chosen: dict[int, list[int]] = defaultdict(list)
     for topic_id, article_id in links:
-        chosen[topic_id].append(by_id[article_id])
-    for stories in chosen.values():
-        stories.sort(key=_newest, reverse=True)
-    freshest = sorted(chosen, key=lambda topic_id: _newest(chosen[topic_id][0]), reverse=True)[: limit * 2]
+        chosen[topic_id].append(article_id)
+    for ids in chosen.values():
+        ids.sort(key=order.__getitem__, reverse=True)
+    freshest = sorted(chosen, key=lambda topic_id: order[chosen[topic_id][0]], reverse=True)[: limit * 2]
     topics = Topic.objects.in_bulk(freshest)
-    sections: list[Section] = []
+    picked: list[tuple[int, list[int]]] = []
     used: set[int] = set()
     for topic_id in freshest:
-        stories = [a for a in chosen[topic_id] if a.pk not in used][:per_topic]  # a story in one section only
-        if stories and topic_id in topics:
-            used.update(a.pk for a in stories)
-            sections.append(Section(topic=topics[topic_id], articles=stories))
-    return sections[:limit]
+        ids = [pk for pk in chosen[topic_id] if pk not in used][:per_topic]  # a story in one section only
+        if ids and topic_id in topics:
+            used.update(ids)
+            picked.append((topic_id, ids))
+    picked = picked[:limit]
+    cards = articles_by_ids([pk for _, ids in picked for pk in ids])
+    sections = [
+        Section(topic=topics[topic_id], articles=[cards[pk] for pk in ids if pk in cards])
+        for topic_id, ids in picked
+    ]
+    return [section for section in sections if section.articles]
 
 
 def article_topics(article: Article) -> list[Topic]:
@@ -139,8 +168,13 @@ def related(article: Article, topics: list[Topic], limit: int = RELATED_ITEMS) -
 def sources_with_articles() -> list[Source]:
     """Sources that have published something, with how much (`article_count`) and when last (`latest`).
 
-    One pass over the (source, status, published) index, rather than joining every story to its source.
+    One pass over the (source, status, published) index, rather than joining every story to its source;
+    remembered (newsdesk/web/figures.py), not counted on every render.
     """
+    return remembered("sources with articles", _sources_with_articles)
+
+
+def _sources_with_articles() -> list[Source]:
     rows = (
         Article.objects.published()
         .order_by()
@@ -159,10 +193,15 @@ def topics_with_articles() -> list[Topic]:
     """Topics with published stories, with how many (`article_count`) and when the newest was (`latest`).
 
     Counts come from the topic links alone (an index-only pass), less the links of quarantined stories
-    (few); the newest story of each topic is one short indexed query.
+    (few); the newest story of each topic is one short indexed query. Remembered
+    (newsdesk/web/figures.py), not counted on every render.
     """
+    return remembered("topics with articles", _topics_with_articles)
+
+
+def _topics_with_articles() -> list[Topic]:
     through = Topic.articles.through
-    counts = dict(through.objects.order_by().values_list("topic_id").annotate(n=Count("id")))
+    counts = dict(topic_sizes())
     others = [status for status in Article.Status.values if status != Article.Status.PUBLISHED]
     held = list(Article.objects.filter(status__in=others).order_by().values_list("pk", flat=True))
     if held:

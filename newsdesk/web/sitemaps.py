@@ -9,6 +9,7 @@ from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
+from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
@@ -16,6 +17,7 @@ from django.utils import timezone
 from newsdesk.articles.models import Article
 from newsdesk.core import links
 from newsdesk.web import queries
+from newsdesk.web.figures import remembered
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX = 1000  # Google News reads at most this many URLs from one news sitemap
@@ -84,9 +86,21 @@ class ArticleSitemap(SiteSitemap):
         return item.updated or item.modified_at or item.published
 
     def get_latest_lastmod(self) -> datetime | None:
-        # Django's default walks every item; one aggregate does.
-        latest: datetime | None = self.articles().order_by().aggregate(latest=Max("modified_at"))["latest"]
-        return latest
+        # Django's default walks every item; one aggregate does, remembered (newsdesk/web/figures.py).
+        def latest() -> datetime | None:
+            newest: datetime | None = self.articles().order_by().aggregate(latest=Max("modified_at"))["latest"]
+            return newest
+
+        return remembered(f"sitemap {type(self).__name__} lastmod", latest)
+
+    @property
+    def paginator(self) -> Paginator:  # type: ignore[type-arg]
+        """Django's paginator, told how many articles there are (a remembered count, not one per request)."""
+        pages = Paginator(self._items(), self.limit)
+        pages.__dict__["count"] = remembered(
+            f"sitemap {type(self).__name__} count", lambda: self._items().count()
+        )
+        return pages
 
 
 class NewsSitemap(ArticleSitemap):
