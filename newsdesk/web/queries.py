@@ -16,7 +16,7 @@ from newsdesk.articles.models import Article
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
 from newsdesk.topics.queries import in_topic as _in_topic
-from newsdesk.web.figures import remembered
+from newsdesk.core.figures import remembered
 
 LIVE_NEWS_ITEMS = 12
 SECTIONS = 6
@@ -31,7 +31,7 @@ CARD_FIELDS = (
 
 
 def topic_sizes() -> dict[int, int]:
-    """How many stories each topic has (its links), remembered (newsdesk/web/figures.py)."""
+    """How many stories each topic has (its links), remembered (newsdesk/core/figures.py)."""
 
     def count() -> dict[int, int]:
         through = Topic.articles.through
@@ -144,32 +144,42 @@ def related(article: Article, topics: list[Topic], limit: int = RELATED_ITEMS) -
     """ "More like this": recent stories sharing a topic, else the same source's newest.
 
     Candidates are the highest ids linked to each topic (a backwards walk of the topic-link index,
-    ids grow as stories arrive), then the newest published of them; a handful of rows whatever the
-    archive's size.
+    ids grow as stories arrive), then the newest published of them. Each topic's candidates are the same
+    for every story in it, so they are remembered (newsdesk/core/figures.py), not read per page.
     """
-    through = Topic.articles.through
-    candidates: set[int] = set()
+    found: dict[int, Article] = {}
     for topic in topics[:3]:
-        rows = (
-            through.objects.filter(topic_id=topic.pk).exclude(article_id=article.pk).order_by("-article_id")
-        )
-        candidates.update(rows.values_list("article_id", flat=True)[: limit * 3])
-    # Unordered, so the database looks the few ids up by key rather than walking the date index.
-    found = sorted(listed().filter(pk__in=candidates).order_by(), key=_newest, reverse=True)[:limit]
-    if len(found) < limit:
-        seen = {a.pk for a in found} | {article.pk}
+        for candidate in _topic_candidates(topic.pk, limit * 3):
+            if candidate.pk != article.pk:
+                found[candidate.pk] = candidate
+    chosen = sorted(found.values(), key=_newest, reverse=True)[:limit]
+    if len(chosen) < limit:
+        seen = {a.pk for a in chosen} | {article.pk}
         for candidate in (
-            listed().filter(source_id=article.source_id).exclude(pk__in=seen)[: limit - len(found)]
+            listed().filter(source_id=article.source_id).exclude(pk__in=seen)[: limit - len(chosen)]
         ):
-            found.append(candidate)
-    return found
+            chosen.append(candidate)
+    return chosen
+
+
+def _topic_candidates(topic_id: int, count: int) -> list[Article]:
+    def read() -> list[Article]:
+        ids = (
+            Topic.articles.through.objects.filter(topic_id=topic_id)
+            .order_by("-article_id")
+            .values_list("article_id", flat=True)[: count + 1]  # one more: the page's own story may be one
+        )
+        # Unordered, so the database looks the few ids up by key rather than walking the date index.
+        return list(listed().filter(pk__in=list(ids)).order_by())
+
+    return remembered(f"related candidates {topic_id} {count}", read)
 
 
 def sources_with_articles() -> list[Source]:
     """Sources that have published something, with how much (`article_count`) and when last (`latest`).
 
     One pass over the (source, status, published) index, rather than joining every story to its source;
-    remembered (newsdesk/web/figures.py), not counted on every render.
+    remembered (newsdesk/core/figures.py), not counted on every render.
     """
     return remembered("sources with articles", _sources_with_articles)
 
@@ -194,7 +204,7 @@ def topics_with_articles() -> list[Topic]:
 
     Counts come from the topic links alone (an index-only pass), less the links of quarantined stories
     (few); the newest story of each topic is one short indexed query. Remembered
-    (newsdesk/web/figures.py), not counted on every render.
+    (newsdesk/core/figures.py), not counted on every render.
     """
     return remembered("topics with articles", _topics_with_articles)
 

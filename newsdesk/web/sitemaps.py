@@ -17,7 +17,7 @@ from django.utils import timezone
 from newsdesk.articles.models import Article
 from newsdesk.core import links
 from newsdesk.web import queries
-from newsdesk.web.figures import remembered
+from newsdesk.core.figures import remembered
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX = 1000  # Google News reads at most this many URLs from one news sitemap
@@ -86,7 +86,7 @@ class ArticleSitemap(SiteSitemap):
         return item.updated or item.modified_at or item.published
 
     def get_latest_lastmod(self) -> datetime | None:
-        # Django's default walks every item; one aggregate does, remembered (newsdesk/web/figures.py).
+        # Django's default walks every item; one aggregate does, remembered (newsdesk/core/figures.py).
         def latest() -> datetime | None:
             newest: datetime | None = self.articles().order_by().aggregate(latest=Max("modified_at"))["latest"]
             return newest

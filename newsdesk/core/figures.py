@@ -26,6 +26,7 @@ T = TypeVar("T")
 
 _lock = threading.Lock()
 _values: dict[str, tuple[float, float, Any]] = {}  # name -> (stamp mtime, computed at, value)
+_computing: dict[str, threading.Lock] = {}
 
 
 def _stamp() -> float:
@@ -43,10 +44,14 @@ def remembered(name: str, compute: Callable[[], T]) -> T:
     if held is not None and held[0] == stamp and now - held[1] < seconds:
         value: T = held[2]
         return value
-    value = compute()
-    if seconds > 0:
-        with _lock:
-            _values[name] = (stamp, now, value)
+    with _computing.setdefault(name, threading.Lock()):  # one thread works it out, the others wait for it
+        held = _values.get(name)
+        if held is not None and held[0] == stamp and time.monotonic() - held[1] < seconds:
+            return held[2]  # type: ignore[no-any-return]
+        value = compute()
+        if seconds > 0:
+            with _lock:
+                _values[name] = (stamp, now, value)
     return value
 
 
