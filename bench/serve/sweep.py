@@ -98,7 +98,9 @@ class Server:
             self.process.wait()
 
 
-def wrk(url: str, *, connections: int, seconds: int, threads: int = 2, script: Path | None = None) -> WrkResult:
+def wrk(
+    url: str, *, connections: int, seconds: int, threads: int = 2, script: Path | None = None
+) -> WrkResult:
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
     if script is not None:
         command += ["-s", str(script)]
@@ -221,7 +223,9 @@ def cpu_pages(base: str, paths: list[str]) -> dict[str, str]:
     }
 
 
-def cpu_table(server: Server, pages: dict[str, str], args: argparse.Namespace, env: dict[str, str]) -> list[str]:
+def cpu_table(
+    server: Server, pages: dict[str, str], args: argparse.Namespace, env: dict[str, str]
+) -> list[str]:
     cached_server = Server(env, 1, 60)
     try:
         cached = statistics.median(
@@ -294,7 +298,9 @@ def cached_table(args: argparse.Namespace, env: dict[str, str], nginx_port: int,
             fetch(server.base + path)
             ours = wrk(server.base + path, connections=args.connections, seconds=args.seconds)
             theirs = wrk(
-                f"http://127.0.0.1:{nginx_port}/{name}.html", connections=args.connections, seconds=args.seconds
+                f"http://127.0.0.1:{nginx_port}/{name}.html",
+                connections=args.connections,
+                seconds=args.seconds,
             )
             ratio = ours.requests_per_second / theirs.requests_per_second
             out.append(

@@ -106,7 +106,9 @@ def topic_sections(exclude: set[int], limit: int = SECTIONS, per_topic: int = SE
     # The pool is read as (published, id) pairs; only the few chosen stories are loaded as cards.
     pool = [
         (when, pk)
-        for when, pk in Article.objects.published().newest_first().values_list("published", "id")[:SECTION_POOL]
+        for when, pk in Article.objects.published()
+        .newest_first()
+        .values_list("published", "id")[:SECTION_POOL]
         if pk not in exclude
     ]
     order = {pk: (when, pk) for when, pk in pool}

@@ -88,7 +88,9 @@ class ArticleSitemap(SiteSitemap):
     def get_latest_lastmod(self) -> datetime | None:
         # Django's default walks every item; one aggregate does, remembered (newsdesk/core/figures.py).
         def latest() -> datetime | None:
-            newest: datetime | None = self.articles().order_by().aggregate(latest=Max("modified_at"))["latest"]
+            newest: datetime | None = (
+                self.articles().order_by().aggregate(latest=Max("modified_at"))["latest"]
+            )
             return newest
 
         return remembered(f"sitemap {type(self).__name__} lastmod", latest)

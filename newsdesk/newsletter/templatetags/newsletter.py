@@ -27,6 +27,7 @@ def _box_input(name: str, value: str, checked: bool) -> str:
     """A ticked or unticked checkbox as newsletter/_choices.html writes it."""
     return f'<input type="checkbox" name="{name}" value="{escape(value)}"{" checked" if checked else ""}>'
 
+
 BOX_TEMPLATE = "newsletter/_box.html"
 _NEXT = "\ue002next\ue003"  # private-use marks: never in a real address or a name
 _TOPICS = "\ue002topics\ue003"
@@ -34,6 +35,11 @@ _SOURCES = "\ue002sources\ue003"
 _ENTRIES = 2000
 _boxes: OrderedDict[tuple[Any, ...], str] = OrderedDict()
 _lock = threading.Lock()
+
+
+def forget_boxes() -> None:
+    with _lock:
+        _boxes.clear()
 
 
 @register.simple_tag(takes_context=True)
@@ -79,5 +85,7 @@ def newsletter_signup_box(context: template.Context) -> SafeString:
     )
     for name, rows in (("topics", topics), ("sources", sources)):
         for row in rows:
-            html = html.replace(_box_input(name, row["value"], False), _box_input(name, row["value"], True), 1)
+            html = html.replace(
+                _box_input(name, row["value"], False), _box_input(name, row["value"], True), 1
+            )
     return mark_safe(html)  # noqa: S308  # escaped by the template, and here
