@@ -311,6 +311,9 @@ NEWSDESK_SITE: dict[str, Any] = {
     # Story cards rendered once per article version and reused on every list (newsdesk/web/cards.py):
     # how many each web process keeps (0 renders every card every time).
     "CARD_CACHE_ENTRIES": _env_int("NEWSDESK_CARD_CACHE_ENTRIES", 10_000),
+    # Site-wide counts and dates (topic and source indexes, sitemaps) are reused until content changes or
+    # this many seconds pass (newsdesk/core/figures.py; 0 counts on every render).
+    "FIGURES_SECONDS": _env_int("NEWSDESK_FIGURES_SECONDS", 5),
     # auto (the database's own), sqlite (FTS5) or postgres (tsvector + GIN).
     "SEARCH_BACKEND": _env_str("NEWSDESK_SEARCH_BACKEND", "auto").strip().lower(),
     # The image proxy: outlets' images and icons are fetched by us, kept under DATA_DIR/images.
