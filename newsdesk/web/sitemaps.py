@@ -13,6 +13,7 @@ from django.core.paginator import Paginator
 from django.db.models import Max
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.html import escape
 
 from newsdesk.articles.models import Article
 from newsdesk.core import links
@@ -124,3 +125,64 @@ SECTIONS: dict[str, type[Sitemap[Any]]] = {
     "articles": ArticleSitemap,
     "news": NewsSitemap,
 }
+
+
+# ---- writing the XML ------------------------------------------------------------------------------
+# A sitemap page has up to a thousand URLs; through the template engine that was 70% of its cost. These
+# write the same bytes as Django's sitemap.xml and our web/sitemap_news.xml (after {% spaceless %}).
+
+URLSET_OPEN = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9" xmlns:xhtml="http://www.w3.org/1999/xhtml">\n'
+)
+NEWS_OPEN = (
+    '<?xml version="1.0" encoding="UTF-8"?>\n'
+    '<urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9"'
+    ' xmlns:news="http://www.google.com/schemas/sitemap-news/0.9">\n'
+)
+
+
+def _day(value: Any) -> str:
+    if isinstance(value, datetime):
+        if timezone.is_aware(value):
+            value = timezone.localtime(value)
+        return value.strftime("%Y-%m-%d")
+    return str(value.isoformat()) if value is not None else ""
+
+
+def urlset(urls: list[dict[str, Any]]) -> str:
+    parts = [URLSET_OPEN]
+    for url in urls:
+        parts.append(f"<url><loc>{escape(url['location'])}</loc>")
+        if url.get("lastmod"):
+            parts.append(f"<lastmod>{_day(url['lastmod'])}</lastmod>")
+        if url.get("changefreq"):
+            parts.append(f"<changefreq>{escape(url['changefreq'])}</changefreq>")
+        if url.get("priority"):
+            parts.append(f"<priority>{escape(str(url['priority']))}</priority>")
+        for alternate in url.get("alternates") or ():
+            parts.append(
+                f'<xhtml:link rel="alternate" hreflang="{escape(alternate["lang_code"])}"'
+                f' href="{escape(alternate["location"])}"/>'
+            )
+        parts.append("</url>")
+    parts.append("\n</urlset>\n")
+    return "".join(parts)
+
+
+def news_urlset(urls: list[dict[str, Any]]) -> str:
+    from newsdesk.web.templatetags.newsdesk_web import news_language
+
+    name = escape(settings.SITE_NAME)
+    parts = [NEWS_OPEN]
+    for url in urls:
+        item = url["item"]
+        published = timezone.localtime(item.published) if timezone.is_aware(item.published) else item.published
+        parts.append(
+            f"<url><loc>{escape(url['location'])}</loc><news:news><news:publication>"
+            f"<news:name>{name}</news:name><news:language>{escape(news_language(item))}</news:language>"
+            f"</news:publication><news:publication_date>{published.isoformat()}</news:publication_date>"
+            f"<news:title>{escape(item.title)}</news:title></news:news></url>"
+        )
+    parts.append("\n</urlset>\n")
+    return "".join(parts)

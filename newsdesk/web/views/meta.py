@@ -9,7 +9,7 @@ from django.urls import reverse
 
 from newsdesk.core import links
 from newsdesk.web.caching import public_page
-from newsdesk.web.sitemaps import SECTIONS
+from newsdesk.web.sitemaps import SECTIONS, news_urlset, urlset
 
 ROBOTS = """User-agent: *
 Disallow: /admin/
@@ -48,5 +48,11 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponseBase:
         raise Http404("No such sitemap.")
     template = "web/sitemap_news.xml" if section == "news" else "sitemap.xml"
     response = sitemap(request, {section: SECTIONS[section]}, section=section, template_name=template)
-    response.render()
+    if isinstance(response, TemplateResponse) and response.context_data is not None:
+        # Django's view chose the URLs, the page and the headers; the XML is written straight out
+        # (newsdesk/web/sitemaps.py: the same bytes as those templates, without the template engine).
+        urls = response.context_data["urlset"]
+        response.content = news_urlset(urls) if section == "news" else urlset(urls)
+    else:
+        response.render()
     return response
