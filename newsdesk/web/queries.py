@@ -102,7 +102,19 @@ class Section:
 
 
 def topic_sections(exclude: set[int], limit: int = SECTIONS, per_topic: int = SECTION_ITEMS) -> list[Section]:
-    """The topics with the freshest news, each with its newest stories not already shown above them."""
+    """The topics with the freshest news, each with its newest stories not already shown above them.
+
+    The same for every reader of the home page: remembered (newsdesk/core/figures.py) for the stories shown
+    above them.
+    """
+    key = (frozenset(exclude), limit, per_topic)
+    held_key, sections = remembered(
+        "home sections", lambda: (key, _topic_sections(exclude, limit, per_topic))
+    )
+    return sections if held_key == key else _topic_sections(exclude, limit, per_topic)
+
+
+def _topic_sections(exclude: set[int], limit: int, per_topic: int) -> list[Section]:
     # The pool is read as (published, id) pairs; only the few chosen stories are loaded as cards.
     pool = [
         (when, pk)
