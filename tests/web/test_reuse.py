@@ -24,7 +24,7 @@ from django.utils import timezone
 from newsdesk.articles import actions
 from newsdesk.articles.models import Article
 from newsdesk.core import links
-from newsdesk.consent.models import Snippet
+from newsdesk.consent.actions import do_save_snippet
 from newsdesk.core.pagecache import PageCache
 from newsdesk.topics.models import Topic
 from newsdesk.types import ArticleDraft
@@ -180,9 +180,13 @@ def test_a_renamed_source_shows_on_the_cards(site, newsroom):
 def test_consent_parts_are_never_shared_between_readers(site, newsroom, settings):
     """A reader who accepted analytics gets its snippet; an anonymous reader the banner; one sending GPC the
     banner's GPC words. Asked in turn, twice: nothing one reader got may reach another."""
-    Snippet.objects.create(
-        name="Reuse Stats", category="analytics", html='<script data-reuse-stats src="https://stats.example.org/s.js"></script>',
-        provider="Reuse Stats (stats.example.org)", purpose="Counts page views.", csp_sources="https://stats.example.org",
+    do_save_snippet(
+        None,
+        {
+            "name": "Reuse Stats", "category": "analytics", "provider": "Reuse Stats (stats.example.org)",
+            "html": '<script data-reuse-stats src="https://stats.example.org/s.js"></script>',
+            "purpose": "Counts page views.", "csp_sources": "https://stats.example.org",
+        },
     )  # fmt: skip
     path = links.article_path(newsroom["ids"][0], "Harbour story 0")
     client = Client()
