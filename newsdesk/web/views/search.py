@@ -16,6 +16,8 @@ from django import forms
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.urls import reverse
+from django.forms.utils import flatatt
+from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -32,15 +34,38 @@ from .common import page_number, page_size
 QUERY_MAX_CHARS = 10_000
 
 
+class Select(forms.Select):
+    """Django's select, written out in Python: the same HTML as its templates, which cost a fifth of a search
+    page's CPU (two lists of every source and topic, an include per option)."""
+
+    def render(self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
+        for group_name, options, _index in widget["optgroups"]:
+            if group_name:
+                parts.append(format_html('\n  <optgroup label="{}">', group_name))
+            for option in options:
+                parts.append(
+                    format_html(
+                        '\n  <option value="{}"{}>{}</option>', str(option["value"]), flatatt(option["attrs"]),
+                        option["label"],
+                    )
+                )
+            if group_name:
+                parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308  # each part escaped by format_html
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search for"), required=False, strip=True)
     source = forms.ModelChoiceField(
         label=gettext_lazy("Source"), queryset=Source.objects.all(), required=False,
-        empty_label=gettext_lazy("All sources"),
+        empty_label=gettext_lazy("All sources"), widget=Select,
     )  # fmt: skip
     topic = forms.ModelChoiceField(
         label=gettext_lazy("Topic"), queryset=Topic.objects.all(), to_field_name="slug", required=False,
-        empty_label=gettext_lazy("All topics"),
+        empty_label=gettext_lazy("All topics"), widget=Select,
     )  # fmt: skip
     since = forms.DateField(
         label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
