@@ -28,7 +28,6 @@ import statistics
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 from bench.serve.__main__ import fetch, free_port, wait_for
@@ -80,7 +79,7 @@ class Server:
         self.process = subprocess.Popen(
             argv,
             env={**env, "NEWSDESK_PAGE_CACHE_SECONDS": str(page_cache)},
-            cwd=ROOT,
+            cwd=env.get("PYTHONPATH", ROOT),
             start_new_session=True,
             stdout=subprocess.DEVNULL,
         )
@@ -125,11 +124,17 @@ def article_paths(env: dict[str, str]) -> list[str]:
         "import django; django.setup()\n"
         "from newsdesk.articles.models import Article\n"
         "from newsdesk.core import links\n"
-        "for pk, title in Article.objects.published().order_by('-pk').values_list('pk', 'title').iterator():\n"
+        "rows = Article.objects.published().order_by('-pk').values_list('pk', 'title')\n"
+        "for pk, title in rows.iterator():\n"
         "    print(links.article_path(pk, title))\n"
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], env=env, cwd=ROOT, capture_output=True, text=True, check=True
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=env["PYTHONPATH"],
+        capture_output=True,
+        text=True,
+        check=True,
     )
     return done.stdout.split()
 
@@ -144,6 +149,11 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--sample", type=int, default=1000, help="article pages nginx serves as files")
     parser.add_argument("--skip-cpu", action="store_true")
+    parser.add_argument(
+        "--server-root",
+        default=str(ROOT),
+        help="the checkout the server runs (e.g. an older commit, for before/after)",
+    )
     args = parser.parse_args()
     ensure_tools()
     env = {
@@ -152,7 +162,7 @@ def main() -> None:
         "DJANGO_SETTINGS_MODULE": "config.settings.base",
         "NEWSDESK_SECRET_KEY": "bench-serve-not-secret",
         "NEWSDESK_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": str(ROOT),
+        "PYTHONPATH": args.server_root,
     }
     env.pop("DATABASE_URL", None)
     if args.postgres:
@@ -287,7 +297,8 @@ def sweep_table(
 
 def cached_table(args: argparse.Namespace, env: dict[str, str], nginx_port: int, article: str) -> list[str]:
     out = [
-        f"Cached pages (page cache on, one web process, wrk {args.connections} connections, {args.seconds} s):",
+        f"Cached pages (page cache on, one web process, wrk {args.connections} connections, "
+        f"{args.seconds} s):",
         "",
         "| page | requests/s | p99 ms | nginx requests/s | ratio |",
         "|---|---|---|---|---|",

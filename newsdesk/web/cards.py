@@ -103,7 +103,7 @@ def render_card(article: Any, variant: str = "card", level: int = 3, eager: bool
         before, found, after = html.partition(moment) if moment else (html, "", "")
         card = (before, after) if found and after.find(moment) < 0 else (html, None)
         store.put(key, card)
-    before, after = card
-    if after is None:
-        return mark_safe(before)  # noqa: S308  # rendered by the template engine, escaped there
-    return mark_safe(before + str(time_tag(article.published, TIME_CLASS)) + after)  # noqa: S308
+    head, tail = card
+    if tail is None:
+        return mark_safe(head)  # noqa: S308  # rendered by the template engine, escaped there
+    return mark_safe(head + str(time_tag(article.published, TIME_CLASS)) + tail)  # noqa: S308

@@ -13,10 +13,10 @@ from typing import Any
 from django.db.models import Count, Max, QuerySet
 
 from newsdesk.articles.models import Article
+from newsdesk.core.figures import remembered
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
 from newsdesk.topics.queries import in_topic as _in_topic
-from newsdesk.core.figures import remembered
 
 LIVE_NEWS_ITEMS = 12
 SECTIONS = 6

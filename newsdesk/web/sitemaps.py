@@ -17,8 +17,8 @@ from django.utils.html import escape
 
 from newsdesk.articles.models import Article
 from newsdesk.core import links
-from newsdesk.web import queries
 from newsdesk.core.figures import remembered
+from newsdesk.web import queries
 
 NEWS_WINDOW = timedelta(hours=48)
 NEWS_MAX = 1000  # Google News reads at most this many URLs from one news sitemap
@@ -99,10 +99,9 @@ class ArticleSitemap(SiteSitemap):
     @property
     def paginator(self) -> Paginator:  # type: ignore[type-arg]
         """Django's paginator, told how many articles there are (a remembered count, not one per request)."""
-        pages = Paginator(self._items(), self.limit)
-        pages.__dict__["count"] = remembered(
-            f"sitemap {type(self).__name__} count", lambda: self._items().count()
-        )
+        items = self._items()  # type: ignore[attr-defined]  # Django's, not in its stubs
+        pages = Paginator(items, self.limit)
+        pages.__dict__["count"] = remembered(f"sitemap {type(self).__name__} count", items.count)
         return pages
 
 
@@ -146,8 +145,8 @@ def _day(value: Any) -> str:
     if isinstance(value, datetime):
         if timezone.is_aware(value):
             value = timezone.localtime(value)
-        return value.strftime("%Y-%m-%d")
-    return str(value.isoformat()) if value is not None else ""
+        return str(value.strftime("%Y-%m-%d"))
+    return "" if value is None else str(value.isoformat())
 
 
 def urlset(urls: list[dict[str, Any]]) -> str:
@@ -177,7 +176,9 @@ def news_urlset(urls: list[dict[str, Any]]) -> str:
     parts = [NEWS_OPEN]
     for url in urls:
         item = url["item"]
-        published = timezone.localtime(item.published) if timezone.is_aware(item.published) else item.published
+        published = (
+            timezone.localtime(item.published) if timezone.is_aware(item.published) else item.published
+        )
         parts.append(
             f"<url><loc>{escape(url['location'])}</loc><news:news><news:publication>"
             f"<news:name>{name}</news:name><news:language>{escape(news_language(item))}</news:language>"

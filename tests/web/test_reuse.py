@@ -23,8 +23,8 @@ from django.utils import timezone
 
 from newsdesk.articles import actions
 from newsdesk.articles.models import Article
-from newsdesk.core import links
 from newsdesk.consent.actions import do_save_snippet
+from newsdesk.core import links
 from newsdesk.core.pagecache import PageCache
 from newsdesk.topics.models import Topic
 from newsdesk.types import ArticleDraft
@@ -66,7 +66,8 @@ def draft(source_id: int, n: int, **fields: Any) -> ArticleDraft:
     values: dict[str, Any] = {
         "source_id": source_id, "url": f"http://reuse.test/story/{n}", "title": f"Harbour story {n}",
         "published": timezone.now(), "excerpt": "The club won the match.",
-        "text": "The football club won the league match; the striker scored twice and the coach praised the team.", "link": f"http://reuse.test/story/{n}", "guid": f"reuse-{n}",
+        "text": "The football club won the league match; the striker scored twice and the coach praised it.",
+        "link": f"http://reuse.test/story/{n}", "guid": f"reuse-{n}",
         "fingerprint": f"{n:064x}", "content_hash": f"{n:064x}",
     }  # fmt: skip
     values.update(fields)
@@ -75,7 +76,7 @@ def draft(source_id: int, n: int, **fields: Any) -> ArticleDraft:
 
 @pytest.fixture
 def newsroom() -> dict[str, Any]:
-    """Six stories from one source, stored through the actions (as ingestion does), which give them a topic."""
+    """Six stories from one source, stored through the actions (as ingestion does): they get a topic."""
     source = make_source("The Reuse Gazette")
     ids = []
     for n in range(6):
@@ -174,7 +175,8 @@ def test_a_renamed_source_shows_on_the_cards(site, newsroom):
     time.sleep(SECONDS + 0.1)
     for path in paths:
         html = get(site, path)[1]
-        assert "The Renamed Gazette" in html and "The Reuse Gazette" not in html, path
+        assert "The Renamed Gazette" in html, path
+        assert "The Reuse Gazette" not in html, path
 
 
 def test_consent_parts_are_never_shared_between_readers(site, newsroom, settings):
@@ -203,7 +205,8 @@ def test_consent_parts_are_never_shared_between_readers(site, newsroom, settings
     for _ in range(2):
         for headers, present, absent in readers:
             status, html = get(site, path, headers)
-            assert status.startswith("200") and "Harbour story 0" in html
+            assert status.startswith("200")
+            assert "Harbour story 0" in html
             assert [text for text in present if text not in html] == [], headers
             assert [text for text in absent if text in html] == [], headers
 
@@ -213,6 +216,7 @@ def test_the_newsletter_box_ticks_each_pages_own_choices(site, newsroom):
     sends the reader back to its own address."""
     other = make_source("The Other Courier")
     _, pk = actions.do_store_article(draft(other.pk, 99, url="http://reuse.test/other"))
+    assert pk is not None
     first = links.article_path(newsroom["ids"][0], "Harbour story 0")
     second = links.article_path(pk, "Harbour story 99")
     for path, ticked, unticked in (
