@@ -91,6 +91,12 @@ def live_news(topic: Topic | None = None, limit: int = LIVE_NEWS_ITEMS) -> list[
     return list(queryset[:limit])
 
 
+def holds_live_news(page: Window) -> bool:
+    """Whether a first page's stories include all the Live News column would show (a page as long as the
+    column, or everything there is)."""
+    return len(page.items) >= LIVE_NEWS_ITEMS or not page.has_next
+
+
 def _newest(article: Article) -> tuple[Any, int]:
     return (article.published, article.pk)
 

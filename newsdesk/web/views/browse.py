@@ -86,7 +86,10 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
     context = {
         "topic": subject,
         "page": page,
-        "live_news": queries.live_news(subject),
+        # Page 1 already holds the topic's newest stories: the Live News column is their first few.
+        "live_news": page.items[: queries.LIVE_NEWS_ITEMS]
+        if number == 1 and queries.holds_live_news(page)
+        else queries.live_news(subject),
         "live_stream_url": f"{LIVE_STREAM}?topic={subject.slug}",
         "feeds": metadata.feed_links("topic", subject.name, slug=subject.slug) + metadata.latest_feeds(),
         "meta": metadata.PageMeta(

@@ -37,7 +37,10 @@ def home(request: HttpRequest) -> HttpResponse:
         "lead": lead,
         "top": [a for a in page.items[:LEAD_STORIES] if a is not lead] if first else [],
         "rest": page.items[LEAD_STORIES:] if first else page.items,
-        "live_news": queries.live_news(),
+        # Page 1 already holds the newest stories: the Live News column is their first few.
+        "live_news": page.items[: queries.LIVE_NEWS_ITEMS]
+        if first and queries.holds_live_news(page)
+        else queries.live_news(),
         "live_stream_url": LIVE_STREAM,
         "sections": queries.topic_sections(exclude=shown) if first else [],
         "feeds": metadata.latest_feeds(),
