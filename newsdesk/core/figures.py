@@ -39,6 +39,8 @@ def _stamp() -> float:
 def remembered(name: str, compute: Callable[[], T]) -> T:
     """`compute()`'s answer, reused until content changes or NEWSDESK_FIGURES_SECONDS pass."""
     seconds = settings.NEWSDESK_SITE.get("FIGURES_SECONDS", 5)
+    if seconds <= 0:
+        return compute()
     stamp, now = _stamp(), time.monotonic()
     held = _values.get(name)
     if held is not None and held[0] == stamp and now - held[1] < seconds:
@@ -49,9 +51,8 @@ def remembered(name: str, compute: Callable[[], T]) -> T:
         if held is not None and held[0] == stamp and time.monotonic() - held[1] < seconds:
             return held[2]  # type: ignore[no-any-return]
         value = compute()
-        if seconds > 0:
-            with _lock:
-                _values[name] = (stamp, now, value)
+        with _lock:
+            _values[name] = (stamp, now, value)
     return value
 
 
