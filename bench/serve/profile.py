@@ -130,10 +130,20 @@ def page_paths(client: Client, requests: int, seed: int = 7) -> dict[str, list[s
     source = Source.objects.order_by("pk").first()
     if topic is None or source is None:
         sys.exit("bench.serve.profile: the generated database has no topics or sources")
+    from django.conf import settings
+
+    from newsdesk.web import queries
+
+    # Deep in the list: an old ?page=N link (OFFSET) and the keyed link the pager writes for the same page.
+    deep = 500
+    size = settings.NEWSDESK_SITE["PAGE_SIZE"]
+    above = queries.listed()[(deep - 1) * size - 1]
     return {
         "article": articles,
         "home": ["/"],
         "home page 2": ["/?page=2"],
+        f"home page {deep} (?page=)": [f"/?page={deep}"],
+        f"home page {deep} (keyed)": [f"/?before={queries.key_of(above)}&page={deep}"],
         "topic": [links.topic_path(topic.slug)],
         "source": [links.source_path(source.pk, source.name)],
         "topics index": ["/topics/"],

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet
@@ -56,13 +57,41 @@ def listed() -> QuerySet[Article]:
     return published().only(*CARD_FIELDS)
 
 
+# Where a list page starts: `?before=<key>` (older than a story), `?after=<key>` (newer than one), or an old
+# `?page=N` link (read with OFFSET, as before). A key is the story's publication time in microseconds since
+# 1970 and its id, "<microseconds>:<id>", the list's own order (newest first, then highest id).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_MICROSECOND = timedelta(microseconds=1)
+Key = tuple[datetime, int]
+
+
+def key_of(article: Any) -> str:
+    return key_of_parts(article.published, article.pk)
+
+
+def key_of_parts(published: datetime, pk: int) -> str:
+    return f"{(published - EPOCH) // ONE_MICROSECOND}:{pk}"
+
+
+def parse_key(raw: str) -> Key | None:
+    """A key written by key_of, or None when `raw` is not one."""
+    micros, _, pk = raw.partition(":")
+    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 17 or len(pk) > 18:
+        return None
+    return EPOCH + int(micros) * ONE_MICROSECOND, int(pk)
+
+
 @dataclass(frozen=True)
 class Window:
-    """One page of a list: its items, and whether there are pages either side (no COUNT needed)."""
+    """One page of a list: its items, and whether there are pages either side (no COUNT needed).
+
+    The links to the pages either side carry the keys of this page's first and last stories, so reading
+    them is an index range, however deep (`number` is only shown)."""
 
     items: list[Any]
     number: int
     has_next: bool
+    query: str = ""  # this page's own query string ("" for the first page)
 
     @property
     def has_previous(self) -> bool:
@@ -76,11 +105,45 @@ class Window:
     def previous_number(self) -> int:
         return self.number - 1
 
+    @property
+    def next_query(self) -> str:
+        return f"?before={key_of(self.items[-1])}&page={self.number + 1}" if self.items else ""
 
-def window(queryset: QuerySet[Any], number: int, size: int) -> Window:
+    @property
+    def previous_query(self) -> str:
+        if self.number <= 2 or not self.items:
+            return ""
+        return f"?after={key_of(self.items[0])}&page={self.number - 1}"
+
+
+def window(
+    queryset: QuerySet[Any], number: int, size: int, *, before: Key | None = None, after: Key | None = None
+) -> Window:
+    """Page `number` of `queryset` (ordered newest first): the stories older than `before`, the ones just
+    newer than `after`, or, for an old `?page=N` link, those at OFFSET (N - 1) × size."""
+    if before is not None:
+        published, pk = before
+        older = queryset.filter(published__lte=published).exclude(published=published, pk__gte=pk)
+        rows = list(older[: size + 1])
+        query = f"?before={key_of_parts(published, pk)}&page={number}"
+        return Window(items=rows[:size], number=number, has_next=len(rows) > size, query=query)
+    if after is not None:
+        published, pk = after
+        newer = queryset.filter(published__gte=published).exclude(published=published, pk__lte=pk)
+        rows = list(newer.reverse()[: size + 1])
+        if len(rows) > size:  # there are newer pages still
+            rows = rows[:size][::-1]
+            query = f"?after={key_of_parts(published, pk)}&page={number}"
+            return Window(items=rows, number=number, has_next=True, query=query)
+        number, after = 1, None  # the newest stories: this is the first page now
     start = (number - 1) * size
     rows = list(queryset[start : start + size + 1])
-    return Window(items=rows[:size], number=number, has_next=len(rows) > size)
+    return Window(
+        items=rows[:size],
+        number=number,
+        has_next=len(rows) > size,
+        query=f"?page={number}" if number > 1 else "",
+    )
 
 
 def live_news(topic: Topic | None = None, limit: int = LIVE_NEWS_ITEMS) -> list[Article]:
