@@ -138,6 +138,8 @@ TEMPLATES = [
         "DIRS": [Path(_env_str("NEWSDESK_TEMPLATES_DIR") or DATA_DIR / "templates")],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} with its answers remembered (newsdesk/web/templatetags/remembered_url.py).
+            "builtins": ["newsdesk.web.templatetags.remembered_url"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
