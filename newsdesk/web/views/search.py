@@ -13,6 +13,7 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
@@ -23,6 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from newsdesk.articles.models import Article
+from newsdesk.core.figures import remembered
 from newsdesk.search import SearchPage, SearchQuery, search
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
@@ -41,6 +43,9 @@ class Select(forms.Select):
     def render(
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
+        choices = self.choices
+        if isinstance(choices, ModelChoiceIterator):
+            return self._render_models(name, value, attrs, choices)
         widget = self.get_context(name, value, attrs)["widget"]
         parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
         for group_name, options, _index in widget["optgroups"]:
@@ -57,6 +62,47 @@ class Select(forms.Select):
                 )
             if group_name:
                 parts.append("\n  </optgroup>")
+        parts.append("\n</select>")
+        return mark_safe("".join(parts))  # noqa: S308  # each part escaped by format_html
+
+    def _render_models(
+        self, name: str, value: Any, attrs: dict[str, Any] | None, choices: ModelChoiceIterator
+    ) -> SafeString:
+        """A list of every source or topic: its options' markup is remembered (newsdesk.core.figures: until
+        content changes or NEWSDESK_FIGURES_SECONDS pass) instead of a query and a dictionary per option per
+        page; the empty choice's label (translated) and the selected option are put in per request, as
+        Django's select marks them: the first option whose value is the field's."""
+        field = choices.field
+        model = field.queryset.model
+
+        def options() -> list[tuple[str, str, str]]:
+            rows = []
+            for obj in field.queryset.all():
+                option_value = str(field.prepare_value(obj))
+                head = str(format_html('\n  <option value="{}"', option_value))
+                rows.append(
+                    (option_value, head, str(format_html(">{}</option>", field.label_from_instance(obj))))
+                )
+            return rows
+
+        held = remembered(f"search select {model._meta.label} {field.to_field_name}", options)
+        chosen = self.format_value(value)
+        parts: list[str] = [
+            format_html('<select name="{}"{}>', name, flatatt(self.build_attrs(self.attrs, attrs)))
+        ]
+        selected = False
+        if field.empty_label is not None:
+            selected = "" in chosen
+            parts.append(
+                format_html(
+                    '\n  <option value=""{}>{}</option>', " selected" if selected else "", field.empty_label
+                )
+            )
+        for option_value, head, tail in held:
+            mark = ""
+            if not selected and option_value in chosen:
+                selected, mark = True, " selected"
+            parts.append(f"{head}{mark}{tail}")
         parts.append("\n</select>")
         return mark_safe("".join(parts))  # noqa: S308  # each part escaped by format_html
 
