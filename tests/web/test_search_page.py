@@ -135,7 +135,7 @@ def test_source_and_topic_lists_are_djangos_select_markup(client, newsroom: News
             for name in ("source", "topic"):
                 ours = str(form[name])
                 field = form.fields[name]
-                field.widget = Select(choices=list(field.choices))  # a plain list: Django's path
+                field.widget = Select(choices=list(field.choices))  # type: ignore[attr-defined]  # a plain list: Django's path
                 theirs = str(form[name])
                 assert ours == theirs, (data, name)
                 assert (" selected>" in ours) or not data.get(name)

@@ -40,7 +40,7 @@ def _newest(queryset: Any, limit: int) -> list[Article]:
     for article_id, name in pairs:
         names[article_id].append(name)
     for article in articles:
-        article.topic_names = names[article.pk]  # type: ignore[attr-defined]
+        article.topic_names = names[article.pk]
     return articles
 
 

@@ -44,7 +44,7 @@ class Select(forms.Select):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         choices = self.choices
-        if isinstance(choices, ModelChoiceIterator):
+        if isinstance(choices, ModelChoiceIterator) and choices.field.queryset is not None:
             return self._render_models(name, value, attrs, choices)
         widget = self.get_context(name, value, attrs)["widget"]
         parts: list[str] = [format_html('<select name="{}"{}>', widget["name"], flatatt(widget["attrs"]))]
@@ -73,11 +73,13 @@ class Select(forms.Select):
         page; the empty choice's label (translated) and the selected option are put in per request, as
         Django's select marks them: the first option whose value is the field's."""
         field = choices.field
-        model = field.queryset.model
+        queryset = field.queryset
+        assert queryset is not None  # render() checked
+        model = queryset.model
 
         def options() -> list[tuple[str, str, str]]:
             rows = []
-            for obj in field.queryset.all():
+            for obj in queryset.all():
                 option_value = str(field.prepare_value(obj))
                 head = str(format_html('\n  <option value="{}"', option_value))
                 rows.append(
