@@ -32,6 +32,23 @@ def pytest_unconfigure(config: pytest.Config) -> None:
         os.environ["PYTHONPATH"] = _PYTHONPATH
 
 
+@pytest.fixture(autouse=True)
+def _forget_in_process_caches() -> None:
+    """Each test starts with nothing remembered from the one before (whose database is gone): site figures,
+    rendered cards and newsletter boxes live in this process (newsdesk/core/figures.py, web/cards.py)."""
+    from django.apps import apps
+
+    if not apps.ready:
+        return
+    from newsdesk.core.figures import forget
+    from newsdesk.newsletter.templatetags.newsletter import forget_boxes
+    from newsdesk.web.cards import store
+
+    forget()
+    store.clear()
+    forget_boxes()
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES

@@ -146,6 +146,8 @@ TEMPLATES = [
         "DIRS": [Path(_env_str("NEWSDESK_TEMPLATES_DIR") or DATA_DIR / "templates")],
         "APP_DIRS": True,
         "OPTIONS": {
+            # {% url %} with its answers remembered (newsdesk/web/templatetags/remembered_url.py).
+            "builtins": ["newsdesk.web.templatetags.remembered_url"],
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
@@ -178,7 +180,12 @@ AXES_VERBOSE = True
 # ---- database ----------------------------------------------------------------------------------
 SQLITE_PATH = DATA_DIR / "newsdesk.sqlite3"
 DATABASE_URL = _env_str("DATABASE_URL") or f"sqlite:///{SQLITE_PATH}"
-DATABASES = {"default": dj_database_url.parse(DATABASE_URL, conn_max_age=0)}
+# Web requests keep their thread's connection this many seconds (0: a new one per request, which costs
+# a connection set-up per page: on PostgreSQL a server process, on SQLite the PRAGMAs below).
+DB_CONN_MAX_AGE = _env_int("NEWSDESK_DB_CONN_MAX_AGE", 300)
+DATABASES = {
+    "default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
+}
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE avoids the
@@ -390,6 +397,12 @@ NEWSDESK_SITE: dict[str, Any] = {
     # it off), and how many pages it keeps per web process.
     "PAGE_CACHE_SECONDS": _env_int("NEWSDESK_PAGE_CACHE_SECONDS", 5),
     "PAGE_CACHE_ENTRIES": _env_int("NEWSDESK_PAGE_CACHE_ENTRIES", 2000),
+    # Story cards rendered once per article version and reused on every list (newsdesk/web/cards.py):
+    # how many each web process keeps (0 renders every card every time).
+    "CARD_CACHE_ENTRIES": _env_int("NEWSDESK_CARD_CACHE_ENTRIES", 10_000),
+    # Site-wide counts and dates (topic and source indexes, sitemaps) are reused until content changes or
+    # this many seconds pass (newsdesk/core/figures.py; 0 counts on every render).
+    "FIGURES_SECONDS": _env_int("NEWSDESK_FIGURES_SECONDS", 5),
     # auto (the database's own), sqlite (FTS5) or postgres (tsvector + GIN).
     "SEARCH_BACKEND": _env_str("NEWSDESK_SEARCH_BACKEND", "auto").strip().lower(),
     # The image proxy: outlets' images and icons are fetched by us, kept under DATA_DIR/images.

@@ -67,6 +67,8 @@ class Article(models.Model):
         indexes = [
             models.Index(fields=["status", "-published", "-id"], name="article_status_published"),
             models.Index(fields=["source", "status", "-published"], name="article_source_published"),
+            # The sitemaps' "last modified" (the newest change among published stories) reads it backwards.
+            models.Index(fields=["-modified_at"], name="article_modified"),
         ]
 
     def __str__(self) -> str:

@@ -6,18 +6,23 @@ decides, and a wrong or missing slug is answered with a permanent redirect to th
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from functools import lru_cache
+from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import get_script_prefix, reverse
+from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils.text import slugify
 
 SLUG_MAX = 80
+# slugify without its lazy-text wrapper (titles are plain strings; the wrapper was a third of its cost).
+_slugify = getattr(slugify, "__wrapped__", slugify)
 
 
 def slug_for(text: str) -> str:
     """A readable slug in the text's own script (Arabic titles keep Arabic letters), never empty."""
-    slug = slugify(text, allow_unicode=True)[:SLUG_MAX].strip("-_")
+    slug = _slugify(text, allow_unicode=True)[:SLUG_MAX].strip("-_")
     return slug or "story"
 
 
@@ -25,6 +30,43 @@ def article_path(article_id: int, title: str) -> str:
     """What reverse("web:article", …) gives, built directly: pages link to dozens of stories, and
     reverse() was a tenth of a home page's time (tests/web/test_helpers.py keeps the two equal)."""
     return f"{get_script_prefix()}article/{article_id}-{quote(slug_for(title), safe='')}/"
+
+
+def reverse_remembered(
+    view_name: str,
+    args: tuple[Any, ...] = (),
+    kwargs: dict[str, Any] | None = None,
+    current_app: str | None = None,
+) -> str:
+    """reverse(), remembered per script prefix and URLconf: a page asks for the same dozen addresses (the
+    navigation, the feeds, the footer) on every render, and each reverse() walked the resolver."""
+    items = tuple(sorted((kwargs or {}).items()))
+    try:
+        return _reverse(view_name, args, items, current_app, get_script_prefix(), get_urlconf())
+    except TypeError:  # an argument that cannot be a key
+        return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
+
+
+@lru_cache(maxsize=4096)
+def _reverse(
+    view_name: str,
+    args: tuple[Any, ...],
+    items: tuple[tuple[str, Any], ...],
+    current_app: str | None,
+    prefix: str,
+    urlconf: Any,
+) -> str:
+    return reverse(view_name, args=args, kwargs=dict(items), current_app=current_app)
+
+
+def article_paths() -> Callable[[int, str], str]:
+    """article_path for many stories at once (a sitemap page): the script prefix read once."""
+    start = f"{get_script_prefix()}article/"
+
+    def path(article_id: int, title: str) -> str:
+        return f"{start}{article_id}-{quote(slug_for(title), safe='')}/"
+
+    return path
 
 
 def source_path(source_id: int, name: str) -> str:

@@ -46,6 +46,8 @@ class Tally(models.Model):
 
     def __str__(self) -> str:
         return f"{self.metric}[{self.label}] {self.period} {self.bucket_start:%Y-%m-%d %H:%M}: {self.count}"
+
+
 class Counter(models.Model):
     """A running total shared by every process (requeued tasks, failed enqueues): `newsdesk.core.counters`."""
 

@@ -12,6 +12,7 @@ from typing import Any
 
 from django.http import HttpRequest
 
+from newsdesk.core.figures import remembered
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
 
@@ -30,6 +31,14 @@ def _return_path(request: HttpRequest | None) -> str:
     return request.get_full_path()
 
 
+def _choices() -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
+    """The topics and active sources a reader may pick, the same for every page (remembered a few seconds,
+    newsdesk/core/figures.py)."""
+    topics = list(Topic.objects.order_by("name").values_list("slug", "name"))
+    sources = list(Source.objects.filter(is_active=True).order_by("name").values_list("pk", "name"))
+    return topics, sources
+
+
 def box_context(
     request: HttpRequest | None,
     *,
@@ -39,8 +48,7 @@ def box_context(
     message: str = "",
     error_field: str = "",
 ) -> dict[str, Any]:
-    topics = list(Topic.objects.order_by("name").values_list("slug", "name"))
-    sources = list(Source.objects.filter(is_active=True).order_by("name").values_list("pk", "name"))
+    topics, sources = remembered("newsletter box choices", _choices)
     email = ""
     frequency = Subscriber.Frequency.DAILY.value
     paused = False

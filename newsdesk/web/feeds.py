@@ -39,6 +39,15 @@ class Subject:
     articles: list[Article]
 
 
+def _shown(item: Article) -> tuple[str, str]:
+    """The item's excerpt and original address, worked out once per item (two parts of a feed show them)."""
+    held: tuple[str, str] | None = getattr(item, "_feed_shown", None)
+    if held is None:
+        held = (metadata.display_excerpt(item), metadata.original_url(item))
+        item._feed_shown = held  # type: ignore[attr-defined]
+    return held
+
+
 class ArticleFeed(Feed):  # type: ignore[type-arg]  # not subscriptable at run time
     """The common part; subclasses say what the subject is in `subject()`."""
 
@@ -89,8 +98,7 @@ class ArticleFeed(Feed):  # type: ignore[type-arg]  # not subscriptable at run t
         return self.item_link(item)
 
     def item_description(self, item: Article) -> str:
-        excerpt = metadata.display_excerpt(item)
-        original = metadata.original_url(item)
+        excerpt, original = _shown(item)
         body = format_html("<p>{}</p>", excerpt) if excerpt else ""
         if original:
             body += format_html(
@@ -108,13 +116,15 @@ class ArticleFeed(Feed):  # type: ignore[type-arg]  # not subscriptable at run t
         return item.updated or item.published
 
     def item_categories(self, item: Article) -> list[str]:
-        return [topic.name for topic in item.topics.all()]
+        names: list[str] | None = getattr(item, "topic_names", None)
+        return names if names is not None else [topic.name for topic in item.topics.all()]
 
     def item_extra_kwargs(self, item: Article) -> dict[str, Any]:
         image = images.article_image_path(item)
+        excerpt, original = _shown(item)
         return {
-            "external_url": metadata.original_url(item),
-            "summary": metadata.display_excerpt(item),
+            "external_url": original,
+            "summary": excerpt,
             "image": links.absolute(image) if image else "",
             "authors": list(item.authors),
             "language": item.language,

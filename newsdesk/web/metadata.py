@@ -7,10 +7,10 @@ from typing import Any
 from urllib.parse import urlencode
 
 from django.conf import settings
-from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
+from newsdesk.core import links
 from newsdesk.core.links import absolute
 from newsdesk.core.urls import is_web_url
 from newsdesk.ingest.stages.excerpt import ELLIPSIS, make_excerpt
@@ -39,7 +39,7 @@ def feed_links(name: str, title: str, query: dict[str, str] | None = None, **kwa
         FeedLink(
             title=f"{title} ({label})",
             media_type=media_type,
-            url=reverse(f"web:feed-{name}", kwargs={**kwargs, "fmt": fmt}) + suffix,
+            url=links.reverse_remembered(f"web:feed-{name}", kwargs={**kwargs, "fmt": fmt}) + suffix,
             label=label,
         )
         for fmt, media_type, label in FORMATS

@@ -8,14 +8,16 @@ from __future__ import annotations
 
 from collections import defaultdict
 from dataclasses import dataclass
+from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.db.models import Count, Max, QuerySet
 
 from newsdesk.articles.models import Article
+from newsdesk.core.figures import remembered
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
-from newsdesk.topics.queries import in_topic as in_topic  # the views use it through this module
+from newsdesk.topics.queries import in_topic as _in_topic
 
 LIVE_NEWS_ITEMS = 12
 SECTIONS = 6
@@ -25,8 +27,25 @@ RELATED_ITEMS = 4
 # What a story card shows; lists load only these columns (the text can be long).
 CARD_FIELDS = (
     "id", "title", "published", "language", "excerpt", "lead_image", "source__id", "source__name",
-    "source__icon_url",
+    "source__icon_url", "modified_at",
 )  # fmt: skip
+
+
+def topic_sizes() -> dict[int, int]:
+    """How many stories each topic has (its links), remembered (newsdesk/core/figures.py)."""
+
+    def count() -> dict[int, int]:
+        through = Topic.articles.through
+        return dict(through.objects.order_by().values_list("topic_id").annotate(n=Count("id")))
+
+    return remembered("topic sizes", count)
+
+
+def in_topic(articles: QuerySet[Article], topic: Topic | int, size: int | None = None) -> QuerySet[Article]:
+    """`articles` in one topic (newsdesk.topics.queries.in_topic), told the topic's remembered size."""
+    if size is None:
+        size = topic_sizes().get(topic.pk if isinstance(topic, Topic) else topic, 0)
+    return _in_topic(articles, topic, size)
 
 
 def published() -> QuerySet[Article]:
@@ -38,13 +57,41 @@ def listed() -> QuerySet[Article]:
     return published().only(*CARD_FIELDS)
 
 
+# Where a list page starts: `?before=<key>` (older than a story), `?after=<key>` (newer than one), or an old
+# `?page=N` link (read with OFFSET, as before). A key is the story's publication time in microseconds since
+# 1970 and its id, "<microseconds>:<id>", the list's own order (newest first, then highest id).
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+ONE_MICROSECOND = timedelta(microseconds=1)
+Key = tuple[datetime, int]
+
+
+def key_of(article: Any) -> str:
+    return key_of_parts(article.published, article.pk)
+
+
+def key_of_parts(published: datetime, pk: int) -> str:
+    return f"{(published - EPOCH) // ONE_MICROSECOND}:{pk}"
+
+
+def parse_key(raw: str) -> Key | None:
+    """A key written by key_of, or None when `raw` is not one."""
+    micros, _, pk = raw.partition(":")
+    if not (micros.isdigit() and pk.isdigit()) or len(micros) > 17 or len(pk) > 18:
+        return None
+    return EPOCH + int(micros) * ONE_MICROSECOND, int(pk)
+
+
 @dataclass(frozen=True)
 class Window:
-    """One page of a list: its items, and whether there are pages either side (no COUNT needed)."""
+    """One page of a list: its items, and whether there are pages either side (no COUNT needed).
+
+    The links to the pages either side carry the keys of this page's first and last stories, so reading
+    them is an index range, however deep (`number` is only shown)."""
 
     items: list[Any]
     number: int
     has_next: bool
+    query: str = ""  # this page's own query string ("" for the first page)
 
     @property
     def has_previous(self) -> bool:
@@ -58,11 +105,45 @@ class Window:
     def previous_number(self) -> int:
         return self.number - 1
 
+    @property
+    def next_query(self) -> str:
+        return f"?before={key_of(self.items[-1])}&page={self.number + 1}" if self.items else ""
 
-def window(queryset: QuerySet[Any], number: int, size: int) -> Window:
+    @property
+    def previous_query(self) -> str:
+        if self.number <= 2 or not self.items:
+            return ""
+        return f"?after={key_of(self.items[0])}&page={self.number - 1}"
+
+
+def window(
+    queryset: QuerySet[Any], number: int, size: int, *, before: Key | None = None, after: Key | None = None
+) -> Window:
+    """Page `number` of `queryset` (ordered newest first): the stories older than `before`, the ones just
+    newer than `after`, or, for an old `?page=N` link, those at OFFSET (N - 1) × size."""
+    if before is not None:
+        published, pk = before
+        older = queryset.filter(published__lte=published).exclude(published=published, pk__gte=pk)
+        rows = list(older[: size + 1])
+        query = f"?before={key_of_parts(published, pk)}&page={number}"
+        return Window(items=rows[:size], number=number, has_next=len(rows) > size, query=query)
+    if after is not None:
+        published, pk = after
+        newer = queryset.filter(published__gte=published).exclude(published=published, pk__lte=pk)
+        rows = list(newer.reverse()[: size + 1])
+        if len(rows) > size:  # there are newer pages still
+            rows = rows[:size][::-1]
+            query = f"?after={key_of_parts(published, pk)}&page={number}"
+            return Window(items=rows, number=number, has_next=True, query=query)
+        number, after = 1, None  # the newest stories: this is the first page now
     start = (number - 1) * size
     rows = list(queryset[start : start + size + 1])
-    return Window(items=rows[:size], number=number, has_next=len(rows) > size)
+    return Window(
+        items=rows[:size],
+        number=number,
+        has_next=len(rows) > size,
+        query=f"?page={number}" if number > 1 else "",
+    )
 
 
 def live_news(topic: Topic | None = None, limit: int = LIVE_NEWS_ITEMS) -> list[Article]:
@@ -71,6 +152,12 @@ def live_news(topic: Topic | None = None, limit: int = LIVE_NEWS_ITEMS) -> list[
     if topic is not None:
         queryset = in_topic(queryset, topic)
     return list(queryset[:limit])
+
+
+def holds_live_news(page: Window) -> bool:
+    """Whether a first page's stories include all the Live News column would show (a page as long as the
+    column, or everything there is)."""
+    return len(page.items) >= LIVE_NEWS_ITEMS or not page.has_next
 
 
 def _newest(article: Article) -> tuple[Any, int]:
@@ -84,27 +171,52 @@ class Section:
 
 
 def topic_sections(exclude: set[int], limit: int = SECTIONS, per_topic: int = SECTION_ITEMS) -> list[Section]:
-    """The topics with the freshest news, each with its newest stories not already shown above them."""
-    pool = [a for a in listed()[:SECTION_POOL] if a.pk not in exclude]
-    by_id = {a.pk: a for a in pool}
-    links = Topic.articles.through.objects.filter(article_id__in=list(by_id)).values_list(
+    """The topics with the freshest news, each with its newest stories not already shown above them.
+
+    The same for every reader of the home page: remembered (newsdesk/core/figures.py) for the stories shown
+    above them.
+    """
+    key = (frozenset(exclude), limit, per_topic)
+    held_key, sections = remembered(
+        "home sections", lambda: (key, _topic_sections(exclude, limit, per_topic))
+    )
+    return sections if held_key == key else _topic_sections(exclude, limit, per_topic)
+
+
+def _topic_sections(exclude: set[int], limit: int, per_topic: int) -> list[Section]:
+    # The pool is read as (published, id) pairs; only the few chosen stories are loaded as cards.
+    pool = [
+        (when, pk)
+        for when, pk in Article.objects.published()
+        .newest_first()
+        .values_list("published", "id")[:SECTION_POOL]
+        if pk not in exclude
+    ]
+    order = {pk: (when, pk) for when, pk in pool}
+    links = Topic.articles.through.objects.filter(article_id__in=list(order)).values_list(
         "topic_id", "article_id"
     )
-    chosen: dict[int, list[Article]] = defaultdict(list)
+    chosen: dict[int, list[int]] = defaultdict(list)
     for topic_id, article_id in links:
-        chosen[topic_id].append(by_id[article_id])
-    for stories in chosen.values():
-        stories.sort(key=_newest, reverse=True)
-    freshest = sorted(chosen, key=lambda topic_id: _newest(chosen[topic_id][0]), reverse=True)[: limit * 2]
+        chosen[topic_id].append(article_id)
+    for ids in chosen.values():
+        ids.sort(key=order.__getitem__, reverse=True)
+    freshest = sorted(chosen, key=lambda topic_id: order[chosen[topic_id][0]], reverse=True)[: limit * 2]
     topics = Topic.objects.in_bulk(freshest)
-    sections: list[Section] = []
+    picked: list[tuple[int, list[int]]] = []
     used: set[int] = set()
     for topic_id in freshest:
-        stories = [a for a in chosen[topic_id] if a.pk not in used][:per_topic]  # a story in one section only
-        if stories and topic_id in topics:
-            used.update(a.pk for a in stories)
-            sections.append(Section(topic=topics[topic_id], articles=stories))
-    return sections[:limit]
+        ids = [pk for pk in chosen[topic_id] if pk not in used][:per_topic]  # a story in one section only
+        if ids and topic_id in topics:
+            used.update(ids)
+            picked.append((topic_id, ids))
+    picked = picked[:limit]
+    cards = articles_by_ids([pk for _, ids in picked for pk in ids])
+    sections = [
+        Section(topic=topics[topic_id], articles=[cards[pk] for pk in ids if pk in cards])
+        for topic_id, ids in picked
+    ]
+    return [section for section in sections if section.articles]
 
 
 def article_topics(article: Article) -> list[Topic]:
@@ -115,32 +227,47 @@ def related(article: Article, topics: list[Topic], limit: int = RELATED_ITEMS) -
     """ "More like this": recent stories sharing a topic, else the same source's newest.
 
     Candidates are the highest ids linked to each topic (a backwards walk of the topic-link index,
-    ids grow as stories arrive), then the newest published of them; a handful of rows whatever the
-    archive's size.
+    ids grow as stories arrive), then the newest published of them. Each topic's candidates are the same
+    for every story in it, so they are remembered (newsdesk/core/figures.py), not read per page.
     """
-    through = Topic.articles.through
-    candidates: set[int] = set()
+    found: dict[int, Article] = {}
     for topic in topics[:3]:
-        rows = (
-            through.objects.filter(topic_id=topic.pk).exclude(article_id=article.pk).order_by("-article_id")
-        )
-        candidates.update(rows.values_list("article_id", flat=True)[: limit * 3])
-    # Unordered, so the database looks the few ids up by key rather than walking the date index.
-    found = sorted(listed().filter(pk__in=candidates).order_by(), key=_newest, reverse=True)[:limit]
-    if len(found) < limit:
-        seen = {a.pk for a in found} | {article.pk}
+        for candidate in _topic_candidates(topic.pk, limit * 3):
+            if candidate.pk != article.pk:
+                found[candidate.pk] = candidate
+    chosen = sorted(found.values(), key=_newest, reverse=True)[:limit]
+    if len(chosen) < limit:
+        seen = {a.pk for a in chosen} | {article.pk}
         for candidate in (
-            listed().filter(source_id=article.source_id).exclude(pk__in=seen)[: limit - len(found)]
+            listed().filter(source_id=article.source_id).exclude(pk__in=seen)[: limit - len(chosen)]
         ):
-            found.append(candidate)
-    return found
+            chosen.append(candidate)
+    return chosen
+
+
+def _topic_candidates(topic_id: int, count: int) -> list[Article]:
+    def read() -> list[Article]:
+        ids = (
+            Topic.articles.through.objects.filter(topic_id=topic_id)
+            .order_by("-article_id")
+            .values_list("article_id", flat=True)[: count + 1]  # one more: the page's own story may be one
+        )
+        # Unordered, so the database looks the few ids up by key rather than walking the date index.
+        return list(listed().filter(pk__in=list(ids)).order_by())
+
+    return remembered(f"related candidates {topic_id} {count}", read)
 
 
 def sources_with_articles() -> list[Source]:
     """Sources that have published something, with how much (`article_count`) and when last (`latest`).
 
-    One pass over the (source, status, published) index, rather than joining every story to its source.
+    One pass over the (source, status, published) index, rather than joining every story to its source;
+    remembered (newsdesk/core/figures.py), not counted on every render.
     """
+    return remembered("sources with articles", _sources_with_articles)
+
+
+def _sources_with_articles() -> list[Source]:
     rows = (
         Article.objects.published()
         .order_by()
@@ -159,10 +286,15 @@ def topics_with_articles() -> list[Topic]:
     """Topics with published stories, with how many (`article_count`) and when the newest was (`latest`).
 
     Counts come from the topic links alone (an index-only pass), less the links of quarantined stories
-    (few); the newest story of each topic is one short indexed query.
+    (few); the newest story of each topic is one short indexed query. Remembered
+    (newsdesk/core/figures.py), not counted on every render.
     """
+    return remembered("topics with articles", _topics_with_articles)
+
+
+def _topics_with_articles() -> list[Topic]:
     through = Topic.articles.through
-    counts = dict(through.objects.order_by().values_list("topic_id").annotate(n=Count("id")))
+    counts = dict(topic_sizes())
     others = [status for status in Article.Status.values if status != Article.Status.PUBLISHED]
     held = list(Article.objects.filter(status__in=others).order_by().values_list("pk", flat=True))
     if held:

@@ -78,3 +78,24 @@ def test_fast_paths_equal_reverse(title: str) -> None:
 
     key = images.url_key(Story.lead_image)
     assert images.article_image_path(Story) == reverse("web:image", kwargs={"kind": "a", "pk": 7, "key": key})
+
+
+def test_remembered_urls_follow_the_script_prefix() -> None:
+    """{% url %} and the feed links remember reverse()'s answers, but per script prefix: a site served under
+    /news/ after one at the root gets /news/ addresses, and back."""
+    from django.template import engines
+    from django.urls import get_script_prefix, reverse, set_script_prefix
+
+    page = engines["django"].from_string("{% url 'web:topics' %} {% url 'web:feed-topic' fmt='rss' slug=s %}")
+    before = get_script_prefix()
+    try:
+        for prefix in ("/", "/news/", "/"):
+            set_script_prefix(prefix)
+            expected = (
+                f"{reverse('web:topics')} {reverse('web:feed-topic', kwargs={'fmt': 'rss', 'slug': 'ports'})}"
+            )
+            assert page.render({"s": "ports"}) == expected
+            assert expected.startswith(prefix + "topics/")
+            assert links.reverse_remembered("web:home") == prefix
+    finally:
+        set_script_prefix(before)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client
@@ -12,6 +13,7 @@ from django.utils import timezone
 
 from newsdesk.articles.models import Article
 from newsdesk.core import links
+from newsdesk.web import queries
 from tests.support.newsroom import make_article, make_source
 
 from .html import found
@@ -77,16 +79,63 @@ def test_home_has_topic_sections_and_the_newsletter_slot(client, newsroom: Newsr
 def test_home_pages_through_older_stories(client, settings, newsroom: Newsroom) -> None:
     settings.NEWSDESK_SITE = {**settings.NEWSDESK_SITE, "PAGE_SIZE": 10}
     first = client.get("/")
-    assert 'href="/?page=2"' in first.content.decode()
-    second = client.get("/?page=2")
+    last = first.context["page"].items[-1]
+    key = f"{(last.published - datetime(1970, 1, 1, tzinfo=UTC)) // timedelta(microseconds=1)}:{last.pk}"
+    assert f'href="/?before={key}&amp;page=2"' in first.content.decode()
+    second = client.get(f"/?before={key}&page=2")
     assert second.status_code == 200
-    first_ids = {a.pk for a in first.context["page"].items}
-    second_ids = {a.pk for a in second.context["page"].items}
+    first_ids = [a.pk for a in first.context["page"].items]
+    second_ids = [a.pk for a in second.context["page"].items]
     assert second_ids
-    assert not first_ids & second_ids
+    assert not set(first_ids) & set(second_ids)
+    # An old ?page=N link (OFFSET) shows the same stories as the keyed link.
+    assert [a.pk for a in client.get("/?page=2").context["page"].items] == second_ids
     assert client.get("/?page=999").status_code == 404
     assert client.get("/?page=abc").status_code == 404
     assert client.get("/?page=0").status_code == 404
+    for bad in (
+        "/?before=x&page=2",
+        f"/?before={key}",
+        f"/?before={key}&after={key}&page=2",
+        "/?after=1:&page=2",
+    ):
+        assert client.get(bad).status_code == 404, bad
+
+
+def test_keyed_pages_walk_every_list_both_ways(client, settings, newsroom: Newsroom) -> None:
+    """Older links then newer links visit every listed story once, in order, on the home, a topic and a source
+    page."""
+    settings.NEWSDESK_SITE = {**settings.NEWSDESK_SITE, "PAGE_SIZE": 3}
+    story = Article.objects.published().first()
+    assert story is not None
+    topic = max(newsroom.topics.values(), key=lambda t: t.articles.count())
+    paths = ["/", links.source_path(story.source.pk, story.source.name), links.topic_path(topic.slug)]
+    for path in paths:
+        response = client.get(path)
+        whole = [a.pk for a in response.context["page"].items]
+        pages = [response]
+        while response.context["page"].has_next:
+            href = re.search(r'rel="next" href="([^"]+)"', response.content.decode())
+            assert href, path
+            response = client.get(html.unescape(href.group(1)))
+            assert response.status_code == 200
+            pages.append(response)
+            whole += [a.pk for a in response.context["page"].items]
+        expected = list(queries.listed().filter(pk__in=whole).values_list("pk", flat=True))
+        assert whole == expected, path
+        assert len(whole) == len(set(whole)), path
+        # And back up through the newer links to the first page.
+        numbers = [response.context["page"].number]
+        while response.context["page"].has_previous:
+            href = re.search(r'rel="prev" href="([^"]+)"', response.content.decode())
+            assert href, path
+            response = client.get(html.unescape(href.group(1)))
+            numbers.append(response.context["page"].number)
+            page_ids = [a.pk for a in response.context["page"].items]
+            assert page_ids == [
+                a.pk for a in pages[response.context["page"].number - 1].context["page"].items
+            ]
+        assert numbers == list(range(len(pages), 0, -1)), path
 
 
 def test_an_empty_site_says_so(client) -> None:

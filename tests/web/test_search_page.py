@@ -9,6 +9,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
+from newsdesk.core import figures
 from tests.support.newsroom import make_article, make_source
 
 from .html import found
@@ -114,3 +115,28 @@ def test_the_search_page_is_not_indexed_and_offers_its_feeds(client, newsroom: N
     html = client.get("/search", {"q": "harbour"}).content.decode()
     assert '<meta name="robots" content="noindex, follow">' in html
     assert 'href="/feeds/search.rss?q=harbour"' in html
+
+
+def test_source_and_topic_lists_are_djangos_select_markup(client, newsroom: Newsroom) -> None:
+    """The search form's source and topic lists (their options remembered) are the markup the select writes
+    from Django's own option list (get_context's optgroups), with nothing chosen, a source chosen, a topic
+    chosen, and after a source is added."""
+    from newsdesk.web.views.search import SearchForm, Select
+
+    source = newsroom.sources[1]
+    topic = next(iter(newsroom.topics.values()))
+    cases = [{}, {"source": str(source.pk)}, {"topic": topic.slug}, {"source": "", "topic": topic.slug}]
+    for step in range(2):
+        if step:
+            make_source(name="The Late Addition & Co")
+            figures.forget()
+        for data in cases:
+            form = SearchForm(data or None)
+            for name in ("source", "topic"):
+                ours = str(form[name])
+                field = form.fields[name]
+                field.widget = Select(choices=list(field.choices))  # type: ignore[attr-defined]  # a plain list: Django's path
+                theirs = str(form[name])
+                assert ours == theirs, (data, name)
+                assert (" selected>" in ours) or not data.get(name)
+        assert ("The Late Addition &amp; Co" in str(SearchForm()["source"])) == bool(step)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import re
 import zlib
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
@@ -14,6 +14,7 @@ from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.timesince import timesince
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from newsdesk.core import links
@@ -63,9 +64,24 @@ def relative_time(value: datetime | None) -> str:
     if value is None:
         return ""
     now = timezone.now()
-    if (now - value).total_seconds() < 60:
+    seconds = (now - value).total_seconds()
+    if seconds < 60:
         return _("just now")
+    if seconds < RECENT_SECONDS:
+        # Within a week the words depend on the whole minutes alone: worked out once per minute and language.
+        key = (get_language(), int(seconds // 60))
+        words = _recent_words.get(key)
+        if words is None:
+            words = _("%(delta)s ago") % {"delta": timesince(now - timedelta(minutes=key[1]), now, depth=1)}
+            if len(_recent_words) >= RECENT_SECONDS // 60 * 4:
+                _recent_words.clear()
+            _recent_words[key] = words
+        return words
     return _("%(delta)s ago") % {"delta": timesince(value, now, depth=1)}
+
+
+RECENT_SECONDS = 7 * 24 * 3600
+_recent_words: dict[tuple[str | None, int], str] = {}
 
 
 @register.filter
@@ -136,6 +152,14 @@ def card_excerpt(article: Any, variant: str = "card") -> str:
     from newsdesk.ingest.stages.excerpt import make_excerpt
 
     return make_excerpt(article.excerpt or "", CARD_WORDS.get(variant, 28))
+
+
+@register.simple_tag
+def story_card(article: Any, variant: str = "card", level: int = 3, eager: bool = False) -> SafeString:
+    """One story in a list (web/partials/story.html), rendered once per version (newsdesk/web/cards.py)."""
+    from newsdesk.web.cards import render_card
+
+    return render_card(article, variant, level, eager)
 
 
 @register.simple_tag

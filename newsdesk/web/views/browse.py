@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from newsdesk.topics.models import Topic
 from newsdesk.web import metadata, queries
 from newsdesk.web.caching import public_page
 
-from .common import page_number, page_size, with_page
+from .common import list_window
 from .pages import LIVE_STREAM
 
 
@@ -38,10 +38,8 @@ def source(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     path = links.source_path(outlet.pk, outlet.name)
     if slug != links.slug_for(outlet.name):
         return HttpResponsePermanentRedirect(path)
-    number = page_number(request)
-    page = queries.window(queries.listed().filter(source=outlet), number, page_size())
-    if number > 1 and not page.items:
-        raise Http404("No such page.")
+    page = list_window(request, queries.listed().filter(source=outlet))
+    number = page.number
     title = _("News from %(source)s") % {"source": outlet.name}
     context = {
         "source": outlet,
@@ -53,7 +51,7 @@ def source(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
             else _("%(title)s, page %(number)s") % {"title": title, "number": number},
             description=_("The latest stories from %(source)s, each with a link to the original.")
             % {"source": outlet.name},
-            path=with_page(path, number),
+            path=path + page.query,
         ),
         "nav": "sources",
     }
@@ -79,14 +77,15 @@ def topic_index(request: HttpRequest) -> HttpResponse:
 def topic(request: HttpRequest, slug: str) -> HttpResponse:
     subject = get_object_or_404(Topic, slug=slug)
     path = links.topic_path(subject.slug)
-    number = page_number(request)
-    page = queries.window(queries.in_topic(queries.listed(), subject), number, page_size())
-    if number > 1 and not page.items:
-        raise Http404("No such page.")
+    page = list_window(request, queries.in_topic(queries.listed(), subject))
+    number = page.number
     context = {
         "topic": subject,
         "page": page,
-        "live_news": queries.live_news(subject),
+        # Page 1 already holds the topic's newest stories: the Live News column is their first few.
+        "live_news": page.items[: queries.LIVE_NEWS_ITEMS]
+        if number == 1 and queries.holds_live_news(page)
+        else queries.live_news(subject),
         "live_stream_url": f"{LIVE_STREAM}?topic={subject.slug}",
         "feeds": metadata.feed_links("topic", subject.name, slug=subject.slug) + metadata.latest_feeds(),
         "meta": metadata.PageMeta(
@@ -95,7 +94,7 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
             else _("%(title)s, page %(number)s") % {"title": subject.name, "number": number},
             description=subject.description
             or _("The latest news about %(topic)s.") % {"topic": subject.name},
-            path=with_page(path, number),
+            path=path + page.query,
         ),
         "nav": "topics",
     }

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404, render
 from django.urls import reverse
 from django.utils.translation import gettext as _
@@ -13,7 +13,7 @@ from newsdesk.core import links
 from newsdesk.web import images, metadata, queries
 from newsdesk.web.caching import public_page
 
-from .common import page_number, page_size, with_page
+from .common import list_window
 
 LEAD_STORIES = 5
 # The Live News column's stream (the live app enhances the server-rendered list with it).
@@ -22,10 +22,8 @@ LIVE_STREAM = "/live/stream"
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    number = page_number(request)
-    page = queries.window(queries.listed(), number, page_size())
-    if number > 1 and not page.items:
-        raise Http404("No such page.")
+    page = list_window(request, queries.listed())
+    number = page.number
     first = number == 1
     shown = {a.pk for a in page.items}
     # The lead is the newest of the top stories that has a picture (or simply the newest).
@@ -37,14 +35,17 @@ def home(request: HttpRequest) -> HttpResponse:
         "lead": lead,
         "top": [a for a in page.items[:LEAD_STORIES] if a is not lead] if first else [],
         "rest": page.items[LEAD_STORIES:] if first else page.items,
-        "live_news": queries.live_news(),
+        # Page 1 already holds the newest stories: the Live News column is their first few.
+        "live_news": page.items[: queries.LIVE_NEWS_ITEMS]
+        if first and queries.holds_live_news(page)
+        else queries.live_news(),
         "live_stream_url": LIVE_STREAM,
         "sections": queries.topic_sections(exclude=shown) if first else [],
         "feeds": metadata.latest_feeds(),
         "meta": metadata.PageMeta(
             title=title,
             description=_("The latest news from the outlets we follow, each with a link to the original."),
-            path=with_page(reverse("web:home"), number),
+            path=reverse("web:home") + page.query,
         ),
         "nav": "home",
     }

@@ -1,0 +1,328 @@
+"""`python -m bench.serve.sweep`: a crawler's sweep over distinct article pages, and CPU per request per page.
+
+Uses a database built by `python -m bench.serve.profile` (--data-dir, or --postgres URL), starts the web
+server exactly as `newsdesk run` does (granian, RSGI, Django's WSGI app on a thread pool) but with
+`--workers N`, and measures:
+
+1. **CPU per request through the server**, per page type, page cache off: wrk with 4 connections for a few
+   seconds per page; the server's CPU time (all processes of its group, from /proc) over the requests it
+   answered. A cached article page (page cache on) is measured the same way, and each page is given as a
+   multiple of it.
+2. **The sweep**: wrk at 64 connections with a Lua script that gives every request a different article URL
+   (the whole archive, spread across wrk's threads, so no URL is asked twice and nothing is a cache hit),
+   page cache off, with 1 and 2 web processes. nginx serves a sample of the same pages' bytes as static
+   files, rotated the same way, as the anchor.
+3. **Cached pages**: page cache on, home and one article at 64 connections, against nginx serving the same
+   bytes (the target is at least 0.20×).
+
+    python -m bench.serve.sweep --data-dir /tmp/nd-100k [--postgres URL] [--processes 1,2]
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import platform
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+from pathlib import Path
+
+from bench.serve.__main__ import fetch, free_port, wait_for
+from bench.serve.tools import WrkResult, ensure_tools, parse_wrk, start_nginx
+
+ROOT = Path(__file__).resolve().parents[2]
+ROTATE_LUA = """\
+local paths = {}
+for line in io.lines("%(list)s") do paths[#paths + 1] = line end
+local counter = 0
+local threads = 0
+function setup(thread)
+  thread:set("offset", threads * math.floor(#paths / %(threads)d))
+  threads = threads + 1
+end
+function request()
+  counter = counter + 1
+  local path = paths[(offset + counter) %% #paths + 1]
+  return wrk.format("GET", path)
+end
+"""
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every process in the group (granian's parent and its workers)."""
+    tick = os.sysconf("SC_CLK_TCK")
+    total = 0
+    for entry in os.listdir("/proc"):
+        if not entry.isdigit():
+            continue
+        try:
+            raw = Path(f"/proc/{entry}/stat").read_text()
+        except OSError:
+            continue
+        fields = raw.rsplit(")", 1)[1].split()
+        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
+            total += int(fields[11]) + int(fields[12])
+    return total / tick
+
+
+class Server:
+    def __init__(self, env: dict[str, str], workers: int, page_cache: int) -> None:
+        from newsdesk.cli.run import web_server_command
+
+        self.port = free_port()
+        self.base = f"http://127.0.0.1:{self.port}"
+        argv = web_server_command("127.0.0.1", self.port, 64)
+        argv[argv.index("--workers") + 1] = str(workers)
+        self.process = subprocess.Popen(
+            argv,
+            env={**env, "NEWSDESK_PAGE_CACHE_SECONDS": str(page_cache)},
+            cwd=env.get("PYTHONPATH", ROOT),
+            start_new_session=True,
+            stdout=subprocess.DEVNULL,
+        )
+        wait_for(self.base + "/robots.txt")
+
+    def cpu(self) -> float:
+        return group_cpu_seconds(self.process.pid)
+
+    def stop(self) -> None:
+        os.killpg(self.process.pid, signal.SIGTERM)
+        try:
+            self.process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(self.process.pid, signal.SIGKILL)
+            self.process.wait()
+
+
+def wrk(
+    url: str, *, connections: int, seconds: int, threads: int = 2, script: Path | None = None
+) -> WrkResult:
+    command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency"]
+    if script is not None:
+        command += ["-s", str(script)]
+    done = subprocess.run([*command, url], capture_output=True, text=True, check=True, timeout=seconds + 60)
+    return parse_wrk(done.stdout)
+
+
+def requests_done(result: WrkResult, seconds: int) -> float:
+    return result.requests_per_second * seconds
+
+
+def cpu_per_request(server: Server, path: str, seconds: int) -> float:
+    wrk(server.base + path, connections=4, seconds=1, threads=1)  # warm
+    before = server.cpu()
+    result = wrk(server.base + path, connections=4, seconds=seconds, threads=1)
+    used = server.cpu() - before
+    return used * 1000 / max(requests_done(result, seconds), 1)
+
+
+def article_paths(env: dict[str, str]) -> list[str]:
+    code = (
+        "import django; django.setup()\n"
+        "from newsdesk.articles.models import Article\n"
+        "from newsdesk.core import links\n"
+        "rows = Article.objects.published().order_by('-pk').values_list('pk', 'title')\n"
+        "for pk, title in rows.iterator():\n"
+        "    print(links.article_path(pk, title))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code],
+        env=env,
+        cwd=env["PYTHONPATH"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    return done.stdout.split()
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.serve.sweep", description=__doc__)
+    parser.add_argument("--data-dir", default="/tmp/newsdesk-bench-profile")
+    parser.add_argument("--postgres", metavar="URL", help="the database bench.serve.profile built there")
+    parser.add_argument("--processes", default="1,2", help="web process counts for the sweep")
+    parser.add_argument("--seconds", type=int, default=10, help="length of one sweep run")
+    parser.add_argument("--cpu-seconds", type=int, default=4, help="length of one CPU-per-request run")
+    parser.add_argument("--connections", type=int, default=64)
+    parser.add_argument("--sample", type=int, default=1000, help="article pages nginx serves as files")
+    parser.add_argument("--skip-cpu", action="store_true")
+    parser.add_argument(
+        "--server-root",
+        default=str(ROOT),
+        help="the checkout the server runs (e.g. an older commit, for before/after)",
+    )
+    args = parser.parse_args()
+    ensure_tools()
+    env = {
+        **os.environ,
+        "NEWSDESK_DATA_DIR": args.data_dir,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "NEWSDESK_SECRET_KEY": "bench-serve-not-secret",
+        "NEWSDESK_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": args.server_root,
+    }
+    env.pop("DATABASE_URL", None)
+    if args.postgres:
+        env["DATABASE_URL"] = args.postgres
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    work = Path(tempfile.mkdtemp(prefix="newsdesk-sweep-"))
+    work.chmod(0o755)
+    paths = article_paths(env)
+    (work / "articles.txt").write_text("\n".join(paths) + "\n")
+    print(f"{database}: {len(paths):,} article URLs. Load average {os.getloadavg()[0]:.1f}.", flush=True)
+    lines: list[str] = []
+    load_start = os.getloadavg()[0]
+
+    # nginx: a sample of the same article pages as files, rotated the same way; home and one article.
+    www = work / "nginx" / "www"
+    (www / "a").mkdir(parents=True)
+    server = Server(env, 1, 0)
+    try:
+        for i, path in enumerate(paths[: args.sample]):
+            (www / "a" / f"{i}.html").write_bytes(fetch(server.base + path)[0])
+        (www / "home.html").write_bytes(fetch(server.base + "/")[0])
+        (www / "article.html").write_bytes(fetch(server.base + paths[0])[0])
+        (work / "static.txt").write_text("".join(f"/a/{i}.html\n" for i in range(args.sample)))
+        static_size = sum(f.stat().st_size for f in (www / "a").iterdir()) / args.sample
+        if not args.skip_cpu:
+            pages = cpu_pages(server.base, paths)
+            lines += cpu_table(server, pages, args, env)
+    finally:
+        server.stop()
+    nginx_port = free_port()
+    nginx = start_nginx(work / "nginx", nginx_port)
+    try:
+        wait_for(f"http://127.0.0.1:{nginx_port}/home.html")
+        lines += sweep_table(args, env, work, nginx_port, static_size)
+        lines += cached_table(args, env, nginx_port, paths[0])
+    finally:
+        nginx.terminate()
+        nginx.wait(timeout=10)
+    head = (
+        f"Measured by `python -m bench.serve.sweep` ({database}, {len(paths):,} published articles). "
+        f"Machine: {os.cpu_count()} cores shared by wrk, nginx and the server, Python "
+        f"{platform.python_version()}; load average {load_start:.1f} at the start, "
+        f"{os.getloadavg()[0]:.1f} at the end."
+    )
+    print("\n".join([head, "", *lines]))
+
+
+def cpu_pages(base: str, paths: list[str]) -> dict[str, str]:
+    from urllib.parse import urlsplit
+
+    html = fetch(base + "/topics/")[0].decode()
+    topic = next(part.split('"')[0] for part in html.split('href="/topic/')[1:])
+    html = fetch(base + "/sources/")[0].decode()
+    source = next(part.split('"')[0] for part in html.split('href="/source/')[1:])
+    return {
+        "article (newest)": urlsplit(paths[0]).path,
+        "article (oldest)": urlsplit(paths[-1]).path,
+        "home": "/",
+        "topic": f"/topic/{topic}",
+        "source": f"/source/{source}",
+        "topics index": "/topics/",
+        "sources index": "/sources/",
+        "search, two common words": "/search?q=town+council",
+        "feed (latest, RSS)": "/feeds/latest.rss",
+        "sitemap index": "/sitemap.xml",
+        "sitemap (articles, page 1)": "/sitemap-articles.xml",
+        "sitemap (news)": "/sitemap-news.xml",
+    }
+
+
+def cpu_table(
+    server: Server, pages: dict[str, str], args: argparse.Namespace, env: dict[str, str]
+) -> list[str]:
+    cached_server = Server(env, 1, 60)
+    try:
+        cached = statistics.median(
+            cpu_per_request(cached_server, pages["article (newest)"], args.cpu_seconds) for _ in range(3)
+        )
+    finally:
+        cached_server.stop()
+    out = [
+        "CPU per request in the web process (through the server, page cache off; wrk, 4 connections, "
+        f"{args.cpu_seconds} s per page). A cached article page costs **{cached:.3f} ms**.",
+        "",
+        "| page | path | CPU ms per request | × cached |",
+        "|---|---|---|---|",
+    ]
+    for name, path in pages.items():
+        ms = cpu_per_request(server, path, args.cpu_seconds)
+        out.append(f"| {name} | `{path}` | {ms:.2f} | {ms / cached:.0f}× |")
+        print(out[-1], flush=True)
+    return [*out, ""]
+
+
+def sweep_table(
+    args: argparse.Namespace, env: dict[str, str], work: Path, nginx_port: int, static_size: float
+) -> list[str]:
+    threads = 2
+    ours = work / "sweep.lua"
+    ours.write_text(ROTATE_LUA % {"list": work / "articles.txt", "threads": threads})
+    theirs = work / "static.lua"
+    theirs.write_text(ROTATE_LUA % {"list": work / "static.txt", "threads": threads})
+    out = [
+        f"Crawler sweep: wrk, {args.connections} connections, {threads} threads, {args.seconds} s, every "
+        "request a different article URL (page cache off: no hits). nginx rotates over "
+        f"{args.sample:,} of the same pages saved as files (mean {static_size / 1024:.0f} KB).",
+        "",
+        "| web processes | requests/s | p50 ms | p99 ms | errors (timeouts) | nginx requests/s | ratio |",
+        "|---|---|---|---|---|---|---|",
+    ]
+    for count in [int(n) for n in args.processes.split(",")]:
+        server = Server(env, count, 0)
+        try:
+            wrk(server.base + "/", connections=4, seconds=2, threads=1, script=ours)  # warm every worker
+            result = wrk(server.base + "/", connections=args.connections, seconds=args.seconds, script=ours)
+        finally:
+            server.stop()
+        anchor = wrk(
+            f"http://127.0.0.1:{nginx_port}/",
+            connections=args.connections,
+            seconds=args.seconds,
+            script=theirs,
+        )
+        out.append(
+            f"| {count} | {result.requests_per_second:,.0f} | {result.p50_ms:.1f} | {result.p99_ms:.1f} | "
+            f"{result.errors} ({result.timeouts}) | {anchor.requests_per_second:,.0f} | "
+            f"{result.requests_per_second / anchor.requests_per_second:.4f}× |"
+        )
+        print(out[-1], flush=True)
+    return [*out, ""]
+
+
+def cached_table(args: argparse.Namespace, env: dict[str, str], nginx_port: int, article: str) -> list[str]:
+    out = [
+        f"Cached pages (page cache on, one web process, wrk {args.connections} connections, "
+        f"{args.seconds} s):",
+        "",
+        "| page | requests/s | p99 ms | nginx requests/s | ratio |",
+        "|---|---|---|---|---|",
+    ]
+    server = Server(env, 1, 60)
+    try:
+        for name, path in (("home", "/"), ("article", article)):
+            fetch(server.base + path)
+            ours = wrk(server.base + path, connections=args.connections, seconds=args.seconds)
+            theirs = wrk(
+                f"http://127.0.0.1:{nginx_port}/{name}.html",
+                connections=args.connections,
+                seconds=args.seconds,
+            )
+            ratio = ours.requests_per_second / theirs.requests_per_second
+            out.append(
+                f"| {name} | {ours.requests_per_second:,.0f} | {ours.p99_ms:.1f} | "
+                f"{theirs.requests_per_second:,.0f} | {ratio:.3f}× |"
+            )
+            print(out[-1], flush=True)
+    finally:
+        server.stop()
+    return [*out, ""]
+
+
+if __name__ == "__main__":
+    main()

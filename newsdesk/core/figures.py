@@ -1,0 +1,62 @@
+"""Counts and "latest" dates that pages show, worked out once and reused, not counted on every render.
+
+`remembered(name, compute)` keeps `compute()`'s answer in this process until either
+- content changed: the stamp file that every stored, updated, approved or rejected article touches
+  (`article_stored`, the same one the page cache watches: `DATA_DIR/.content-changed`) has a new
+  modification time, or
+- `NEWSDESK_FIGURES_SECONDS` passed (5 s by default; this also bounds what the stamp cannot see, such as
+  topics assigned a moment after the stamp, or articles deleted with their source).
+
+Only site-wide figures go through here (the topic and source indexes with their counts and newest dates, how
+many stories a topic has, how many pages a sitemap has): the same for every reader. The answers are shared
+between threads and must be treated as read-only.
+"""
+
+from __future__ import annotations
+
+import os
+import threading
+import time
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+from django.conf import settings
+
+T = TypeVar("T")
+
+_lock = threading.Lock()
+_values: dict[str, tuple[float, float, Any]] = {}  # name -> (stamp mtime, computed at, value)
+_computing: dict[str, threading.Lock] = {}
+
+
+def _stamp() -> float:
+    try:
+        return os.stat(settings.DATA_DIR / ".content-changed").st_mtime
+    except OSError:
+        return 0.0
+
+
+def remembered(name: str, compute: Callable[[], T]) -> T:
+    """`compute()`'s answer, reused until content changes or NEWSDESK_FIGURES_SECONDS pass."""
+    seconds = settings.NEWSDESK_SITE.get("FIGURES_SECONDS", 5)
+    if seconds <= 0:
+        return compute()
+    stamp, now = _stamp(), time.monotonic()
+    held = _values.get(name)
+    if held is not None and held[0] == stamp and now - held[1] < seconds:
+        value: T = held[2]
+        return value
+    with _computing.setdefault(name, threading.Lock()):  # one thread works it out, the others wait for it
+        held = _values.get(name)
+        if held is not None and held[0] == stamp and time.monotonic() - held[1] < seconds:
+            return held[2]  # type: ignore[no-any-return]
+        value = compute()
+        with _lock:
+            _values[name] = (stamp, now, value)
+    return value
+
+
+def forget() -> None:
+    """Drop everything remembered (tests; a process that knows content changed)."""
+    with _lock:
+        _values.clear()

@@ -1,0 +1,109 @@
+"""A story's card, rendered once per version and reused on every list that shows it.
+
+`render_card(article, variant, level, eager)` renders `web/partials/story.html` the first time and keeps the
+HTML in a small per-process store (least recently used out), keyed by what the card shows:
+
+- the article's id and `modified_at` (every action that changes an article sets it: an update, an approval,
+  a rejection, a transfer to another source), so an edited story gets a new card at once and the old one
+  simply ages out;
+- its source's id, name and icon address (a renamed source changes its cards, though not the articles);
+- the variant, the headline level, whether the image loads eagerly, and the active language.
+
+A quarantined, rejected or deleted story is never asked for again: lists read which stories to show from the
+database on each render, and only published ones. The relative time ("5 minutes ago") is not kept: the card
+is stored in two halves around its <time> element, which is rendered afresh each time.
+
+Nothing per reader is in a card (no cookie, no consent, no user): the template receives only the article.
+"""
+
+from __future__ import annotations
+
+import threading
+from collections import OrderedDict
+from typing import Any
+
+from django.conf import settings
+from django.template.loader import get_template
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from newsdesk.web.templatetags.newsdesk_web import time_tag
+
+TEMPLATE = "web/partials/story.html"
+TIME_CLASS = "story__time"
+
+Key = tuple[Any, ...]
+
+
+class CardStore:
+    """Rendered cards, at most `entries` of them, least recently used first out. Thread-safe."""
+
+    def __init__(self, entries: int) -> None:
+        self.entries = entries
+        self._cards: OrderedDict[Key, tuple[str, str | None]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.hits = 0
+        self.misses = 0
+
+    def get(self, key: Key) -> tuple[str, str | None] | None:
+        with self._lock:
+            card = self._cards.get(key)
+            if card is None:
+                self.misses += 1
+                return None
+            self._cards.move_to_end(key)
+            self.hits += 1
+            return card
+
+    def put(self, key: Key, card: tuple[str, str | None]) -> None:
+        if self.entries <= 0:
+            return
+        with self._lock:
+            self._cards[key] = card
+            self._cards.move_to_end(key)
+            while len(self._cards) > self.entries:
+                self._cards.popitem(last=False)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._cards.clear()
+            self.hits = self.misses = 0
+
+    def __len__(self) -> int:
+        return len(self._cards)
+
+
+store = CardStore(settings.NEWSDESK_SITE.get("CARD_CACHE_ENTRIES", 10_000))
+
+
+def card_key(article: Any, variant: str, level: int, eager: bool) -> Key:
+    source = article.source
+    return (
+        article.pk,
+        article.modified_at,
+        source.pk,
+        source.name,
+        source.icon_url,
+        variant,
+        level,
+        bool(eager),
+        get_language(),
+    )
+
+
+def render_card(article: Any, variant: str = "card", level: int = 3, eager: bool = False) -> SafeString:
+    """The HTML of one story card (see the module's docstring for what it is keyed on)."""
+    key = card_key(article, variant, level, eager)
+    card = store.get(key)
+    if card is None:
+        html = get_template(TEMPLATE).render(
+            {"article": article, "variant": variant, "level": level, "eager": eager}
+        )
+        moment = str(time_tag(article.published, TIME_CLASS))
+        before, found, after = html.partition(moment) if moment else (html, "", "")
+        card = (before, after) if found and after.find(moment) < 0 else (html, None)
+        store.put(key, card)
+    head, tail = card
+    if tail is None:
+        return mark_safe(head)  # noqa: S308  # rendered by the template engine, escaped there
+    return mark_safe(head + str(time_tag(article.published, TIME_CLASS)) + tail)  # noqa: S308
