@@ -32,10 +32,8 @@ def _signals(row: dict[str, Any], params: Params) -> Signals:
 
 
 def cluster(rows: list[dict[str, Any]], params: Params = DEFAULT) -> tuple[dict[str, int], MemoryIndex]:
-    """Cluster in arrival order. Document frequencies start from the tuning half's text (a background
-    corpus, as a live site has its earlier articles); the labels are never read here."""
+    """Cluster in arrival order, from an empty index (as a new site starts)."""
     index = MemoryIndex(params)
-    index.prime([_signals(row, params) for row in load("tuning")])
     for row in rows:
         index.assign(row["id"], _signals(row, params))
     return index.assignment, index

@@ -14,6 +14,7 @@ from newsdesk import __version__
 from newsdesk.core.errors import NewsdeskError
 
 from . import admin, articles, extract, fetch, newsletter, opml, run, sources
+from . import stories as stories_cli
 from . import topics as topics_cli
 
 
@@ -29,7 +30,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"newsdesk {__version__}")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", parser_class=OneLineParser)
     commands.required = True
-    for module in (run, sources, fetch, articles, extract, opml, topics_cli, newsletter, admin):
+    for module in (run, sources, fetch, articles, extract, opml, topics_cli, stories_cli, newsletter, admin):
         module.add_parser(commands)
     return parser
 

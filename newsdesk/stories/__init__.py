@@ -1,1 +1,3 @@
-"""Stories: one event, every outlet's coverage, clustered as articles arrive (docs/decisions/0020-stories.md)."""
+"""Stories: one event, every outlet's coverage, clustered as articles arrive.
+
+See docs/decisions/0020-stories.md; `core` is the pure part."""

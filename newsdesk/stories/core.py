@@ -63,7 +63,7 @@ _SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”«»—–]\s*|\n)\s*$")
 class Params:
     """The tuned knobs (tuned on the tuning half of tests/fixtures/stories only)."""
 
-    join_threshold: float = 0.35  # cosine of the article to the story, at or above which it joins
+    join_threshold: float = 0.40  # cosine of the article to the story, at or above which it joins
     near_duplicate: float = 0.7  # estimated Jaccard of the bodies: a copy of a member joins outright
     open_hours: float = 72.0  # a story takes no new article after this long without one
     entity_weight: float = 2.0  # a named thing counts this much more than an ordinary term
@@ -72,6 +72,7 @@ class Params:
     index_terms: int = 25  # the heaviest terms of an article that go into the candidate index
     max_candidates: int = 20
     min_shared_names: int = 0  # ... and at least this many shared rare names
+    min_docs: int = 1000  # a floor on the corpus size in idf (see `idf`)
     body_words: int = 80  # words of the body after the lead that count as well
 
 
@@ -289,8 +290,10 @@ def jaccard(a: Sequence[int], b: Sequence[int]) -> float:
     return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
 
 
-def idf(df: int, n_docs: int) -> float:
-    return math.log((n_docs + 1) / (df + 1)) + 1.0
+def idf(df: int, n_docs: int, min_docs: int = 0) -> float:
+    """Smoothed inverse document frequency. `min_docs` is a floor on the corpus size, so that a new
+    site's first articles do not find every word common."""
+    return math.log((max(n_docs, min_docs) + 1) / (df + 1)) + 1.0
 
 
 def _weights(terms: Mapping[str, int], idfs: Mapping[str, float], params: Params) -> dict[str, float]:

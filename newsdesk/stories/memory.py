@@ -36,7 +36,7 @@ class MemoryIndex:
             self.df.update(sig.terms.keys())
 
     def idfs(self, terms: Counter[str]) -> dict[str, float]:
-        return {t: idf(self.df.get(t, 0), self.n_docs) for t in terms}
+        return {t: idf(self.df.get(t, 0), self.n_docs, self.params.min_docs) for t in terms}
 
     def candidates(self, keys: list[str], now: datetime) -> list[Candidate]:
         hits: Counter[int] = Counter()
