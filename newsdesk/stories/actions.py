@@ -49,11 +49,11 @@ def article_signals(article: Article, p: core.Params) -> core.Signals:
     )
 
 
-def _idfs(terms: Iterable[str]) -> dict[str, float]:
+def _idfs(terms: Iterable[str], p: core.Params) -> dict[str, float]:
     wanted = [*terms, DOCS]
     df = dict(TermFrequency.objects.filter(term__in=wanted).values_list("term", "df"))
     n_docs = df.pop(DOCS, 0)
-    return {t: core.idf(df.get(t, 0), n_docs) for t in wanted if t != DOCS}
+    return {t: core.idf(df.get(t, 0), n_docs, p.min_docs) for t in wanted if t != DOCS}
 
 
 def _candidates(keys: Sequence[str], now: datetime, p: core.Params) -> list[core.Candidate]:
@@ -159,7 +159,7 @@ def _assign(
     article: Article, p: core.Params, *, group: str = "", pinned: dict[str, int] | None = None
 ) -> Placed:
     sig = article_signals(article, p)
-    idfs = _idfs(sig.terms)
+    idfs = _idfs(sig.terms, p)
     keys = core.index_keys(sig, idfs, p)
     if group and pinned is not None and group in pinned:
         decision = core.Decision(pinned[group], 1.0, StoryMember.Reason.STAFF)
