@@ -16,7 +16,8 @@ from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count
+from django.db.models import Count, F, Value
+from django.db.models.functions import Coalesce
 
 from newsdesk.articles.models import Article
 
@@ -25,7 +26,7 @@ from .models import Story, StoryKey, StoryMember, TermFrequency
 from .signals import story_assigned
 
 DOCS = ""  # the TermFrequency row that counts the articles
-MAX_TERMS = 300  # a story keeps its members' heaviest terms only
+MAX_TERMS = 120  # a story keeps its members' heaviest terms only
 MAX_MINHASHES = 24  # and the MinHashes of its first members (enough to catch a wire copy)
 
 
@@ -56,20 +57,33 @@ def _idfs(terms: Iterable[str], p: core.Params) -> dict[str, float]:
     return {t: core.idf(df.get(t, 0), n_docs, p.min_docs) for t in wanted if t != DOCS}
 
 
-def _candidates(keys: Sequence[str], now: datetime, p: core.Params) -> list[core.Candidate]:
+def _candidates(
+    keys: Sequence[str], now: datetime, p: core.Params
+) -> tuple[list[core.Candidate], dict[int, Story]]:
+    """The open stories that share the most keys with the article (at least two, or one MinHash band)."""
     since = now - timedelta(hours=p.open_hours)
+    bands = [k for k in keys if k.startswith(core.BAND)]
     hits = (
         StoryKey.objects.filter(key__in=list(keys), story__last_updated__gte=since)
         .values("story_id")
         .annotate(n=Count("id"))
         .order_by("-n", "-story_id")[: p.max_candidates]
     )
-    ids = [row["story_id"] for row in hits]
-    stories = Story.objects.filter(pk__in=ids).only("id", "terms", "minhashes", "last_updated")
+    ids = [row["story_id"] for row in hits if row["n"] >= 2]
+    if bands:
+        ids += StoryKey.objects.filter(key__in=bands, story__last_updated__gte=since).values_list(
+            "story_id", flat=True
+        )[:5]
+    stories = {
+        s.pk: s
+        for s in Story.objects.filter(pk__in=set(ids)).only(
+            "id", "terms", "minhashes", "first_published", "last_updated"
+        )
+    }
     return [
         core.Candidate(s.pk, Counter(s.terms), [tuple(m) for m in s.minhashes], s.last_updated)
-        for s in stories
-    ]
+        for s in stories.values()
+    ], stories
 
 
 def _count_terms(terms: Iterable[str]) -> None:
@@ -85,7 +99,13 @@ def _count_terms(terms: Iterable[str]) -> None:
 
 
 def _place(
-    article: Article, sig: core.Signals, decision: core.Decision, keys: Sequence[str], *, group: str = ""
+    article: Article,
+    sig: core.Signals,
+    decision: core.Decision,
+    keys: Sequence[str],
+    *,
+    group: str = "",
+    loaded: dict[int, Story] | None = None,
 ) -> Placed:
     """Write one article into the story of `decision` (or a new one), with its keys and counts."""
     created = decision.story_id is None
@@ -101,14 +121,18 @@ def _place(
             source_count=1,
         )
     else:
-        story = Story.objects.select_for_update().get(pk=int(decision.story_id))
+        story = (loaded or {}).get(decision.story_id) or Story.objects.get(pk=decision.story_id)
         terms = Counter(story.terms)
         terms.update(sig.terms)
         story.terms = dict(terms.most_common(MAX_TERMS))
         if sig.minhash and len(story.minhashes) < MAX_MINHASHES:
             story.minhashes = [*story.minhashes, list(sig.minhash)]
-        story.first_published = min(story.first_published, article.published)
+        if article.published < story.first_published:
+            story.first_published, story.lead_id = article.published, article.pk
         story.last_updated = max(story.last_updated, article.published)
+        new_source = not StoryMember.objects.filter(
+            story=story, article__source_id=article.source_id
+        ).exists()
     StoryMember.objects.create(
         article=article,
         story=story,
@@ -118,8 +142,16 @@ def _place(
         group=group,
     )
     if not created:
-        _recount(story)
-        story.save()
+        Story.objects.filter(pk=story.pk).update(
+            terms=story.terms,
+            minhashes=story.minhashes,
+            first_published=story.first_published,
+            last_updated=story.last_updated,
+            title=Coalesce(Value(article.title if story.lead_id == article.pk else None), F("title")),
+            lead=Coalesce(Value(article.pk if story.lead_id == article.pk else None), F("lead")),
+            article_count=F("article_count") + 1,
+            source_count=F("source_count") + int(new_source),
+        )
     StoryKey.objects.bulk_create([StoryKey(key=k[:100], story=story) for k in keys], ignore_conflicts=True)
     _count_terms(sig.terms.keys())
     return Placed(article.pk, story.pk, created, decision)
@@ -161,13 +193,15 @@ def _assign(
     sig = article_signals(article, p)
     idfs = _idfs(sig.terms, p)
     keys = core.index_keys(sig, idfs, p)
+    loaded: dict[int, Story] = {}
     if group and pinned is not None and group in pinned:
         decision = core.Decision(pinned[group], 1.0, StoryMember.Reason.STAFF)
     elif group:
         decision = core.Decision(None, 1.0, StoryMember.Reason.STAFF)
     else:
-        decision = core.decide(sig, _candidates(keys, article.published, p), idfs, p)
-    placed = _place(article, sig, decision, keys, group=group)
+        candidates, loaded = _candidates(keys, article.published, p)
+        decision = core.decide(sig, candidates, idfs, p)
+    placed = _place(article, sig, decision, keys, group=group, loaded=loaded)
     if group and pinned is not None:
         pinned[group] = placed.story_id
     return placed

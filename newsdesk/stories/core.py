@@ -23,6 +23,7 @@ from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from functools import lru_cache
+from typing import Any
 
 import Stemmer
 from datasketch import MinHash
@@ -70,7 +71,7 @@ class Params:
     min_shared_rare: int = 3  # a join needs at least this many shared rare terms or names
     rare_idf: float = 2.0  # "rare": idf at or above this
     index_terms: int = 25  # the heaviest terms of an article that go into the candidate index
-    max_candidates: int = 20
+    max_candidates: int = 10
     min_shared_names: int = 0  # ... and at least this many shared rare names
     min_docs: int = 1000  # a floor on the corpus size in idf (see `idf`)
     body_words: int = 80  # words of the body after the lead that count as well
@@ -279,9 +280,15 @@ def _minhash(text: str) -> tuple[int, ...]:
     words = [w.lower() for w in _WORD.findall(_norm(text))]
     if len(words) < 12:
         return ()
-    m = MinHash(num_perm=NUM_PERM, seed=7)
+    m = MinHash(num_perm=NUM_PERM, seed=7, permutations=_permutations(), scheme="affine32")
     m.update_batch([" ".join(words[i : i + 4]).encode() for i in range(len(words) - 3)])
     return tuple(int(v) for v in m.hashvalues)
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> Any:
+    """The MinHash permutations, made once (datasketch would draw them again for every object)."""
+    return MinHash(num_perm=NUM_PERM, seed=7).permutations
 
 
 def jaccard(a: Sequence[int], b: Sequence[int]) -> float:
@@ -297,13 +304,11 @@ def idf(df: int, n_docs: int, min_docs: int = 0) -> float:
 
 
 def _weights(terms: Mapping[str, int], idfs: Mapping[str, float], params: Params) -> dict[str, float]:
-    out: dict[str, float] = {}
-    for term, count in terms.items():
-        weight = (1.0 + math.log(count)) * idfs.get(term, 1.0)
-        if term[0] in (ENTITY, NUMBER):
-            weight *= params.entity_weight
-        out[term] = weight
-    return out
+    log, get, boost, special = math.log, idfs.get, params.entity_weight, (ENTITY, NUMBER)
+    return {
+        term: (1.0 + log(count)) * get(term, 1.0) * (boost if term[0] in special else 1.0)
+        for term, count in terms.items()
+    }
 
 
 def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
