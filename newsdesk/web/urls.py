@@ -1,6 +1,6 @@
 from django.urls import path, re_path
 
-from .views import browse, feeds, images, live, meta, pages, search
+from .views import browse, feeds, images, live, meta, pages, search, stories
 
 app_name = "web"
 
@@ -14,6 +14,7 @@ urlpatterns = [
     path("source/<int:pk>-<str:slug>/", browse.source, name="source"),
     path("source/<int:pk>/", browse.source, name="source-bare"),
     path("topics/", browse.topic_index, name="topics"),
+    path("story/<int:pk>/", stories.story, name="story"),
     path("topic/<slug:slug>/", browse.topic, name="topic"),
     path("search", search.search_page, name="search"),
     path("live/", live.live_page, name="live"),

@@ -15,6 +15,7 @@ from newsdesk.web.caching import public_page
 
 from .common import page_number, page_size, with_page
 from .pages import LIVE_STREAM
+from .stories import story_cards
 
 
 @public_page
@@ -87,6 +88,7 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
         "topic": subject,
         "page": page,
         "live_news": queries.live_news(subject),
+        "story_cards": story_cards(subject) if number == 1 else [],
         "live_stream_url": f"{LIVE_STREAM}?topic={subject.slug}",
         "feeds": metadata.feed_links("topic", subject.name, slug=subject.slug) + metadata.latest_feeds(),
         "meta": metadata.PageMeta(

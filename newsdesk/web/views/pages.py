@@ -13,6 +13,7 @@ from newsdesk.core import links
 from newsdesk.web import images, metadata, queries
 from newsdesk.web.caching import public_page
 
+from . import stories
 from .common import page_number, page_size, with_page
 
 LEAD_STORIES = 5
@@ -38,6 +39,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "top": [a for a in page.items[:LEAD_STORIES] if a is not lead] if first else [],
         "rest": page.items[LEAD_STORIES:] if first else page.items,
         "live_news": queries.live_news(),
+        "story_cards": stories.story_cards() if first else [],
         "live_stream_url": LIVE_STREAM,
         "sections": queries.topic_sections(exclude=shown) if first else [],
         "feeds": metadata.latest_feeds(),
@@ -78,6 +80,7 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "original_url": metadata.original_url(story),
         "topics": topics,
         "related": queries.related(story, topics),
+        "full_coverage": stories.full_coverage(story.pk),
         "newsletter_topics": [topic.slug for topic in topics],
         "json_ld": metadata.news_article_ld(
             story,
