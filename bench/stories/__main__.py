@@ -108,6 +108,7 @@ def populate(items: list[Item]) -> dict[str, Any]:
                     last_updated=story.last_updated,
                     article_count=len(story.members),
                     source_count=len({int(m) % 5 for m in story.members}),
+                    source_ids=sorted({sources[int(m) % 5].pk for m in story.members}),
                     terms=dict(story.terms.most_common(actions.MAX_TERMS)),
                     minhashes=[list(m) for m in story.minhashes[: actions.MAX_MINHASHES]],
                 )

@@ -28,7 +28,22 @@ def load(part: str) -> list[dict[str, Any]]:
 
 
 def _signals(row: dict[str, Any], params: Params) -> Signals:
-    return signals(row["title"], row["lead"], row["text"], row["language"], row["published"], params=params)
+    return signals(
+        row["title"],
+        row["lead"],
+        row["text"],
+        row["language"],
+        row["published"],
+        source=_outlet_id(row["outlet"]),
+        params=params,
+    )
+
+
+_OUTLETS: dict[str, int] = {}
+
+
+def _outlet_id(name: str) -> int:
+    return _OUTLETS.setdefault(name, len(_OUTLETS) + 1)
 
 
 def cluster(rows: list[dict[str, Any]], params: Params = DEFAULT) -> tuple[dict[str, int], MemoryIndex]:

@@ -77,11 +77,17 @@ def _candidates(
     stories = {
         s.pk: s
         for s in Story.objects.filter(pk__in=set(ids)).only(
-            "id", "terms", "minhashes", "first_published", "last_updated"
+            "id", "terms", "minhashes", "source_ids", "first_published", "last_updated"
         )
     }
     return [
-        core.Candidate(s.pk, Counter(s.terms), [tuple(m) for m in s.minhashes], s.last_updated)
+        core.Candidate(
+            s.pk,
+            Counter(s.terms),
+            [tuple(m) for m in s.minhashes],
+            s.last_updated,
+            sources=frozenset(s.source_ids),
+        )
         for s in stories.values()
     ], stories
 
@@ -117,6 +123,7 @@ def _place(
             last_updated=article.published,
             terms=dict(sig.terms.most_common(MAX_TERMS)),
             minhashes=[list(sig.minhash)] if sig.minhash else [],
+            source_ids=[article.source_id],
             article_count=1,
             source_count=1,
         )
@@ -145,6 +152,7 @@ def _place(
         Story.objects.filter(pk=story.pk).update(
             terms=story.terms,
             minhashes=story.minhashes,
+            source_ids=story.source_ids,
             first_published=story.first_published,
             last_updated=story.last_updated,
             title=Coalesce(Value(article.title if story.lead_id == article.pk else None), F("title")),
@@ -263,6 +271,7 @@ def _refresh(story: Story) -> None:
         if sig.minhash and len(minhashes) < MAX_MINHASHES:
             minhashes.append(list(sig.minhash))
     story.terms, story.minhashes = dict(terms.most_common(MAX_TERMS)), minhashes
+    story.source_ids = sorted({a.source_id for a in articles})
     if articles:
         story.first_published = articles[0].published
         story.last_updated = max(a.published for a in articles)

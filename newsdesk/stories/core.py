@@ -73,6 +73,7 @@ class Params:
     index_terms: int = 25  # the heaviest terms of an article that go into the candidate index
     max_candidates: int = 10
     min_shared_names: int = 0  # ... and at least this many shared rare names
+    min_shared_head: int = 1  # within one outlet: rare title-and-lead words, not names, shared
     min_docs: int = 1000  # a floor on the corpus size in idf (see `idf`)
     body_words: int = 80  # words of the body after the lead that count as well
 
@@ -88,6 +89,8 @@ class Signals:
     terms: Counter[str]  # stems, names (ENTITY prefix) and numbers (NUMBER prefix), with counts
     minhash: tuple[int, ...]  # NUM_PERM values, empty for a body too short to shingle
     published: datetime
+    head: frozenset[str] = frozenset()  # title and lead stems that are not names
+    source: int | None = None  # the outlet
 
     def bands(self) -> list[str]:
         if not self.minhash:
@@ -106,7 +109,7 @@ class Candidate:
     minhashes: list[tuple[int, ...]]
     last_updated: datetime
     size: int = 1
-    pinned: frozenset[int] = field(default_factory=frozenset)  # never used by decide; for callers
+    sources: frozenset[int] = field(default_factory=frozenset)  # the members' outlets
 
 
 @dataclass(frozen=True)
@@ -256,16 +259,24 @@ def numbers(text: str) -> list[str]:
 
 
 def signals(
-    title: str, lead: str, body: str, language: str, published: datetime, *, params: Params = DEFAULT
+    title: str,
+    lead: str,
+    body: str,
+    language: str,
+    published: datetime,
+    *,
+    source: int | None = None,
+    params: Params = DEFAULT,
 ) -> Signals:
     """Title and lead terms, names, numbers and a MinHash of the body."""
     lang = _language(language)
     terms: Counter[str] = Counter()
     rest = body[len(lead) :] if body.startswith(lead) else body
     rest = " ".join(rest.split()[: params.body_words])
-    for stem in tokenise(title, lang):
+    head = tokenise(title, lang) + tokenise(lead, lang)
+    for stem in head[: len(tokenise(title, lang))]:
         terms[stem] += 3
-    for stem in tokenise(lead, lang):
+    for stem in head[len(tokenise(title, lang)) :]:
         terms[stem] += 2
     for stem in tokenise(rest, lang):
         terms[stem] += 1
@@ -273,7 +284,15 @@ def signals(
         terms[ENTITY + name] += 1
     for number in numbers(f"{title}\n{lead}\n{rest}"):
         terms[NUMBER + number] += 1
-    return Signals(language=lang, terms=terms, minhash=_minhash(body or lead), published=published)
+    named = set(tokenise(" ".join(t[1:] for t in terms if t[0] == ENTITY), lang))
+    return Signals(
+        language=lang,
+        terms=terms,
+        minhash=_minhash(body or lead),
+        published=published,
+        head=frozenset(head) - named,
+        source=source,
+    )
 
 
 def _minhash(text: str) -> tuple[int, ...]:
@@ -367,6 +386,12 @@ def decide(
         plain = [t for t in shared if t[0] not in (ENTITY, NUMBER)]
         named = [t for t in shared if t[0] == ENTITY]
         if len(shared) < params.min_shared_rare or not plain or len(named) < params.min_shared_names:
+            continue
+        # One outlet's own boilerplate (a standard closing paragraph) must not tie its articles
+        # together: within one outlet the title and lead must share a rare word that is not a name.
+        own = sig.source is not None and cand.sources == {sig.source}
+        headline = [t for t in sig.head if t in cand.terms and idfs.get(t, 1.0) >= params.rare_idf]
+        if own and len(headline) < params.min_shared_head:
             continue
         best = Decision(cand.story_id, score, "similar", tuple(shared[:12]))
     return best

@@ -18,6 +18,7 @@ class _Story:
     minhashes: list[tuple[int, ...]] = field(default_factory=list)
     last_updated: datetime | None = None
     members: list[str] = field(default_factory=list)
+    sources: set[int] = field(default_factory=set)
 
 
 class MemoryIndex:
@@ -50,7 +51,14 @@ class MemoryIndex:
             if not is_open(story.last_updated, now, self.params) and story.last_updated < now:
                 continue
             out.append(
-                Candidate(story_id, story.terms, story.minhashes, story.last_updated, len(story.members))
+                Candidate(
+                    story_id,
+                    story.terms,
+                    story.minhashes,
+                    story.last_updated,
+                    len(story.members),
+                    frozenset(story.sources),
+                )
             )
             if len(out) >= self.params.max_candidates:
                 break
@@ -75,6 +83,8 @@ class MemoryIndex:
         if story.last_updated is None or sig.published > story.last_updated:
             story.last_updated = sig.published
         story.members.append(article_id)
+        if sig.source is not None:
+            story.sources.add(sig.source)
         self.assignment[article_id] = story_id
         for key in keys:
             self.postings[key].add(story_id)

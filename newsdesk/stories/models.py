@@ -20,6 +20,7 @@ class Story(models.Model):
     # The clustering state: the members' summed terms (the heaviest few hundred) and their MinHashes.
     terms = models.JSONField(default=dict, blank=True)
     minhashes = models.JSONField(default=list, blank=True)
+    source_ids = models.JSONField(default=list, blank=True)  # the members' outlets
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
