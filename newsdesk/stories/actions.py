@@ -77,7 +77,7 @@ def _candidates(
     stories = {
         s.pk: s
         for s in Story.objects.filter(pk__in=set(ids)).only(
-            "id", "terms", "minhashes", "source_ids", "first_published", "last_updated"
+            "id", "terms", "minhashes", "source_ids", "head", "first_published", "last_updated"
         )
     }
     return [
@@ -87,6 +87,7 @@ def _candidates(
             [tuple(m) for m in s.minhashes],
             s.last_updated,
             sources=frozenset(s.source_ids),
+            head=frozenset(s.head),
         )
         for s in stories.values()
     ], stories
@@ -124,6 +125,7 @@ def _place(
             terms=dict(sig.terms.most_common(MAX_TERMS)),
             minhashes=[list(sig.minhash)] if sig.minhash else [],
             source_ids=[article.source_id],
+            head=sorted(sig.head),
             article_count=1,
             source_count=1,
         )
@@ -137,9 +139,10 @@ def _place(
         if article.published < story.first_published:
             story.first_published, story.lead_id = article.published, article.pk
         story.last_updated = max(story.last_updated, article.published)
-        new_source = not StoryMember.objects.filter(
-            story=story, article__source_id=article.source_id
-        ).exists()
+        story.head = sorted(set(story.head) | sig.head)
+        new_source = article.source_id not in story.source_ids
+        if new_source:
+            story.source_ids = [*story.source_ids, article.source_id]
     StoryMember.objects.create(
         article=article,
         story=story,
@@ -153,6 +156,7 @@ def _place(
             terms=story.terms,
             minhashes=story.minhashes,
             source_ids=story.source_ids,
+            head=story.head,
             first_published=story.first_published,
             last_updated=story.last_updated,
             title=Coalesce(Value(article.title if story.lead_id == article.pk else None), F("title")),
@@ -272,6 +276,7 @@ def _refresh(story: Story) -> None:
             minhashes.append(list(sig.minhash))
     story.terms, story.minhashes = dict(terms.most_common(MAX_TERMS)), minhashes
     story.source_ids = sorted({a.source_id for a in articles})
+    story.head = sorted(set().union(*(article_signals(a, p).head for a in articles)))
     if articles:
         story.first_published = articles[0].published
         story.last_updated = max(a.published for a in articles)

@@ -73,7 +73,7 @@ class Params:
     index_terms: int = 25  # the heaviest terms of an article that go into the candidate index
     max_candidates: int = 10
     min_shared_names: int = 0  # ... and at least this many shared rare names
-    min_shared_head: int = 1  # within one outlet: rare title-and-lead words, not names, shared
+    min_shared_head: int = 1  # within one outlet: rare title words, not names, shared
     min_docs: int = 1000  # a floor on the corpus size in idf (see `idf`)
     body_words: int = 80  # words of the body after the lead that count as well
 
@@ -89,7 +89,7 @@ class Signals:
     terms: Counter[str]  # stems, names (ENTITY prefix) and numbers (NUMBER prefix), with counts
     minhash: tuple[int, ...]  # NUM_PERM values, empty for a body too short to shingle
     published: datetime
-    head: frozenset[str] = frozenset()  # title and lead stems that are not names
+    head: frozenset[str] = frozenset()  # title stems that are not names
     source: int | None = None  # the outlet
 
     def bands(self) -> list[str]:
@@ -110,6 +110,7 @@ class Candidate:
     last_updated: datetime
     size: int = 1
     sources: frozenset[int] = field(default_factory=frozenset)  # the members' outlets
+    head: frozenset[str] = field(default_factory=frozenset)  # the members' title stems (not names)
 
 
 @dataclass(frozen=True)
@@ -290,7 +291,7 @@ def signals(
         terms=terms,
         minhash=_minhash(body or lead),
         published=published,
-        head=frozenset(head) - named,
+        head=frozenset(head[: len(tokenise(title, lang))]) - named,
         source=source,
     )
 
@@ -388,9 +389,9 @@ def decide(
         if len(shared) < params.min_shared_rare or not plain or len(named) < params.min_shared_names:
             continue
         # One outlet's own boilerplate (a standard closing paragraph) must not tie its articles
-        # together: within one outlet the title and lead must share a rare word that is not a name.
+        # together: within one outlet the titles must share a rare word that is not a name.
         own = sig.source is not None and cand.sources == {sig.source}
-        headline = [t for t in sig.head if t in cand.terms and idfs.get(t, 1.0) >= params.rare_idf]
+        headline = [t for t in sig.head if t in cand.head and idfs.get(t, 1.0) >= params.rare_idf]
         if own and len(headline) < params.min_shared_head:
             continue
         best = Decision(cand.story_id, score, "similar", tuple(shared[:12]))

@@ -19,6 +19,7 @@ class _Story:
     last_updated: datetime | None = None
     members: list[str] = field(default_factory=list)
     sources: set[int] = field(default_factory=set)
+    head: set[str] = field(default_factory=set)
 
 
 class MemoryIndex:
@@ -58,6 +59,7 @@ class MemoryIndex:
                     story.last_updated,
                     len(story.members),
                     frozenset(story.sources),
+                    frozenset(story.head),
                 )
             )
             if len(out) >= self.params.max_candidates:
@@ -85,6 +87,7 @@ class MemoryIndex:
         story.members.append(article_id)
         if sig.source is not None:
             story.sources.add(sig.source)
+        story.head.update(sig.head)
         self.assignment[article_id] = story_id
         for key in keys:
             self.postings[key].add(story_id)

@@ -21,6 +21,7 @@ class Story(models.Model):
     terms = models.JSONField(default=dict, blank=True)
     minhashes = models.JSONField(default=list, blank=True)
     source_ids = models.JSONField(default=list, blank=True)  # the members' outlets
+    head = models.JSONField(default=list, blank=True)  # the members' title words (stems, not names)
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
