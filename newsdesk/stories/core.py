@@ -74,6 +74,7 @@ class Params:
     max_candidates: int = 10
     min_shared_names: int = 0  # ... and at least this many shared rare names
     min_shared_head: int = 1  # within one outlet: rare title words, not names, shared
+    min_terms: int = 6  # an article with fewer distinct terms joins only as a near-duplicate
     min_docs: int = 1000  # a floor on the corpus size in idf (see `idf`)
     body_words: int = 80  # words of the body after the lead that count as well
 
@@ -375,8 +376,8 @@ def decide(
             if best.reason != "near-duplicate" or near > best.score:
                 best = Decision(cand.story_id, near, "near-duplicate", ())
             continue
-        if best.reason == "near-duplicate":
-            continue
+        if best.reason == "near-duplicate" or len(sig.terms) < params.min_terms:
+            continue  # too little text to judge by terms (a headline and a line): only a copy joins
         score = _cosine(mine, _weights(cand.terms, idfs, params))
         if score < params.join_threshold or score <= best.score:
             continue

@@ -24,7 +24,7 @@ pytestmark = pytest.mark.django_db(transaction=True)
 
 ARTICLE_FIELDS = {
     "id", "url", "source", "title", "authors", "published", "excerpt", "text", "language", "lead_image",
-    "status", "flags", "review",
+    "status", "flags", "review", "story",
 }  # fmt: skip
 
 
