@@ -9,7 +9,8 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 
 START = datetime(2026, 1, 1, tzinfo=UTC)
-_SYLLABLES = "ka lo mi ren dor vash tel bru pen sor lin gam fet hul qua zen rop dil mav tor".split()
+_SYLLABLES = ["ka", "lo", "mi", "ren", "dor", "vash", "tel", "bru", "pen", "sor"]
+_SYLLABLES += ["lin", "gam", "fet", "hul", "qua", "zen", "rop", "dil", "mav", "tor"]
 
 
 @dataclass(frozen=True)
@@ -39,7 +40,7 @@ def stream(n: int, *, seed: int = 1, days: int = 30) -> list[Item]:
         start = START + timedelta(seconds=rng.uniform(0, days * 86400))
         for _ in range(rng.choice([1, 2, 3, 3, 4, 5])):
 
-            def sentence(k: int) -> str:
+            def sentence(k: int, topic: list[str] = topic, names: list[str] = names) -> str:
                 words = rng.choices(common, weights, k=k) + rng.sample(topic, 4)
                 rng.shuffle(words)
                 return " ".join(words) + " " + " ".join(rng.sample(names, 2)) + "."
