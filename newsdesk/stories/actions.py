@@ -46,7 +46,13 @@ class Placed:
 def article_signals(article: Article, p: core.Params) -> core.Signals:
     lead = article.excerpt or (article.text.split("\n\n", 1)[0] if article.text else "")
     return core.signals(
-        article.title, lead, article.text or lead, article.language, article.published, params=p
+        article.title,
+        lead,
+        article.text or lead,
+        article.language,
+        article.published,
+        source=article.source_id,
+        params=p,
     )
 
 
