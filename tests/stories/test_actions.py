@@ -55,10 +55,13 @@ def _by_event(ids: dict[str, int]) -> dict[str, set[int]]:
 
 def test_storing_articles_places_them_in_stories(django_capture_on_commit_callbacks: Any) -> None:
     rows = _rows("e001", "e002")
-    source = make_source("Quayside Post")
+    sources: dict[str, Source] = {}
     ids = {}
     with django_capture_on_commit_callbacks(execute=True):
         for row in rows:
+            if row["outlet"] not in sources:
+                sources[row["outlet"]] = make_source(row["outlet"])
+            source = sources[row["outlet"]]
             _, article_id = do_store_article(
                 ArticleDraft(
                     source_id=source.pk,
@@ -83,7 +86,7 @@ def test_storing_articles_places_them_in_stories(django_capture_on_commit_callba
     (fire,) = events["e001"]
     story = Story.objects.get(pk=fire)
     assert story.article_count == 5
-    assert story.source_count == 1
+    assert story.source_count == len({r["outlet"] for r in rows if r["event"] == "e001"})
     assert story.title == min(rows[:5], key=lambda r: r["published"])["title"]
 
 
