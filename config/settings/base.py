@@ -7,8 +7,8 @@ fails when one is not). The module is laid out by concern, each declared once an
   files, logging, mail, cookies and security headers;
 - Newsdesk, one dict per concern, named NEWSDESK_<CONCERN> and read by that concern's code only:
   NEWSDESK_INGEST, NEWSDESK_SITE, NEWSDESK_INTEGRITY, NEWSDESK_LIVE, NEWSDESK_NEWSLETTER,
-  NEWSDESK_WEBSUB, NEWSDESK_CONSENT and NEWSDESK_OPS (metrics, retention). A key is named after its
-  environment variable without the concern's prefix.
+  NEWSDESK_WEBSUB, NEWSDESK_STORIES, NEWSDESK_CONSENT and NEWSDESK_OPS (metrics, retention). A key is named
+  after its environment variable without the concern's prefix.
 """
 
 from __future__ import annotations
@@ -106,6 +106,7 @@ INSTALLED_APPS = [
     "newsdesk.sources",
     "newsdesk.articles",
     "newsdesk.topics",
+    "newsdesk.stories",
     "newsdesk.search",
     "newsdesk.live",
     "newsdesk.newsletter",
@@ -460,6 +461,14 @@ NEWSDESK_LIVE: dict[str, Any] = {
     # A story whose publication date is older than this many hours when we store it is not live news
     # (a new source's back catalogue); 0 streams every story.
     "MAX_AGE_HOURS": _env_int("NEWSDESK_LIVE_MAX_AGE_HOURS", 48),
+}
+
+# ---- Newsdesk: stories (one event, every outlet's coverage; docs/decisions/0020-stories.md) -------
+NEWSDESK_STORIES: dict[str, Any] = {
+    # Place each stored article in a story as it arrives (off: only `newsdesk stories rebuild` does).
+    "ENABLED": _env_bool("NEWSDESK_STORIES", True),
+    # A story takes no new article after this many hours without one (it closes).
+    "OPEN_HOURS": _env_int("NEWSDESK_STORIES_OPEN_HOURS", 72),
 }
 
 # ---- Newsdesk: the newsletter (the From address is DEFAULT_FROM_EMAIL, with the mail settings) ----

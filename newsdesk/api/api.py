@@ -24,10 +24,22 @@ from newsdesk.core.ids import MAX_ID
 from newsdesk.search import SearchQuery, search
 from newsdesk.search.backends.base import start_of_day
 from newsdesk.sources.models import Source
+from newsdesk.stories import queries as story_queries
+from newsdesk.stories.models import Story, StoryMember
 from newsdesk.topics.models import Topic
 from newsdesk.topics.queries import in_topic
 
-from .schemas import ArticleOut, ArticlePage, ErrorOut, SearchOut, SourceOut, SourcePage, TopicOut
+from .schemas import (
+    ArticleOut,
+    ArticlePage,
+    ErrorOut,
+    SearchOut,
+    SourceOut,
+    SourcePage,
+    StoryOut,
+    StoryPage,
+    TopicOut,
+)
 
 MAX_PAGE_SIZE = 100
 MAX_PAGE = 1000  # deep pages cost an offset scan; nobody needs article 100,001 through a list
@@ -59,7 +71,15 @@ def _article(article: Article) -> dict[str, Any]:
         "language": article.language or None,
         "lead_image": article.lead_image or None,
         "topics": [topic.slug for topic in article.topics.all()],
+        "story": _story_id(article),
     }
+
+
+def _story_id(article: Article) -> int | None:
+    try:
+        return article.story_member.story_id
+    except StoryMember.DoesNotExist:
+        return None
 
 
 def _source(source: Source) -> dict[str, Any]:
@@ -76,7 +96,7 @@ def _source(source: Source) -> dict[str, Any]:
 def _published() -> QuerySet[Article]:
     return (
         Article.objects.published()
-        .select_related("source")
+        .select_related("source", "story_member")
         .prefetch_related("topics")
         .only(
             "id",
@@ -90,6 +110,7 @@ def _published() -> QuerySet[Article]:
             "excerpt",
             "language",
             "lead_image",
+            "story_member__story_id",
         )
     )
 
@@ -162,6 +183,27 @@ def get_source(request: HttpRequest, source_id: int = Path(..., ge=1, le=MAX_ID)
     if source is None:
         raise Http404("No source has this id.")
     return _source(source)
+
+
+@api.get("/stories", response=StoryPage, tags=["stories"], summary="Stories, most recently updated first")
+@decorate_view(cacheable)
+def list_stories(
+    request: HttpRequest,
+    page: int = Query(1, ge=1, le=MAX_PAGE),
+    page_size: int = Query(20, ge=1, le=MAX_PAGE_SIZE),
+) -> dict[str, Any]:
+    start = (page - 1) * page_size
+    rows = list(story_queries.latest(start + page_size + 1)[start:])
+    return _page([story_queries.as_dict(s) for s in rows], page, page_size)
+
+
+@api.get("/stories/{story_id}", response={200: StoryOut, 404: ErrorOut}, tags=["stories"])
+@decorate_view(cacheable)
+def get_story(request: HttpRequest, story_id: int) -> dict[str, Any]:
+    story = Story.objects.filter(pk=story_id, article_count__gt=0).first()
+    if story is None:
+        raise Http404("No story has this id.")
+    return story_queries.as_dict(story)
 
 
 @api.get("/topics", response=list[TopicOut], tags=["topics"], summary="The clean topic set")

@@ -39,6 +39,16 @@ class ArticleOut(Schema):
     language: str | None
     lead_image: str | None
     topics: list[str]
+    story: int | None  # the story (one event, every outlet's coverage) the article belongs to
+
+
+class StoryOut(Schema):
+    id: int
+    title: str
+    articles: list[int]  # oldest first
+    sources: list[str]
+    first_published: datetime
+    last_updated: datetime
 
 
 class PageInfo(Schema):
@@ -49,6 +59,10 @@ class PageInfo(Schema):
 
 class ArticlePage(PageInfo):
     items: list[ArticleOut]
+
+
+class StoryPage(PageInfo):
+    items: list[StoryOut]
 
 
 class SourcePage(PageInfo):

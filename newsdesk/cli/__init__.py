@@ -14,6 +14,7 @@ from newsdesk import __version__
 from newsdesk.core.errors import NewsdeskError
 
 from . import admin, articles, backup, doctor, extract, fetch, newsletter, opml, prune, run, sources
+from . import stories as stories_cli
 from . import topics as topics_cli
 
 
@@ -37,6 +38,7 @@ def build_parser() -> argparse.ArgumentParser:
         extract,
         opml,
         topics_cli,
+        stories_cli,
         newsletter,
         admin,
         doctor,

@@ -31,8 +31,12 @@ def cmd_articles(args: argparse.Namespace) -> int:
         articles = articles.filter(source_id=args.source)
     articles = articles[: args.limit]
     if args.json:
-        for article in articles:
-            print_json_line(article_json(article))
+        from newsdesk.stories.queries import story_ids
+
+        rows = list(articles)
+        stories = story_ids([a.pk for a in rows])
+        for article in rows:
+            print_json_line({**article_json(article), "story": stories.get(article.pk)})
         return 0
     for article in articles:
         status = "" if article.status == Article.Status.PUBLISHED else f" [{article.status}]"

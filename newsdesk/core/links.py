@@ -73,6 +73,10 @@ def source_path(source_id: int, name: str) -> str:
     return reverse("web:source", kwargs={"pk": source_id, "slug": slug_for(name)})
 
 
+def story_path(story_id: int) -> str:
+    return reverse("web:story", kwargs={"pk": story_id})
+
+
 def topic_path(slug: str) -> str:
     return reverse("web:topic", kwargs={"slug": slug})
 

@@ -5,16 +5,18 @@ from __future__ import annotations
 import json
 import logging
 from datetime import datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
+from newsdesk.stories.models import StoryMember
 
 from .events import topic_keys
 from .models import LiveEvent
-from .payload import article_payload
+from .payload import article_payload, story_payload
 
 log = logging.getLogger(__name__)
 
@@ -48,9 +50,14 @@ def do_publish_article(article_id: int) -> int | None:
             if article is None or _too_old(article.published):
                 return None
             slugs = sorted(article.topics.values_list("slug", flat=True))
-            data = json.dumps(article_payload(article, slugs), ensure_ascii=False, separators=(",", ":"))
+            payload, kind = _story_or_article(article, slugs)
+            data = json.dumps(payload, ensure_ascii=False, separators=(",", ":"))
             event = LiveEvent.objects.create(
-                article=article, source_id=article.source_id, topic_keys=topic_keys(slugs), data=data
+                article=article,
+                source_id=article.source_id,
+                topic_keys=topic_keys(slugs),
+                data=data,
+                kind=kind,
             )
             event_id = event.pk
             transaction.on_commit(lambda: _notify(event_id))
@@ -59,6 +66,19 @@ def do_publish_article(article_id: int) -> int | None:
     if event_id % _PRUNE_EVERY == 0:
         do_prune_events(settings.NEWSDESK_LIVE["KEEP_DAYS"])
     return event_id
+
+
+def _story_or_article(article: Article, slugs: list[str]) -> tuple[dict[str, Any], str]:
+    """A story is announced once: an article whose story already had a headline streamed becomes a
+    "story" event (its count, updated in place); otherwise the article's headline, with its story."""
+    member = StoryMember.objects.select_related("story").filter(article_id=article.pk).first()
+    if member is None:
+        return article_payload(article, slugs), ""
+    story = member.story
+    announced = LiveEvent.objects.filter(article__story_member__story=story, kind="").exists()
+    if announced:
+        return story_payload(story.pk, story.source_count, article), "story"
+    return {**article_payload(article, slugs), "story": story.pk, "sources": story.source_count}, ""
 
 
 def _too_old(published: datetime) -> bool:

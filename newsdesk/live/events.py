@@ -5,6 +5,9 @@ An event on the wire (https://html.spec.whatwg.org/multipage/server-sent-events.
     id: 42
     data: {"id": 7, "title": "…", …}
 
+Later coverage of a story already announced goes as `event: story` with the story's id and its new
+count of outlets, so the browser updates that headline in place instead of adding another.
+
 The `id:` is the event log's cursor. A block with only an `id:` line sets the browser's
 Last-Event-ID without firing an event; the stream opens with one, so a client that reconnects
 resumes exactly where it was even if nothing arrived in between.
@@ -29,21 +32,24 @@ class Event:
     data: str
     source_id: int
     topic_keys: str  # ",slug,slug,"
+    kind: str = ""  # the SSE event type; "" is the default ("message")
     packet: bytes = field(init=False, repr=False, compare=False)
 
     def __post_init__(self) -> None:
         # Encoded once here, then written to every reader as is (a thousand readers, one encoding).
-        object.__setattr__(self, "packet", frame(self.id, self.data))
+        object.__setattr__(self, "packet", frame(self.id, self.data, self.kind))
 
     def wire(self) -> bytes:
         return self.packet
 
 
-def frame(event_id: int, data: str) -> bytes:
-    """One SSE message. The JSON is one line (json.dumps escapes newlines), so one `data:` line."""
+def frame(event_id: int, data: str, kind: str = "") -> bytes:
+    """One SSE message. The JSON is one line (json.dumps escapes newlines), so one `data:` line.
+    A `kind` becomes the `event:` line (a story's count update is `event: story`)."""
     if "\n" in data or "\r" in data:
         data = data.replace("\r\n", "\n").replace("\r", "\n").replace("\n", "\ndata: ")
-    return f"id: {event_id}\ndata: {data}\n\n".encode()
+    event = f"event: {kind}\n" if kind and _SLUG.match(kind) else ""
+    return f"id: {event_id}\n{event}data: {data}\n\n".encode()
 
 
 def cursor_only(event_id: int) -> bytes:

@@ -17,6 +17,9 @@ class LiveEvent(models.Model):
     source_id = models.BigIntegerField(db_index=True)
     # ",slug,slug," so that a topic filter is a plain LIKE on every database.
     topic_keys = models.CharField(max_length=1000, blank=True)
+    # "" for an article's headline; "story" for later coverage of a story already announced (the SSE
+    # event type: the browser updates that story's count in place instead of adding a headline).
+    kind = models.CharField(max_length=20, blank=True, default="")
     # The event's JSON, exactly as it is sent.
     data = models.TextField(blank=True)
     created_at = models.DateTimeField(default=timezone.now, db_index=True)

@@ -7,7 +7,7 @@ from typing import Any
 from django.conf import settings
 
 from newsdesk.articles.models import Article
-from newsdesk.core.links import article_path
+from newsdesk.core.links import article_path, story_path
 
 
 def article_payload(article: Article, topics: list[str]) -> dict[str, Any]:
@@ -24,4 +24,15 @@ def article_payload(article: Article, topics: list[str]) -> dict[str, Any]:
         "excerpt": article.excerpt,
         "language": article.language,
         "topics": topics,
+    }
+
+
+def story_payload(story_id: int, sources: int, article: Article) -> dict[str, Any]:
+    """Later coverage of an announced story: which story, how many outlets now, and who just came."""
+    return {
+        "story": story_id,
+        "sources": sources,
+        "path": story_path(story_id),
+        "article": article.pk,
+        "source": article.source.name,
     }

@@ -7,7 +7,7 @@ from datetime import datetime
 from .events import Event, Filters
 from .models import LiveEvent
 
-_FIELDS = ("id", "data", "source_id", "topic_keys")
+_FIELDS = ("id", "data", "source_id", "topic_keys", "kind")
 
 
 def latest_event_id() -> int:

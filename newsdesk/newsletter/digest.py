@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections import defaultdict
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import datetime, timedelta
 
 FREQUENCY_INTERVALS = {"daily": timedelta(days=1), "weekly": timedelta(days=7)}
@@ -25,6 +25,8 @@ class Story:
     source_name: str
     stored_at: datetime  # when we first stored it: "new since the last digest" means this
     topic_ids: frozenset[int] = frozenset()
+    cluster: int | None = None  # the story (one event, every outlet's coverage) it belongs to
+    also: tuple[str, ...] = ()  # the other outlets that reported it, set by `select`
 
 
 @dataclass(frozen=True)
@@ -87,7 +89,29 @@ def select(index: StoryIndex, prefs: Prefs, *, limit: int) -> Digest:
             for story in _newer(index.by_source.get(source_id, []), prefs.since):
                 found[story.id] = story
         matches = sorted(found.values(), key=lambda s: (s.stored_at, s.id), reverse=True)
+    matches = _one_per_story(matches)
     return Digest(tuple(matches[:limit]), max(0, len(matches) - limit))
+
+
+def _one_per_story(matches: list[Story]) -> list[Story]:
+    """One item per story: the newest matching version, "also reported by" the other outlets."""
+    kept: dict[int, int] = {}
+    out: list[Story] = []
+    also: dict[int, list[str]] = defaultdict(list)
+    for story in matches:
+        if story.cluster is None:
+            out.append(story)
+        elif story.cluster not in kept:
+            kept[story.cluster] = len(out)
+            out.append(story)
+        elif story.source_name != out[kept[story.cluster]].source_name:
+            names = also[story.cluster]
+            if story.source_name not in names:
+                names.append(story.source_name)
+    for cluster, index in kept.items():
+        if also[cluster]:
+            out[index] = replace(out[index], also=tuple(also[cluster]))
+    return out
 
 
 def next_digest_at(previous: datetime | None, cutoff: datetime, frequency: str) -> datetime:

@@ -15,6 +15,7 @@ from django.db.models import Min, QuerySet
 
 from newsdesk.articles.models import Article
 from newsdesk.sources.models import Source
+from newsdesk.stories.queries import story_ids
 from newsdesk.topics.models import Topic
 
 from .digest import Prefs, Story, StoryIndex
@@ -111,8 +112,13 @@ def story_index(run: DigestRun) -> StoryIndex:
             "article_id", "topic_id"
         ):
             links[article_id].add(topic_id)
+    clusters: dict[int, int] = {}
+    for start in range(0, len(article_ids), 900):
+        clusters.update(story_ids(article_ids[start : start + 900]))
     return StoryIndex.build(
-        Story(pk, title, excerpt, url, source_id, source_name, created, frozenset(links[pk]))
+        Story(
+            pk, title, excerpt, url, source_id, source_name, created, frozenset(links[pk]), clusters.get(pk)
+        )
         for pk, title, excerpt, url, source_id, source_name, created in rows
     )
 

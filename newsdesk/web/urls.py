@@ -2,7 +2,7 @@ from django.urls import path, re_path, register_converter
 
 from newsdesk.core.ids import IdConverter
 
-from .views import browse, feeds, health, images, live, meta, pages, search
+from .views import browse, feeds, health, images, live, meta, pages, search, stories
 
 register_converter(IdConverter, "id")
 # An id in a regular-expression route: at most 18 digits, always within a database id's range.
@@ -19,6 +19,7 @@ urlpatterns = [
     path("source/<id:pk>-<str:slug>/", browse.source, name="source"),
     path("source/<id:pk>/", browse.source, name="source-bare"),
     path("topics/", browse.topic_index, name="topics"),
+    path("story/<id:pk>/", stories.story, name="story"),
     path("topic/<slug:slug>/", browse.topic, name="topic"),
     path("search", search.search_page, name="search"),
     path("live/", live.live_page, name="live"),

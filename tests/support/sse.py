@@ -25,6 +25,7 @@ class SSEEvent:
     id: str
     data: str
     received_at: float  # time.monotonic()
+    event: str = "message"  # the `event:` type
 
 
 class SSEClient:
@@ -122,6 +123,7 @@ class SSEClient:
     def _read_stream(self, reader) -> None:
         buffer = b""
         data: list[str] = []
+        kind = ""
         event_id = self.last_event_id
         for chunk in self._chunks(reader):
             buffer += chunk
@@ -131,8 +133,10 @@ class SSEClient:
                 if line == "":
                     self.last_event_id = event_id
                     if data:
-                        self._events.put(SSEEvent(event_id, "\n".join(data), time.monotonic()))
-                    data = []
+                        self._events.put(
+                            SSEEvent(event_id, "\n".join(data), time.monotonic(), kind or "message")
+                        )
+                    data, kind = [], ""
                     continue
                 if line.startswith(":"):
                     self.comments += 1
@@ -141,6 +145,8 @@ class SSEClient:
                 value = value.removeprefix(" ")
                 if name == "data":
                     data.append(value)
+                elif name == "event":
+                    kind = value
                 elif name == "id" and "\0" not in value:
                     event_id = value
                 elif name == "retry" and value.isdigit():

@@ -15,6 +15,7 @@ from newsdesk.web.caching import public_page
 
 from .common import list_window
 from .pages import LIVE_STREAM
+from .stories import story_cards
 
 
 @public_page
@@ -86,6 +87,7 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
         "live_news": page.items[: queries.LIVE_NEWS_ITEMS]
         if number == 1 and queries.holds_live_news(page)
         else queries.live_news(subject),
+        "story_cards": story_cards(subject) if number == 1 else [],
         "live_stream_url": f"{LIVE_STREAM}?topic={subject.slug}",
         "feeds": metadata.feed_links("topic", subject.name, slug=subject.slug) + metadata.latest_feeds(),
         "meta": metadata.PageMeta(

@@ -13,6 +13,7 @@ from newsdesk.core import links
 from newsdesk.web import images, metadata, queries
 from newsdesk.web.caching import public_page
 
+from . import stories
 from .common import list_window
 
 LEAD_STORIES = 5
@@ -39,6 +40,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "live_news": page.items[: queries.LIVE_NEWS_ITEMS]
         if first and queries.holds_live_news(page)
         else queries.live_news(),
+        "story_cards": stories.story_cards() if first else [],
         "live_stream_url": LIVE_STREAM,
         "sections": queries.topic_sections(exclude=shown) if first else [],
         "feeds": metadata.latest_feeds(),
@@ -79,6 +81,7 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "original_url": metadata.original_url(story),
         "topics": topics,
         "related": queries.related(story, topics),
+        "full_coverage": stories.full_coverage(story.pk),
         "newsletter_topics": [topic.slug for topic in topics],
         "json_ld": metadata.news_article_ld(
             story,

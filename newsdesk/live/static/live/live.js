@@ -51,6 +51,7 @@
     var item = document.createElement("li");
     item.className = "live-news__item live-news__item--new";
     item.setAttribute("data-article-id", String(story.id));
+    if (typeof story.story === "number") { item.setAttribute("data-story-id", String(story.story)); }
 
     var link = document.createElement("a");
     link.className = "live-news__link";
@@ -73,12 +74,26 @@
     meta.appendChild(time);
     meta.appendChild(document.createTextNode(" "));
     meta.appendChild(source);
+    var count = document.createElement("a");
+    count.className = "live-news__sources";
+    if (typeof story.story === "number") { count.href = "/story/" + story.story + "/"; }
+    setCount(count, story.sources);
+    meta.appendChild(document.createTextNode(" "));
+    meta.appendChild(count);
 
     item.appendChild(link);
     item.appendChild(document.createTextNode("\n"));
     item.appendChild(meta);
     item.addEventListener("animationend", function () { item.classList.remove("live-news__item--new"); });
     return item;
+  }
+
+  /* "N sources" on a headline whose story more than one outlet covers; nothing for one. */
+  function setCount(node, sources) {
+    var n = typeof sources === "number" ? sources : 0;
+    node.textContent = n > 1 ? n + " sources" : "";
+    node.hidden = n <= 1;
+    node.setAttribute("data-sources", String(n));
   }
 
   /* Where the reader is looking, if the new headline goes in above it: the first list item still on
@@ -126,6 +141,13 @@
       try { story = JSON.parse(event.data); } catch (e) { return; }
       self.add(story);
     };
+    // Later coverage of a story already announced: update its count in place, no second headline.
+    source.addEventListener("story", function (event) {
+      if (event.lastEventId) { self.cursor = event.lastEventId; }
+      var update;
+      try { update = JSON.parse(event.data); } catch (e) { return; }
+      self.update(update);
+    });
     source.onerror = function () {
       // EventSource retries by itself after a network error; after a refusal (503 when the server
       // is full, or any status but 200) it gives up, so try again later, from where we were.
@@ -160,6 +182,15 @@
 
     if (window.newsdesk && window.newsdesk.refreshTimes) { window.newsdesk.refreshTimes(item); }
     countUnseen();
+  };
+
+  LiveColumn.prototype.update = function (update) {
+    if (!update || typeof update.story !== "number" || !this.list) { return; }
+    var item = this.list.querySelector('[data-story-id="' + update.story + '"]');
+    if (!item) { return; }
+    var count = item.querySelector(".live-news__sources");
+    if (count) { setCount(count, update.sources); }
+    item.setAttribute("data-updates", String(Number(item.getAttribute("data-updates") || "0") + 1));
   };
 
   function start() {

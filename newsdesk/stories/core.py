@@ -1,0 +1,399 @@
+"""Story clustering, the pure part: an article's signals, and the decision to join a story or start one.
+
+No Django here. The caller supplies what the store knows (document frequencies, the open candidate
+stories found through the index) as plain data and gets a plain decision back, so the same code runs
+in the database-backed assigner, in `stories rebuild`, in the evaluation and in the benchmark.
+
+Signals of one article:
+- terms: the title (counted twice) and the lead, tokenised per language, stop words dropped, stemmed
+  with the Snowball stemmer of that language (PyStemmer);
+- named things: the words of capitalised phrases that do not open a sentence, and numbers with their
+  unit ("4.9%", "£212m", "40 firefighters" gives "40"), kept unstemmed so they match across languages;
+- the publication time: only stories updated within the open window are candidates;
+- near-identical text: a MinHash of word 4-shingles of the body (datasketch), for wire copies.
+"""
+
+from __future__ import annotations
+
+import math
+import re
+import unicodedata
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from dataclasses import dataclass, field
+from datetime import datetime, timedelta
+from functools import lru_cache
+from typing import Any
+
+import Stemmer
+from datasketch import MinHash
+from stop_words import get_stop_words
+
+__all__ = [
+    "Candidate",
+    "Decision",
+    "Params",
+    "Signals",
+    "decide",
+    "index_keys",
+    "signals",
+    "tokenise",
+]
+
+NUM_PERM = 64
+BANDS = 16  # 16 bands of 4 rows: two copies with a Jaccard of 0.8 share a band with p > 0.99
+ROWS = NUM_PERM // BANDS
+ENTITY = "@"
+NUMBER = "#"
+BAND = "~"
+
+_LANGUAGES = {"en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
+              "nl": "dutch", "pt": "portuguese", "sv": "swedish", "da": "danish", "no": "norwegian",
+              "fi": "finnish", "ru": "russian"}  # fmt: skip
+_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’\-](?=[^\W\d_]))*", re.UNICODE)
+_NUMBER = re.compile(
+    r"(?<![\w.])([£$€¥]?)(\d+(?:[.,]\d+)?)\s?"
+    r"(%|m\b|bn\b|km\b|million\b|billion\b|millionen\b|millions\b|millones\b|prozent\b"
+    r"|per cent\b|percent\b)?",
+    re.IGNORECASE,
+)
+_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”«»—–]\s*|\n)\s*$")
+
+
+@dataclass(frozen=True)
+class Params:
+    """The tuned knobs (tuned on the tuning half of tests/fixtures/stories only)."""
+
+    join_threshold: float = 0.40  # cosine of the article to the story, at or above which it joins
+    near_duplicate: float = 0.7  # estimated Jaccard of the bodies: a copy of a member joins outright
+    open_hours: float = 72.0  # a story takes no new article after this long without one
+    entity_weight: float = 2.0  # a named thing counts this much more than an ordinary term
+    min_shared_rare: int = 3  # a join needs at least this many shared rare terms or names
+    rare_idf: float = 2.0  # "rare": idf at or above this
+    index_terms: int = 25  # the heaviest terms of an article that go into the candidate index
+    max_candidates: int = 10
+    min_shared_names: int = 0  # ... and at least this many shared rare names
+    min_shared_head: int = 1  # within one outlet: rare title words, not names, shared
+    min_terms: int = 6  # an article with fewer distinct terms joins only as a near-duplicate
+    min_docs: int = 1000  # a floor on the corpus size in idf (see `idf`)
+    body_words: int = 80  # words of the body after the lead that count as well
+
+
+DEFAULT = Params()
+
+
+@dataclass
+class Signals:
+    """What one article brings to clustering."""
+
+    language: str
+    terms: Counter[str]  # stems, names (ENTITY prefix) and numbers (NUMBER prefix), with counts
+    minhash: tuple[int, ...]  # NUM_PERM values, empty for a body too short to shingle
+    published: datetime
+    head: frozenset[str] = frozenset()  # title stems that are not names
+    source: int | None = None  # the outlet
+
+    def bands(self) -> list[str]:
+        if not self.minhash:
+            return []
+        return [
+            f"{BAND}{b}:{hash(self.minhash[b * ROWS : (b + 1) * ROWS]) & 0xFFFFFFFF:x}" for b in range(BANDS)
+        ]
+
+
+@dataclass
+class Candidate:
+    """An open story as the store knows it: the sum of its members' terms, their MinHashes, its times."""
+
+    story_id: int
+    terms: Counter[str]
+    minhashes: list[tuple[int, ...]]
+    last_updated: datetime
+    size: int = 1
+    sources: frozenset[int] = field(default_factory=frozenset)  # the members' outlets
+    head: frozenset[str] = field(default_factory=frozenset)  # the members' title stems (not names)
+
+
+@dataclass(frozen=True)
+class Decision:
+    story_id: int | None  # None: start a new story
+    score: float
+    reason: str  # "near-duplicate", "similar", "new"
+    shared: tuple[str, ...] = ()
+
+
+@lru_cache(maxsize=32)
+def _stemmer(language: str) -> Stemmer.Stemmer | None:
+    name = _LANGUAGES.get(language)
+    return Stemmer.Stemmer(name) if name else None
+
+
+@lru_cache(maxsize=32)
+def _stop_words(language: str) -> frozenset[str]:
+    words: set[str] = set(_EXTRA_STOP)
+    for lang in {language, "en"}:
+        try:
+            words.update(w.lower() for w in get_stop_words(lang))
+        except Exception:  # noqa: S112 - a language without a list keeps the English one
+            continue
+    return frozenset(words)
+
+
+# Words that are everywhere in news copy and say nothing about which event it is.
+_EXTRA_STOP = frozenset(
+    [
+        "said",
+        "says",
+        "say",
+        "told",
+        "according",
+        "also",
+        "would",
+        "could",
+        "new",
+        "live",
+        "latest",
+        "update",
+        "updates",
+        "breaking",
+        "report",
+        "reports",
+        "reported",
+        "week",
+        "today",
+        "yesterday",
+        "monday",
+        "tuesday",
+        "wednesday",
+        "thursday",
+        "friday",
+        "saturday",
+        "sunday",
+        "morning",
+        "evening",
+        "night",
+        "am",
+        "pm",
+        "mr",
+        "mrs",
+        "ms",
+        "dr",
+        "one",
+        "two",
+        "three",
+        "four",
+        "five",
+        "first",
+        "last",
+        "year",
+        "years",
+        "people",
+        "time",
+        "percent",
+        "cent",
+        "cpa",
+        "sagte",
+        "sagt",
+        "laut",
+        "heute",
+        "dijo",
+        "según",
+        "hoy",
+        "selon",
+        "déclaré",
+        "aujourd",
+    ]
+)
+
+
+def _norm(text: str) -> str:
+    return unicodedata.normalize("NFC", text)
+
+
+def _language(language: str) -> str:
+    return (language or "en").split("-")[0].lower()
+
+
+def tokenise(text: str, language: str) -> list[str]:
+    """Lower-cased stems of the words, stop words dropped."""
+    lang = _language(language)
+    stops = _stop_words(lang)
+    words = [w.lower() for w in _WORD.findall(_norm(text))]
+    words = [w for w in words if len(w) > 2 and w not in stops]
+    stemmer = _stemmer(lang)
+    return list(stemmer.stemWords(words)) if stemmer else words
+
+
+def names(text: str, language: str) -> list[str]:
+    """Words of capitalised phrases that do not open a sentence, lower-cased and unstemmed."""
+    stops = _stop_words(_language(language))
+    text = _norm(text)
+    found: list[str] = []
+    for match in _WORD.finditer(text):
+        word = match.group()
+        if not word[0].isupper() or len(word) < 3:
+            continue
+        lower = word.lower()
+        if lower in stops:
+            continue
+        if _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]) and not (
+            match.end() < len(text) - 1
+            and text[match.end()] == " "
+            and text[match.end() + 1 : match.end() + 2].isupper()
+        ):
+            continue  # a capital that only opens a sentence, unless a capitalised phrase goes on
+        found.append(lower)
+    return found
+
+
+def numbers(text: str) -> list[str]:
+    """Numbers with their unit or currency; bare small integers (days, counts of things) are left out."""
+    found: list[str] = []
+    for currency, value, unit in _NUMBER.findall(text):
+        value = value.replace(",", ".")
+        unit = (unit or "").lower()
+        unit = {"per cent": "%", "percent": "%", "prozent": "%", "million": "m", "millionen": "m",
+                "millions": "m", "millones": "m", "billion": "bn"}.get(unit, unit)  # fmt: skip
+        if not currency and not unit and (len(value) < 3 or "." in value):
+            continue
+        found.append(f"{currency}{value}{unit}")
+    return found
+
+
+def signals(
+    title: str,
+    lead: str,
+    body: str,
+    language: str,
+    published: datetime,
+    *,
+    source: int | None = None,
+    params: Params = DEFAULT,
+) -> Signals:
+    """Title and lead terms, names, numbers and a MinHash of the body."""
+    lang = _language(language)
+    terms: Counter[str] = Counter()
+    rest = body[len(lead) :] if body.startswith(lead) else body
+    rest = " ".join(rest.split()[: params.body_words])
+    head = tokenise(title, lang) + tokenise(lead, lang)
+    for stem in head[: len(tokenise(title, lang))]:
+        terms[stem] += 3
+    for stem in head[len(tokenise(title, lang)) :]:
+        terms[stem] += 2
+    for stem in tokenise(rest, lang):
+        terms[stem] += 1
+    for name in names(f"{title}.\n{lead}\n{rest}", lang):
+        terms[ENTITY + name] += 1
+    for number in numbers(f"{title}\n{lead}\n{rest}"):
+        terms[NUMBER + number] += 1
+    named = set(tokenise(" ".join(t[1:] for t in terms if t[0] == ENTITY), lang))
+    return Signals(
+        language=lang,
+        terms=terms,
+        minhash=_minhash(body or lead),
+        published=published,
+        head=frozenset(head[: len(tokenise(title, lang))]) - named,
+        source=source,
+    )
+
+
+def _minhash(text: str) -> tuple[int, ...]:
+    words = [w.lower() for w in _WORD.findall(_norm(text))]
+    if len(words) < 12:
+        return ()
+    m = MinHash(num_perm=NUM_PERM, seed=7, permutations=_permutations(), scheme="affine32")
+    m.update_batch([" ".join(words[i : i + 4]).encode() for i in range(len(words) - 3)])
+    return tuple(int(v) for v in m.hashvalues)
+
+
+@lru_cache(maxsize=1)
+def _permutations() -> Any:
+    """The MinHash permutations, made once (datasketch would draw them again for every object)."""
+    return MinHash(num_perm=NUM_PERM, seed=7).permutations
+
+
+def jaccard(a: Sequence[int], b: Sequence[int]) -> float:
+    if not a or not b:
+        return 0.0
+    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+
+
+def idf(df: int, n_docs: int, min_docs: int = 0) -> float:
+    """Smoothed inverse document frequency. `min_docs` is a floor on the corpus size, so that a new
+    site's first articles do not find every word common."""
+    return math.log((max(n_docs, min_docs) + 1) / (df + 1)) + 1.0
+
+
+def _weights(terms: Mapping[str, int], idfs: Mapping[str, float], params: Params) -> dict[str, float]:
+    log, get, boost, special = math.log, idfs.get, params.entity_weight, (ENTITY, NUMBER)
+    return {
+        term: (1.0 + log(count)) * get(term, 1.0) * (boost if term[0] in special else 1.0)
+        for term, count in terms.items()
+    }
+
+
+def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
+    if len(a) > len(b):
+        a, b = b, a
+    dot = sum(w * b[t] for t, w in a.items() if t in b)
+    if not dot:
+        return 0.0
+    return dot / (math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values())))
+
+
+def index_keys(sig: Signals, idfs: Mapping[str, float], params: Params = DEFAULT) -> list[str]:
+    """The keys under which an article is found and finds its candidates: its heaviest terms by tf-idf
+    (names count extra) and its MinHash bands."""
+    weights = _weights(sig.terms, idfs, params)
+    rare = sorted(weights, key=lambda t: (-weights[t], t))[: params.index_terms]
+    return rare + sig.bands()
+
+
+def is_open(last_updated: datetime, now: datetime, params: Params = DEFAULT) -> bool:
+    return now - last_updated <= timedelta(hours=params.open_hours)
+
+
+def decide(
+    sig: Signals,
+    candidates: Iterable[Candidate],
+    idfs: Mapping[str, float],
+    params: Params = DEFAULT,
+) -> Decision:
+    """Join the best open story, or start a new one.
+
+    A body that is a near copy of a member's joins outright (wire copy under a new headline).
+    Otherwise the article joins the story with the highest cosine of idf-weighted terms, when that is
+    at least the threshold and they share at least `min_shared_rare` rare terms, at least one of
+    which is not a name: a shared town or company alone (same place, different event) is not enough.
+    """
+    best = Decision(None, 0.0, "new")
+    mine = _weights(sig.terms, idfs, params)
+    for cand in candidates:
+        if not is_open(cand.last_updated, sig.published, params) and cand.last_updated < sig.published:
+            continue
+        near = max((jaccard(sig.minhash, m) for m in cand.minhashes), default=0.0)
+        if near >= params.near_duplicate:
+            if best.reason != "near-duplicate" or near > best.score:
+                best = Decision(cand.story_id, near, "near-duplicate", ())
+            continue
+        if best.reason == "near-duplicate" or len(sig.terms) < params.min_terms:
+            continue  # too little text to judge by terms (a headline and a line): only a copy joins
+        score = _cosine(mine, _weights(cand.terms, idfs, params))
+        if score < params.join_threshold or score <= best.score:
+            continue
+        shared = sorted(
+            (t for t in sig.terms if t in cand.terms and idfs.get(t, 1.0) >= params.rare_idf),
+            key=lambda t: -mine[t],
+        )
+        plain = [t for t in shared if t[0] not in (ENTITY, NUMBER)]
+        named = [t for t in shared if t[0] == ENTITY]
+        if len(shared) < params.min_shared_rare or not plain or len(named) < params.min_shared_names:
+            continue
+        # One outlet's own boilerplate (a standard closing paragraph) must not tie its articles
+        # together: within one outlet the titles must share a rare word that is not a name.
+        own = sig.source is not None and cand.sources == {sig.source}
+        headline = [t for t in sig.head if t in cand.head and idfs.get(t, 1.0) >= params.rare_idf]
+        if own and len(headline) < params.min_shared_head:
+            continue
+        best = Decision(cand.story_id, score, "similar", tuple(shared[:12]))
+    return best

@@ -1,0 +1,95 @@
+"""An in-memory story index with the same shape as the database one: document frequencies, an inverted
+index of rare terms and MinHash bands over open stories, and the stories' summed terms. Used by the
+evaluation, the benchmark and the tests; pure."""
+
+from __future__ import annotations
+
+from collections import Counter, defaultdict
+from dataclasses import dataclass, field
+from datetime import datetime
+
+from .core import DEFAULT, Candidate, Decision, Params, Signals, decide, idf, index_keys, is_open
+
+
+@dataclass
+class _Story:
+    id: int
+    terms: Counter[str] = field(default_factory=Counter)
+    minhashes: list[tuple[int, ...]] = field(default_factory=list)
+    last_updated: datetime | None = None
+    members: list[str] = field(default_factory=list)
+    sources: set[int] = field(default_factory=set)
+    head: set[str] = field(default_factory=set)
+
+
+class MemoryIndex:
+    def __init__(self, params: Params = DEFAULT) -> None:
+        self.params = params
+        self.df: Counter[str] = Counter()
+        self.n_docs = 0
+        self.postings: dict[str, set[int]] = defaultdict(set)
+        self.stories: dict[int, _Story] = {}
+        self.assignment: dict[str, int] = {}
+
+    def prime(self, background: list[Signals]) -> None:
+        """Count document frequencies from a background corpus (without clustering it)."""
+        for sig in background:
+            self.n_docs += 1
+            self.df.update(sig.terms.keys())
+
+    def idfs(self, terms: Counter[str]) -> dict[str, float]:
+        return {t: idf(self.df.get(t, 0), self.n_docs, self.params.min_docs) for t in terms}
+
+    def candidates(self, keys: list[str], now: datetime) -> list[Candidate]:
+        hits: Counter[int] = Counter()
+        for key in keys:
+            for story_id in self.postings.get(key, ()):
+                hits[story_id] += 1
+        out = []
+        for story_id, _ in hits.most_common():
+            story = self.stories[story_id]
+            assert story.last_updated is not None
+            if not is_open(story.last_updated, now, self.params) and story.last_updated < now:
+                continue
+            out.append(
+                Candidate(
+                    story_id,
+                    story.terms,
+                    story.minhashes,
+                    story.last_updated,
+                    len(story.members),
+                    frozenset(story.sources),
+                    frozenset(story.head),
+                )
+            )
+            if len(out) >= self.params.max_candidates:
+                break
+        return out
+
+    def assign(self, article_id: str, sig: Signals) -> Decision:
+        idfs = self.idfs(sig.terms)
+        keys = index_keys(sig, idfs, self.params)
+        decision = decide(sig, self.candidates(keys, sig.published), idfs, self.params)
+        story_id = decision.story_id
+        if story_id is None:
+            story_id = len(self.stories) + 1
+            self.stories[story_id] = _Story(story_id)
+        self._add(story_id, article_id, sig, keys)
+        return decision
+
+    def _add(self, story_id: int, article_id: str, sig: Signals, keys: list[str]) -> None:
+        story = self.stories[story_id]
+        story.terms.update(sig.terms)
+        if sig.minhash:
+            story.minhashes.append(sig.minhash)
+        if story.last_updated is None or sig.published > story.last_updated:
+            story.last_updated = sig.published
+        story.members.append(article_id)
+        if sig.source is not None:
+            story.sources.add(sig.source)
+        story.head.update(sig.head)
+        self.assignment[article_id] = story_id
+        for key in keys:
+            self.postings[key].add(story_id)
+        self.n_docs += 1
+        self.df.update(sig.terms.keys())
