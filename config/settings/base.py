@@ -286,6 +286,8 @@ NEWSDESK_INGEST: dict[str, Any] = {
     "FETCH_MAX_BYTES": _env_int("NEWSDESK_FETCH_MAX_BYTES", 10 * 1024 * 1024),
     "FETCH_PER_HOST": _env_int("NEWSDESK_FETCH_PER_HOST", 2),
     "FETCH_WORKERS": _env_int("NEWSDESK_FETCH_WORKERS", 8),
+    # Article pages of one source fetched (and extracted) at once, still within FETCH_PER_HOST per host.
+    "FETCH_PAGE_WORKERS": _env_int("NEWSDESK_FETCH_PAGE_WORKERS", 8),
     # At most this many entries of one feed are processed per fetch.
     "MAX_ENTRIES_PER_FEED": _env_int("NEWSDESK_MAX_ENTRIES_PER_FEED", 200),
     # Words in an excerpt before it is cut with "…".
