@@ -363,6 +363,11 @@ NEWSDESK_NEWSLETTER: dict[str, Any] = {
     "MAX_ITEMS": _env_int("NEWSDESK_NEWSLETTER_MAX_ITEMS", 20),
     # How often (seconds) `newsdesk run` looks for due digests and purges stale signups.
     "CHECK_SECONDS": _env_int("NEWSDESK_NEWSLETTER_CHECK_SECONDS", 300),
+    # Sending across workers: tasks queued per due run (each worker that takes one claims batches of
+    # subscribers), subscribers per batch, and the seconds a claim lasts unless its worker renews it.
+    "SENDERS": _env_int("NEWSDESK_NEWSLETTER_SENDERS", 2),
+    "CLAIM_BATCH": _env_int("NEWSDESK_NEWSLETTER_CLAIM_BATCH", 100),
+    "CLAIM_LEASE": _env_float("NEWSDESK_NEWSLETTER_CLAIM_LEASE", 60),
     # Sign-up limits: per network address and per mail address, each per hour.
     "SIGNUPS_PER_IP": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_IP", 10),
     "SIGNUPS_PER_ADDRESS": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_ADDRESS", 3),
