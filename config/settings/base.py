@@ -284,7 +284,7 @@ NEWSDESK_INGEST: dict[str, Any] = {
     # Fetching limits.
     "FETCH_TIMEOUT": _env_int("NEWSDESK_FETCH_TIMEOUT", 20),
     "FETCH_MAX_BYTES": _env_int("NEWSDESK_FETCH_MAX_BYTES", 10 * 1024 * 1024),
-    "FETCH_PER_HOST": _env_int("NEWSDESK_FETCH_PER_HOST", 2),
+    "FETCH_PER_HOST": _env_int("NEWSDESK_FETCH_PER_HOST", 4),
     "FETCH_WORKERS": _env_int("NEWSDESK_FETCH_WORKERS", 8),
     # Article pages of one source fetched (and extracted) at once, still within FETCH_PER_HOST per host.
     "FETCH_PAGE_WORKERS": _env_int("NEWSDESK_FETCH_PAGE_WORKERS", 8),

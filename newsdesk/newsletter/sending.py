@@ -202,7 +202,7 @@ class DigestSender:
     def _send_run(self, run: DigestRun, resumed: bool, *, wait_for_others: bool) -> Report:
         report = Report(run_id=run.pk, resumed=resumed)
         self._prepare(run)
-        self.backend = get_connection(fail_silently=False)
+        backend = self.backend = get_connection(fail_silently=False)
         self._open()
         try:
             while True:
@@ -217,7 +217,7 @@ class DigestSender:
                 self._send_batch(run, batch, report)
             self._retry_due(report, wait=True)
         finally:
-            self.backend.close()
+            backend.close()
         actions.do_add_run_counts(run.pk, report.counts())
         actions.do_finish_run_when_done(run.pk, self.clock())
         return report
