@@ -200,12 +200,13 @@ def _pending(database_url: str) -> dict:
         import sqlite3
 
         with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
-            total, done = db.execute(query.replace(" FILTER (WHERE", " FILTER (WHERE")).fetchone()
+            total, done = db.execute(query).fetchone()
     else:
         import psycopg
 
-        with psycopg.connect(database_url) as db:
-            total, done = db.execute(query).fetchone()
+        with psycopg.connect(database_url) as conn:
+            row = conn.execute(query).fetchone()
+            total, done = row if row is not None else (0, 0)
     return {"pending": total - done, "done": done}
 
 
