@@ -52,15 +52,68 @@ def _run(module: str, *args: str, env: dict[str, str]) -> dict:
     return json.loads(lines[-1]) if lines else {}
 
 
-def measure(subscribers: int, sink: Sink, work: Path) -> dict:
+_RUNS = iter(range(1, 1_000_000))
+
+
+def measure(subscribers: int, sink: Sink, work: Path, workers: int = 1, database_url: str = "") -> dict:
+    """One digest run by `workers` sending processes started together on one database (they share the
+    run by claiming batches of subscribers). Addresses are new for each run, so the sink counts doubles."""
     db = work / f"bench-{subscribers}.sqlite3"
     db.unlink(missing_ok=True)
     env = _env(db, sink.port)
-    _run("bench.newsletter.setup", str(subscribers), env=env)
-    before = sink.received
-    result = _run("bench.newsletter.send", "ours", env=env)
+    if database_url:
+        env["DATABASE_URL"] = database_url
+        _reset_postgres(env)
+    _run("bench.newsletter.setup", str(subscribers), f"run{next(_RUNS)}.example.org", env=env)
+    before, doubles_before = sink.received, sink.doubled
+    if workers == 1:
+        result = _run("bench.newsletter.send", "ours", env=env)
+    else:
+        parts = _run_together("bench.newsletter.send", workers, env=env)
+        result = {
+            "sent": sum(p["sent"] for p in parts),
+            "seconds": max(p["wall_end"] for p in parts) - min(p["wall_start"] for p in parts),
+            "second_half_rate": 0.0,
+            "cpu_seconds": sum(p["cpu_seconds"] for p in parts),
+            "max_rss_mib": max(p["max_rss_mib"] for p in parts),
+            "per_worker": [p["sent"] for p in parts],
+        }
     result["delivered"] = sink.received - before
+    result["doubles"] = sink.doubled - doubles_before
     return result
+
+
+def _run_together(module: str, workers: int, *, env: dict[str, str]) -> list[dict]:
+    procs = [
+        subprocess.Popen(
+            [sys.executable, "-m", module, "ours"],
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.PIPE,
+            stderr=subprocess.PIPE,
+            text=True,
+        )
+        for _ in range(workers)
+    ]
+    parts = []
+    for proc in procs:
+        out, err = proc.communicate()
+        if proc.returncode != 0:
+            raise SystemExit(f"{module} failed:\n{err}")
+        parts.append(json.loads(out.strip().splitlines()[-1]))
+    return parts
+
+
+def _reset_postgres(env: dict[str, str]) -> None:
+    """An empty PostgreSQL database for the next run (the bench owns the database it is given)."""
+    code = (
+        "from newsdesk.core.bootstrap import ensure_database; ensure_database();"
+        "from django.db import connection;"
+        "c = connection.cursor();"
+        "c.execute('TRUNCATE newsletter_subscriber, newsletter_digestrun, articles_article, sources_source "
+        "RESTART IDENTITY CASCADE')"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
 
 
 def main() -> None:
@@ -68,6 +121,12 @@ def main() -> None:
     parser.add_argument("--large", type=int, default=100_000, help="subscribers in the big run")
     parser.add_argument("--small", type=int, default=10_000, help="subscribers in the small runs")
     parser.add_argument("--repeats", type=int, default=3, help="repeats of the small run and the anchor")
+    parser.add_argument("--workers", type=int, default=2, help="sending processes in the shared-run rows")
+    parser.add_argument(
+        "--database-url",
+        default="",
+        help="a PostgreSQL database the bench may empty, for the shared-run rows (default SQLite)",
+    )
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}\n")  # fmt: skip
@@ -76,6 +135,10 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-newsletter-") as tmp:
             work = Path(tmp)
             small = [measure(args.small, sink, work) for _ in range(args.repeats)]
+            shared = [
+                measure(args.small, sink, work, workers=args.workers, database_url=args.database_url)
+                for _ in range(args.repeats)
+            ]
             large = measure(args.large, sink, work)
             env = _env(work / "anchor.sqlite3", sink.port)
             anchors = [
@@ -83,7 +146,7 @@ def main() -> None:
             ]
     finally:
         sink.stop()
-    report(args, small, large, anchors)
+    report(args, small, large, anchors, shared)
 
 
 def _rate(result: dict) -> float:
@@ -103,7 +166,7 @@ def _row(label: str, count: str, result: dict, delivered: str, half: str) -> str
     return "| " + " | ".join(cells) + " |"
 
 
-def report(args, small: list[dict], large: dict, anchors: list[dict]) -> None:
+def report(args, small: list[dict], large: dict, anchors: list[dict], shared: list[dict]) -> None:
     med = statistics.median
     small_rate, anchor_rate = med(_rate(r) for r in small), med(_rate(r) for r in anchors)
     small_cpu, anchor_cpu = med(_cpu_rate(r) for r in small), med(_cpu_rate(r) for r in anchors)
@@ -123,6 +186,16 @@ def report(args, small: list[dict], large: dict, anchors: list[dict]) -> None:
     print()
     print(f"ours: {small_rate:.0f} messages/second (median, {n_small}), {_rate(large):.0f} ({n_large})")
     print(f"anchor: {anchor_rate:.0f} messages/second (median); ours/anchor {small_rate / anchor_rate:.2f}")
+    shared_rate = med(_rate(r) for r in shared)
+    where = "PostgreSQL" if args.database_url else "SQLite"
+    print(
+        f"{args.workers} workers sharing one run ({where}): {shared_rate:.0f} messages/second (median; runs: "
+        + ", ".join(f"{_rate(r):.0f} split {r.get('per_worker')}" for r in shared)
+        + f"); {shared_rate / small_rate:.2f}x one worker; {shared_rate / anchor_rate:.2f}x the anchor; "
+        f"doubles {sum(r['doubles'] for r in shared)}, delivered {sum(r['delivered'] for r in shared):,} "
+        f"of {sum(r['sent'] for r in shared):,} recorded"
+    )
+    print(f"doubles in the one-worker runs: {sum(r['doubles'] for r in [*small, large])}")
     cpu_ratio = small_cpu / anchor_cpu
     print(
         f"per CPU-second of the sender: ours {small_cpu:.0f}, anchor {anchor_cpu:.0f}, ratio {cpu_ratio:.2f}"

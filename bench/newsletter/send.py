@@ -17,6 +17,7 @@ def ours() -> dict:
     from newsdesk.newsletter.sending import DigestSender
 
     marks: list[float] = []
+    wall_start = time.time()
     started = time.perf_counter()
     sender = DigestSender(on_progress=lambda n: marks.append(time.perf_counter()))
     report = sender.run(force=True)
@@ -24,7 +25,7 @@ def ours() -> dict:
     half = len(marks) // 2
     second_half = (len(marks) - half) / (marks[-1] - marks[half]) if len(marks) > 2 else 0.0
     return {"sent": report.sent, "skipped": report.skipped, "failed": report.failed, "seconds": seconds,
-            "second_half_rate": second_half}  # fmt: skip
+            "second_half_rate": second_half, "wall_start": wall_start, "wall_end": time.time()}  # fmt: skip
 
 
 def anchor(count: int) -> dict:

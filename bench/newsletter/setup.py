@@ -26,7 +26,7 @@ WORDS = [
 ]  # fmt: skip
 
 
-def build(subscribers: int, stories: int = 300, seed: int = 5) -> None:
+def build(subscribers: int, stories: int = 300, seed: int = 5, domain: str = "example.org") -> None:
     from django.utils import timezone
 
     from newsdesk.articles.models import Article
@@ -63,7 +63,7 @@ def build(subscribers: int, stories: int = 300, seed: int = 5) -> None:
     for start in range(0, subscribers, batch):
         created = Subscriber.objects.bulk_create(
             Subscriber(
-                email=f"reader{n:06d}@example.org",
+                email=f"reader{n:06d}@{domain}",
                 status="confirmed",
                 key=new_key(),
                 frequency="weekly" if n % 5 == 0 else "daily",
@@ -90,4 +90,4 @@ if __name__ == "__main__":
     from newsdesk.core.bootstrap import ensure_database
 
     ensure_database()
-    build(int(sys.argv[1]))
+    build(int(sys.argv[1]), domain=sys.argv[2] if len(sys.argv) > 2 else "example.org")

@@ -379,8 +379,10 @@ NEWSDESK_INGEST: dict[str, Any] = {
     # Fetching limits.
     "FETCH_TIMEOUT": _env_int("NEWSDESK_FETCH_TIMEOUT", 20),
     "FETCH_MAX_BYTES": _env_int("NEWSDESK_FETCH_MAX_BYTES", 10 * 1024 * 1024),
-    "FETCH_PER_HOST": _env_int("NEWSDESK_FETCH_PER_HOST", 2),
+    "FETCH_PER_HOST": _env_int("NEWSDESK_FETCH_PER_HOST", 4),
     "FETCH_WORKERS": _env_int("NEWSDESK_FETCH_WORKERS", 8),
+    # Article pages of one source fetched (and extracted) at once, still within FETCH_PER_HOST per host.
+    "FETCH_PAGE_WORKERS": _env_int("NEWSDESK_FETCH_PAGE_WORKERS", 8),
     # At most this many entries of one feed are processed per fetch.
     "MAX_ENTRIES_PER_FEED": _env_int("NEWSDESK_MAX_ENTRIES_PER_FEED", 200),
     # Words in an excerpt before it is cut with "…".
@@ -484,6 +486,11 @@ NEWSDESK_NEWSLETTER: dict[str, Any] = {
     "MAX_ITEMS": _env_int("NEWSDESK_NEWSLETTER_MAX_ITEMS", 20),
     # How often (seconds) `newsdesk run` looks for due digests and purges stale signups.
     "CHECK_SECONDS": _env_int("NEWSDESK_NEWSLETTER_CHECK_SECONDS", 300),
+    # Sending across workers: tasks queued per due run (each worker that takes one claims batches of
+    # subscribers), subscribers per batch, and the seconds a claim lasts unless its worker renews it.
+    "SENDERS": _env_int("NEWSDESK_NEWSLETTER_SENDERS", 2),
+    "CLAIM_BATCH": _env_int("NEWSDESK_NEWSLETTER_CLAIM_BATCH", 100),
+    "CLAIM_LEASE": _env_float("NEWSDESK_NEWSLETTER_CLAIM_LEASE", 60),
     # Sign-up limits: per network address and per mail address, each per hour.
     "SIGNUPS_PER_IP": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_IP", 10),
     "SIGNUPS_PER_ADDRESS": _env_int("NEWSDESK_NEWSLETTER_SIGNUPS_PER_ADDRESS", 3),

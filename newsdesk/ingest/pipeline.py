@@ -12,7 +12,7 @@ from __future__ import annotations
 import logging
 import time
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor, as_completed
+from concurrent.futures import Future, ThreadPoolExecutor, as_completed
 from dataclasses import dataclass, field
 from datetime import datetime
 
@@ -59,6 +59,7 @@ from newsdesk.types import (
     Extracted,
     ExtractError,
     FetchError,
+    Injection,
     Known,
     Outlet,
     ParsedFeed,
@@ -67,6 +68,16 @@ from newsdesk.types import (
 )
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Prepared:
+    """An entry that goes on to have its page fetched: what was decided before the fetch."""
+
+    entry: Entry
+    facts: Facts
+    intent: Intent
+    planted: tuple[Injection, ...]
 
 
 @dataclass
@@ -91,6 +102,7 @@ class Pipeline:
         self.clock = clock
         self.excerpt_words: int = settings.NEWSDESK_INGEST["EXCERPT_WORDS"]
         self.max_entries: int = settings.NEWSDESK_INGEST["MAX_ENTRIES_PER_FEED"]
+        self.page_workers: int = max(1, settings.NEWSDESK_INGEST["FETCH_PAGE_WORKERS"])
 
     # ---- one source ---------------------------------------------------------
     def refresh_source(self, source_id: int) -> SourceReport:
@@ -194,10 +206,41 @@ class Pipeline:
         return report
 
     def _ingest_entries(self, source: Source, feed: ParsedFeed, now: datetime, report: SourceReport) -> None:
-        for entry in feed.entries:
+        """Every entry of a feed: the store's reads and writes stay on this thread, in feed order, while
+        the article pages are fetched and extracted on a small pool of threads (within the fetcher's
+        per-host limit), so one source's network waits overlap. An entry that shares a guid or link with
+        an earlier one of the same feed waits until the others are stored, then goes the sequential way,
+        so it sees what they stored."""
+        later: list[Entry] = []
+        pending: list[tuple[_Prepared, Future[tuple[Extracted | None, bool]]]] = []
+        keys: set[str] = set()
+        with ThreadPoolExecutor(max_workers=self.page_workers, thread_name_prefix="page") as pool:
+            for entry in feed.entries:
+                try:
+                    prepared = self._prepare(source, entry, report)
+                    if prepared is None:
+                        continue
+                    entry_keys = {k for k in (prepared.facts.guid, prepared.facts.link) if k}
+                    if entry_keys & keys:
+                        later.append(entry)
+                        continue
+                    keys |= entry_keys
+                    pending.append((prepared, pool.submit(self._extract_page, prepared.facts.link)))
+                except Exception:  # one bad entry must not lose the others
+                    log.exception("Could not store an entry of source %s (%s)", source.pk, entry.link)
+                    report.failed_entries += 1
+            for prepared, page in pending:
+                try:
+                    self._finish(source, feed, prepared, *page.result(), now, report)
+                except Exception:
+                    log.exception(
+                        "Could not store an entry of source %s (%s)", source.pk, prepared.entry.link
+                    )
+                    report.failed_entries += 1
+        for entry in later:
             try:
                 self._ingest_entry(source, feed, entry, now, report)
-            except Exception:  # one bad entry must not lose the others
+            except Exception:
                 log.exception("Could not store an entry of source %s (%s)", source.pk, entry.link)
                 report.failed_entries += 1
 
@@ -205,8 +248,14 @@ class Pipeline:
     def _ingest_entry(
         self, source: Source, feed: ParsedFeed, entry: Entry, now: datetime, report: SourceReport
     ) -> None:
-        """Gather the facts, ask the decider, carry its intent out: once by what the store knows of
-        the entry (before the page fetch), once more by the article's identity (after it)."""
+        """One entry from start to end on this thread: prepare, fetch its page, finish."""
+        prepared = self._prepare(source, entry, report)
+        if prepared is not None:
+            self._finish(source, feed, prepared, *self._extract_page(prepared.facts.link), now, report)
+
+    def _prepare(self, source: Source, entry: Entry, report: SourceReport) -> _Prepared | None:
+        """Gather the facts and ask the decider by what the store knows of the entry (before the page
+        fetch). None when that settles it (skipped, or remembered as an alias)."""
         facts = Facts(
             source=Outlet(id=source.pk, url=source.url, site_url=source.site_url),
             guid=assemble.entry_guid(entry),
@@ -216,9 +265,23 @@ class Pipeline:
         known = queries.find_by_entry(source.pk, facts.guid, facts.link)
         intent = decide_entry(known, _owner(known, source.pk), facts)
         if self._settle(intent, facts, report):
-            return
+            return None
         entry, planted = integrity.clean_entry(entry)
-        page, page_failed = self._extract_page(facts.link)
+        return _Prepared(entry, facts, intent, planted)
+
+    def _finish(
+        self,
+        source: Source,
+        feed: ParsedFeed,
+        prepared: _Prepared,
+        page: Extracted | None,
+        page_failed: bool,
+        now: datetime,
+        report: SourceReport,
+    ) -> None:
+        """With the page in hand: assemble, ask the decider once more by the article's identity, and
+        store or update."""
+        entry, facts, intent = prepared.entry, prepared.facts, prepared.intent
         draft = assemble.assemble(
             entry,
             page,
@@ -238,7 +301,7 @@ class Pipeline:
         target = intent.article_id if isinstance(intent, Update | Transfer) else None
         draft = integrity.review(
             draft,
-            injections=planted + (page.injections if page else ()),
+            injections=prepared.planted + (page.injections if page else ()),
             source=source_queries.integrity_state(source.pk),
             update=target is not None,
         )

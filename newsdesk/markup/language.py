@@ -10,6 +10,7 @@ when needed: most pages declare their language, and a CLI run over them should n
 from __future__ import annotations
 
 import re
+import threading
 from collections import Counter
 
 from lxml.etree import XPath
@@ -72,11 +73,23 @@ def detect_language(text: str) -> str | None:
     return _by_stopwords(sample) or _by_model(sample)
 
 
+_model_lock = threading.Lock()
+_model_loaded = False
+
+
 def _by_model(sample: str) -> str | None:
+    global _model_loaded
     try:
         import py3langid
     except ImportError:  # pragma: no cover - an optional dependency
         return None
+    if not _model_loaded:
+        # py3langid loads its model on first use without a lock: page threads starting together would
+        # each load it (half a second of CPU apiece). The first call goes alone.
+        with _model_lock:
+            lang, _ = py3langid.classify(sample)
+            _model_loaded = True
+            return str(lang) if lang else None
     lang, _ = py3langid.classify(sample)
     return str(lang) if lang else None
 

@@ -9,12 +9,13 @@ from datetime import datetime, timedelta
 from enum import Enum
 
 from django.db import IntegrityError, transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from newsdesk.core import tallies
 
 from .digest import FREQUENCY_INTERVALS, next_digest_at
-from .models import Consent, DigestRun, Send, Subscriber, new_key
+from .models import Consent, DigestBatch, DigestRun, Send, Subscriber, new_key
+from .stories import members
 from .tokens import ConfirmClaim
 
 CONFIRMATION_MAIL_EVERY = timedelta(hours=1)
@@ -236,6 +237,61 @@ def do_start_run(cutoff: datetime, forced: bool) -> DigestRun:
 
 def do_finish_run(run_id: int, counts: dict[str, int], now: datetime) -> None:
     DigestRun.objects.filter(pk=run_id).update(finished_at=now, **counts)
+
+
+def do_plan_batches(run: DigestRun, size: int) -> int:
+    """Cut the run's remaining subscribers into batches by id, once per run. Returns how many were made."""
+    if DigestBatch.objects.filter(run=run).exists():
+        return 0
+    ids = list(members(run).order_by("pk").values_list("pk", flat=True))
+    batches = [
+        DigestBatch(run=run, first_id=ids[start], last_id=ids[min(start + size, len(ids)) - 1])
+        for start in range(0, len(ids), size)
+    ]
+    DigestBatch.objects.bulk_create(batches)
+    return len(batches)
+
+
+def do_claim_batch(run_id: int, owner: str, now: datetime, lease: timedelta) -> DigestBatch | None:
+    """Claim the run's next batch nobody holds (or whose holder's lease ran out). None when none is left.
+
+    PostgreSQL skips rows another worker is claiming this instant (SKIP LOCKED); SQLite's IMMEDIATE
+    transactions claim one at a time. The UPDATE repeats the condition, so a claim is never taken twice.
+    """
+    free = Q(run_id=run_id, done=False) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
+    with transaction.atomic():
+        open_batches = DigestBatch.objects.select_for_update(skip_locked=True).filter(free)
+        candidate = open_batches.order_by("id").first()
+        if candidate is None:
+            return None
+        claimed = DigestBatch.objects.filter(free, pk=candidate.pk).update(
+            owner=owner, lease_until=now + lease, claims=F("claims") + 1
+        )
+    if not claimed:
+        return None
+    candidate.owner, candidate.lease_until = owner, now + lease
+    return candidate
+
+
+def do_renew_batch(batch_id: int, owner: str, until: datetime) -> bool:
+    """Extend our claim. False when the batch is no longer ours (our lease ran out and it was taken)."""
+    return bool(DigestBatch.objects.filter(pk=batch_id, owner=owner, done=False).update(lease_until=until))
+
+
+def do_finish_batch(batch_id: int, owner: str) -> bool:
+    return bool(DigestBatch.objects.filter(pk=batch_id, owner=owner).update(done=True, lease_until=None))
+
+
+def do_add_run_counts(run_id: int, counts: dict[str, int]) -> None:
+    """One worker's share of a run's counts."""
+    DigestRun.objects.filter(pk=run_id).update(**{name: F(name) + n for name, n in counts.items()})
+
+
+def do_finish_run_when_done(run_id: int, now: datetime) -> bool:
+    """Mark the run finished once every batch is done. True when this call finished it."""
+    if DigestBatch.objects.filter(run_id=run_id, done=False).exists():
+        return False
+    return bool(DigestRun.objects.filter(pk=run_id, finished_at__isnull=True).update(finished_at=now))
 
 
 @dataclass(frozen=True)

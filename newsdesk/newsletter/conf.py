@@ -16,6 +16,9 @@ class Conf:
     retry_backoff: float
     max_items: int
     check_seconds: float
+    senders: int
+    claim_batch: int
+    claim_lease: float
     signups_per_ip: int
     signups_per_address: int
     check_deliverability: bool
@@ -32,6 +35,9 @@ def conf() -> Conf:
         retry_backoff=float(raw["RETRY_BACKOFF"]),
         max_items=int(raw["MAX_ITEMS"]),
         check_seconds=float(raw["CHECK_SECONDS"]),
+        senders=max(1, int(raw["SENDERS"])),
+        claim_batch=max(1, int(raw["CLAIM_BATCH"])),
+        claim_lease=max(1.0, float(raw["CLAIM_LEASE"])),
         signups_per_ip=int(raw["SIGNUPS_PER_IP"]),
         signups_per_address=int(raw["SIGNUPS_PER_ADDRESS"]),
         check_deliverability=bool(raw["CHECK_DELIVERABILITY"]),

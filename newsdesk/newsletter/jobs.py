@@ -15,7 +15,8 @@ log = logging.getLogger(__name__)
 
 
 def newsletter_tick(now: datetime) -> bool:
-    """Forget stale unconfirmed signups, and queue a digest run when one is due. True if queued."""
+    """Forget stale unconfirmed signups, and queue a digest run when one is due (one task per sender
+    allowed, so several workers share it). True if queued."""
     from . import actions
     from .models import DigestRun, Subscriber
     from .tasks import send_due_digests
@@ -28,7 +29,8 @@ def newsletter_tick(now: datetime) -> bool:
         or Subscriber.objects.receiving().filter(next_digest_at__lte=now).exists()
     )
     if due:
-        send_due_digests.enqueue()
+        for _ in range(conf().senders):
+            send_due_digests.enqueue()
     return due
 
 

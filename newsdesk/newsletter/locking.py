@@ -1,13 +1,16 @@
-"""One digest run at a time, across processes: a PostgreSQL advisory lock or a file lock beside SQLite.
+"""Starting a digest run, one process at a time: a PostgreSQL advisory lock or a file lock beside SQLite.
 
-Both are released by the operating system or the database when the holder dies (even by kill -9), so a
-crashed run never blocks the next one.
+The lock is held while a run is found or created and cut into batches (a dry run holds it throughout);
+the sending itself is shared by claims on batches (`actions.do_claim_batch`). Both locks are released by
+the operating system or the database when the holder dies (even by kill -9), so a crash never blocks
+the next start.
 """
 
 from __future__ import annotations
 
 import contextlib
 import fcntl
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -31,12 +34,18 @@ def _lock_path() -> Path:
 
 
 @contextlib.contextmanager
-def digest_run_lock() -> Iterator[None]:
+def digest_run_lock(wait: float = 0.0) -> Iterator[None]:
+    """Hold the lock, trying for up to `wait` seconds; RunInProgress when another process keeps it."""
+    give_up = time.monotonic() + wait
     if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_try_advisory_lock(%s)", [_PG_KEY])
-            if not cursor.fetchone()[0]:
+        while True:
+            with connection.cursor() as cursor:
+                cursor.execute("SELECT pg_try_advisory_lock(%s)", [_PG_KEY])
+                if cursor.fetchone()[0]:
+                    break
+            if time.monotonic() >= give_up:
                 raise RunInProgress()
+            time.sleep(0.05)
         try:
             yield
         finally:
@@ -44,10 +53,14 @@ def digest_run_lock() -> Iterator[None]:
                 cursor.execute("SELECT pg_advisory_unlock(%s)", [_PG_KEY])
         return
     with open(_lock_path(), "w") as handle:
-        try:
-            fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            raise RunInProgress() from None
+        while True:
+            try:
+                fcntl.flock(handle, fcntl.LOCK_EX | fcntl.LOCK_NB)
+                break
+            except BlockingIOError:
+                if time.monotonic() >= give_up:
+                    raise RunInProgress() from None
+                time.sleep(0.05)
         try:
             yield
         finally:

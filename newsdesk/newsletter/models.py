@@ -120,6 +120,30 @@ class DigestRun(models.Model):
         return f"digest run {self.pk} ({self.started_at:%Y-%m-%d %H:%M})"
 
 
+class DigestBatch(models.Model):
+    """A stretch of a run's subscribers (by id) that one sending worker claims at a time.
+
+    Claimed with SELECT ... FOR UPDATE SKIP LOCKED on PostgreSQL (a compare-and-set UPDATE on SQLite) and
+    held under a lease that its worker renews as it sends; a batch whose worker died is claimed again once
+    the lease has run out. The send record (`Send`) still decides, alone, whether a digest may go.
+    """
+
+    run = models.ForeignKey(DigestRun, on_delete=models.CASCADE, related_name="batches")
+    first_id = models.PositiveBigIntegerField()
+    last_id = models.PositiveBigIntegerField()
+    owner = models.CharField(max_length=120, blank=True)
+    lease_until = models.DateTimeField(null=True, blank=True)
+    claims = models.PositiveIntegerField(default=0, help_text="times claimed: more than one means taken over")
+    done = models.BooleanField(default=False)
+
+    class Meta:
+        ordering = ["id"]
+        indexes = [models.Index(fields=["run", "done"], name="newsletter_batch_open")]
+
+    def __str__(self) -> str:
+        return f"subscribers {self.first_id}-{self.last_id} of run {self.run_id}"
+
+
 class Send(models.Model):
     """One subscriber's digest in one run: the record that stops a second send."""
 

@@ -1,6 +1,9 @@
 """A digest run: build each due subscriber's digest and send it, exactly once.
 
 - One run at a time (`locking`); a run killed halfway is resumed by the next one with the same cutoff.
+- Several workers send one run together: the run is cut into batches of subscribers, each claimed by
+  one worker under a lease it renews (`actions.do_claim_batch`); a dead worker's batch is claimed again
+  when its lease runs out (docs/decisions/0019).
 - Each message is recorded as sent just before its final dot (`mailer`), together with the subscriber's
   new cursor, and the record is unique per run and subscriber: a resumed run skips whoever has one.
 - One connection for the whole run (reopened if the server drops it), a messages-per-second pace, and
@@ -12,10 +15,14 @@ from __future__ import annotations
 import heapq
 import itertools
 import logging
+import os
+import secrets
 import smtplib
+import socket
 import time
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from typing import Any
 
 from django.core.mail import get_connection
@@ -28,11 +35,14 @@ from . import actions
 from .conf import conf
 from .digest import Digest, select
 from .locking import digest_run_lock
-from .models import DigestRun, Send
+from .models import DigestBatch, DigestRun, Send
 from .render import DigestEmail, DigestRenderer, Recipient, digest_message, digest_message_id
 from .stories import Member, member_pages, members, names, story_index
 
 log = logging.getLogger(__name__)
+
+# Seconds a sender waits for another one that is starting (or cutting up) the run this instant.
+START_WAIT = 5.0
 
 
 class MailServerError(NewsdeskError):
@@ -132,56 +142,108 @@ class DigestSender:
         self.renderer = DigestRenderer()
         self._retry: list[_Retry] = []
         self._order = itertools.count()
+        self.claim_batch = settings.claim_batch
+        self.lease = timedelta(seconds=settings.claim_lease)
+        self.owner = f"{socket.gethostname()}:{os.getpid()}:{secrets.token_hex(4)}"
 
     # ---- the run ----------------------------------------------------------------------------
 
-    def run(self, *, force: bool = False, dry_run: bool = False) -> Report:
-        with digest_run_lock():
-            return self._run(force, dry_run)
+    def run(self, *, force: bool = False, dry_run: bool = False, join: bool = False) -> Report:
+        """Send the due digests (or finish the open run), sharing the work with any other sender.
 
-    def _run(self, force: bool, dry_run: bool) -> Report:
+        `join`: a worker's task. It never starts a run that has nobody to send to, and it leaves
+        batches held by a live worker to that worker instead of waiting for them.
+        """
+        if dry_run:
+            with digest_run_lock():
+                return self._dry_run(force)
+        with digest_run_lock(wait=START_WAIT):
+            run, resumed = self._start(force, join)
+        if run is None:
+            return Report()
+        return self._send_run(run, resumed, wait_for_others=not join)
+
+    def _start(self, force: bool, join: bool) -> tuple[DigestRun | None, bool]:
+        """The open run, or a new one; cut into batches the first time. Called under the start lock."""
         now = self.clock()
         run = DigestRun.objects.filter(finished_at__isnull=True).order_by("id").first()
-        report = Report(dry_run=dry_run)
-        if run is not None:
-            report.resumed = True
-        elif dry_run:
-            run = DigestRun(cutoff=now, forced=force)  # never saved: a dry run writes nothing
-        else:
+        resumed = run is not None
+        if run is None:
+            if join and not members(DigestRun(cutoff=now, forced=force)).exists():
+                return None, False
             run = actions.do_start_run(now, force)
-        report.run_id = run.pk
+        actions.do_plan_batches(run, self.claim_batch)
+        return run, resumed
+
+    def _prepare(self, run: DigestRun) -> None:
         self.run_obj = run
         self.total = members(run).count()
         self.on_total(self.total)
         self.index = story_index(run)
         self.topic_names, self.source_names = names()
-        if not dry_run:
-            self.backend = get_connection(fail_silently=False)
-            self._open()
+
+    def _dry_run(self, force: bool) -> Report:
+        run = DigestRun.objects.filter(finished_at__isnull=True).order_by("id").first()
+        report = Report(dry_run=True, resumed=run is not None)
+        if run is None:
+            run = DigestRun(cutoff=self.clock(), forced=force)  # never saved: a dry run writes nothing
+        report.run_id = run.pk
+        self._prepare(run)
+        for page in member_pages(run):
+            for member in page:
+                digest = select(self.index, member.prefs(run.cutoff), limit=self.limit)
+                if digest.empty:
+                    report.skipped += 1
+                else:
+                    self._message(member, digest)  # rendered, to prove it renders; not sent
+                    report.sent += 1
+                self.on_progress(1)
+        return report
+
+    def _send_run(self, run: DigestRun, resumed: bool, *, wait_for_others: bool) -> Report:
+        report = Report(run_id=run.pk, resumed=resumed)
+        self._prepare(run)
+        backend = self.backend = get_connection(fail_silently=False)
+        self._open()
         try:
-            for page in member_pages(run):
-                skipped = []
-                for member in page:
-                    digest = select(self.index, member.prefs(run.cutoff), limit=self.limit)
-                    if digest.empty:
-                        skipped.append((member.id, member.frequency, member.next_at))
-                        report.skipped += 1
-                    elif dry_run:
-                        self._message(member, digest)  # rendered, to prove it renders; not sent
-                        report.sent += 1
-                    else:
-                        self._deliver(member, digest, 1, report)
-                    self.on_progress(1)
-                    self._retry_due(report, wait=False)
-                if skipped and not dry_run:
-                    actions.do_advance_skipped(run.cutoff, skipped)
+            while True:
+                batch = actions.do_claim_batch(run.pk, self.owner, self.clock(), self.lease)
+                if batch is None:
+                    # Every batch is done or held. Batches held by a live worker are left to it when we
+                    # are one worker among many; a command waits, to take over any whose lease runs out.
+                    if not wait_for_others or not run.batches.filter(done=False).exists():
+                        break
+                    self.sleep(min(1.0, self.lease.total_seconds() / 4))
+                    continue
+                self._send_batch(run, batch, report)
             self._retry_due(report, wait=True)
         finally:
-            if self.backend is not None:
-                self.backend.close()
-        if not dry_run:
-            actions.do_finish_run(run.pk, report.counts(), self.clock())
+            backend.close()
+        actions.do_add_run_counts(run.pk, report.counts())
+        actions.do_finish_run_when_done(run.pk, self.clock())
         return report
+
+    def _send_batch(self, run: DigestRun, batch: DigestBatch, report: Report) -> None:
+        renew_at = self.monotonic() + self.lease.total_seconds() / 3
+        for page in member_pages(run, first=batch.first_id, last=batch.last_id):
+            skipped = []
+            for member in page:
+                if self.monotonic() >= renew_at:
+                    if not actions.do_renew_batch(batch.pk, self.owner, self.clock() + self.lease):
+                        log.warning("Lost the claim on %s (its lease ran out); another worker has it.", batch)
+                        return
+                    renew_at = self.monotonic() + self.lease.total_seconds() / 3
+                digest = select(self.index, member.prefs(run.cutoff), limit=self.limit)
+                if digest.empty:
+                    skipped.append((member.id, member.frequency, member.next_at))
+                    report.skipped += 1
+                else:
+                    self._deliver(member, digest, 1, report)
+                self.on_progress(1)
+                self._retry_due(report, wait=False)
+            if skipped:
+                actions.do_advance_skipped(run.cutoff, skipped)
+        actions.do_finish_batch(batch.pk, self.owner)
 
     # ---- one message ------------------------------------------------------------------------
 
@@ -312,5 +374,7 @@ class DigestSender:
         self._open()
 
 
-def send_due_digests(*, force: bool = False, dry_run: bool = False, **kwargs: Any) -> Report:
-    return DigestSender(**kwargs).run(force=force, dry_run=dry_run)
+def send_due_digests(
+    *, force: bool = False, dry_run: bool = False, join: bool = False, **kwargs: Any
+) -> Report:
+    return DigestSender(**kwargs).run(force=force, dry_run=dry_run, join=join)

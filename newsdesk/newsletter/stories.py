@@ -55,14 +55,19 @@ def members(run: DigestRun) -> QuerySet[Subscriber]:
     return qs
 
 
-def member_pages(run: DigestRun, page: int = PAGE) -> Iterator[list[Member]]:
-    last = 0
+def member_pages(
+    run: DigestRun, page: int = PAGE, *, first: int = 0, last: int | None = None
+) -> Iterator[list[Member]]:
+    """The run's members in pages by id; only those with `first <= id <= last` when given."""
+    scope = members(run)
+    if last is not None:
+        scope = scope.filter(pk__lte=last)
+    last = first - 1
     topic_links = Subscriber.topics.through.objects
     source_links = Subscriber.sources.through.objects
     while True:
         rows = list(
-            members(run)
-            .filter(pk__gt=last)
+            scope.filter(pk__gt=last)
             .order_by("pk")
             .values_list("pk", "email", "frequency", "key", "manage_key", "digest_cursor", "next_digest_at")[
                 :page

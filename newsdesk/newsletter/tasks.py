@@ -82,12 +82,14 @@ def send_manage_link(subscriber_id: int) -> bool:
 
 @task()
 def send_due_digests() -> dict[str, Any]:
-    """One digest run (or the rest of an interrupted one). Another run in progress makes this a no-op."""
+    """Send digests of the open run (or of a new one, when some are due) beside any other worker doing the
+    same: each takes batches of subscribers by claim. A run being started by another worker for more than
+    a few seconds makes this a no-op."""
     from .locking import RunInProgress
     from .sending import send_due_digests as run
 
     try:
-        report = run()
+        report = run(join=True)
     except RunInProgress:
         log.info("A digest run is already in progress; this one stops.")
         return {"skipped_run": True}

@@ -130,6 +130,7 @@ def test_killed_run_resumes_without_double_send_or_skip(moment: str, tmp_path: P
             "NEWSDESK_SECRET_KEY": django_settings.SECRET_KEY,
             "NEWSDESK_NEWSLETTER_RATE": "100",
             "NEWSDESK_NEWSLETTER_RETRY_BACKOFF": "0.01",
+            "NEWSDESK_NEWSLETTER_CLAIM_LEASE": "2",  # the resumed run takes the dead one's batch soon
         }
         victim["proc"] = _send(env)
         first_out, first_err = victim["proc"].communicate(timeout=120)

@@ -23,7 +23,7 @@ class FetchPolicy:
     total_timeout: float = 60.0
     max_body_bytes: int = 10_000_000
     max_redirects: int = 5
-    per_host_concurrency: int = 2
+    per_host_concurrency: int = 4
     allow_private_networks: bool = False
     allowed_endpoints: frozenset[tuple[str, int]] = field(default_factory=frozenset)
     robots_max_bytes: int = 500_000

@@ -1,0 +1,269 @@
+"""`python -m bench.refresh`: how fast sources are refreshed, beside a baseline, in the same run.
+
+- pages: one source whose feed lists `--items` stories, each page answering after `--page-delay`
+  (100 ms), refreshed in one process as a worker's task does. "Before" fetches one page at a time (the
+  pipeline before page threads, NEWSDESK_FETCH_PAGE_WORKERS=1); then page threads with per-host limits
+  of 2, 4, 6 and 8. Articles/s and CPU per article.
+- cycle: a loopback farm (bench/refresh/farm.py) of `--feeds` feeds on `--sites` loopback addresses;
+  every source holds ETag "v0", so 90% answer 304; the other 10% have one to three new stories whose
+  pages take 50 ms. Ours: the scheduler's enqueue of every due source, then `--workers` real
+  `newsdesk worker --no-scheduler` processes (database task backend) until every task is done. Baseline:
+  `newsdesk fetch --all` on the same farm and database (reset to the same state), in the same run.
+  Feeds/s, articles/s, CPU per feed (the workers' user+system time, from /proc).
+Anchor for scale: Miniflux refreshes 100 feeds per cycle with 16 workers by default
+(POLLING_FREQUENCY 60 min, BATCH_SIZE 100, WORKER_POOL_SIZE 16).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import resource
+import signal
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[2]
+TICKS = os.sysconf("SC_CLK_TCK")
+
+
+def _env(database_url: str, work: Path, **extra: str) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "DJANGO_", "DATABASE_URL"))}
+    env.update({
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "DATABASE_URL": database_url,
+        "NEWSDESK_DATA_DIR": str(work),
+        "NEWSDESK_SECRET_KEY": "benchmark-only",
+        "NEWSDESK_ALLOW_PRIVATE_NETWORKS": "1",
+        "NEWSDESK_LOG_LEVEL": "WARNING",
+        "NEWSDESK_WORKER_POLL_MS": "100",
+        **extra,
+    })  # fmt: skip
+    return env
+
+
+def _django(env: dict[str, str], *args: str) -> dict:
+    done = subprocess.run([sys.executable, "-m", "bench.refresh.django_side", *args], cwd=ROOT, env=env,
+                          capture_output=True, text=True, check=False)  # fmt: skip
+    if done.returncode != 0:
+        raise SystemExit(f"bench.refresh.django_side {args[0]} failed:\n{done.stderr[-3000:]}")
+    lines = done.stdout.strip().splitlines()
+    return json.loads(lines[-1]) if lines else {}
+
+
+class FarmProcess:
+    def __init__(self, *args: str) -> None:
+        self.proc = subprocess.Popen([sys.executable, "-m", "bench.refresh.farm", *args], cwd=ROOT,
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, text=True)  # fmt: skip
+        assert self.proc.stdout is not None
+        self.manifest = self.proc.stdout.readline()
+        self.sites = json.loads(self.manifest)["sites"]
+
+    def stop(self) -> dict:
+        out, _ = self.proc.communicate(timeout=30)
+        return json.loads(out.strip().splitlines()[-1])
+
+    def cpu(self) -> float:
+        return _cpu_of(self.proc.pid)
+
+
+def _cpu_of(pid: int) -> float:
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / TICKS
+
+
+# ---- one source's pages ------------------------------------------------------------------------
+
+
+def pages(args: argparse.Namespace, work: Path) -> list[dict]:
+    farm = FarmProcess("--sites", "1", "--items", str(args.items), "--page-delay", str(args.page_delay))
+    host, port = farm.sites[0]
+    rows = []
+    try:
+        configs = [("before: one page at a time", 1, 2)] + [
+            (f"page threads, per-host limit {limit}", 8, limit) for limit in (2, 4, 6, 8)
+        ]
+        for label, workers, per_host in configs:
+            runs = []
+            for n in range(args.repeats):
+                db = work / f"pages-{workers}-{per_host}-{n}.sqlite3"
+                env = _env(f"sqlite:///{db}", work, NEWSDESK_FETCH_PAGE_WORKERS=str(workers),
+                           NEWSDESK_FETCH_PER_HOST=str(per_host))  # fmt: skip
+                runs.append(_django(env, "one", f"http://{host}:{port}/feed/{n}.xml"))
+            rows.append({"label": label, "runs": runs})
+    finally:
+        farm.stop()
+    return rows
+
+
+def report_pages(args: argparse.Namespace, rows: list[dict]) -> None:
+    med = statistics.median
+    print(f"## One source: {args.items} stories, pages answering after {args.page_delay * 1000:.0f} ms "
+          f"(median of {args.repeats})\n")  # fmt: skip
+    print("| pipeline | articles stored | seconds | articles/s | CPU ms per article |")
+    print("|---|---|---|---|---|")
+    base = None
+    for row in rows:
+        runs = row["runs"]
+        rate = med(r["stored"] / r["seconds"] for r in runs)
+        base = base or rate
+        cpu = med(r["cpu"] * 1000 / max(1, r["stored"]) for r in runs)
+        stored = med(r["stored"] for r in runs)
+        seconds = med(r["seconds"] for r in runs)
+        print(
+            f"| {row['label']} | {stored:.0f} | {seconds:.2f} | {rate:.1f} ({rate / base:.1f}x) | {cpu:.1f} |"
+        )
+    print()
+
+
+# ---- a whole cycle -----------------------------------------------------------------------------
+
+
+def cycle(args: argparse.Namespace, work: Path) -> dict:
+    farm = FarmProcess("--sites", str(args.sites), "--fresh", str(args.fresh), "--page-delay",
+                       str(args.cycle_page_delay))  # fmt: skip
+    database_url = args.database_url or f"sqlite:///{work / 'cycle.sqlite3'}"
+    env = _env(database_url, work)
+    result: dict = {}
+    try:
+        if args.database_url:
+            _reset_postgres(env)
+        _django(env, "setup", farm.manifest, str(args.feeds))
+        # Ours: the scheduler's enqueue, then workers until every task is done.
+        _django(env, "reset")
+        started = time.perf_counter()
+        result["enqueued"] = _django(env, "enqueue")["enqueued"]
+        workers = [
+            subprocess.Popen(
+                [sys.executable, "-m", "newsdesk", "worker", "--no-scheduler"],
+                cwd=ROOT,
+                env=env,
+                stdout=subprocess.DEVNULL,
+                stderr=subprocess.PIPE,
+                text=True,
+            )
+            for _ in range(args.workers)
+        ]
+        farm_cpu = farm.cpu()
+        cpu = [0.0] * len(workers)
+        try:
+            while True:
+                time.sleep(1.0)
+                cpu = [_cpu_of(w.pid) for w in workers]
+                state = _pending(database_url)
+                if state["pending"] == 0 or time.perf_counter() - started > args.give_up:
+                    break
+        finally:
+            for w in workers:
+                w.send_signal(signal.SIGTERM)
+            for w in workers:
+                try:
+                    w.wait(30)
+                except subprocess.TimeoutExpired:
+                    w.kill()
+        result["ours"] = {"seconds": time.perf_counter() - started, "cpu": sum(cpu), **state,
+                          "articles": _django(env, "articles")["articles"],
+                          "farm_cpu": farm.cpu() - farm_cpu}  # fmt: skip
+        # Baseline: `newsdesk fetch --all`, same farm, same starting state.
+        _django(env, "reset")
+        farm_cpu = farm.cpu()
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        started = time.perf_counter()
+        done = subprocess.run([sys.executable, "-m", "newsdesk", "fetch", "--all"], cwd=ROOT, env=env,
+                              capture_output=True, text=True, check=False)  # fmt: skip
+        seconds = time.perf_counter() - started
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        result["baseline"] = {
+            "seconds": seconds, "returncode": done.returncode,
+            "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
+            "articles": _django(env, "articles")["articles"], "farm_cpu": farm.cpu() - farm_cpu,
+        }  # fmt: skip
+    finally:
+        result["served"] = farm.stop()
+    return result
+
+
+def _pending(database_url: str) -> dict:
+    """Tasks not finished yet, read with one light query (not a Django process: that would steal the CPU
+    the workers are being measured on)."""
+    query = (
+        "SELECT count(*), count(*) FILTER (WHERE status IN ('SUCCESSFUL', 'FAILED')) "
+        "FROM django_tasks_database_dbtaskresult"
+    )
+    if database_url.startswith("sqlite:"):
+        import sqlite3
+
+        with sqlite3.connect(database_url.removeprefix("sqlite:///")) as db:
+            total, done = db.execute(query).fetchone()
+    else:
+        import psycopg
+
+        with psycopg.connect(database_url) as conn:
+            row = conn.execute(query).fetchone()
+            total, done = row if row is not None else (0, 0)
+    return {"pending": total - done, "done": done}
+
+
+def _reset_postgres(env: dict[str, str]) -> None:
+    code = (
+        "from newsdesk.core.bootstrap import ensure_database; ensure_database();"
+        "from django.db import connection; c = connection.cursor();"
+        "c.execute('TRUNCATE sources_source, articles_article, django_tasks_database_dbtaskresult "
+        "RESTART IDENTITY CASCADE')"
+    )
+    subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=env, check=True)
+
+
+def report_cycle(args: argparse.Namespace, r: dict) -> None:
+    where = "PostgreSQL" if args.database_url else "SQLite"
+    print(f"## Refresh cycle: {args.feeds:,} feeds on {args.sites} loopback sites, {args.fresh:.0%} with new "
+          f"stories (pages {args.cycle_page_delay * 1000:.0f} ms), {where}\n")  # fmt: skip
+    print("| run | seconds | feeds/s | articles stored | articles/s | CPU ms per feed | farm CPU s |")
+    print("|---|---|---|---|---|---|---|")
+    for key, label in (("ours", f"ours: {args.workers} × `newsdesk worker`"),
+                       ("baseline", "baseline: `newsdesk fetch --all`")):  # fmt: skip
+        row = r[key]
+        print(f"| {label} | {row['seconds']:.1f} | {args.feeds / row['seconds']:.0f} | {row['articles']:,} | "
+              f"{row['articles'] / row['seconds']:.1f} | {row['cpu'] * 1000 / args.feeds:.1f} | "
+              f"{row['farm_cpu']:.1f} |")  # fmt: skip
+    ours, base = r["ours"], r["baseline"]
+    print()
+    print(f"ours/baseline wall-clock: {base['seconds'] / ours['seconds']:.2f}x; tasks left undone: "
+          f"{ours['pending']}; farm served {r['served']}")  # fmt: skip
+    print("anchor for scale: Miniflux's default is 100 feeds per cycle (BATCH_SIZE) with 16 workers.")
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}\n")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(prog="python -m bench.refresh", description=__doc__,
+                                     formatter_class=argparse.RawDescriptionHelpFormatter)  # fmt: skip
+    parser.add_argument("--only", choices=["pages", "cycle"], help="run one part")
+    parser.add_argument("--items", type=int, default=60, help="stories in the one-source feed")
+    parser.add_argument("--page-delay", type=float, default=0.1)
+    parser.add_argument("--repeats", type=int, default=3)
+    parser.add_argument("--feeds", type=int, default=10_000)
+    parser.add_argument("--sites", type=int, default=50)
+    parser.add_argument("--fresh", type=float, default=0.1)
+    parser.add_argument("--cycle-page-delay", type=float, default=0.05)
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--give-up", type=float, default=900, help="seconds before the cycle is abandoned")
+    parser.add_argument("--database-url", default="", help="a PostgreSQL database the bench may empty")
+    args = parser.parse_args()
+    print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
+          f"shared with other jobs; load average at the start {os.getloadavg()[0]:.1f}\n")  # fmt: skip
+    with tempfile.TemporaryDirectory(prefix="bench-refresh-") as tmp:
+        work = Path(tmp)
+        if args.only in (None, "pages"):
+            report_pages(args, pages(args, work))
+        if args.only in (None, "cycle"):
+            report_cycle(args, cycle(args, work))
+
+
+if __name__ == "__main__":
+    main()
