@@ -26,6 +26,7 @@ NAMES = sorted(path.stem for path in PAGES.glob("*.html"))
 def as_json(extracted: Extracted) -> dict[str, Any]:
     data = asdict(extracted)
     data["published"] = extracted.published.isoformat() if extracted.published else None
+    data["updated"] = extracted.updated.isoformat() if extracted.updated else None
     data["authors"] = list(extracted.authors)
     data["removed"] = list(extracted.removed)
     data["injections"] = [injection.as_json() for injection in extracted.injections]

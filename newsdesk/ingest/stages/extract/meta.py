@@ -27,6 +27,7 @@ _OG_URL_XPATH = XPath(".//meta[@property='og:url' or @name='og:url'][@content]/@
 _JSON_LD_XPATH = XPath(".//script[@type='application/ld+json']/text()")
 _JSON_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 _JSON_HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){1,400})"')
+_JSON_MODIFIED = re.compile(r'"dateModified"\s*:\s*"([^"]{8,40})"')
 _JSON_LANGUAGE = re.compile(r'"inLanguage"\s*:\s*"([^"]{2,20})"')
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+")
 
@@ -40,6 +41,7 @@ class PageMeta:
     image: str | None = None
     canonical_url: str | None = None
     json_ld_date: str | None = None
+    json_ld_modified: str | None = None
     json_ld_language: str | None = None
 
 
@@ -65,6 +67,7 @@ def read_metadata(root: HtmlElement, url: str | None) -> PageMeta:
         base = meta.canonical_url
     meta.image = safe_url(meta.image, base)
     meta.json_ld_date = _group(_JSON_DATE.search(scripts))
+    meta.json_ld_modified = _group(_JSON_MODIFIED.search(scripts))
     meta.json_ld_language = _group(_JSON_LANGUAGE.search(scripts))
     return meta
 
