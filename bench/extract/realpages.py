@@ -138,7 +138,9 @@ def locate(path: Path) -> Path:
     for folder in (path, path / "tests"):
         if (folder / "evaldata.json").is_file():
             return folder
-    raise SystemExit(f"no evaldata.json in {path} or {path / 'tests'}: give the trafilatura repository's root")
+    raise SystemExit(
+        f"no evaldata.json in {path} or {path / 'tests'}: give the trafilatura repository's root"
+    )
 
 
 def load(path: Path, limit: int | None = None) -> list[EvalPage]:
@@ -148,7 +150,11 @@ def load(path: Path, limit: int | None = None) -> list[EvalPage]:
     for url in sorted(data):
         item = data[url]
         source = next(
-            (folder / sub / item["file"] for sub in ("cache", "eval") if (folder / sub / item["file"]).is_file()),
+            (
+                folder / sub / item["file"]
+                for sub in ("cache", "eval")
+                if (folder / sub / item["file"]).is_file()
+            ),
             None,
         )
         if source is None:
@@ -156,7 +162,9 @@ def load(path: Path, limit: int | None = None) -> list[EvalPage]:
         author = item.get("author", None) if "author" in item else None
         if isinstance(author, list):
             author = "; ".join(author)
-        authors = None if "author" not in item else tuple(a.strip() for a in (author or "").split(";") if a.strip())
+        authors = (
+            None if "author" not in item else tuple(a.strip() for a in (author or "").split(";") if a.strip())
+        )
         pages.append(
             EvalPage(
                 name=item["file"],

@@ -73,7 +73,11 @@ def people_only(
     for name in names:
         name = _PREFIX.sub("", name).strip()
         squashed = _squash(name)
-        if not squashed or squashed in sites or any(site and site in squashed for site in sites if len(site) > 4):
+        if (
+            not squashed
+            or squashed in sites
+            or any(site and site in squashed for site in sites if len(site) > 4)
+        ):
             continue
         if _ORGANISATION.search(name) or _TLD_TAIL.search(name):
             continue

@@ -41,7 +41,9 @@ MAX_SHARE = 0.4
 SMALL_BOX = 400
 # A <noscript> with this much text holds the page's content, not a "please enable JavaScript" note.
 NOSCRIPT_PROSE = 500
-_PROSE_XPATH = etree.XPath(".//p[string-length(normalize-space(.)) > 150] | .//li[string-length(normalize-space(.)) > 150]")
+_PROSE_XPATH = etree.XPath(
+    ".//p[string-length(normalize-space(.)) > 150] | .//li[string-length(normalize-space(.)) > 150]"
+)
 DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "link", "meta")
 BLOCKS = frozenset(
     {"p", "div", "li", "ul", "ol", "section", "aside", "form", "h1", "h2", "h3", "h4", "h5", "h6",

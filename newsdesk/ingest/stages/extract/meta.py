@@ -72,22 +72,6 @@ def read_metadata(root: HtmlElement, url: str | None) -> PageMeta:
     return meta
 
 
-def _clean_title(title: str | None, root: HtmlElement, site_name: str | None) -> str | None:
-    """Drop a " | Site Name" tail, as <title> elements (and some og:titles) carry."""
-    title = _text_or_none(title)
-    if not title:
-        return None
-    separators = list(_TITLE_SEPARATORS.finditer(title))
-    if not separators:
-        return title
-    last = separators[-1]
-    head, tail = title[: last.start()], title[last.end() :]
-    from_title_tag = title == _text_or_none(root.findtext(".//title"))
-    if (site_name and tail.lower() == site_name.lower()) or (from_title_tag and len(tail) < len(head)):
-        return head
-    return title
-
-
 def _json_ld_headline(scripts: str) -> str | None:
     """The first JSON-LD `headline`, its escapes decoded ("\\u00e4" is "ä")."""
     match = _JSON_HEADLINE.search(scripts)

@@ -11,10 +11,11 @@ it does not match: that is the "SEO title" case, where og:title is written for s
 from __future__ import annotations
 
 import re
+
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-# " | ", " - ", " – ", " — ", " · ", " • ", " : ", " » ", " › ", " ⋆ ", and "|", "»", "›" with space on one side.
+# " | ", " - ", " – ", " — ", " · ", " • ", " : ", " » ", " › ", " ⋆ "; "|", "»", "›" spaced on one side.
 _SEPARATORS = re.compile(r"\s+[|–—·•:»›⋆~-]\s+|\s+[|»›]|[|»›]\s+")
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _DOMAIN = re.compile(r"^(www\.)?[\w-]+(\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
@@ -49,7 +50,7 @@ def strip_site_name(title: str, site_name: str | None, from_title_tag: bool) -> 
     head, tail = title[: last.start()].strip(), title[last.end() :].strip()
     lead, rest = title[: first.start()].strip(), title[first.end() :].strip()
     if site:
-        if key(tail) == site or key(site) in key(tail) and len(tail) < len(head):
+        if key(tail) == site or (key(site) in key(tail) and len(tail) < len(head)):
             return head
         if key(lead) == site:
             return rest
@@ -91,7 +92,9 @@ def choose_title(
         best = strip_site_name(titles[0], site_name, from_title_tag=titles[0] == tag_title)
     if len(headings) == 1:
         heading = headings[0]
-        named_site = key(heading) in sites or any(key(heading) in {key(p) for p in parts(t)[1:]} for t in titles)
+        named_site = key(heading) in sites or any(
+            key(heading) in {key(p) for p in parts(t)[1:]} for t in titles
+        )
         kicker = best is not None and key(best) in key(heading)  # "Analysis Story" holds "Story"
         if not named_site and not kicker and len(heading.split()) >= LONE_H1_WORDS:
             return heading
