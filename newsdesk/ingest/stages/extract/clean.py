@@ -44,7 +44,11 @@ NOSCRIPT_PROSE = 500
 _PROSE_XPATH = etree.XPath(
     ".//p[string-length(normalize-space(.)) > 150] | .//li[string-length(normalize-space(.)) > 150]"
 )
-DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "link", "meta")
+# <figcaption>: photo captions and credits ("Photo: … / Agency") are not the story's text; the image stays.
+DROP_TAGS = (
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "link", "meta",
+    "figcaption",
+)  # fmt: skip
 BLOCKS = frozenset(
     {"p", "div", "li", "ul", "ol", "section", "aside", "form", "h1", "h2", "h3", "h4", "h5", "h6",
      "header", "footer", "nav", "figure", "blockquote", "table", "dl"}
