@@ -218,6 +218,7 @@ class Extracted:
     title: str | None = None
     authors: tuple[str, ...] = ()
     published: datetime | None = None  # timezone-aware
+    updated: datetime | None = None  # timezone-aware, when the page says it was last changed
     language: str | None = None  # BCP 47 primary tag, e.g. "en"
     text: str = ""  # plain text, paragraphs separated by blank lines
     html: str = ""  # the main content as sanitized HTML

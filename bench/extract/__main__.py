@@ -3,7 +3,10 @@
 Speed: a few hundred generated pages plus the golden test pages, our `newsdesk extract --json` as a
 subprocess (start-up included) against trafilatura in this process. Quality: bag-of-words F1 and
 title/date/byline accuracy on pages with hand-written ground truth, tuning and held-out reported
-apart. Prints Markdown ready for docs/benchmarks.md.
+apart (a regression check). Real pages: with `--trafilatura-eval PATH` (a checkout of adbar/trafilatura),
+its evaluation set scored as its own evaluate.py does, against trafilatura fast and default, with
+metadata accuracy and CPU time per page (bench/extract/realpages.py). Prints Markdown ready for
+docs/benchmarks.md.
 """
 
 from __future__ import annotations
@@ -15,7 +18,7 @@ import platform
 import shutil
 from pathlib import Path
 
-from bench.extract import furniture
+from bench.extract import furniture, realpages
 from bench.extract.corpus import ground_truth_pages, throughput_pages, write_pages
 from bench.extract.quality import HEADER, evaluate
 from bench.extract.runners import EXTRACTORS
@@ -32,12 +35,25 @@ def main() -> None:
     parser.add_argument("--repeats", type=int, default=5, help="repeats; medians are reported")
     parser.add_argument("--skip-speed", action="store_true")
     parser.add_argument("--skip-quality", action="store_true")
+    parser.add_argument(
+        "--trafilatura-eval",
+        type=Path,
+        metavar="PATH",
+        help="a checkout of adbar/trafilatura (its root or tests/): score its real evaluation pages",
+    )
+    parser.add_argument("--eval-limit", type=int, default=None, help="only the first N real pages")
+    parser.add_argument("--eval-repeats", type=int, default=1, help="timing repeats over the real pages")
+    parser.add_argument("--skip-synthetic", action="store_true", help="only the real pages")
+    parser.add_argument("--verbose", action="store_true", help="list our misses on the real pages")
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # trafilatura logs every page it finds thin
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}\n"
     )
+    realpages.report(args.trafilatura_eval, args.eval_limit, args.eval_repeats, args.verbose)
+    if args.skip_synthetic:
+        return
     if not args.skip_speed:
         speed(args.pages, args.repeats, furniture.HEAVY, "heavy")
         speed(args.pages, args.repeats, furniture.LIGHT, "light")

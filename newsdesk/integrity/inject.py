@@ -80,7 +80,8 @@ def strip_hidden(
     candidates = _HIDEABLE_XPATH(body)
     if not candidates:
         return Stripped()
-    protected = _protected(body)
+    anchors = _anchors(body)
+    protected = _protected(body, anchors)
     found: dict[HtmlElement, str] = {}
     for element in candidates:
         if element is body or element in protected:
@@ -89,7 +90,6 @@ def strip_hidden(
         reason = hidden_reason(element, css) or same_colour_reason(element, css)
         if reason and not any(ancestor in found for ancestor in element.iterancestors()):
             found[element] = reason
-    anchors = _anchors(body)
     injections = []
     for element, reason in found.items():
         text = _flat(element.text_content())
@@ -147,12 +147,17 @@ def _link_blocks(
     page_url: str | None,
     lex: Lexicon,
 ) -> list[Injection]:
-    vocabulary = content_words(f"{title or ''} {_text_outside_links(body)}")
+    vocabulary: set[str] | None = None  # the article's words, worked out on first need
+    memo: dict[HtmlElement, Link | None] = {}
     chosen: dict[HtmlElement, Injection] = {}
     for element in body.iter(*_BLOCKS):  # document order: a block comes before what it holds
-        if element in protected or any(ancestor in chosen for ancestor in element.iterancestors()):
+        if element in protected or _count_links(element) < MIN_LINKS:
             continue
-        injection = _judge_link_block(element, total, vocabulary, page_url, lex)
+        if any(ancestor in chosen for ancestor in element.iterancestors()):
+            continue
+        if vocabulary is None:
+            vocabulary = content_words(f"{title or ''} {_text_outside_links(body)}")
+        injection = _judge_link_block(element, total, vocabulary, page_url, lex, memo)
         if injection is not None:
             chosen[element] = injection
     if sum(len(_flat(e.text_content())) for e in chosen) > MAX_SHARE * total:
@@ -163,9 +168,14 @@ def _link_blocks(
 
 
 def _judge_link_block(
-    element: HtmlElement, total: int, vocabulary: set[str], page_url: str | None, lex: Lexicon
+    element: HtmlElement,
+    total: int,
+    vocabulary: set[str],
+    page_url: str | None,
+    lex: Lexicon,
+    memo: dict[HtmlElement, Link | None] | None = None,
 ) -> Injection | None:
-    links = links_of(element, page_url)
+    links = links_of(element, page_url, memo)
     if len(links) < MIN_LINKS:
         return None
     text = _flat(element.text_content())
@@ -276,9 +286,9 @@ def _anchors(body: HtmlElement) -> set[HtmlElement]:
     return set(_ANCHOR_XPATH(body))
 
 
-def _protected(body: HtmlElement) -> set[HtmlElement]:
+def _protected(body: HtmlElement, anchors: set[HtmlElement] | None = None) -> set[HtmlElement]:
     """The article's containers and their ancestors: never removed wholesale."""
-    anchors = _anchors(body)
+    anchors = set(_anchors(body) if anchors is None else anchors)
     core = densest_container(body)
     if core is not None:
         anchors.add(core)
@@ -288,22 +298,19 @@ def _protected(body: HtmlElement) -> set[HtmlElement]:
     return protected
 
 
+_TEXT_OUTSIDE_LINKS_XPATH = etree.XPath(".//text()[not(ancestor::a)]")
+_COUNT_LINKS_XPATH = etree.XPath("count(descendant-or-self::a[@href])")
+
+
+def _count_links(element: HtmlElement) -> int:
+    return int(_COUNT_LINKS_XPATH(element))
+
+
 def _text_outside_links(element: HtmlElement) -> str:
-    parts = []
-    for node in element.iter():
-        if not isinstance(node.tag, str):
-            continue
-        inside_link = node.tag == "a" or any(a.tag == "a" for a in node.iterancestors())
-        if not inside_link and node.text:
-            parts.append(node.text)
-        if node.tail and node is not element:
-            parent = node.getparent()
-            parent_in_link = parent is not None and (
-                parent.tag == "a" or any(a.tag == "a" for a in parent.iterancestors())
-            )
-            if not parent_in_link:
-                parts.append(node.tail)
-    return " ".join(parts)
+    """The text of `element` that is not link text (its own tail excluded)."""
+    if element.tag == "a":
+        return ""
+    return " ".join(str(text) for text in _TEXT_OUTSIDE_LINKS_XPATH(element))
 
 
 def _drop(element: HtmlElement) -> None:

@@ -38,29 +38,44 @@ def site_of(host: str | None) -> str:
     return ".".join(parts[-2:]) if len(parts) >= 2 else name
 
 
-def links_of(element: HtmlElement, page_url: str | None) -> list[Link]:
-    """Every <a href> under `element` (itself included), judged against the page's own site."""
+def links_of(
+    element: HtmlElement, page_url: str | None, memo: dict[HtmlElement, Link | None] | None = None
+) -> list[Link]:
+    """Every <a href> under `element` (itself included), judged against the page's own site.
+
+    `memo` keeps each anchor's verdict, for callers that ask about nested blocks of one page (each
+    anchor is then judged once, not once per block that holds it).
+    """
     own = _site_of_url(page_url)
     found = []
     for anchor in element.iter("a"):
-        href = (anchor.get("href") or "").strip()
-        if not href or href.startswith("#"):
-            continue
-        text = " ".join(anchor.text_content().split())
-        try:
-            absolute = urljoin(page_url, href) if own else href
-            parts = urlsplit(absolute)
-            hostname = parts.hostname
-        except ValueError:
-            found.append(Link("", text, False))
-            continue
-        if parts.scheme not in ("http", "https"):
-            found.append(Link("", text, False))
-            continue
-        host = site_of(hostname)
-        outbound = bool(host) and host != own and host not in SOCIAL_HOSTS
-        found.append(Link(host, text, outbound))
+        if memo is None:
+            link = _link(anchor, page_url, own)
+        elif anchor in memo:
+            link = memo[anchor]
+        else:
+            link = memo[anchor] = _link(anchor, page_url, own)
+        if link is not None:
+            found.append(link)
     return found
+
+
+def _link(anchor: HtmlElement, page_url: str | None, own: str) -> Link | None:
+    href = (anchor.get("href") or "").strip()
+    if not href or href.startswith("#"):
+        return None
+    text = " ".join(anchor.text_content().split())
+    try:
+        absolute = urljoin(page_url, href) if own else href
+        parts = urlsplit(absolute)
+        hostname = parts.hostname
+    except ValueError:
+        return Link("", text, False)
+    if parts.scheme not in ("http", "https"):
+        return Link("", text, False)
+    host = site_of(hostname)
+    outbound = bool(host) and host != own and host not in SOCIAL_HOSTS
+    return Link(host, text, outbound)
 
 
 def _site_of_url(url: str | None) -> str:

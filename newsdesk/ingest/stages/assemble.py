@@ -30,7 +30,9 @@ def _clean_title(*candidates: str | None) -> str:
 
 
 def _published(entry: Entry, page: Extracted | None, now: datetime) -> datetime:
-    for stamp in (entry.published, entry.updated, page.published if page else None):
+    """The feed's publication date first, then the page's; an update date only when neither says."""
+    page_published, page_updated = (page.published, page.updated) if page else (None, None)
+    for stamp in (entry.published, page_published, entry.updated, page_updated):
         if stamp is not None:
             return now if stamp > now + FUTURE_SLACK else stamp
     return now
@@ -95,7 +97,7 @@ def assemble(
         content_hash=content_hash,
         title=title,
         published=_published(entry, page, now),
-        updated=entry.updated,
+        updated=entry.updated or (page.updated if page else None),
         authors=[" ".join(a.split())[:200] for a in authors if a.strip()][:20],
         excerpt=make_excerpt(text, excerpt_words),
         text=text,

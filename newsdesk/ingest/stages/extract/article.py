@@ -11,10 +11,10 @@ from __future__ import annotations
 
 from lxml import etree
 
-from newsdesk.ingest.stages.extract.authors import byline_authors, split_authors
+from newsdesk.ingest.stages.extract.authors import byline_authors, people_only, split_authors
 from newsdesk.ingest.stages.extract.clean import remove_furniture
-from newsdesk.ingest.stages.extract.content import extract_body
-from newsdesk.ingest.stages.extract.dates import fallback_date, structured_date
+from newsdesk.ingest.stages.extract.content import Body, extract_body
+from newsdesk.ingest.stages.extract.dates import fallback_date, structured_date, updated_date
 from newsdesk.ingest.stages.extract.document import decode, parse
 from newsdesk.ingest.stages.extract.meta import read_metadata
 from newsdesk.integrity.inject import strip_hidden, strip_planted
@@ -41,22 +41,27 @@ def extract_article(
 
 
 def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool) -> Extracted:
-    root = parse(decode(html, charset))
+    text = decode(html, charset)
+    root = parse(text)
     meta = read_metadata(root, url)
-    published = structured_date(root, meta.json_ld_date)
+    published = structured_date(root, meta.json_ld_date) or fallback_date(root)
+    updated = updated_date(root, meta.json_ld_modified)
     language = declared_language(root, meta.json_ld_language)
     base = url or meta.canonical_url
     hidden = strip_hidden(root, page_url=base)  # first: the furniture pass would drop them unexamined
     removed = remove_furniture(root, meta.title)
     injections = hidden.injections + strip_planted(root, title=meta.title, page_url=base)
-    authors = split_authors(meta.author) or byline_authors(root)
-    if published is None:
-        published = fallback_date(root)
+    authors = people_only(split_authors(meta.author), meta.site_name, base) or people_only(
+        byline_authors(root), meta.site_name, base
+    )
     body = extract_body(root, base, meta.title, authors, dated=published is not None, fast=fast)
+    if not body.text:
+        body = _without_clean_up(text, base, meta.title, authors, published is not None, fast)
     return Extracted(
         title=meta.title,
         authors=authors,
         published=published,
+        updated=updated,
         language=language or detect_language(body.text),
         text=body.text,
         html=body.html,
@@ -67,6 +72,18 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
         removed=_labels(removed, hidden.hidden, injections),
         injections=injections,
     )
+
+
+def _without_clean_up(
+    text: str, base: str | None, title: str | None, authors: tuple[str, ...], dated: bool, fast: bool
+) -> Body:
+    """A second look when the cleaned page held no article: our clean-up can take a story whose
+    markup looks like furniture (a post inside a "widget", a blog's main column called "sidebar").
+    trafilatura reads a fresh copy of the page, with only hidden text and planted spam cut out."""
+    root = parse(text)
+    strip_hidden(root, page_url=base)
+    strip_planted(root, title=title, page_url=base)
+    return extract_body(root, base, title, authors, dated=dated, fast=fast)
 
 
 def _labels(removed: tuple[str, ...], hidden: int, injections: tuple[Injection, ...]) -> tuple[str, ...]:

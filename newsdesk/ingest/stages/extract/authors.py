@@ -9,6 +9,7 @@ line near the headline. trafilatura's `normalize_authors` does the splitting and
 from __future__ import annotations
 
 import re
+from urllib.parse import urlsplit
 
 from lxml.etree import XPath
 from lxml.html import HtmlElement
@@ -24,6 +25,20 @@ _ROLES = re.compile(
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w.'’-]+|de|da|van|von|der|del|la|le|bin|al-\w+)){0,4}"
 _BY_LINE = re.compile(
     rf"(?:^|(?<=[\s,·|]))(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]oor)\s+({_NAME}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_NAME})*)"
+)
+# Words that name an organisation, a desk or an account rather than a person.
+_ORGANISATION = re.compile(
+    r"\b(gmbh|ag|e\.?\s?v|inc|llc|ltd|plc|s\.?a|redaktion|editorial|editors|team|staff|newsroom|verlag"
+    r"|media|magazin|magazine|zeitung|news|online|press|presse|agency|agentur|admin|wordpressadmin"
+    r"|super user|webmaster|deutschland)\b\.?",
+    re.IGNORECASE,
+)
+# Top-level domains left in a name by a site that signs as its address ("Backen de", "Example Com").
+_TLD_TAIL = re.compile(r"\s(de|com|net|org|ch|at|fr|it|es|io|info|co|uk)$", re.IGNORECASE)
+_PREFIX = re.compile(
+    r"^(by|von|vom|por|par|door|di|af|autor|autorin|author|auteur|beitrag von|written by|posted by"
+    r"|geschrieben von)\s*:?\s+",
+    re.IGNORECASE,
 )
 _SHORT_TEXT_XPATH = XPath(".//text()[string-length(normalize-space(.)) > 4][string-length(.) < 160]")
 _DIGITS = re.compile(r"\d")
@@ -44,6 +59,37 @@ def split_authors(raw: str | None) -> tuple[str, ...]:
     return tuple(names)
 
 
+def people_only(
+    names: tuple[str, ...], site_name: str | None = None, url: str | None = None
+) -> tuple[str, ...]:
+    """Drop what is not a person: the outlet itself (its site name or address), organisations,
+    desks and accounts ("Staff", "Redaktion", "Super User"); strip a leading "By"/"Von"."""
+    sites = {_squash(site_name)} if site_name else set()
+    host = (urlsplit(url).hostname or "") if url else ""
+    labels = [label for label in host.removeprefix("www.").split(".") if label]
+    if labels:
+        sites.update({_squash(".".join(labels)), _squash(labels[0] if len(labels) < 3 else labels[-2])})
+    kept = []
+    for name in names:
+        name = _PREFIX.sub("", name).strip()
+        squashed = _squash(name)
+        if (
+            not squashed
+            or squashed in sites
+            or any(site and site in squashed for site in sites if len(site) > 4)
+        ):
+            continue
+        if _ORGANISATION.search(name) or _TLD_TAIL.search(name):
+            continue
+        if name not in kept:
+            kept.append(name)
+    return tuple(kept)
+
+
+def _squash(text: str | None) -> str:
+    return "".join(ch for ch in (text or "").casefold() if ch.isalnum())
+
+
 def byline_authors(root: HtmlElement, limit: int = 60) -> tuple[str, ...]:
     """Names from the visible byline of a cleaned page; `limit` short text nodes are searched."""
     found = extract_metainfo(root, AUTHOR_XPATHS, len_limit=120)
@@ -53,5 +99,9 @@ def byline_authors(root: HtmlElement, limit: int = 60) -> tuple[str, ...]:
     for node in _SHORT_TEXT_XPATH(root)[:limit]:
         match = _BY_LINE.search(" ".join(str(node).split()))
         if match:
-            return split_authors(match.group(1))
+            # A lone word after "von", "par" or "by" in running text is a place or a thing as often
+            # as a person ("von Israel"): a byline found in the text must name people in full.
+            names = split_authors(match.group(1))
+            if names and all(len(name.split()) >= 2 for name in names):
+                return names
     return ()

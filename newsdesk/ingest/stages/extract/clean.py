@@ -39,8 +39,16 @@ from newsdesk.markup.region import densest_container
 MAX_SHARE = 0.4
 # A box (newsletter, read-more) is climbed out of while its parent has fewer characters than this.
 SMALL_BOX = 400
-_PROSE_XPATH = etree.XPath(".//p[string-length(normalize-space(.)) > 150]")
-DROP_TAGS = ("script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "link", "meta")
+# A <noscript> with this much text holds the page's content, not a "please enable JavaScript" note.
+NOSCRIPT_PROSE = 500
+_PROSE_XPATH = etree.XPath(
+    ".//p[string-length(normalize-space(.)) > 150] | .//li[string-length(normalize-space(.)) > 150]"
+)
+# <figcaption>: photo captions and credits ("Photo: … / Agency") are not the story's text; the image stays.
+DROP_TAGS = (
+    "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "link", "meta",
+    "figcaption",
+)  # fmt: skip
 BLOCKS = frozenset(
     {"p", "div", "li", "ul", "ol", "section", "aside", "form", "h1", "h2", "h3", "h4", "h5", "h6",
      "header", "footer", "nav", "figure", "blockquote", "table", "dl"}
@@ -68,6 +76,7 @@ def remove_furniture(root: HtmlElement, title: str | None = None) -> tuple[str, 
     for element, label in _text_matches(body, protected, page_chars):
         if _drop(element, body, protected):
             removed.append(label)
+    _unwrap_noscript_prose(body)
     etree.strip_elements(body, *DROP_TAGS, with_tail=False)
     if narrow_to_article(body, title):
         removed.append("outside-article")
@@ -205,6 +214,14 @@ def _attached(element: HtmlElement, body: HtmlElement) -> bool:
 
 def _text(element: HtmlElement) -> str:
     return "".join(element.itertext())
+
+
+def _unwrap_noscript_prose(body: HtmlElement) -> None:
+    """Some blog platforms put the whole post in a <noscript> beside the script that renders it:
+    keep such text (the element goes, its content stays). Short <noscript> notes are dropped."""
+    for element in list(body.iter("noscript")):
+        if len(_PROSE_XPATH(element)) or len(_text(element)) > NOSCRIPT_PROSE:
+            element.drop_tag()
 
 
 def _unwrap_amp_images(body: HtmlElement) -> None:

@@ -23,7 +23,8 @@ from newsdesk.ingest.stages.sanitize import element_text, sanitize_html
 
 # Below this many words, or when most of the text is link text, the page has no article to speak of;
 # nor below SHORT_WORDS when the page names no author and no date (an error page, a section index).
-MIN_WORDS = 20
+# A dated or signed post of a few lines is an article: blogs publish them.
+MIN_WORDS = 10
 SHORT_WORDS = 60
 MAX_LINK_SHARE = 0.6
 BYLINE_CHARS = 120

@@ -21,20 +21,40 @@ _META_NAMES = (
     "publish-date", "publish_date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.issued",
     "parsely-pub-date", "sailthru.date", "article.published", "published_time", "release_date",
 )  # fmt: skip
+_UPDATED_NAMES = (
+    "article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified",
+    "modified_time", "parsely-updated", "article.updated",
+)  # fmt: skip
 _META_XPATH = XPath(".//meta[@content][@property or @name or @itemprop]")
 _MICRODATA_XPATH = XPath(".//*[@itemprop='datePublished']")
 _TIME_XPATH = XPath(".//time[@datetime]")
 _ISO_TAIL = re.compile(r"(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
 
 
-def structured_date(root: HtmlElement, json_ld_date: str | None) -> datetime | None:
-    """The first machine-readable publication timestamp the page declares."""
+def _metas(root: HtmlElement) -> dict[str, str | None]:
     metas: dict[str, str | None] = {}
     for element in _META_XPATH(root):
         key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
         metas.setdefault(key, element.get("content"))
-    candidates = [metas.get(name) for name in _META_NAMES]
-    candidates.append(json_ld_date)
+    return metas
+
+
+def updated_date(root: HtmlElement, json_ld_modified: str | None) -> datetime | None:
+    """When the page says the article was last changed (JSON-LD dateModified, then meta tags).
+    Kept apart from the publication date: an update is not a new story."""
+    metas = _metas(root)
+    for value in (json_ld_modified, *(metas.get(name) for name in _UPDATED_NAMES)):
+        parsed = parse_timestamp(value)
+        if parsed is not None:
+            return parsed
+    return None
+
+
+def structured_date(root: HtmlElement, json_ld_date: str | None) -> datetime | None:
+    """The first machine-readable publication timestamp the page declares: JSON-LD datePublished,
+    then the meta tags, microdata and a <time> marked as the publication's."""
+    metas = _metas(root)
+    candidates = [json_ld_date, *(metas.get(name) for name in _META_NAMES)]
     candidates.extend(
         e.get("content") or e.get("datetime") or e.text_content() for e in _MICRODATA_XPATH(root)
     )

@@ -7,6 +7,8 @@ half of the time it takes. Dates have their own module (dates.py).
 
 from __future__ import annotations
 
+import html
+import json
 import re
 from contextlib import suppress
 from dataclasses import dataclass
@@ -16,6 +18,7 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 
 from newsdesk.core.urls import safe_url
+from newsdesk.ingest.stages.extract.titles import choose_title
 
 _CANONICAL_XPATH = XPath(
     ".//link[@href][contains(translate(@rel, 'CANONICAL', 'canonical'), 'canonical')]/@href"
@@ -23,6 +26,8 @@ _CANONICAL_XPATH = XPath(
 _OG_URL_XPATH = XPath(".//meta[@property='og:url' or @name='og:url'][@content]/@content")
 _JSON_LD_XPATH = XPath(".//script[@type='application/ld+json']/text()")
 _JSON_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
+_JSON_HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){1,400})"')
+_JSON_MODIFIED = re.compile(r'"dateModified"\s*:\s*"([^"]{8,40})"')
 _JSON_LANGUAGE = re.compile(r'"inLanguage"\s*:\s*"([^"]{2,20})"')
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+")
 
@@ -36,6 +41,7 @@ class PageMeta:
     image: str | None = None
     canonical_url: str | None = None
     json_ld_date: str | None = None
+    json_ld_modified: str | None = None
     json_ld_language: str | None = None
 
 
@@ -45,8 +51,10 @@ def read_metadata(root: HtmlElement, url: str | None) -> PageMeta:
     with suppress(ValueError, TypeError, AttributeError, KeyError):  # malformed JSON-LD is common
         document = extract_meta_json(root, document)
     site_name = _text_or_none(document.sitename) or _site_from_title(root)
+    scripts = " ".join(_JSON_LD_XPATH(root))
     meta = PageMeta(
-        title=_clean_title(document.title or extract_title(root), root, site_name),
+        title=choose_title(root, _json_ld_headline(scripts), document.title, site_name)
+        or _text_or_none(extract_title(root)),
         author=document.author,
         description=_text_or_none(document.description),
         site_name=site_name,
@@ -58,26 +66,22 @@ def read_metadata(root: HtmlElement, url: str | None) -> PageMeta:
     if meta.canonical_url and not url:
         base = meta.canonical_url
     meta.image = safe_url(meta.image, base)
-    scripts = " ".join(_JSON_LD_XPATH(root))
     meta.json_ld_date = _group(_JSON_DATE.search(scripts))
+    meta.json_ld_modified = _group(_JSON_MODIFIED.search(scripts))
     meta.json_ld_language = _group(_JSON_LANGUAGE.search(scripts))
     return meta
 
 
-def _clean_title(title: str | None, root: HtmlElement, site_name: str | None) -> str | None:
-    """Drop a " | Site Name" tail, as <title> elements (and some og:titles) carry."""
-    title = _text_or_none(title)
-    if not title:
+def _json_ld_headline(scripts: str) -> str | None:
+    """The first JSON-LD `headline`, its escapes decoded ("\\u00e4" is "ä")."""
+    match = _JSON_HEADLINE.search(scripts)
+    if not match:
         return None
-    separators = list(_TITLE_SEPARATORS.finditer(title))
-    if not separators:
-        return title
-    last = separators[-1]
-    head, tail = title[: last.start()], title[last.end() :]
-    from_title_tag = title == _text_or_none(root.findtext(".//title"))
-    if (site_name and tail.lower() == site_name.lower()) or (from_title_tag and len(tail) < len(head)):
-        return head
-    return title
+    try:
+        value = json.loads(f'"{match.group(1)}"')
+    except ValueError:
+        return None
+    return html.unescape(value) if isinstance(value, str) else None
 
 
 def _site_from_title(root: HtmlElement) -> str | None:

@@ -167,7 +167,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
     _rule("related-links", "line",
           r"(read more|read also|also read|see also|related|more|watch|listen|lee también|lea también"
           r"|lire aussi|à lire aussi|lesen sie auch|mehr zum thema|leggi anche|leia também|leia mais"
-          r"|lees ook)\s*[:»|]"),
+          r"|lees ook)\s*(?:[:»|]|\.\.\.|…)"),
     _rule("newsletter", "line", r"get more (stuff|stories|news|like this)"),
     _rule("newsletter", "line", r"(subscribe|sign up)\b.{0,80}\b(newsletter|inbox|briefing|email)"),
     _rule("newsletter", "line", r".{0,80}\b(straight )?(in|to) your inbox\b.{0,60}$"),

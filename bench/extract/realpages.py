@@ -1,0 +1,288 @@
+"""Real pages: trafilatura's own evaluation set, scored the way its `tests/evaluate.py` scores it.
+
+The set (about 990 annotated pages, many languages) lives in the adbar/trafilatura repository, under
+`tests/eval/`, `tests/cache/` and `tests/evaldata.json`. We never copy it into this repository: the
+benchmark reads it from a path given on the command line (the repository's root or its `tests/`).
+
+Body: each page has up to six "with" snippets that must appear in the extracted text and up to six
+"without" snippets that must not. A found "with" is a true positive, a missing one a false negative, a
+found "without" a false positive (matching after collapsing white space, as evaluate.py does); the
+counts are summed over pages, then precision, recall and F1. trafilatura runs with evaluate.py's own
+options (comments and formatting off, tables on), fast and default.
+
+Metadata: most pages also carry a true title, date (a day) and author (trafilatura's "A; B" form, or
+empty when the page names none). Title: equal after normalising case, spacing and quotes. Date: the
+same day, or both empty. Authors: the same set of names, or both empty. Only pages that carry the field
+are counted.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+import statistics
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from trafilatura import bare_extraction, extract
+
+from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.types import ExtractError
+
+# evaluate.py's EXTRACT_OPTS: the options its scores are published with.
+TRAFILATURA_OPTIONS: dict[str, Any] = {
+    "include_comments": False,
+    "include_tables": True,
+    "include_formatting": False,
+}
+_SPACE = re.compile(r"\s+")
+
+
+@dataclass(frozen=True)
+class EvalPage:
+    name: str
+    content: bytes
+    with_: tuple[str, ...]
+    without: tuple[str, ...]
+    title: str | None  # None: the set does not say; "": the page has none
+    date: str | None
+    authors: tuple[str, ...] | None
+
+
+@dataclass(frozen=True)
+class Answer:
+    text: str
+    title: str | None = None
+    date: str | None = None
+    authors: tuple[str, ...] = ()
+
+
+@dataclass
+class RealScore:
+    tp: int = 0
+    fp: int = 0
+    fn: int = 0
+    tn: int = 0
+    errors: int = 0
+    seconds: list[float] = field(default_factory=list)
+    meta: dict[str, list[int]] = field(
+        default_factory=lambda: {"title": [0, 0], "date": [0, 0], "authors": [0, 0]}
+    )
+    misses: dict[str, list[str]] = field(
+        default_factory=lambda: {"body": [], "title": [], "date": [], "authors": []}
+    )
+
+    def add(self, page: EvalPage, answer: Answer | None, metadata: bool) -> None:
+        text = _norm(answer.text) if answer else ""
+        found = sum(1 for w in page.with_ if _norm(w) in text)
+        leaked = sum(1 for w in page.without if _norm(w) in text)
+        self.tp += found
+        self.fp += leaked
+        self.fn += len(page.with_) - found
+        self.tn += len(page.without) - leaked
+        if found < len(page.with_) or leaked:
+            self.misses["body"].append(f"{page.name} (-{len(page.with_) - found} +{leaked})")
+        if not metadata:
+            return
+        got_date = (answer.date if answer else None) or ""
+        checks = {
+            "title": (page.title, _norm_title(answer.title if answer else None) == _norm_title(page.title)),
+            "date": (page.date, got_date == (page.date or "")),
+            "authors": (page.authors, _names(answer.authors if answer else ()) == _names(page.authors or ())),
+        }
+        for key, (truth, ok) in checks.items():
+            if truth is None:
+                continue
+            self.meta[key][1] += 1
+            self.meta[key][0] += ok
+            if not ok:
+                got = getattr(answer, key, None) if answer else None
+                self.misses[key].append(f"{page.name}: want {truth!r}, got {got!r}")
+
+    @property
+    def precision(self) -> float:
+        return self.tp / (self.tp + self.fp) if self.tp + self.fp else 0.0
+
+    @property
+    def recall(self) -> float:
+        return self.tp / (self.tp + self.fn) if self.tp + self.fn else 0.0
+
+    @property
+    def f1(self) -> float:
+        denom = 2 * self.tp + self.fp + self.fn
+        return 2 * self.tp / denom if denom else 0.0
+
+    def accuracy(self, key: str) -> str:
+        right, total = self.meta[key]
+        return f"{right / total:.3f}" if total else "–"
+
+
+def _norm(text: str) -> str:
+    return _SPACE.sub(" ", text).strip()
+
+
+def _norm_title(value: str | None) -> str:
+    text = (value or "").casefold().replace("’", "'").replace("“", '"').replace("”", '"')
+    return " ".join(text.split()).rstrip(".")
+
+
+def _names(names: tuple[str, ...] | list[str]) -> frozenset[str]:
+    return frozenset(" ".join(n.casefold().split()) for n in names if n.strip())
+
+
+def locate(path: Path) -> Path:
+    """The folder holding evaldata.json: `path` itself, or its `tests/`."""
+    for folder in (path, path / "tests"):
+        if (folder / "evaldata.json").is_file():
+            return folder
+    raise SystemExit(
+        f"no evaldata.json in {path} or {path / 'tests'}: give the trafilatura repository's root"
+    )
+
+
+def load(path: Path, limit: int | None = None) -> list[EvalPage]:
+    folder = locate(path)
+    data: dict[str, dict[str, Any]] = json.loads((folder / "evaldata.json").read_text(encoding="utf-8"))
+    pages = []
+    for url in sorted(data):
+        item = data[url]
+        source = next(
+            (
+                folder / sub / item["file"]
+                for sub in ("cache", "eval")
+                if (folder / sub / item["file"]).is_file()
+            ),
+            None,
+        )
+        if source is None:
+            continue
+        author = item.get("author", None) if "author" in item else None
+        if isinstance(author, list):
+            author = "; ".join(author)
+        authors = (
+            None if "author" not in item else tuple(a.strip() for a in (author or "").split(";") if a.strip())
+        )
+        pages.append(
+            EvalPage(
+                name=item["file"],
+                content=source.read_bytes(),
+                with_=tuple(item["with"]),
+                without=tuple(item["without"]),
+                title=item.get("title") if "title" in item else None,
+                date=item.get("date") if "date" in item else None,
+                authors=authors,
+            )
+        )
+    return pages[:limit] if limit else pages
+
+
+# ---- contenders ---------------------------------------------------------------------------------
+
+
+def ours(content: bytes) -> Answer:
+    try:
+        result = extract_article(content)
+    except ExtractError:
+        return Answer("")
+    date = result.published.date().isoformat() if result.published else None
+    return Answer(result.text, result.title, date, result.authors)
+
+
+def trafilatura_text(fast: bool) -> Callable[[bytes], Answer]:
+    def run(content: bytes) -> Answer:
+        return Answer(extract(content, fast=fast, **TRAFILATURA_OPTIONS) or "")
+
+    return run
+
+
+def trafilatura_metadata(fast: bool) -> Callable[[bytes], Answer]:
+    """Text from `extract()` (what evaluate.py scores), metadata from `bare_extraction`."""
+
+    def run(content: bytes) -> Answer:
+        text = extract(content, fast=fast, **TRAFILATURA_OPTIONS) or ""
+        document = bare_extraction(content, fast=fast, with_metadata=True, **TRAFILATURA_OPTIONS)
+        if document is None or isinstance(document, dict):
+            return Answer(text)
+        authors = tuple(a.strip() for a in (document.author or "").split(";") if a.strip())
+        return Answer(text, document.title, document.date, authors)
+
+    return run
+
+
+OURS = "newsdesk extract_article (body + metadata)"
+CONTENDERS: dict[str, tuple[Callable[[bytes], Answer], bool]] = {
+    OURS: (ours, True),
+    "trafilatura fast, extract()": (trafilatura_text(True), False),
+    "trafilatura default, extract()": (trafilatura_text(False), False),
+    "trafilatura fast, extract() + bare_extraction(metadata)": (trafilatura_metadata(True), True),
+    "trafilatura default, extract() + bare_extraction(metadata)": (trafilatura_metadata(False), True),
+}
+
+
+def score_all(pages: list[EvalPage], repeats: int = 1) -> dict[str, RealScore]:
+    """Every contender over every page, interleaved page by page so load hurts all alike."""
+    scores = {label: RealScore() for label in CONTENDERS}
+    for run, _ in CONTENDERS.values():  # pay lazy imports and caches before timing
+        run(b"<html><body><article><p>Warm-up text for every contender.</p></article></body></html>")
+    for repeat in range(repeats):
+        totals = dict.fromkeys(CONTENDERS, 0.0)
+        for page in pages:
+            for label, (run, metadata) in CONTENDERS.items():
+                start = time.process_time()
+                try:
+                    answer: Answer | None = run(page.content)
+                except Exception:  # a crash counts as a full miss, as in evaluate.py
+                    answer = None
+                    scores[label].errors += repeat == 0
+                totals[label] += time.process_time() - start
+                if repeat == 0:
+                    scores[label].add(page, answer, metadata)
+        for label, seconds in totals.items():
+            scores[label].seconds.append(seconds)
+    return scores
+
+
+def report(path: Path | None, limit: int | None, repeats: int, verbose: bool) -> None:
+    if path is None:
+        print("## Real pages: skipped (give --trafilatura-eval PATH, a checkout of adbar/trafilatura)\n")
+        return
+    pages = load(path, limit)
+    size = sum(len(p.content) for p in pages) / max(1, len(pages)) / 1024
+    print(
+        f"## Real pages: trafilatura's evaluation set, {len(pages)} pages (mean {size:.0f} KiB), "
+        f"CPU time, median of {repeats}\n"
+    )
+    scores = score_all(pages, repeats)
+    print(
+        "| contender | precision | recall | F1 | title | date | authors | ms/page (CPU) | pages/s |\n"
+        "|---|---|---|---|---|---|---|---|---|"
+    )
+    for label, score in scores.items():
+        seconds = statistics.median(score.seconds)
+        print(
+            f"| {label} | {score.precision:.3f} | {score.recall:.3f} | {score.f1:.3f} "
+            f"| {score.accuracy('title')} | {score.accuracy('date')} | {score.accuracy('authors')} "
+            f"| {1000 * seconds / len(pages):.1f} | {len(pages) / seconds:.1f} |"
+        )
+    ours_s = statistics.median(scores[OURS].seconds)
+    print()
+    for label in CONTENDERS:
+        if label != OURS:
+            ratio = statistics.median(scores[label].seconds) / ours_s
+            print(f"- speed ratio, {label} / newsdesk: {ratio:.2f}x")
+    counted = scores[OURS].meta
+    print(
+        f"- metadata pages with ground truth: title {counted['title'][1]}, date {counted['date'][1]}, "
+        f"authors {counted['authors'][1]}; errors: "
+        + ", ".join(f"{label} {s.errors}" for label, s in scores.items())
+    )
+    print()
+    if verbose:
+        for kind, items in scores[OURS].misses.items():
+            print(f"### newsdesk misses, {kind} ({len(items)})\n")
+            for item in items:
+                print(f"- {item}")
+            print()

@@ -1,0 +1,108 @@
+"""The article's headline, chosen among what the page offers: og:title, JSON-LD, <title> and its <h1>s.
+
+The visible headline is the <h1> the reader sees, but many pages have several (the site's logo is an
+<h1> on most blog themes) and the metadata titles carry the site's name (" | Outlet", "Outlet - ").
+So: an <h1> whose words are those of a metadata title, or of one part of it, wins (the metadata says
+which <h1> is the story's, the <h1> gives its exact spelling). Failing that, the metadata title with
+the site's name cut off. A lone <h1> of several words that names no site wins over a metadata title
+it does not match: that is the "SEO title" case, where og:title is written for search engines.
+"""
+
+from __future__ import annotations
+
+import re
+
+from lxml.etree import XPath
+from lxml.html import HtmlElement
+
+# " | ", " - ", " – ", " — ", " · ", " • ", " : ", " » ", " › ", " ⋆ "; "|", "»", "›" spaced on one side.
+_SEPARATORS = re.compile(r"\s+[|–—·•:»›⋆~-]\s+|\s+[|»›]|[|»›]\s+")
+_NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
+_DOMAIN = re.compile(r"^(www\.)?[\w-]+(\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
+_TRAILING_SEPARATOR = re.compile(r"\s+[|–—·•:»›⋆~-]$")
+MAX_HEADLINE = 300
+_OG_TITLE_XPATH = XPath(".//meta[@property='og:title' or @name='og:title'][@content]/@content")
+# A lone <h1> replaces an unmatched metadata title only with this many words or more.
+LONE_H1_WORDS = 3
+
+
+def _first(values: list[str]) -> str | None:
+    return str(values[0]) if values else None
+
+
+def key(text: str | None) -> str:
+    """Words only, case-folded: "Korsetts – Shops" and "korsetts - shops" are the same headline."""
+    return " ".join(_NON_WORD.sub(" ", (text or "").casefold()).split())
+
+
+def parts(title: str) -> list[str]:
+    return [part.strip() for part in _SEPARATORS.split(title) if part.strip()]
+
+
+def strip_site_name(title: str, site_name: str | None, from_title_tag: bool) -> str:
+    """Cut a site's name from either end: "Story | Outlet", "Outlet: Story", "Story - outlet.example"."""
+    pieces = parts(title)
+    if len(pieces) < 2:
+        return title
+    site = key(site_name)
+    matches = list(_SEPARATORS.finditer(title))
+    first, last = matches[0], matches[-1]
+    head, tail = title[: last.start()].strip(), title[last.end() :].strip()
+    lead, rest = title[: first.start()].strip(), title[first.end() :].strip()
+    if site:
+        if key(tail) == site or (key(site) in key(tail) and len(tail) < len(head)):
+            return head
+        if key(lead) == site:
+            return rest
+    if _DOMAIN.match(tail):
+        return head
+    if _DOMAIN.match(lead):
+        return rest
+    if from_title_tag and len(tail) < len(head):
+        return head
+    return title
+
+
+def choose_title(
+    root: HtmlElement, headline: str | None, other: str | None, site_name: str | None
+) -> str | None:
+    """The headline. Metadata titles in order of trust: JSON-LD `headline`, og:title, `other` (what
+    trafilatura's meta reader found), <title>."""
+    tag_title = _clean(root.findtext(".//title"))
+    titles: list[str] = []
+    for candidate in (headline, _first(_OG_TITLE_XPATH(root)), other, tag_title):
+        text = _clean(candidate)
+        if text and text not in titles:
+            titles.append(text)
+    headings = [h for h in (_clean(" ".join(h.itertext())) for h in root.iter("h1")) if h]
+    headings = [h for h in headings if len(h) <= MAX_HEADLINE]
+    site = key(site_name)
+    sites = {site} if site else set()
+    whole = {key(t) for t in titles}
+    for heading in headings:  # an <h1> that is a whole metadata title
+        if key(heading) in whole and key(heading) not in sites:
+            return heading
+    segments = {key(p) for t in titles for p in parts(t)} - sites
+    lead = key(titles[0]) if titles else ""
+    matched = [h for h in headings if key(h) in segments and key(h) in lead]
+    if matched:  # the longest <h1> that is one part of a title ("Story | Blog" with <h1>Blog</h1> too)
+        return max(matched, key=len)
+    best = None
+    if titles:
+        best = strip_site_name(titles[0], site_name, from_title_tag=titles[0] == tag_title)
+    if len(headings) == 1:
+        heading = headings[0]
+        named_site = key(heading) in sites or any(
+            key(heading) in {key(p) for p in parts(t)[1:]} for t in titles
+        )
+        kicker = best is not None and key(best) in key(heading)  # "Analysis Story" holds "Story"
+        if not named_site and not kicker and len(heading.split()) >= LONE_H1_WORDS:
+            return heading
+    return best or (headings[0] if headings else None)
+
+
+def _clean(value: str | None) -> str | None:
+    if not value:
+        return None
+    text = _TRAILING_SEPARATOR.sub("", " ".join(value.split()))
+    return text or None
