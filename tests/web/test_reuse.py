@@ -31,8 +31,17 @@ from newsdesk.types import ArticleDraft
 from newsdesk.web.cards import store
 from tests.support.newsroom import make_source
 
-# Actions announce changes on commit; the topics the migrations made are put back after each test.
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Actions announce changes on commit, so these tests commit. The default topics are made for each test
+# (a transactional test empties every table when it ends, the topics the migrations made included).
+pytestmark = pytest.mark.django_db(transaction=True)
+
+
+@pytest.fixture(autouse=True)
+def default_topics() -> None:
+    from newsdesk.topics.actions import do_sync_topics
+    from newsdesk.topics.classify import default_tables
+
+    do_sync_topics([(r.slug, r.name, r.description) for r in default_tables().rules])
 
 SECONDS = 1  # the page cache's lifetime here, and how long figures are remembered
 
