@@ -12,8 +12,20 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Max, QuerySet, Sum, Value, When
-from django.db.models.functions import Lower
+from django.db.models import (
+    Case,
+    CharField,
+    F,
+    FilteredRelation,
+    FloatField,
+    Q,
+    QuerySet,
+    Sum,
+    Value,
+    When,
+)
+from django.db.models.functions import Cast, Coalesce, Lower
+from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
 from django.urls import reverse
 
 from newsdesk.articles.models import Article
@@ -226,54 +238,32 @@ def _state(is_active: bool, held: bool, error_count: int, never: bool) -> str:
     return "ok"
 
 
-SORTS = ("success", "median", "share_304", "articles", "websub")
-# Sorted by the database: the order of the ids is all that is read, not 2,000 datetimes.
-SQL_SORTS = ("name", "state", "last_fetch", "next_check")
+STAT_SORTS = ("success", "median", "share_304", "articles")
+# Every order is the database's: one query with ORDER BY and LIMIT gives the page's ids, so nothing is
+# read for the other sources (docs/decisions/0022-aggregate-tables.md).
+SORTS = ("name", "state", "last_fetch", "next_check", *STAT_SORTS, "websub")
 DEFAULT_SORT = "state"
 
-# Per-day sums: fetches, new content, not modified, articles, then the histogram columns.
+# Per-source sums over the 7 days: fetches, new content, not modified, articles, then the histogram.
 _SUMMED = ("fetches", "new_content", "not_modified", "articles", *FETCH_MS_COLUMNS)
-Sums = dict[int, list[int]]
-_closed_days: dict[tuple[object, ...], Sums] = {}
+_N, _NEW, _NM, _A = 0, 1, 2, 3  # positions in a row of sums
+_EMPTY = (0,) * len(_SUMMED)
 
 
-def _add_into(into: Sums, rows: Any) -> None:
-    for source_id, *values in rows:
-        have = into.get(source_id)
-        if have is None:
-            into[source_id] = [v or 0 for v in values]
-        else:
-            for k, v in enumerate(values):
-                have[k] += v or 0
+def _since(today: date) -> date:
+    return today - timedelta(days=STATS_DAYS - 1)
 
 
-def week_sums(today: date, *, only: list[int] | None = None) -> tuple[Sums, Sums]:
-    """Each source's sums (per `_SUMMED`) over the six closed days before today, and over today.
-
-    The closed days no longer change (counts go to the day they happen on), so their sums are kept in
-    memory per process, under a fingerprint of those rows (their number and highest id, one indexed
-    range read) that changes if rows are added or removed; only today's rows are read each time.
-    """
-    since = today - timedelta(days=STATS_DAYS - 1)
-    closed = SourceDay.objects.filter(day__gte=since, day__lt=today)
-    fingerprint = (since, today, *closed.aggregate(n=Count("id"), top=Max("id")).values())
-    sums = _closed_days.get(fingerprint)
-    if sums is None:
-        sums = {}
-        _add_into(
-            sums,
-            closed.values("source_id")
-            .annotate(*[Sum(c) for c in _SUMMED])
-            .values_list("source_id", *[f"{c}__sum" for c in _SUMMED]),
-        )
-        _closed_days.clear()
-        _closed_days[fingerprint] = sums
-    todays = SourceDay.objects.filter(day=today)
-    if only is not None:
-        todays = todays.filter(source_id__in=only)
-    # One row per source and day: today's rows need no adding up.
-    now: Sums = {source_id: values for source_id, *values in todays.values_list("source_id", *_SUMMED)}
-    return sums, now
+def week_sums(today: date, only: Sequence[int]) -> dict[int, tuple[int, ...]]:
+    """The sums (per `_SUMMED`) of the sources `only` over the 7 days to today: an indexed read of
+    their rows, at most 7 each."""
+    rows = (
+        SourceDay.objects.filter(source_id__in=only, day__gte=_since(today), day__lte=today)
+        .values("source_id")
+        .annotate(*[Sum(c) for c in _SUMMED])
+        .values_list("source_id", *[f"{c}__sum" for c in _SUMMED])
+    )
+    return {source_id: tuple(v or 0 for v in values) for source_id, *values in rows}
 
 
 @dataclass
@@ -287,33 +277,59 @@ class SourcesPage:
     days: list[date] = field(default_factory=list)
 
 
-_EMPTY = [0] * len(_SUMMED)
-_N, _NEW, _NM, _A = 0, 1, 2, 3  # positions in a row of sums
+def _float(expression: Any) -> Cast:
+    return Cast(expression, FloatField())
 
 
-def _stat_key(sort: str, v: list[int]) -> float:
-    """The sort key of a stats column from a source's 7-day sums (-1 when there were no checks)."""
+def _const(value: float) -> Cast:
+    # Cast, so that PostgreSQL computes in double precision (as Python does), not in numeric.
+    return Cast(Value(value), FloatField())
+
+
+def _median_sql(h: Sequence[Any]) -> Case:
+    """`median_from_histogram` as SQL over the bucket sums `h`, step for step in double precision, so
+    the database orders by exactly the figure the page shows (-1 without a fetch time)."""
+    seen: list[Any] = [Value(0)]
+    for count in h:
+        seen.append(count if len(seen) == 1 else seen[-1] + count)
+    total = seen[-1]
+    half = _float(total) / _const(2.0)
+    whens = [When(Exact(total, 0), then=_const(-1.0))]
+    lower = 0.0
+    for i, count in enumerate(h):
+        reached = GreaterThan(count, 0) & GreaterThanOrEqual(_float(seen[i + 1]), half)
+        if i >= len(FETCH_MS_BOUNDS):
+            value: Any = _const(float(FETCH_MS_BOUNDS[-1]))
+        else:
+            beyond = half if i == 0 else half - _float(seen[i])  # half - 0 is half
+            value = _const(lower) + _const(FETCH_MS_BOUNDS[i] - lower) * beyond / _float(count)
+        whens.append(When(reached, then=value))
+        lower = float(FETCH_MS_BOUNDS[i]) if i < len(FETCH_MS_BOUNDS) else lower
+    return Case(*whens, default=_const(float(FETCH_MS_BOUNDS[-1])), output_field=FloatField())
+
+
+def _stat_key(sort: str, today: date) -> tuple[QuerySet[Source], Any]:
+    """Sources with their 7-day sums (a join on the indexed source and day, grouped per source) and the
+    key of a stats column: the share or median as the page shows it, -1 where there were no checks."""
+    sources = Source.objects.annotate(
+        week=FilteredRelation("days", condition=Q(days__day__gte=_since(today), days__day__lte=today))
+    ).values("pk")
+    sums = {f"w_{c}": Coalesce(Sum(f"week__{c}"), 0) for c in _SUMMED}
+    sources = sources.annotate(**sums)
     if sort == "articles":
-        return float(v[_A])
-    if not v[_N]:
-        return -1.0
+        return sources, F("w_articles")
+    n = F("w_fetches")
     if sort == "success":
-        return (v[_NEW] + v[_NM]) / v[_N]
-    if sort == "share_304":
-        return v[_NM] / v[_N]
-    median = median_from_histogram(v[4:])
-    return -1.0 if median is None else median
+        value: Any = _float(F("w_new_content") + F("w_not_modified")) / _float(n)
+    elif sort == "share_304":
+        value = _float(F("w_not_modified")) / _float(n)
+    else:
+        value = _median_sql([F(f"w_{c}") for c in FETCH_MS_COLUMNS])
+    return sources, Case(When(Exact(n, 0), then=_const(-1.0)), default=value, output_field=FloatField())
 
 
-def _combined(closed: Sums, today: Sums, pk: int) -> list[int]:
-    a, b = closed.get(pk), today.get(pk)
-    if a is None or b is None:
-        return a or b or _EMPTY
-    return [x + y for x, y in zip(a, b, strict=True)]
-
-
-def _sql_order(sort: str, descending: bool) -> QuerySet[Source]:
-    """Sources in the order of a column the database knows: name, state, last fetch or next check."""
+def _ordered(sort: str, descending: bool, today: date) -> QuerySet[Source]:
+    """Every source's id in the order of the chosen column, ties by id (both reversed when descending)."""
     name = Lower(Case(When(name="", then=F("url")), default=F("name")))
     if sort == "name":
         return Source.objects.order_by(name.desc() if descending else name.asc(), "pk")
@@ -329,6 +345,14 @@ def _sql_order(sort: str, descending: bool) -> QuerySet[Source]:
         if descending:
             return Source.objects.order_by(state.desc(), name.desc(), "-pk")
         return Source.objects.order_by(state.asc(), name.asc(), "pk")
+    if sort in STAT_SORTS:
+        sources, key = _stat_key(sort, today)
+        sources = sources.annotate(k=key)
+        return sources.order_by("-k", "-pk") if descending else sources.order_by("k", "pk")
+    if sort == "websub":  # a subscription being removed shows as none
+        key = Case(When(websub__removed=False, then=F("websub__state")), default=Value(""))
+        sources = Source.objects.annotate(k=key)
+        return sources.order_by("-k", "-pk") if descending else sources.order_by("k", "pk")
     column = (
         Case(When(is_active=True, then=F("next_check_at"))) if sort == "next_check" else F("last_fetched")
     )
@@ -340,43 +364,20 @@ def _sql_order(sort: str, descending: bool) -> QuerySet[Source]:
 def sources_table(
     now: datetime, *, sort: str = DEFAULT_SORT, descending: bool = False, page: int = 1, per_page: int = 50
 ) -> SourcesPage:
-    """Every source sorted by the chosen column (its 7-day figures from `week_sums`); only the page's rows
-    are built, with their datetimes and 30-day sparklines."""
+    """Every source sorted by the chosen column, of which only the page's rows are read and built (their
+    7-day sums, datetimes and 30-day sparklines)."""
     today = now.date()
-    if sort not in SORTS and sort not in SQL_SORTS:
+    if sort not in SORTS:
         sort = DEFAULT_SORT
-    if sort in SQL_SORTS:
-        # The database orders the ids; names, states and sums are read for the page's rows only.
-        ids = list(_sql_order(sort, descending).values_list("pk", flat=True))
-    else:
-        closed, today_sums = week_sums(today)
-        every = list(Source.objects.values_list("pk", flat=True))
-        keys: dict[int, Any]
-        if sort == "websub":
-            websub_all = dict(Subscription.objects.filter(removed=False).values_list("source_id", "state"))
-            keys = {pk: websub_all.get(pk, "") for pk in every}
-        elif sort in ("articles", "share_304", "success"):
-            # Only the few columns the key needs, without building each source's combined row.
-            keys = {}
-            for pk in every:
-                past, cur = closed.get(pk, _EMPTY), today_sums.get(pk, _EMPTY)
-                checks = past[_N] + cur[_N]
-                if sort == "articles":
-                    keys[pk] = past[_A] + cur[_A]
-                elif not checks:
-                    keys[pk] = -1.0
-                elif sort == "share_304":
-                    keys[pk] = (past[_NM] + cur[_NM]) / checks
-                else:
-                    keys[pk] = (past[_NEW] + past[_NM] + cur[_NEW] + cur[_NM]) / checks
-        else:
-            keys = {pk: _stat_key(sort, _combined(closed, today_sums, pk)) for pk in every}
-        ids = sorted(every, key=lambda pk: (keys[pk], pk), reverse=descending)
-    total = len(ids)
+    total = Source.objects.count()
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(page, 1), pages)
-    shown_ids = ids[(page - 1) * per_page : page * per_page]
-    closed, today_sums = week_sums(today, only=shown_ids)
+    shown_ids = list(
+        _ordered(sort, descending, today).values_list("pk", flat=True)[
+            (page - 1) * per_page : page * per_page
+        ]
+    )
+    sums = week_sums(today, shown_ids)
     websub = dict(
         Subscription.objects.filter(removed=False, source_id__in=shown_ids).values_list("source_id", "state")
     )
@@ -404,7 +405,7 @@ def sources_table(
             failures[source_id][i] = f
     rows = []
     for pk in shown_ids:
-        v = _combined(closed, today_sums, pk)
+        v = sums.get(pk, _EMPTY)
         fetches = v[_N]
         fetched_at, check_at = times.get(pk, (None, None))
         row = SourceRow(
