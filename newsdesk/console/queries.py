@@ -10,22 +10,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from django.db.models import (
-    Case,
-    CharField,
-    F,
-    FilteredRelation,
-    FloatField,
-    Q,
-    QuerySet,
-    Sum,
-    Value,
-    When,
-)
-from django.db.models.functions import Cast, Coalesce, Lower
-from django.db.models.lookups import Exact, GreaterThan, GreaterThanOrEqual
+from django.db import connection
+from django.db.models import Case, CharField, F, FloatField, QuerySet, Sum, Value, When
+from django.db.models.functions import Lower
 from django.urls import reverse
 
 from newsdesk.articles.models import Article
@@ -277,58 +265,72 @@ class SourcesPage:
     days: list[date] = field(default_factory=list)
 
 
-def _float(expression: Any) -> Cast:
-    return Cast(expression, FloatField())
+def _median_sql(h: Sequence[str], seen: Sequence[str], real: str) -> str:
+    """`median_from_histogram` in SQL, given the bucket sums `h` and the running sums `seen` (`seen[i]`
+    counts the buckets before bucket i, `seen[-1]` all of them): step for step in double precision, so
+    the database orders by exactly the figure the page shows; -1 without a fetch time."""
 
+    def num(value: float) -> str:  # a double, not PostgreSQL's numeric
+        return f"CAST({float(value)!r} AS {real})"
 
-def _const(value: float) -> Cast:
-    # Cast, so that PostgreSQL computes in double precision (as Python does), not in numeric.
-    return Cast(Value(value), FloatField())
-
-
-def _median_sql(h: Sequence[Any]) -> Case:
-    """`median_from_histogram` as SQL over the bucket sums `h`, step for step in double precision, so
-    the database orders by exactly the figure the page shows (-1 without a fetch time)."""
-    seen: list[Any] = [Value(0)]
-    for count in h:
-        seen.append(count if len(seen) == 1 else seen[-1] + count)
-    total = seen[-1]
-    half = _float(total) / _const(2.0)
-    whens = [When(Exact(total, 0), then=_const(-1.0))]
+    half = f"(CAST({seen[-1]} AS {real}) / {num(2)})"
+    whens = [f"WHEN {seen[-1]} = 0 THEN {num(-1)}"]
     lower = 0.0
     for i, count in enumerate(h):
-        reached = GreaterThan(count, 0) & GreaterThanOrEqual(_float(seen[i + 1]), half)
+        reached = f"{count} > 0 AND CAST({seen[i + 1]} AS {real}) >= {half}"
         if i >= len(FETCH_MS_BOUNDS):
-            value: Any = _const(float(FETCH_MS_BOUNDS[-1]))
+            value = num(FETCH_MS_BOUNDS[-1])
         else:
-            beyond = half if i == 0 else half - _float(seen[i])  # half - 0 is half
-            value = _const(lower) + _const(FETCH_MS_BOUNDS[i] - lower) * beyond / _float(count)
-        whens.append(When(reached, then=value))
-        lower = float(FETCH_MS_BOUNDS[i]) if i < len(FETCH_MS_BOUNDS) else lower
-    return Case(*whens, default=_const(float(FETCH_MS_BOUNDS[-1])), output_field=FloatField())
+            beyond = half if i == 0 else f"({half} - CAST({seen[i]} AS {real}))"  # half - 0 is half
+            value = (
+                f"({num(lower)} + (({num(FETCH_MS_BOUNDS[i] - lower)} * {beyond}) / CAST({count} AS {real})))"
+            )
+            lower = float(FETCH_MS_BOUNDS[i])
+        whens.append(f"WHEN {reached} THEN {value}")
+    return f"CASE {' '.join(whens)} ELSE {num(FETCH_MS_BOUNDS[-1])} END"
 
 
-def _stat_key(sort: str, today: date) -> tuple[QuerySet[Source], Any]:
-    """Sources with their 7-day sums (a join on the indexed source and day, grouped per source) and the
-    key of a stats column: the share or median as the page shows it, -1 where there were no checks."""
-    sources = Source.objects.annotate(
-        week=FilteredRelation("days", condition=Q(days__day__gte=_since(today), days__day__lte=today))
-    ).values("pk")
-    sums = {f"w_{c}": Coalesce(Sum(f"week__{c}"), 0) for c in _SUMMED}
-    sources = sources.annotate(**sums)
+def _stat_ids(sort: str, descending: bool, today: date, first: int, count: int) -> list[int]:
+    """The ids of sources `first` to `first + count` in the order of a 7-day figure, ties by id.
+
+    One query: every source joined to its rows of the 7 days (the index on source and day), the few
+    sums the figure needs per source, and the figure computed from them as the page shows it (-1 where
+    there were no checks), ordered and cut in the database. Written as SQL because the figure reads the
+    sums of a grouped subquery, which the ORM does not express; the column and table names come from
+    the models and every value is a parameter.
+    """
+    q = connection.ops.quote_name
+    real = FloatField().cast_db_type(connection)
     if sort == "articles":
-        return sources, F("w_articles")
-    n = F("w_fetches")
-    if sort == "success":
-        value: Any = _float(F("w_new_content") + F("w_not_modified")) / _float(n)
-    elif sort == "share_304":
-        value = _float(F("w_not_modified")) / _float(n)
+        sums = {"articles": f"d.{q('articles')}"}
+        key = "articles"
     else:
-        value = _median_sql([F(f"w_{c}") for c in FETCH_MS_COLUMNS])
-    return sources, Case(When(Exact(n, 0), then=_const(-1.0)), default=value, output_field=FloatField())
+        sums = {"n": f"d.{q('fetches')}", "nm": f"d.{q('not_modified')}"}
+        if sort == "success":
+            sums["ok"] = f"d.{q('new_content')} + d.{q('not_modified')}"
+            value = f"CAST(ok AS {real}) / CAST(n AS {real})"
+        elif sort == "share_304":
+            value = f"CAST(nm AS {real}) / CAST(n AS {real})"
+        else:
+            h = [f"h{i}" for i in range(len(FETCH_MS_COLUMNS))]
+            sums.update({name: f"d.{q(column)}" for name, column in zip(h, FETCH_MS_COLUMNS, strict=True)})
+            seen = ["0", *[f"({' + '.join(h[: i + 1])})" for i in range(len(h))]]
+            value = _median_sql(h, seen, real)
+        key = f"CASE WHEN n = 0 THEN CAST(-1.0 AS {real}) ELSE {value} END"
+    order = "DESC" if descending else "ASC"
+    columns = ", ".join(f"COALESCE(SUM({expr}), 0) AS {name}" for name, expr in sums.items())
+    sql = (
+        f"SELECT id FROM (SELECT s.{q('id')} AS id, {columns}"  # noqa: S608 - names from the models, values as parameters
+        f" FROM {q(Source._meta.db_table)} s LEFT JOIN {q(SourceDay._meta.db_table)} d"
+        f" ON d.{q('source_id')} = s.{q('id')} AND d.{q('day')} >= %s AND d.{q('day')} <= %s"
+        f" GROUP BY s.{q('id')}) w ORDER BY {key} {order}, id {order} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_since(today), today, count, first])
+        return [row[0] for row in cursor.fetchall()]
 
 
-def _ordered(sort: str, descending: bool, today: date) -> QuerySet[Source]:
+def _ordered(sort: str, descending: bool) -> QuerySet[Source]:
     """Every source's id in the order of the chosen column, ties by id (both reversed when descending)."""
     name = Lower(Case(When(name="", then=F("url")), default=F("name")))
     if sort == "name":
@@ -345,10 +347,6 @@ def _ordered(sort: str, descending: bool, today: date) -> QuerySet[Source]:
         if descending:
             return Source.objects.order_by(state.desc(), name.desc(), "-pk")
         return Source.objects.order_by(state.asc(), name.asc(), "pk")
-    if sort in STAT_SORTS:
-        sources, key = _stat_key(sort, today)
-        sources = sources.annotate(k=key)
-        return sources.order_by("-k", "-pk") if descending else sources.order_by("k", "pk")
     if sort == "websub":  # a subscription being removed shows as none
         key = Case(When(websub__removed=False, then=F("websub__state")), default=Value(""))
         sources = Source.objects.annotate(k=key)
@@ -372,11 +370,11 @@ def sources_table(
     total = Source.objects.count()
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(page, 1), pages)
-    shown_ids = list(
-        _ordered(sort, descending, today).values_list("pk", flat=True)[
-            (page - 1) * per_page : page * per_page
-        ]
-    )
+    first = (page - 1) * per_page
+    if sort in STAT_SORTS:
+        shown_ids = _stat_ids(sort, descending, today, first, per_page)
+    else:
+        shown_ids = list(_ordered(sort, descending).values_list("pk", flat=True)[first : first + per_page])
     sums = week_sums(today, shown_ids)
     websub = dict(
         Subscription.objects.filter(removed=False, source_id__in=shown_ids).values_list("source_id", "state")
