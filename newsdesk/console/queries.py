@@ -235,23 +235,11 @@ DEFAULT_SORT = "state"
 # Per-source sums over the 7 days: fetches, new content, not modified, articles, then the histogram.
 _SUMMED = ("fetches", "new_content", "not_modified", "articles", *FETCH_MS_COLUMNS)
 _N, _NEW, _NM, _A = 0, 1, 2, 3  # positions in a row of sums
-_EMPTY = (0,) * len(_SUMMED)
+_EMPTY = [0] * len(_SUMMED)
 
 
 def _since(today: date) -> date:
     return today - timedelta(days=STATS_DAYS - 1)
-
-
-def week_sums(today: date, only: Sequence[int]) -> dict[int, tuple[int, ...]]:
-    """The sums (per `_SUMMED`) of the sources `only` over the 7 days to today: an indexed read of
-    their rows, at most 7 each."""
-    rows = (
-        SourceDay.objects.filter(source_id__in=only, day__gte=_since(today), day__lte=today)
-        .values("source_id")
-        .annotate(*[Sum(c) for c in _SUMMED])
-        .values_list("source_id", *[f"{c}__sum" for c in _SUMMED])
-    )
-    return {source_id: tuple(v or 0 for v in values) for source_id, *values in rows}
 
 
 @dataclass
@@ -375,7 +363,6 @@ def sources_table(
         shown_ids = _stat_ids(sort, descending, today, first, per_page)
     else:
         shown_ids = list(_ordered(sort, descending).values_list("pk", flat=True)[first : first + per_page])
-    sums = week_sums(today, shown_ids)
     websub = dict(
         Subscription.objects.filter(removed=False, source_id__in=shown_ids).values_list("source_id", "state")
     )
@@ -394,13 +381,23 @@ def sources_table(
     index = {d: i for i, d in enumerate(days)}
     articles = {pk: [0] * SPARK_DAYS for pk in shown_ids}
     failures = {pk: [0] * SPARK_DAYS for pk in shown_ids}
-    for source_id, day, a, f in SourceDay.objects.filter(
-        source_id__in=shown_ids, day__gte=days[0]
-    ).values_list("source_id", "day", "articles", "failures"):
-        i = index.get(day)
-        if i is not None:
-            articles[source_id][i] = a
-            failures[source_id][i] = f
+    # One read of the page's rows of the 30 days: the sparklines, and the sums of the last 7 of them.
+    since = _since(today)
+    sums: dict[int, list[int]] = {}
+    for source_id, day, f, *values in SourceDay.objects.filter(
+        source_id__in=shown_ids, day__gte=days[0], day__lte=today
+    ).values_list("source_id", "day", "failures", *_SUMMED):
+        i = index[day]
+        articles[source_id][i] = values[_A]
+        failures[source_id][i] = f
+        if day >= since:
+            have = sums.get(source_id)
+            if have is None:
+                sums[source_id] = values
+            else:
+                for k, v in enumerate(values):
+                    have[k] += v
+    change = reverse("admin:sources_source_change", args=[0]).replace("/0/", "/{}/")
     rows = []
     for pk in shown_ids:
         v = sums.get(pk, _EMPTY)
@@ -417,7 +414,7 @@ def sources_table(
             share_304=v[_NM] / fetches if fetches else None,
             articles_per_day=v[_A] / STATS_DAYS,
             websub=websub.get(pk, ""),
-            change_url=reverse("admin:sources_source_change", args=[pk]),
+            change_url=change.format(pk),
             spark=charts.sparkline(articles[pk], failures[pk]),
         )
         row.last_fetch_label = row.last_fetch_text(now)
