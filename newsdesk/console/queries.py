@@ -293,11 +293,12 @@ def _stat_ids(sort: str, descending: bool, today: date, first: int, count: int) 
         sums = {"articles": f"d.{q('articles')}"}
         key = "articles"
     else:
-        sums = {"n": f"d.{q('fetches')}", "nm": f"d.{q('not_modified')}"}
+        sums = {"n": f"d.{q('fetches')}"}
         if sort == "success":
             sums["ok"] = f"d.{q('new_content')} + d.{q('not_modified')}"
             value = f"CAST(ok AS {real}) / CAST(n AS {real})"
         elif sort == "share_304":
+            sums["nm"] = f"d.{q('not_modified')}"
             value = f"CAST(nm AS {real}) / CAST(n AS {real})"
         else:
             h = [f"h{i}" for i in range(len(FETCH_MS_COLUMNS))]
