@@ -12,7 +12,7 @@ from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 
 from django.db import connection
-from django.db.models import Case, CharField, F, FloatField, QuerySet, Sum, Value, When
+from django.db.models import Case, CharField, F, QuerySet, Sum, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -288,7 +288,7 @@ def _stat_ids(sort: str, descending: bool, today: date, first: int, count: int) 
     the models and every value is a parameter.
     """
     q = connection.ops.quote_name
-    real = FloatField().cast_db_type(connection)
+    real = "DOUBLE PRECISION"  # SQLite reads it as REAL: a double in both
     if sort == "articles":
         sums = {"articles": f"d.{q('articles')}"}
         key = "articles"
