@@ -10,9 +10,9 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
-from typing import Any
 
-from django.db.models import Case, CharField, Count, F, Max, QuerySet, Sum, Value, When
+from django.db import connection
+from django.db.models import Case, CharField, F, QuerySet, Sum, Value, When
 from django.db.models.functions import Lower
 from django.urls import reverse
 
@@ -226,54 +226,20 @@ def _state(is_active: bool, held: bool, error_count: int, never: bool) -> str:
     return "ok"
 
 
-SORTS = ("success", "median", "share_304", "articles", "websub")
-# Sorted by the database: the order of the ids is all that is read, not 2,000 datetimes.
-SQL_SORTS = ("name", "state", "last_fetch", "next_check")
+STAT_SORTS = ("success", "median", "share_304", "articles")
+# Every order is the database's: one query with ORDER BY and LIMIT gives the page's ids, so nothing is
+# read for the other sources (docs/decisions/0022-aggregate-tables.md).
+SORTS = ("name", "state", "last_fetch", "next_check", *STAT_SORTS, "websub")
 DEFAULT_SORT = "state"
 
-# Per-day sums: fetches, new content, not modified, articles, then the histogram columns.
+# Per-source sums over the 7 days: fetches, new content, not modified, articles, then the histogram.
 _SUMMED = ("fetches", "new_content", "not_modified", "articles", *FETCH_MS_COLUMNS)
-Sums = dict[int, list[int]]
-_closed_days: dict[tuple[object, ...], Sums] = {}
+_N, _NEW, _NM, _A = 0, 1, 2, 3  # positions in a row of sums
+_EMPTY = [0] * len(_SUMMED)
 
 
-def _add_into(into: Sums, rows: Any) -> None:
-    for source_id, *values in rows:
-        have = into.get(source_id)
-        if have is None:
-            into[source_id] = [v or 0 for v in values]
-        else:
-            for k, v in enumerate(values):
-                have[k] += v or 0
-
-
-def week_sums(today: date, *, only: list[int] | None = None) -> tuple[Sums, Sums]:
-    """Each source's sums (per `_SUMMED`) over the six closed days before today, and over today.
-
-    The closed days no longer change (counts go to the day they happen on), so their sums are kept in
-    memory per process, under a fingerprint of those rows (their number and highest id, one indexed
-    range read) that changes if rows are added or removed; only today's rows are read each time.
-    """
-    since = today - timedelta(days=STATS_DAYS - 1)
-    closed = SourceDay.objects.filter(day__gte=since, day__lt=today)
-    fingerprint = (since, today, *closed.aggregate(n=Count("id"), top=Max("id")).values())
-    sums = _closed_days.get(fingerprint)
-    if sums is None:
-        sums = {}
-        _add_into(
-            sums,
-            closed.values("source_id")
-            .annotate(*[Sum(c) for c in _SUMMED])
-            .values_list("source_id", *[f"{c}__sum" for c in _SUMMED]),
-        )
-        _closed_days.clear()
-        _closed_days[fingerprint] = sums
-    todays = SourceDay.objects.filter(day=today)
-    if only is not None:
-        todays = todays.filter(source_id__in=only)
-    # One row per source and day: today's rows need no adding up.
-    now: Sums = {source_id: values for source_id, *values in todays.values_list("source_id", *_SUMMED)}
-    return sums, now
+def _since(today: date) -> date:
+    return today - timedelta(days=STATS_DAYS - 1)
 
 
 @dataclass
@@ -287,33 +253,74 @@ class SourcesPage:
     days: list[date] = field(default_factory=list)
 
 
-_EMPTY = [0] * len(_SUMMED)
-_N, _NEW, _NM, _A = 0, 1, 2, 3  # positions in a row of sums
+def _median_sql(h: Sequence[str], seen: Sequence[str], real: str) -> str:
+    """`median_from_histogram` in SQL, given the bucket sums `h` and the running sums `seen` (`seen[i]`
+    counts the buckets before bucket i, `seen[-1]` all of them): step for step in double precision, so
+    the database orders by exactly the figure the page shows; -1 without a fetch time."""
+
+    def num(value: float) -> str:  # a double, not PostgreSQL's numeric
+        return f"CAST({float(value)!r} AS {real})"
+
+    half = f"(CAST({seen[-1]} AS {real}) / {num(2)})"
+    whens = [f"WHEN {seen[-1]} = 0 THEN {num(-1)}"]
+    lower = 0.0
+    for i, count in enumerate(h):
+        reached = f"{count} > 0 AND CAST({seen[i + 1]} AS {real}) >= {half}"
+        if i >= len(FETCH_MS_BOUNDS):
+            value = num(FETCH_MS_BOUNDS[-1])
+        else:
+            beyond = half if i == 0 else f"({half} - CAST({seen[i]} AS {real}))"  # half - 0 is half
+            value = (
+                f"({num(lower)} + (({num(FETCH_MS_BOUNDS[i] - lower)} * {beyond}) / CAST({count} AS {real})))"
+            )
+            lower = float(FETCH_MS_BOUNDS[i])
+        whens.append(f"WHEN {reached} THEN {value}")
+    return f"CASE {' '.join(whens)} ELSE {num(FETCH_MS_BOUNDS[-1])} END"
 
 
-def _stat_key(sort: str, v: list[int]) -> float:
-    """The sort key of a stats column from a source's 7-day sums (-1 when there were no checks)."""
+def _stat_ids(sort: str, descending: bool, today: date, first: int, count: int) -> list[int]:
+    """The ids of sources `first` to `first + count` in the order of a 7-day figure, ties by id.
+
+    One query: every source joined to its rows of the 7 days (the index on source and day), the few
+    sums the figure needs per source, and the figure computed from them as the page shows it (-1 where
+    there were no checks), ordered and cut in the database. Written as SQL because the figure reads the
+    sums of a grouped subquery, which the ORM does not express; the column and table names come from
+    the models and every value is a parameter.
+    """
+    q = connection.ops.quote_name
+    real = "DOUBLE PRECISION"  # SQLite reads it as REAL: a double in both
     if sort == "articles":
-        return float(v[_A])
-    if not v[_N]:
-        return -1.0
-    if sort == "success":
-        return (v[_NEW] + v[_NM]) / v[_N]
-    if sort == "share_304":
-        return v[_NM] / v[_N]
-    median = median_from_histogram(v[4:])
-    return -1.0 if median is None else median
+        sums = {"articles": f"d.{q('articles')}"}
+        key = "articles"
+    else:
+        sums = {"n": f"d.{q('fetches')}"}
+        if sort == "success":
+            sums["ok"] = f"d.{q('new_content')} + d.{q('not_modified')}"
+            value = f"CAST(ok AS {real}) / CAST(n AS {real})"
+        elif sort == "share_304":
+            sums["nm"] = f"d.{q('not_modified')}"
+            value = f"CAST(nm AS {real}) / CAST(n AS {real})"
+        else:
+            h = [f"h{i}" for i in range(len(FETCH_MS_COLUMNS))]
+            sums.update({name: f"d.{q(column)}" for name, column in zip(h, FETCH_MS_COLUMNS, strict=True)})
+            seen = ["0", *[f"({' + '.join(h[: i + 1])})" for i in range(len(h))]]
+            value = _median_sql(h, seen, real)
+        key = f"CASE WHEN n = 0 THEN CAST(-1.0 AS {real}) ELSE {value} END"
+    order = "DESC" if descending else "ASC"
+    columns = ", ".join(f"COALESCE(SUM({expr}), 0) AS {name}" for name, expr in sums.items())
+    sql = (
+        f"SELECT id FROM (SELECT s.{q('id')} AS id, {columns}"  # noqa: S608 - names from the models, values as parameters
+        f" FROM {q(Source._meta.db_table)} s LEFT JOIN {q(SourceDay._meta.db_table)} d"
+        f" ON d.{q('source_id')} = s.{q('id')} AND d.{q('day')} >= %s AND d.{q('day')} <= %s"
+        f" GROUP BY s.{q('id')}) w ORDER BY {key} {order}, id {order} LIMIT %s OFFSET %s"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [_since(today), today, count, first])
+        return [row[0] for row in cursor.fetchall()]
 
 
-def _combined(closed: Sums, today: Sums, pk: int) -> list[int]:
-    a, b = closed.get(pk), today.get(pk)
-    if a is None or b is None:
-        return a or b or _EMPTY
-    return [x + y for x, y in zip(a, b, strict=True)]
-
-
-def _sql_order(sort: str, descending: bool) -> QuerySet[Source]:
-    """Sources in the order of a column the database knows: name, state, last fetch or next check."""
+def _ordered(sort: str, descending: bool) -> QuerySet[Source]:
+    """Every source's id in the order of the chosen column, ties by id (both reversed when descending)."""
     name = Lower(Case(When(name="", then=F("url")), default=F("name")))
     if sort == "name":
         return Source.objects.order_by(name.desc() if descending else name.asc(), "pk")
@@ -329,6 +336,10 @@ def _sql_order(sort: str, descending: bool) -> QuerySet[Source]:
         if descending:
             return Source.objects.order_by(state.desc(), name.desc(), "-pk")
         return Source.objects.order_by(state.asc(), name.asc(), "pk")
+    if sort == "websub":  # a subscription being removed shows as none
+        key = Case(When(websub__removed=False, then=F("websub__state")), default=Value(""))
+        sources = Source.objects.annotate(k=key)
+        return sources.order_by("-k", "-pk") if descending else sources.order_by("k", "pk")
     column = (
         Case(When(is_active=True, then=F("next_check_at"))) if sort == "next_check" else F("last_fetched")
     )
@@ -340,43 +351,19 @@ def _sql_order(sort: str, descending: bool) -> QuerySet[Source]:
 def sources_table(
     now: datetime, *, sort: str = DEFAULT_SORT, descending: bool = False, page: int = 1, per_page: int = 50
 ) -> SourcesPage:
-    """Every source sorted by the chosen column (its 7-day figures from `week_sums`); only the page's rows
-    are built, with their datetimes and 30-day sparklines."""
+    """Every source sorted by the chosen column, of which only the page's rows are read and built (their
+    7-day sums, datetimes and 30-day sparklines)."""
     today = now.date()
-    if sort not in SORTS and sort not in SQL_SORTS:
+    if sort not in SORTS:
         sort = DEFAULT_SORT
-    if sort in SQL_SORTS:
-        # The database orders the ids; names, states and sums are read for the page's rows only.
-        ids = list(_sql_order(sort, descending).values_list("pk", flat=True))
-    else:
-        closed, today_sums = week_sums(today)
-        every = list(Source.objects.values_list("pk", flat=True))
-        keys: dict[int, Any]
-        if sort == "websub":
-            websub_all = dict(Subscription.objects.filter(removed=False).values_list("source_id", "state"))
-            keys = {pk: websub_all.get(pk, "") for pk in every}
-        elif sort in ("articles", "share_304", "success"):
-            # Only the few columns the key needs, without building each source's combined row.
-            keys = {}
-            for pk in every:
-                past, cur = closed.get(pk, _EMPTY), today_sums.get(pk, _EMPTY)
-                checks = past[_N] + cur[_N]
-                if sort == "articles":
-                    keys[pk] = past[_A] + cur[_A]
-                elif not checks:
-                    keys[pk] = -1.0
-                elif sort == "share_304":
-                    keys[pk] = (past[_NM] + cur[_NM]) / checks
-                else:
-                    keys[pk] = (past[_NEW] + past[_NM] + cur[_NEW] + cur[_NM]) / checks
-        else:
-            keys = {pk: _stat_key(sort, _combined(closed, today_sums, pk)) for pk in every}
-        ids = sorted(every, key=lambda pk: (keys[pk], pk), reverse=descending)
-    total = len(ids)
+    total = Source.objects.count()
     pages = max((total + per_page - 1) // per_page, 1)
     page = min(max(page, 1), pages)
-    shown_ids = ids[(page - 1) * per_page : page * per_page]
-    closed, today_sums = week_sums(today, only=shown_ids)
+    first = (page - 1) * per_page
+    if sort in STAT_SORTS:
+        shown_ids = _stat_ids(sort, descending, today, first, per_page)
+    else:
+        shown_ids = list(_ordered(sort, descending).values_list("pk", flat=True)[first : first + per_page])
     websub = dict(
         Subscription.objects.filter(removed=False, source_id__in=shown_ids).values_list("source_id", "state")
     )
@@ -395,16 +382,26 @@ def sources_table(
     index = {d: i for i, d in enumerate(days)}
     articles = {pk: [0] * SPARK_DAYS for pk in shown_ids}
     failures = {pk: [0] * SPARK_DAYS for pk in shown_ids}
-    for source_id, day, a, f in SourceDay.objects.filter(
-        source_id__in=shown_ids, day__gte=days[0]
-    ).values_list("source_id", "day", "articles", "failures"):
-        i = index.get(day)
-        if i is not None:
-            articles[source_id][i] = a
-            failures[source_id][i] = f
+    # One read of the page's rows of the 30 days: the sparklines, and the sums of the last 7 of them.
+    since = _since(today)
+    sums: dict[int, list[int]] = {}
+    for source_id, day, f, *values in SourceDay.objects.filter(
+        source_id__in=shown_ids, day__gte=days[0], day__lte=today
+    ).values_list("source_id", "day", "failures", *_SUMMED):
+        i = index[day]
+        articles[source_id][i] = values[_A]
+        failures[source_id][i] = f
+        if day >= since:
+            have = sums.get(source_id)
+            if have is None:
+                sums[source_id] = values
+            else:
+                for k, v in enumerate(values):
+                    have[k] += v
+    change = reverse("admin:sources_source_change", args=[0]).replace("/0/", "/{}/")
     rows = []
     for pk in shown_ids:
-        v = _combined(closed, today_sums, pk)
+        v = sums.get(pk, _EMPTY)
         fetches = v[_N]
         fetched_at, check_at = times.get(pk, (None, None))
         row = SourceRow(
@@ -418,7 +415,7 @@ def sources_table(
             share_304=v[_NM] / fetches if fetches else None,
             articles_per_day=v[_A] / STATS_DAYS,
             websub=websub.get(pk, ""),
-            change_url=reverse("admin:sources_source_change", args=[pk]),
+            change_url=change.format(pk),
             spark=charts.sparkline(articles[pk], failures[pk]),
         )
         row.last_fetch_label = row.last_fetch_text(now)
