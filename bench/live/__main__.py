@@ -54,7 +54,9 @@ def main() -> None:
         help="only the scale run: N readers over two web processes with Redis, and over one (the anchor)",
     )  # fmt: skip
     parser.add_argument("--scale-processes", type=int, default=2, help="web processes in the scale run")
-    parser.add_argument("--client-processes", type=int, default=2, help="asyncio reader processes (scale run)")
+    parser.add_argument(
+        "--client-processes", type=int, default=2, help="asyncio reader processes (scale run)"
+    )
     parser.add_argument("--skip-streams", action="store_true")
     parser.add_argument("--transports", default="database,redis", help="stream runs: database, redis or both")
     parser.add_argument(
@@ -66,7 +68,9 @@ def main() -> None:
     # Raised to the hard limit: the servers and the readers inherit it (each reader is one descriptor).
     resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, hard), hard))
     if args.scale and args.scale + 200 > hard:
-        raise SystemExit(f"--scale {args.scale} needs more open files than this machine's hard limit ({hard}).")
+        raise SystemExit(
+            f"--scale {args.scale} needs more open files than this machine's hard limit ({hard})."
+        )
     data_dir = tempfile.mkdtemp(prefix="newsdesk-bench-live-")
     os.environ.update(
         NEWSDESK_DATA_DIR=data_dir,
@@ -333,14 +337,19 @@ def open_readers(urls: list[str], n: int, expect: int, processes: int) -> list[s
         readers.append(
             subprocess.Popen(
                 [sys.executable, "-m", "bench.live.clients", ",".join(urls), str(count), str(expect), "180"],
-                stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, cwd=ROOT,
-            )  # fmt: skip
+                stdout=subprocess.PIPE,
+                stderr=subprocess.PIPE,
+                text=True,
+                cwd=ROOT,
+            )
         )
     for clients in readers:
         assert clients.stdout is not None
         ready = clients.stdout.readline()
         if not ready.startswith("ready"):
-            raise RuntimeError(f"the readers did not connect: {clients.stderr.read() if clients.stderr else ''}")
+            raise RuntimeError(
+                f"the readers did not connect: {clients.stderr.read() if clients.stderr else ''}"
+            )
     return readers
 
 
@@ -383,8 +392,10 @@ def scale_run(args: argparse.Namespace, transport_env: dict[str, str], processes
 
     latencies: list[float] = []
     lost = duplicates = refused = 0
+    reader_cpu = 0.0
     for outcome in outcomes:
         refused += outcome["refused"]
+        reader_cpu += outcome["cpu"]
         for arrivals in outcome["arrivals"]:
             seen: dict[int, float] = {}
             for article_id, at in arrivals:
@@ -396,7 +407,9 @@ def scale_run(args: argparse.Namespace, transport_env: dict[str, str], processes
     latencies.sort()
 
     def pct(p: float) -> float:
-        return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] if latencies else float("nan")
+        return (
+            latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] if latencies else float("nan")
+        )
 
     return {
         "p50": pct(50), "p99": pct(99), "max": latencies[-1] if latencies else float("nan"),
@@ -404,6 +417,8 @@ def scale_run(args: argparse.Namespace, transport_env: dict[str, str], processes
         "kib_per_connection": (rss_after - rss_before) / n / 1024,
         "rss_before_mib": rss_before / 2**20, "rss_after_mib": rss_after / 2**20,
         "cpu_us_per_delivery": fan_out_cpu / max(len(latencies), 1) * 1e6, "connect_seconds": connect_seconds,
+        "reader_cpu_us_per_delivery": reader_cpu / max(len(latencies), 1) * 1e6,
+        "load": os.getloadavg()[0],
     }  # fmt: skip
 
 
@@ -434,7 +449,9 @@ def scale(args: argparse.Namespace) -> None:
         ("server RSS before (MiB, all processes)", "rss_before_mib", "{:.0f}"),
         ("server RSS with the readers open (MiB)", "rss_after_mib", "{:.0f}"),
         ("server CPU per delivered event (µs)", "cpu_us_per_delivery", "{:.0f}"),
+        ("readers' CPU per delivered event (µs; same machine)", "reader_cpu_us_per_delivery", "{:.0f}"),
         ("seconds to open every reader", "connect_seconds", "{:.1f}"),
+        ("load average after the run", "load", "{:.1f}"),
     ]
     for label, key, fmt in rows:
         ratio = f"{ours[key] / anchor[key]:.2f}×" if anchor[key] else ""

@@ -1,7 +1,7 @@
 """`python -m bench.live.clients URL N EXPECT TIMEOUT`: N Server-Sent Events readers in one asyncio process.
 
-Each opens /live/stream on its own connection. URL may list several addresses separated by commas (one
-per web process): reader i then connects to the (i mod count)-th. When all are open it prints "ready" (one line); then
+Each opens /live/stream on its own connection; URL may list several, comma-separated (one per web
+process): reader i connects to the (i mod count)-th. When all are open it prints "ready" (one line); then
 it records, for every event, the reader, the article id and the arrival time (time.time()), until
 every reader has EXPECT events or TIMEOUT seconds pass, and prints one JSON line of results.
 """
@@ -78,13 +78,21 @@ async def main(url: str, n: int, expect: int, timeout: float) -> None:
             await asyncio.sleep(0.05)  # a browser population arrives over a moment, not in one packet
     await asyncio.wait_for(opened.wait(), timeout=60 + n / 100)
     print("ready", flush=True)
+    cpu_at_ready = time.process_time()
     if expect:
         with contextlib.suppress(TimeoutError):  # what has not come by then counts as lost
             await asyncio.wait_for(state["done"].wait(), timeout=timeout)
     else:
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     print(
-        json.dumps({"refused": state["refused"], "closed": state["closed"], "arrivals": state["arrivals"]}),
+        json.dumps(
+            {
+                "refused": state["refused"],
+                "closed": state["closed"],
+                "arrivals": state["arrivals"],
+                "cpu": time.process_time() - cpu_at_ready,
+            }
+        ),
         flush=True,
     )
     for task in tasks:

@@ -125,16 +125,21 @@ def report_pages(args: argparse.Namespace, rows: list[dict]) -> None:
 # ---- a whole cycle -----------------------------------------------------------------------------
 
 
-def _workers_run(args: argparse.Namespace, env: dict[str, str], database_url: str, farm: FarmProcess,
-                 threads: int) -> dict:
+def _workers_run(
+    args: argparse.Namespace, env: dict[str, str], database_url: str, farm: FarmProcess, threads: int
+) -> dict:
     _django(env, "reset")
     started = time.perf_counter()
     enqueued = _django(env, "enqueue")["enqueued"]
-    argv = [sys.executable, "-m", "newsdesk", "worker", *(["--threads", str(threads)] if threads > 1 else [])]
+    argv = [sys.executable, "-m", "newsdesk", "worker"]  # database backend: no Redis in this env
+    if threads > 1:
+        argv += ["--threads", str(threads)]
     workers = [
-        subprocess.Popen(argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True)
+        subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
         for _ in range(args.workers)
-    ]  # fmt: skip
+    ]
     farm_cpu = farm.cpu()
     cpu = [0.0] * len(workers)
     try:
@@ -144,8 +149,11 @@ def _workers_run(args: argparse.Namespace, env: dict[str, str], database_url: st
             state = _pending(database_url)
             if state["pending"] == 0 or time.perf_counter() - started > args.give_up:
                 break
-            if any(w.poll() not in (None, 0) for w in workers):
-                raise SystemExit(f"a worker failed:\n{next(w for w in workers if w.poll()).stderr.read()[-3000:]}")
+            failed = [w for w in workers if w.poll() not in (None, 0)]
+            if failed:
+                raise SystemExit(
+                    f"a worker failed:\n{failed[0].stderr.read()[-3000:] if failed[0].stderr else ''}"
+                )
     finally:
         for w in workers:
             w.send_signal(signal.SIGTERM)
@@ -238,7 +246,7 @@ def report_cycle(args: argparse.Namespace, r: dict) -> None:
     print()
     for key, label in runs:
         ours = r[key]
-        print(f"{label}: baseline/ours wall-clock {base['seconds'] / ours['seconds']:.2f}x; tasks left undone: "
+        print(f"{label}: baseline/ours wall-clock {base['seconds'] / ours['seconds']:.2f}x; undone: "
               f"{ours['pending']}")  # fmt: skip
     print(f"farm served {r['served']}")
     print("anchor for scale: Miniflux's default is 100 feeds per cycle (BATCH_SIZE) with 16 workers.")
@@ -257,8 +265,12 @@ def main() -> None:
     parser.add_argument("--fresh", type=float, default=0.1)
     parser.add_argument("--cycle-page-delay", type=float, default=0.05)
     parser.add_argument("--workers", type=int, default=2)
-    parser.add_argument("--threads", type=lambda v: [int(x) for x in v.split(",")], default=[1, 8],
-                        help="`newsdesk worker --threads` values, one cycle each (default 1,8)")
+    parser.add_argument(
+        "--threads",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[1, 8],
+        help="`newsdesk worker --threads` values, one cycle each (default 1,8)",
+    )
     parser.add_argument("--give-up", type=float, default=900, help="seconds before the cycle is abandoned")
     parser.add_argument("--database-url", default="", help="a PostgreSQL database the bench may empty")
     args = parser.parse_args()

@@ -44,7 +44,7 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     worker = commands.add_parser("worker", help="run only background tasks (start any number)")
     worker.add_argument(
         "--threads", type=positive_int, default=None,
-        help="tasks run at once, each on its own thread (database backend; default NEWSDESK_WORKER_THREADS, 1)",
+        help="tasks run at once, each on a thread (database backend; default NEWSDESK_WORKER_THREADS, 1)",
     )  # fmt: skip
     worker.set_defaults(handler=cmd_worker)
 
@@ -206,7 +206,7 @@ def cmd_worker(args: argparse.Namespace) -> int:
                 db_worker = Worker(
                     queue_names=["default"], interval=settings.NEWSDESK_INGEST["WORKER_POLL_MS"] / 1000,
                     batch=False, backend_name="default",
-                    # The heartbeat's name: the scheduler queues again the rows of a worker that stopped beating.
+                    # The heartbeat's name: the scheduler requeues the rows of a worker that stops beating.
                     startup_delay=False, max_tasks=None, worker_id=process_name(), excluded_queue_names=[],
                 )  # fmt: skip
                 db_worker.configure_signals()
@@ -214,7 +214,9 @@ def cmd_worker(args: argparse.Namespace) -> int:
             else:
                 from newsdesk.cli.threaded_worker import run_threaded_worker
 
-                run_threaded_worker(threads, settings.NEWSDESK_INGEST["WORKER_POLL_MS"] / 1000, process_name())
+                run_threaded_worker(
+                    threads, settings.NEWSDESK_INGEST["WORKER_POLL_MS"] / 1000, process_name()
+                )
         elif type(backend).__module__.startswith("django_tasks_rq"):
             if args.threads and args.threads > 1:
                 raise UserError("--threads applies to the database backend; start more RQ workers instead.")

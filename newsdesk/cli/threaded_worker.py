@@ -12,6 +12,7 @@ import logging
 import signal
 import threading
 from types import FrameType
+from typing import Any
 
 from django.db import connections
 from django_tasks_db.management.commands.db_worker import Worker
@@ -23,7 +24,7 @@ log = logging.getLogger("newsdesk.worker")
 class _ThreadWorker(Worker):
     """The library's loop, with the thread's connections closed once each task is done."""
 
-    def run_task(self, db_task_result: DBTaskResult) -> None:
+    def run_task(self, db_task_result: DBTaskResult[Any, Any]) -> None:
         try:
             super().run_task(db_task_result)
         finally:
@@ -33,9 +34,15 @@ class _ThreadWorker(Worker):
 def run_threaded_worker(threads: int, interval: float, worker_id: str) -> None:
     workers = [
         _ThreadWorker(
-            queue_names=["default"], interval=interval, batch=False, backend_name="default",
-            startup_delay=False, max_tasks=None, worker_id=worker_id, excluded_queue_names=[],
-        )  # fmt: skip
+            queue_names=["default"],
+            interval=interval,
+            batch=False,
+            backend_name="default",
+            startup_delay=False,
+            max_tasks=None,
+            worker_id=worker_id,
+            excluded_queue_names=[],
+        )
         for _ in range(threads)
     ]
 

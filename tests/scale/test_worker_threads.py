@@ -28,7 +28,9 @@ def test_one_worker_with_two_threads_runs_two_refreshes_at_once() -> None:
 
         def two_at_once() -> bool:
             held = list(
-                Source.objects.filter(pk__in=ids, lease_until__isnull=False).values_list("lease_owner", flat=True)
+                Source.objects.filter(pk__in=ids, lease_until__isnull=False).values_list(
+                    "lease_owner", flat=True
+                )
             )
             if len(held) >= 2:
                 owners.update(held)
