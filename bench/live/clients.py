@@ -1,6 +1,7 @@
 """`python -m bench.live.clients URL N EXPECT TIMEOUT`: N Server-Sent Events readers in one asyncio process.
 
-Each opens /live/stream on its own connection. When all are open it prints "ready" (one line); then
+Each opens /live/stream on its own connection; URL may list several, comma-separated (one per web
+process): reader i connects to the (i mod count)-th. When all are open it prints "ready" (one line); then
 it records, for every event, the reader, the article id and the arrival time (time.time()), until
 every reader has EXPECT events or TIMEOUT seconds pass, and prints one JSON line of results.
 """
@@ -59,9 +60,11 @@ async def reader(
 
 
 async def main(url: str, n: int, expect: int, timeout: float) -> None:
-    parts = urlsplit(url)
-    host, port = parts.hostname or "127.0.0.1", parts.port or 80
-    target = parts.path + (f"?{parts.query}" if parts.query else "")
+    addresses = []
+    for one in url.split(","):
+        parts = urlsplit(one)
+        target = parts.path + (f"?{parts.query}" if parts.query else "")
+        addresses.append((parts.hostname or "127.0.0.1", parts.port or 80, target))
     opened = asyncio.Event()
     state: dict[str, Any] = {
         "n": n, "expect": expect, "open": 0, "refused": 0, "closed": 0, "complete": 0,
@@ -69,18 +72,27 @@ async def main(url: str, n: int, expect: int, timeout: float) -> None:
     }  # fmt: skip
     tasks = []
     for index in range(n):
+        host, port, target = addresses[index % len(addresses)]
         tasks.append(asyncio.ensure_future(reader(host, port, target, index, opened, state)))
         if index % 50 == 49:
             await asyncio.sleep(0.05)  # a browser population arrives over a moment, not in one packet
-    await asyncio.wait_for(opened.wait(), timeout=60)
+    await asyncio.wait_for(opened.wait(), timeout=60 + n / 100)
     print("ready", flush=True)
+    cpu_at_ready = time.process_time()
     if expect:
         with contextlib.suppress(TimeoutError):  # what has not come by then counts as lost
             await asyncio.wait_for(state["done"].wait(), timeout=timeout)
     else:
         await asyncio.get_running_loop().run_in_executor(None, sys.stdin.readline)
     print(
-        json.dumps({"refused": state["refused"], "closed": state["closed"], "arrivals": state["arrivals"]}),
+        json.dumps(
+            {
+                "refused": state["refused"],
+                "closed": state["closed"],
+                "arrivals": state["arrivals"],
+                "cpu": time.process_time() - cpu_at_ready,
+            }
+        ),
         flush=True,
     )
     for task in tasks:
@@ -89,6 +101,6 @@ async def main(url: str, n: int, expect: int, timeout: float) -> None:
 
 if __name__ == "__main__":
     soft, hard = resource.getrlimit(resource.RLIMIT_NOFILE)
-    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, min(hard, 8192)), hard))
+    resource.setrlimit(resource.RLIMIT_NOFILE, (max(soft, hard), hard))
     url, count, expected, wait = sys.argv[1], int(sys.argv[2]), int(sys.argv[3]), float(sys.argv[4])
     asyncio.run(main(url, count, expected, wait))

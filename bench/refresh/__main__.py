@@ -125,6 +125,47 @@ def report_pages(args: argparse.Namespace, rows: list[dict]) -> None:
 # ---- a whole cycle -----------------------------------------------------------------------------
 
 
+def _workers_run(
+    args: argparse.Namespace, env: dict[str, str], database_url: str, farm: FarmProcess, threads: int
+) -> dict:
+    _django(env, "reset")
+    started = time.perf_counter()
+    enqueued = _django(env, "enqueue")["enqueued"]
+    argv = [sys.executable, "-m", "newsdesk", "worker"]  # database backend: no Redis in this env
+    if threads > 1:
+        argv += ["--threads", str(threads)]
+    workers = [
+        subprocess.Popen(
+            argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+        )
+        for _ in range(args.workers)
+    ]
+    farm_cpu = farm.cpu()
+    cpu = [0.0] * len(workers)
+    try:
+        while True:
+            time.sleep(1.0)
+            cpu = [_cpu_of(w.pid) for w in workers]
+            state = _pending(database_url)
+            if state["pending"] == 0 or time.perf_counter() - started > args.give_up:
+                break
+            failed = [w for w in workers if w.poll() not in (None, 0)]
+            if failed:
+                raise SystemExit(
+                    f"a worker failed:\n{failed[0].stderr.read()[-3000:] if failed[0].stderr else ''}"
+                )
+    finally:
+        for w in workers:
+            w.send_signal(signal.SIGTERM)
+        for w in workers:
+            try:
+                w.wait(30)
+            except subprocess.TimeoutExpired:
+                w.kill()
+    return {"seconds": time.perf_counter() - started, "cpu": sum(cpu), **state, "enqueued": enqueued,
+            "articles": _django(env, "articles")["articles"], "farm_cpu": farm.cpu() - farm_cpu}  # fmt: skip
+
+
 def cycle(args: argparse.Namespace, work: Path) -> dict:
     farm = FarmProcess("--sites", str(args.sites), "--fresh", str(args.fresh), "--page-delay",
                        str(args.cycle_page_delay))  # fmt: skip
@@ -135,41 +176,9 @@ def cycle(args: argparse.Namespace, work: Path) -> dict:
         if args.database_url:
             _reset_postgres(env)
         _django(env, "setup", farm.manifest, str(args.feeds))
-        # Ours: the scheduler's enqueue, then workers until every task is done.
-        _django(env, "reset")
-        started = time.perf_counter()
-        result["enqueued"] = _django(env, "enqueue")["enqueued"]
-        workers = [
-            subprocess.Popen(
-                [sys.executable, "-m", "newsdesk", "worker", "--no-scheduler"],
-                cwd=ROOT,
-                env=env,
-                stdout=subprocess.DEVNULL,
-                stderr=subprocess.PIPE,
-                text=True,
-            )
-            for _ in range(args.workers)
-        ]
-        farm_cpu = farm.cpu()
-        cpu = [0.0] * len(workers)
-        try:
-            while True:
-                time.sleep(1.0)
-                cpu = [_cpu_of(w.pid) for w in workers]
-                state = _pending(database_url)
-                if state["pending"] == 0 or time.perf_counter() - started > args.give_up:
-                    break
-        finally:
-            for w in workers:
-                w.send_signal(signal.SIGTERM)
-            for w in workers:
-                try:
-                    w.wait(30)
-                except subprocess.TimeoutExpired:
-                    w.kill()
-        result["ours"] = {"seconds": time.perf_counter() - started, "cpu": sum(cpu), **state,
-                          "articles": _django(env, "articles")["articles"],
-                          "farm_cpu": farm.cpu() - farm_cpu}  # fmt: skip
+        # Ours: the scheduler's enqueue, then workers until every task is done; once per thread count.
+        for threads in args.threads:
+            result[f"ours-{threads}"] = _workers_run(args, env, database_url, farm, threads)
         # Baseline: `newsdesk fetch --all`, same farm, same starting state.
         _django(env, "reset")
         farm_cpu = farm.cpu()
@@ -226,16 +235,20 @@ def report_cycle(args: argparse.Namespace, r: dict) -> None:
           f"stories (pages {args.cycle_page_delay * 1000:.0f} ms), {where}\n")  # fmt: skip
     print("| run | seconds | feeds/s | articles stored | articles/s | CPU ms per feed | farm CPU s |")
     print("|---|---|---|---|---|---|---|")
-    for key, label in (("ours", f"ours: {args.workers} × `newsdesk worker`"),
-                       ("baseline", "baseline: `newsdesk fetch --all`")):  # fmt: skip
+    runs = [(f"ours-{t}", f"ours: {args.workers} × `newsdesk worker`" + (f" --threads {t}" if t > 1 else ""))
+            for t in args.threads]  # fmt: skip
+    for key, label in [*runs, ("baseline", "baseline: `newsdesk fetch --all`")]:
         row = r[key]
         print(f"| {label} | {row['seconds']:.1f} | {args.feeds / row['seconds']:.0f} | {row['articles']:,} | "
               f"{row['articles'] / row['seconds']:.1f} | {row['cpu'] * 1000 / args.feeds:.1f} | "
               f"{row['farm_cpu']:.1f} |")  # fmt: skip
-    ours, base = r["ours"], r["baseline"]
+    base = r["baseline"]
     print()
-    print(f"ours/baseline wall-clock: {base['seconds'] / ours['seconds']:.2f}x; tasks left undone: "
-          f"{ours['pending']}; farm served {r['served']}")  # fmt: skip
+    for key, label in runs:
+        ours = r[key]
+        print(f"{label}: baseline/ours wall-clock {base['seconds'] / ours['seconds']:.2f}x; undone: "
+              f"{ours['pending']}")  # fmt: skip
+    print(f"farm served {r['served']}")
     print("anchor for scale: Miniflux's default is 100 feeds per cycle (BATCH_SIZE) with 16 workers.")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}\n")
 
@@ -252,6 +265,12 @@ def main() -> None:
     parser.add_argument("--fresh", type=float, default=0.1)
     parser.add_argument("--cycle-page-delay", type=float, default=0.05)
     parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument(
+        "--threads",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[1, 8],
+        help="`newsdesk worker --threads` values, one cycle each (default 1,8)",
+    )
     parser.add_argument("--give-up", type=float, default=900, help="seconds before the cycle is abandoned")
     parser.add_argument("--database-url", default="", help="a PostgreSQL database the bench may empty")
     args = parser.parse_args()

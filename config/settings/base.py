@@ -376,6 +376,8 @@ NEWSDESK_INGEST: dict[str, Any] = {
     # How often (milliseconds) an idle `newsdesk worker` looks for queued tasks in the database: the
     # wait of a pushed story (WebSub) before it is ingested.
     "WORKER_POLL_MS": _env_int("NEWSDESK_WORKER_POLL_MS", 200),
+    # Tasks one `newsdesk worker` runs at once with the database backend, each on its own thread.
+    "WORKER_THREADS": _env_int("NEWSDESK_WORKER_THREADS", 1),
     # Fetching limits.
     "FETCH_TIMEOUT": _env_int("NEWSDESK_FETCH_TIMEOUT", 20),
     "FETCH_MAX_BYTES": _env_int("NEWSDESK_FETCH_MAX_BYTES", 10 * 1024 * 1024),

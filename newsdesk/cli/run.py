@@ -42,6 +42,10 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
     web.set_defaults(handler=cmd_web)
 
     worker = commands.add_parser("worker", help="run only background tasks (start any number)")
+    worker.add_argument(
+        "--threads", type=positive_int, default=None,
+        help="tasks run at once, each on a thread (database backend; default NEWSDESK_WORKER_THREADS, 1)",
+    )  # fmt: skip
     worker.set_defaults(handler=cmd_worker)
 
     scheduler = commands.add_parser(
@@ -193,17 +197,29 @@ def cmd_worker(args: argparse.Namespace) -> int:
     try:
         backend = task_backends["default"]
         if isinstance(backend, DatabaseBackend):
-            from django_tasks_db.management.commands.db_worker import Worker
+            threads = args.threads or settings.NEWSDESK_INGEST["WORKER_THREADS"]
+            if threads < 1:
+                raise UserError(f"NEWSDESK_WORKER_THREADS must be 1 or more, not {threads}.")
+            if threads == 1:
+                from django_tasks_db.management.commands.db_worker import Worker
 
-            db_worker = Worker(
-                queue_names=["default"], interval=settings.NEWSDESK_INGEST["WORKER_POLL_MS"] / 1000,
-                batch=False, backend_name="default",
-                # The heartbeat's name: the scheduler queues again the rows of a worker that stopped beating.
-                startup_delay=False, max_tasks=None, worker_id=process_name(), excluded_queue_names=[],
-            )  # fmt: skip
-            db_worker.configure_signals()
-            db_worker.run()
+                db_worker = Worker(
+                    queue_names=["default"], interval=settings.NEWSDESK_INGEST["WORKER_POLL_MS"] / 1000,
+                    batch=False, backend_name="default",
+                    # The heartbeat's name: the scheduler requeues the rows of a worker that stops beating.
+                    startup_delay=False, max_tasks=None, worker_id=process_name(), excluded_queue_names=[],
+                )  # fmt: skip
+                db_worker.configure_signals()
+                db_worker.run()
+            else:
+                from newsdesk.cli.threaded_worker import run_threaded_worker
+
+                run_threaded_worker(
+                    threads, settings.NEWSDESK_INGEST["WORKER_POLL_MS"] / 1000, process_name()
+                )
         elif type(backend).__module__.startswith("django_tasks_rq"):
+            if args.threads and args.threads > 1:
+                raise UserError("--threads applies to the database backend; start more RQ workers instead.")
             _rq_worker()
         else:
             raise UserError(

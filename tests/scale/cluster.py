@@ -177,8 +177,8 @@ class Cluster:
         self.webs.append((proc, port))
         return proc, port
 
-    def worker(self) -> Proc:
-        return self._start("worker")
+    def worker(self, threads: int = 1) -> Proc:
+        return self._start("worker", *(("--threads", str(threads)) if threads > 1 else ()))
 
     def scheduler(self) -> Proc:
         return self._start("scheduler")
