@@ -43,6 +43,7 @@ def default_topics() -> None:
 
     do_sync_topics([(r.slug, r.name, r.description) for r in default_tables().rules])
 
+
 SECONDS = 1  # the page cache's lifetime here, and how long figures are remembered
 
 
