@@ -77,8 +77,8 @@ def _placeholders(n: int) -> str:
     return ", ".join(["%s"] * n)
 
 
-def _idfs(terms: Iterable[str], p: core.Params) -> dict[str, float]:
-    """idf of each term, from one query over the document frequencies."""
+def _frequencies(terms: Iterable[str]) -> tuple[dict[str, int], int]:
+    """The document frequency of each term (absent: none) and the number of articles: one query."""
     wanted = [*terms, DOCS]
     with connection.cursor() as cursor:
         cursor.execute(
@@ -88,7 +88,7 @@ def _idfs(terms: Iterable[str], p: core.Params) -> dict[str, float]:
         )
         df = dict(cursor.fetchall())
     n_docs = df.pop(DOCS, 0)
-    return {t: core.idf(df.get(t, 0), n_docs, p.min_docs) for t in wanted if t != DOCS}
+    return df, n_docs
 
 
 @dataclass
@@ -289,7 +289,8 @@ def _assign(
     article: Article, p: core.Params, *, group: str = "", pinned: dict[str, int] | None = None
 ) -> Placed:
     sig = article_signals(article, p)
-    idfs = _idfs(sig.terms, p)
+    df, n_docs = _frequencies(sig.terms)
+    idfs = {t: core.idf(df.get(t, 0), n_docs, p.min_docs) for t in sig.terms}
     keys = core.index_keys(sig, idfs, p)
     loaded: dict[int, _Open] = {}
     if group and pinned is not None and group in pinned:
@@ -297,7 +298,7 @@ def _assign(
     elif group:
         decision = core.Decision(None, 1.0, StoryMember.Reason.STAFF)
     else:
-        candidates, loaded = _candidates(keys, article.published, p)
+        candidates, loaded = _candidates(core.lookup_keys(keys, df, p), article.published, p)
         decision = core.decide(sig, candidates, idfs, p)
     placed = _place(article, sig, decision, keys, group=group, loaded=loaded)
     if group and pinned is not None:

@@ -8,7 +8,18 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .core import DEFAULT, Candidate, Decision, Params, Signals, decide, idf, index_keys, is_open
+from .core import (
+    DEFAULT,
+    Candidate,
+    Decision,
+    Params,
+    Signals,
+    decide,
+    idf,
+    index_keys,
+    is_open,
+    lookup_keys,
+)
 
 
 @dataclass
@@ -69,7 +80,9 @@ class MemoryIndex:
     def assign(self, article_id: str, sig: Signals) -> Decision:
         idfs = self.idfs(sig.terms)
         keys = index_keys(sig, idfs, self.params)
-        decision = decide(sig, self.candidates(keys, sig.published), idfs, self.params)
+        decision = decide(
+            sig, self.candidates(lookup_keys(keys, self.df, self.params), sig.published), idfs, self.params
+        )
         story_id = decision.story_id
         if story_id is None:
             story_id = len(self.stories) + 1
