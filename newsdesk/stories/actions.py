@@ -97,7 +97,7 @@ class _Open:
 
     id: int
     terms: dict[str, int]
-    minhashes: list[list[int]]
+    minhashes: list[list[int]] | None  # None: not read (the story shares no MinHash band)
     source_ids: list[int]
     head: list[str]
     first_published: datetime
@@ -115,11 +115,16 @@ def _candidates(
     since = connection.ops.adapt_datetimefield_value(now - timedelta(hours=p.open_hours))
     story, key, name = _table(Story), _table(StoryKey), connection.ops.quote_name("key")
     band = f"SUM(CASE WHEN k.{name} LIKE %s THEN 1 ELSE 0 END)"
+    # The open stories come from the index on last_updated (their number depends on the arrival rate,
+    # not on the size of the archive); "+k.story_id" keeps SQLite from reading the postings through
+    # the story index instead of the (key, story) one.
     sql = (
-        "SELECT s.id, s.terms, s.minhashes, s.source_ids, s.head, s.first_published, s.last_updated,"  # noqa: S608
+        "SELECT s.id, s.terms, CASE WHEN h.b > 0 THEN s.minhashes END, s.source_ids, s.head,"  # noqa: S608
+        " s.first_published, s.last_updated,"
         f" s.lead_id FROM {story} s JOIN ("
-        f"SELECT k.story_id, COUNT(*) AS n, {band} AS b FROM {key} k JOIN {story} o ON o.id = k.story_id"
-        f" WHERE k.{name} IN ({_placeholders(len(keys))}) AND o.last_updated >= %s"
+        f"SELECT k.story_id, COUNT(*) AS n, {band} AS b FROM {key} k"
+        f" WHERE k.{name} IN ({_placeholders(len(keys))})"
+        f" AND +k.story_id IN (SELECT id FROM {story} WHERE last_updated >= %s)"
         f" GROUP BY k.story_id HAVING COUNT(*) >= 2 OR {band} > 0"
         f" ORDER BY CASE WHEN {band} > 0 THEN 1 ELSE 0 END DESC, COUNT(*) DESC, k.story_id DESC LIMIT %s"
         ") h ON h.story_id = s.id ORDER BY h.b DESC, h.n DESC, s.id DESC"
@@ -133,7 +138,7 @@ def _candidates(
         core.Candidate(
             s.id,
             Counter(s.terms),
-            [tuple(m) for m in s.minhashes],
+            [tuple(m) for m in s.minhashes or ()],
             s.last_updated,
             sources=frozenset(s.source_ids),
             head=frozenset(s.head),
@@ -152,7 +157,8 @@ def _load(story_id: int) -> _Open:
 
 
 def _open(row: Sequence[Any]) -> _Open:
-    terms, minhashes, source_ids, head = (_json(v) for v in row[1:5])
+    minhashes = None if row[2] is None else _json(row[2])
+    terms, source_ids, head = _json(row[1]), _json(row[3]), _json(row[4])
     return _Open(row[0], terms, minhashes, source_ids, head, _aware(row[5]), _aware(row[6]), row[7])
 
 
@@ -201,13 +207,17 @@ def _place(
             terms = Counter(story.terms)
             terms.update(sig.terms)
             minhashes = story.minhashes
-            if sig.minhash and len(minhashes) < MAX_MINHASHES:
+            if minhashes is None and sig.minhash:  # not read with the candidates: read it now
+                cursor.execute(f"SELECT minhashes FROM {_table(Story)} WHERE id = %s", [story_id])  # noqa: S608
+                minhashes = _json(cursor.fetchone()[0])
+            if sig.minhash and minhashes is not None and len(minhashes) < MAX_MINHASHES:
                 minhashes = [*minhashes, list(sig.minhash)]
+            else:
+                minhashes = None  # unchanged
             new_source = article.source_id not in story.source_ids
             sources = [*story.source_ids, article.source_id] if new_source else story.source_ids
             sets = [
                 "terms = %s",
-                "minhashes = %s",
                 "source_ids = %s",
                 "head = %s",
                 "last_updated = %s",
@@ -216,12 +226,14 @@ def _place(
             ]
             values: list[Any] = [
                 json.dumps(dict(terms.most_common(MAX_TERMS))),
-                json.dumps(minhashes),
                 json.dumps(sources),
                 json.dumps(sorted(set(story.head) | sig.head)),
                 ops.adapt_datetimefield_value(max(story.last_updated, article.published)),
                 int(new_source),
             ]
+            if minhashes is not None:
+                sets.append("minhashes = %s")
+                values.append(json.dumps(minhashes))
             if article.published < story.first_published:  # the article becomes the lead
                 sets += ["first_published = %s", "title = %s", "lead_id = %s"]
                 values += [ops.adapt_datetimefield_value(article.published), article.title, article.pk]

@@ -9,6 +9,7 @@ from dataclasses import dataclass, field
 from datetime import datetime
 
 from .core import (
+    BAND,
     DEFAULT,
     Candidate,
     Decision,
@@ -53,9 +54,12 @@ class MemoryIndex:
 
     def candidates(self, keys: list[str], now: datetime) -> list[Candidate]:
         hits: Counter[int] = Counter()
+        banded: set[int] = set()  # stories sharing a MinHash band: only their MinHashes are compared
         for key in keys:
             for story_id in self.postings.get(key, ()):
                 hits[story_id] += 1
+                if key.startswith(BAND):
+                    banded.add(story_id)
         out = []
         for story_id, _ in hits.most_common():
             story = self.stories[story_id]
@@ -66,7 +70,7 @@ class MemoryIndex:
                 Candidate(
                     story_id,
                     story.terms,
-                    story.minhashes,
+                    story.minhashes if story_id in banded else [],
                     story.last_updated,
                     len(story.members),
                     frozenset(story.sources),
