@@ -8,16 +8,18 @@ algorithm never overrides, and `do_rebuild` re-clusters everything while keeping
 
 from __future__ import annotations
 
+import json
 import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, replace
-from datetime import datetime, timedelta
+from datetime import UTC, datetime, timedelta
+from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Count, F, Value
-from django.db.models.functions import Coalesce
+from django.db.models import Model
+from django.utils import timezone
 
 from newsdesk.articles.models import Article
 
@@ -56,41 +58,87 @@ def article_signals(article: Article, p: core.Params) -> core.Signals:
     )
 
 
-def _idfs(terms: Iterable[str], p: core.Params) -> dict[str, float]:
+def _table(model: type[Model]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _json(value: Any) -> Any:
+    """A JSON column as read through a raw cursor: text on SQLite and on psycopg (Django registers
+    jsonb to load as text), already decoded by some drivers."""
+    return json.loads(value) if isinstance(value, str | bytes) else value
+
+
+def _aware(value: datetime) -> datetime:
+    """A datetime as read through a raw cursor: naive UTC on SQLite."""
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
+
+
+def _placeholders(n: int) -> str:
+    return ", ".join(["%s"] * n)
+
+
+def _frequencies(terms: Iterable[str]) -> tuple[dict[str, int], int]:
+    """The document frequency of each term (absent: none) and the number of articles: one query."""
     wanted = [*terms, DOCS]
-    df = dict(TermFrequency.objects.filter(term__in=wanted).values_list("term", "df"))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT term, df FROM {_table(TermFrequency)} "  # noqa: S608 - our own table name
+            f"WHERE term IN ({_placeholders(len(wanted))})",
+            wanted,
+        )
+        df = dict(cursor.fetchall())
     n_docs = df.pop(DOCS, 0)
-    return {t: core.idf(df.get(t, 0), n_docs, p.min_docs) for t in wanted if t != DOCS}
+    return df, n_docs
+
+
+@dataclass
+class _Open:
+    """An open story's clustering state, as read for a decision and updated by a placement."""
+
+    id: int
+    terms: dict[str, int]
+    minhashes: list[list[int]] | None  # None: not read (the story shares no MinHash band)
+    source_ids: list[int]
+    head: list[str]
+    first_published: datetime
+    last_updated: datetime
+    lead_id: int | None
 
 
 def _candidates(
     keys: Sequence[str], now: datetime, p: core.Params
-) -> tuple[list[core.Candidate], dict[int, Story]]:
-    """The open stories that share the most keys with the article (at least two, or one MinHash band)."""
-    since = now - timedelta(hours=p.open_hours)
-    bands = [k for k in keys if k.startswith(core.BAND)]
-    hits = (
-        StoryKey.objects.filter(key__in=list(keys), story__last_updated__gte=since)
-        .values("story_id")
-        .annotate(n=Count("id"))
-        .order_by("-n", "-story_id")[: p.max_candidates]
+) -> tuple[list[core.Candidate], dict[int, _Open]]:
+    """The open stories that share the most keys with the article (at least two, or one MinHash band;
+    those with a shared band first), with their clustering state: one query."""
+    if not keys:
+        return [], {}
+    since = connection.ops.adapt_datetimefield_value(now - timedelta(hours=p.open_hours))
+    story, key, name = _table(Story), _table(StoryKey), connection.ops.quote_name("key")
+    band = f"SUM(CASE WHEN k.{name} LIKE %s THEN 1 ELSE 0 END)"
+    # The open stories come from the index on last_updated (their number depends on the arrival rate,
+    # not on the size of the archive); "+k.story_id" keeps SQLite from reading the postings through
+    # the story index instead of the (key, story) one.
+    sql = (
+        "SELECT s.id, s.terms, CASE WHEN h.b > 0 THEN s.minhashes END, s.source_ids, s.head,"  # noqa: S608
+        " s.first_published, s.last_updated,"
+        f" s.lead_id FROM {story} s JOIN ("
+        f"SELECT k.story_id, COUNT(*) AS n, {band} AS b FROM {key} k"
+        f" WHERE k.{name} IN ({_placeholders(len(keys))})"
+        f" AND +k.story_id IN (SELECT id FROM {story} WHERE last_updated >= %s)"
+        f" GROUP BY k.story_id HAVING COUNT(*) >= 2 OR {band} > 0"
+        f" ORDER BY CASE WHEN {band} > 0 THEN 1 ELSE 0 END DESC, COUNT(*) DESC, k.story_id DESC LIMIT %s"
+        ") h ON h.story_id = s.id ORDER BY h.b DESC, h.n DESC, s.id DESC"
     )
-    ids = [row["story_id"] for row in hits if row["n"] >= 2]
-    if bands:
-        ids += StoryKey.objects.filter(key__in=bands, story__last_updated__gte=since).values_list(
-            "story_id", flat=True
-        )[:5]
-    stories = {
-        s.pk: s
-        for s in Story.objects.filter(pk__in=set(ids)).only(
-            "id", "terms", "minhashes", "source_ids", "head", "first_published", "last_updated"
-        )
-    }
+    like = core.BAND + "%"
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [like, *[k[:100] for k in keys], since, like, like, p.max_candidates])
+        rows = cursor.fetchall()
+    stories = {row[0]: _open(row) for row in rows}
     return [
         core.Candidate(
-            s.pk,
+            s.id,
             Counter(s.terms),
-            [tuple(m) for m in s.minhashes],
+            [tuple(m) for m in s.minhashes or ()],
             s.last_updated,
             sources=frozenset(s.source_ids),
             head=frozenset(s.head),
@@ -99,9 +147,24 @@ def _candidates(
     ], stories
 
 
+def _load(story_id: int) -> _Open:
+    s = Story.objects.only(
+        "id", "terms", "minhashes", "source_ids", "head", "first_published", "last_updated", "lead_id"
+    ).get(pk=story_id)
+    return _Open(
+        s.pk, s.terms, s.minhashes, s.source_ids, s.head, s.first_published, s.last_updated, s.lead_id
+    )
+
+
+def _open(row: Sequence[Any]) -> _Open:
+    minhashes = None if row[2] is None else _json(row[2])
+    terms, source_ids, head = _json(row[1]), _json(row[3]), _json(row[4])
+    return _Open(row[0], terms, minhashes, source_ids, head, _aware(row[5]), _aware(row[6]), row[7])
+
+
 def _count_terms(terms: Iterable[str]) -> None:
     rows = [*terms, DOCS]
-    table = connection.ops.quote_name(TermFrequency._meta.db_table)
+    table = _table(TermFrequency)
     values = ", ".join(["(%s, 1)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
@@ -118,61 +181,88 @@ def _place(
     keys: Sequence[str],
     *,
     group: str = "",
-    loaded: dict[int, Story] | None = None,
+    loaded: dict[int, _Open] | None = None,
 ) -> Placed:
-    """Write one article into the story of `decision` (or a new one), with its keys and counts."""
+    """Write one article into the story of `decision` (or a new one), with its keys and counts: a few
+    plain statements, no model instances beyond a new story."""
     created = decision.story_id is None
-    if decision.story_id is None:
-        story = Story.objects.create(
-            title=article.title,
-            lead=article,
-            first_published=article.published,
-            last_updated=article.published,
-            terms=dict(sig.terms.most_common(MAX_TERMS)),
-            minhashes=[list(sig.minhash)] if sig.minhash else [],
-            source_ids=[article.source_id],
-            head=sorted(sig.head),
-            article_count=1,
-            source_count=1,
+    ops = connection.ops
+    with connection.cursor() as cursor:
+        if decision.story_id is None:
+            story_id = Story.objects.create(
+                title=article.title,
+                lead=article,
+                first_published=article.published,
+                last_updated=article.published,
+                terms=dict(sig.terms.most_common(MAX_TERMS)),
+                minhashes=[list(sig.minhash)] if sig.minhash else [],
+                source_ids=[article.source_id],
+                head=sorted(sig.head),
+                article_count=1,
+                source_count=1,
+            ).pk
+        else:
+            story = (loaded or {}).get(decision.story_id) or _load(decision.story_id)
+            story_id = story.id
+            terms = Counter(story.terms)
+            terms.update(sig.terms)
+            minhashes = story.minhashes
+            if minhashes is None and sig.minhash:  # not read with the candidates: read it now
+                cursor.execute(f"SELECT minhashes FROM {_table(Story)} WHERE id = %s", [story_id])  # noqa: S608
+                minhashes = _json(cursor.fetchone()[0])
+            if sig.minhash and minhashes is not None and len(minhashes) < MAX_MINHASHES:
+                minhashes = [*minhashes, list(sig.minhash)]
+            else:
+                minhashes = None  # unchanged
+            new_source = article.source_id not in story.source_ids
+            sources = [*story.source_ids, article.source_id] if new_source else story.source_ids
+            sets = [
+                "terms = %s",
+                "source_ids = %s",
+                "head = %s",
+                "last_updated = %s",
+                "article_count = article_count + 1",
+                "source_count = source_count + %s",
+            ]
+            values: list[Any] = [
+                json.dumps(dict(terms.most_common(MAX_TERMS))),
+                json.dumps(sources),
+                json.dumps(sorted(set(story.head) | sig.head)),
+                ops.adapt_datetimefield_value(max(story.last_updated, article.published)),
+                int(new_source),
+            ]
+            if minhashes is not None:
+                sets.append("minhashes = %s")
+                values.append(json.dumps(minhashes))
+            if article.published < story.first_published:  # the article becomes the lead
+                sets += ["first_published = %s", "title = %s", "lead_id = %s"]
+                values += [ops.adapt_datetimefield_value(article.published), article.title, article.pk]
+            cursor.execute(
+                f"UPDATE {_table(Story)} SET {', '.join(sets)} WHERE id = %s",  # noqa: S608 - our own SQL
+                [*values, story_id],
+            )
+        cursor.execute(
+            f"INSERT INTO {_table(StoryMember)} (article_id, story_id, reason, score, shared, "  # noqa: S608
+            f"{ops.quote_name('group')}, added_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
+            [
+                article.pk,
+                story_id,
+                decision.reason,
+                round(decision.score, 4),
+                json.dumps(list(decision.shared)),
+                group,
+                ops.adapt_datetimefield_value(timezone.now()),
+            ],
         )
-    else:
-        story = (loaded or {}).get(decision.story_id) or Story.objects.get(pk=decision.story_id)
-        terms = Counter(story.terms)
-        terms.update(sig.terms)
-        story.terms = dict(terms.most_common(MAX_TERMS))
-        if sig.minhash and len(story.minhashes) < MAX_MINHASHES:
-            story.minhashes = [*story.minhashes, list(sig.minhash)]
-        if article.published < story.first_published:
-            story.first_published, story.lead_id = article.published, article.pk
-        story.last_updated = max(story.last_updated, article.published)
-        story.head = sorted(set(story.head) | sig.head)
-        new_source = article.source_id not in story.source_ids
-        if new_source:
-            story.source_ids = [*story.source_ids, article.source_id]
-    StoryMember.objects.create(
-        article=article,
-        story=story,
-        reason=decision.reason,
-        score=round(decision.score, 4),
-        shared=list(decision.shared),
-        group=group,
-    )
-    if not created:
-        Story.objects.filter(pk=story.pk).update(
-            terms=story.terms,
-            minhashes=story.minhashes,
-            source_ids=story.source_ids,
-            head=story.head,
-            first_published=story.first_published,
-            last_updated=story.last_updated,
-            title=Coalesce(Value(article.title if story.lead_id == article.pk else None), F("title")),
-            lead=Coalesce(Value(article.pk if story.lead_id == article.pk else None), F("lead")),
-            article_count=F("article_count") + 1,
-            source_count=F("source_count") + int(new_source),
-        )
-    StoryKey.objects.bulk_create([StoryKey(key=k[:100], story=story) for k in keys], ignore_conflicts=True)
+        if keys:
+            rows = [(k[:100], story_id) for k in dict.fromkeys(keys)]
+            cursor.execute(
+                f"INSERT INTO {_table(StoryKey)} ({ops.quote_name('key')}, story_id) "  # noqa: S608
+                f"VALUES {', '.join(['(%s, %s)'] * len(rows))} ON CONFLICT DO NOTHING",
+                [v for row in rows for v in row],
+            )
     _count_terms(sig.terms.keys())
-    return Placed(article.pk, story.pk, created, decision)
+    return Placed(article.pk, story_id, created, decision)
 
 
 def _recount(story: Story) -> None:
@@ -189,8 +279,10 @@ def do_assign_story(article_id: int, *, p: core.Params | None = None) -> Placed 
     already has its story keeps it."""
     p = p or params()
     with transaction.atomic():
-        article = Article.objects.filter(pk=article_id, status=Article.Status.PUBLISHED).first()
-        if article is None or StoryMember.objects.filter(article_id=article_id).exists():
+        article = Article.objects.filter(
+            pk=article_id, status=Article.Status.PUBLISHED, story_member__isnull=True
+        ).first()
+        if article is None:
             return None
         placed = _assign(article, p)
     transaction.on_commit(
@@ -209,15 +301,16 @@ def _assign(
     article: Article, p: core.Params, *, group: str = "", pinned: dict[str, int] | None = None
 ) -> Placed:
     sig = article_signals(article, p)
-    idfs = _idfs(sig.terms, p)
+    df, n_docs = _frequencies(sig.terms)
+    idfs = {t: core.idf(df.get(t, 0), n_docs, p.min_docs) for t in sig.terms}
     keys = core.index_keys(sig, idfs, p)
-    loaded: dict[int, Story] = {}
+    loaded: dict[int, _Open] = {}
     if group and pinned is not None and group in pinned:
         decision = core.Decision(pinned[group], 1.0, StoryMember.Reason.STAFF)
     elif group:
         decision = core.Decision(None, 1.0, StoryMember.Reason.STAFF)
     else:
-        candidates, loaded = _candidates(keys, article.published, p)
+        candidates, loaded = _candidates(core.lookup_keys(keys, df, p), article.published, p)
         decision = core.decide(sig, candidates, idfs, p)
     placed = _place(article, sig, decision, keys, group=group, loaded=loaded)
     if group and pinned is not None:

@@ -16,6 +16,7 @@ Signals of one article:
 from __future__ import annotations
 
 import math
+import operator
 import re
 import unicodedata
 from collections import Counter
@@ -36,6 +37,7 @@ __all__ = [
     "Signals",
     "decide",
     "index_keys",
+    "lookup_keys",
     "signals",
     "tokenise",
 ]
@@ -72,6 +74,8 @@ class Params:
     rare_idf: float = 2.0  # "rare": idf at or above this
     index_terms: int = 25  # the heaviest terms of an article that go into the candidate index
     max_candidates: int = 10
+    lookup_terms: int = 12  # of those, the rarest that are looked up to find candidates ...
+    lookup_df: int = 100  # ... and all that are in at most this many articles (short postings)
     min_shared_names: int = 0  # ... and at least this many shared rare names
     min_shared_head: int = 1  # within one outlet: rare title words, not names, shared
     min_terms: int = 6  # an article with fewer distinct terms joins only as a near-duplicate
@@ -315,7 +319,7 @@ def _permutations() -> Any:
 def jaccard(a: Sequence[int], b: Sequence[int]) -> float:
     if not a or not b:
         return 0.0
-    return sum(1 for x, y in zip(a, b, strict=True) if x == y) / len(a)
+    return int(sum(map(operator.eq, a, b))) / len(a)
 
 
 def idf(df: int, n_docs: int, min_docs: int = 0) -> float:
@@ -349,6 +353,18 @@ def index_keys(sig: Signals, idfs: Mapping[str, float], params: Params = DEFAULT
     return rare + sig.bands()
 
 
+def lookup_keys(keys: Sequence[str], df: Mapping[str, int], params: Params = DEFAULT) -> list[str]:
+    """The keys an article looks its candidates up under: its MinHash bands and those of its index
+    terms that some earlier article had (`df`, document frequency, at least 1; a term no article had
+    has no postings) and that are rare: in at most `lookup_df` articles, or else among the
+    `lookup_terms` rarest. A rare term's postings are short, so the lookup reads few rows however
+    large the index grows; a story about the same event shares rare terms (names, numbers, specific
+    words) anyway."""
+    terms = sorted((k for k in keys if not k.startswith(BAND) and df.get(k, 0) > 0), key=lambda t: (df[t], t))
+    rare = [t for i, t in enumerate(terms) if i < params.lookup_terms or df[t] <= params.lookup_df]
+    return rare + [k for k in keys if k.startswith(BAND)]
+
+
 def is_open(last_updated: datetime, now: datetime, params: Params = DEFAULT) -> bool:
     return now - last_updated <= timedelta(hours=params.open_hours)
 
@@ -371,7 +387,7 @@ def decide(
     for cand in candidates:
         if not is_open(cand.last_updated, sig.published, params) and cand.last_updated < sig.published:
             continue
-        near = max((jaccard(sig.minhash, m) for m in cand.minhashes), default=0.0)
+        near = max((jaccard(sig.minhash, m) for m in cand.minhashes), default=0.0) if sig.minhash else 0.0
         if near >= params.near_duplicate:
             if best.reason != "near-duplicate" or near > best.score:
                 best = Decision(cand.story_id, near, "near-duplicate", ())

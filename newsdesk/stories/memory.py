@@ -8,7 +8,19 @@ from collections import Counter, defaultdict
 from dataclasses import dataclass, field
 from datetime import datetime
 
-from .core import DEFAULT, Candidate, Decision, Params, Signals, decide, idf, index_keys, is_open
+from .core import (
+    BAND,
+    DEFAULT,
+    Candidate,
+    Decision,
+    Params,
+    Signals,
+    decide,
+    idf,
+    index_keys,
+    is_open,
+    lookup_keys,
+)
 
 
 @dataclass
@@ -42,9 +54,12 @@ class MemoryIndex:
 
     def candidates(self, keys: list[str], now: datetime) -> list[Candidate]:
         hits: Counter[int] = Counter()
+        banded: set[int] = set()  # stories sharing a MinHash band: only their MinHashes are compared
         for key in keys:
             for story_id in self.postings.get(key, ()):
                 hits[story_id] += 1
+                if key.startswith(BAND):
+                    banded.add(story_id)
         out = []
         for story_id, _ in hits.most_common():
             story = self.stories[story_id]
@@ -55,7 +70,7 @@ class MemoryIndex:
                 Candidate(
                     story_id,
                     story.terms,
-                    story.minhashes,
+                    story.minhashes if story_id in banded else [],
                     story.last_updated,
                     len(story.members),
                     frozenset(story.sources),
@@ -69,7 +84,9 @@ class MemoryIndex:
     def assign(self, article_id: str, sig: Signals) -> Decision:
         idfs = self.idfs(sig.terms)
         keys = index_keys(sig, idfs, self.params)
-        decision = decide(sig, self.candidates(keys, sig.published), idfs, self.params)
+        decision = decide(
+            sig, self.candidates(lookup_keys(keys, self.df, self.params), sig.published), idfs, self.params
+        )
         story_id = decision.story_id
         if story_id is None:
             story_id = len(self.stories) + 1
