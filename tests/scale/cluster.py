@@ -150,6 +150,11 @@ class Cluster:
             "NEWSDESK_LIVE_CHANNEL_PREFIX": f"scale-{tag}",
             "NEWSDESK_CACHE_PREFIX": f"scale-{tag}",
             "NEWSDESK_WEBSUB": "0",
+            # These tests count every article's own Live News headline and every refresh job in RQ's
+            # registries: no grouping into stories (which announces a story once) and no image fetches
+            # queued beside the refreshes.
+            "NEWSDESK_STORIES": "0",
+            "NEWSDESK_IMAGE_PREFETCH": "0",
             "NEWSDESK_LOG_LEVEL": "INFO",
         }
         self.env = cli_env(**{**settings, **env})
