@@ -61,10 +61,12 @@ class _Handler(BaseHTTPRequestHandler):
             self.send_response(status)
             self._send_body(text.encode(), "text/plain; charset=utf-8", send_body=True)
             return
-        self.close_connection = True
+        # The body is left unread, so the connection cannot carry another request. Saying so in a
+        # header (which also sets close_connection) keeps a client from reusing it.
         body = b"This demo site accepts no submissions.\n"
         self.send_response(405)
         self.send_header("Allow", "GET, HEAD")
+        self.send_header("Connection", "close")
         self._send_body(body, "text/plain; charset=utf-8", send_body=True)
 
     def log_message(self, format: str, *args: object) -> None:

@@ -103,6 +103,9 @@ def test_post_is_refused_plainly(client: httpx.Client) -> None:
     assert response.status_code == 405
     assert response.headers["allow"] == "GET, HEAD"
     assert response.text == "This demo site accepts no submissions.\n"
+    # The unread body ends the connection; the header tells the client not to reuse it.
+    assert response.headers["connection"] == "close"
+    assert client.get("/gazette/").status_code == 200
 
 
 def test_missing_trailing_slash_redirects(client: httpx.Client) -> None:
