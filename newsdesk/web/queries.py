@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Max, QuerySet
 
 from newsdesk.articles.models import Article
@@ -220,7 +221,26 @@ def _topic_sections(exclude: set[int], limit: int, per_topic: int) -> list[Secti
 
 
 def article_topics(article: Article) -> list[Topic]:
-    return list(article.topics.order_by("name"))
+    """The story's topics by name: their ids from the link table (one indexed lookup, no join, no ORM
+    compilation), the topics themselves from the remembered list of all topics."""
+    link = Topic.articles.through._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote(link.get_field('topic').column)} FROM {quote(link.db_table)} "  # noqa: S608  # names from the model
+            f"WHERE {quote(link.get_field('article').column)} = %s",
+            [article.pk],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    known = all_topics()
+    if any(pk not in known for pk in ids):  # a topic made since they were remembered
+        return list(article.topics.order_by("name"))
+    return sorted((known[pk] for pk in ids), key=lambda topic: topic.name)
+
+
+def all_topics() -> dict[int, Topic]:
+    """Every topic by id, remembered (newsdesk/core/figures.py); read-only."""
+    return remembered("all topics", lambda: {topic.pk: topic for topic in Topic.objects.all()})
 
 
 def related(article: Article, topics: list[Topic], limit: int = RELATED_ITEMS) -> list[Article]:
@@ -238,11 +258,19 @@ def related(article: Article, topics: list[Topic], limit: int = RELATED_ITEMS) -
     chosen = sorted(found.values(), key=_newest, reverse=True)[:limit]
     if len(chosen) < limit:
         seen = {a.pk for a in chosen} | {article.pk}
-        for candidate in (
-            listed().filter(source_id=article.source_id).exclude(pk__in=seen)[: limit - len(chosen)]
-        ):
-            chosen.append(candidate)
+        chosen += [a for a in _source_candidates(article.source_id, 2 * limit + 1) if a.pk not in seen][
+            : limit - len(chosen)
+        ]
     return chosen
+
+
+def _source_candidates(source_id: int, count: int) -> list[Article]:
+    """A source's newest stories, for "More like this" when topics give too few; remembered like the
+    topics' candidates."""
+    return remembered(
+        f"related from source {source_id} {count}",
+        lambda: list(listed().filter(source_id=source_id)[:count]),
+    )
 
 
 def _topic_candidates(topic_id: int, count: int) -> list[Article]:

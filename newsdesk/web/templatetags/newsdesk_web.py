@@ -168,3 +168,23 @@ def latest_headlines(limit: int = 5) -> list[Any]:
     from newsdesk.web.queries import live_news
 
     return live_news(limit=limit)
+
+
+@register.tag
+def fragment(parser: Any, token: Any) -> Any:
+    """{% fragment "name" key=value … %}…{% endfragment %}: a part of the page frame, rendered once per key
+    with only the values named (newsdesk/web/fragments.py)."""
+    from django.template.base import token_kwargs
+
+    from newsdesk.web.fragments import FragmentNode
+
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError("{% fragment %} takes a quoted name, then key=value pairs")
+    remaining = bits[2:]
+    values = token_kwargs(remaining, parser)
+    if remaining:
+        raise template.TemplateSyntaxError(f"{{% fragment %}} takes key=value pairs, not {remaining[0]!r}")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(bits[1][1:-1], values, nodelist)

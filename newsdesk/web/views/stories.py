@@ -77,10 +77,14 @@ class FullCoverage:
     sources: int
 
 
-def full_coverage(article_id: int) -> FullCoverage | None:
-    """The article page's link to its story, when more than one outlet covers it."""
-    member = StoryMember.objects.select_related("story").filter(article_id=article_id).first()
-    if member is None or member.story.source_count < 2:
+def coverage_of(article: Article) -> FullCoverage | None:
+    """The article page's link to its story, when more than one outlet covers it (the article read with
+    `select_related("story_member__story")`)."""
+    try:
+        member = article.story_member  # type: ignore[attr-defined]
+    except StoryMember.DoesNotExist:
+        return None
+    if member.story.source_count < 2:
         return None
     return FullCoverage(links.story_path(member.story_id), member.story.source_count)
 
