@@ -12,6 +12,9 @@ token, no user. A part that needs something per reader cannot get it, so it cann
 another reader: it stays outside the fragment and is rendered on every request (the cookie banner, the
 "Cookie settings" link with the page's own address, the snippets a reader agreed to).
 
+`source_mark(source)` (`{% source_mark %}`) keeps a source's icon or monogram the same way, keyed by the
+source's id, name and icon address.
+
 Nothing needs invalidating: a changed value is a new key, and the old HTML ages out. Values that cannot be
 part of a key (unhashable ones) render the contents afresh, every time.
 """
@@ -19,10 +22,13 @@ part of a key (unhashable ones) render the contents afresh, every time.
 from __future__ import annotations
 
 from collections.abc import Hashable
+from dataclasses import fields, is_dataclass
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
 from django.template import Context, Node, NodeList
+from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf
 from django.utils.functional import LazyObject
 from django.utils.safestring import SafeString, mark_safe
@@ -30,6 +36,7 @@ from django.utils.translation import get_language
 
 from newsdesk.web.cards import CardStore
 
+SOURCE_MARK = "web/partials/source_mark.html"
 store = CardStore(settings.NEWSDESK_SITE.get("FRAGMENT_CACHE_ENTRIES", 1_000))
 
 
@@ -38,17 +45,26 @@ class Unkeyable(Exception):
 
 
 def frozen(value: Any) -> Hashable:
-    """`value` as part of a key: lists, tuples and lazy lists as tuples; anything else if it is hashable
-    (strings, numbers, frozen dataclasses such as the feed links)."""
-    if isinstance(value, str):
+    """`value` as part of a key: plain values as they are, lists, tuples and lazy lists as tuples, frozen
+    dataclasses (the feed links) by their fields. Anything else (a model instance, which hashes by its id
+    alone and would hide an edit) cannot be part of a key."""
+    if isinstance(value, (str, int, float, datetime, type(None))):
         return value
     if isinstance(value, (list, tuple, LazyObject)):
         return tuple(frozen(item) for item in value)
-    try:
-        hash(value)
-    except TypeError:
-        raise Unkeyable(type(value).__name__) from None
-    return value  # type: ignore[no-any-return]
+    if is_dataclass(value) and not isinstance(value, type) and value.__dataclass_params__.frozen:  # type: ignore[attr-defined]
+        return (type(value), *(frozen(getattr(value, field.name)) for field in fields(value)))
+    raise Unkeyable(type(value).__name__)
+
+
+def source_mark(source: Any) -> SafeString:
+    """A source's icon or monogram (web/partials/source_mark.html), rendered once per source's version."""
+    key = ("source mark", source.pk, source.name, source.icon_url, get_language())
+    held = store.get(key)
+    if held is None:
+        held = (get_template(SOURCE_MARK).render({"source": source}), None)
+        store.put(key, held)
+    return mark_safe(held[0])  # noqa: S308  # rendered by the template engine, escaped there
 
 
 class FragmentNode(Node):

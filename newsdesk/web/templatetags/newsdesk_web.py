@@ -28,7 +28,7 @@ MONOGRAM_TONES = len(MONOGRAM_COLOURS)
 _LEADING_ARTICLES = {"the", "a", "an", "le", "la", "les", "el", "los", "las", "der", "die", "das", "il", "lo"}
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Characters that must not appear raw inside a <script> element.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+_SCRIPT_ESCAPES = {"&": "\\u0026", "<": "\\u003C", ">": "\\u003E"}
 
 
 @register.filter
@@ -77,11 +77,21 @@ def relative_time(value: datetime | None) -> str:
                 _recent_words.clear()
             _recent_words[key] = words
         return words
-    return _("%(delta)s ago") % {"delta": timesince(value, now, depth=1)}
+    # Older: the words depend on the calendar, so on the moment itself; worked out once per minute.
+    old_key = (get_language(), value, int(now.timestamp() // 60))
+    words = _older_words.get(old_key)
+    if words is None:
+        words = _("%(delta)s ago") % {"delta": timesince(value, now, depth=1)}
+        if len(_older_words) >= OLDER_ENTRIES:
+            _older_words.clear()
+        _older_words[old_key] = words
+    return words
 
 
 RECENT_SECONDS = 7 * 24 * 3600
+OLDER_ENTRIES = 10_000
 _recent_words: dict[tuple[str | None, int], str] = {}
+_older_words: dict[tuple[str | None, datetime, int], str] = {}
 
 
 @register.filter
@@ -118,7 +128,10 @@ def lang_attr(code: str | None) -> str:
 @register.filter
 def json_ld(data: dict[str, Any]) -> SafeString:
     """JSON for a <script type="application/ld+json"> element, safe against </script> in the data."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308
+    text = json.dumps(data, ensure_ascii=False)
+    for character, escaped in _SCRIPT_ESCAPES.items():  # three replace() calls: far faster than translate()
+        text = text.replace(character, escaped)
+    return mark_safe(text)  # noqa: S308
 
 
 @register.simple_tag
@@ -168,6 +181,14 @@ def latest_headlines(limit: int = 5) -> list[Any]:
     from newsdesk.web.queries import live_news
 
     return live_news(limit=limit)
+
+
+@register.simple_tag(name="source_mark")
+def source_mark_tag(source: Any) -> SafeString:
+    """A source's icon or monogram, rendered once per source's version (newsdesk/web/fragments.py)."""
+    from newsdesk.web.fragments import source_mark
+
+    return source_mark(source)
 
 
 @register.tag
