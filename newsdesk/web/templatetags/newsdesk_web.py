@@ -190,6 +190,14 @@ def card_list(articles: Any, variant: str = "card", level: int = 3) -> SafeStrin
     return mark_safe("".join([render_card(article, variant, level) for article in articles]))  # noqa: S308
 
 
+@register.simple_tag
+def directory_rows(items: Any, kind: str) -> SafeString:
+    """The rows of the source or topic directory, each kept like a card (newsdesk/web/cards.py)."""
+    from newsdesk.web.cards import render_row
+
+    return mark_safe("".join([render_row(item, kind) for item in items]))  # noqa: S308
+
+
 @register.simple_tag(name="source_mark")
 def source_mark_tag(source: Any) -> SafeString:
     """A source's icon or monogram, rendered once per source's version (newsdesk/web/fragments.py)."""
