@@ -107,3 +107,15 @@ class Prepared(Generic[M]):
                 populator.populate(row, instance)
             found.append(instance)
         return found
+
+
+_registry: dict[Any, Prepared[Any]] = {}
+
+
+def prepared(name: Any, build: Callable[..., QuerySet[M]], probes: Sequence[Any] = ()) -> Prepared[M]:
+    """The `Prepared` query known by `name` (made from `build` and `probes` the first time): for callers
+    with a few shapes of one query (a list's first page, per page size)."""
+    found = _registry.get(name)
+    if found is None:
+        found = _registry.setdefault(name, Prepared(build, probes))
+    return found

@@ -7,6 +7,7 @@ number of stored articles (no per-story queries, no COUNT over the whole table).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -16,8 +17,10 @@ from django.db.models import Count, Max, QuerySet
 
 from newsdesk.articles.models import Article
 from newsdesk.core.figures import remembered
+from newsdesk.core.prepared import prepared
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
+from newsdesk.topics.queries import COMMON_TOPIC
 from newsdesk.topics.queries import in_topic as _in_topic
 
 LIVE_NEWS_ITEMS = 12
@@ -47,6 +50,23 @@ def in_topic(articles: QuerySet[Article], topic: Topic | int, size: int | None =
     if size is None:
         size = topic_sizes().get(topic.pk if isinstance(topic, Topic) else topic, 0)
     return _in_topic(articles, topic, size)
+
+
+def first_of_listed(shape: str, value: int | None = None) -> Callable[[int], list[Article]]:
+    """The first n stories of a list page, by a query compiled once per list and n: `home` (all
+    stories), `source` (value: its id) or `topic` (value: its id; its size decides the query's shape)."""
+
+    def first(n: int) -> list[Article]:
+        if shape == "home":
+            return prepared(("home", n), lambda: listed()[:n]).run()
+        if shape == "source":
+            return prepared(("source", n), lambda pk: listed().filter(source=pk)[:n], (-1,)).run(value)
+        common = topic_sizes().get(value or 0, 0) > COMMON_TOPIC
+        return prepared(
+            ("topic", common, n), lambda pk: _in_topic(listed(), pk, COMMON_TOPIC + common)[:n], (-1,)
+        ).run(value)
+
+    return first
 
 
 def published() -> QuerySet[Article]:
@@ -118,10 +138,17 @@ class Window:
 
 
 def window(
-    queryset: QuerySet[Any], number: int, size: int, *, before: Key | None = None, after: Key | None = None
+    queryset: QuerySet[Any],
+    number: int,
+    size: int,
+    *,
+    before: Key | None = None,
+    after: Key | None = None,
+    first: Callable[[int], list[Any]] | None = None,
 ) -> Window:
     """Page `number` of `queryset` (ordered newest first): the stories older than `before`, the ones just
-    newer than `after`, or, for an old `?page=N` link, those at OFFSET (N - 1) × size."""
+    newer than `after`, or, for an old `?page=N` link, those at OFFSET (N - 1) × size. `first(n)`, when
+    given, reads the first n of the list the same way, by a query compiled once (the most asked page)."""
     if before is not None:
         published, pk = before
         older = queryset.filter(published__lte=published).exclude(published=published, pk__gte=pk)
@@ -138,7 +165,7 @@ def window(
             return Window(items=rows, number=number, has_next=True, query=query)
         number, after = 1, None  # the newest stories: this is the first page now
     start = (number - 1) * size
-    rows = list(queryset[start : start + size + 1])
+    rows = first(size + 1) if first is not None and start == 0 else list(queryset[start : start + size + 1])
     return Window(
         items=rows[:size],
         number=number,
