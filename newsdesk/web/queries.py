@@ -175,11 +175,11 @@ def window(
 
 
 def live_news(topic: Topic | None = None, limit: int = LIVE_NEWS_ITEMS) -> list[Article]:
-    """The newest headlines, for the Live News column."""
-    queryset = published().only("id", "title", "published", "language", "source__id", "source__name")
-    if topic is not None:
-        queryset = in_topic(queryset, topic)
-    return list(queryset[:limit])
+    """The newest headlines, for the Live News column: the first stories of the home page's list or of the
+    topic's (the fields a card is keyed on included)."""
+    if topic is None:
+        return first_of_listed("home")(limit)
+    return first_of_listed("topic", topic.pk)(limit)
 
 
 def holds_live_news(page: Window) -> bool:
