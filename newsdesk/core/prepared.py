@@ -22,7 +22,7 @@ from typing import Any, Generic, TypeVar
 
 from django.db import connections
 from django.db.models import Model, QuerySet
-from django.db.models.query import ModelIterable, get_related_populators
+from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
 
 M = TypeVar("M", bound=Model)
@@ -53,9 +53,9 @@ class Prepared(Generic[M]):
         query = queryset.query
         if (
             queryset._iterable_class is not ModelIterable
-            or queryset._prefetch_related_lookups
+            or queryset._prefetch_related_lookups  # type: ignore[attr-defined]
             or query.annotation_select
-            or queryset._known_related_objects
+            or queryset._known_related_objects  # type: ignore[attr-defined]
         ):
             raise ValueError("Prepared takes plain model querysets only")
         compiler = query.get_compiler(using=queryset.db)
@@ -99,7 +99,7 @@ class Prepared(Generic[M]):
             rows: Any = cursor.fetchall()
         if compiled.converters:
             rows = compiled.compiler.apply_converters(rows, compiled.converters)
-        model = compiled.compiler.klass_info["model"]  # type: ignore[index]
+        model = compiled.compiler.klass_info["model"]
         found = []
         for row in rows:
             instance = model.from_db(using, compiled.init_list, row[compiled.start : compiled.end])

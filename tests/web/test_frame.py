@@ -141,6 +141,6 @@ def test_a_prepared_query_reads_what_the_orm_reads(newsroom: Newsroom) -> None:
 
 def test_a_prepared_query_refuses_what_it_cannot_build() -> None:
     with pytest.raises(ValueError, match="plain model querysets"):
-        Prepared(lambda pk: Article.objects.filter(pk=pk).values("title"), probes=(-1,)).run(1)
+        Prepared(lambda pk: Article.objects.filter(pk=pk).values("title"), probes=(-1,)).run(1)  # type: ignore[type-var]
     with pytest.raises(ValueError, match="stand-in value"):
         Prepared(lambda pk: Article.objects.filter(pk=3), probes=(-1,)).run(1)

@@ -90,7 +90,7 @@ def coverage_of(article: Article) -> FullCoverage | None:
     """The article page's link to its story, when more than one outlet covers it (the article read with
     `select_related("story_member__story")`)."""
     try:
-        member = article.story_member  # type: ignore[attr-defined]
+        member = article.story_member
     except StoryMember.DoesNotExist:
         return None
     if member.story.source_count < 2:
