@@ -1,8 +1,8 @@
 """The page frame's parts (the head's fixed links, the masthead, the footer), rendered once per version.
 
 `{% fragment "name" key=value … %}…{% endfragment %}` (newsdesk/web/templatetags/newsdesk_web.py) renders its
-contents the first time and keeps the HTML in the same kind of per-process store as the story cards
-(newsdesk/web/cards.py: least recently used out), keyed by what the part can show:
+contents the first time and keeps the HTML in the story cards' per-process store (newsdesk/web/cards.py:
+least recently used out), keyed by what the part can show:
 
 - the fragment's name and the values given to it (the page's `nav`, its feed links…);
 - the active language, the script prefix and the URLconf (its words and its addresses).
@@ -26,7 +26,6 @@ from dataclasses import fields, is_dataclass
 from datetime import datetime
 from typing import Any
 
-from django.conf import settings
 from django.template import Context, Node, NodeList
 from django.template.loader import get_template
 from django.urls import get_script_prefix, get_urlconf
@@ -34,10 +33,11 @@ from django.utils.functional import LazyObject
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 
-from newsdesk.web.cards import CardStore
+from newsdesk.web.cards import store as cards_store
 
 SOURCE_MARK = "web/partials/source_mark.html"
-store = CardStore(settings.NEWSDESK_SITE.get("FRAGMENT_CACHE_ENTRIES", 1_000))
+# The cards' own store (NEWSDESK_CARD_CACHE_ENTRIES bounds both; 0 renders everything every time).
+store = cards_store
 
 
 class Unkeyable(Exception):
@@ -77,6 +77,7 @@ class FragmentNode(Node):
         values = {name: value.resolve(context) for name, value in self.values.items()}
         try:
             key = (
+                "fragment",
                 self.name,
                 frozen(list(values.values())),  # in the order the template names them
                 get_language(),
