@@ -94,11 +94,19 @@ class Prepared(Generic[M]):
         params = list(compiled.params)
         for at, which in compiled.slots.items():
             params[at] = values[which]
-        with connections[using].cursor() as cursor:
+        connection = connections[using]  # this thread's (the compiler may hold another thread's)
+        with connection.cursor() as cursor:
             cursor.execute(compiled.sql, params)
             rows: Any = cursor.fetchall()
-        if compiled.converters:
-            rows = compiled.compiler.apply_converters(rows, compiled.converters)
+        if compiled.converters:  # as SQLCompiler.apply_converters does, with this thread's connection
+            converters = list(compiled.converters.items())
+            rows = [list(row) for row in rows]
+            for row in rows:
+                for at, (functions, expression) in converters:
+                    value = row[at]
+                    for function in functions:
+                        value = function(value, expression, connection)
+                    row[at] = value
         model = compiled.compiler.klass_info["model"]
         found = []
         for row in rows:
