@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from datetime import datetime
 
+from django.db import connection
+
 from .events import Event, Filters
 from .models import LiveEvent
 
@@ -11,7 +13,14 @@ _FIELDS = ("id", "data", "source_id", "topic_keys", "kind")
 
 
 def latest_event_id() -> int:
-    return LiveEvent.objects.order_by("-id").values_list("id", flat=True).first() or 0
+    """The newest event's id (every page with the Live News column asks): the SQL written once, since
+    compiling the ORM's query cost ten times the database's answer."""
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        column, table = quote(LiveEvent._meta.pk.column), quote(LiveEvent._meta.db_table)
+        cursor.execute(f"SELECT MAX({column}) FROM {table}")  # noqa: S608  # names from the model
+        row = cursor.fetchone()
+    return int(row[0] or 0) if row else 0
 
 
 def read_after(cursor: int, limit: int) -> tuple[list[Event], int, bool]:

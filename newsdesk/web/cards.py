@@ -7,7 +7,8 @@ HTML in a small per-process store (least recently used out), keyed by what the c
   a rejection, a transfer to another source), so an edited story gets a new card at once and the old one
   simply ages out;
 - its source's id, name and icon address (a renamed source changes its cards, though not the articles);
-- the variant, the headline level, whether the image loads eagerly, and the active language.
+- the variant (`live`: a Live News item, web/partials/live_item.html), the headline level, whether the
+  image loads eagerly, and the active language.
 
 A quarantined, rejected or deleted story is never asked for again: lists read which stories to show from the
 database on each render, and only published ones. The relative time ("5 minutes ago") is not kept: the card
@@ -31,6 +32,8 @@ from newsdesk.web.templatetags.newsdesk_web import time_tag
 
 TEMPLATE = "web/partials/story.html"
 TIME_CLASS = "story__time"
+# Variants drawn by a template of their own, and the class of their <time>: the Live News column's items.
+OWN_TEMPLATES = {"live": ("web/partials/live_item.html", "live-news__time")}
 
 Key = tuple[Any, ...]
 
@@ -93,17 +96,37 @@ def card_key(article: Any, variant: str, level: int, eager: bool) -> Key:
 
 def render_card(article: Any, variant: str = "card", level: int = 3, eager: bool = False) -> SafeString:
     """The HTML of one story card (see the module's docstring for what it is keyed on)."""
-    key = card_key(article, variant, level, eager)
+    name, time_class = OWN_TEMPLATES.get(variant, (TEMPLATE, TIME_CLASS))
+    context = {"article": article, "variant": variant, "level": level, "eager": eager}
+    return render_kept(card_key(article, variant, level, eager), name, context, article.published, time_class)
+
+
+# The rows of the source and topic directories: what each shows besides its time, and its template.
+ROWS = {
+    "source": (("pk", "name", "icon_url", "article_count"), "web/partials/source_row.html"),
+    "topic": (("pk", "slug", "name", "description", "article_count"), "web/partials/topic_row.html"),
+}
+
+
+def render_row(item: Any, kind: str) -> SafeString:
+    """A row of the source or topic directory, kept like a card: keyed by the fields it shows (the count
+    included), its newest story's time rendered afresh."""
+    fields, name = ROWS[kind]
+    key = (kind, *(getattr(item, field) for field in fields), item.latest is None, get_language())
+    return render_kept(key, name, {kind: item}, item.latest, "")
+
+
+def render_kept(key: Key, name: str, context: dict[str, Any], moment: Any, time_class: str) -> SafeString:
+    """Template `name` rendered with `context` once per `key`, and kept in two halves around the
+    `{% time_tag moment time_class %}` it holds, which is rendered afresh every time."""
     card = store.get(key)
     if card is None:
-        html = get_template(TEMPLATE).render(
-            {"article": article, "variant": variant, "level": level, "eager": eager}
-        )
-        moment = str(time_tag(article.published, TIME_CLASS))
-        before, found, after = html.partition(moment) if moment else (html, "", "")
-        card = (before, after) if found and after.find(moment) < 0 else (html, None)
+        html = get_template(name).render(context)
+        mark = str(time_tag(moment, time_class))
+        before, found, after = html.partition(mark) if mark else (html, "", "")
+        card = (before, after) if found and after.find(mark) < 0 else (html, None)
         store.put(key, card)
     head, tail = card
     if tail is None:
         return mark_safe(head)  # noqa: S308  # rendered by the template engine, escaped there
-    return mark_safe(head + str(time_tag(article.published, TIME_CLASS)) + tail)  # noqa: S308
+    return mark_safe(head + str(time_tag(moment, time_class)) + tail)  # noqa: S308

@@ -7,16 +7,20 @@ number of stored articles (no per-story queries, no COUNT over the whole table).
 from __future__ import annotations
 
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
+from django.db import connection
 from django.db.models import Count, Max, QuerySet
 
 from newsdesk.articles.models import Article
 from newsdesk.core.figures import remembered
+from newsdesk.core.prepared import prepared
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
+from newsdesk.topics.queries import COMMON_TOPIC
 from newsdesk.topics.queries import in_topic as _in_topic
 
 LIVE_NEWS_ITEMS = 12
@@ -46,6 +50,23 @@ def in_topic(articles: QuerySet[Article], topic: Topic | int, size: int | None =
     if size is None:
         size = topic_sizes().get(topic.pk if isinstance(topic, Topic) else topic, 0)
     return _in_topic(articles, topic, size)
+
+
+def first_of_listed(shape: str, value: int | None = None) -> Callable[[int], list[Article]]:
+    """The first n stories of a list page, by a query compiled once per list and n: `home` (all
+    stories), `source` (value: its id) or `topic` (value: its id; its size decides the query's shape)."""
+
+    def first(n: int) -> list[Article]:
+        if shape == "home":
+            return prepared(("home", n), lambda: listed()[:n]).run()
+        if shape == "source":
+            return prepared(("source", n), lambda pk: listed().filter(source=pk)[:n], (-1,)).run(value)
+        common = topic_sizes().get(value or 0, 0) > COMMON_TOPIC
+        return prepared(
+            ("topic", common, n), lambda pk: _in_topic(listed(), pk, COMMON_TOPIC + common)[:n], (-1,)
+        ).run(value)
+
+    return first
 
 
 def published() -> QuerySet[Article]:
@@ -117,10 +138,17 @@ class Window:
 
 
 def window(
-    queryset: QuerySet[Any], number: int, size: int, *, before: Key | None = None, after: Key | None = None
+    queryset: QuerySet[Any],
+    number: int,
+    size: int,
+    *,
+    before: Key | None = None,
+    after: Key | None = None,
+    first: Callable[[int], list[Any]] | None = None,
 ) -> Window:
     """Page `number` of `queryset` (ordered newest first): the stories older than `before`, the ones just
-    newer than `after`, or, for an old `?page=N` link, those at OFFSET (N - 1) × size."""
+    newer than `after`, or, for an old `?page=N` link, those at OFFSET (N - 1) × size. `first(n)`, when
+    given, reads the first n of the list the same way, by a query compiled once (the most asked page)."""
     if before is not None:
         published, pk = before
         older = queryset.filter(published__lte=published).exclude(published=published, pk__gte=pk)
@@ -137,7 +165,7 @@ def window(
             return Window(items=rows, number=number, has_next=True, query=query)
         number, after = 1, None  # the newest stories: this is the first page now
     start = (number - 1) * size
-    rows = list(queryset[start : start + size + 1])
+    rows = first(size + 1) if first is not None and start == 0 else list(queryset[start : start + size + 1])
     return Window(
         items=rows[:size],
         number=number,
@@ -147,11 +175,11 @@ def window(
 
 
 def live_news(topic: Topic | None = None, limit: int = LIVE_NEWS_ITEMS) -> list[Article]:
-    """The newest headlines, for the Live News column."""
-    queryset = published().only("id", "title", "published", "language", "source__id", "source__name")
-    if topic is not None:
-        queryset = in_topic(queryset, topic)
-    return list(queryset[:limit])
+    """The newest headlines, for the Live News column: the first stories of the home page's list or of the
+    topic's (the fields a card is keyed on included)."""
+    if topic is None:
+        return first_of_listed("home")(limit)
+    return first_of_listed("topic", topic.pk)(limit)
 
 
 def holds_live_news(page: Window) -> bool:
@@ -220,7 +248,26 @@ def _topic_sections(exclude: set[int], limit: int, per_topic: int) -> list[Secti
 
 
 def article_topics(article: Article) -> list[Topic]:
-    return list(article.topics.order_by("name"))
+    """The story's topics by name: their ids from the link table (one indexed lookup, no join, no ORM
+    compilation), the topics themselves from the remembered list of all topics."""
+    link = Topic.articles.through._meta
+    quote = connection.ops.quote_name
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {quote(link.get_field('topic').column)} FROM {quote(link.db_table)} "  # noqa: S608  # names from the model
+            f"WHERE {quote(link.get_field('article').column)} = %s",
+            [article.pk],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    known = all_topics()
+    if any(pk not in known for pk in ids):  # a topic made since they were remembered
+        return list(article.topics.order_by("name"))
+    return sorted((known[pk] for pk in ids), key=lambda topic: topic.name)
+
+
+def all_topics() -> dict[int, Topic]:
+    """Every topic by id, remembered (newsdesk/core/figures.py); read-only."""
+    return remembered("all topics", lambda: {topic.pk: topic for topic in Topic.objects.all()})
 
 
 def related(article: Article, topics: list[Topic], limit: int = RELATED_ITEMS) -> list[Article]:
@@ -238,11 +285,19 @@ def related(article: Article, topics: list[Topic], limit: int = RELATED_ITEMS) -
     chosen = sorted(found.values(), key=_newest, reverse=True)[:limit]
     if len(chosen) < limit:
         seen = {a.pk for a in chosen} | {article.pk}
-        for candidate in (
-            listed().filter(source_id=article.source_id).exclude(pk__in=seen)[: limit - len(chosen)]
-        ):
-            chosen.append(candidate)
+        chosen += [a for a in _source_candidates(article.source_id, 2 * limit + 1) if a.pk not in seen][
+            : limit - len(chosen)
+        ]
     return chosen
+
+
+def _source_candidates(source_id: int, count: int) -> list[Article]:
+    """A source's newest stories, for "More like this" when topics give too few; remembered like the
+    topics' candidates."""
+    return remembered(
+        f"related from source {source_id} {count}",
+        lambda: list(listed().filter(source_id=source_id)[:count]),
+    )
 
 
 def _topic_candidates(topic_id: int, count: int) -> list[Article]:

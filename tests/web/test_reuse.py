@@ -140,13 +140,23 @@ def test_a_quarantine_takes_the_story_off_every_page(site, newsroom):
     pk = newsroom["ids"][3]
     paths = pages(newsroom, pk)
     own = links.article_path(pk, "Harbour story 3")
-    warm(site, [*paths, own, "/topics/"])
+    warm(site, [*paths, own, "/topics/", "/sources/"])
     counted = topic_count(site, newsroom["topic"])
+    from_source = source_count(site, newsroom["source"])
     actions.do_update_article(pk, draft(newsroom["source"].pk, 3, status=Article.Status.QUARANTINED))
     time.sleep(SECONDS + 0.1)
     assert seen_everywhere(site, paths, "Harbour story 3") == []
     assert get(site, own)[0].startswith("404")
     assert topic_count(site, newsroom["topic"]) == counted - 1
+    assert source_count(site, newsroom["source"]) == from_source - 1
+
+
+def source_count(site: Any, source: Any) -> int:
+    html = get(site, "/sources/")[1]
+    path = links.source_path(source.pk, source.name)
+    match = re.search(rf'href="{path}".*?directory__meta">\s*(\d+) stor', html, re.S)
+    assert match, "the source is not on /sources/"
+    return int(match.group(1))
 
 
 def topic_count(site: Any, topic: Topic) -> int:
@@ -177,7 +187,8 @@ def test_a_deletion_takes_the_story_off_every_page(site, newsroom):
 
 
 def test_a_renamed_source_shows_on_the_cards(site, newsroom):
-    paths = pages(newsroom, newsroom["ids"][0])[:2]
+    """On the cards, the Live News items, the source's mark and its row on /sources/."""
+    paths = [*pages(newsroom, newsroom["ids"][0])[:2], "/sources/"]
     warm(site, paths)
     source = newsroom["source"]
     source.name = "The Renamed Gazette"

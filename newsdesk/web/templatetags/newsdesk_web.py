@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import html
 import json
 import re
 import zlib
@@ -10,7 +11,6 @@ from typing import Any
 
 from django import template
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.timesince import timesince
@@ -28,7 +28,7 @@ MONOGRAM_TONES = len(MONOGRAM_COLOURS)
 _LEADING_ARTICLES = {"the", "a", "an", "le", "la", "les", "el", "los", "las", "der", "die", "das", "il", "lo"}
 _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 # Characters that must not appear raw inside a <script> element.
-_SCRIPT_ESCAPES = {ord("<"): "\\u003C", ord(">"): "\\u003E", ord("&"): "\\u0026"}
+_SCRIPT_ESCAPES = {"&": "\\u0026", "<": "\\u003C", ">": "\\u003E"}
 
 
 @register.filter
@@ -77,11 +77,21 @@ def relative_time(value: datetime | None) -> str:
                 _recent_words.clear()
             _recent_words[key] = words
         return words
-    return _("%(delta)s ago") % {"delta": timesince(value, now, depth=1)}
+    # Older: the words depend on the calendar, so on the moment itself; worked out once per minute.
+    old_key = (get_language(), value, int(now.timestamp() // 60))
+    words = _older_words.get(old_key)
+    if words is None:
+        words = _("%(delta)s ago") % {"delta": timesince(value, now, depth=1)}
+        if len(_older_words) >= OLDER_ENTRIES:
+            _older_words.clear()
+        _older_words[old_key] = words
+    return words
 
 
 RECENT_SECONDS = 7 * 24 * 3600
+OLDER_ENTRIES = 10_000
 _recent_words: dict[tuple[str | None, int], str] = {}
+_older_words: dict[tuple[str | None, datetime, int], str] = {}
 
 
 @register.filter
@@ -118,7 +128,10 @@ def lang_attr(code: str | None) -> str:
 @register.filter
 def json_ld(data: dict[str, Any]) -> SafeString:
     """JSON for a <script type="application/ld+json"> element, safe against </script> in the data."""
-    return mark_safe(json.dumps(data, ensure_ascii=False).translate(_SCRIPT_ESCAPES))  # noqa: S308
+    text = json.dumps(data, ensure_ascii=False)
+    for character, escaped in _SCRIPT_ESCAPES.items():  # three replace() calls: far faster than translate()
+        text = text.replace(character, escaped)
+    return mark_safe(text)  # noqa: S308
 
 
 @register.simple_tag
@@ -126,11 +139,10 @@ def time_tag(value: datetime | None, css_class: str = "") -> str:
     """<time datetime="…">5 minutes ago</time>; site.js keeps the words true on a page left open."""
     if value is None:
         return ""
-    return format_html(
-        '<time class="{}" datetime="{}" data-relative>{}</time>',
-        css_class,
-        value.isoformat(),
-        relative_time(value),
+    # What format_html() writes, without its per-argument checks (a page has dozens of these).
+    return mark_safe(  # noqa: S308  # every part escaped here
+        f'<time class="{html.escape(css_class)}" datetime="{value.isoformat()}" data-relative>'
+        f"{html.escape(relative_time(value))}</time>"
     )
 
 
@@ -168,3 +180,47 @@ def latest_headlines(limit: int = 5) -> list[Any]:
     from newsdesk.web.queries import live_news
 
     return live_news(limit=limit)
+
+
+@register.simple_tag
+def card_list(articles: Any, variant: str = "card", level: int = 3) -> SafeString:
+    """`{% story_card %}` for every story of a list, in one tag (a loop of tags cost more than the cards)."""
+    from newsdesk.web.cards import render_card
+
+    return mark_safe("".join([render_card(article, variant, level) for article in articles]))  # noqa: S308
+
+
+@register.simple_tag
+def directory_rows(items: Any, kind: str) -> SafeString:
+    """The rows of the source or topic directory, each kept like a card (newsdesk/web/cards.py)."""
+    from newsdesk.web.cards import render_row
+
+    return mark_safe("".join([render_row(item, kind) for item in items]))  # noqa: S308
+
+
+@register.simple_tag(name="source_mark")
+def source_mark_tag(source: Any) -> SafeString:
+    """A source's icon or monogram, rendered once per source's version (newsdesk/web/fragments.py)."""
+    from newsdesk.web.fragments import source_mark
+
+    return source_mark(source)
+
+
+@register.tag
+def fragment(parser: Any, token: Any) -> Any:
+    """{% fragment "name" key=value … %}…{% endfragment %}: a part of the page frame, rendered once per key
+    with only the values named (newsdesk/web/fragments.py)."""
+    from django.template.base import token_kwargs
+
+    from newsdesk.web.fragments import FragmentNode
+
+    bits = token.split_contents()
+    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
+        raise template.TemplateSyntaxError("{% fragment %} takes a quoted name, then key=value pairs")
+    remaining = bits[2:]
+    values = token_kwargs(remaining, parser)
+    if remaining:
+        raise template.TemplateSyntaxError(f"{{% fragment %}} takes key=value pairs, not {remaining[0]!r}")
+    nodelist = parser.parse(("endfragment",))
+    parser.delete_first_token()
+    return FragmentNode(bits[1][1:-1], values, nodelist)

@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from typing import TypeVar
+
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from newsdesk.core import links
+from newsdesk.core.prepared import prepared
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
 from newsdesk.web import metadata, queries
@@ -16,6 +19,15 @@ from newsdesk.web.caching import public_page
 from .common import list_window
 from .pages import LIVE_STREAM
 from .stories import story_cards
+
+T = TypeVar("T")
+
+
+def _one(found: list[T]) -> T:
+    """The one object a page is about (read by a query compiled once), or 404."""
+    if not found:
+        raise Http404("No such page.")
+    return found[0]
 
 
 @public_page
@@ -35,11 +47,13 @@ def source_index(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def source(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
-    outlet = get_object_or_404(Source, pk=pk)
+    outlet = _one(prepared("source by id", lambda pk: Source.objects.filter(pk=pk), (-1,)).run(pk))
     path = links.source_path(outlet.pk, outlet.name)
     if slug != links.slug_for(outlet.name):
         return HttpResponsePermanentRedirect(path)
-    page = list_window(request, queries.listed().filter(source=outlet))
+    page = list_window(
+        request, queries.listed().filter(source=outlet), queries.first_of_listed("source", outlet.pk)
+    )
     number = page.number
     title = _("News from %(source)s") % {"source": outlet.name}
     context = {
@@ -76,9 +90,10 @@ def topic_index(request: HttpRequest) -> HttpResponse:
 
 @public_page
 def topic(request: HttpRequest, slug: str) -> HttpResponse:
-    subject = get_object_or_404(Topic, slug=slug)
+    subject = _one(prepared("topic by slug", lambda slug: Topic.objects.filter(slug=slug), ("\0",)).run(slug))
     path = links.topic_path(subject.slug)
-    page = list_window(request, queries.in_topic(queries.listed(), subject))
+    first = queries.first_of_listed("topic", subject.pk)
+    page = list_window(request, queries.in_topic(queries.listed(), subject), first)
     number = page.number
     context = {
         "topic": subject,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
@@ -21,10 +22,13 @@ def page_number(request: HttpRequest) -> int:
     return int(raw)
 
 
-def list_window(request: HttpRequest, queryset: QuerySet[Any]) -> queries.Window:
+def list_window(
+    request: HttpRequest, queryset: QuerySet[Any], first: Callable[[int], list[Any]] | None = None
+) -> queries.Window:
     """The page of a story list a request asks for: `?before=<key>&page=N` or `?after=<key>&page=N` (the links
     the pager writes, an index range however deep), or an old `?page=N` link (OFFSET). A key that is not one,
-    both keys, or a key on page 1 is a page that does not exist (404), as is an empty page after the first."""
+    both keys, or a key on page 1 is a page that does not exist (404), as is an empty page after the first.
+    `first(n)` reads the first page (queries.first_of_listed)."""
     number = page_number(request)
     raw_before, raw_after = request.GET.get("before"), request.GET.get("after")
     before = queries.parse_key(raw_before) if raw_before is not None else None
@@ -33,7 +37,7 @@ def list_window(request: HttpRequest, queryset: QuerySet[Any]) -> queries.Window
         raise Http404("No such page.")
     if (before or after) and (number == 1 or (before and after)):
         raise Http404("No such page.")
-    page = queries.window(queryset, number, page_size(), before=before, after=after)
+    page = queries.window(queryset, number, page_size(), before=before, after=after, first=first)
     if page.number > 1 and not page.items:
         raise Http404("No such page.")
     return page

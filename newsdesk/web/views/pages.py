@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from django.conf import settings
-from django.http import HttpRequest, HttpResponse, HttpResponsePermanentRedirect
-from django.shortcuts import get_object_or_404, render
+from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
+from django.shortcuts import render
 from django.urls import reverse
 from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
 from newsdesk.core import links
+from newsdesk.core.prepared import Prepared
 from newsdesk.web import images, metadata, queries
 from newsdesk.web.caching import public_page
 
@@ -23,7 +24,7 @@ LIVE_STREAM = "/live/stream"
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    page = list_window(request, queries.listed())
+    page = list_window(request, queries.listed(), queries.first_of_listed("home"))
     number = page.number
     first = number == 1
     shown = {a.pk for a in page.items}
@@ -54,8 +55,18 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
+# The story with its source and its story (for "Full coverage"), in one query compiled once.
+_ARTICLE = Prepared(
+    lambda pk: Article.objects.published().select_related("source", "story_member__story").filter(pk=pk),
+    probes=(-1,),
+)
+
+
 def _published_article(pk: int) -> Article:
-    return get_object_or_404(Article.objects.published().select_related("source"), pk=pk)
+    found = _ARTICLE.run(pk)
+    if not found:
+        raise Http404("No such article.")
+    return found[0]
 
 
 @public_page
@@ -81,7 +92,7 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "original_url": metadata.original_url(story),
         "topics": topics,
         "related": queries.related(story, topics),
-        "full_coverage": stories.full_coverage(story.pk),
+        "full_coverage": stories.coverage_of(story),
         "newsletter_topics": [topic.slug for topic in topics],
         "json_ld": metadata.news_article_ld(
             story,

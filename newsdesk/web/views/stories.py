@@ -12,6 +12,7 @@ from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
 from newsdesk.core import links
+from newsdesk.core.figures import remembered
 from newsdesk.stories.models import Story, StoryMember
 from newsdesk.topics.models import Topic
 from newsdesk.web import metadata
@@ -36,7 +37,15 @@ class StoryCard:
 
 def story_cards(topic: Topic | None = None, limit: int = CARDS) -> list[StoryCard]:
     """The stories covered by at least two outlets, most outlets first, then the most recent, among
-    those updated within RECENT of the newest one."""
+    those updated within RECENT of the newest one. The same for every reader of the home page or of a
+    topic page, and a walk over the topic's stories, so remembered (newsdesk/core/figures.py) like the
+    other site-wide figures: a change of content shows at the next request, anything else within
+    NEWSDESK_FIGURES_SECONDS. The cards are shared between threads: read-only."""
+    name = f"story cards {topic.pk if topic is not None else 'all'} {limit}"
+    return remembered(name, lambda: _story_cards(topic, limit))
+
+
+def _story_cards(topic: Topic | None, limit: int) -> list[StoryCard]:
     stories = Story.objects.filter(source_count__gte=2)
     if topic is not None:
         stories = stories.filter(members__article__topics=topic).distinct()
@@ -77,10 +86,14 @@ class FullCoverage:
     sources: int
 
 
-def full_coverage(article_id: int) -> FullCoverage | None:
-    """The article page's link to its story, when more than one outlet covers it."""
-    member = StoryMember.objects.select_related("story").filter(article_id=article_id).first()
-    if member is None or member.story.source_count < 2:
+def coverage_of(article: Article) -> FullCoverage | None:
+    """The article page's link to its story, when more than one outlet covers it (the article read with
+    `select_related("story_member__story")`)."""
+    try:
+        member = article.story_member
+    except StoryMember.DoesNotExist:
+        return None
+    if member.story.source_count < 2:
         return None
     return FullCoverage(links.story_path(member.story_id), member.story.source_count)
 
