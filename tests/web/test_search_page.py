@@ -111,6 +111,27 @@ def test_pages_of_results(client, settings) -> None:
     assert not third.context["next_url"]
 
 
+def test_a_search_with_more_matches_than_are_ranked_says_so(client, settings, monkeypatch) -> None:
+    """Matches are counted up to the newest CANDIDATES, the ones ranked; the page says that more matched,
+    pages through those, and an exact count is still shown when fewer matched."""
+    from newsdesk.search import engine
+    from newsdesk.search.backends import postgres, sqlite_fts5
+
+    for module in (engine, postgres, sqlite_fts5):
+        monkeypatch.setattr(module, "CANDIDATES", 4)
+    settings.NEWSDESK_SITE = {**settings.NEWSDESK_SITE, "PAGE_SIZE": 3}
+    source = make_source()
+    for n in range(6):
+        make_article(source, title=f"Regatta day {n}", text="The regatta drew crowds to the quay.")
+    page = client.get("/search", {"q": "regatta"})
+    found(r'class="search-summary"[^>]*>More than 4 stories found', page.content.decode())
+    assert page.context["pages"] == 2
+    second = client.get("/search", {"q": "regatta", "page": 2})
+    assert len(second.context["results"]) == 1 and not second.context["next_url"]
+    exact = client.get("/search", {"q": "regatta 5"})
+    found(r'class="search-summary"[^>]*>1 story found<', exact.content.decode())
+
+
 def test_the_search_page_is_not_indexed_and_offers_its_feeds(client, newsroom: Newsroom) -> None:
     html = client.get("/search", {"q": "harbour"}).content.decode()
     assert '<meta name="robots" content="noindex, follow">' in html
