@@ -21,14 +21,21 @@ SLUG_MAX = 80
 # thousand slugs, and looking the patterns up was a third of each (tests/web/test_helpers.py compares).
 _NOT_SLUG = re.compile(r"[^\w\s-]")
 _DASHES = re.compile(r"[-\s]+")
+# The same two steps for ASCII text, as one translation: what is not a word character, a space or "-" goes,
+# "-" becomes a space, and the runs of spaces are joined with "-" (str.split's spaces are re's \s).
+_ASCII_SLUG = {
+    code: None for code in range(128) if not (chr(code).isalnum() or chr(code) in "_-" or chr(code).isspace())
+} | {ord("-"): " "}
 
 
 def slug_for(text: str) -> str:
     """A readable slug in the text's own script (Arabic titles keep Arabic letters), never empty."""
     value = str(text)
-    if not value.isascii():  # NFKC leaves ASCII as it is
-        value = unicodedata.normalize("NFKC", value)
-    slug = _DASHES.sub("-", _NOT_SLUG.sub("", value.lower())).strip("-_")[:SLUG_MAX].strip("-_")
+    if value.isascii():  # NFKC leaves ASCII as it is
+        slug = "-".join(value.lower().translate(_ASCII_SLUG).split())
+    else:
+        slug = _DASHES.sub("-", _NOT_SLUG.sub("", unicodedata.normalize("NFKC", value).lower()))
+    slug = slug.strip("-_")[:SLUG_MAX].strip("-_")
     return slug or "story"
 
 

@@ -59,6 +59,4 @@ def search(query: SearchQuery, *, clock: Clock = utcnow) -> SearchPage:
             ) % {"n": CANDIDATES}
         else:
             problem = _("There are not that many pages of results.")
-    return SearchPage(
-        query=query, hits=tuple(hits), total=min(total, CANDIDATES), problem=problem, more=more
-    )
+    return SearchPage(query=query, hits=tuple(hits), total=min(total, CANDIDATES), problem=problem, more=more)
