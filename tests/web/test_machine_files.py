@@ -217,7 +217,7 @@ def test_article_sitemap_pages_hold_every_published_story_once_in_id_blocks(
     pages = _article_pages(client)
     first, last = (min(a.pk for a in made) - 1) // 3 + 1, (max(a.pk for a in made) - 1) // 3 + 1
     assert len(pages) == last - first + 1
-    assert list(pages)[0] == "https://news.example.org/sitemap-articles.xml"
+    assert next(iter(pages)) == "https://news.example.org/sitemap-articles.xml"
     seen: list[str] = []
     for address, body in pages.items():
         urls = ElementTree.fromstring(body).findall(f"{SM}url")

@@ -114,11 +114,14 @@ class SqliteFts5Backend:
         if not ids:
             return {}
         marks = ", ".join(["%s"] * len(ids))
+        # FTS5 seeks to a rowid range but reads `rowid IN (…)` by walking every match of the words (5 ms
+        # for two common words at 100,000 articles): the range of the page's ids bounds the walk to at
+        # most the candidates, and `+rowid` keeps the list a filter on those rows.
         cursor.execute(
             f"SELECT rowid, snippet({TABLE}, 2, %s, %s, '…', {SNIPPET_WORDS}),"
             f" highlight({TABLE}, 0, %s, %s)"
-            f" FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid IN ({marks})",
-            [START, END, START, END, match, *ids],
+            f" FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid BETWEEN %s AND %s AND +rowid IN ({marks})",
+            [START, END, START, END, match, min(ids), max(ids), *ids],
         )
         rows = cursor.fetchall()
         return {row[0]: (marks_to_html(row[1] or ""), marks_to_html(row[2] or "")) for row in rows}
