@@ -154,6 +154,7 @@ def page_paths(client: Client, requests: int, seed: int = 7) -> dict[str, list[s
         "feed json": ["/feeds/latest.json"],
         "sitemap index": ["/sitemap.xml"],
         "sitemap articles": ["/sitemap-articles.xml"],
+        "sitemap articles p50": ["/sitemap-articles.xml?p=50"],
         "sitemap news": ["/sitemap-news.xml"],
     }
 

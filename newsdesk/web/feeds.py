@@ -41,11 +41,13 @@ WRITTEN = "newsdesk_written"  # the key of an item's text in a prepared item
 class WrittenItems:
     """A feed generator whose items may carry their text already written (under WRITTEN)."""
 
+    items: list[dict[str, Any]]  # the generator's
+
     def written(self, item: dict[str, Any]) -> str:
         """One item's text, as the generator's own write_items writes it."""
         out = io.StringIO()
         handler = SimplerXMLGenerator(out, "utf-8", short_empty_elements=True)
-        whole = self.items  # type: ignore[attr-defined]  # the generator's
+        whole = self.items
         self.items = [item]
         try:
             super().write_items(handler)  # type: ignore[misc]  # the generator's
@@ -54,7 +56,7 @@ class WrittenItems:
         return out.getvalue()
 
     def write_items(self, handler: SimplerXMLGenerator) -> None:
-        for item in self.items:  # type: ignore[attr-defined]
+        for item in self.items:
             text = item.get(WRITTEN)
             # ignorableWhitespace writes its text as it is, after closing a start tag left open.
             handler.ignorableWhitespace(text if text is not None else self.written(item))

@@ -190,7 +190,9 @@ def _django_feed(monkeypatch: pytest.MonkeyPatch) -> None:
     from newsdesk.web import feeds
 
     monkeypatch.setattr(feeds.ArticleFeed, "get_feed", Feed.get_feed)
-    original = {"rss": feedgenerator.Rss201rev2Feed, "atom": feedgenerator.Atom1Feed, "json": feeds.JsonFeed}
+    from newsdesk.web.jsonfeed import JsonFeed
+
+    original = {"rss": feedgenerator.Rss201rev2Feed, "atom": feedgenerator.Atom1Feed, "json": JsonFeed}
     monkeypatch.setattr(feeds, "FEED_TYPES", original)
 
 

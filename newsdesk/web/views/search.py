@@ -164,15 +164,15 @@ class Result:
             whole = SNIPPET_HERE not in rest and TIME_HERE not in tail and rest and tail
             held = (head + SNIPPET_HERE + middle, tail) if whole else (html, None)
             store.put(key, held)
-        head, tail = held
+        kept, end = held
         moment = time_tag(self.article.published)
-        if tail is None:  # a title that holds a placeholder's characters: rendered afresh
-            html = get_template(RESULT_TEMPLATE).render(
+        if end is None:  # a title that holds a placeholder's characters: rendered afresh
+            fresh = get_template(RESULT_TEMPLATE).render(
                 {"article": self.article, "snippet": self.snippet, "moment": moment}
             )
-            return mark_safe(html)  # noqa: S308  # rendered by the template engine, escaped there
-        before, _, middle = head.partition(SNIPPET_HERE)
-        return mark_safe(f"{before}{self.snippet}{middle}{moment}{tail}")  # noqa: S308  # each part escaped
+            return mark_safe(fresh)  # noqa: S308  # rendered by the template engine, escaped there
+        before, _, middle = kept.partition(SNIPPET_HERE)
+        return mark_safe(f"{before}{self.snippet}{middle}{moment}{end}")  # noqa: S308  # each part escaped
 
 
 RESULT_TEMPLATE = "web/partials/search_result.html"
