@@ -297,19 +297,26 @@ def articles_page(site: ArticleSitemap, page: str | None) -> tuple[str, datetime
     rows = _block(site, (number - 1) * site.limit, number * site.limit)
     prefix, path = _prefix(), links.article_paths()
     zone = timezone.get_current_timezone() if settings.USE_TZ else None
+    # SQLite's text is in UTC (with USE_TZ) or local time (without): its first ten characters are the day
+    # when that is the site's zone. Otherwise each value is read as a datetime and moved to the zone.
+    as_text = zone is None or settings.TIME_ZONE == "UTC"
     moment = _moments()
     parts = [URLSET_OPEN]
-    newest: datetime | None = None
     for pk, title, raw in rows:
-        lastmod = moment(raw)
-        if newest is None or lastmod > newest:
-            newest = lastmod
-        day = lastmod.astimezone(zone) if zone is not None else lastmod
-        parts.append(
-            f"<url><loc>{prefix}{path(pk, title)}</loc><lastmod>{day.date().isoformat()}</lastmod></url>"
-        )
+        if as_text and isinstance(raw, str):
+            day = raw[:10]
+        else:
+            lastmod = moment(raw)
+            day = (lastmod.astimezone(zone) if zone is not None else lastmod).date().isoformat()
+        parts.append(f"<url><loc>{prefix}{path(pk, title)}</loc><lastmod>{day}</lastmod></url>")
     parts.append("\n</urlset>\n")
-    return "".join(parts), newest
+    return "".join(parts), _newest([row[2] for row in rows])
+
+
+def _newest(raws: list[Any]) -> datetime | None:
+    """The newest of a page's raw lastmod values: datetimes (PostgreSQL) or SQLite's text, which Django
+    writes in one fixed form ("YYYY-MM-DD HH:MM:SS[.ffffff]") that sorts as the moments do."""
+    return _moments()(max(raws)) if raws else None
 
 
 def news_page(site: NewsSitemap, page: str | None) -> tuple[str, datetime | None]:
@@ -327,11 +334,7 @@ def news_page(site: NewsSitemap, page: str | None) -> tuple[str, datetime | None
     codes: dict[str, str] = {}
     moment = _moments()
     parts = [NEWS_OPEN]
-    newest: datetime | None = None
-    for pk, title, raw_published, language, raw_lastmod in rows:
-        lastmod = moment(raw_lastmod)
-        if newest is None or lastmod > newest:
-            newest = lastmod
+    for pk, title, raw_published, language, _lastmod in rows:
         published = moment(raw_published)
         local = published.astimezone(zone) if zone is not None else published
         code = codes.get(language)
@@ -346,4 +349,4 @@ def news_page(site: NewsSitemap, page: str | None) -> tuple[str, datetime | None
             f"<news:title>{xml_escape(title)}</news:title></news:news></url>"
         )
     parts.append("\n</urlset>\n")
-    return "".join(parts), newest
+    return "".join(parts), _newest([row[4] for row in rows])

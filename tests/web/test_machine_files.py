@@ -193,8 +193,9 @@ def _article_pages(client: Client) -> dict[str, bytes]:
     return pages
 
 
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati"])
 def test_article_sitemap_pages_hold_every_published_story_once_in_id_blocks(
-    client, settings, monkeypatch
+    client, settings, monkeypatch, zone
 ) -> None:
     """The index lists the article pages from the oldest published story's block of ids to the newest's;
     together they hold every published story exactly once, on the public address, with its lastmod's day,
@@ -205,6 +206,7 @@ def test_article_sitemap_pages_hold_every_published_story_once_in_id_blocks(
     from newsdesk.web.sitemaps import ArticleSitemap
 
     settings.SITE_URL = "https://news.example.org"
+    settings.TIME_ZONE = zone  # the lastmod's day is the site's local day (UTC+14 is most often another)
     monkeypatch.setattr(ArticleSitemap, "limit", 3)
     made = [
         make_article(
