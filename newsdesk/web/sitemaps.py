@@ -12,7 +12,7 @@ from urllib.parse import urlsplit
 from django.conf import settings
 from django.contrib.sitemaps import Sitemap
 from django.core.paginator import Paginator
-from django.db.models import Max
+from django.db.models import Func, Max, TextField
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import escape
@@ -218,7 +218,7 @@ def news_urlset(urls: list[dict[str, Any]]) -> str:
 # view writes with web/sitemap_news.xml (tests/web/test_machine_files.py compares them, with the headers).
 
 ARTICLE_COLUMNS = ("id", "title", "lastmod")
-NEWS_COLUMNS = ("id", "title", "published", "language", "lastmod")
+NEWS_COLUMNS = ("id", "title", "published_at", "language", "lastmod")
 
 
 class InvalidSitemapPage(Exception):
@@ -235,13 +235,29 @@ def _raw(queryset: Any) -> list[tuple[Any, ...]]:
         return list(cursor.fetchall())
 
 
+class RawMoment(Func):
+    """A datetime column as the cheapest value for the driver to read: SQLite's text (a cast, so that the
+    declared type's converter is not applied), PostgreSQL's seconds since 1970 as a float (Django's loader
+    for timestamptz parses text in Python: three quarters of a sitemap page on PostgreSQL)."""
+
+    template = "CAST(%(expressions)s AS text)"
+    output_field = TextField()
+
+    def as_postgresql(self, compiler: Any, connection: Any, **extra: Any) -> Any:
+        return self.as_sql(
+            compiler, connection, template="EXTRACT(EPOCH FROM %(expressions)s)::float8", **extra
+        )
+
+
 def _moments() -> Callable[[Any], datetime]:
-    """Reads a datetime column's raw value: SQLite gives text (in UTC when USE_TZ), PostgreSQL a datetime."""
+    """Reads a RawMoment: SQLite's text (in UTC when USE_TZ) or PostgreSQL's seconds since 1970."""
     zone = UTC if settings.USE_TZ else None
-    parse = datetime.fromisoformat
+    parse, from_seconds = datetime.fromisoformat, datetime.fromtimestamp
 
     def moment(value: Any) -> datetime:
-        return parse(value).replace(tzinfo=zone) if isinstance(value, str) else value
+        if isinstance(value, str):
+            return parse(value).replace(tzinfo=zone)
+        return from_seconds(value, UTC).replace(tzinfo=zone)
 
     return moment
 
@@ -259,7 +275,10 @@ def _number(page: str, pages: range) -> int:
 def _with_lastmod(site: ArticleSitemap) -> Any:
     from django.db.models.functions import Coalesce
 
-    return site.articles().annotate(lastmod=Coalesce("updated", "modified_at", "published"))
+    return site.articles().annotate(
+        lastmod=RawMoment(Coalesce("updated", "modified_at", "published")),
+        published_at=RawMoment("published"),
+    )
 
 
 _BLOCK_SQL: dict[tuple[str, str], str] = {}
