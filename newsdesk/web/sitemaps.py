@@ -352,10 +352,17 @@ def news_page(site: NewsSitemap, page: str | None) -> tuple[str, datetime | None
     site_language = settings.LANGUAGE_CODE
     codes: dict[str, str] = {}
     moment = _moments()
+    # SQLite's text is the UTC (or, without USE_TZ, local) moment: in the site's zone when that is UTC.
+    as_text, offset = zone is None or settings.TIME_ZONE == "UTC", "+00:00" if zone is not None else ""
     parts = [NEWS_OPEN]
     for pk, title, raw_published, language, _lastmod in rows:
-        published = moment(raw_published)
-        local = published.astimezone(zone) if zone is not None else published
+        if as_text and isinstance(
+            raw_published, str
+        ):  # "YYYY-MM-DD HH:MM:SS[.ffffff]", as isoformat() writes it
+            stamp = raw_published.replace(" ", "T", 1) + offset
+        else:
+            published = moment(raw_published)
+            stamp = (published.astimezone(zone) if zone is not None else published).isoformat()
         code = codes.get(language)
         if code is None:
             code = codes[language] = xml_escape(
@@ -364,7 +371,7 @@ def news_page(site: NewsSitemap, page: str | None) -> tuple[str, datetime | None
         parts.append(
             f"<url><loc>{prefix}{path(pk, title)}</loc><news:news><news:publication>"
             f"<news:name>{name}</news:name><news:language>{code}</news:language>"
-            f"</news:publication><news:publication_date>{local.isoformat()}</news:publication_date>"
+            f"</news:publication><news:publication_date>{stamp}</news:publication_date>"
             f"<news:title>{xml_escape(title)}</news:title></news:news></url>"
         )
     parts.append("\n</urlset>\n")

@@ -155,7 +155,8 @@ def _through_django(path: str, section: str, page: str) -> HttpResponse:
     return response
 
 
-def test_news_sitemap_pages_are_the_bytes_djangos_view_writes(client, settings, monkeypatch) -> None:
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati"])
+def test_news_sitemap_pages_are_the_bytes_djangos_view_writes(client, settings, monkeypatch, zone) -> None:
     """The news sitemap, written from a few columns, is byte for byte what Django's sitemap view with the
     template writes, with the same Last-Modified, on every page; past the last page is a 404 either way."""
     from newsdesk.web.sitemaps import NewsSitemap
@@ -166,6 +167,8 @@ def test_news_sitemap_pages_are_the_bytes_djangos_view_writes(client, settings, 
             title=f"Ferry timetable & fares <{n}> «{n}»", published=timezone.now() - timedelta(hours=n)
         )
     make_article(title="نشرة الميناء", language="ar", published=timezone.now() - timedelta(minutes=5))
+    make_article(title="On the hour", published=(timezone.now() - timedelta(hours=3)).replace(microsecond=0))
+    settings.TIME_ZONE = zone  # the publication time is written in the site's zone
     monkeypatch.setattr(NewsSitemap, "limit", 3)
     path = "/sitemap-news.xml"
     for page in ["", "2", "3"]:
