@@ -35,7 +35,8 @@ def pytest_unconfigure(config: pytest.Config) -> None:
 @pytest.fixture(autouse=True)
 def _forget_in_process_caches() -> None:
     """Each test starts with nothing remembered from the one before (whose database is gone): site figures,
-    rendered cards and newsletter boxes live in this process (newsdesk/core/figures.py, web/cards.py)."""
+    rendered cards, feed items and newsletter boxes live in this process (newsdesk/core/figures.py,
+    web/cards.py, web/feeds.py)."""
     from django.apps import apps
 
     if not apps.ready:
@@ -43,9 +44,11 @@ def _forget_in_process_caches() -> None:
     from newsdesk.core.figures import forget
     from newsdesk.newsletter.templatetags.newsletter import forget_boxes
     from newsdesk.web.cards import store
+    from newsdesk.web.feeds import items
 
     forget()
     store.clear()
+    items.clear()
     forget_boxes()
 
 

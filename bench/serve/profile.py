@@ -151,8 +151,10 @@ def page_paths(client: Client, requests: int, seed: int = 7) -> dict[str, list[s
         "search": ["/search?q=" + SEARCH_WORDS.replace(" ", "+")],
         "feed latest": ["/feeds/latest.rss"],
         "feed topic": [f"/feeds/topic/{topic.slug}.atom"],
+        "feed json": ["/feeds/latest.json"],
         "sitemap index": ["/sitemap.xml"],
         "sitemap articles": ["/sitemap-articles.xml"],
+        "sitemap articles p50": ["/sitemap-articles.xml?p=50"],
         "sitemap news": ["/sitemap-news.xml"],
     }
 

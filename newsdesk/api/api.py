@@ -258,6 +258,7 @@ def search_articles(
     return {
         "query": q,
         "total": result.total,
+        "more": result.more,
         "page": page,
         "page_size": page_size,
         "has_next": page * page_size < result.total,

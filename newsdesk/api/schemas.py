@@ -78,7 +78,8 @@ class SearchResult(Schema):
 
 class SearchOut(Schema):
     query: str
-    total: int
+    total: int  # counted up to the newest 1,000 matches, the ones ranked
+    more: bool  # more matched than `total`
     page: int
     page_size: int
     has_next: bool

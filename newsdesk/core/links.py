@@ -6,6 +6,8 @@ decides, and a wrong or missing slug is answered with a permanent redirect to th
 
 from __future__ import annotations
 
+import re
+import unicodedata
 from collections.abc import Callable
 from functools import lru_cache
 from typing import Any
@@ -13,23 +15,40 @@ from urllib.parse import quote
 
 from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf, reverse
-from django.utils.text import slugify
 
 SLUG_MAX = 80
-# slugify without its lazy-text wrapper (titles are plain strings; the wrapper was a third of its cost).
-_slugify = getattr(slugify, "__wrapped__", slugify)
+# Django's slugify(allow_unicode=True), step by step with its patterns compiled once: a sitemap page makes a
+# thousand slugs, and looking the patterns up was a third of each (tests/web/test_helpers.py compares).
+_NOT_SLUG = re.compile(r"[^\w\s-]")
+_DASHES = re.compile(r"[-\s]+")
+# The same two steps for ASCII text, as one translation: what is not a word character, a space or "-" goes,
+# "-" becomes a space, and the runs of spaces are joined with "-" (str.split's spaces are re's \s).
+_ASCII_SLUG = {
+    code: None for code in range(128) if not (chr(code).isalnum() or chr(code) in "_-" or chr(code).isspace())
+} | {ord("-"): " "}
 
 
 def slug_for(text: str) -> str:
     """A readable slug in the text's own script (Arabic titles keep Arabic letters), never empty."""
-    slug = _slugify(text, allow_unicode=True)[:SLUG_MAX].strip("-_")
+    value = str(text)
+    if value.isascii():  # NFKC leaves ASCII as it is
+        slug = "-".join(value.lower().translate(_ASCII_SLUG).split())
+    else:
+        slug = _DASHES.sub("-", _NOT_SLUG.sub("", unicodedata.normalize("NFKC", value).lower()))
+    slug = slug.strip("-_")[:SLUG_MAX].strip("-_")
     return slug or "story"
+
+
+def _quoted_slug(title: str) -> str:
+    slug = slug_for(title)
+    # An ASCII slug is letters, digits, "_" and "-" only, which quote() leaves as they are.
+    return slug if slug.isascii() else quote(slug, safe="")
 
 
 def article_path(article_id: int, title: str) -> str:
     """What reverse("web:article", …) gives, built directly: pages link to dozens of stories, and
     reverse() was a tenth of a home page's time (tests/web/test_helpers.py keeps the two equal)."""
-    return f"{get_script_prefix()}article/{article_id}-{quote(slug_for(title), safe='')}/"
+    return f"{get_script_prefix()}article/{article_id}-{_quoted_slug(title)}/"
 
 
 def reverse_remembered(
@@ -64,7 +83,7 @@ def article_paths() -> Callable[[int, str], str]:
     start = f"{get_script_prefix()}article/"
 
     def path(article_id: int, title: str) -> str:
-        return f"{start}{article_id}-{quote(slug_for(title), safe='')}/"
+        return f"{start}{article_id}-{_quoted_slug(title)}/"
 
     return path
 

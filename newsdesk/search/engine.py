@@ -45,16 +45,18 @@ def search(query: SearchQuery, *, clock: Clock = utcnow) -> SearchPage:
             total=0,
             problem=_("Those words are too common to search for. Add a more particular word."),
         )
+    # The backend counts at most CANDIDATES + 1 matches: one past the ranked ones says there are more.
+    more = total > CANDIDATES
     problem = parsed.problem
     if total == 0 and not problem:
         problem = _("No article matches “%(query)s”. Try fewer or different words.") % {
             "query": parsed.display()
         }
     elif not hits and not problem:
-        if total > (page - 1) * per_page:
+        if more:
             problem = _(
                 "Only the newest %(n)d matches can be browsed. Add a word or a filter to narrow the search."
             ) % {"n": CANDIDATES}
         else:
             problem = _("There are not that many pages of results.")
-    return SearchPage(query=query, hits=tuple(hits), total=total, problem=problem)
+    return SearchPage(query=query, hits=tuple(hits), total=min(total, CANDIDATES), problem=problem, more=more)

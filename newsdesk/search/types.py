@@ -29,5 +29,6 @@ class SearchHit:
 class SearchPage:
     query: SearchQuery
     hits: tuple[SearchHit, ...]
-    total: int
+    total: int  # matches, counted up to CANDIDATES (the newest ones, which are ranked)
     problem: str = ""  # a helpful sentence when the query was empty or unusable
+    more: bool = False  # more than `total` matched: only the newest `total` are ranked and shown

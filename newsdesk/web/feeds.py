@@ -6,26 +6,71 @@ never the full text.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+import io
+from dataclasses import dataclass, replace
 from typing import Any
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.http import Http404, HttpRequest
-from django.utils import feedgenerator
+from django.urls import get_script_prefix
+from django.utils import feedgenerator, timezone
 from django.utils.html import format_html
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.xmlutils import SimplerXMLGenerator
 
 from newsdesk.articles.models import Article
 from newsdesk.core import links
 from newsdesk.web import images, metadata
+from newsdesk.web.cards import CardStore
 from newsdesk.web.jsonfeed import JsonFeed
 
-FEED_TYPES: dict[str, type[feedgenerator.SyndicationFeed]] = {
-    "rss": feedgenerator.Rss201rev2Feed,
-    "atom": feedgenerator.Atom1Feed,
-    "json": JsonFeed,
-}
+# ---- items rendered once per version ---------------------------------------------------------------
+# Django's feed view asks the Feed for some twenty attributes of every item and writes each through a SAX
+# generator: most of a feed's CPU, and the same for every feed an item is in. As with the story cards
+# (newsdesk/web/cards.py, the same store), an item is written once per version and its text reused: keyed
+# by the format, the language, the public address and script prefix, the article's id and `modified_at`
+# (which every action that changes an article sets) and its topics' names. Only the new items of a feed go
+# through Django's path; the feed's head still does, per request.
+
+items = CardStore(settings.NEWSDESK_SITE.get("CARD_CACHE_ENTRIES", 10_000))
+WRITTEN = "newsdesk_written"  # the key of an item's text in a prepared item
+
+
+class WrittenItems:
+    """A feed generator whose items may carry their text already written (under WRITTEN)."""
+
+    items: list[dict[str, Any]]  # the generator's
+
+    def written(self, item: dict[str, Any]) -> str:
+        """One item's text, as the generator's own write_items writes it."""
+        out = io.StringIO()
+        handler = SimplerXMLGenerator(out, "utf-8", short_empty_elements=True)
+        whole = self.items
+        self.items = [item]
+        try:
+            super().write_items(handler)  # type: ignore[misc]  # the generator's
+        finally:
+            self.items = whole
+        return out.getvalue()
+
+    def write_items(self, handler: SimplerXMLGenerator) -> None:
+        for item in self.items:
+            text = item.get(WRITTEN)
+            # ignorableWhitespace writes its text as it is, after closing a start tag left open.
+            handler.ignorableWhitespace(text if text is not None else self.written(item))
+
+
+class Rss(WrittenItems, feedgenerator.Rss201rev2Feed):
+    pass
+
+
+class Atom(WrittenItems, feedgenerator.Atom1Feed):
+    pass
+
+
+FEED_TYPES: dict[str, type[feedgenerator.SyndicationFeed]] = {"rss": Rss, "atom": Atom, "json": JsonFeed}
 
 
 @dataclass(frozen=True)
@@ -87,6 +132,44 @@ class ArticleFeed(Feed):  # type: ignore[type-arg]  # not subscriptable at run t
 
     def items(self, obj: Subject) -> list[Article]:
         return obj.articles
+
+    def get_feed(self, obj: Subject, request: HttpRequest) -> feedgenerator.SyndicationFeed:
+        """Django's feed, with the items written before taken from the store and only the others built."""
+        keys = [self._item_key(article) for article in obj.articles]
+        held = [items.get(key) for key in keys]
+        missing = [article for article, text in zip(obj.articles, held, strict=True) if text is None]
+        feed = super().get_feed(replace(obj, articles=missing), request)
+        built = iter(feed.items)
+        prepared = []
+        for article, key, text in zip(obj.articles, keys, held, strict=True):
+            if text is None:
+                item = next(built)
+                written = feed.written(item)  # type: ignore[attr-defined]  # ours: Rss, Atom, JsonFeed
+                items.put(key, (written, None))
+            else:
+                written = text[0]
+            prepared.append(
+                {
+                    "pubdate": self._aware(article.published),
+                    "updateddate": self._aware(self.item_updateddate(article)),
+                    WRITTEN: written,
+                }
+            )
+        feed.items = prepared
+        return feed
+
+    def _item_key(self, article: Article) -> tuple[Any, ...]:
+        return (
+            self.feed_type.__name__, get_language(), settings.SITE_URL, get_script_prefix(), article.pk,
+            article.modified_at, tuple(self.item_categories(article)),
+        )  # fmt: skip
+
+    @staticmethod
+    def _aware(moment: Any) -> Any:
+        """As Django's get_feed gives the item dates (naive ones in the default time zone)."""
+        if moment and timezone.is_naive(moment):
+            return timezone.make_aware(moment, timezone.get_default_timezone())
+        return moment
 
     def item_title(self, item: Article) -> str:
         return item.title

@@ -212,7 +212,9 @@ def test_only_the_newest_candidates_are_ranked(monkeypatch):
     ]
     newest_three = {m.pk for m in made[2:]}
     first, second = find("lantern", per_page=2), find("lantern", per_page=2, page=2)
-    assert first.total == 5
+    # Counted up to the ranked ones, and told that more matched; never counted over every match.
+    assert (first.total, first.more) == (3, True)
+    assert (find("lantern parade 4").total, find("lantern parade 4").more) == (1, False)
     assert set(ids(first) + ids(second)) == newest_three
     beyond = find("lantern", per_page=2, page=3)
     assert beyond.hits == ()

@@ -12,7 +12,8 @@ from django.test import Client
 
 from newsdesk.core import links
 from newsdesk.ingest.stages.parse import parse_feed
-from newsdesk.types import ParsedFeed
+from newsdesk.types import ArticleDraft, ParsedFeed
+from newsdesk.web.feeds import items as written
 from tests.support.newsroom import make_article
 
 from .seed import Newsroom
@@ -174,7 +175,86 @@ def test_slim_feed_rows_give_the_same_bytes_as_whole_articles(
         return list(queryset.prefetch_related("topics")[:limit])
 
     monkeypatch.setattr(feed_views, "_newest", whole)
+    written.clear()  # the items are built again from the whole articles, not taken as written
     for path in paths:
         before = client.get(path).content
         assert b"<category" in before or b'"tags"' in before or fmt == "json", path
         assert slim[path] == before, path
+
+
+def _django_feed(monkeypatch: pytest.MonkeyPatch) -> None:
+    """Feeds as Django's syndication view and generators write them, nothing kept between requests."""
+    from django.contrib.syndication.views import Feed
+    from django.utils import feedgenerator
+
+    from newsdesk.web import feeds
+
+    monkeypatch.setattr(feeds.ArticleFeed, "get_feed", Feed.get_feed)
+    from newsdesk.web.jsonfeed import JsonFeed
+
+    original = {"rss": feedgenerator.Rss201rev2Feed, "atom": feedgenerator.Atom1Feed, "json": JsonFeed}
+    monkeypatch.setattr(feeds, "FEED_TYPES", original)
+
+
+@pytest.mark.parametrize("fmt", ["rss", "atom", "json"])
+def test_items_written_once_are_the_bytes_djangos_feed_writes(
+    client, monkeypatch, newsroom: Newsroom, fmt
+) -> None:
+    """Each item is written once per version and its text reused: the first request (every item built),
+    the next (every item from the store), and one with a new story (both kinds) are byte for byte what
+    Django's feed view and generators write, headers included."""
+    topic = max(newsroom.topics.values(), key=lambda t: t.articles.count())
+    paths = [f"/feeds/latest.{fmt}", f"/feeds/topic/{topic.slug}.{fmt}", f"/feeds/search.{fmt}?q=harbour"]
+    first = {path: client.get(path) for path in paths}
+    assert len(written) > 0
+    again = {path: client.get(path) for path in paths}
+    make_article(newsroom.sources[0], title="Harbour pilots’ new boat <& more>")
+    mixed = {path: client.get(path) for path in paths}
+    _django_feed(monkeypatch)
+    for path in paths:
+        theirs = client.get(path)
+        ours = mixed[path]
+        assert ours.status_code == 200, path
+        assert any(mark in ours.content for mark in (b"<item>", b"<entry>", b'"items": [{')), path
+        assert ours.content == theirs.content, path
+        assert ours["Content-Type"] == theirs["Content-Type"]
+        assert ours["Last-Modified"] == theirs["Last-Modified"]
+        assert first[path].content == again[path].content, path
+    assert "Harbour pilots’ new boat".encode() in mixed[paths[0]].content
+
+
+def test_an_edit_or_a_new_topic_shows_in_the_feeds_at_once(client, newsroom: Newsroom) -> None:
+    """An item's text is kept per version (its modified_at, which the actions set) and per topic names: an
+    edited title and a topic given later are in the next feed, the old title in none."""
+    from newsdesk.articles import actions
+    from newsdesk.articles.models import Article
+    from newsdesk.topics.models import Topic
+
+    newest = Article.objects.published().newest_first().first()
+    assert newest is not None
+    paths = ["/feeds/latest.rss", "/feeds/latest.atom", "/feeds/latest.json"]
+    for path in paths:
+        assert newest.title.encode() in client.get(path).content
+    fields = (
+        "source_id",
+        "url",
+        "link",
+        "guid",
+        "fingerprint",
+        "content_hash",
+        "published",
+        "excerpt",
+        "text",
+    )
+    draft = ArticleDraft(
+        **{name: getattr(newest, name) for name in fields}, title="Ferry strike called off after late talks"
+    )
+    actions.do_update_article(newest.pk, draft)
+    for path in paths:
+        body = client.get(path).content
+        assert b"Ferry strike called off after late talks" in body, path
+        assert newest.title.encode() not in body, path
+    extra = Topic.objects.create(name="Late Night Talks", slug="late-night-talks")
+    extra.articles.add(newest)
+    for path in paths:
+        assert b"Late Night Talks" in client.get(path).content, path

@@ -20,6 +20,28 @@ def test_slugs(title: str, slug: str) -> None:
     assert links.slug_for(title) == slug
 
 
+def test_slugs_and_article_paths_are_djangos_slugify_and_quote() -> None:
+    """slug_for is Django's slugify(allow_unicode=True) cut to SLUG_MAX, and the path quotes it, for titles
+    in several scripts, with compatibility characters, spaces of every kind and punctuation."""
+    import random
+    from urllib.parse import quote
+
+    from django.utils.text import slugify
+
+    rng = random.Random(11)
+    alphabet = (
+        "abcXYZ019 _-–—.,;:!?'\"&<>/\\ \t\n\u00a0\u2003ﬁ①Ａ²éÉßøØ中文日本語Ωωاللغةالعربيةעבריתкириллица😀"
+    )
+    titles = ["Ferry  times -- change!", "  -_Harbour_-  ", "ﬁnal Ａct ²", "Ünïcödé Straße", "x" * 90 + "-y"]
+    titles += ["".join(rng.choice(alphabet) for _ in range(rng.randint(0, 120))) for _ in range(400)]
+    titles += ["".join(chr(rng.randrange(128)) for _ in range(rng.randint(0, 120))) for _ in range(400)]
+    for title in titles:
+        expected = slugify(title, allow_unicode=True)[: links.SLUG_MAX].strip("-_") or "story"
+        assert links.slug_for(title) == expected, title
+        path = f"/article/7-{quote(expected, safe='')}/"
+        assert links.article_path(7, title) == path == links.article_paths()(7, title), title
+
+
 def test_bylines() -> None:
     assert tags.byline([]) == ""
     assert tags.byline(None) == ""

@@ -155,14 +155,11 @@ def _through_django(path: str, section: str, page: str) -> HttpResponse:
     return response
 
 
-@pytest.mark.parametrize("section", ["articles", "news"])
-def test_article_sitemap_pages_are_the_bytes_djangos_view_writes(
-    client, settings, monkeypatch, section
-) -> None:
-    """The article and news sitemap pages, written from a few columns, are byte for byte what Django's
-    sitemap view with the templates writes, with the same Last-Modified, on every page; past the last page
-    is a 404 either way."""
-    from newsdesk.web.sitemaps import ArticleSitemap, NewsSitemap
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati"])
+def test_news_sitemap_pages_are_the_bytes_djangos_view_writes(client, settings, monkeypatch, zone) -> None:
+    """The news sitemap, written from a few columns, is byte for byte what Django's sitemap view with the
+    template writes, with the same Last-Modified, on every page; past the last page is a 404 either way."""
+    from newsdesk.web.sitemaps import NewsSitemap
 
     settings.SITE_URL = "https://news.example.org"
     for n in range(7):
@@ -170,12 +167,13 @@ def test_article_sitemap_pages_are_the_bytes_djangos_view_writes(
             title=f"Ferry timetable & fares <{n}> «{n}»", published=timezone.now() - timedelta(hours=n)
         )
     make_article(title="نشرة الميناء", language="ar", published=timezone.now() - timedelta(minutes=5))
-    monkeypatch.setattr(NewsSitemap if section == "news" else ArticleSitemap, "limit", 3)
-    path = f"/sitemap-{section}.xml"
-    pages = ["", "2", "3"] if section == "articles" else [""]
-    for page in pages:
+    make_article(title="On the hour", published=(timezone.now() - timedelta(hours=3)).replace(microsecond=0))
+    settings.TIME_ZONE = zone  # the publication time is written in the site's zone
+    monkeypatch.setattr(NewsSitemap, "limit", 3)
+    path = "/sitemap-news.xml"
+    for page in ["", "2", "3"]:
         ours = client.get(path, {"p": page} if page else {})
-        theirs = _through_django(path, section, page)
+        theirs = _through_django(path, "news", page)
         assert ours.status_code == 200
         assert ours.content == theirs.content, page
         assert ours["Last-Modified"] == theirs["Last-Modified"]
@@ -183,3 +181,89 @@ def test_article_sitemap_pages_are_the_bytes_djangos_view_writes(
         assert b"<url>" in ours.content
     assert client.get(path, {"p": "9"}).status_code == 404
     assert client.get(path, {"p": "x"}).status_code == 404
+
+
+def _article_pages(client: Client) -> dict[str, bytes]:
+    """Every article sitemap page the index lists, by its address."""
+    index = _xml(client, "/sitemap.xml")
+    listed = [el.text or "" for el in index.iter(f"{SM}loc") if "sitemap-articles.xml" in (el.text or "")]
+    pages = {}
+    for address in listed:
+        response = client.get(address.removeprefix("https://news.example.org"))
+        assert response.status_code == 200, address
+        assert response["X-Robots-Tag"] == "noindex, noodp, noarchive"
+        pages[address] = response.content
+    return pages
+
+
+@pytest.mark.parametrize("zone", ["UTC", "Pacific/Kiritimati"])
+def test_article_sitemap_pages_hold_every_published_story_once_in_id_blocks(
+    client, settings, monkeypatch, zone
+) -> None:
+    """The index lists the article pages from the oldest published story's block of ids to the newest's;
+    together they hold every published story exactly once, on the public address, with its lastmod's day,
+    at most `limit` to a page; a quarantined story is on none; Last-Modified is the page's newest change."""
+    from django.utils.http import http_date
+
+    from newsdesk.articles.models import Article
+    from newsdesk.web.sitemaps import ArticleSitemap
+
+    settings.SITE_URL = "https://news.example.org"
+    settings.TIME_ZONE = zone  # the lastmod's day is the site's local day (UTC+14 is most often another)
+    monkeypatch.setattr(ArticleSitemap, "limit", 3)
+    made = [
+        make_article(
+            title=f"Ferry timetable & fares <{n}> «{n}»", published=timezone.now() - timedelta(hours=n)
+        )
+        for n in range(8)
+    ]
+    made.append(make_article(title="نشرة الميناء", language="ar"))
+    hidden = make_article(title="Quarantined rumour", status=Article.Status.QUARANTINED)
+    pages = _article_pages(client)
+    first, last = (min(a.pk for a in made) - 1) // 3 + 1, (max(a.pk for a in made) - 1) // 3 + 1
+    assert len(pages) == last - first + 1
+    assert next(iter(pages)) == "https://news.example.org/sitemap-articles.xml"
+    seen: list[str] = []
+    for address, body in pages.items():
+        urls = ElementTree.fromstring(body).findall(f"{SM}url")
+        assert len(urls) <= 3, address
+        seen += [url.findtext(f"{SM}loc") or "" for url in urls]
+    expected = {links.absolute(links.article_path(a.pk, a.title)): a for a in made}
+    assert sorted(seen) == sorted(expected)  # each once, nothing else
+    assert links.absolute(links.article_path(hidden.pk, hidden.title)) not in seen
+    # The bytes of one URL, and the page's Last-Modified: its newest lastmod.
+    story = made[0]
+    story.refresh_from_db()
+    day = timezone.localtime(story.updated or story.modified_at or story.published).date().isoformat()
+    page = (story.pk - 1) // 3 + 1
+    response = client.get("/sitemap-articles.xml", {"p": str(page)} if page != first else {})
+    loc = links.absolute(links.article_path(story.pk, story.title)).replace("&", "&amp;")
+    assert f"<url><loc>{loc}</loc><lastmod>{day}</lastmod></url>".encode() in response.content
+    in_page = Article.objects.filter(pk__gt=(page - 1) * 3, pk__lte=page * 3, status=Article.Status.PUBLISHED)
+    newest = max(a.updated or a.modified_at or a.published for a in in_page)
+    assert response["Last-Modified"] == http_date(newest.timestamp())
+    for wrong in ("x", "0", str(last + 1), ""):
+        assert client.get("/sitemap-articles.xml", {"p": wrong}).status_code == 404, wrong
+
+
+def test_article_sitemap_pages_keep_their_stories_when_new_ones_arrive(client, settings, monkeypatch) -> None:
+    """A page is a block of ids: new stories fill the last page and then new pages; every page before
+    the last is the same bytes as before."""
+    from newsdesk.core.figures import forget
+    from newsdesk.web.sitemaps import ArticleSitemap
+
+    settings.SITE_URL = "https://news.example.org"
+    monkeypatch.setattr(ArticleSitemap, "limit", 2)
+    for n in range(5):
+        make_article(title=f"Harbour log {n}")
+    before = _article_pages(client)
+    for n in range(4):
+        make_article(title=f"Harbour log, later {n}")
+    forget()
+    after = _article_pages(client)
+    assert len(after) > len(before)
+    *unchanged, _last = before
+    for address in unchanged:
+        assert after[address] == before[address], address
+    total = sum(len(ElementTree.fromstring(body).findall(f"{SM}url")) for body in after.values())
+    assert total == 9

@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from django.test import Client
 from django.utils import timezone
+from django.utils.html import escape
 
 from newsdesk.core import figures
 from tests.support.newsroom import make_article, make_source
@@ -111,6 +112,28 @@ def test_pages_of_results(client, settings) -> None:
     assert not third.context["next_url"]
 
 
+def test_a_search_with_more_matches_than_are_ranked_says_so(client, settings, monkeypatch) -> None:
+    """Matches are counted up to the newest CANDIDATES, the ones ranked; the page says that more matched,
+    pages through those, and an exact count is still shown when fewer matched."""
+    from newsdesk.search import engine
+    from newsdesk.search.backends import postgres, sqlite_fts5
+
+    for module in (engine, postgres, sqlite_fts5):
+        monkeypatch.setattr(module, "CANDIDATES", 4)
+    settings.NEWSDESK_SITE = {**settings.NEWSDESK_SITE, "PAGE_SIZE": 3}
+    source = make_source()
+    for n in range(6):
+        make_article(source, title=f"Regatta day {n}", text="The regatta drew crowds to the quay.")
+    page = client.get("/search", {"q": "regatta"})
+    found(r'class="search-summary"[^>]*>More than 4 stories found', page.content.decode())
+    assert page.context["pages"] == 2
+    second = client.get("/search", {"q": "regatta", "page": 2})
+    assert len(second.context["results"]) == 1
+    assert not second.context["next_url"]
+    exact = client.get("/search", {"q": "regatta 5"})
+    found(r'class="search-summary"[^>]*>1 story found<', exact.content.decode())
+
+
 def test_the_search_page_is_not_indexed_and_offers_its_feeds(client, newsroom: Newsroom) -> None:
     html = client.get("/search", {"q": "harbour"}).content.decode()
     assert '<meta name="robots" content="noindex, follow">' in html
@@ -140,3 +163,43 @@ def test_source_and_topic_lists_are_djangos_select_markup(client, newsroom: News
                 assert ours == theirs, (data, name)
                 assert (" selected>" in ours) or not data.get(name)
         assert ("The Late Addition &amp; Co" in str(SearchForm()["source"])) == bool(step)
+
+
+def test_result_items_are_rendered_once_per_version_and_follow_edits(client) -> None:
+    """A result's markup is kept per version of the story (as cards are), with the reader's snippet and the
+    time put in per request: the page is the same bytes as the template renders afresh, from the store too,
+    and an edited title shows in the next search."""
+    from django.template.loader import get_template
+
+    from newsdesk.articles.models import Article
+    from newsdesk.web.cards import store
+    from newsdesk.web.templatetags.newsdesk_web import time_tag
+
+    source = make_source("The Quay Courier")
+    for n in range(3):
+        make_article(
+            source, title=f"Lighthouse keepers <{n}> & friends", text="The lighthouse was repainted."
+        )
+    first = client.get("/search", {"q": "lighthouse"})
+    results = first.context["results"]
+    assert len(results) == 3
+    fresh = [
+        get_template("web/partials/search_result.html").render(
+            {"article": r.article, "snippet": r.snippet, "moment": time_tag(r.article.published)}
+        )
+        for r in results
+    ]
+    assert [str(r.html) for r in results] == fresh
+    assert "".join(fresh) in first.content.decode()
+    hits = store.hits
+    again = client.get("/search", {"q": "lighthouse"})
+    assert store.hits >= hits + 3
+    assert again.content == first.content
+    edited = results[0].article
+    Article.objects.filter(pk=edited.pk).update(
+        title="Lighthouse keepers retire", modified_at=timezone.now() + timedelta(seconds=1)
+    )
+    figures.forget()
+    body = client.get("/search", {"q": "lighthouse"}).content.decode()
+    assert "Lighthouse keepers retire" in body
+    assert escape(edited.title) not in body

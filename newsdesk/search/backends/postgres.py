@@ -106,23 +106,29 @@ class PostgresBackend:
                 f"FROM {TABLE} d JOIN articles_article a ON a.id = d.article_id, (SELECT {tsquery} AS q) AS q"
                 f" WHERE d.document @@ q.q AND {filters.sql}"
             )
-            cursor.execute(f"SELECT count(*) {base}", [*tsparams, *filters.params])
-            total = cursor.fetchone()[0]
-            if total == 0 or offset >= total:
-                return [], total
             # Rank the newest CANDIDATES matches only (ids grow with ingestion): ts_rank() over every
-            # match of a common word is the slow part of a search.
+            # match of a common word is the slow part of a search. One more is read to know whether there
+            # are more than that: the total is counted up to CANDIDATES + 1, never over every match.
             cursor.execute(
-                f"WITH candidates AS (SELECT d.article_id AS id {base}"
-                f" ORDER BY d.article_id DESC LIMIT {CANDIDATES})"
+                f"WITH candidates AS MATERIALIZED (SELECT d.article_id AS id {base}"
+                f" ORDER BY d.article_id DESC LIMIT {CANDIDATES + 1})"
                 f" SELECT a.id, ts_rank(d.document, q.q)"
                 f" / (1.0 + greatest(0.0, extract(epoch FROM (%s - a.published)) / 86400.0) / {RECENCY_DAYS})"
-                f" AS score FROM candidates c JOIN articles_article a ON a.id = c.id"
+                " AS score, (SELECT count(*) FROM candidates)"
+                f" FROM (SELECT id FROM candidates ORDER BY id DESC LIMIT {CANDIDATES}) c"
+                " JOIN articles_article a ON a.id = c.id"
                 f" JOIN {TABLE} d ON d.article_id = c.id, (SELECT {tsquery} AS q) AS q"
                 " ORDER BY score DESC, a.id DESC LIMIT %s OFFSET %s",
                 [*tsparams, *filters.params, now, *tsparams, limit, offset],
             )
             ranked = cursor.fetchall()
+            if not ranked:
+                cursor.execute(
+                    f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {CANDIDATES + 1}) AS found",
+                    [*tsparams, *filters.params],
+                )
+                return [], int(cursor.fetchone()[0])
+            total = int(ranked[0][2])
             snippets = self._snippets(cursor, tsquery, tsparams, [row[0] for row in ranked])
         return [
             SearchHit(
@@ -131,7 +137,7 @@ class PostgresBackend:
                 snippet_html=snippets.get(article_id, ("", ""))[0],
                 title_html=snippets.get(article_id, ("", ""))[1],
             )
-            for article_id, score in ranked
+            for article_id, score, _found in ranked
         ], total
 
     def _snippets(

@@ -22,7 +22,7 @@ from newsdesk.web.feeds import ArticleFeed, Subject
 # What a feed item shows (newsdesk/web/feeds.py); the text, the page's HTML and the review are not read.
 FEED_FIELDS = (
     "id", "title", "authors", "published", "updated", "excerpt", "language", "lead_image", "url", "link",
-    "source_id",
+    "source_id", "modified_at",
 )  # fmt: skip
 
 

@@ -44,9 +44,13 @@ def sitemap_index(request: HttpRequest) -> HttpResponseBase:
         site = sitemap_class()
         location = links.absolute(reverse("web:sitemap", kwargs={"section": section}))
         last_mod = site.get_latest_lastmod()
-        entries.append(SitemapIndexItem(location, last_mod))
-        for page in range(2, site.paginator.num_pages + 1):
-            entries.append(SitemapIndexItem(f"{location}?p={page}", last_mod))
+        if isinstance(site, ArticleSitemap):
+            numbers = site.page_numbers()  # the first listed page without ?p=, as Django's index does
+        else:
+            numbers = range(1, site.paginator.num_pages + 1)
+        for page in numbers:
+            address = location if page == numbers.start else f"{location}?p={page}"
+            entries.append(SitemapIndexItem(address, last_mod))
     return TemplateResponse(
         request, "sitemap_index.xml", {"sitemaps": entries}, content_type="application/xml"
     )
@@ -61,9 +65,9 @@ def sitemap_section(request: HttpRequest, section: str) -> HttpResponseBase:
         # A page of up to a thousand stories, written from the columns it shows (the same bytes and headers).
         try:
             if isinstance(site, NewsSitemap):
-                body, newest = news_page(site, request.GET.get("p", "1"))
+                body, newest = news_page(site, request.GET.get("p"))
             else:
-                body, newest = articles_page(site, request.GET.get("p", "1"))
+                body, newest = articles_page(site, request.GET.get("p"))
         except InvalidSitemapPage as error:
             raise Http404(str(error)) from error
         headers = {"X-Robots-Tag": "noindex, noodp, noarchive"}

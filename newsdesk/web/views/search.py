@@ -17,6 +17,7 @@ from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
+from django.template.loader import get_template
 from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
@@ -31,6 +32,8 @@ from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
 from newsdesk.web import metadata, queries
 from newsdesk.web.caching import public_page
+from newsdesk.web.cards import card_key, store
+from newsdesk.web.templatetags.newsdesk_web import time_tag
 
 from .common import page_number, page_size
 
@@ -144,6 +147,37 @@ class SearchForm(forms.Form):
 class Result:
     article: Article
     snippet: SafeString
+
+    @property
+    def html(self) -> SafeString:
+        """The result's list item. Its markup around the snippet and the time is rendered once per version
+        of the story, as the story cards are (newsdesk/web/cards.py, the same store and key), and the
+        snippet (the reader's words marked) and the relative time are put in per request."""
+        key = ("search result", *card_key(self.article, "result", 2, False))
+        held = store.get(key)
+        if held is None:
+            html = get_template(RESULT_TEMPLATE).render(
+                {"article": self.article, "snippet": SNIPPET_HERE, "moment": TIME_HERE}
+            )
+            head, _, rest = html.partition(SNIPPET_HERE)
+            middle, _, tail = rest.partition(TIME_HERE)
+            whole = SNIPPET_HERE not in rest and TIME_HERE not in tail and rest and tail
+            held = (head + SNIPPET_HERE + middle, tail) if whole else (html, None)
+            store.put(key, held)
+        kept, end = held
+        moment = time_tag(self.article.published)
+        if end is None:  # a title that holds a placeholder's characters: rendered afresh
+            fresh = get_template(RESULT_TEMPLATE).render(
+                {"article": self.article, "snippet": self.snippet, "moment": moment}
+            )
+            return mark_safe(fresh)  # noqa: S308  # rendered by the template engine, escaped there
+        before, _, middle = kept.partition(SNIPPET_HERE)
+        return mark_safe(f"{before}{self.snippet}{middle}{moment}{end}")  # noqa: S308  # each part escaped
+
+
+RESULT_TEMPLATE = "web/partials/search_result.html"
+# Placeholders for the parts of a result put in per request: private-use characters, not in our markup.
+SNIPPET_HERE, TIME_HERE = "\ue010snippet\ue011", "\ue010time\ue011"
 
 
 def _results(found: SearchPage) -> list[Result]:
