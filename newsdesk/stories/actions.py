@@ -311,7 +311,7 @@ def _assign(
         decision = core.Decision(None, 1.0, StoryMember.Reason.STAFF)
     else:
         candidates, loaded = _candidates(core.lookup_keys(keys, df, p), article.published, p)
-        decision = core.decide(sig, candidates, idfs, p)
+        decision = core.decide(sig, candidates, idfs, p, common=core.common_terms(sig.terms, df, n_docs, p))
     placed = _place(article, sig, decision, keys, group=group, loaded=loaded)
     if group and pinned is not None:
         pinned[group] = placed.story_id
