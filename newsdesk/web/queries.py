@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.db.models import Count, Max, QuerySet
+from django.db.models import Count, F, Max, QuerySet
 
 from newsdesk.articles.models import Article
 from newsdesk.core.figures import remembered
@@ -147,8 +147,13 @@ def window(
 
 
 def live_news(topic: Topic | None = None, limit: int = LIVE_NEWS_ITEMS) -> list[Article]:
-    """The newest headlines, for the Live News column."""
-    queryset = published().only("id", "title", "published", "language", "source__id", "source__name")
+    """The newest headlines, for the Live News column, each with its story's id and outlet count (so that
+    a later story event updates a server-rendered headline in place)."""
+    queryset = (
+        published()
+        .only("id", "title", "published", "language", "source__id", "source__name")
+        .annotate(story_id=F("story_member__story_id"), story_sources=F("story_member__story__source_count"))
+    )
     if topic is not None:
         queryset = in_topic(queryset, topic)
     return list(queryset[:limit])
