@@ -149,14 +149,11 @@ def window(
 def live_news(topic: Topic | None = None, limit: int = LIVE_NEWS_ITEMS) -> list[Article]:
     """The newest headlines, for the Live News column, each with its story's id and outlet count (so that
     a later story event updates a server-rendered headline in place)."""
-    queryset = (
-        published()
-        .only("id", "title", "published", "language", "source__id", "source__name")
-        .annotate(story_id=F("story_member__story_id"), story_sources=F("story_member__story__source_count"))
-    )
+    queryset = published().only("id", "title", "published", "language", "source__id", "source__name")
     if topic is not None:
         queryset = in_topic(queryset, topic)
-    return list(queryset[:limit])
+    story = {"story_id": F("story_member__story_id"), "story_sources": F("story_member__story__source_count")}
+    return list(queryset.annotate(**story)[:limit])
 
 
 def holds_live_news(page: Window) -> bool:
