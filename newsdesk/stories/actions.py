@@ -384,25 +384,9 @@ def _refresh(story: Story) -> None:
 
 
 # ---- rebuild ----------------------------------------------------------------------------------------
-def do_rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 500) -> int:
-    """Re-cluster every published article in publication order. Staff groups are kept: articles of one
-    group share a story again and the algorithm never places them. Returns how many were placed."""
-    p = params()
-    groups = dict(StoryMember.objects.exclude(group="").values_list("article_id", "group"))
-    with transaction.atomic():
-        StoryKey.objects.all().delete()
-        StoryMember.objects.all().delete()
-        Story.objects.all().delete()
-        TermFrequency.objects.all().delete()
-    pinned: dict[str, int] = {}
-    placed = 0
-    ids = list(Article.objects.published().order_by("published", "id").values_list("id", flat=True))
-    for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        with transaction.atomic():
-            for article in Article.objects.filter(pk__in=chunk).order_by("published", "id"):
-                _assign(article, p, group=groups.get(article.pk, ""), pinned=pinned)
-                placed += 1
-        if progress:
-            progress(len(chunk))
-    return placed
+def do_rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 2000) -> int:
+    """Re-cluster every published article in publication order, in memory, and write the stories in bulk
+    (`rebuild.py`). Staff groups are kept. Returns how many were placed."""
+    from .rebuild import rebuild
+
+    return rebuild(progress=progress, batch=batch)
