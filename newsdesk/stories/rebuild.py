@@ -14,8 +14,10 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import datetime
+from typing import Any
 
-from django.db import transaction
+from django.db import connection, transaction
+from django.db.models import Model
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
@@ -140,14 +142,23 @@ def _write(index: _Index, members: list[_Member], leads: dict[int, _Lead]) -> No
             ],
             batch_size=2000,
         )
-        StoryKey.objects.bulk_create(
-            [StoryKey(key=key[:100], story_id=pk[s]) for key, ids in index.postings.items() for s in ids],
-            batch_size=5000,
-            ignore_conflicts=True,
-        )
-        TermFrequency.objects.bulk_create(
-            [TermFrequency(term=t[:100], df=n) for t, n in index.df.items() if t[:100] != DOCS]
-            + [TermFrequency(term=DOCS, df=index.n_docs)],
-            batch_size=5000,
-            ignore_conflicts=True,
-        )
+        # The two largest tables as plain multi-row statements: no model instance per row.
+        keys = {(key[:100], pk[s]) for key, ids in index.postings.items() for s in ids}
+        frequencies = {t[:100]: n for t, n in index.df.items() if t[:100] != DOCS}
+        frequencies[DOCS] = index.n_docs
+        _insert(StoryKey, (connection.ops.quote_name("key"), "story_id"), list(keys))
+        _insert(TermFrequency, ("term", "df"), list(frequencies.items()))
+
+
+def _insert(
+    model: type[Model], columns: tuple[str, ...], rows: list[tuple[Any, ...]], size: int = 400
+) -> None:
+    table = connection.ops.quote_name(model._meta.db_table)
+    one = "(" + ", ".join(["%s"] * len(columns)) + ")"
+    with connection.cursor() as cursor:
+        for start in range(0, len(rows), size):
+            chunk = rows[start : start + size]
+            cursor.execute(
+                f"INSERT INTO {table} ({', '.join(columns)}) VALUES {', '.join([one] * len(chunk))}",  # noqa: S608
+                [value for row in chunk for value in row],
+            )
