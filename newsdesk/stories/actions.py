@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -43,6 +43,12 @@ class Placed:
     story_id: int
     created: bool
     decision: core.Decision
+
+
+def heaviest(terms: Mapping[str, int]) -> dict[str, int]:
+    """A story's heaviest MAX_TERMS terms; ties by the term, so the choice does not depend on the order a
+    database returns a JSON object's keys in."""
+    return dict(sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS])
 
 
 def article_signals(article: Article, p: core.Params) -> core.Signals:
@@ -194,7 +200,7 @@ def _place(
                 lead=article,
                 first_published=article.published,
                 last_updated=article.published,
-                terms=dict(sig.terms.most_common(MAX_TERMS)),
+                terms=heaviest(sig.terms),
                 minhashes=[list(sig.minhash)] if sig.minhash else [],
                 source_ids=[article.source_id],
                 head=sorted(sig.head),
@@ -225,7 +231,7 @@ def _place(
                 "source_count = source_count + %s",
             ]
             values: list[Any] = [
-                json.dumps(dict(terms.most_common(MAX_TERMS))),
+                json.dumps(heaviest(terms)),
                 json.dumps(sources),
                 json.dumps(sorted(set(story.head) | sig.head)),
                 ops.adapt_datetimefield_value(max(story.last_updated, article.published)),
@@ -373,7 +379,7 @@ def _refresh(story: Story) -> None:
         terms.update(sig.terms)
         if sig.minhash and len(minhashes) < MAX_MINHASHES:
             minhashes.append(list(sig.minhash))
-    story.terms, story.minhashes = dict(terms.most_common(MAX_TERMS)), minhashes
+    story.terms, story.minhashes = heaviest(terms), minhashes
     story.source_ids = sorted({a.source_id for a in articles})
     story.head = sorted(set().union(*(article_signals(a, p).head for a in articles)))
     if articles:

@@ -23,7 +23,7 @@ from django.utils import timezone
 from newsdesk.articles.models import Article
 
 from . import core
-from .actions import DOCS, MAX_MINHASHES, MAX_TERMS, article_signals, params
+from .actions import DOCS, MAX_MINHASHES, MAX_TERMS, article_signals, heaviest, params
 from .memory import MemoryIndex, _Story
 from .models import Story, StoryKey, StoryMember, TermFrequency
 
@@ -58,7 +58,7 @@ class _Index(MemoryIndex):
         self._add(story_id, str(article_id), sig, keys)
         story = self.stories[story_id]
         if len(story.terms) > MAX_TERMS:
-            story.terms = Counter(dict(story.terms.most_common(MAX_TERMS)))
+            story.terms = Counter(heaviest(story.terms))
         del story.minhashes[MAX_MINHASHES:]
         return story_id
 
@@ -118,7 +118,7 @@ def _write(index: _Index, members: list[_Member], leads: dict[int, _Lead]) -> No
                     last_updated=story.last_updated or lead.published,
                     article_count=len(story.members),
                     source_count=len(lead.sources),
-                    terms=dict(story.terms.most_common(MAX_TERMS)),
+                    terms=heaviest(story.terms),
                     minhashes=[list(m) for m in story.minhashes],
                     source_ids=lead.sources,
                     head=sorted(story.head),
