@@ -11,7 +11,7 @@ from __future__ import annotations
 import json
 import uuid
 from collections import Counter
-from collections.abc import Callable, Iterable, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import UTC, datetime, timedelta
 from typing import Any
@@ -43,6 +43,12 @@ class Placed:
     story_id: int
     created: bool
     decision: core.Decision
+
+
+def heaviest(terms: Mapping[str, int]) -> dict[str, int]:
+    """A story's heaviest MAX_TERMS terms; ties by the term, so the choice does not depend on the order a
+    database returns a JSON object's keys in."""
+    return dict(sorted(terms.items(), key=lambda kv: (-kv[1], kv[0]))[:MAX_TERMS])
 
 
 def article_signals(article: Article, p: core.Params) -> core.Signals:
@@ -194,7 +200,7 @@ def _place(
                 lead=article,
                 first_published=article.published,
                 last_updated=article.published,
-                terms=dict(sig.terms.most_common(MAX_TERMS)),
+                terms=heaviest(sig.terms),
                 minhashes=[list(sig.minhash)] if sig.minhash else [],
                 source_ids=[article.source_id],
                 head=sorted(sig.head),
@@ -225,7 +231,7 @@ def _place(
                 "source_count = source_count + %s",
             ]
             values: list[Any] = [
-                json.dumps(dict(terms.most_common(MAX_TERMS))),
+                json.dumps(heaviest(terms)),
                 json.dumps(sources),
                 json.dumps(sorted(set(story.head) | sig.head)),
                 ops.adapt_datetimefield_value(max(story.last_updated, article.published)),
@@ -311,7 +317,7 @@ def _assign(
         decision = core.Decision(None, 1.0, StoryMember.Reason.STAFF)
     else:
         candidates, loaded = _candidates(core.lookup_keys(keys, df, p), article.published, p)
-        decision = core.decide(sig, candidates, idfs, p)
+        decision = core.decide(sig, candidates, idfs, p, common=core.common_terms(sig.terms, df, n_docs, p))
     placed = _place(article, sig, decision, keys, group=group, loaded=loaded)
     if group and pinned is not None:
         pinned[group] = placed.story_id
@@ -373,7 +379,7 @@ def _refresh(story: Story) -> None:
         terms.update(sig.terms)
         if sig.minhash and len(minhashes) < MAX_MINHASHES:
             minhashes.append(list(sig.minhash))
-    story.terms, story.minhashes = dict(terms.most_common(MAX_TERMS)), minhashes
+    story.terms, story.minhashes = heaviest(terms), minhashes
     story.source_ids = sorted({a.source_id for a in articles})
     story.head = sorted(set().union(*(article_signals(a, p).head for a in articles)))
     if articles:
@@ -384,25 +390,9 @@ def _refresh(story: Story) -> None:
 
 
 # ---- rebuild ----------------------------------------------------------------------------------------
-def do_rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 500) -> int:
-    """Re-cluster every published article in publication order. Staff groups are kept: articles of one
-    group share a story again and the algorithm never places them. Returns how many were placed."""
-    p = params()
-    groups = dict(StoryMember.objects.exclude(group="").values_list("article_id", "group"))
-    with transaction.atomic():
-        StoryKey.objects.all().delete()
-        StoryMember.objects.all().delete()
-        Story.objects.all().delete()
-        TermFrequency.objects.all().delete()
-    pinned: dict[str, int] = {}
-    placed = 0
-    ids = list(Article.objects.published().order_by("published", "id").values_list("id", flat=True))
-    for start in range(0, len(ids), batch):
-        chunk = ids[start : start + batch]
-        with transaction.atomic():
-            for article in Article.objects.filter(pk__in=chunk).order_by("published", "id"):
-                _assign(article, p, group=groups.get(article.pk, ""), pinned=pinned)
-                placed += 1
-        if progress:
-            progress(len(chunk))
-    return placed
+def do_rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 2000) -> int:
+    """Re-cluster every published article in publication order, in memory, and write the stories in bulk
+    (`rebuild.py`). Staff groups are kept. Returns how many were placed."""
+    from .rebuild import rebuild
+
+    return rebuild(progress=progress, batch=batch)

@@ -76,7 +76,9 @@ class Params:
     max_candidates: int = 10
     lookup_terms: int = 12  # of those, the rarest that are looked up to find candidates ...
     lookup_df: int = 100  # ... and all that are in at most this many articles (short postings)
-    min_shared_names: int = 0  # ... and at least this many shared rare names
+    min_shared_names: int = 1  # ... and at least this many shared rare names or numbers
+    common_docs: int = 3  # a term in more than this many of the site's articles ...
+    common_share: float = 0.1  # ... and in more than this share of them is no evidence of one event
     min_shared_head: int = 1  # within one outlet: rare title words, not names, shared
     min_terms: int = 6  # an article with fewer distinct terms joins only as a near-duplicate
     min_docs: int = 1000  # a floor on the corpus size in idf (see `idf`)
@@ -96,6 +98,7 @@ class Signals:
     published: datetime
     head: frozenset[str] = frozenset()  # title stems that are not names
     source: int | None = None  # the outlet
+    named: frozenset[str] = frozenset()  # the stems of its names ("veyra" for "@veyra")
 
     def bands(self) -> list[str]:
         if not self.minhash:
@@ -298,6 +301,7 @@ def signals(
         published=published,
         head=frozenset(head[: len(tokenise(title, lang))]) - named,
         source=source,
+        named=frozenset(named),
     )
 
 
@@ -365,6 +369,17 @@ def lookup_keys(keys: Sequence[str], df: Mapping[str, int], params: Params = DEF
     return rare + [k for k in keys if k.startswith(BAND)]
 
 
+def common_terms(
+    terms: Iterable[str], df: Mapping[str, int], n_docs: int, params: Params = DEFAULT
+) -> frozenset[str]:
+    """The terms that are common on this site: in more than `common_docs` of its articles and in more
+    than `common_share` of them (the region's place names on a small local site, whose articles nearly
+    all name them). The idf floor makes them look rare while the site is small; here they are no
+    evidence that two articles report one event."""
+    limit = max(params.common_docs, params.common_share * n_docs)
+    return frozenset(t for t in terms if df.get(t, 0) > limit)
+
+
 def is_open(last_updated: datetime, now: datetime, params: Params = DEFAULT) -> bool:
     return now - last_updated <= timedelta(hours=params.open_hours)
 
@@ -374,13 +389,18 @@ def decide(
     candidates: Iterable[Candidate],
     idfs: Mapping[str, float],
     params: Params = DEFAULT,
+    *,
+    common: frozenset[str] = frozenset(),
 ) -> Decision:
     """Join the best open story, or start a new one.
 
     A body that is a near copy of a member's joins outright (wire copy under a new headline).
     Otherwise the article joins the story with the highest cosine of idf-weighted terms, when that is
-    at least the threshold and they share at least `min_shared_rare` rare terms, at least one of
-    which is not a name: a shared town or company alone (same place, different event) is not enough.
+    at least the threshold and they share at least `min_shared_rare` rare terms, not `common` on the
+    site, and two kinds of evidence agree: a shared rare name or number (a specific thing), and a
+    shared word that is not just a name's stem, or a shared number. A shared town or company alone
+    (same place, different event), or topic words without a shared specific thing (same topic,
+    different event), is not enough.
     """
     best = Decision(None, 0.0, "new")
     mine = _weights(sig.terms, idfs, params)
@@ -398,11 +418,15 @@ def decide(
         if score < params.join_threshold or score <= best.score:
             continue
         shared = sorted(
-            (t for t in sig.terms if t in cand.terms and idfs.get(t, 1.0) >= params.rare_idf),
+            (
+                t
+                for t in sig.terms
+                if t in cand.terms and t not in common and idfs.get(t, 1.0) >= params.rare_idf
+            ),
             key=lambda t: -mine[t],
         )
-        plain = [t for t in shared if t[0] not in (ENTITY, NUMBER)]
-        named = [t for t in shared if t[0] == ENTITY]
+        plain = [t for t in shared if t[0] == NUMBER or (t[0] != ENTITY and t not in sig.named)]
+        named = [t for t in shared if t[0] in (ENTITY, NUMBER)]
         if len(shared) < params.min_shared_rare or not plain or len(named) < params.min_shared_names:
             continue
         # One outlet's own boilerplate (a standard closing paragraph) must not tie its articles

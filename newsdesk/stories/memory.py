@@ -15,6 +15,7 @@ from .core import (
     Decision,
     Params,
     Signals,
+    common_terms,
     decide,
     idf,
     index_keys,
@@ -85,7 +86,11 @@ class MemoryIndex:
         idfs = self.idfs(sig.terms)
         keys = index_keys(sig, idfs, self.params)
         decision = decide(
-            sig, self.candidates(lookup_keys(keys, self.df, self.params), sig.published), idfs, self.params
+            sig,
+            self.candidates(lookup_keys(keys, self.df, self.params), sig.published),
+            idfs,
+            self.params,
+            common=common_terms(sig.terms, self.df, self.n_docs, self.params),
         )
         story_id = decision.story_id
         if story_id is None:

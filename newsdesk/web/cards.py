@@ -8,7 +8,8 @@ HTML in a small per-process store (least recently used out), keyed by what the c
   simply ages out;
 - its source's id, name and icon address (a renamed source changes its cards, though not the articles);
 - the variant (`live`: a Live News item, web/partials/live_item.html), the headline level, whether the
-  image loads eagerly, and the active language.
+  image loads eagerly, and the active language;
+- for a Live News item, its story's id and outlet count (`live_news()` sets them; other cards lack them).
 
 A quarantined, rejected or deleted story is never asked for again: lists read which stories to show from the
 database on each render, and only published ones. The relative time ("5 minutes ago") is not kept: the card
@@ -91,6 +92,9 @@ def card_key(article: Any, variant: str, level: int, eager: bool) -> Key:
         level,
         bool(eager),
         get_language(),
+        # A Live News item also shows its story's id and outlet count, which change without the article.
+        getattr(article, "story_id", None),
+        getattr(article, "story_sources", None),
     )
 
 

@@ -176,10 +176,16 @@ def window(
 
 def live_news(topic: Topic | None = None, limit: int = LIVE_NEWS_ITEMS) -> list[Article]:
     """The newest headlines, for the Live News column: the first stories of the home page's list or of the
-    topic's (the fields a card is keyed on included)."""
-    if topic is None:
-        return first_of_listed("home")(limit)
-    return first_of_listed("topic", topic.pk)(limit)
+    topic's (the fields a card is keyed on included), each with its story's id and outlet count, so that a
+    later story event updates a server-rendered headline in place."""
+    articles = first_of_listed("home")(limit) if topic is None else first_of_listed("topic", topic.pk)(limit)
+    stories = Article.objects.filter(pk__in=[a.pk for a in articles]).values_list(
+        "pk", "story_member__story_id", "story_member__story__source_count"
+    )
+    story_of = {pk: (story_id, sources) for pk, story_id, sources in stories}
+    for article in articles:
+        article.story_id, article.story_sources = story_of.get(article.pk, (None, None))
+    return articles
 
 
 def holds_live_news(page: Window) -> bool:

@@ -13,7 +13,7 @@ from newsdesk.articles.actions import do_store_article
 from newsdesk.sources.models import Source
 from newsdesk.stories import queries
 from newsdesk.stories.actions import do_assign_story, do_merge_stories, do_rebuild, do_split_story
-from newsdesk.stories.models import Story, StoryMember
+from newsdesk.stories.models import Story, StoryKey, StoryMember, TermFrequency
 from newsdesk.types import ArticleDraft
 from tests.support.cli import run_cli
 from tests.support.newsroom import make_article, make_source
@@ -102,6 +102,41 @@ def test_assignment_uses_the_index_and_the_time_window() -> None:
     assert wire.reason == "near-duplicate"
     assert wire.story_id == rates
     assert do_assign_story(ids["e003-a4"]) is None  # placed once
+
+
+def test_rebuild_gives_the_stories_placing_one_by_one_gives() -> None:
+    """The rebuild clusters in memory and writes in bulk; its stories, members, keys and counts are those
+    of the online path."""
+    ids = _store(_rows("e001", "e002", "e003", "e008"))
+    for article_id in ids.values():
+        do_assign_story(article_id)
+
+    def state() -> tuple[Any, ...]:
+        stories = {s.pk: s for s in Story.objects.all()}
+        groups = sorted(
+            sorted(StoryMember.objects.filter(story=s).values_list("article_id", flat=True))
+            for s in stories.values()
+        )
+        members = sorted(StoryMember.objects.values_list("article_id", "reason", "score"))
+        per_story = sorted(
+            (
+                s.lead_id,
+                s.title,
+                s.article_count,
+                s.source_count,
+                sorted(s.source_ids),
+                sorted(s.head),
+                s.terms,
+            )
+            for s in stories.values()
+        )
+        keys = sorted((k.key, stories[k.story_id].lead_id) for k in StoryKey.objects.all())
+        frequencies = sorted(TermFrequency.objects.values_list("term", "df"))
+        return groups, members, per_story, keys, frequencies
+
+    online = state()
+    assert do_rebuild() == len(ids)
+    assert state() == online
 
 
 def test_split_and_merge_survive_rebuild() -> None:

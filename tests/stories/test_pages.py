@@ -71,3 +71,19 @@ def test_cards_rank_by_outlets_then_recency(fire: tuple[Story, dict[str, int]]) 
     assert [c.sources for c in cards] == [5, 4]
     assert cards[0].story.pk == story.pk
     assert cards[0].lead.pk == ids["e001-a3"]
+
+
+def test_live_news_column_carries_each_headlines_story(fire: tuple[Story, dict[str, int]]) -> None:
+    """A server-rendered headline names its story, so a later story event can update its count in place."""
+    story, ids = fire
+    html = Client().get("/live/").content.decode()
+    item = re.search(
+        rf'<li class="live-news__item" data-article-id="{ids["e001-a2"]}"([^>]*)>(.*?)</li>', html, re.S
+    )
+    assert item is not None
+    assert f'data-story-id="{story.pk}"' in item.group(1)
+    count = re.search(
+        r'<a class="live-news__sources" href="([^"]+)" data-sources="(\d+)"[^>]*>([^<]*)</a>', item.group(2)
+    )
+    assert count is not None
+    assert count.groups() == (links.story_path(story.pk), "5", "5 sources")
