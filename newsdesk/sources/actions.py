@@ -103,8 +103,45 @@ def do_renew_lease(source_id: int, owner: str, *, until: datetime) -> bool:
     return Source.objects.filter(pk=source_id, lease_owner=owner[:200]).update(lease_until=until) == 1
 
 
+def do_renew_job_leases(source_ids: list[int], job: str, *, until: datetime) -> int:
+    """Extend every lease that task `job` holds among `source_ids` (one UPDATE); how many."""
+    return Source.objects.filter(pk__in=source_ids, lease_owner__endswith=f"/{job}").update(lease_until=until)
+
+
 def do_release_lease(source_id: int, owner: str) -> None:
     Source.objects.filter(pk=source_id, lease_owner=owner[:200]).update(lease_owner="", lease_until=None)
+
+
+def do_record_not_modified(
+    source_id: int,
+    *,
+    now: datetime,
+    etag: str | None,
+    last_modified: str | None,
+    published: list[datetime],
+    hints: polling.Hints,
+    lease_owner: str = "",
+) -> bool:
+    """A check answered 304: the same record as do_record_success, in one UPDATE and no read. With
+    `lease_owner`, only while that lease holds the source, and the lease is given back in the same
+    statement. False when the row was not ours (the lease ran out and another worker took it)."""
+    interval = polling.next_interval(published, hints)
+    rows = Source.objects.filter(pk=source_id)
+    changes: dict[str, object] = {
+        "etag": (etag or "")[:500],
+        "last_modified": (last_modified or "")[:100],
+        "last_fetched": now,
+        "interval_seconds": interval,
+        "next_check_at": polling.next_check(now, interval),
+        "error_count": 0,
+        "failing_since": None,
+        "last_error": "",
+        "queued_at": None,
+    }
+    if lease_owner:
+        rows = rows.filter(lease_owner=lease_owner[:200])
+        changes.update(lease_owner="", lease_until=None)
+    return rows.update(**changes) == 1
 
 
 def do_record_success(
