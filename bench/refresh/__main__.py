@@ -10,7 +10,7 @@
   `--workers` real `newsdesk worker` processes (database task backend) until every task is done. Baseline:
   `newsdesk fetch --all` on the same farm and database (reset to the same state), in the same run.
   Feeds/s, articles/s, CPU per feed (the workers' user+system time, from /proc). `--profile DIR` runs
-  each worker under cProfile (DIR/worker-N.prof), each task's sources one at a time on its own thread.
+  each worker under cProfile, by CPU time (DIR/worker-N.prof), each task's sources one at a time.
 Anchor for scale: Miniflux refreshes 100 feeds per cycle with 16 workers by default
 (POLLING_FREQUENCY 60 min, BATCH_SIZE 100, WORKER_POOL_SIZE 16).
 """
@@ -188,9 +188,9 @@ def _logged_lines(text: str) -> list[str]:
 
 
 def _profiled(argv: list[str], where: str, name: str) -> list[str]:
-    """`python -m newsdesk ...` under cProfile, written to WHERE/NAME.prof when the worker stops."""
+    """`python -m newsdesk ...` under cProfile (CPU time), written to WHERE/NAME.prof when it stops."""
     Path(where).mkdir(parents=True, exist_ok=True)
-    return [argv[0], "-m", "cProfile", "-o", str(Path(where) / f"{name}.prof"), *argv[1:]]
+    return [argv[0], "-m", "bench.refresh.profiled", str(Path(where) / f"{name}.prof"), *argv[1:]]
 
 
 def cycle(args: argparse.Namespace, work: Path) -> dict:

@@ -410,7 +410,8 @@ class Pipeline:
         return sorted(reports, key=lambda r: order[r.source_id])
 
     def refresh_leased(self, source_id: int, lease_owner: str) -> SourceReport:
-        """refresh_guarded for a source whose lease `lease_owner` holds; the lease is given back at the end."""
+        """refresh_guarded for a source whose lease `lease_owner` holds; the lease is given back at the
+        end."""
         report: SourceReport | None = None
         try:
             report = self.refresh_guarded(source_id, lease_owner=lease_owner)

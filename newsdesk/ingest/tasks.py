@@ -48,7 +48,7 @@ def refresh_sources(context: Any, source_ids: list[int]) -> dict[str, Any]:
 @task(takes_context=True)
 def refresh_source(context: Any, source_id: int) -> dict[str, Any]:
     """Check one source and store what is new, under the source's lease. Returns the report as plain data.
-    (The scheduler enqueues `refresh_sources`; this one stays for tasks already queued, and callers of one.)"""
+    (The scheduler enqueues `refresh_sources`; this one stays for tasks already queued, and callers.)"""
     from newsdesk.ingest.leases import held
     from newsdesk.ingest.pipeline import Pipeline
 
