@@ -21,7 +21,7 @@ from newsdesk.core.clock import Clock, utcnow
 from newsdesk.core.heartbeats import process_name
 from newsdesk.sources import actions as source_actions
 
-from .leases import lease_length
+from .leases import Renewer, lease_length
 from .pipeline import SourceReport
 
 log = logging.getLogger(__name__)
@@ -61,28 +61,6 @@ class BatchReport:
             "updated": self.updated,
             "errors": self.errors,
         }
-
-
-class _BatchRenewer(threading.Thread):
-    """Renews, every third of the lease's length, every lease the task holds (one UPDATE)."""
-
-    def __init__(self, source_ids: list[int], job: str, clock: Clock) -> None:
-        super().__init__(name=f"leases-{job[:8]}", daemon=True)
-        self.source_ids, self.job, self.clock = source_ids, job, clock
-        self.stopping = threading.Event()
-
-    def run(self) -> None:
-        every = max(0.5, lease_length().total_seconds() / 3)
-        try:
-            while not self.stopping.wait(every):
-                try:
-                    source_actions.do_renew_job_leases(
-                        self.source_ids, self.job, until=self.clock() + lease_length()
-                    )
-                except Exception:
-                    log.exception("Could not renew the leases of task %s", self.job)
-        finally:
-            connection.close()
 
 
 def refresh_batch(
@@ -127,7 +105,12 @@ def refresh_batch(
             if own_connection:
                 connection.close()
 
-    renewer = _BatchRenewer(source_ids, job, clock)
+    # One thread renews every lease the task holds; a count of 0 (none held at the moment) is no loss.
+    renewer = Renewer(
+        f"leases-{job[:8]}",
+        lambda until: source_actions.do_renew_job_leases(source_ids, job, until=until) >= 0,
+        clock,
+    )
     renewer.start()
     try:
         helpers = [
@@ -140,6 +123,5 @@ def refresh_batch(
         for helper in helpers:
             helper.join()
     finally:
-        renewer.stopping.set()
-        renewer.join(timeout=5)
+        renewer.stop()
     return batch

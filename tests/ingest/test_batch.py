@@ -136,3 +136,35 @@ def test_a_304_after_the_lease_ran_out_records_nothing() -> None:
     )
     row = Source.objects.get(pk=source.pk)
     assert (row.etag, row.last_fetched, row.lease_owner, row.lease_until) == ('"v2"', now, "", None)
+
+
+def test_the_chunk_renews_the_leases_it_holds_while_it_runs(server: LoopbackServer, settings) -> None:
+    settings.NEWSDESK_QUEUE = {**settings.NEWSDESK_QUEUE, "LEASE_SECONDS": 1}
+    source = due(server, "/slow.xml")
+    server.route("/slow.xml", lambda seen: Reply(status=304, headers=(("ETag", '"v1"'),), delay=2.0))
+    leases: list = []
+    done = threading.Event()
+
+    def watch() -> None:
+        from django.db import connection
+
+        try:
+            while not done.wait(0.1):
+                leases.append(Source.objects.values_list("lease_until", flat=True).get(pk=source))
+        finally:
+            connection.close()
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        with Fetcher(loopback_policy(server)) as fetcher:
+            report = refresh_batch([source], job="slow", refresh=Pipeline(fetcher).refresh_leased, threads=2)
+    finally:
+        done.set()
+        watcher.join()
+    assert report.not_modified == 1
+    held = [until for until in leases if until is not None]
+    # Claimed with a 1 s lease, the 2 s check outlived it only because it was renewed.
+    assert len(set(held)) >= 2, held
+    assert max(held) - min(held) >= timedelta(seconds=0.5), held
+    assert Source.objects.get(pk=source).lease_until is None
