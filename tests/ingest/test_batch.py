@@ -112,28 +112,18 @@ def test_a_304_after_the_lease_ran_out_records_nothing() -> None:
     assert actions.do_claim_lease(source.pk, "w:1:1/slow", now=now, until=now + timedelta(seconds=60))
     # The lease ran out and another worker took the source over.
     Source.objects.filter(pk=source.pk).update(lease_owner="w:2:1/quick")
-    recorded = actions.do_record_not_modified(
-        source.pk,
-        now=now,
-        etag='"v2"',
-        last_modified=None,
-        published=[],
-        hints=Hints(),
-        lease_owner="w:1:1/slow",
-    )
-    assert not recorded
+
+    def record_304(owner: str) -> bool:
+        return actions.do_record_not_modified(
+            source.pk, now=now, etag='"v2"', last_modified=None, published=[], hints=Hints(),
+            lease_owner=owner,
+        )  # fmt: skip
+
+    assert not record_304("w:1:1/slow")
     row = Source.objects.get(pk=source.pk)
     assert (row.etag, row.last_fetched, row.lease_owner) == ("", None, "w:2:1/quick")
     # The holder's own record goes through, and gives the lease back.
-    assert actions.do_record_not_modified(
-        source.pk,
-        now=now,
-        etag='"v2"',
-        last_modified=None,
-        published=[],
-        hints=Hints(),
-        lease_owner="w:2:1/quick",
-    )
+    assert record_304("w:2:1/quick")
     row = Source.objects.get(pk=source.pk)
     assert (row.etag, row.last_fetched, row.lease_owner, row.lease_until) == ('"v2"', now, "", None)
 
