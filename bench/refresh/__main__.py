@@ -6,10 +6,11 @@
   of 2, 4, 6 and 8. Articles/s and CPU per article.
 - cycle: a loopback farm (bench/refresh/farm.py) of `--feeds` feeds on `--sites` loopback addresses;
   every source holds ETag "v0", so 90% answer 304; the other 10% have one to three new stories whose
-  pages take 50 ms. Ours: the scheduler's enqueue of every due source, then `--workers` real
-  `newsdesk worker --no-scheduler` processes (database task backend) until every task is done. Baseline:
+  pages take 50 ms. Ours: the scheduler's enqueue of every due source (in chunks, one task each), then
+  `--workers` real `newsdesk worker` processes (database task backend) until every task is done. Baseline:
   `newsdesk fetch --all` on the same farm and database (reset to the same state), in the same run.
-  Feeds/s, articles/s, CPU per feed (the workers' user+system time, from /proc).
+  Feeds/s, articles/s, CPU per feed (the workers' user+system time, from /proc). `--profile DIR` runs
+  each worker under cProfile, by CPU time (DIR/worker-N.prof), each task's sources one at a time.
 Anchor for scale: Miniflux refreshes 100 feeds per cycle with 16 workers by default
 (POLLING_FREQUENCY 60 min, BATCH_SIZE 100, WORKER_POOL_SIZE 16).
 """
@@ -132,13 +133,22 @@ def _workers_run(
     started = time.perf_counter()
     enqueued = _django(env, "enqueue")["enqueued"]
     argv = [sys.executable, "-m", "newsdesk", "worker"]  # database backend: no Redis in this env
+    if args.profile:
+        # cProfile sees one thread: the task's, which then checks its sources one after another.
+        env = {**env, "NEWSDESK_QUEUE_BATCH_THREADS": "1"}
     if threads > 1:
         argv += ["--threads", str(threads)]
+    logs = [Path(env["NEWSDESK_DATA_DIR"]) / f"worker-{threads}-{n}.log" for n in range(args.workers)]
     workers = [
         subprocess.Popen(
-            argv, cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, text=True
+            _profiled(argv, args.profile, f"worker-{threads}-{n}") if args.profile else argv,
+            cwd=ROOT,
+            env=env,
+            stdout=subprocess.DEVNULL,
+            stderr=log.open("w"),
+            text=True,
         )
-        for _ in range(args.workers)
+        for n, log in enumerate(logs)
     ]
     farm_cpu = farm.cpu()
     cpu = [0.0] * len(workers)
@@ -149,11 +159,9 @@ def _workers_run(
             state = _pending(database_url)
             if state["pending"] == 0 or time.perf_counter() - started > args.give_up:
                 break
-            failed = [w for w in workers if w.poll() not in (None, 0)]
+            failed = [n for n, w in enumerate(workers) if w.poll() not in (None, 0)]
             if failed:
-                raise SystemExit(
-                    f"a worker failed:\n{failed[0].stderr.read()[-3000:] if failed[0].stderr else ''}"
-                )
+                raise SystemExit(f"a worker failed:\n{logs[failed[0]].read_text()[-3000:]}")
     finally:
         for w in workers:
             w.send_signal(signal.SIGTERM)
@@ -163,7 +171,26 @@ def _workers_run(
             except subprocess.TimeoutExpired:
                 w.kill()
     return {"seconds": time.perf_counter() - started, "cpu": sum(cpu), **state, "enqueued": enqueued,
-            "articles": _django(env, "articles")["articles"], "farm_cpu": farm.cpu() - farm_cpu}  # fmt: skip
+            "articles": _django(env, "articles")["articles"], "farm_cpu": farm.cpu() - farm_cpu,
+            "problems": _django(env, "problems", str(args.fresh)), "logged": _logged(logs)}  # fmt: skip
+
+
+def _logged(logs: list[Path]) -> list[str]:
+    return _logged_lines("\n".join(log.read_text(errors="replace") for log in logs))
+
+
+def _logged_lines(text: str) -> list[str]:
+    """The first few error and warning lines logged (their time stamps cut off)."""
+    lines = [
+        line.split(" ", 2)[-1][:200] for line in text.splitlines() if " ERROR " in line or " WARNING " in line
+    ]
+    return [f"{len(lines)} error/warning line(s)", *lines[:8]]
+
+
+def _profiled(argv: list[str], where: str, name: str) -> list[str]:
+    """`python -m newsdesk ...` under cProfile (CPU time), written to WHERE/NAME.prof when it stops."""
+    Path(where).mkdir(parents=True, exist_ok=True)
+    return [argv[0], "-m", "bench.refresh.profiled", str(Path(where) / f"{name}.prof"), *argv[1:]]
 
 
 def cycle(args: argparse.Namespace, work: Path) -> dict:
@@ -192,6 +219,7 @@ def cycle(args: argparse.Namespace, work: Path) -> dict:
             "seconds": seconds, "returncode": done.returncode,
             "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
             "articles": _django(env, "articles")["articles"], "farm_cpu": farm.cpu() - farm_cpu,
+            "problems": _django(env, "problems", str(args.fresh)), "logged": _logged_lines(done.stderr),
         }  # fmt: skip
     finally:
         result["served"] = farm.stop()
@@ -246,8 +274,11 @@ def report_cycle(args: argparse.Namespace, r: dict) -> None:
     print()
     for key, label in runs:
         ours = r[key]
-        print(f"{label}: baseline/ours wall-clock {base['seconds'] / ours['seconds']:.2f}x; undone: "
-              f"{ours['pending']}")  # fmt: skip
+        print(f"{label}: baseline/ours wall-clock {base['seconds'] / ours['seconds']:.2f}x, CPU per feed "
+              f"{ours['cpu'] / base['cpu']:.2f}x; undone: {ours['pending']}")  # fmt: skip
+    for key, label in [*runs, ("baseline", "baseline")]:
+        print(f"{label}: sources with an error or an entry not stored {r[key]['problems']}; "
+              f"logged {r[key]['logged']}")  # fmt: skip
     print(f"farm served {r['served']}")
     print("anchor for scale: Miniflux's default is 100 feeds per cycle (BATCH_SIZE) with 16 workers.")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}\n")
@@ -273,6 +304,7 @@ def main() -> None:
     )
     parser.add_argument("--give-up", type=float, default=900, help="seconds before the cycle is abandoned")
     parser.add_argument("--database-url", default="", help="a PostgreSQL database the bench may empty")
+    parser.add_argument("--profile", default="", metavar="DIR", help="run the workers under cProfile")
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"shared with other jobs; load average at the start {os.getloadavg()[0]:.1f}\n")  # fmt: skip

@@ -3,6 +3,7 @@
 - `setup FARM_JSON FEEDS`: FEEDS sources on the farm's sites, each holding ETag "v0" and due now.
 - `reset`: articles deleted, every source back to ETag "v0", due now, not queued (for the next run).
 - `enqueue`: the scheduler's own enqueue of every due source (one task each).
+- `problems FRESH`: sources whose last check failed, never checked, or with fewer articles than served.
 - `pending`: prints how many refresh tasks are not finished yet.
 - `one URL`: one source refreshed in this process (the page benchmark); prints JSON.
 """
@@ -69,6 +70,27 @@ def articles() -> None:
     print(json.dumps({"articles": Article.objects.count()}))
 
 
+def problems(fresh: float) -> None:
+    """Sources whose last check failed (by message), sources never checked, and the fresh feeds that
+    have fewer articles than the farm served them (with the ids of a few)."""
+    from collections import Counter
+
+    from django.db.models import Count
+
+    from bench.refresh.farm import is_fresh, new_items
+    from newsdesk.sources.models import Source
+
+    errors = Counter(Source.objects.exclude(last_error="").values_list("last_error", flat=True))
+    unchecked = Source.objects.filter(last_fetched__isnull=True).count()
+    short = [
+        (pk, n)
+        for pk, url, n in Source.objects.annotate(n=Count("articles")).values_list("pk", "url", "n")
+        if is_fresh(i := int(url.rsplit("/", 1)[1].split(".")[0]), fresh) and n < new_items(i)
+    ]
+    print(json.dumps({"errors": dict(errors.most_common(5)), "never_checked": unchecked,
+                      "short": len(short), "short_ids": short[:5]}))  # fmt: skip
+
+
 def one(url: str) -> None:
     from newsdesk.articles.models import Article
     from newsdesk.ingest.pipeline import Pipeline
@@ -102,6 +124,8 @@ if __name__ == "__main__":
         enqueue()
     elif command == "pending":
         pending()
+    elif command == "problems":
+        problems(float(sys.argv[2]))
     elif command == "articles":
         articles()
     elif command == "one":

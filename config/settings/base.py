@@ -241,6 +241,10 @@ NEWSDESK_QUEUE: dict[str, Any] = {
     # Seconds between heartbeats of web, worker and scheduler processes; a process not seen for
     # three of them is taken for dead (its running tasks are queued again).
     "HEARTBEAT_SECONDS": _env_int("NEWSDESK_HEARTBEAT_SECONDS", 5),
+    # Due sources go to the queue in chunks of up to this many, one task each (fewer when few are due,
+    # so that every worker gets some); a task checks BATCH_THREADS of its sources at once.
+    "BATCH_SOURCES": _env_int("NEWSDESK_QUEUE_BATCH", 25),
+    "BATCH_THREADS": _env_int("NEWSDESK_QUEUE_BATCH_THREADS", 8),
 }
 
 # ---- the shared cache ------------------------------------------------------------------------

@@ -10,9 +10,9 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 from django.conf import settings
 from django.db import connection
@@ -28,10 +28,13 @@ def lease_length() -> timedelta:
     return timedelta(seconds=settings.NEWSDESK_QUEUE["LEASE_SECONDS"])
 
 
-class _Renewer(threading.Thread):
-    def __init__(self, source_id: int, owner: str, clock: Clock) -> None:
-        super().__init__(name=f"lease-{source_id}", daemon=True)
-        self.source_id, self.owner, self.clock = source_id, owner, clock
+class Renewer(threading.Thread):
+    """Calls `renew(until)` every third of the lease's length, `until` being a lease's length from now,
+    until stopped or until `renew` answers False (the lease is no longer ours)."""
+
+    def __init__(self, name: str, renew: Callable[[datetime], bool], clock: Clock) -> None:
+        super().__init__(name=name, daemon=True)
+        self.renew, self.clock = renew, clock
         self.stopping = threading.Event()
 
     def run(self) -> None:
@@ -39,15 +42,17 @@ class _Renewer(threading.Thread):
         try:
             while not self.stopping.wait(every):
                 try:
-                    if not source_actions.do_renew_lease(
-                        self.source_id, self.owner, until=self.clock() + lease_length()
-                    ):
-                        log.warning("Lost the lease on source %s", self.source_id)
+                    if not self.renew(self.clock() + lease_length()):
+                        log.warning("Lost a lease (%s)", self.name)
                         return
                 except Exception:
-                    log.exception("Could not renew the lease on source %s", self.source_id)
+                    log.exception("Could not renew a lease (%s)", self.name)
         finally:
             connection.close()
+
+    def stop(self) -> None:
+        self.stopping.set()
+        self.join(timeout=5)
 
 
 @contextmanager
@@ -60,11 +65,14 @@ def held(source_id: int, *, job: str = "", clock: Clock = utcnow) -> Iterator[bo
     if not source_actions.do_claim_lease(source_id, owner, now=now, until=now + lease_length(), job=job):
         yield False
         return
-    renewer = _Renewer(source_id, owner, clock)
+
+    def renew(until: datetime) -> bool:
+        return source_actions.do_renew_lease(source_id, owner, until=until)
+
+    renewer = Renewer(f"lease-{source_id}", renew, clock)
     renewer.start()
     try:
         yield True
     finally:
-        renewer.stopping.set()
-        renewer.join(timeout=5)
+        renewer.stop()
         source_actions.do_release_lease(source_id, owner)

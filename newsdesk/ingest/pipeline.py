@@ -94,6 +94,8 @@ class SourceReport:
     duplicates: int = 0
     failed_entries: int = 0
     article_ids: list[int] = field(default_factory=list)
+    # The source's lease was given back with the check's record (a 304 under a lease).
+    released: bool = False
 
 
 class Pipeline:
@@ -105,7 +107,9 @@ class Pipeline:
         self.page_workers: int = max(1, settings.NEWSDESK_INGEST["FETCH_PAGE_WORKERS"])
 
     # ---- one source ---------------------------------------------------------
-    def refresh_source(self, source_id: int) -> SourceReport:
+    def refresh_source(self, source_id: int, *, lease_owner: str = "") -> SourceReport:
+        """Check one source and store what is new. With `lease_owner` (the lease this refresh holds), a
+        304 is recorded only while that lease holds the source, and gives it back in the same UPDATE."""
         source = Source.objects.get(pk=source_id)
         report = SourceReport(source_id=source.pk, name=source.name or source.url)
         now = self.clock()
@@ -120,7 +124,7 @@ class Pipeline:
             if result.not_modified:
                 metrics.observe_fetch("not_modified")
                 report.not_modified = True
-                self._record_success(source, now, result.validators, Hints(result.max_age, None, None))
+                self._record_not_modified(source, now, result.validators, result.max_age, lease_owner, report)
                 source_actions.do_count_fetch(source.pk, now=now, outcome="not_modified", seconds=took)
                 return report
             feed = parse_feed(
@@ -171,6 +175,34 @@ class Pipeline:
         hubs, topic = (feed.hubs, feed.self_url) if feed else (None, None)
         transaction.on_commit(
             lambda: feed_checked.send(sender=Pipeline, source_id=source.pk, hubs=hubs, topic=topic),
+            robust=True,
+        )
+
+    def _record_not_modified(
+        self,
+        source: Source,
+        now: datetime,
+        validators: Validators,
+        max_age: int | None,
+        lease_owner: str,
+        report: SourceReport,
+    ) -> None:
+        """A 304: the cheap path, one UPDATE (see do_record_not_modified)."""
+        recorded = source_actions.do_record_not_modified(
+            source.pk,
+            now=now,
+            etag=validators.etag,
+            last_modified=validators.last_modified,
+            published=queries.recent_published(source.pk),
+            hints=Hints(max_age, None, None),
+            lease_owner=lease_owner,
+        )
+        report.released = bool(lease_owner) and recorded
+        if not recorded:
+            log.warning("Source %s: the lease ran out before its 304 was recorded", source.pk)
+            return
+        transaction.on_commit(
+            lambda: feed_checked.send(sender=Pipeline, source_id=source.pk, hubs=None, topic=None),
             robust=True,
         )
 
@@ -377,10 +409,21 @@ class Pipeline:
         order = {source_id: index for index, source_id in enumerate(ids)}
         return sorted(reports, key=lambda r: order[r.source_id])
 
-    def refresh_guarded(self, source_id: int) -> SourceReport:
+    def refresh_leased(self, source_id: int, lease_owner: str) -> SourceReport:
+        """refresh_guarded for a source whose lease `lease_owner` holds; the lease is given back at the
+        end."""
+        report: SourceReport | None = None
+        try:
+            report = self.refresh_guarded(source_id, lease_owner=lease_owner)
+            return report
+        finally:
+            if report is None or not report.released:
+                source_actions.do_release_lease(source_id, lease_owner)
+
+    def refresh_guarded(self, source_id: int, *, lease_owner: str = "") -> SourceReport:
         """refresh_source, with anything unexpected recorded on the source instead of raised."""
         try:
-            return self.refresh_source(source_id)
+            return self.refresh_source(source_id, lease_owner=lease_owner)
         except Source.DoesNotExist:
             return SourceReport(
                 source_id=source_id, name=str(source_id), ok=False, error="The source is gone."

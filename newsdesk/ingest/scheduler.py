@@ -1,4 +1,4 @@
-"""The scheduler: every tick, enqueue a refresh for each due source.
+"""The scheduler: every tick, enqueue a refresh of the due sources, in chunks (newsdesk/ingest/batch.py).
 
 A source is marked queued so that the next tick does not enqueue it again. The mark is cleared when a
 worker takes the source's lease (newsdesk/ingest/leases.py), so a source whose worker was killed is
@@ -48,9 +48,16 @@ def _still_waiting(task_id: str) -> bool:
     return status in (TaskResultStatus.READY, TaskResultStatus.RUNNING)
 
 
+def chunks(ids: list[int], most: int, spread: int = 8) -> list[list[int]]:
+    """`ids` in chunks of at most `most`, and small enough that there are `spread` of them when there
+    are that many ids, so that a few due sources still go to several workers."""
+    size = max(1, min(most, -(-len(ids) // spread)))
+    return [ids[start : start + size] for start in range(0, len(ids), size)]
+
+
 def enqueue_due(now: datetime) -> list[int]:
-    """Enqueue every due source that is neither queued nor leased; the ids enqueued."""
-    from newsdesk.ingest.tasks import refresh_source
+    """Enqueue every due source that is neither queued nor leased, in chunks; the ids enqueued."""
+    from newsdesk.ingest.tasks import refresh_sources
 
     not_queued = Q(queued_at__isnull=True) | Q(queued_at__lt=now - queued_stale())
     not_leased = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
@@ -64,15 +71,16 @@ def enqueue_due(now: datetime) -> list[int]:
     enqueued: dict[int, str] = {}
     failed: list[int] = []
     interrupted = source_queries.interrupted(due)
-    for position, source_id in enumerate(due):
+    batches = chunks(due, max(1, settings.NEWSDESK_QUEUE.get("BATCH_SOURCES", 25)))
+    for position, batch in enumerate(batches):
         try:
-            result = refresh_source.enqueue(source_id)
+            result = refresh_sources.enqueue(batch)
         except Exception as exc:
             # The queue is down: the rest would fail the same way.
-            failed = due[position:]
-            log.error("Could not enqueue the refresh of source %s: %s", source_id, exc)
+            failed = [source_id for rest in batches[position:] for source_id in rest]
+            log.error("Could not enqueue the refresh of source(s) %s: %s", batch, exc)
             break
-        enqueued[source_id] = str(result.id)
+        enqueued.update(dict.fromkeys(batch, str(result.id)))
     if enqueued:
         do_note_queued_tasks(enqueued)
         log.info("Queued %d due source(s)", len(enqueued))

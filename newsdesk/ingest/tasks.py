@@ -26,8 +26,29 @@ def shared_fetcher() -> Fetcher:
 
 
 @task(takes_context=True)
+def refresh_sources(context: Any, source_ids: list[int]) -> dict[str, Any]:
+    """Check several due sources, a few at a time, each under its own lease (newsdesk/ingest/batch.py).
+    Returns the counts as plain data."""
+    from django.conf import settings
+
+    from newsdesk.ingest.batch import refresh_batch
+    from newsdesk.ingest.pipeline import Pipeline
+
+    batch = refresh_batch(
+        [int(source_id) for source_id in source_ids],
+        job=str(context.task_result.id),
+        refresh=Pipeline(shared_fetcher()).refresh_leased,
+        threads=max(1, settings.NEWSDESK_QUEUE.get("BATCH_THREADS", 8)),
+    )
+    if batch.failed:
+        log.info("%d of %d source(s) failed: %s", batch.failed, batch.sources, "; ".join(batch.errors))
+    return batch.as_dict()
+
+
+@task(takes_context=True)
 def refresh_source(context: Any, source_id: int) -> dict[str, Any]:
-    """Check one source and store what is new, under the source's lease. Returns the report as plain data."""
+    """Check one source and store what is new, under the source's lease. Returns the report as plain data.
+    (The scheduler enqueues `refresh_sources`; this one stays for tasks already queued, and callers.)"""
     from newsdesk.ingest.leases import held
     from newsdesk.ingest.pipeline import Pipeline
 

@@ -103,8 +103,49 @@ def do_renew_lease(source_id: int, owner: str, *, until: datetime) -> bool:
     return Source.objects.filter(pk=source_id, lease_owner=owner[:200]).update(lease_until=until) == 1
 
 
+def do_renew_job_leases(source_ids: list[int], job: str, *, until: datetime) -> int:
+    """Extend every lease that task `job` holds among `source_ids` (one UPDATE); how many."""
+    return Source.objects.filter(pk__in=source_ids, lease_owner__endswith=f"/{job}").update(lease_until=until)
+
+
 def do_release_lease(source_id: int, owner: str) -> None:
     Source.objects.filter(pk=source_id, lease_owner=owner[:200]).update(lease_owner="", lease_until=None)
+
+
+def _checked(now: datetime, etag: str | None, last_modified: str | None, interval: int) -> dict[str, object]:
+    """The fields a successful check sets: the validators kept, the error cleared, the next check."""
+    return {
+        "etag": (etag or "")[:500],
+        "last_modified": (last_modified or "")[:100],
+        "last_fetched": now,
+        "interval_seconds": interval,
+        "next_check_at": polling.next_check(now, interval),
+        "error_count": 0,
+        "failing_since": None,
+        "last_error": "",
+        "queued_at": None,
+    }
+
+
+def do_record_not_modified(
+    source_id: int,
+    *,
+    now: datetime,
+    etag: str | None,
+    last_modified: str | None,
+    published: list[datetime],
+    hints: polling.Hints,
+    lease_owner: str = "",
+) -> bool:
+    """A check answered 304: the same record as do_record_success, in one UPDATE and no read. With
+    `lease_owner`, only while that lease holds the source, and the lease is given back in the same
+    statement. False when the row was not ours (the lease ran out and another worker took it)."""
+    rows = Source.objects.filter(pk=source_id)
+    changes = _checked(now, etag, last_modified, polling.next_interval(published, hints))
+    if lease_owner:
+        rows = rows.filter(lease_owner=lease_owner[:200])
+        changes.update(lease_owner="", lease_until=None)
+    return rows.update(**changes) == 1
 
 
 def do_record_success(
@@ -119,18 +160,11 @@ def do_record_success(
     site_url: str = "",
 ) -> Source:
     """A check worked (fresh content or 304): keep the validators, clear the error, schedule the next one."""
-    interval = polling.next_interval(published, hints)
+    changes = _checked(now, etag, last_modified, polling.next_interval(published, hints))
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
-        source.etag = (etag or "")[:500]
-        source.last_modified = (last_modified or "")[:100]
-        source.last_fetched = now
-        source.interval_seconds = interval
-        source.next_check_at = polling.next_check(now, interval)
-        source.error_count = 0
-        source.failing_since = None
-        source.last_error = ""
-        source.queued_at = None
+        for name, value in changes.items():
+            setattr(source, name, value)
         if not source.name and feed_title:
             source.name = feed_title[:300]
         if not source.site_url and site_url:

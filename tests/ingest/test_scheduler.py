@@ -11,7 +11,7 @@ from django_tasks import task_backends
 from django_tasks.backends.dummy import DummyBackend
 
 from newsdesk.core import counters
-from newsdesk.ingest.scheduler import Job, Scheduler, enqueue_due, queued_stale
+from newsdesk.ingest.scheduler import Job, Scheduler, chunks, enqueue_due, queued_stale
 from newsdesk.sources.models import Source
 
 pytestmark = pytest.mark.django_db
@@ -25,7 +25,7 @@ def dummy() -> DummyBackend:
 
 
 def enqueued_ids() -> list[int]:
-    return [result.args[0] for result in dummy().results]
+    return [source_id for result in dummy().results for source_id in result.args[0]]
 
 
 @override_settings(TASKS=DUMMY)
@@ -45,6 +45,30 @@ def test_enqueues_due_sources_once() -> None:
     assert enqueue_due(stale) == [due.pk]
     assert enqueued_ids() == [due.pk]
     assert counters.value("tasks.requeued_lost") == 1
+
+
+@override_settings(TASKS=DUMMY)
+def test_due_sources_go_in_chunks_each_waiting_for_its_own_task() -> None:
+    now = timezone.now()
+    ids = [
+        Source.objects.create(url=f"http://s{n}.test/feed", name=f"s{n}", next_check_at=now).pk
+        for n in range(60)
+    ]
+    dummy().clear()
+    assert sorted(enqueue_due(now)) == ids
+    batches = [result.args[0] for result in dummy().results]
+    assert [len(batch) for batch in batches] == [8] * 7 + [4]  # 8 tasks at least, so every worker gets some
+    assert sorted(enqueued_ids()) == ids  # each source in one chunk only
+    task_of = dict(Source.objects.values_list("pk", "queued_task"))
+    for result, batch in zip(dummy().results, batches, strict=True):
+        assert {task_of[source_id] for source_id in batch} == {str(result.id)}
+
+
+def test_chunks_are_at_most_the_batch_size_and_spread_over_workers() -> None:
+    assert chunks([], 25) == []
+    assert chunks([1, 2, 3], 25) == [[1], [2], [3]]
+    assert [len(c) for c in chunks(list(range(1000)), 25)] == [25] * 40
+    assert [len(c) for c in chunks(list(range(30)), 25)] == [4] * 7 + [2]
 
 
 def test_scheduler_runs_each_job_on_its_own_interval() -> None:

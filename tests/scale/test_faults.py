@@ -22,6 +22,7 @@ from rq import Queue
 from newsdesk.articles.models import Article
 from newsdesk.core import counters
 from newsdesk.core.models import Heartbeat
+from newsdesk.ingest.scheduler import chunks
 from newsdesk.sources.models import Source
 from tests.support.sse import SSEClient
 
@@ -160,10 +161,11 @@ def test_the_active_scheduler_killed_the_standby_takes_over() -> None:
         wait_until(lambda: all_stored(farm), 90, "every item stored", cluster)
         stored_once(farm)
         assert set(farm.feed_reads().values()) == {1}
-        # Enqueued once each: RQ ran exactly one job per source, none failed.
+        # Enqueued once each: RQ ran exactly one job per chunk of sources, none failed.
+        jobs = len(chunks(list(range(30)), 25))
         queue = Queue("default", connection=redis.Redis.from_url(cluster.redis_url))
-        wait_until(lambda: queue.finished_job_registry.count >= 30, 10, "the jobs finished")
-        assert queue.finished_job_registry.count == 30
+        wait_until(lambda: queue.finished_job_registry.count >= jobs, 10, "the jobs finished")
+        assert queue.finished_job_registry.count == jobs
         assert queue.failed_job_registry.count == 0
 
 
@@ -199,7 +201,8 @@ def test_redis_restarted_empty_everything_recovers() -> None:
                 farm.items[outlet] = 2
             make_due()
             queue = Queue("default", connection=redis.Redis.from_url(cluster.redis_url))
-            wait_until(lambda: queue.count >= 20, 20, "the round queued in Redis", cluster)
+            jobs = len(chunks(ids, 25))  # the 20 sources in chunks
+            wait_until(lambda: queue.count >= jobs, 20, "the round queued in Redis", cluster)
             cluster.private_redis.kill()
             time.sleep(2)  # the scheduler, the web process and Live News see Redis gone
             cluster.private_redis.start()  # empty: the queued round is lost

@@ -1,0 +1,127 @@
+"""Several due sources in one task (docs/decisions/0018-scale-out.md, "Batches").
+
+The scheduler enqueues due sources in chunks, so that the queue's own cost of a task (its row or job,
+the claim, the result, the task signals' tallies) is paid once per chunk rather than once per feed. A
+worker refreshes a chunk's sources a few at a time over its process's Fetcher, each under its own
+lease, exactly as a one-source task would: the lease is claimed (one UPDATE) when the source's turn
+comes, so a source whose turn never came (the worker was killed) holds no lease and waits for the
+task's retry. One thread renews every lease the task holds, with one UPDATE.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass, field
+
+from django.db import close_old_connections, connection
+
+from newsdesk.core.clock import Clock, utcnow
+from newsdesk.core.heartbeats import process_name
+from newsdesk.sources import actions as source_actions
+
+from .leases import Renewer, lease_length
+from .pipeline import SourceReport
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class BatchReport:
+    """What a chunk of sources came to, as counts."""
+
+    sources: int = 0
+    skipped: int = 0
+    failed: int = 0
+    not_modified: int = 0
+    new: int = 0
+    updated: int = 0
+    errors: list[str] = field(default_factory=list)
+
+    def add(self, report: SourceReport | None) -> None:
+        if report is None:
+            self.skipped += 1
+            return
+        self.not_modified += report.not_modified
+        self.new += report.new
+        self.updated += report.updated
+        if not report.ok:
+            self.failed += 1
+            if len(self.errors) < 5:
+                self.errors.append(f"{report.source_id}: {report.error}")
+
+    def as_dict(self) -> dict[str, object]:
+        return {
+            "sources": self.sources,
+            "skipped": self.skipped,
+            "failed": self.failed,
+            "not_modified": self.not_modified,
+            "new": self.new,
+            "updated": self.updated,
+            "errors": self.errors,
+        }
+
+
+def refresh_batch(
+    source_ids: list[int],
+    *,
+    job: str,
+    refresh: Callable[[int, str], SourceReport],
+    threads: int,
+    clock: Clock = utcnow,
+) -> BatchReport:
+    """Refresh each source under its own lease, `threads` at a time. `refresh(source_id, owner)` checks one
+    source whose lease `owner` holds, and gives the lease back (pipeline: `Pipeline.refresh_leased`)."""
+    batch = BatchReport(sources=len(source_ids))
+    lock = threading.Lock()
+    pending: Iterator[int] = iter(source_ids)
+
+    def one(source_id: int) -> SourceReport | None:
+        owner = f"{process_name()}:{threading.get_ident()}/{job}"
+        now = clock()
+        claimed = source_actions.do_claim_lease(
+            source_id, owner, now=now, until=now + lease_length(), job=job
+        )
+        if not claimed:
+            # Another worker has it, or it was refreshed since it was queued (a chunk queued twice).
+            log.info("Source %s is not due or is being refreshed elsewhere; skipped", source_id)
+            return None
+        return refresh(source_id, owner)
+
+    def drain(own_connection: bool) -> None:
+        try:
+            while True:
+                with lock:
+                    source_id = next(pending, None)
+                if source_id is None:
+                    return
+                if own_connection:
+                    close_old_connections()
+                report = one(source_id)
+                with lock:
+                    batch.add(report)
+        finally:
+            if own_connection:
+                connection.close()
+
+    # One thread renews every lease the task holds; a count of 0 (none held at the moment) is no loss.
+    renewer = Renewer(
+        f"leases-{job[:8]}",
+        lambda until: source_actions.do_renew_job_leases(source_ids, job, until=until) >= 0,
+        clock,
+    )
+    renewer.start()
+    try:
+        helpers = [
+            threading.Thread(target=drain, args=(True,), name=f"batch-{n}", daemon=True)
+            for n in range(min(threads, len(source_ids)) - 1)
+        ]
+        for helper in helpers:
+            helper.start()
+        drain(False)  # the task's own thread takes its share, on its own connection
+        for helper in helpers:
+            helper.join()
+    finally:
+        renewer.stop()
+    return batch

@@ -1,0 +1,160 @@
+"""A chunk of due sources checked in one task, against real loopback servers: each source under its own
+lease, several at once, a 304 recorded with its lease given back in the same statement, and a source
+another worker holds left alone."""
+
+from __future__ import annotations
+
+import threading
+from collections.abc import Iterator
+from datetime import timedelta
+
+import pytest
+from django.utils import timezone
+
+from newsdesk.articles.models import Article
+from newsdesk.ingest.batch import refresh_batch
+from newsdesk.ingest.pipeline import Pipeline
+from newsdesk.ingest.stages.fetch import Fetcher
+from newsdesk.sources import actions
+from newsdesk.sources.models import Source
+from newsdesk.sources.polling import Hints
+from tests.support.fetching import loopback_policy
+from tests.support.loopback import LoopbackServer, Reply, SeenRequest, reply
+
+pytestmark = pytest.mark.django_db(transaction=True)
+
+PAGE = (
+    "<html><head><title>{n}</title></head><body><article><h1>Harbour note {n}</h1>"
+    + "<p>The ferry left the harbour at dawn while the lantern still burned on the quay. " * 6
+    + "</p></article></body></html>"
+)
+
+
+def unchanged(seen: SeenRequest) -> Reply:
+    """A feed that has not changed since ETag "v1": 304, after a moment, so that checks overlap."""
+    if seen.headers.get("if-none-match") == '"v1"':
+        return Reply(status=304, headers=(("ETag", '"v1"'),), delay=0.2)
+    return Reply(status=500, body=b"the test expected a conditional request")
+
+
+def fresh_feed(server: LoopbackServer, n: int) -> str:
+    link = server.url(f"/story/{n}")
+    server.route(f"/story/{n}", reply(PAGE.format(n=n), "text/html; charset=utf-8"))
+    return (
+        '<?xml version="1.0"?><rss version="2.0"><channel><title>Quay</title>'
+        f"<item><title>Story {n}</title><link>{link}</link><guid>{link}</guid>"
+        f"<description>Summary {n}.</description></item></channel></rss>"
+    )
+
+
+@pytest.fixture
+def server() -> Iterator[LoopbackServer]:
+    with LoopbackServer("127.0.0.1") as one:
+        one.route("/robots.txt", reply(b"User-agent: *\nAllow: /\n"))
+        yield one
+
+
+def due(server: LoopbackServer, path: str, etag: str = '"v1"') -> int:
+    return Source.objects.create(
+        url=server.url(path), name=path, etag=etag, next_check_at=timezone.now() - timedelta(minutes=1)
+    ).pk
+
+
+def test_a_chunk_checks_its_sources_at_once_each_under_its_own_lease(server: LoopbackServer) -> None:
+    quiet = [due(server, f"/quiet/{n}.xml") for n in range(6)]
+    for n in range(6):
+        server.route(f"/quiet/{n}.xml", unchanged)
+    lively = [due(server, f"/lively/{n}.xml", etag="") for n in range(2)]
+    for n in range(2):
+        server.route(f"/lively/{n}.xml", reply(fresh_feed(server, n), "application/rss+xml"))
+    elsewhere = due(server, "/held.xml")
+    server.route("/held.xml", unchanged)
+    other_lease = timezone.now() + timedelta(minutes=5)
+    Source.objects.filter(pk=elsewhere).update(lease_owner="other:1:1/another-task", lease_until=other_lease)
+
+    owners: set[str] = set()
+    lock = threading.Lock()
+    with Fetcher(loopback_policy(server, per_host_concurrency=8)) as fetcher:
+        pipeline = Pipeline(fetcher)
+
+        def refresh(source_id: int, owner: str):  # the pipeline's own, noting which lease ran it
+            with lock:
+                owners.add(owner)
+            return pipeline.refresh_leased(source_id, owner)
+
+        report = refresh_batch([*quiet, *lively, elsewhere], job="task-1", refresh=refresh, threads=4)
+
+    assert report.as_dict() == {
+        "sources": 9, "skipped": 1, "failed": 0, "not_modified": 6, "new": 2, "updated": 0, "errors": [],
+    }  # fmt: skip
+    assert server.max_concurrent > 1  # the checks overlapped
+    assert all(owner.endswith("/task-1") for owner in owners)
+    assert len({owner.split(":")[2] for owner in owners}) > 1  # by several threads
+    for row in Source.objects.filter(pk__in=[*quiet, *lively]):
+        assert row.last_fetched is not None
+        assert row.next_check_at > timezone.now()
+        assert (row.lease_owner, row.lease_until) == ("", None)  # every lease given back
+        assert row.state(timezone.now()) == "ok"
+    assert Article.objects.count() == 2
+    # The source another worker holds was not checked, and its lease is untouched.
+    held = Source.objects.get(pk=elsewhere)
+    assert (held.lease_owner, held.lease_until, held.last_fetched) == (
+        "other:1:1/another-task",
+        other_lease,
+        None,
+    )
+    assert len([r for r in server.requests if r.path == "/held.xml"]) == 0
+
+
+def test_a_304_after_the_lease_ran_out_records_nothing() -> None:
+    now = timezone.now()
+    source = Source.objects.create(url="http://a.test/feed", name="a", next_check_at=now)
+    assert actions.do_claim_lease(source.pk, "w:1:1/slow", now=now, until=now + timedelta(seconds=60))
+    # The lease ran out and another worker took the source over.
+    Source.objects.filter(pk=source.pk).update(lease_owner="w:2:1/quick")
+
+    def record_304(owner: str) -> bool:
+        return actions.do_record_not_modified(
+            source.pk, now=now, etag='"v2"', last_modified=None, published=[], hints=Hints(),
+            lease_owner=owner,
+        )  # fmt: skip
+
+    assert not record_304("w:1:1/slow")
+    row = Source.objects.get(pk=source.pk)
+    assert (row.etag, row.last_fetched, row.lease_owner) == ("", None, "w:2:1/quick")
+    # The holder's own record goes through, and gives the lease back.
+    assert record_304("w:2:1/quick")
+    row = Source.objects.get(pk=source.pk)
+    assert (row.etag, row.last_fetched, row.lease_owner, row.lease_until) == ('"v2"', now, "", None)
+
+
+def test_the_chunk_renews_the_leases_it_holds_while_it_runs(server: LoopbackServer, settings) -> None:
+    settings.NEWSDESK_QUEUE = {**settings.NEWSDESK_QUEUE, "LEASE_SECONDS": 1}
+    source = due(server, "/slow.xml")
+    server.route("/slow.xml", lambda seen: Reply(status=304, headers=(("ETag", '"v1"'),), delay=2.0))
+    leases: list = []
+    done = threading.Event()
+
+    def watch() -> None:
+        from django.db import connection
+
+        try:
+            while not done.wait(0.1):
+                leases.append(Source.objects.values_list("lease_until", flat=True).get(pk=source))
+        finally:
+            connection.close()
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        with Fetcher(loopback_policy(server)) as fetcher:
+            report = refresh_batch([source], job="slow", refresh=Pipeline(fetcher).refresh_leased, threads=2)
+    finally:
+        done.set()
+        watcher.join()
+    assert report.not_modified == 1
+    held = [until for until in leases if until is not None]
+    # Claimed with a 1 s lease, the 2 s check outlived it only because it was renewed.
+    assert len(set(held)) >= 2, held
+    assert max(held) - min(held) >= timedelta(seconds=0.5), held
+    assert Source.objects.get(pk=source).lease_until is None
