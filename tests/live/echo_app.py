@@ -5,22 +5,11 @@ from __future__ import annotations
 
 import json
 import threading
-import time
 
 from newsdesk.live.server.wsgi import WSGIBridge
 
-RAN: list[str] = []  # the query strings of the /slow requests this process ran
-
 
 def wsgi(environ, start_response):
-    if environ["PATH_INFO"] == "/slow":  # holds a thread for a while, and notes that it ran
-        RAN.append(environ["QUERY_STRING"])
-        time.sleep(1.5)
-        start_response("200 OK", [("Content-Type", "text/plain")])
-        return [b"slow"]
-    if environ["PATH_INFO"] == "/ran":
-        start_response("200 OK", [("Content-Type", "application/json")])
-        return [json.dumps(RAN).encode()]
     keys = {k: v for k, v in environ.items() if isinstance(v, str) and (k.isupper())}
     body = environ["wsgi.input"].read()
     path = environ["PATH_INFO"]

@@ -4,13 +4,10 @@ from __future__ import annotations
 
 import http.client
 import json
-import socket
 import subprocess
 import sys
-import time
 import urllib.request
 from collections.abc import Iterator
-from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 
 import pytest
@@ -127,26 +124,3 @@ def test_an_oversized_request_body_is_refused(servers) -> None:
     response = connection.getresponse()
     assert response.status == 413
     connection.close()
-
-
-def test_a_request_whose_client_left_while_it_waited_is_not_run(servers) -> None:
-    base = servers["rsgi"]
-    host, port = base.removeprefix("http://").split(":")
-    with ThreadPoolExecutor(2) as both_threads:
-        # Both of the bridge's threads are busy for 1.5 s; meanwhile a third request waits, and its
-        # client gives up (as a crawler does after its timeout).
-        busy = [
-            both_threads.submit(lambda n=n: urllib.request.urlopen(f"{base}/slow?busy{n}", timeout=10).read())
-            for n in (1, 2)
-        ]
-        time.sleep(0.3)
-        with socket.create_connection((host, int(port))) as impatient:
-            impatient.sendall(f"GET /slow?left HTTP/1.1\r\nHost: {host}\r\n\r\n".encode())
-            time.sleep(0.3)
-        assert [future.result() for future in busy] == [b"slow", b"slow"]
-    patient = urllib.request.urlopen(f"{base}/slow?stayed", timeout=10).read()
-    assert patient == b"slow"
-    with urllib.request.urlopen(base + "/ran", timeout=5) as response:
-        ran = json.loads(response.read())
-    assert "left" not in ran
-    assert {"busy1", "busy2", "stayed"} <= set(ran)

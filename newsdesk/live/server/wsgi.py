@@ -5,9 +5,6 @@ answer from memory (the page cache's `cached()`) is asked first on the event loo
 no thread hop. The event loop stays free for the live stream. A response is buffered in the worker
 thread up to BUFFER_LIMIT bytes and sent in one piece (pages are small); a larger or endless one is
 streamed chunk by chunk.
-
-A request whose client has gone while it waited for a thread (a crawler's or a load balancer's timeout)
-is not run: under overload, that work would only push the requests behind it past their own timeouts.
 """
 
 from __future__ import annotations
@@ -24,7 +21,6 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 BUFFER_LIMIT = 1 << 20  # bytes of a response kept in memory before it is streamed instead
 MAX_BODY = 16 << 20  # request bodies larger than this are refused (413)
 _DONE = object()
-CLIENT_GONE = 499  # as nginx logs a request whose client closed the connection before the answer
 _BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _BASE_ENVIRON: dict[str, Any] = {
@@ -108,11 +104,8 @@ class WSGIBridge:
         # is asked first, on the event loop: a cache hit then costs no thread hop (bench/live).
         self.cached: Callable[..., Iterable[bytes] | None] | None = getattr(app, "cached", None)
 
-    def _call(self, environ: dict[str, Any], gone: asyncio.Future[Any]) -> _Response | None:
-        """In a worker thread: run the app and gather its answer (up to BUFFER_LIMIT bytes); None,
-        without running it, if the client disconnected while the request waited."""
-        if gone.done():
-            return None
+    def _call(self, environ: dict[str, Any]) -> _Response:
+        """In a worker thread: run the app and gather its answer (up to BUFFER_LIMIT bytes)."""
         response = _Response()
         result = self.app(environ, response.start_response)
         if isinstance(result, list | tuple):
@@ -144,14 +137,7 @@ class WSGIBridge:
                 proto.response_bytes(hit.status, hit.headers, b"".join(result))
                 return
         loop = asyncio.get_running_loop()
-        gone = asyncio.ensure_future(proto.client_disconnect())
-        try:
-            response = await loop.run_in_executor(self.pool, self._call, environ, gone)
-        finally:
-            gone.cancel()
-        if response is None:
-            proto.response_empty(CLIENT_GONE, [])  # nobody reads it; granian wants an answer
-            return
+        response = await loop.run_in_executor(self.pool, self._call, environ)
         if response.rest is None:
             proto.response_bytes(response.status, response.headers, b"".join(response.chunks))
             return
