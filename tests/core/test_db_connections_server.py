@@ -60,7 +60,8 @@ def open_connections(server: subprocess.Popen) -> set[object]:
     if connection.vendor == "postgresql":
         with connection.cursor() as cursor:
             cursor.execute(
-                "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+                "SELECT pid FROM pg_stat_activity"
+                " WHERE datname = current_database() AND pid <> pg_backend_pid()"
             )
             return {pid for (pid,) in cursor.fetchall()}
     database = Path(connection.settings_dict["NAME"]).resolve()
@@ -131,4 +132,5 @@ def test_pages_answer_after_postgresql_drops_the_connections(web):
     # Each thread's health check finds its connection gone and opens another: no request fails.
     assert crawl(base, 30) == [200] * 30
     after = open_connections(process)
-    assert after and not after & held
+    assert after
+    assert not after & held
