@@ -285,7 +285,8 @@ def cpu_table(
     ]
     for name, path in pages.items():
         ms, db = cpu_per_request(server, path, args.cpu_seconds)
-        out.append(f"| {name} | `{path}` | {ms:.2f} | {ms / cached:.0f}× | {db:.2f} |")
+        db_text = f"{db:.2f}" if server.database else "—"
+        out.append(f"| {name} | `{path}` | {ms:.2f} | {ms / cached:.0f}× | {db_text} |")
         print(out[-1], flush=True)
     return [*out, ""]
 
