@@ -4,9 +4,7 @@ PostgreSQL a connection that the server dropped is replaced before the next page
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
-import time
 import urllib.error
 import urllib.request
 from concurrent.futures import ThreadPoolExecutor
@@ -15,8 +13,7 @@ from pathlib import Path
 import pytest
 from django.db import connection
 
-from tests.support.cli import start_cli
-from tests.support.net import free_port
+from tests.support.cli import serving
 
 THREADS = 3
 PAGE = "/api/articles"  # one that reads the database on every request (the page cache is off)
@@ -82,28 +79,10 @@ def open_connections(server: subprocess.Popen) -> set[object]:
 
 @pytest.fixture
 def web():
-    port = free_port()
-    process = start_cli(
-        "web", "--port", str(port), NEWSDESK_PAGE_CACHE_SECONDS="0", NEWSDESK_WEB_THREADS=str(THREADS)
-    )
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            status(f"{base}/robots.txt")
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"newsdesk web did not start: {process.stderr.read() if process.stderr else ''}")
-    yield process, base
-    process.send_signal(signal.SIGTERM)
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    with serving(
+        "web", "/robots.txt", NEWSDESK_PAGE_CACHE_SECONDS="0", NEWSDESK_WEB_THREADS=str(THREADS)
+    ) as started:
+        yield started
 
 
 @pytest.mark.django_db(transaction=True)
