@@ -28,7 +28,9 @@ import statistics
 import subprocess
 import sys
 import tempfile
+from collections.abc import Callable
 from pathlib import Path
+from urllib.parse import urlsplit
 
 from bench.serve.__main__ import fetch, free_port, wait_for
 from bench.serve.tools import WrkResult, ensure_tools, parse_wrk, start_nginx
@@ -51,8 +53,8 @@ end
 """
 
 
-def group_cpu_seconds(pgid: int) -> float:
-    """User + system CPU of every process in the group (granian's parent and its workers)."""
+def _cpu_seconds(wanted: Callable[[str, list[str]], bool]) -> float:
+    """User + system CPU of every process `wanted(pid, stat fields after the name)` picks."""
     tick = os.sysconf("SC_CLK_TCK")
     total = 0
     for entry in os.listdir("/proc"):
@@ -62,10 +64,32 @@ def group_cpu_seconds(pgid: int) -> float:
             raw = Path(f"/proc/{entry}/stat").read_text()
         except OSError:
             continue
-        fields = raw.rsplit(")", 1)[1].split()
-        if int(fields[2]) == pgid:  # fields after the name: state, ppid, pgrp, ...
+        fields = raw.rsplit(")", 1)[1].split()  # state, ppid, pgrp, ...
+        if wanted(entry, fields):
             total += int(fields[11]) + int(fields[12])
     return total / tick
+
+
+def group_cpu_seconds(pgid: int) -> float:
+    """User + system CPU of every process in the group (granian's parent and its workers)."""
+    return _cpu_seconds(lambda _pid, fields: int(fields[2]) == pgid)
+
+
+def database_cpu_seconds(name: str | None) -> float:
+    """CPU of the PostgreSQL server processes serving database `name` (their title names it), 0 for
+    SQLite (its work is in the web process). The web server's connections are kept open, so their
+    backends live through a measurement."""
+    if name is None:
+        return 0.0
+
+    def serves(pid: str, _fields: list[str]) -> bool:
+        try:
+            title = Path(f"/proc/{pid}/cmdline").read_bytes()
+        except OSError:
+            return False
+        return title.startswith(b"postgres:") and f" {name} ".encode() in title
+
+    return _cpu_seconds(serves)
 
 
 class Server:
@@ -74,8 +98,8 @@ class Server:
 
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
-        argv = web_server_command("127.0.0.1", self.port, 64)
-        argv[argv.index("--workers") + 1] = str(workers)
+        self.database = database_name(env)
+        argv = web_server_command("127.0.0.1", self.port, 64, workers)
         self.process = subprocess.Popen(
             argv,
             env={**env, "NEWSDESK_PAGE_CACHE_SECONDS": str(page_cache)},
@@ -85,8 +109,9 @@ class Server:
         )
         wait_for(self.base + "/robots.txt")
 
-    def cpu(self) -> float:
-        return group_cpu_seconds(self.process.pid)
+    def cpu(self) -> tuple[float, float]:
+        """CPU seconds so far: the web server's processes, and the database server's for this database."""
+        return group_cpu_seconds(self.process.pid), database_cpu_seconds(self.database)
 
     def stop(self) -> None:
         os.killpg(self.process.pid, signal.SIGTERM)
@@ -111,12 +136,19 @@ def requests_done(result: WrkResult, seconds: int) -> float:
     return result.requests_per_second * seconds
 
 
-def cpu_per_request(server: Server, path: str, seconds: int) -> float:
+def cpu_per_request(server: Server, path: str, seconds: int) -> tuple[float, float]:
+    """Milliseconds of CPU per request: the web server's, and PostgreSQL's (0 on SQLite)."""
     wrk(server.base + path, connections=4, seconds=1, threads=1)  # warm
-    before = server.cpu()
+    web, db = server.cpu()
     result = wrk(server.base + path, connections=4, seconds=seconds, threads=1)
-    used = server.cpu() - before
-    return used * 1000 / max(requests_done(result, seconds), 1)
+    web_after, db_after = server.cpu()
+    done = max(requests_done(result, seconds), 1)
+    return (web_after - web) * 1000 / done, (db_after - db) * 1000 / done
+
+
+def database_name(env: dict[str, str]) -> str | None:
+    url = env.get("DATABASE_URL", "")
+    return urlsplit(url).path.lstrip("/") or None if url.startswith("postgres") else None
 
 
 def article_paths(env: dict[str, str]) -> list[str]:
@@ -149,6 +181,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--sample", type=int, default=1000, help="article pages nginx serves as files")
     parser.add_argument("--skip-cpu", action="store_true")
+    parser.add_argument("--skip-cached", action="store_true")
     parser.add_argument(
         "--server-root",
         default=str(ROOT),
@@ -197,7 +230,8 @@ def main() -> None:
     try:
         wait_for(f"http://127.0.0.1:{nginx_port}/home.html")
         lines += sweep_table(args, env, work, nginx_port, static_size)
-        lines += cached_table(args, env, nginx_port, paths[0])
+        if not args.skip_cached:
+            lines += cached_table(args, env, nginx_port, paths[0])
     finally:
         nginx.terminate()
         nginx.wait(timeout=10)
@@ -211,8 +245,6 @@ def main() -> None:
 
 
 def cpu_pages(base: str, paths: list[str]) -> dict[str, str]:
-    from urllib.parse import urlsplit
-
     html = fetch(base + "/topics/")[0].decode()
     topic = next(part.split('"')[0] for part in html.split('href="/topic/')[1:])
     html = fetch(base + "/sources/")[0].decode()
@@ -239,20 +271,22 @@ def cpu_table(
     cached_server = Server(env, 1, 60)
     try:
         cached = statistics.median(
-            cpu_per_request(cached_server, pages["article (newest)"], args.cpu_seconds) for _ in range(3)
+            cpu_per_request(cached_server, pages["article (newest)"], args.cpu_seconds)[0] for _ in range(3)
         )
     finally:
         cached_server.stop()
     out = [
         "CPU per request in the web process (through the server, page cache off; wrk, 4 connections, "
-        f"{args.cpu_seconds} s per page). A cached article page costs **{cached:.3f} ms**.",
+        f"{args.cpu_seconds} s per page). A cached article page costs **{cached:.3f} ms**. On PostgreSQL, "
+        "its server's CPU for the same requests is given beside it.",
         "",
-        "| page | path | CPU ms per request | × cached |",
-        "|---|---|---|---|",
+        "| page | path | CPU ms per request | × cached | PostgreSQL server CPU ms |",
+        "|---|---|---|---|---|",
     ]
     for name, path in pages.items():
-        ms = cpu_per_request(server, path, args.cpu_seconds)
-        out.append(f"| {name} | `{path}` | {ms:.2f} | {ms / cached:.0f}× |")
+        ms, db = cpu_per_request(server, path, args.cpu_seconds)
+        db_text = f"{db:.2f}" if server.database else "—"
+        out.append(f"| {name} | `{path}` | {ms:.2f} | {ms / cached:.0f}× | {db_text} |")
         print(out[-1], flush=True)
     return [*out, ""]
 
@@ -270,16 +304,24 @@ def sweep_table(
         "request a different article URL (page cache off: no hits). nginx rotates over "
         f"{args.sample:,} of the same pages saved as files (mean {static_size / 1024:.0f} KB).",
         "",
-        "| web processes | requests/s | p50 ms | p99 ms | errors (timeouts) | nginx requests/s | ratio |",
-        "|---|---|---|---|---|---|---|",
+        "The CPU column is the web server's CPU per request during the sweep (+ PostgreSQL's, on "
+        "PostgreSQL); load is the 1-minute load average at its end.",
+        "",
+        "| web processes | requests/s | p50 ms | p99 ms | errors (timeouts) | CPU ms per request | load "
+        "| nginx requests/s | ratio |",
+        "|---|---|---|---|---|---|---|---|---|",
     ]
     for count in [int(n) for n in args.processes.split(",")]:
         server = Server(env, count, 0)
         try:
             wrk(server.base + "/", connections=4, seconds=2, threads=1, script=ours)  # warm every worker
+            web, db = server.cpu()
             result = wrk(server.base + "/", connections=args.connections, seconds=args.seconds, script=ours)
+            web_after, db_after = server.cpu()
+            load = os.getloadavg()[0]
         finally:
             server.stop()
+        done = max(requests_done(result, args.seconds), 1)
         anchor = wrk(
             f"http://127.0.0.1:{nginx_port}/",
             connections=args.connections,
@@ -288,11 +330,17 @@ def sweep_table(
         )
         out.append(
             f"| {count} | {result.requests_per_second:,.0f} | {result.p50_ms:.1f} | {result.p99_ms:.1f} | "
-            f"{result.errors} ({result.timeouts}) | {anchor.requests_per_second:,.0f} | "
+            f"{result.errors} ({result.timeouts}) | {cpu_text(web_after - web, db_after - db, done)} | "
+            f"{load:.1f} | {anchor.requests_per_second:,.0f} | "
             f"{result.requests_per_second / anchor.requests_per_second:.4f}× |"
         )
         print(out[-1], flush=True)
     return [*out, ""]
+
+
+def cpu_text(web: float, db: float, requests: float) -> str:
+    text = f"{web * 1000 / requests:.1f}"
+    return text + (f" + {db * 1000 / requests:.1f}" if db else "")
 
 
 def cached_table(args: argparse.Namespace, env: dict[str, str], nginx_port: int, article: str) -> list[str]:

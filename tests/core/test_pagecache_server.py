@@ -2,10 +2,6 @@
 
 from __future__ import annotations
 
-import os
-import signal
-import subprocess
-import time
 import urllib.error
 import urllib.request
 
@@ -13,8 +9,7 @@ import pytest
 
 from newsdesk.articles.actions import do_store_article
 from newsdesk.types import ArticleDraft
-from tests.support.cli import start_cli
-from tests.support.net import free_port
+from tests.support.cli import serving
 from tests.support.newsroom import NOW, make_source
 
 
@@ -29,26 +24,8 @@ def get(url: str, **headers: str):
 
 @pytest.fixture
 def server():
-    port = free_port()
-    process = start_cli("run", "--port", str(port), NEWSDESK_PAGE_CACHE_SECONDS="30")
-    base = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while time.monotonic() < deadline:
-        try:
-            get(f"{base}/api/topics")
-            break
-        except OSError:
-            time.sleep(0.2)
-    else:
-        process.kill()
-        pytest.fail(f"newsdesk run did not start: {process.stderr.read() if process.stderr else ''}")
-    yield base
-    process.send_signal(signal.SIGTERM)  # `newsdesk run` stops its own children
-    try:
-        process.wait(timeout=20)
-    except subprocess.TimeoutExpired:
-        os.killpg(process.pid, signal.SIGKILL)
-        process.wait()
+    with serving("run", "/api/topics", NEWSDESK_PAGE_CACHE_SECONDS="30") as (_process, base):
+        yield base
 
 
 @pytest.mark.django_db(transaction=True)

@@ -6,9 +6,15 @@ writes is committed and the subprocess sees it, and vice versa.
 
 from __future__ import annotations
 
+import contextlib
 import os
+import signal
 import subprocess
 import sys
+import time
+import urllib.error
+import urllib.request
+from collections.abc import Iterator
 from pathlib import Path
 
 from django.db import connection
@@ -66,3 +72,37 @@ def start_cli(*args: str, **env: str) -> subprocess.Popen:
         text=True,
         start_new_session=True,
     )
+
+
+@contextlib.contextmanager
+def serving(command: str, probe: str, **env: str) -> Iterator[tuple[subprocess.Popen, str]]:
+    """`newsdesk COMMAND --port P` (`run` or `web`) started, answering `probe`, stopped afterwards:
+    yields the process and its base URL."""
+    from tests.support.net import free_port
+
+    port = free_port()
+    process = start_cli(command, "--port", str(port), **env)
+    base = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while time.monotonic() < deadline:
+        try:
+            urllib.request.urlopen(base + probe, timeout=10).close()
+            break
+        except urllib.error.HTTPError:
+            break
+        except OSError:
+            time.sleep(0.2)
+    else:
+        process.kill()
+        raise AssertionError(
+            f"newsdesk {command} did not start: {process.stderr.read() if process.stderr else ''}"
+        )
+    try:
+        yield process, base
+    finally:
+        process.send_signal(signal.SIGTERM)  # `newsdesk run` stops its own children
+        try:
+            process.wait(timeout=20)
+        except subprocess.TimeoutExpired:
+            os.killpg(process.pid, signal.SIGKILL)
+            process.wait()
