@@ -18,7 +18,6 @@ import time
 from typing import Any
 from urllib.parse import urlsplit
 
-
 _DATA = re.compile(rb'^data: \{"id":(\d+)', re.MULTILINE)
 
 

@@ -162,15 +162,20 @@ def _workers_round(args: argparse.Namespace, sink: Sink, work: Path) -> tuple[di
     machine's other work weighs on the three about equally."""
     one = measure(args.small, sink, work, workers=1, database_url=args.database_url)
     many = measure(args.small, sink, work, workers=args.workers, database_url=args.database_url)
-    anchor = _run("bench.newsletter.send", "anchor", str(args.small), env=_env(work / "anchor.sqlite3", sink.port))
+    env = _env(work / "anchor.sqlite3", sink.port)
+    anchor = _run("bench.newsletter.send", "anchor", str(args.small), env=env)
     return one, many, anchor
+
+
+def _cpu_ms(result: dict) -> float:
+    return 1000 / _cpu_rate(result)
 
 
 def workers_report(args: argparse.Namespace, rounds: list[tuple[dict, dict, dict]]) -> None:
     med = statistics.median
     where = "PostgreSQL" if args.database_url else "SQLite"
     n = args.workers
-    print(f"## One worker against {n} sharing a run ({args.small:,} subscribers, {where}, {len(rounds)} rounds)\n")
+    print(f"## One worker against {n} sharing a run ({args.small:,} subscribers, {where})\n")
     print(f"| round | 1 worker: msg/s | {n} workers: msg/s | ratio | anchor: msg/s "
           f"| CPU ms/msg: 1 worker | {n} workers | anchor | doubles | split |")  # fmt: skip
     print("|---|---|---|---|---|---|---|---|---|---|")
@@ -180,18 +185,22 @@ def workers_report(args: argparse.Namespace, rounds: list[tuple[dict, dict, dict
         ratios.append(ratio)
         cells = [
             str(i), f"{_rate(one):.0f}", f"{_rate(many):.0f}", f"{ratio:.2f}x", f"{_rate(anchor):.0f}",
-            f"{1000 / _cpu_rate(one):.2f}", f"{1000 / _cpu_rate(many):.2f}", f"{1000 / _cpu_rate(anchor):.2f}",
+            f"{_cpu_ms(one):.2f}", f"{_cpu_ms(many):.2f}", f"{_cpu_ms(anchor):.2f}",
             str(one["doubles"] + many["doubles"]), str(many.get("per_worker")),
         ]  # fmt: skip
         print("| " + " | ".join(cells) + " |")
     ones, manys, anchors = (list(r) for r in zip(*rounds, strict=True))
+    both = [*ones, *manys]
+    rate_one, rate_many = med(_rate(r) for r in ones), med(_rate(r) for r in manys)
     print()
-    print(f"median: 1 worker {med(_rate(r) for r in ones):.0f} msg/s, {n} workers {med(_rate(r) for r in manys):.0f} "
-          f"msg/s, ratio (median of rounds) {med(ratios):.2f}x; anchor {med(_rate(r) for r in anchors):.0f} msg/s")  # fmt: skip
-    print(f"CPU per message (median): 1 worker {med(1000 / _cpu_rate(r) for r in ones):.2f} ms, {n} workers "
-          f"{med(1000 / _cpu_rate(r) for r in manys):.2f} ms, anchor {med(1000 / _cpu_rate(r) for r in anchors):.2f} ms")  # fmt: skip
-    print(f"doubles: {sum(r['doubles'] for r in [*ones, *manys])}; delivered "
-          f"{sum(r['delivered'] for r in [*ones, *manys]):,} of {sum(r['sent'] for r in [*ones, *manys]):,} recorded")  # fmt: skip
+    print(f"median: 1 worker {rate_one:.0f} msg/s, {n} workers {rate_many:.0f} msg/s, "
+          f"ratio (median of rounds) {med(ratios):.2f}x; "
+          f"anchor {med(_rate(r) for r in anchors):.0f} msg/s")  # fmt: skip
+    cpu_one, cpu_many = med(_cpu_ms(r) for r in ones), med(_cpu_ms(r) for r in manys)
+    print(f"CPU per message (median): 1 worker {cpu_one:.2f} ms, {n} workers {cpu_many:.2f} ms, "
+          f"anchor {med(_cpu_ms(r) for r in anchors):.2f} ms")  # fmt: skip
+    print(f"doubles: {sum(r['doubles'] for r in both)}; delivered {sum(r['delivered'] for r in both):,} "
+          f"of {sum(r['sent'] for r in both):,} recorded")  # fmt: skip
     print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
