@@ -195,7 +195,7 @@ class _ShortHeaders(Compat32):
     other value takes compat32's path.
     """
 
-    def _fold(self, name: str, value: Any, sanitize: bool) -> str:
+    def _as_is(self, name: str, value: Any) -> str | None:
         if (
             isinstance(value, str)
             and value.isascii()
@@ -205,8 +205,14 @@ class _ShortHeaders(Compat32):
             and not any(c in value for c in "\r\n\t\x0b\x0c")
         ):
             return f"{name}: {value}{self.linesep}"
-        folded: str = super()._fold(name, value, sanitize)
-        return folded
+        return None
+
+    def fold(self, name: str, value: str) -> str:
+        return self._as_is(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        as_is = self._as_is(name, value)
+        return as_is.encode("ascii") if as_is is not None else super().fold_binary(name, value)
 
 
 SHORT_HEADERS = _ShortHeaders()
