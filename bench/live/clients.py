@@ -11,52 +11,79 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import re
 import resource
 import sys
 import time
 from typing import Any
 from urllib.parse import urlsplit
 
+_DATA = re.compile(rb'^data: \{"id":(\d+)', re.MULTILINE)
+
+
+class Reader(asyncio.Protocol):
+    """One SSE reader, as light as it can be: no line reader, no HTTP parser. Each chunk is scanned once
+    for its events' article ids (a regular expression over whole lines), so the readers' CPU, which runs
+    on the same cores as the servers, stays small beside the servers'."""
+
+    def __init__(self, request: bytes, index: int, opened: asyncio.Event, state: dict[str, Any]) -> None:
+        self.request, self.index, self.opened, self.state = request, index, opened, state
+        self.head = b""  # the response's status line and headers, until the blank line
+        self.tail = b""  # the end of the last chunk, after its last newline
+        self.streaming = False
+        self.first = True
+        self.got: list[tuple[int, float]] = state["arrivals"][index]
+
+    def connection_made(self, transport: asyncio.BaseTransport) -> None:
+        self.transport = transport
+        transport.write(self.request)  # type: ignore[attr-defined]
+
+    def _count_open(self) -> None:
+        self.state["open"] += 1
+        if self.state["open"] == self.state["n"]:
+            self.opened.set()
+
+    def data_received(self, data: bytes) -> None:
+        if not self.streaming:
+            self.head += data
+            end = self.head.find(b"\r\n\r\n")
+            if end < 0:
+                return
+            if b" 200 " not in self.head[: self.head.find(b"\r\n")]:
+                self.state["refused"] += 1
+                self._count_open()
+                self.transport.close()
+                return
+            self.streaming = True
+            data, self.head = self.head[end + 4 :], b""
+        buffer = self.tail + data
+        cut = buffer.rfind(b"\n") + 1
+        lines, self.tail = buffer[:cut], buffer[cut:]
+        if not lines:
+            return
+        if self.first and b"id:" in lines:  # the stream's first block: it is open
+            self.first = False
+            self._count_open()
+        now = time.time()
+        got = self.got
+        for match in _DATA.finditer(lines):
+            got.append((int(match.group(1)), now))
+            if len(got) == self.state["expect"]:
+                self.state["complete"] += 1
+                if self.state["complete"] == self.state["n"]:
+                    self.state["done"].set()
+
+    def connection_lost(self, exc: Exception | None) -> None:
+        if self.streaming:
+            self.state["closed"] += 1
+
 
 async def reader(
     host: str, port: int, target: str, index: int, opened: asyncio.Event, state: dict[str, Any]
 ) -> None:
-    stream_reader, writer = await asyncio.open_connection(host, port, limit=1 << 20)
-    writer.write(
-        f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\n\r\n".encode()
-    )
-    await writer.drain()
-    status = await stream_reader.readline()
-    if b" 200 " not in status:
-        state["refused"] += 1
-        state["open"] += 1
-        if state["open"] == state["n"]:
-            opened.set()
-        writer.close()
-        return
-    while (await stream_reader.readline()) not in (b"\r\n", b""):
-        pass
-    first = True
-    got = state["arrivals"][index]
-    while True:
-        line = await stream_reader.readline()
-        if not line:
-            state["closed"] += 1
-            return
-        if first and line.startswith(b"id:"):  # the stream's first block: it is open
-            first = False
-            state["open"] += 1
-            if state["open"] == state["n"]:
-                opened.set()
-        if line.startswith(b"data:"):
-            now = time.time()
-            start = line.find(b'{"id":') + 6
-            article_id = int(line[start : line.find(b",", start)])
-            got.append((article_id, now))
-            if len(got) == state["expect"]:
-                state["complete"] += 1
-                if state["complete"] == state["n"]:
-                    state["done"].set()
+    request = f"GET {target} HTTP/1.1\r\nHost: {host}:{port}\r\nAccept: text/event-stream\r\n\r\n".encode()
+    loop = asyncio.get_running_loop()
+    await loop.create_connection(lambda: Reader(request, index, opened, state), host, port)
 
 
 async def main(url: str, n: int, expect: int, timeout: float) -> None:

@@ -127,6 +127,11 @@ def main() -> None:
         default="",
         help="a PostgreSQL database the bench may empty, for the shared-run rows (default SQLite)",
     )
+    parser.add_argument(
+        "--workers-only",
+        action="store_true",
+        help="only the worker comparison: one worker, then --workers workers, then the anchor, in turn",
+    )
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
           f"{platform.system()} {platform.release()}\n")  # fmt: skip
@@ -134,6 +139,9 @@ def main() -> None:
     try:
         with tempfile.TemporaryDirectory(prefix="bench-newsletter-") as tmp:
             work = Path(tmp)
+            if args.workers_only:
+                workers_report(args, [_workers_round(args, sink, work) for _ in range(args.repeats)])
+                return
             small = [measure(args.small, sink, work) for _ in range(args.repeats)]
             shared = [
                 measure(args.small, sink, work, workers=args.workers, database_url=args.database_url)
@@ -147,6 +155,53 @@ def main() -> None:
     finally:
         sink.stop()
     report(args, small, large, anchors, shared)
+
+
+def _workers_round(args: argparse.Namespace, sink: Sink, work: Path) -> tuple[dict, dict, dict]:
+    """One worker, then N workers, on the same database, then the anchor: side by side in time, so the
+    machine's other work weighs on the three about equally."""
+    one = measure(args.small, sink, work, workers=1, database_url=args.database_url)
+    many = measure(args.small, sink, work, workers=args.workers, database_url=args.database_url)
+    env = _env(work / "anchor.sqlite3", sink.port)
+    anchor = _run("bench.newsletter.send", "anchor", str(args.small), env=env)
+    return one, many, anchor
+
+
+def _cpu_ms(result: dict) -> float:
+    return 1000 / _cpu_rate(result)
+
+
+def workers_report(args: argparse.Namespace, rounds: list[tuple[dict, dict, dict]]) -> None:
+    med = statistics.median
+    where = "PostgreSQL" if args.database_url else "SQLite"
+    n = args.workers
+    print(f"## One worker against {n} sharing a run ({args.small:,} subscribers, {where})\n")
+    print(f"| round | 1 worker: msg/s | {n} workers: msg/s | ratio | anchor: msg/s "
+          f"| CPU ms/msg: 1 worker | {n} workers | anchor | doubles | split |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
+    ratios = []
+    for i, (one, many, anchor) in enumerate(rounds, 1):
+        ratio = _rate(many) / _rate(one)
+        ratios.append(ratio)
+        cells = [
+            str(i), f"{_rate(one):.0f}", f"{_rate(many):.0f}", f"{ratio:.2f}x", f"{_rate(anchor):.0f}",
+            f"{_cpu_ms(one):.2f}", f"{_cpu_ms(many):.2f}", f"{_cpu_ms(anchor):.2f}",
+            str(one["doubles"] + many["doubles"]), str(many.get("per_worker")),
+        ]  # fmt: skip
+        print("| " + " | ".join(cells) + " |")
+    ones, manys, anchors = (list(r) for r in zip(*rounds, strict=True))
+    both = [*ones, *manys]
+    rate_one, rate_many = med(_rate(r) for r in ones), med(_rate(r) for r in manys)
+    print()
+    print(f"median: 1 worker {rate_one:.0f} msg/s, {n} workers {rate_many:.0f} msg/s, "
+          f"ratio (median of rounds) {med(ratios):.2f}x; "
+          f"anchor {med(_rate(r) for r in anchors):.0f} msg/s")  # fmt: skip
+    cpu_one, cpu_many = med(_cpu_ms(r) for r in ones), med(_cpu_ms(r) for r in manys)
+    print(f"CPU per message (median): 1 worker {cpu_one:.2f} ms, {n} workers {cpu_many:.2f} ms, "
+          f"anchor {med(_cpu_ms(r) for r in anchors):.2f} ms")  # fmt: skip
+    print(f"doubles: {sum(r['doubles'] for r in both)}; delivered {sum(r['delivered'] for r in both):,} "
+          f"of {sum(r['sent'] for r in both):,} recorded")  # fmt: skip
+    print(f"load average at the end: {os.getloadavg()[0]:.1f}")
 
 
 def _rate(result: dict) -> float:

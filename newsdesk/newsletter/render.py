@@ -11,6 +11,7 @@ import base64
 from collections.abc import Callable
 from dataclasses import dataclass
 from email.message import Message
+from email.policy import Compat32
 from functools import cache
 from typing import Any
 
@@ -185,6 +186,38 @@ def encoded_words(value: str) -> str:
     return " ".join(f"=?utf-8?b?{base64.b64encode(w.encode()).decode()}?=" for w in words)
 
 
+class _ShortHeaders(Compat32):
+    """Python's default mail policy, minus the cost of folding a header that needs no folding.
+
+    compat32 passes every header through email.header.Header, which splits and re-joins even a short ASCII
+    value: about an eighth of a digest's sending CPU (18 headers per digest, with its two parts). A short,
+    single-line ASCII value with single spaces comes out of that unchanged, so it is written as is; any
+    other value takes compat32's path.
+    """
+
+    def _as_is(self, name: str, value: Any) -> str | None:
+        if (
+            isinstance(value, str)
+            and value.isascii()
+            and len(name) + 2 + len(value) <= (self.max_line_length or 78)
+            and value.strip() == value
+            and "  " not in value
+            and not any(c in value for c in "\r\n\t\x0b\x0c")
+        ):
+            return f"{name}: {value}{self.linesep}"
+        return None
+
+    def fold(self, name: str, value: str) -> str:
+        return self._as_is(name, value) or super().fold(name, value)
+
+    def fold_binary(self, name: str, value: str) -> bytes:
+        as_is = self._as_is(name, value)
+        return as_is.encode("ascii") if as_is is not None else super().fold_binary(name, value)
+
+
+SHORT_HEADERS = _ShortHeaders()
+
+
 class DigestEmail(EmailMultiAlternatives):
     """Its Subject is encoded by `encoded_words`; `subject` stays the readable text.
 
@@ -197,6 +230,7 @@ class DigestEmail(EmailMultiAlternatives):
         readable, self.subject = self.subject, encoded_words(str(self.subject))
         try:
             built: Message = super().message(*args, **kwargs)
+            built.policy = SHORT_HEADERS  # the generator takes the top message's policy for every part
             return built
         finally:
             self.subject = readable

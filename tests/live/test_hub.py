@@ -140,6 +140,32 @@ def test_wait_returns_empty_after_the_timeout_and_on_close() -> None:
     assert 0.15 < waited < 2
 
 
+def test_one_timer_serves_many_waits_and_each_wait_keeps_its_own_deadline() -> None:
+    async def scenario() -> tuple[list[Event], float, float, float]:
+        loop = asyncio.get_running_loop()
+        sub = Subscription(Filters(), 0, limit=10)
+        loop.call_later(0.05, sub.push, Event(1, "{}", 1, ""))
+        got = await sub.wait(10)  # woken by the event; its 10-second timer stays armed
+        started = time.monotonic()
+        assert await sub.wait(0.1) == []  # a shorter deadline than the armed timer's
+        shorter = time.monotonic() - started
+        started = time.monotonic()
+        assert await sub.wait(0.3) == []  # a longer one: the timer is moved on, not fired early
+        longer = time.monotonic() - started
+        loop.call_later(0.05, sub.push, Event(2, "{}", 1, ""))
+        started = time.monotonic()
+        await sub.wait(0.2)
+        assert await sub.wait(0.2) == []  # right after an event, a full heartbeat interval again
+        again = time.monotonic() - started
+        return got, shorter, longer, again
+
+    got, shorter, longer, again = asyncio.run(scenario())
+    assert [e.id for e in got] == [1]
+    assert 0.08 < shorter < 2
+    assert 0.28 < longer < 2
+    assert 0.23 < again < 2
+
+
 def test_close_streams_ends_every_stream_and_refuses_new_ones(memory) -> None:
     async def scenario() -> tuple[bool, bool]:
         hub = Hub(memory)

@@ -1,4 +1,4 @@
-"""What goes on the wire: dot-stuffing of the DATA body and the Subject's encoded words."""
+"""What goes on the wire: dot-stuffing of the DATA body, the Subject's encoded words, the headers' folding."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from newsdesk.newsletter.mailer import _dot_stuffed
-from newsdesk.newsletter.render import encoded_words
+from newsdesk.newsletter.render import SHORT_HEADERS, encoded_words
 
 
 def _as_smtplib_does(msg: bytes) -> bytes:
@@ -38,3 +38,18 @@ def test_encoded_words_decode_to_the_same_text(value: str) -> None:
         assert parsed["Subject"] == value
     else:
         assert encoded == value
+
+
+_HEADER_TEXT = st.lists(
+    st.sampled_from(["a", "Z", "7", " ", "  ", "\t", ",", ";", "<", ">", "=?", "é", "\n", "\r\n", "-"]),
+    max_size=60,
+).map("".join)
+
+
+@given(st.sampled_from(["To", "Subject", "List-Unsubscribe", "X-A-Rather-Long-Header-Name"]), _HEADER_TEXT)
+def test_short_headers_fold_exactly_as_the_default_policy(name: str, value: str) -> None:
+    for linesep in ("\n", "\r\n"):
+        ours = SHORT_HEADERS.clone(linesep=linesep)
+        theirs = email.policy.compat32.clone(linesep=linesep)
+        assert ours.fold(name, value) == theirs.fold(name, value)
+        assert ours.fold_binary(name, value) == theirs.fold_binary(name, value)
