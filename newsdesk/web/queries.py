@@ -184,7 +184,9 @@ def live_news(topic: Topic | None = None, limit: int = LIVE_NEWS_ITEMS) -> list[
     )
     story_of = {pk: (story_id, sources) for pk, story_id, sources in stories}
     for article in articles:
-        article.story_id, article.story_sources = story_of.get(article.pk, (None, None))
+        story_id, sources = story_of.get(article.pk, (None, None))
+        setattr(article, "story_id", story_id)  # noqa: B010 (read by the live card's template and key)
+        setattr(article, "story_sources", sources)  # noqa: B010
     return articles
 
 
