@@ -51,12 +51,19 @@ def split_authors(raw: str | None) -> tuple[str, ...]:
     normalized = normalize_authors(None, raw) or ""
     names = []
     for part in normalized.split(";"):
-        name = " ".join(part.split())
+        name = _initials(" ".join(part.split()).strip("'\"‘’“”"), raw)
         if not name or _ROLES.match(name) or _DIGITS.search(name) or len(name.split()) > 6:
             continue
         if name not in names:
             names.append(name)
     return tuple(names)
+
+
+def _initials(name: str, raw: str) -> str:
+    """Give back the full stops trafilatura's tidying takes from initials ("Marwan H. Adwan")."""
+    return " ".join(
+        f"{word}." if len(word) == 1 and word.isupper() and f"{word}." in raw else word for word in name.split()
+    )
 
 
 def people_only(
