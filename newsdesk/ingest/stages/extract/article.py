@@ -23,7 +23,7 @@ from newsdesk.types import Extracted, ExtractError, Injection
 
 # A body shorter than this many characters gets a second look without our clean-up, which is kept
 # when it finds at least MORE_TEXT times as much text: the clean-up took the story for furniture.
-SHORT_BODY = 1000
+SHORT_BODY = 500
 MORE_TEXT = 2
 
 
@@ -56,7 +56,7 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     hidden = strip_hidden(root, page_url=base)  # first: the furniture pass would drop them unexamined
     removed = remove_furniture(root, meta.title)
     injections = hidden.injections + strip_planted(root, title=meta.title, page_url=base)
-    authors = people_only(split_authors(meta.author), meta.site_name, base) or people_only(
+    authors = people_only(split_authors(meta.author, text), meta.site_name, base) or people_only(
         byline_authors(root), meta.site_name, base
     )
     body = extract_body(root, base, meta.title, authors, dated=published is not None, fast=fast)
