@@ -222,14 +222,25 @@ CONTENDERS: dict[str, tuple[Callable[[bytes], Answer], bool]] = {
 }
 
 
-def score_all(pages: list[EvalPage], repeats: int = 1) -> dict[str, RealScore]:
-    """Every contender over every page, interleaved page by page so load hurts all alike."""
+HELD_OUT_EVERY = 5  # every 5th page by sorted URL is held out: never looked at while tuning
+
+
+def is_held_out(index: int) -> bool:
+    return index % HELD_OUT_EVERY == HELD_OUT_EVERY - 1
+
+
+def score_all(
+    pages: list[EvalPage], repeats: int = 1
+) -> tuple[dict[str, RealScore], dict[str, tuple[RealScore, RealScore]]]:
+    """Every contender over every page, interleaved page by page so load hurts all alike. Returns
+    the scores over all pages, and per contender the (tuning, held-out) split."""
     scores = {label: RealScore() for label in CONTENDERS}
+    split = {label: (RealScore(), RealScore()) for label in CONTENDERS}
     for run, _ in CONTENDERS.values():  # pay lazy imports and caches before timing
         run(b"<html><body><article><p>Warm-up text for every contender.</p></article></body></html>")
     for repeat in range(repeats):
         totals = dict.fromkeys(CONTENDERS, 0.0)
-        for page in pages:
+        for index, page in enumerate(pages):
             for label, (run, metadata) in CONTENDERS.items():
                 start = time.process_time()
                 try:
@@ -240,9 +251,10 @@ def score_all(pages: list[EvalPage], repeats: int = 1) -> dict[str, RealScore]:
                 totals[label] += time.process_time() - start
                 if repeat == 0:
                     scores[label].add(page, answer, metadata)
+                    split[label][is_held_out(index)].add(page, answer, metadata)
         for label, seconds in totals.items():
             scores[label].seconds.append(seconds)
-    return scores
+    return scores, split
 
 
 def report(path: Path | None, limit: int | None, repeats: int, verbose: bool) -> None:
@@ -255,7 +267,7 @@ def report(path: Path | None, limit: int | None, repeats: int, verbose: bool) ->
         f"## Real pages: trafilatura's evaluation set, {len(pages)} pages (mean {size:.0f} KiB), "
         f"CPU time, median of {repeats}\n"
     )
-    scores = score_all(pages, repeats)
+    scores, split = score_all(pages, repeats)
     print(
         "| contender | precision | recall | F1 | title | date | authors | ms/page (CPU) | pages/s |\n"
         "|---|---|---|---|---|---|---|---|---|"
@@ -267,6 +279,17 @@ def report(path: Path | None, limit: int | None, repeats: int, verbose: bool) ->
             f"| {score.accuracy('title')} | {score.accuracy('date')} | {score.accuracy('authors')} "
             f"| {1000 * seconds / len(pages):.1f} | {len(pages) / seconds:.1f} |"
         )
+    print(
+        f"\nTuning pages and held-out pages (every {HELD_OUT_EVERY}th by URL, not used for tuning):\n\n"
+        "| contender | pages | F1 | title | date | authors |\n|---|---|---|---|---|---|"
+    )
+    for label, parts in split.items():
+        for name, score in zip(("tuning", "held-out"), parts, strict=True):
+            size = sum(1 for index in range(len(pages)) if is_held_out(index) == (name == "held-out"))
+            print(
+                f"| {label}, {name} | {size} | {score.f1:.3f} | {score.accuracy('title')} "
+                f"| {score.accuracy('date')} | {score.accuracy('authors')} |"
+            )
     ours_s = statistics.median(scores[OURS].seconds)
     print()
     for label in CONTENDERS:

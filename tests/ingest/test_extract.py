@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.ingest.stages.extract.authors import split_authors
 from newsdesk.ingest.stages.extract.clean import remove_furniture
 from newsdesk.ingest.stages.extract.dates import parse_timestamp
 from newsdesk.ingest.stages.extract.document import decode, parse
@@ -380,3 +381,20 @@ def test_the_story_header_outside_the_body_keeps_its_byline() -> None:
     result = extract_article(html)
     assert result.authors == ("Ana Ruiz", "Tom Lee")
     assert "navigation" in result.removed  # the site's header went; the story's stayed
+
+
+@pytest.mark.parametrize(
+    ("raw", "source", "names"),
+    [
+        ("Marwan H Adwan", "<p>By Marwan H. Adwan</p>", ("Marwan H. Adwan",)),
+        ("J R Stone", "J. R. Stone reports", ("J. R. Stone",)),
+        ("Joe S", "Joe Sample wrote", ("Joe S",)),  # the page never spells "Joe S.": no stop added
+        ("'Luana Patriolino; Rafa Felice", None, ("Luana Patriolino", "Rafa Felice")),
+        ("Posted; Ana Ruiz", None, ("Ana Ruiz",)),
+        ("Publiziert am", None, ()),
+    ],
+)
+def test_author_names_keep_initials_and_drop_labels(
+    raw: str, source: str | None, names: tuple[str, ...]
+) -> None:
+    assert split_authors(raw, source) == names

@@ -21,6 +21,11 @@ from newsdesk.integrity.inject import strip_hidden, strip_planted
 from newsdesk.markup.language import declared_language, detect_language
 from newsdesk.types import Extracted, ExtractError, Injection
 
+# A body shorter than this many characters gets a second look without our clean-up, which is kept
+# when it finds at least MORE_TEXT times as much text: the clean-up took the story for furniture.
+SHORT_BODY = 500
+MORE_TEXT = 2
+
 
 def extract_article(
     html: bytes | str, *, url: str | None = None, charset: str | None = None, fast: bool = True
@@ -51,12 +56,14 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     hidden = strip_hidden(root, page_url=base)  # first: the furniture pass would drop them unexamined
     removed = remove_furniture(root, meta.title)
     injections = hidden.injections + strip_planted(root, title=meta.title, page_url=base)
-    authors = people_only(split_authors(meta.author), meta.site_name, base) or people_only(
+    authors = people_only(split_authors(meta.author, text), meta.site_name, base) or people_only(
         byline_authors(root), meta.site_name, base
     )
     body = extract_body(root, base, meta.title, authors, dated=published is not None, fast=fast)
-    if not body.text:
-        body = _without_clean_up(text, base, meta.title, authors, published is not None, fast)
+    if len(body.text) < SHORT_BODY:
+        second = _without_clean_up(text, base, meta.title, authors, published is not None, fast)
+        if len(second.text) > MORE_TEXT * len(body.text):
+            body = second
     return Extracted(
         title=meta.title,
         authors=authors,
@@ -77,8 +84,9 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
 def _without_clean_up(
     text: str, base: str | None, title: str | None, authors: tuple[str, ...], dated: bool, fast: bool
 ) -> Body:
-    """A second look when the cleaned page held no article: our clean-up can take a story whose
-    markup looks like furniture (a post inside a "widget", a blog's main column called "sidebar").
+    """A second look when the cleaned page held little or no article: our clean-up can take a story
+    whose markup looks like furniture (a post inside a "widget", a blog's main column called "sidebar",
+    a page builder's sections).
     trafilatura reads a fresh copy of the page, with only hidden text and planted spam cut out."""
     root = parse(text)
     strip_hidden(root, page_url=base)

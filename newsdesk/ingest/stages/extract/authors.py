@@ -19,7 +19,9 @@ from trafilatura.xpaths import AUTHOR_XPATHS
 # Job titles and desks that bylines carry after the name ("Ana Ruiz, Reporter").
 _ROLES = re.compile(
     r"^(staff|staff writer|reporter|correspondent|editor|senior editor|news desk|newsdesk|photographer"
-    r"|contributor|guest author|admin|administrator|team|editorial team|agencies|wire services?)$",
+    r"|contributor|guest author|admin|administrator|team|editorial team|agencies|wire services?"
+    r"|posted|published|updated|publiziert( am)?|veröffentlicht( am)?|aktualisiert( am)?|publicado( por)?"
+    r"|text|texte|interview|foto|fotos|bild|photo|photos)$",
     re.IGNORECASE,
 )
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w.'’-]+|de|da|van|von|der|del|la|le|bin|al-\w+)){0,4}"
@@ -44,19 +46,32 @@ _SHORT_TEXT_XPATH = XPath(".//text()[string-length(normalize-space(.)) > 4][stri
 _DIGITS = re.compile(r"\d")
 
 
-def split_authors(raw: str | None) -> tuple[str, ...]:
-    """trafilatura's "A; B" form (or any byline text) to a tuple of names, without roles or dates."""
+def split_authors(raw: str | None, source: str | None = None) -> tuple[str, ...]:
+    """trafilatura's "A; B" form (or any byline text) to a tuple of names, without roles or dates.
+    `source`, the text the names were read from, restores the full stops of initials."""
     if not raw:
         return ()
     normalized = normalize_authors(None, raw) or ""
     names = []
     for part in normalized.split(";"):
-        name = " ".join(part.split())
+        name = _initials(" ".join(part.split()).strip("'\"‘’“”"), source or raw)
         if not name or _ROLES.match(name) or _DIGITS.search(name) or len(name.split()) > 6:
             continue
         if name not in names:
             names.append(name)
     return tuple(names)
+
+
+def _initials(name: str, source: str) -> str:
+    """Give back the full stops trafilatura's tidying takes from initials ("Marwan H. Adwan"), where
+    `source` (the byline or the page) spells the name with them."""
+    words = name.split()
+    for index, word in enumerate(words):
+        if len(word) == 1 and word.isupper():
+            spelled = " ".join([*words[:index], f"{word}.", *words[index + 1 : index + 2]])
+            if spelled in source:
+                words[index] = f"{word}."
+    return " ".join(words)
 
 
 def people_only(

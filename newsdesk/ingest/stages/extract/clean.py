@@ -149,10 +149,25 @@ def _text_matches(
         text = " ".join(str(node).split())
         for rule in TEXT_RULES:
             if rule.pattern.match(text):
-                target = _container(owner, rule.kind, protected, page_chars)
+                target = (
+                    _credit_block(owner, text, protected)
+                    if rule.kind == "credit"
+                    else _container(owner, rule.kind, protected, page_chars)
+                )
                 if target is not None:
                     yield target, rule.label
                 break
+
+
+def _credit_block(owner: HtmlElement, credit: str, protected: set[HtmlElement]) -> HtmlElement | None:
+    """The largest element around a photo credit that says nothing else (never a paragraph that
+    merely ends with a credit)."""
+    found = None
+    block: HtmlElement | None = owner
+    while block is not None and block not in protected and len(" ".join(_text(block).split())) <= len(credit):
+        found = block
+        block = block.getparent()
+    return found
 
 
 def _container(

@@ -155,7 +155,8 @@ def attribute_hint(name: str, value: str) -> str | None:
 @dataclass(frozen=True)
 class TextRule:
     label: str
-    kind: str  # "line": drop the line or its small box; "heading": drop the section it heads
+    kind: str  # "line": drop the line or its small box; "heading": drop the section it heads;
+    # "credit": drop the block only when the credit is all it says
     pattern: re.Pattern[str]
 
 
@@ -165,7 +166,8 @@ def _rule(label: str, kind: str, pattern: str) -> TextRule:
 
 TEXT_RULES: tuple[TextRule, ...] = (
     _rule("related-links", "line",
-          r"(read more|read also|also read|see also|related|more|watch|listen|lee también|lea también"
+          r"(read more|read also|also read|see also|related|more|watch|listen|lee también|lea también|lea más"
+          r"|lee más|lea|ver también|vea también"
           r"|lire aussi|à lire aussi|lesen sie auch|mehr zum thema|leggi anche|leia também|leia mais"
           r"|lees ook)\s*(?:[:»|]|\.\.\.|…)"),
     _rule("newsletter", "line", r"get more (stuff|stories|news|like this)"),
@@ -178,6 +180,14 @@ TEXT_RULES: tuple[TextRule, ...] = (
           r"|read next|read more|recommended( for you| reading)?|you (may|might) also like"
           r"|most (read|popular|viewed)"
           r"|trending( now)?|popular( now| stories)?|more stories|more from .{1,40}|editor'?s picks):?$"),
+    _rule("related-links", "heading",
+          r"(le puede interesar|te puede interesar|notas relacionadas|temas relacionados|más sobre .{1,40}"
+          r"|veja também|das könnte sie auch interessieren|mehr zum thema|weitere (themen|artikel|beiträge)"
+          r"( .{1,40})?|empfohlene beiträge|schon gelesen\??|auch lesen|zum weiterlesen|videos zum thema"
+          r"|kommentierte artikel|czytaj (też|także)|sur le même sujet|à lire aussi):?$"),
+    _rule("photo-credit", "credit",
+          r"((foto|fotos|bild|photo|photos|crédit photo|credit)\s*:\s*\S.{0,60}|getty images"
+          r"|istock(\.com|photo)?|(afp|dpa|ap|reuters|epa)\s*/\s*.{1,40})$"),
     _rule("comments", "heading",
           r"(\d+\s+(comments?|responses?|thoughts|replies)( on .{1,120})?|comments?|leave a (reply|comment)"
           r"|join the (discussion|conversation)):?$"),
@@ -190,5 +200,7 @@ SHORT_TEXT_XPATH = XPath(".//text()[string-length(.) < 300]")
 TEXT_HINT = re.compile(
     r"read|related|more|inbox|newsletter|subscribe|sign up|cookies|live|latest|breaking|just in|ticker"
     r"|comment|repl|thoughts|respons|discussion|conversation|share|recommend|trending|popular|you m"
-    r"|editor|also|watch|listen|stay in|partners use|también|aussi|lesen|thema|anche|leia|lees"
+    r"|editor|also|watch|listen|stay in|partners use|también|aussi|lesen|thema|anche|leia|lees|lea|lee m"
+    r"|interes|relacionad|sobre|thema|themen|artikel|beiträge|gelesen|czytaj"
+    r"|sujet|foto|bild|photo|credit|crédit|getty|istock|afp|reuters"
 )  # matched against lower-cased text: IGNORECASE makes this alternation five times slower
