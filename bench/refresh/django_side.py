@@ -5,12 +5,19 @@
 - `enqueue`: the scheduler's own enqueue of every due source (one task each).
 - `pending`: prints how many refresh tasks are not finished yet.
 - `one URL`: one source refreshed in this process (the page benchmark); prints JSON.
+- `profile URL`: the same under cProfile, timing CPU per thread (the calling thread and each page
+  thread, merged); prints the
+  top functions by own time and by cumulative time, then the JSON line.
 """
 
 from __future__ import annotations
 
+import cProfile
+import functools
 import json
+import pstats
 import resource
+import threading
 import sys
 import time
 
@@ -69,7 +76,7 @@ def articles() -> None:
     print(json.dumps({"articles": Article.objects.count()}))
 
 
-def one(url: str) -> None:
+def one(url: str, profile: bool = False) -> None:
     from newsdesk.articles.models import Article
     from newsdesk.ingest.pipeline import Pipeline
     from newsdesk.ingest.policy import fetch_policy
@@ -77,16 +84,47 @@ def one(url: str) -> None:
     from newsdesk.sources.models import Source
 
     source = Source.objects.create(url=url, name="Pages")
+    profiles: list[cProfile.Profile] = []
+    if profile:
+        profiles.append(cProfile.Profile(time.thread_time))
+        _profile_page_threads(Pipeline, profiles)
+        profiles[0].enable()
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     with Fetcher(fetch_policy()) as fetcher:
         report = Pipeline(fetcher).refresh_source(source.pk)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
+    if profile:
+        profiles[0].disable()
+        stats = pstats.Stats(profiles[0])
+        for extra in profiles[1:]:
+            stats.add(extra)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(45)
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     stored = Article.objects.filter(source=source).count()
     print(json.dumps({"new": report.new, "stored": stored, "failed": report.failed_entries,
                       "seconds": seconds, "cpu": cpu}))  # fmt: skip
+
+
+def _profile_page_threads(pipeline: type, profiles: list[cProfile.Profile]) -> None:
+    """Each page thread's work under its own profiler (cProfile sees one thread only)."""
+    original = pipeline._extract_page
+    local = threading.local()
+
+    @functools.wraps(original)
+    def profiled(self, link):  # type: ignore[no-untyped-def]
+        if not hasattr(local, "profile"):
+            local.profile = cProfile.Profile(time.thread_time)
+            profiles.append(local.profile)
+        local.profile.enable()
+        try:
+            return original(self, link)
+        finally:
+            local.profile.disable()
+
+    pipeline._extract_page = profiled
 
 
 if __name__ == "__main__":
@@ -106,3 +144,5 @@ if __name__ == "__main__":
         articles()
     elif command == "one":
         one(sys.argv[2])
+    elif command == "profile":
+        one(sys.argv[2], profile=True)
