@@ -4,7 +4,9 @@
 - `reset`: articles deleted, every source back to ETag "v0", due now, not queued (for the next run).
 - `enqueue`: the scheduler's own enqueue of every due source (one task each).
 - `pending`: prints how many refresh tasks are not finished yet.
-- `one URL`: one source refreshed in this process (the page benchmark); prints JSON.
+- `one URL [WARM_URL]`: one source refreshed in this process (the page benchmark); prints JSON. With
+  WARM_URL, another source is refreshed first, unmeasured, as a long-running worker's earlier tasks
+  would (the first refresh of a process also loads the language model, the URL map and the lexicons).
 - `profile URL`: the same under cProfile, timing CPU per thread (the calling thread and each page
   thread, merged); prints the
   top functions by own time and by cumulative time, then the JSON line.
@@ -15,6 +17,7 @@ from __future__ import annotations
 import cProfile
 import functools
 import json
+import os
 import pstats
 import resource
 import threading
@@ -76,13 +79,16 @@ def articles() -> None:
     print(json.dumps({"articles": Article.objects.count()}))
 
 
-def one(url: str, profile: bool = False) -> None:
+def one(url: str, profile: bool = False, warm_url: str = "") -> None:
     from newsdesk.articles.models import Article
     from newsdesk.ingest.pipeline import Pipeline
     from newsdesk.ingest.policy import fetch_policy
     from newsdesk.ingest.stages.fetch import Fetcher
     from newsdesk.sources.models import Source
 
+    if warm_url:
+        with Fetcher(fetch_policy()) as fetcher:
+            Pipeline(fetcher).refresh_source(Source.objects.create(url=warm_url, name="Warm-up").pk)
     source = Source.objects.create(url=url, name="Pages")
     profiles: list[cProfile.Profile] = []
     if profile:
@@ -102,6 +108,8 @@ def one(url: str, profile: bool = False) -> None:
             stats.add(extra)
         stats.sort_stats("tottime").print_stats(25)
         stats.sort_stats("cumulative").print_stats(45)
+        if os.environ.get("BENCH_PROFILE_OUT"):
+            stats.dump_stats(os.environ["BENCH_PROFILE_OUT"])
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     stored = Article.objects.filter(source=source).count()
     print(json.dumps({"new": report.new, "stored": stored, "failed": report.failed_entries,
@@ -143,6 +151,6 @@ if __name__ == "__main__":
     elif command == "articles":
         articles()
     elif command == "one":
-        one(sys.argv[2])
+        one(sys.argv[2], warm_url=sys.argv[3] if len(sys.argv) > 3 else "")
     elif command == "profile":
-        one(sys.argv[2], profile=True)
+        one(sys.argv[2], profile=True, warm_url=sys.argv[3] if len(sys.argv) > 3 else "")

@@ -214,6 +214,7 @@ class Pipeline:
         later: list[Entry] = []
         pending: list[tuple[_Prepared, Future[tuple[Extracted | None, bool]]]] = []
         keys: set[str] = set()
+        seen: set[str] = set()
         found = self._look_up(source, feed.entries)
         wrote = False
         with ThreadPoolExecutor(max_workers=self.page_workers, thread_name_prefix="page") as pool:
