@@ -20,9 +20,10 @@ import json
 import os
 import pstats
 import resource
-import threading
 import sys
+import threading
 import time
+from typing import Any
 
 
 def setup(sites: list[list], feeds: int) -> None:
@@ -116,13 +117,13 @@ def one(url: str, profile: bool = False, warm_url: str = "") -> None:
                       "seconds": seconds, "cpu": cpu}))  # fmt: skip
 
 
-def _profile_page_threads(pipeline: type, profiles: list[cProfile.Profile]) -> None:
+def _profile_page_threads(pipeline: Any, profiles: list[cProfile.Profile]) -> None:
     """Each page thread's work under its own profiler (cProfile sees one thread only)."""
     original = pipeline._extract_page
     local = threading.local()
 
     @functools.wraps(original)
-    def profiled(self, link):  # type: ignore[no-untyped-def]
+    def profiled(self: Any, link: str) -> Any:
         if not hasattr(local, "profile"):
             local.profile = cProfile.Profile(time.thread_time)
             profiles.append(local.profile)

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from datetime import datetime
-from itertools import zip_longest
 from typing import Any
 
 from django.db.models import Q
@@ -66,11 +65,13 @@ def find_by_entries(source_id: int, entries: Sequence[tuple[str, str]]) -> list[
                 _keep_lowest(by_link, key, article)
     alias_guid: dict[str, ArticleAlias] = {}
     alias_link: dict[str, ArticleAlias] = {}
-    for guid_chunk, link_chunk in zip_longest(_chunks(guids), _chunks(links), fillvalue=[]):
+    guid_chunks, link_chunks = _chunks(guids), _chunks(links)
+    for n in range(max(len(guid_chunks), len(link_chunks))):
+        guid_set = set(guid_chunks[n]) if n < len(guid_chunks) else set()
+        link_set = set(link_chunks[n]) if n < len(link_chunks) else set()
         found = ArticleAlias.objects.filter(
-            Q(guid__in=guid_chunk) | Q(link__in=link_chunk), source_id=source_id
+            Q(guid__in=guid_set) | Q(link__in=link_set), source_id=source_id
         ).select_related("article")
-        guid_set, link_set = set(guid_chunk), set(link_chunk)
         for alias in found:
             if alias.guid in guid_set:
                 _keep_lowest(alias_guid, alias.guid, alias)

@@ -9,6 +9,7 @@ stops the others; one entry's failure never loses the rest.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -282,11 +283,9 @@ class Pipeline:
         An entry whose facts cannot be had is left out (it fails on its own turn, as before)."""
         pairs: list[tuple[str, str]] = []
         for entry in entries:
-            try:
+            with contextlib.suppress(Exception):
                 facts = self._facts(source, entry)
                 pairs.append((facts.guid, facts.link))
-            except Exception:
-                continue
         return dict(zip(pairs, queries.find_by_entries(source.pk, pairs), strict=True))
 
     def _prepare(
