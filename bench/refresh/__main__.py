@@ -3,7 +3,8 @@
 - pages: one source whose feed lists `--items` stories, each page answering after `--page-delay`
   (100 ms), refreshed in one process as a worker's task does. "Before" fetches one page at a time (the
   pipeline before page threads, NEWSDESK_FETCH_PAGE_WORKERS=1); then page threads with per-host limits
-  of 2, 4, 6 and 8. Articles/s and CPU per article.
+  of 2, 4, 6 and 8; then limit 4 in a warm process (another source refreshed first, unmeasured, as a
+  worker's earlier tasks would). Articles/s and CPU per article.
 - cycle: a loopback farm (bench/refresh/farm.py) of `--feeds` feeds on `--sites` loopback addresses;
   every source holds ETag "v0", so 90% answer 304; the other 10% have one to three new stories whose
   pages take 50 ms. Ours: the scheduler's enqueue of every due source (in chunks, one task each), then
@@ -87,16 +88,18 @@ def pages(args: argparse.Namespace, work: Path) -> list[dict]:
     host, port = farm.sites[0]
     rows = []
     try:
-        configs = [("before: one page at a time", 1, 2)] + [
-            (f"page threads, per-host limit {limit}", 8, limit) for limit in (2, 4, 6, 8)
+        configs = [("before: one page at a time", 1, 2, False)] + [
+            (f"page threads, per-host limit {limit}", 8, limit, False) for limit in (2, 4, 6, 8)
         ]
-        for label, workers, per_host in configs:
+        configs.append(("page threads, per-host limit 4, warm process", 8, 4, True))
+        for label, workers, per_host, warm in configs:
             runs = []
             for n in range(args.repeats):
-                db = work / f"pages-{workers}-{per_host}-{n}.sqlite3"
+                db = work / f"pages-{workers}-{per_host}-{warm}-{n}.sqlite3"
                 env = _env(f"sqlite:///{db}", work, NEWSDESK_FETCH_PAGE_WORKERS=str(workers),
                            NEWSDESK_FETCH_PER_HOST=str(per_host))  # fmt: skip
-                runs.append(_django(env, "one", f"http://{host}:{port}/feed/{n}.xml"))
+                extra = [f"http://{host}:{port}/feed/{1000 + n}.xml"] if warm else []
+                runs.append(_django(env, "one", f"http://{host}:{port}/feed/{n}.xml", *extra))
             rows.append({"label": label, "runs": runs})
     finally:
         farm.stop()

@@ -5,15 +5,26 @@
 - `enqueue`: the scheduler's own enqueue of every due source (one task each).
 - `problems FRESH`: sources whose last check failed, never checked, or with fewer articles than served.
 - `pending`: prints how many refresh tasks are not finished yet.
-- `one URL`: one source refreshed in this process (the page benchmark); prints JSON.
+- `one URL [WARM_URL]`: one source refreshed in this process (the page benchmark); prints JSON. With
+  WARM_URL, another source is refreshed first, unmeasured, as a long-running worker's earlier tasks
+  would (the first refresh of a process also loads the language model, the URL map and the lexicons).
+- `profile URL`: the same under cProfile, timing CPU per thread (the calling thread and each page
+  thread, merged); prints the
+  top functions by own time and by cumulative time, then the JSON line.
 """
 
 from __future__ import annotations
 
+import cProfile
+import functools
 import json
+import os
+import pstats
 import resource
 import sys
+import threading
 import time
+from typing import Any
 
 
 def setup(sites: list[list], feeds: int) -> None:
@@ -91,24 +102,60 @@ def problems(fresh: float) -> None:
                       "short": len(short), "short_ids": short[:5]}))  # fmt: skip
 
 
-def one(url: str) -> None:
+def one(url: str, profile: bool = False, warm_url: str = "") -> None:
     from newsdesk.articles.models import Article
     from newsdesk.ingest.pipeline import Pipeline
     from newsdesk.ingest.policy import fetch_policy
     from newsdesk.ingest.stages.fetch import Fetcher
     from newsdesk.sources.models import Source
 
+    if warm_url:
+        with Fetcher(fetch_policy()) as fetcher:
+            Pipeline(fetcher).refresh_source(Source.objects.create(url=warm_url, name="Warm-up").pk)
     source = Source.objects.create(url=url, name="Pages")
+    profiles: list[cProfile.Profile] = []
+    if profile:
+        profiles.append(cProfile.Profile(time.thread_time))
+        _profile_page_threads(Pipeline, profiles)
+        profiles[0].enable()
     before = resource.getrusage(resource.RUSAGE_SELF)
     started = time.perf_counter()
     with Fetcher(fetch_policy()) as fetcher:
         report = Pipeline(fetcher).refresh_source(source.pk)
     seconds = time.perf_counter() - started
     after = resource.getrusage(resource.RUSAGE_SELF)
+    if profile:
+        profiles[0].disable()
+        stats = pstats.Stats(profiles[0])
+        for extra in profiles[1:]:
+            stats.add(extra)
+        stats.sort_stats("tottime").print_stats(25)
+        stats.sort_stats("cumulative").print_stats(45)
+        if os.environ.get("BENCH_PROFILE_OUT"):
+            stats.dump_stats(os.environ["BENCH_PROFILE_OUT"])
     cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     stored = Article.objects.filter(source=source).count()
     print(json.dumps({"new": report.new, "stored": stored, "failed": report.failed_entries,
                       "seconds": seconds, "cpu": cpu}))  # fmt: skip
+
+
+def _profile_page_threads(pipeline: Any, profiles: list[cProfile.Profile]) -> None:
+    """Each page thread's work under its own profiler (cProfile sees one thread only)."""
+    original = pipeline._extract_page
+    local = threading.local()
+
+    @functools.wraps(original)
+    def profiled(self: Any, link: str) -> Any:
+        if not hasattr(local, "profile"):
+            local.profile = cProfile.Profile(time.thread_time)
+            profiles.append(local.profile)
+        local.profile.enable()
+        try:
+            return original(self, link)
+        finally:
+            local.profile.disable()
+
+    pipeline._extract_page = profiled
 
 
 if __name__ == "__main__":
@@ -129,4 +176,6 @@ if __name__ == "__main__":
     elif command == "articles":
         articles()
     elif command == "one":
-        one(sys.argv[2])
+        one(sys.argv[2], warm_url=sys.argv[3] if len(sys.argv) > 3 else "")
+    elif command == "profile":
+        one(sys.argv[2], profile=True, warm_url=sys.argv[3] if len(sys.argv) > 3 else "")

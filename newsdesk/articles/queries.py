@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from datetime import datetime
+from typing import Any
 
 from django.db.models import Q
 
@@ -43,6 +45,58 @@ def find_by_entry(source_id: int, guid: str, link: str) -> Known | None:
         .first()
     )
     return _known(alias.article, alias=True) if alias else None
+
+
+def find_by_entries(source_id: int, entries: Sequence[tuple[str, str]]) -> list[Known | None]:
+    """`find_by_entry` for many (guid, link) pairs at once: three queries for a whole feed instead of
+    up to three per entry, with the same answer for each pair (the lowest id wins, as there)."""
+    guids = sorted({guid for guid, _ in entries if guid})
+    links = sorted({link for _, link in entries if link})
+    fields = ("id", "source_id", "content_hash", "guid", "url", "link")
+    by_guid: dict[str, Article] = {}
+    by_link: dict[str, Article] = {}
+    for chunk in _chunks(guids):
+        for article in Article.objects.filter(source_id=source_id, guid__in=chunk).only(*fields):
+            _keep_lowest(by_guid, article.guid, article)
+    for chunk in _chunks(links):
+        wanted = set(chunk)
+        for article in Article.objects.filter(Q(url__in=chunk) | Q(link__in=chunk)).only(*fields):
+            for key in {article.url, article.link} & wanted:
+                _keep_lowest(by_link, key, article)
+    alias_guid: dict[str, ArticleAlias] = {}
+    alias_link: dict[str, ArticleAlias] = {}
+    guid_chunks, link_chunks = _chunks(guids), _chunks(links)
+    for n in range(max(len(guid_chunks), len(link_chunks))):
+        guid_set = set(guid_chunks[n]) if n < len(guid_chunks) else set()
+        link_set = set(link_chunks[n]) if n < len(link_chunks) else set()
+        found = ArticleAlias.objects.filter(
+            Q(guid__in=guid_set) | Q(link__in=link_set), source_id=source_id
+        ).select_related("article")
+        for alias in found:
+            if alias.guid in guid_set:
+                _keep_lowest(alias_guid, alias.guid, alias)
+            if alias.link in link_set:
+                _keep_lowest(alias_link, alias.link, alias)
+    answers: list[Known | None] = []
+    for guid, link in entries:
+        if guid and guid in by_guid:
+            answers.append(_known(by_guid[guid]))
+        elif link and link in by_link:
+            answers.append(_known(by_link[link], alias=True))
+        else:
+            aliases = [a for a in (alias_guid.get(guid), alias_link.get(link)) if a is not None]
+            first = min(aliases, key=lambda a: a.pk, default=None)
+            answers.append(_known(first.article, alias=True) if first else None)
+    return answers
+
+
+def _chunks(values: list[str], size: int = 500) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)]
+
+
+def _keep_lowest(found: dict[str, Any], key: str, row: Any) -> None:
+    if key not in found or row.pk < found[key].pk:
+        found[key] = row
 
 
 def find_by_identity(url: str, fingerprint: str) -> Known | None:

@@ -9,6 +9,7 @@ stops the others; one entry's failure never loses the rest.
 
 from __future__ import annotations
 
+import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
@@ -246,13 +247,23 @@ class Pipeline:
         later: list[Entry] = []
         pending: list[tuple[_Prepared, Future[tuple[Extracted | None, bool]]]] = []
         keys: set[str] = set()
+        seen: set[str] = set()
+        found = self._look_up(source, feed.entries)
+        wrote = False
         with ThreadPoolExecutor(max_workers=self.page_workers, thread_name_prefix="page") as pool:
             for entry in feed.entries:
                 try:
-                    prepared = self._prepare(source, entry, report)
+                    facts = self._facts(source, entry)
+                    entry_keys = {k for k in (facts.guid, facts.link) if k}
+                    # The feed-wide lookup holds unless an earlier entry shared a key, or wrote an
+                    # alias or a transfer this lookup could not see: then this entry asks afresh.
+                    fresh = wrote or bool(entry_keys & seen) or (facts.guid, facts.link) not in found
+                    seen |= entry_keys
+                    known = self._find(source, facts) if fresh else found[facts.guid, facts.link]
+                    prepared, wrote_now = self._prepare(source, entry, facts, known, report)
+                    wrote = wrote or wrote_now
                     if prepared is None:
                         continue
-                    entry_keys = {k for k in (prepared.facts.guid, prepared.facts.link) if k}
                     if entry_keys & keys:
                         later.append(entry)
                         continue
@@ -281,25 +292,46 @@ class Pipeline:
         self, source: Source, feed: ParsedFeed, entry: Entry, now: datetime, report: SourceReport
     ) -> None:
         """One entry from start to end on this thread: prepare, fetch its page, finish."""
-        prepared = self._prepare(source, entry, report)
+        facts = self._facts(source, entry)
+        prepared, _ = self._prepare(source, entry, facts, self._find(source, facts), report)
         if prepared is not None:
             self._finish(source, feed, prepared, *self._extract_page(prepared.facts.link), now, report)
 
-    def _prepare(self, source: Source, entry: Entry, report: SourceReport) -> _Prepared | None:
-        """Gather the facts and ask the decider by what the store knows of the entry (before the page
-        fetch). None when that settles it (skipped, or remembered as an alias)."""
-        facts = Facts(
+    @staticmethod
+    def _facts(source: Source, entry: Entry) -> Facts:
+        return Facts(
             source=Outlet(id=source.pk, url=source.url, site_url=source.site_url),
             guid=assemble.entry_guid(entry),
             link=assemble.entry_link(entry),
             content_hash=content_hash(assemble.feed_hash_parts(entry)),
         )
-        known = queries.find_by_entry(source.pk, facts.guid, facts.link)
+
+    @staticmethod
+    def _find(source: Source, facts: Facts) -> Known | None:
+        return queries.find_by_entry(source.pk, facts.guid, facts.link)
+
+    def _look_up(self, source: Source, entries: Iterable[Entry]) -> dict[tuple[str, str], Known | None]:
+        """What the store knows of every entry of the feed, in three queries: (guid, link) -> answer.
+        An entry whose facts cannot be had is left out (it fails on its own turn, as before)."""
+        pairs: list[tuple[str, str]] = []
+        for entry in entries:
+            with contextlib.suppress(Exception):
+                facts = self._facts(source, entry)
+                pairs.append((facts.guid, facts.link))
+        return dict(zip(pairs, queries.find_by_entries(source.pk, pairs), strict=True))
+
+    def _prepare(
+        self, source: Source, entry: Entry, facts: Facts, known: Known | None, report: SourceReport
+    ) -> tuple[_Prepared | None, bool]:
+        """Ask the decider by what the store knows of the entry (before the page fetch). The prepared
+        entry, or None when that settles it (skipped, or remembered as an alias); and whether that
+        wrote anything (an alias or a transfer)."""
         intent = decide_entry(known, _owner(known, source.pk), facts)
+        wrote = isinstance(intent, Transfer) or (isinstance(intent, Alias) and intent.record)
         if self._settle(intent, facts, report):
-            return None
+            return None, wrote
         entry, planted = integrity.clean_entry(entry)
-        return _Prepared(entry, facts, intent, planted)
+        return _Prepared(entry, facts, intent, planted), wrote
 
     def _finish(
         self,

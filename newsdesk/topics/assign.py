@@ -21,9 +21,9 @@ def _rows(ids: Iterable[int] | None) -> Iterator[tuple[int, list[str], str, str]
     last = 0
     while True:
         batch = list(articles.filter(id__gt=last).values_list("id", "categories", "title", "text")[:BATCH])
-        if not batch:
-            return
         yield from batch
+        if len(batch) < BATCH:  # the last one: no need to ask again for an empty batch
+            return
         last = batch[-1][0]
 
 

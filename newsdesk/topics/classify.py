@@ -34,7 +34,10 @@ _NON_WORD = re.compile(r"[\W_]+")
 
 def normalise(text: str) -> str:
     """Case-folded, accents removed, punctuation to single spaces: 'Élections/UK' -> 'elections uk'."""
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
+    folded = text.casefold()
+    if folded.isascii():  # nothing to decompose: most text, and the per-character pass is the cost
+        return _NON_WORD.sub(" ", folded).strip()
+    decomposed = unicodedata.normalize("NFKD", folded)
     bare = "".join(ch for ch in decomposed if not unicodedata.combining(ch))
     return _NON_WORD.sub(" ", bare).strip()
 
