@@ -83,7 +83,7 @@ def main() -> None:
     print(f"seeded {args.sources} sources, {args.articles} articles in {time.perf_counter() - began:.0f} s")
 
     app = WSGIHandler()
-    from newsdesk.console import queries
+    from newsdesk.console import source_table
 
     pages = {
         "console (24 h)": "/admin/console/",
@@ -96,7 +96,7 @@ def main() -> None:
     pages["console, sorted by -success (page 20)"] = "/admin/console/?sort=-success&page=20"
     pages["anchor: admin list of sources"] = "/admin/sources/source/"
     before: dict[str, Callable[[], None]] = {}
-    remembered = getattr(queries, "_closed_days", None)
+    remembered = getattr(source_table, "_closed_days", None)
     if remembered is not None:
         # "cold": the closed days' sums are forgotten before every request (a process's first view of
         # the day); only where the console remembers them.

@@ -11,7 +11,7 @@ from django.views.decorators.cache import never_cache
 
 from newsdesk.core.clock import utcnow
 
-from . import queries
+from . import queries, site_charts, source_table
 from .charts import chart_svg
 
 COLUMNS = [
@@ -32,13 +32,13 @@ def _int(value: str | None, default: int) -> int:
 @staff_member_required
 def dashboard(request: HttpRequest) -> HttpResponse:
     now = utcnow()
-    sort = request.GET.get("sort", queries.DEFAULT_SORT)
+    sort = request.GET.get("sort", source_table.DEFAULT_SORT)
     descending = sort.startswith("-")
     sort = sort.lstrip("-")
     window = request.GET.get("window", "24h")
-    if window not in queries.WINDOWS:
+    if window not in site_charts.WINDOWS:
         window = "24h"
-    table = queries.sources_table(
+    table = source_table.sources_table(
         now, sort=sort, descending=descending, page=_int(request.GET.get("page"), 1)
     )
     headers = []
@@ -47,7 +47,7 @@ def dashboard(request: HttpRequest) -> HttpResponse:
         next_sort = f"-{key}" if current and not table.descending else key
         aria = ("descending" if table.descending else "ascending") if current else ""
         headers.append({"key": key, "title": title, "sort": next_sort, "aria": aria})
-    charts = queries.site_charts(window, queue_depth_now=queries.queue_depth_now())
+    charts = site_charts.site_charts(window, queue_depth_now=site_charts.queue_depth_now())
     for chart in charts:
         chart.svg = chart_svg(chart)
     context = {

@@ -7,7 +7,8 @@ import itertools
 import pytest
 
 from newsdesk.console import charts
-from newsdesk.console.queries import median_from_histogram, one_sentence
+from newsdesk.console.queries import one_sentence
+from newsdesk.console.source_table import median_from_histogram
 
 
 @pytest.mark.parametrize(

@@ -11,7 +11,7 @@ from collections.abc import Iterator
 import pytest
 from django.db import transaction
 
-from newsdesk.console.queries import counts_of
+from newsdesk.console.site_charts import counts_of
 from newsdesk.core import tallies
 from newsdesk.core.models import Tally
 from newsdesk.core.pagecache import PageCache

@@ -11,7 +11,7 @@ from typing import Any
 
 import pytest
 
-from newsdesk.console import queries
+from newsdesk.console import source_table
 from newsdesk.sources.models import FETCH_MS_COLUMNS, Source, SourceDay
 from newsdesk.websub.models import Subscription
 
@@ -87,7 +87,7 @@ def make_sources(rng: random.Random) -> list[Source]:
 
 def expected(sort: str, descending: bool) -> list[int]:
     """The order worked out in Python from every row."""
-    since, today = NOW.date() - timedelta(days=queries.STATS_DAYS - 1), NOW.date()
+    since, today = NOW.date() - timedelta(days=source_table.STATS_DAYS - 1), NOW.date()
     sums: dict[int, list[int]] = {}
     for row in SourceDay.objects.filter(day__gte=since, day__lte=today):
         have = sums.setdefault(row.source_id, [0] * (4 + len(FETCH_MS_COLUMNS)))
@@ -99,9 +99,11 @@ def expected(sort: str, descending: bool) -> list[int]:
     for s in Source.objects.all():
         v = sums.get(s.pk, [0] * (4 + len(FETCH_MS_COLUMNS)))
         n = v[0]
-        median = queries.median_from_histogram(v[4:])
+        median = source_table.median_from_histogram(v[4:])
         name = (s.name or s.url).lower()
-        state = queries._state(s.is_active, s.held_since is not None, s.error_count, s.last_fetched is None)
+        state = source_table._state(
+            s.is_active, s.held_since is not None, s.error_count, s.last_fetched is None
+        )
         keys[s.pk] = {
             "name": name,
             "state": (state, name),
@@ -128,13 +130,13 @@ def expected(sort: str, descending: bool) -> list[int]:
 
 def shown(sort: str, descending: bool) -> list[int]:
     """The table's order, read page by page."""
-    first = queries.sources_table(NOW, sort=sort, descending=descending, per_page=PER_PAGE)
+    first = source_table.sources_table(NOW, sort=sort, descending=descending, per_page=PER_PAGE)
     assert first.sort == sort
     ids = [row.pk for row in first.rows]
     for page in range(2, first.pages + 1):
         ids += [
             r.pk
-            for r in queries.sources_table(
+            for r in source_table.sources_table(
                 NOW, sort=sort, descending=descending, page=page, per_page=PER_PAGE
             ).rows
         ]
@@ -143,7 +145,7 @@ def shown(sort: str, descending: bool) -> list[int]:
 
 
 @pytest.mark.parametrize("descending", [False, True], ids=["ascending", "descending"])
-@pytest.mark.parametrize("sort", queries.SORTS)
+@pytest.mark.parametrize("sort", source_table.SORTS)
 def test_each_order_is_the_plain_computation(sort: str, descending: bool) -> None:
     make_sources(random.Random(14))
     want = expected(sort, descending)
@@ -156,7 +158,7 @@ def test_the_data_has_the_awkward_cases() -> None:
     make_sources(random.Random(14))
     rows = []
     for page in range(1, 10):
-        rows += queries.sources_table(NOW, sort="median", page=page, per_page=PER_PAGE).rows
+        rows += source_table.sources_table(NOW, sort="median", page=page, per_page=PER_PAGE).rows
     medians = [r.median_ms for r in rows]
     assert medians.count(None) >= 10  # no checks, or checks without a time
     assert 10000.0 in medians  # the open bucket
