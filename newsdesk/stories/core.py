@@ -6,7 +6,7 @@ in the database-backed assigner, in `stories rebuild`, in the evaluation and in 
 
 Signals of one article:
 - terms: the title (counted twice) and the lead, tokenised per language, stop words dropped, stemmed
-  with the Snowball stemmer of that language (PyStemmer);
+  with the Snowball stemmer of that language (PyStemmer); the tokeniser is in `terms`;
 - named things: the words of capitalised phrases that do not open a sentence, and numbers with their
   unit ("4.9%", "£212m", "40 firefighters" gives "40"), kept unstemmed so they match across languages;
 - the publication time: only stories updated within the open window are candidates;
@@ -17,8 +17,6 @@ from __future__ import annotations
 
 import math
 import operator
-import re
-import unicodedata
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -26,9 +24,9 @@ from datetime import datetime, timedelta
 from functools import lru_cache
 from typing import Any
 
-import Stemmer
 from datasketch import MinHash
-from stop_words import get_stop_words
+
+from .terms import WORD, base_language, names, normalise, numbers, tokenise
 
 __all__ = [
     "Candidate",
@@ -39,7 +37,6 @@ __all__ = [
     "index_keys",
     "lookup_keys",
     "signals",
-    "tokenise",
 ]
 
 NUM_PERM = 64
@@ -48,18 +45,6 @@ ROWS = NUM_PERM // BANDS
 ENTITY = "@"
 NUMBER = "#"
 BAND = "~"
-
-_LANGUAGES = {"en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
-              "nl": "dutch", "pt": "portuguese", "sv": "swedish", "da": "danish", "no": "norwegian",
-              "fi": "finnish", "ru": "russian"}  # fmt: skip
-_WORD = re.compile(r"[^\W\d_](?:[^\W_]|['’\-](?=[^\W\d_]))*", re.UNICODE)
-_NUMBER = re.compile(
-    r"(?<![\w.])([£$€¥]?)(\d+(?:[.,]\d+)?)\s?"
-    r"(%|m\b|bn\b|km\b|million\b|billion\b|millionen\b|millions\b|millones\b|prozent\b"
-    r"|per cent\b|percent\b)?",
-    re.IGNORECASE,
-)
-_SENTENCE_START = re.compile(r"(?:^|[.!?:;\"“”«»—–]\s*|\n)\s*$")
 
 
 @dataclass(frozen=True)
@@ -129,144 +114,6 @@ class Decision:
     shared: tuple[str, ...] = ()
 
 
-@lru_cache(maxsize=32)
-def _stemmer(language: str) -> Stemmer.Stemmer | None:
-    name = _LANGUAGES.get(language)
-    return Stemmer.Stemmer(name) if name else None
-
-
-@lru_cache(maxsize=32)
-def _stop_words(language: str) -> frozenset[str]:
-    words: set[str] = set(_EXTRA_STOP)
-    for lang in {language, "en"}:
-        try:
-            words.update(w.lower() for w in get_stop_words(lang))
-        except Exception:  # noqa: S112 - a language without a list keeps the English one
-            continue
-    return frozenset(words)
-
-
-# Words that are everywhere in news copy and say nothing about which event it is.
-_EXTRA_STOP = frozenset(
-    [
-        "said",
-        "says",
-        "say",
-        "told",
-        "according",
-        "also",
-        "would",
-        "could",
-        "new",
-        "live",
-        "latest",
-        "update",
-        "updates",
-        "breaking",
-        "report",
-        "reports",
-        "reported",
-        "week",
-        "today",
-        "yesterday",
-        "monday",
-        "tuesday",
-        "wednesday",
-        "thursday",
-        "friday",
-        "saturday",
-        "sunday",
-        "morning",
-        "evening",
-        "night",
-        "am",
-        "pm",
-        "mr",
-        "mrs",
-        "ms",
-        "dr",
-        "one",
-        "two",
-        "three",
-        "four",
-        "five",
-        "first",
-        "last",
-        "year",
-        "years",
-        "people",
-        "time",
-        "percent",
-        "cent",
-        "cpa",
-        "sagte",
-        "sagt",
-        "laut",
-        "heute",
-        "dijo",
-        "según",
-        "hoy",
-        "selon",
-        "déclaré",
-        "aujourd",
-    ]
-)
-
-
-def _norm(text: str) -> str:
-    return unicodedata.normalize("NFC", text)
-
-
-def _language(language: str) -> str:
-    return (language or "en").split("-")[0].lower()
-
-
-def tokenise(text: str, language: str) -> list[str]:
-    """Lower-cased stems of the words, stop words dropped."""
-    lang = _language(language)
-    stops = _stop_words(lang)
-    words = [w.lower() for w in _WORD.findall(_norm(text))]
-    words = [w for w in words if len(w) > 2 and w not in stops]
-    stemmer = _stemmer(lang)
-    return list(stemmer.stemWords(words)) if stemmer else words
-
-
-def names(text: str, language: str) -> list[str]:
-    """Words of capitalised phrases that do not open a sentence, lower-cased and unstemmed."""
-    stops = _stop_words(_language(language))
-    text = _norm(text)
-    found: list[str] = []
-    for match in _WORD.finditer(text):
-        word = match.group()
-        if not word[0].isupper() or len(word) < 3:
-            continue
-        lower = word.lower()
-        if lower in stops:
-            continue
-        if _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]) and not (
-            match.end() < len(text) - 1
-            and text[match.end()] == " "
-            and text[match.end() + 1 : match.end() + 2].isupper()
-        ):
-            continue  # a capital that only opens a sentence, unless a capitalised phrase goes on
-        found.append(lower)
-    return found
-
-
-def numbers(text: str) -> list[str]:
-    """Numbers with their unit or currency; bare small integers (days, counts of things) are left out."""
-    found: list[str] = []
-    for currency, value, unit in _NUMBER.findall(text):
-        value = value.replace(",", ".")
-        unit = (unit or "").lower()
-        unit = {"per cent": "%", "percent": "%", "prozent": "%", "million": "m", "millionen": "m",
-                "millions": "m", "millones": "m", "billion": "bn"}.get(unit, unit)  # fmt: skip
-        if not currency and not unit and (len(value) < 3 or "." in value):
-            continue
-        found.append(f"{currency}{value}{unit}")
-    return found
-
-
 def signals(
     title: str,
     lead: str,
@@ -278,7 +125,7 @@ def signals(
     params: Params = DEFAULT,
 ) -> Signals:
     """Title and lead terms, names, numbers and a MinHash of the body."""
-    lang = _language(language)
+    lang = base_language(language)
     terms: Counter[str] = Counter()
     rest = body[len(lead) :] if body.startswith(lead) else body
     rest = " ".join(rest.split()[: params.body_words])
@@ -306,7 +153,7 @@ def signals(
 
 
 def _minhash(text: str) -> tuple[int, ...]:
-    words = [w.lower() for w in _WORD.findall(_norm(text))]
+    words = [w.lower() for w in WORD.findall(normalise(text))]
     if len(words) < 12:
         return ()
     m = MinHash(num_perm=NUM_PERM, seed=7, permutations=_permutations(), scheme="affine32")

@@ -11,9 +11,10 @@ from typing import Any
 import pytest
 
 from bench.stories.quality import _signals, load
-from newsdesk.stories.core import DEFAULT, Candidate, decide, jaccard, names, numbers, signals, tokenise
+from newsdesk.stories.core import DEFAULT, Candidate, decide, jaccard, signals
 from newsdesk.stories.evaluate import bcubed
 from newsdesk.stories.memory import MemoryIndex
+from newsdesk.stories.terms import names, numbers, tokenise
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
