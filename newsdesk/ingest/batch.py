@@ -15,7 +15,7 @@ import threading
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 
-from django.db import close_old_connections, connection
+from django.db import DatabaseError, close_old_connections, connection
 
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.core.heartbeats import process_name
@@ -89,6 +89,20 @@ def refresh_batch(
             return None
         return refresh(source_id, owner)
 
+    def one_again_on_a_new_connection(source_id: int) -> SourceReport | None:
+        """`one(source_id)`; when the database dropped this thread's connection (a restart, a failover,
+        `pg_terminate_backend`), once more on a new one. The job's own lease lets the second try take
+        the source back; a source already recorded is no longer due and is skipped."""
+        try:
+            return one(source_id)
+        except DatabaseError as error:
+            if connection.in_atomic_block:
+                raise
+            reason = str(error).splitlines()[0] if str(error) else type(error).__name__
+            log.warning("Source %s: the connection failed (%s); trying on a new one", source_id, reason)
+            connection.close()
+            return one(source_id)
+
     def drain(own_connection: bool) -> None:
         try:
             while True:
@@ -98,7 +112,7 @@ def refresh_batch(
                     return
                 if own_connection:
                     close_old_connections()
-                report = one(source_id)
+                report = one_again_on_a_new_connection(source_id)
                 with lock:
                     batch.add(report)
         finally:

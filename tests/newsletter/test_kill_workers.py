@@ -104,8 +104,9 @@ def test_two_senders_one_killed_every_subscriber_gets_one_digest(tmp_path: Path)
     assert len(in_the_gap) <= 1  # at most the one message in flight when the kill came
     assert _rows(sqlite_path, "SELECT count(*) FROM newsletter_digestrun WHERE finished_at IS NULL") == 0
     assert _rows(sqlite_path, "SELECT count(*) FROM newsletter_digestbatch WHERE NOT done") == 0
-    # The dead process's batch was taken over by the survivor.
-    assert _rows(sqlite_path, "SELECT count(*) FROM newsletter_digestbatch WHERE claims > 1") >= 1
+    # Whether the victim held an open batch at the kill depends on the moment it lands (it may have just
+    # finished one): the takeover itself is shown deterministically in test_claims.py. Here: every batch
+    # was finished by someone, which the two assertions above already say.
 
 
 def _rows(sqlite_path: Path | None, query: str) -> int:
