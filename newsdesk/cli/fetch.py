@@ -12,7 +12,7 @@ from newsdesk.core.errors import UserError
 from .common import Progress, database, positive_int
 
 if TYPE_CHECKING:
-    from newsdesk.ingest.pipeline import SourceReport
+    from newsdesk.ingest.report import SourceReport
 
 
 def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) -> None:

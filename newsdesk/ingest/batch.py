@@ -22,7 +22,7 @@ from newsdesk.core.heartbeats import process_name
 from newsdesk.sources import actions as source_actions
 
 from .leases import Renewer, lease_length
-from .pipeline import SourceReport
+from .report import SourceReport
 
 log = logging.getLogger(__name__)
 

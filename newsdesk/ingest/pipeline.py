@@ -1,57 +1,33 @@
-"""The orchestrator: the one ingest module that does I/O and calls actions.
+"""The orchestrator: with `store`, the ingest code that does I/O and calls actions.
 
 fetch -> parse -> (per entry) decide -> fetch page -> extract -> assemble -> decide -> store,
 then record the outcome on the source and schedule its next check. For each entry the
 pipeline only gathers facts (what the store knows, the sources involved), asks the pure
-decider in `stages/decide.py` for an intent, and carries it out. One source's failure never
-stops the others; one entry's failure never loses the rest.
+decider in `stages/decide.py` for an intent, and carries it out (`store`: the entry's facts,
+the decisions and the writes they ask for). One source's failure never stops the others; one
+entry's failure never loses the rest.
 """
 
 from __future__ import annotations
 
-import contextlib
 import logging
 import time
 from collections.abc import Callable, Iterable
 from concurrent.futures import Future, ThreadPoolExecutor, as_completed
-from dataclasses import dataclass, field
 from datetime import datetime
 
 from django.conf import settings
 from django.db import close_old_connections, connection, transaction
 
 from newsdesk.articles import queries
-from newsdesk.articles.actions import (
-    Stored,
-    do_record_alias,
-    do_store_article,
-    do_transfer_article,
-    do_update_article,
-)
 from newsdesk.core import metrics
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.ingest.signals import feed_checked
-from newsdesk.ingest.stages import assemble
-from newsdesk.ingest.stages.decide import (
-    Alias,
-    Facts,
-    Intent,
-    Skip,
-    Store,
-    Transfer,
-    Update,
-    content_hash,
-    decide_entry,
-    decide_identity,
-    decide_lost_race,
-)
 from newsdesk.ingest.stages.extract import extract_article
 from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.ingest.stages.fetch.headers import parse_content_type
 from newsdesk.ingest.stages.parse import parse_feed
-from newsdesk.integrity import review as integrity
 from newsdesk.sources import actions as source_actions
-from newsdesk.sources import queries as source_queries
 from newsdesk.sources.models import Source
 from newsdesk.sources.polling import Hints
 from newsdesk.types import (
@@ -60,43 +36,15 @@ from newsdesk.types import (
     Extracted,
     ExtractError,
     FetchError,
-    Injection,
-    Known,
-    Outlet,
     ParsedFeed,
     ParseError,
     Validators,
 )
 
+from . import store
+from .report import SourceReport
+
 log = logging.getLogger(__name__)
-
-
-@dataclass(frozen=True)
-class _Prepared:
-    """An entry that goes on to have its page fetched: what was decided before the fetch."""
-
-    entry: Entry
-    facts: Facts
-    intent: Intent
-    planted: tuple[Injection, ...]
-
-
-@dataclass
-class SourceReport:
-    """What one source's check came to."""
-
-    source_id: int
-    name: str
-    ok: bool = True
-    error: str = ""
-    not_modified: bool = False
-    new: int = 0
-    updated: int = 0
-    duplicates: int = 0
-    failed_entries: int = 0
-    article_ids: list[int] = field(default_factory=list)
-    # The source's lease was given back with the check's record (a 304 under a lease).
-    released: bool = False
 
 
 class Pipeline:
@@ -245,22 +193,22 @@ class Pipeline:
         an earlier one of the same feed waits until the others are stored, then goes the sequential way,
         so it sees what they stored."""
         later: list[Entry] = []
-        pending: list[tuple[_Prepared, Future[tuple[Extracted | None, bool]]]] = []
+        pending: list[tuple[store.Prepared, Future[tuple[Extracted | None, bool]]]] = []
         keys: set[str] = set()
         seen: set[str] = set()
-        found = self._look_up(source, feed.entries)
+        found = store.look_up(source, feed.entries)
         wrote = False
         with ThreadPoolExecutor(max_workers=self.page_workers, thread_name_prefix="page") as pool:
             for entry in feed.entries:
                 try:
-                    facts = self._facts(source, entry)
+                    facts = store.entry_facts(source, entry)
                     entry_keys = {k for k in (facts.guid, facts.link) if k}
                     # The feed-wide lookup holds unless an earlier entry shared a key, or wrote an
                     # alias or a transfer this lookup could not see: then this entry asks afresh.
                     fresh = wrote or bool(entry_keys & seen) or (facts.guid, facts.link) not in found
                     seen |= entry_keys
-                    known = self._find(source, facts) if fresh else found[facts.guid, facts.link]
-                    prepared, wrote_now = self._prepare(source, entry, facts, known, report)
+                    known = store.find(source, facts) if fresh else found[facts.guid, facts.link]
+                    prepared, wrote_now = store.prepare(source, entry, facts, known, report)
                     wrote = wrote or wrote_now
                     if prepared is None:
                         continue
@@ -274,7 +222,9 @@ class Pipeline:
                     report.failed_entries += 1
             for prepared, page in pending:
                 try:
-                    self._finish(source, feed, prepared, *page.result(), now, report)
+                    store.finish(
+                        source, feed, prepared, *page.result(), now, report, excerpt_words=self.excerpt_words
+                    )
                 except Exception:
                     log.exception(
                         "Could not store an entry of source %s (%s)", source.pk, prepared.entry.link
@@ -292,117 +242,11 @@ class Pipeline:
         self, source: Source, feed: ParsedFeed, entry: Entry, now: datetime, report: SourceReport
     ) -> None:
         """One entry from start to end on this thread: prepare, fetch its page, finish."""
-        facts = self._facts(source, entry)
-        prepared, _ = self._prepare(source, entry, facts, self._find(source, facts), report)
+        facts = store.entry_facts(source, entry)
+        prepared, _ = store.prepare(source, entry, facts, store.find(source, facts), report)
         if prepared is not None:
-            self._finish(source, feed, prepared, *self._extract_page(prepared.facts.link), now, report)
-
-    @staticmethod
-    def _facts(source: Source, entry: Entry) -> Facts:
-        return Facts(
-            source=Outlet(id=source.pk, url=source.url, site_url=source.site_url),
-            guid=assemble.entry_guid(entry),
-            link=assemble.entry_link(entry),
-            content_hash=content_hash(assemble.feed_hash_parts(entry)),
-        )
-
-    @staticmethod
-    def _find(source: Source, facts: Facts) -> Known | None:
-        return queries.find_by_entry(source.pk, facts.guid, facts.link)
-
-    def _look_up(self, source: Source, entries: Iterable[Entry]) -> dict[tuple[str, str], Known | None]:
-        """What the store knows of every entry of the feed, in three queries: (guid, link) -> answer.
-        An entry whose facts cannot be had is left out (it fails on its own turn, as before)."""
-        pairs: list[tuple[str, str]] = []
-        for entry in entries:
-            with contextlib.suppress(Exception):
-                facts = self._facts(source, entry)
-                pairs.append((facts.guid, facts.link))
-        return dict(zip(pairs, queries.find_by_entries(source.pk, pairs), strict=True))
-
-    def _prepare(
-        self, source: Source, entry: Entry, facts: Facts, known: Known | None, report: SourceReport
-    ) -> tuple[_Prepared | None, bool]:
-        """Ask the decider by what the store knows of the entry (before the page fetch). The prepared
-        entry, or None when that settles it (skipped, or remembered as an alias); and whether that
-        wrote anything (an alias or a transfer)."""
-        intent = decide_entry(known, _owner(known, source.pk), facts)
-        wrote = isinstance(intent, Transfer) or (isinstance(intent, Alias) and intent.record)
-        if self._settle(intent, facts, report):
-            return None, wrote
-        entry, planted = integrity.clean_entry(entry)
-        return _Prepared(entry, facts, intent, planted), wrote
-
-    def _finish(
-        self,
-        source: Source,
-        feed: ParsedFeed,
-        prepared: _Prepared,
-        page: Extracted | None,
-        page_failed: bool,
-        now: datetime,
-        report: SourceReport,
-    ) -> None:
-        """With the page in hand: assemble, ask the decider once more by the article's identity, and
-        store or update."""
-        entry, facts, intent = prepared.entry, prepared.facts, prepared.intent
-        draft = assemble.assemble(
-            entry,
-            page,
-            feed=feed,
-            source_id=source.pk,
-            source_language=source.language,
-            content_hash=facts.content_hash,
-            now=now,
-            excerpt_words=self.excerpt_words,
-            page_failed=page_failed,
-        )
-        if isinstance(intent, Store):
-            original = queries.find_by_identity(draft.url, draft.fingerprint)
-            intent = decide_identity(original, _owner(original, source.pk), facts)
-            if self._settle(intent, facts, report):
-                return
-        target = intent.article_id if isinstance(intent, Update | Transfer) else None
-        draft = integrity.review(
-            draft,
-            injections=prepared.planted + (page.injections if page else ()),
-            source=source_queries.integrity_state(source.pk),
-            update=target is not None,
-        )
-        if target is not None:
-            do_update_article(target, draft)
-            report.updated += 1
-            report.article_ids.append(target)
-            return
-        stored, article_id = do_store_article(draft)
-        if stored is Stored.CREATED and article_id is not None:
-            report.new += 1
-            report.article_ids.append(article_id)
-        else:  # another worker stored the same URL a moment ago
-            self._settle(decide_lost_race(article_id), facts, report)
-
-    @staticmethod
-    def _settle(intent: Intent, facts: Facts, report: SourceReport) -> bool:
-        """Carry out what an intent asks before the article itself is written. True when that is
-        all: the entry is skipped or remembered as an alias; False when it goes on to be stored or
-        updated (a transfer first credits the stored article to this source)."""
-        match intent:
-            case Skip():
-                return True
-            case Alias(article_id, record):
-                report.duplicates += 1
-                if record:
-                    do_record_alias(article_id, source_id=facts.source.id, guid=facts.guid, link=facts.link)
-                return True
-            case Transfer(article_id):
-                do_transfer_article(
-                    article_id,
-                    source_id=facts.source.id,
-                    guid=facts.guid,
-                    link=facts.link,
-                    content_hash=facts.content_hash,
-                )
-        return False
+            page = self._extract_page(prepared.facts.link)
+            store.finish(source, feed, prepared, *page, now, report, excerpt_words=self.excerpt_words)
 
     def _extract_page(self, link: str) -> tuple[Extracted | None, bool]:
         """The article page's extraction; (None, True) when it could not be had."""
@@ -494,10 +338,3 @@ def error_kind(exc: FetchError | ParseError) -> str:
     if exc.status:
         return f"http-{exc.status // 100}xx"
     return "network"
-
-
-def _owner(stored: Known | None, source_id: int) -> Outlet | None:
-    """The source holding a stored article, when it is not this one: the decider compares hosts."""
-    if stored is None or stored.source_id == source_id:
-        return None
-    return source_queries.outlet(stored.source_id)

@@ -8,8 +8,9 @@ from dataclasses import dataclass
 
 import pytest
 
-from newsdesk.ingest.pipeline import Pipeline, SourceReport
+from newsdesk.ingest.pipeline import Pipeline
 from newsdesk.ingest.policy import fetch_policy
+from newsdesk.ingest.report import SourceReport
 from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.sources.actions import do_add_source
 from newsdesk.sources.models import Source
