@@ -234,3 +234,31 @@ def test_every_module_the_docs_name_exists(document: str, name: str) -> None:
             target = getattr(target, attribute)
         return
     pytest.fail(f"{document} names `{name}`, which does not exist")
+
+
+# The house rule for the product's code: a module a newcomer can read in one sitting. Migrations are
+# generated and left out.
+MODULE_LINES = 400
+
+
+def oversized_modules(root: Path) -> list[str]:
+    return [
+        f"{path.relative_to(root.parent)}: {lines} lines"
+        for path in sorted(root.rglob("*.py"))
+        if "migrations" not in path.parts
+        and (lines := len(path.read_text(encoding="utf-8").splitlines())) > MODULE_LINES
+    ]
+
+
+def test_no_module_of_the_product_is_over_the_house_size() -> None:
+    found = oversized_modules(ROOT / "newsdesk")
+    assert found == [], f"split modules over {MODULE_LINES} lines by concern:\n" + "\n".join(found)
+
+
+def test_the_size_check_sees_a_long_module(tmp_path: Path) -> None:
+    package = tmp_path / "newsdesk"
+    (package / "migrations").mkdir(parents=True)
+    (package / "long.py").write_text("x = 1\n" * (MODULE_LINES + 1))
+    (package / "short.py").write_text("x = 1\n" * MODULE_LINES)
+    (package / "migrations" / "0001_initial.py").write_text("x = 1\n" * (MODULE_LINES + 50))
+    assert oversized_modules(package) == [f"newsdesk/long.py: {MODULE_LINES + 1} lines"]
