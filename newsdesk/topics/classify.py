@@ -10,6 +10,10 @@ Scoring, per topic:
 - each distinct keyword form in the title: 2 (at most 4);
 - each distinct keyword form in the text's first few thousand characters: 1 (at most 4).
 A topic needs 3 points; an article gets at most 3 topics, best first.
+
+A passing mention is not a topic. When the feed's categories or the title already name a topic, a topic
+found only in the text needs one point more (PASSING_MENTION): a housing story whose text mentions a
+doctor's surgery and its patients is not a health story.
 Text is compared case-folded and without accents, so "Élections" finds "election*".
 """
 
@@ -26,6 +30,7 @@ from typing import Any
 
 DATA = Path(__file__).parent / "data" / "topics.json"
 THRESHOLD = 3
+PASSING_MENTION = THRESHOLD + 1  # a text-only topic, beside a topic named by a category or the title
 MAX_TOPICS = 3
 TEXT_CHARS = 4000  # the lead paragraphs say what a story is about; the rest adds noise and time
 _SEPARATORS = re.compile(r"[/>|,;:»›]+")
@@ -157,8 +162,15 @@ def classify(
     _score_keywords(tables, text[:TEXT_CHARS], "text", 1, 4, matches)
     order = {rule.slug: i for i, rule in enumerate(tables.rules)}
     chosen = [m for m in matches.values() if m.score >= THRESHOLD]
+    if any(not _text_only(m) for m in chosen):
+        chosen = [m for m in chosen if not _text_only(m) or m.score >= PASSING_MENTION]
     chosen.sort(key=lambda m: (-m.score, order[m.slug]))
     return chosen[:MAX_TOPICS]
+
+
+def _text_only(match: TopicMatch) -> bool:
+    """Found only in the text: no feed category and no title word named it."""
+    return all(reason.startswith("text: ") for reason in match.reasons)
 
 
 def topic_slugs(

@@ -59,8 +59,9 @@ def test_one_weak_hint_is_not_enough():
 def test_at_most_three_topics_best_first():
     text = (
         "The minister and parliament debated the election. Police made an arrest after the court case. "
-        "The hospital and its patients, the vaccine trial. The school and its teachers and students. "
-        "The railway and the airport and the ferry."
+        "The hospital, its doctors and patients, the vaccine. "
+        "The school, its teachers, students and classrooms. "
+        "The railway, the airport, the motorway and the ferry."
     )
     matches = classify(["Politics"], "Minister election", text)
     assert len(matches) == 3
@@ -89,3 +90,24 @@ def test_never_fails_on_any_input(categories, title, text):
     matches = classify(categories, title, text)
     assert len(matches) <= 3
     assert all(m.score >= 3 for m in matches)
+
+
+def test_a_passing_mention_beside_a_named_topic_is_not_a_topic():
+    # A housing story that mentions a doctor's surgery in passing: three health words in the text only.
+    text = (
+        "The city council approved four hundred flats on the old quay. Neighbours worry about the doctor's "
+        "surgery, already closed to new patients."
+    )
+    assert topic_slugs(["Council", "Housing"], "Council backs harbour homes", text) == ["local"]
+    # Without a category or title naming another topic, the same words still make the topic.
+    assert topic_slugs([], "A busy week on the quay", text) == ["health"]
+    # A fourth health word in the text is more than a passing mention.
+    more = text + " A new hospital wing is planned."
+    assert topic_slugs(["Council"], "Council backs harbour homes", more) == ["local", "health"]
+
+
+def test_transit_and_council_categories_name_their_topics():
+    assert topic_slugs(["Transit"], "Route 14 cut", "Fewer runs in the evening.") == ["transport"]
+    assert topic_slugs(["Council"], "Budget set", "The vote was close.") == ["local"]
+    bus = topic_slugs([], "Bus cut leaves the hill stranded", "The last bus now leaves at six.")
+    assert bus == ["transport"]
