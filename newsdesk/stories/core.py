@@ -26,7 +26,7 @@ from typing import Any
 
 from datasketch import MinHash
 
-from .terms import WORD, base_language, names, normalise, numbers, tokenise
+from .terms import WORD, base_language, name_phrases, normalise, numbers, tokenise
 
 __all__ = [
     "Candidate",
@@ -68,6 +68,8 @@ class Params:
     min_terms: int = 6  # an article with fewer distinct terms joins only as a near-duplicate
     min_docs: int = 1000  # a floor on the corpus size in idf (see `idf`)
     body_words: int = 80  # words of the body after the lead that count as well
+    one_thing_words: int = 6  # one shared named thing and no number: this many shared plain words ...
+    one_thing_head_words: int = 3  # ... or this many, one of them in both titles
 
 
 DEFAULT = Params()
@@ -84,6 +86,7 @@ class Signals:
     head: frozenset[str] = frozenset()  # title stems that are not names
     source: int | None = None  # the outlet
     named: frozenset[str] = frozenset()  # the stems of its names ("veyra" for "@veyra")
+    phrases: tuple[frozenset[str], ...] = ()  # its named things, each as its name words
 
     def bands(self) -> list[str]:
         if not self.minhash:
@@ -136,8 +139,10 @@ def signals(
         terms[stem] += 2
     for stem in tokenise(rest, lang):
         terms[stem] += 1
-    for name in names(f"{title}.\n{lead}\n{rest}", lang):
-        terms[ENTITY + name] += 1
+    phrases = name_phrases(f"{title}.\n{lead}\n{rest}", lang)
+    for phrase in phrases:
+        for name in phrase:
+            terms[ENTITY + name] += 1
     for number in numbers(f"{title}\n{lead}\n{rest}"):
         terms[NUMBER + number] += 1
     named = set(tokenise(" ".join(t[1:] for t in terms if t[0] == ENTITY), lang))
@@ -149,6 +154,7 @@ def signals(
         head=frozenset(head[: len(tokenise(title, lang))]) - named,
         source=source,
         named=frozenset(named),
+        phrases=tuple(dict.fromkeys(frozenset(p) for p in phrases)),
     )
 
 
@@ -280,7 +286,43 @@ def decide(
         # together: within one outlet the titles must share a rare word that is not a name.
         own = sig.source is not None and cand.sources == {sig.source}
         headline = [t for t in sig.head if t in cand.head and idfs.get(t, 1.0) >= params.rare_idf]
+        if not _enough_things(sig, shared, plain, [] if own else headline, params):
+            continue
         if own and len(headline) < params.min_shared_head:
             continue
         best = Decision(cand.story_id, score, "similar", tuple(shared[:12]))
     return best
+
+
+def things(sig: Signals, shared: Iterable[str]) -> int:
+    """How many named things and numbers the shared terms amount to. A named thing is one of the
+    article's name phrases of which at least half the words are shared: the shared words of one phrase
+    count once ("Saltmarsh Ferry" is one place, not two names), and one word of a longer name does not
+    make the name shared ("Coast" of "Coast Wildlife Trust" against "Veyra Coast Combined Authority").
+    Each shared number counts."""
+    names = {t[1:] for t in shared if t[0] == ENTITY}
+    count = sum(1 for t in shared if t[0] == NUMBER)
+    groups: list[set[str]] = []
+    for phrase in sig.phrases:
+        words = phrase & names
+        if 2 * len(words) < len(phrase):
+            continue
+        linked = [g for g in groups if not g.isdisjoint(words)]
+        groups = [g for g in groups if g.isdisjoint(words)] + [words.union(*linked)]
+    return count + len(groups)
+
+
+def _enough_things(
+    sig: Signals, shared: Sequence[str], plain: Sequence[str], headline: Sequence[str], params: Params
+) -> bool:
+    """Two different events at one place (repairs and wildlife at one village) or under one
+    institution (two warnings of one weather service) share one named thing and the words of the
+    region or the season. With only one shared named thing and no number, the article must share the
+    event's own words too: `one_thing_words` plain ones, or `one_thing_head_words` with one of them in
+    both titles."""
+    if things(sig, shared) >= 2:
+        return True
+    words = [t for t in plain if t[0] != NUMBER]
+    if len(words) >= params.one_thing_words:
+        return True
+    return bool(headline) and len(words) >= params.one_thing_head_words
