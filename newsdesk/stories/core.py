@@ -68,8 +68,11 @@ class Params:
     min_terms: int = 6  # an article with fewer distinct terms joins only as a near-duplicate
     min_docs: int = 1000  # a floor on the corpus size in idf (see `idf`)
     body_words: int = 80  # words of the body after the lead that count as well
-    one_thing_words: int = 6  # one shared named thing and no number: this many shared plain words ...
-    one_thing_head_words: int = 3  # ... or this many, one of them in both titles
+    one_thing_words: int = 5  # one shared named thing and no number: this many shared plain words ...
+    one_thing_head_words: int = 1  # ... or this many words of both titles (one more within one outlet)
+    many_things: int = 3  # this many shared named things or numbers need no ordinary word
+    words_only_score: float = 0.65  # no shared name or number: a join needs this cosine ...
+    words_only: int = 4  # ... and this many shared ordinary words, one of them in both titles
 
 
 DEFAULT = Params()
@@ -280,13 +283,13 @@ def decide(
         )
         plain = [t for t in shared if t[0] == NUMBER or (t[0] != ENTITY and t not in sig.named)]
         named = [t for t in shared if t[0] in (ENTITY, NUMBER)]
-        if len(shared) < params.min_shared_rare or not plain or len(named) < params.min_shared_names:
-            continue
         # One outlet's own boilerplate (a standard closing paragraph) must not tie its articles
         # together: within one outlet the titles must share a rare word that is not a name.
         own = sig.source is not None and cand.sources == {sig.source}
         headline = [t for t in sig.head if t in cand.head and idfs.get(t, 1.0) >= params.rare_idf]
-        if not _enough_things(sig, shared, plain, [] if own else headline, params):
+        if len(shared) < params.min_shared_rare:
+            continue
+        if not _evidence(sig, score, shared, plain, named, headline, params, own=own):
             continue
         if own and len(headline) < params.min_shared_head:
             continue
@@ -312,17 +315,39 @@ def things(sig: Signals, shared: Iterable[str]) -> int:
     return count + len(groups)
 
 
-def _enough_things(
-    sig: Signals, shared: Sequence[str], plain: Sequence[str], headline: Sequence[str], params: Params
+def _evidence(
+    sig: Signals,
+    score: float,
+    shared: Sequence[str],
+    plain: Sequence[str],
+    named: Sequence[str],
+    headline: Sequence[str],
+    params: Params,
+    *,
+    own: bool = False,
 ) -> bool:
-    """Two different events at one place (repairs and wildlife at one village) or under one
-    institution (two warnings of one weather service) share one named thing and the words of the
-    region or the season. With only one shared named thing and no number, the article must share the
-    event's own words too: `one_thing_words` plain ones, or `one_thing_head_words` with one of them in
-    both titles."""
-    if things(sig, shared) >= 2:
-        return True
+    """Whether the shared rare terms are evidence of one event, not just of one place or one topic.
+
+    - Three named things or numbers shared (a prize, its winner and her book): one event, however few
+      ordinary words a brief shares.
+    - Two: they must share an ordinary word too (a place and a person, plus what happened).
+    - One (a village, a weather service): two different events there share it and the words of the
+      region or the season, so the article must share the event's own words as well:
+      `one_thing_words` ordinary words, or a word of both titles (two within one outlet, whose
+      articles share its patch and its beat: "hill" of the hill estates, "sea" of a seaside village).
+    - None: only a close match (`words_only_score`) on `words_only` ordinary words, one of them in
+      both titles (a brief "Exam glitch" on a computer exam failure that names nobody).
+    """
     words = [t for t in plain if t[0] != NUMBER]
+    if len(named) < params.min_shared_names:
+        return score >= params.words_only_score and bool(headline) and len(words) >= params.words_only
+    count = things(sig, shared)
+    if count >= params.many_things:
+        return True
+    if not plain:
+        return False
+    if count >= 2:
+        return True
     if len(words) >= params.one_thing_words:
         return True
-    return bool(headline) and len(words) >= params.one_thing_head_words
+    return len(headline) >= params.one_thing_head_words + int(own)
