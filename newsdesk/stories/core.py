@@ -70,7 +70,8 @@ class Params:
     body_words: int = 80  # words of the body after the lead that count as well
     one_thing_words: int = 5  # one shared named thing and no number: this many shared plain words ...
     one_thing_head_words: int = 1  # ... or this many words of both titles (one more within one outlet)
-    many_things: int = 3  # this many shared named things or numbers need no ordinary word
+    many_things: int = 3  # this many shared named things or numbers need no ordinary word ...
+    names_only_score: float = 0.8  # ... when the match is this close
     words_only_score: float = 0.65  # no shared name or number: a join needs this cosine ...
     words_only: int = 4  # ... and this many shared ordinary words, one of them in both titles
 
@@ -308,7 +309,7 @@ def things(sig: Signals, shared: Iterable[str]) -> int:
     groups: list[set[str]] = []
     for phrase in sig.phrases:
         words = phrase & names
-        if 2 * len(words) < len(phrase):
+        if 2 * len(words) < len(phrase) or not words:
             continue
         linked = [g for g in groups if not g.isdisjoint(words)]
         groups = [g for g in groups if g.isdisjoint(words)] + [words.union(*linked)]
@@ -328,13 +329,14 @@ def _evidence(
 ) -> bool:
     """Whether the shared rare terms are evidence of one event, not just of one place or one topic.
 
-    - Three named things or numbers shared (a prize, its winner and her book): one event, however few
-      ordinary words a brief shares.
+    - Three named things or numbers shared (a prize, its winner and her book) and a close match
+      (`names_only_score`): one event, however few ordinary words a brief shares. Not three names
+      alone: the region's towns are three named things too.
     - Two: they must share an ordinary word too (a place and a person, plus what happened).
     - One (a village, a weather service): two different events there share it and the words of the
-      region or the season, so the article must share the event's own words as well:
-      `one_thing_words` ordinary words, or a word of both titles (two within one outlet, whose
-      articles share its patch and its beat: "hill" of the hill estates, "sea" of a seaside village).
+      region or the season, so the article must share the event's own words as well: a word of both
+      titles (two within one outlet, whose articles share its patch and its beat: "hill" of the hill
+      estates, "sea" of a seaside village), or `one_thing_words` ordinary words.
     - None: only a close match (`words_only_score`) on `words_only` ordinary words, one of them in
       both titles (a brief "Exam glitch" on a computer exam failure that names nobody).
     """
@@ -342,12 +344,12 @@ def _evidence(
     if len(named) < params.min_shared_names:
         return score >= params.words_only_score and bool(headline) and len(words) >= params.words_only
     count = things(sig, shared)
-    if count >= params.many_things:
+    if count >= params.many_things and score >= params.names_only_score:
         return True
     if not plain:
         return False
     if count >= 2:
         return True
-    if len(words) >= params.one_thing_words:
+    if len(headline) >= params.one_thing_head_words + int(own):
         return True
-    return len(headline) >= params.one_thing_head_words + int(own)
+    return len(words) >= params.one_thing_words

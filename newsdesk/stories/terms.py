@@ -77,6 +77,13 @@ _EXTRA_STOP = frozenset(
         "friday",
         "saturday",
         "sunday",
+        "mondays",
+        "tuesdays",
+        "wednesdays",
+        "thursdays",
+        "fridays",
+        "saturdays",
+        "sundays",
         "morning",
         "evening",
         "night",
@@ -111,6 +118,14 @@ _EXTRA_STOP = frozenset(
         "déclaré",
         "aujourd",
     ]
+)
+
+
+# Capitalised, but dates and not named things: "Sundays", "in April" (a shared month is no evidence).
+_DATES = frozenset(
+    [f"{day}day{s}" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun") for s in ("", "s")]
+    + [f"{day}day's" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")]
+    + "january february march april june july august september october november december".split()
 )
 
 
@@ -152,7 +167,7 @@ def name_phrases(text: str, language: str) -> list[tuple[str, ...]]:
         if not word[0].isupper() or len(word) < 3:
             continue
         lower = word.lower()
-        if lower in stops:
+        if lower in stops or lower in _DATES:
             continue
         if _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]) and not (
             match.end() < len(text) - 1
