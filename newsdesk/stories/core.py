@@ -312,7 +312,7 @@ def things(sig: Signals, shared: Iterable[str]) -> int:
         if 2 * len(words) < len(phrase) or not words:
             continue
         linked = [g for g in groups if not g.isdisjoint(words)]
-        groups = [g for g in groups if g.isdisjoint(words)] + [words.union(*linked)]
+        groups = [g for g in groups if g.isdisjoint(words)] + [set(words).union(*linked)]
     return count + len(groups)
 
 

@@ -125,7 +125,8 @@ _EXTRA_STOP = frozenset(
 _DATES = frozenset(
     [f"{day}day{s}" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun") for s in ("", "s")]
     + [f"{day}day's" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")]
-    + "january february march april june july august september october november december".split()
+    + ["january", "february", "march", "april", "june", "july", "august", "september", "october"]
+    + ["november", "december"]  # not "may", a name as often as a month
 )
 
 

@@ -19,8 +19,8 @@ DRIP = timedelta(seconds=90)
 def _articles() -> list[tuple[datetime, str, str, str, str, int]]:
     """(published, key, title, lead, body, outlet) of every demo story, the held-back ones released
     one after another as `make run`'s drip does (taking turns across outlets)."""
-    rows = []
-    held: list[list[tuple[str, object]]] = []
+    rows: list[tuple[datetime, str, str, str, str, int]] = []
+    held: list[list[tuple[str, tuple[str, str, str, int]]]] = []
     for number, outlet in enumerate(load_outlets()):
         held.append([])
         for story in outlet.stories:
@@ -33,11 +33,9 @@ def _articles() -> list[tuple[datetime, str, str, str, str, int]]:
                 held[-1].append((key, row))
             else:
                 rows.append((START - timedelta(hours=story.hours_ago), key, *row))
-    turns = [
-        item for k in range(max(map(len, held))) for column in held if k < len(column) for item in [column[k]]
-    ]
+    turns = [column[k] for k in range(max(map(len, held))) for column in held if k < len(column)]
     for k, (key, row) in enumerate(turns, start=1):
-        rows.append((START + k * DRIP, key, *row))  # type: ignore[arg-type]
+        rows.append((START + k * DRIP, key, *row))
     return sorted(rows)
 
 
