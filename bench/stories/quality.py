@@ -1,6 +1,7 @@
 """Story clustering quality on the labelled set (tests/fixtures/stories): BCubed P/R/F1.
 
     python -m bench.stories.quality [tuning|heldout] [-v]
+    python -m bench.stories.quality --demo [-v]   (make run's demo, through a fresh database: demo.py)
 
 Articles are fed in publication order, as they would arrive. Tune on `tuning` only.
 """
@@ -61,7 +62,14 @@ def score(part: str, params: Params = DEFAULT) -> Score:
 
 
 def main(argv: list[str]) -> None:
-    part = argv[0] if argv else "tuning"
+    if "--demo" in argv:
+        from bench.stories import demo
+
+        demo.main(argv)
+        return
+    part = argv[0] if argv and not argv[0].startswith("-") else "tuning"
+    if part not in ("tuning", "heldout"):
+        raise SystemExit(f"bench.stories.quality: error: unknown part {part!r} (tuning, heldout or --demo)")
     rows = load(part)
     predicted, _ = cluster(rows)
     result = bcubed(predicted, {r["id"]: r["event"] for r in rows})

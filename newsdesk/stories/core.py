@@ -26,7 +26,7 @@ from typing import Any
 
 from datasketch import MinHash
 
-from .terms import WORD, base_language, names, normalise, numbers, tokenise
+from .terms import WORD, base_language, name_phrases, normalise, numbers, tokenise
 
 __all__ = [
     "Candidate",
@@ -68,6 +68,12 @@ class Params:
     min_terms: int = 6  # an article with fewer distinct terms joins only as a near-duplicate
     min_docs: int = 1000  # a floor on the corpus size in idf (see `idf`)
     body_words: int = 80  # words of the body after the lead that count as well
+    one_thing_words: int = 5  # one shared named thing and no number: this many shared plain words ...
+    one_thing_head_words: int = 1  # ... or this many words of both titles (one more within one outlet)
+    many_things: int = 3  # this many shared named things or numbers need no ordinary word ...
+    names_only_score: float = 0.8  # ... when the match is this close
+    words_only_score: float = 0.65  # no shared name or number: a join needs this cosine ...
+    words_only: int = 4  # ... and this many shared ordinary words, one of them in both titles
 
 
 DEFAULT = Params()
@@ -84,6 +90,7 @@ class Signals:
     head: frozenset[str] = frozenset()  # title stems that are not names
     source: int | None = None  # the outlet
     named: frozenset[str] = frozenset()  # the stems of its names ("veyra" for "@veyra")
+    phrases: tuple[frozenset[str], ...] = ()  # its named things, each as its name words
 
     def bands(self) -> list[str]:
         if not self.minhash:
@@ -136,8 +143,10 @@ def signals(
         terms[stem] += 2
     for stem in tokenise(rest, lang):
         terms[stem] += 1
-    for name in names(f"{title}.\n{lead}\n{rest}", lang):
-        terms[ENTITY + name] += 1
+    phrases = name_phrases(f"{title}.\n{lead}\n{rest}", lang)
+    for phrase in phrases:
+        for name in phrase:
+            terms[ENTITY + name] += 1
     for number in numbers(f"{title}\n{lead}\n{rest}"):
         terms[NUMBER + number] += 1
     named = set(tokenise(" ".join(t[1:] for t in terms if t[0] == ENTITY), lang))
@@ -149,6 +158,7 @@ def signals(
         head=frozenset(head[: len(tokenise(title, lang))]) - named,
         source=source,
         named=frozenset(named),
+        phrases=tuple(dict.fromkeys(frozenset(p) for p in phrases)),
     )
 
 
@@ -274,13 +284,72 @@ def decide(
         )
         plain = [t for t in shared if t[0] == NUMBER or (t[0] != ENTITY and t not in sig.named)]
         named = [t for t in shared if t[0] in (ENTITY, NUMBER)]
-        if len(shared) < params.min_shared_rare or not plain or len(named) < params.min_shared_names:
-            continue
         # One outlet's own boilerplate (a standard closing paragraph) must not tie its articles
         # together: within one outlet the titles must share a rare word that is not a name.
         own = sig.source is not None and cand.sources == {sig.source}
         headline = [t for t in sig.head if t in cand.head and idfs.get(t, 1.0) >= params.rare_idf]
+        if len(shared) < params.min_shared_rare:
+            continue
+        if not _evidence(sig, score, shared, plain, named, headline, params, own=own):
+            continue
         if own and len(headline) < params.min_shared_head:
             continue
         best = Decision(cand.story_id, score, "similar", tuple(shared[:12]))
     return best
+
+
+def things(sig: Signals, shared: Iterable[str]) -> int:
+    """How many named things and numbers the shared terms amount to. A named thing is one of the
+    article's name phrases of which at least half the words are shared: the shared words of one phrase
+    count once ("Saltmarsh Ferry" is one place, not two names), and one word of a longer name does not
+    make the name shared ("Coast" of "Coast Wildlife Trust" against "Veyra Coast Combined Authority").
+    Each shared number counts."""
+    names = {t[1:] for t in shared if t[0] == ENTITY}
+    count = sum(1 for t in shared if t[0] == NUMBER)
+    groups: list[set[str]] = []
+    for phrase in sig.phrases:
+        words = phrase & names
+        if 2 * len(words) < len(phrase) or not words:
+            continue
+        linked = [g for g in groups if not g.isdisjoint(words)]
+        groups = [g for g in groups if g.isdisjoint(words)] + [set(words).union(*linked)]
+    return count + len(groups)
+
+
+def _evidence(
+    sig: Signals,
+    score: float,
+    shared: Sequence[str],
+    plain: Sequence[str],
+    named: Sequence[str],
+    headline: Sequence[str],
+    params: Params,
+    *,
+    own: bool = False,
+) -> bool:
+    """Whether the shared rare terms are evidence of one event, not just of one place or one topic.
+
+    - Three named things or numbers shared (a prize, its winner and her book) and a close match
+      (`names_only_score`): one event, however few ordinary words a brief shares. Not three names
+      alone: the region's towns are three named things too.
+    - Two: they must share an ordinary word too (a place and a person, plus what happened).
+    - One (a village, a weather service): two different events there share it and the words of the
+      region or the season, so the article must share the event's own words as well: a word of both
+      titles (two within one outlet, whose articles share its patch and its beat: "hill" of the hill
+      estates, "sea" of a seaside village), or `one_thing_words` ordinary words.
+    - None: only a close match (`words_only_score`) on `words_only` ordinary words, one of them in
+      both titles (a brief "Exam glitch" on a computer exam failure that names nobody).
+    """
+    words = [t for t in plain if t[0] != NUMBER]
+    if len(named) < params.min_shared_names:
+        return score >= params.words_only_score and bool(headline) and len(words) >= params.words_only
+    count = things(sig, shared)
+    if count >= params.many_things and score >= params.names_only_score:
+        return True
+    if not plain:
+        return False
+    if count >= 2:
+        return True
+    if len(headline) >= params.one_thing_head_words + int(own):
+        return True
+    return len(words) >= params.one_thing_words

@@ -15,7 +15,7 @@ from functools import lru_cache
 import Stemmer
 from stop_words import get_stop_words
 
-__all__ = ["WORD", "base_language", "names", "normalise", "numbers", "tokenise"]
+__all__ = ["WORD", "base_language", "name_phrases", "names", "normalise", "numbers", "tokenise"]
 
 _LANGUAGES = {"en": "english", "de": "german", "fr": "french", "es": "spanish", "it": "italian",
               "nl": "dutch", "pt": "portuguese", "sv": "swedish", "da": "danish", "no": "norwegian",
@@ -77,6 +77,13 @@ _EXTRA_STOP = frozenset(
         "friday",
         "saturday",
         "sunday",
+        "mondays",
+        "tuesdays",
+        "wednesdays",
+        "thursdays",
+        "fridays",
+        "saturdays",
+        "sundays",
         "morning",
         "evening",
         "night",
@@ -114,6 +121,15 @@ _EXTRA_STOP = frozenset(
 )
 
 
+# Capitalised, but dates and not named things: "Sundays", "in April" (a shared month is no evidence).
+_DATES = frozenset(
+    [f"{day}day{s}" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun") for s in ("", "s")]
+    + [f"{day}day's" for day in ("mon", "tues", "wednes", "thurs", "fri", "satur", "sun")]
+    + ["january", "february", "march", "april", "june", "july", "august", "september", "october"]
+    + ["november", "december"]  # not "may", a name as often as a month
+)
+
+
 def normalise(text: str) -> str:
     """The text in Unicode NFC."""
     return unicodedata.normalize("NFC", text)
@@ -136,15 +152,23 @@ def tokenise(text: str, language: str) -> list[str]:
 
 def names(text: str, language: str) -> list[str]:
     """Words of capitalised phrases that do not open a sentence, lower-cased and unstemmed."""
+    return [word for phrase in name_phrases(text, language) for word in phrase]
+
+
+def name_phrases(text: str, language: str) -> list[tuple[str, ...]]:
+    """The capitalised phrases of `names`, each as its words: words next to each other (one space or
+    a hyphen apart) make one phrase ("Saltmarsh Ferry", "Veyra Weather Service"), so that a place
+    named in two words counts as one named thing."""
     stops = _stop_words(base_language(language))
     text = normalise(text)
-    found: list[str] = []
+    found: list[list[str]] = []
+    end = -1  # where the last name word ended
     for match in WORD.finditer(text):
         word = match.group()
         if not word[0].isupper() or len(word) < 3:
             continue
         lower = word.lower()
-        if lower in stops:
+        if lower in stops or lower in _DATES:
             continue
         if _SENTENCE_START.search(text[max(0, match.start() - 3) : match.start()]) and not (
             match.end() < len(text) - 1
@@ -152,8 +176,12 @@ def names(text: str, language: str) -> list[str]:
             and text[match.end() + 1 : match.end() + 2].isupper()
         ):
             continue  # a capital that only opens a sentence, unless a capitalised phrase goes on
-        found.append(lower)
-    return found
+        if found and text[end : match.start()] in (" ", "-"):
+            found[-1].append(lower)
+        else:
+            found.append([lower])
+        end = match.end()
+    return [tuple(phrase) for phrase in found]
 
 
 def numbers(text: str) -> list[str]:
