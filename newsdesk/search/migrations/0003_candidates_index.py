@@ -1,10 +1,10 @@
-# SQLite: an index on the articles' (status, id, published), so that a search reads its candidates' status
-# and age from the index rather than from each article's row (docs/decisions/0026). `ensure_schema`
-# builds the same index when a table remake has dropped it. PostgreSQL needs no change.
+# An index on the articles' status and id, with their publication time and source, so that a search reads
+# its candidates' status and age from the index rather than from each article's row (docs/decisions/0026).
+# On SQLite, `ensure_schema` builds the same index when a table remake has dropped it.
 
 from django.db import migrations
 
-from newsdesk.search.backends import sqlite_fts5
+from newsdesk.search.backends import postgres, sqlite_fts5
 from newsdesk.search.operations import VendorRunSQL
 
 
@@ -15,4 +15,9 @@ class Migration(migrations.Migration):
 
     operations = [
         VendorRunSQL("sqlite", [sqlite_fts5.CREATE_INDEX], [f"DROP INDEX IF EXISTS {sqlite_fts5.INDEX}"]),
+        VendorRunSQL(
+            "postgresql",
+            [postgres.CREATE_CANDIDATES_INDEX],
+            [f"DROP INDEX IF EXISTS {postgres.CANDIDATES_INDEX}"],
+        ),
     ]
