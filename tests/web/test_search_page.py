@@ -165,6 +165,27 @@ def test_source_and_topic_lists_are_djangos_select_markup(client, newsroom: News
         assert ("The Late Addition &amp; Co" in str(SearchForm()["source"])) == bool(step)
 
 
+def test_date_inputs_are_djangos_input_markup(client) -> None:
+    """The search form's date inputs (written out in Python) are the markup Django's own widget writes from
+    its template: empty, a date, a value that is not one (kept as typed), marked invalid, and odd characters;
+    and the form's fields use them."""
+    import datetime
+
+    from django import forms
+
+    from newsdesk.web.views.search import DateInput, SearchForm
+
+    values = [None, "", datetime.date(2026, 3, 1), "soon", 'x"<&>']
+    extras = [{}, {"aria-invalid": "true", "aria-describedby": "id_until-error"}, {"required": True, "hidden": False}]
+    for value in values:
+        for extra in extras:
+            ours = DateInput(attrs={"type": "date", **extra}).render("until", value, {"id": "id_until"})
+            theirs = forms.DateInput(attrs={"type": "date", **extra}).render("until", value, {"id": "id_until"})
+            assert ours == theirs, (value, extra)
+    form = SearchForm({"since": "2026-03-01"})
+    assert str(form["since"]) == '<input type="date" name="since" value="2026-03-01" id="id_since">'
+
+
 def test_result_items_are_rendered_once_per_version_and_follow_edits(client) -> None:
     """A result's markup is kept per version of the story (as cards are), with the reader's snippet and the
     time put in per request: the page is the same bytes as the template renders afresh, from the store too,

@@ -49,7 +49,7 @@ REBUILD = f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"
 # search for two common words at 100,000 articles): built by migrations/0003_candidates_index.py, and named
 # in the query (SQLite's planner prefers the row by its id).
 INDEX = "search_article_candidates"
-CREATE_INDEX = f"CREATE INDEX IF NOT EXISTS {INDEX} ON articles_article (status, id, published, source_id)"
+CREATE_INDEX = f"CREATE INDEX IF NOT EXISTS {INDEX} ON articles_article (id, status, published, source_id)"
 DROP = (
     *(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS),
     f"DROP TABLE IF EXISTS {TABLE}",
