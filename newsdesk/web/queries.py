@@ -63,7 +63,9 @@ def first_of_listed(shape: str, value: int | None = None) -> Callable[[int], lis
         if shape == "home":
             rows = prepared(("home", n), lambda: with_story(listed())[:n]).run()
         elif shape == "source":
-            rows = prepared(("source", n), lambda pk: with_story(listed()).filter(source=pk)[:n], (-1,)).run(value)
+            rows = prepared(("source", n), lambda pk: with_story(listed()).filter(source=pk)[:n], (-1,)).run(
+                value
+            )
         else:
             common = topic_sizes().get(value or 0, 0) > COMMON_TOPIC
             rows = prepared(

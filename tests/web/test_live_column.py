@@ -43,8 +43,8 @@ def test_live_news_reads_stories_in_the_list_query(newsroom: Newsroom) -> None:
     with CaptureQueriesContext(connection) as asked:
         items = queries.live_news()
     assert len(asked) == 1, [q["sql"] for q in asked]
-    assert (items[0].pk, items[0].story_id, items[0].story_sources) == (newest.pk, story.pk, 3)
-    assert (items[1].pk, items[1].story_id, items[1].story_sources) == (second.pk, None, None)
+    read = [(a.pk, getattr(a, "story_id", "unset"), getattr(a, "story_sources", "unset")) for a in items[:2]]
+    assert read == [(newest.pk, story.pk, 3), (second.pk, None, None)]
 
 
 def test_every_page_shows_a_headlines_story_and_its_new_outlet_count(newsroom: Newsroom, settings) -> None:
@@ -55,8 +55,10 @@ def test_every_page_shows_a_headlines_story_and_its_new_outlet_count(newsroom: N
     for path in ("/", "/?page=2"):  # page 1's own stories are the column's; page 2 reads them apart
         item = _live_item(client.get(path).content.decode(), newest.pk)
         assert f'data-story-id="{story.pk}"' in item, path
-        assert 'data-sources="2"' in item and "2 sources" in item, path
+        assert 'data-sources="2"' in item, path
+        assert "2 sources" in item, path
     Story.objects.filter(pk=story.pk).update(source_count=5)
     for path in ("/", "/?page=2"):
         item = _live_item(client.get(path).content.decode(), newest.pk)
-        assert 'data-sources="5"' in item and "5 sources" in item, path
+        assert 'data-sources="5"' in item, path
+        assert "5 sources" in item, path

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -176,11 +177,17 @@ def test_date_inputs_are_djangos_input_markup(client) -> None:
     from newsdesk.web.views.search import DateInput, SearchForm
 
     values = [None, "", datetime.date(2026, 3, 1), "soon", 'x"<&>']
-    extras = [{}, {"aria-invalid": "true", "aria-describedby": "id_until-error"}, {"required": True, "hidden": False}]
+    extras: list[dict[str, Any]] = [
+        {},
+        {"aria-invalid": "true", "aria-describedby": "id_until-error"},
+        {"required": True, "hidden": False},
+    ]
     for value in values:
         for extra in extras:
             ours = DateInput(attrs={"type": "date", **extra}).render("until", value, {"id": "id_until"})
-            theirs = forms.DateInput(attrs={"type": "date", **extra}).render("until", value, {"id": "id_until"})
+            theirs = forms.DateInput(attrs={"type": "date", **extra}).render(
+                "until", value, {"id": "id_until"}
+            )
             assert ours == theirs, (value, extra)
     form = SearchForm({"since": "2026-03-01"})
     assert str(form["since"]) == '<input type="date" name="since" value="2026-03-01" id="id_since">'

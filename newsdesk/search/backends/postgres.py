@@ -64,7 +64,8 @@ END $$""",
 # it by an index-only scan rather than read row by row (built by migrations/0003_candidates_index.py).
 CANDIDATES_INDEX = "search_article_candidates"
 CREATE_CANDIDATES_INDEX = (
-    f"CREATE INDEX IF NOT EXISTS {CANDIDATES_INDEX} ON articles_article (status, id) INCLUDE (published, source_id)"
+    f"CREATE INDEX IF NOT EXISTS {CANDIDATES_INDEX} ON articles_article"
+    + " (status, id) INCLUDE (published, source_id)"
 )
 REBUILD = (
     f"TRUNCATE {TABLE}",
@@ -118,12 +119,12 @@ class PostgresBackend:
             # document is ranked as it is matched (read once), and the articles' status and publication
             # time come from the (status, id) index that includes it (CANDIDATES_INDEX), not their rows.
             cursor.execute(
-                f"WITH candidates AS MATERIALIZED (SELECT d.article_id AS id, ts_rank(d.document, q.q) AS rank,"
-                f" a.published {base} ORDER BY d.article_id DESC LIMIT {CANDIDATES + 1})"
-                " SELECT c.id, c.rank"
+                "WITH candidates AS MATERIALIZED (SELECT d.article_id AS id, ts_rank(d.document, q.q) AS r,"
+                + f" a.published {base} ORDER BY d.article_id DESC LIMIT {CANDIDATES + 1})"
+                " SELECT c.id, c.r"
                 f" / (1.0 + greatest(0.0, extract(epoch FROM (%s - c.published)) / 86400.0) / {RECENCY_DAYS})"
                 " AS score, (SELECT count(*) FROM candidates)"
-                f" FROM (SELECT id, rank, published FROM candidates ORDER BY id DESC LIMIT {CANDIDATES}) c"
+                f" FROM (SELECT id, r, published FROM candidates ORDER BY id DESC LIMIT {CANDIDATES}) c"
                 " ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s",
                 [*tsparams, *filters.params, now, limit, offset],
             )

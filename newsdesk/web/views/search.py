@@ -122,7 +122,7 @@ class DateInput(forms.DateInput):
         self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
     ) -> SafeString:
         widget = self.get_context(name, value, attrs)["widget"]
-        parts = [format_html('<input type="{}" name="{}"', widget["type"], widget["name"])]
+        parts: list[str] = [format_html('<input type="{}" name="{}"', widget["type"], widget["name"])]
         if widget["value"] is not None:
             parts.append(format_html(' value="{}"', str(widget["value"])))
         for key, item in widget["attrs"].items():  # in their order, as attrs.html writes them
@@ -144,8 +144,12 @@ class SearchForm(forms.Form):
         label=gettext_lazy("Topic"), queryset=Topic.objects.all(), to_field_name="slug", required=False,
         empty_label=gettext_lazy("All topics"), widget=Select,
     )  # fmt: skip
-    since = forms.DateField(label=gettext_lazy("From"), required=False, widget=DateInput(attrs={"type": "date"}))
-    until = forms.DateField(label=gettext_lazy("To"), required=False, widget=DateInput(attrs={"type": "date"}))
+    since = forms.DateField(
+        label=gettext_lazy("From"), required=False, widget=DateInput(attrs={"type": "date"})
+    )
+    until = forms.DateField(
+        label=gettext_lazy("To"), required=False, widget=DateInput(attrs={"type": "date"})
+    )
 
     def clean_q(self) -> str:
         # Longer than any real question: cut rather than refuse, search explains what it made of it.
