@@ -12,7 +12,6 @@ from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
 from typing import Any
 
-from django.core.exceptions import ObjectDoesNotExist
 from django.db import connection
 from django.db.models import Count, Max, QuerySet
 
@@ -63,7 +62,7 @@ def first_of_listed(shape: str, value: int | None = None) -> Callable[[int], lis
         if shape == "home":
             rows = prepared(("home", n), lambda: with_story(listed())[:n]).run()
         elif shape == "source":
-            rows = prepared(("source", n), lambda pk: with_story(listed()).filter(source=pk)[:n], (-1,)).run(
+            rows = prepared(("source", n), lambda pk: with_story(listed().filter(source=pk))[:n], (-1,)).run(
                 value
             )
         else:
@@ -73,15 +72,10 @@ def first_of_listed(shape: str, value: int | None = None) -> Callable[[int], lis
                 lambda pk: _in_topic(with_story(listed()), pk, COMMON_TOPIC + common)[:n],
                 (-1,),
             ).run(value)
-        for article in rows:
-            try:
-                member = article.story_member  # joined by the query: no query here
-            except ObjectDoesNotExist:
-                story_id = sources = None
-            else:
-                story_id, sources = member.story_id, member.story.source_count
-            setattr(article, "story_id", story_id)  # noqa: B010 (read by the live card's template and key)
-            setattr(article, "story_sources", sources)  # noqa: B010
+        for article in rows:  # the membership is joined by the query (None when in no story): no query here
+            member = getattr(article, "story_member", None)
+            setattr(article, "story_id", member and member.story_id)  # noqa: B010 (the live card's template, key)
+            setattr(article, "story_sources", member and member.story.source_count)  # noqa: B010
         return rows
 
     return first
