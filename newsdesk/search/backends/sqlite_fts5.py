@@ -97,10 +97,10 @@ class SqliteFts5Backend:
             relevance = self._relevance(cursor, expression, [row[0] for row in candidates])
             # Relevance is divided by (1 + age / RECENCY_DAYS); title matches weigh ten times body matches.
             ranked = sorted(
-                (
+                [
                     (relevance.get(pk, 0.0) / (1.0 + max(0.0, age) / RECENCY_DAYS), pk)
                     for pk, age in candidates
-                ),
+                ],
                 reverse=True,
             )[offset : offset + limit]
             snippets = self._snippets(cursor, expression, [pk for _score, pk in ranked])
