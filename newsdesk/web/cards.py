@@ -92,9 +92,10 @@ def card_key(article: Any, variant: str, level: int, eager: bool) -> Key:
         level,
         bool(eager),
         get_language(),
-        # A Live News item also shows its story's id and outlet count, which change without the article.
-        getattr(article, "story_id", None),
-        getattr(article, "story_sources", None),
+        # A Live News item also shows its story's id and outlet count, which change without the article;
+        # other cards do not show them, so are not keyed on them.
+        getattr(article, "story_id", None) if variant == "live" else None,
+        getattr(article, "story_sources", None) if variant == "live" else None,
     )
 
 

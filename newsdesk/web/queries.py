@@ -54,19 +54,38 @@ def in_topic(articles: QuerySet[Article], topic: Topic | int, size: int | None =
 
 def first_of_listed(shape: str, value: int | None = None) -> Callable[[int], list[Article]]:
     """The first n stories of a list page, by a query compiled once per list and n: `home` (all
-    stories), `source` (value: its id) or `topic` (value: its id; its size decides the query's shape)."""
+    stories), `source` (value: its id) or `topic` (value: its id; its size decides the query's shape).
+    Each comes with its story's id and outlet count (`story_id`, `story_sources`; None for a story in
+    none), read in the same query: what a Live News item shows besides the card's fields."""
 
     def first(n: int) -> list[Article]:
         if shape == "home":
-            return prepared(("home", n), lambda: listed()[:n]).run()
-        if shape == "source":
-            return prepared(("source", n), lambda pk: listed().filter(source=pk)[:n], (-1,)).run(value)
-        common = topic_sizes().get(value or 0, 0) > COMMON_TOPIC
-        return prepared(
-            ("topic", common, n), lambda pk: _in_topic(listed(), pk, COMMON_TOPIC + common)[:n], (-1,)
-        ).run(value)
+            rows = prepared(("home", n), lambda: with_story(listed())[:n]).run()
+        elif shape == "source":
+            rows = prepared(("source", n), lambda pk: with_story(listed().filter(source=pk))[:n], (-1,)).run(
+                value
+            )
+        else:
+            common = topic_sizes().get(value or 0, 0) > COMMON_TOPIC
+            rows = prepared(
+                ("topic", common, n),
+                lambda pk: _in_topic(with_story(listed()), pk, COMMON_TOPIC + common)[:n],
+                (-1,),
+            ).run(value)
+        for article in rows:  # the membership is joined by the query (None when in no story): no query here
+            member = getattr(article, "story_member", None)
+            setattr(article, "story_id", member and member.story_id)  # noqa: B010 (the live card's template, key)
+            setattr(article, "story_sources", member and member.story.source_count)  # noqa: B010
+        return rows
 
     return first
+
+
+def with_story(articles: QuerySet[Article]) -> QuerySet[Article]:
+    """`articles` with their story's id and outlet count joined in (for first_of_listed)."""
+    return articles.select_related("story_member__story").only(
+        *CARD_FIELDS, "story_member__story__source_count"
+    )
 
 
 def published() -> QuerySet[Article]:
@@ -176,18 +195,9 @@ def window(
 
 def live_news(topic: Topic | None = None, limit: int = LIVE_NEWS_ITEMS) -> list[Article]:
     """The newest headlines, for the Live News column: the first stories of the home page's list or of the
-    topic's (the fields a card is keyed on included), each with its story's id and outlet count, so that a
-    later story event updates a server-rendered headline in place."""
-    articles = first_of_listed("home")(limit) if topic is None else first_of_listed("topic", topic.pk)(limit)
-    stories = Article.objects.filter(pk__in=[a.pk for a in articles]).values_list(
-        "pk", "story_member__story_id", "story_member__story__source_count"
-    )
-    story_of = {pk: (story_id, sources) for pk, story_id, sources in stories}
-    for article in articles:
-        story_id, sources = story_of.get(article.pk, (None, None))
-        setattr(article, "story_id", story_id)  # noqa: B010 (read by the live card's template and key)
-        setattr(article, "story_sources", sources)  # noqa: B010
-    return articles
+    topic's (the fields a card is keyed on included), each with its story's id and outlet count (read by
+    the same query), so that a later story event updates a server-rendered headline in place."""
+    return first_of_listed("home")(limit) if topic is None else first_of_listed("topic", topic.pk)(limit)
 
 
 def holds_live_news(page: Window) -> bool:

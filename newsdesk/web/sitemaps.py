@@ -338,6 +338,9 @@ def _newest(raws: list[Any]) -> datetime | None:
     return _moments()(max(raws)) if raws else None
 
 
+_news_entries: dict[tuple[Any, ...], str] = {}
+
+
 def news_page(site: NewsSitemap, page: str | None) -> tuple[str, datetime | None]:
     from newsdesk.web.templatetags.newsdesk_web import lang_attr
 
@@ -355,24 +358,32 @@ def news_page(site: NewsSitemap, page: str | None) -> tuple[str, datetime | None
     # SQLite's text is the UTC (or, without USE_TZ, local) moment: in the site's zone when that is UTC.
     as_text, offset = zone is None or settings.TIME_ZONE == "UTC", "+00:00" if zone is not None else ""
     parts = [NEWS_OPEN]
+    # Each <url> is written once per (id, title, time, language) and site, then reused: the next request's
+    # rows are mostly the same stories (the slugs and the escaping were most of a page's Python).
+    context = (prefix, name, str(zone), site_language, as_text)
     for pk, title, raw_published, language, _lastmod in rows:
-        if as_text and isinstance(
-            raw_published, str
-        ):  # "YYYY-MM-DD HH:MM:SS[.ffffff]", as isoformat() writes it
-            stamp = raw_published.replace(" ", "T", 1) + offset
-        else:
-            published = moment(raw_published)
-            stamp = (published.astimezone(zone) if zone is not None else published).isoformat()
-        code = codes.get(language)
-        if code is None:
-            code = codes[language] = xml_escape(
-                (lang_attr(language or "") or site_language).split("-")[0].lower()
+        key = (context, pk, title, raw_published, language)
+        entry = _news_entries.get(key)
+        if entry is None:
+            if as_text and isinstance(raw_published, str):  # "YYYY-MM-DD HH:MM:SS[.ffffff]", as isoformat()
+                stamp = raw_published.replace(" ", "T", 1) + offset
+            else:
+                published = moment(raw_published)
+                stamp = (published.astimezone(zone) if zone is not None else published).isoformat()
+            code = codes.get(language)
+            if code is None:
+                code = codes[language] = xml_escape(
+                    (lang_attr(language or "") or site_language).split("-")[0].lower()
+                )
+            entry = (
+                f"<url><loc>{prefix}{path(pk, title)}</loc><news:news><news:publication>"
+                f"<news:name>{name}</news:name><news:language>{code}</news:language>"
+                f"</news:publication><news:publication_date>{stamp}</news:publication_date>"
+                f"<news:title>{xml_escape(title)}</news:title></news:news></url>"
             )
-        parts.append(
-            f"<url><loc>{prefix}{path(pk, title)}</loc><news:news><news:publication>"
-            f"<news:name>{name}</news:name><news:language>{code}</news:language>"
-            f"</news:publication><news:publication_date>{stamp}</news:publication_date>"
-            f"<news:title>{xml_escape(title)}</news:title></news:news></url>"
-        )
+            if len(_news_entries) >= 4 * NEWS_MAX:
+                _news_entries.clear()
+            _news_entries[key] = entry
+        parts.append(entry)
     parts.append("\n</urlset>\n")
     return "".join(parts), _newest([row[4] for row in rows])

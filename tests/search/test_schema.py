@@ -63,3 +63,38 @@ def test_the_migration_replays_to_a_working_index():
     added = make_article(title="Lighthouse gets a new lamp")
     assert set(ids(find("lighthouse"))) == {kept.pk, added.pk}  # and its triggers index what comes next
     assert get_backend().ensure_schema(connection) is False
+
+
+def test_the_candidates_index_is_built_and_a_dropped_one_alone_is_built_again():
+    """The articles' candidates index that a search reads is built by the migration on both databases. A table
+    remake (SQLite) drops it; the repair builds it again, and only it, and searches answer as before."""
+    kept = make_article(title="Windmill sails repaired")
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            cursor.execute(
+                "SELECT indexdef FROM pg_indexes WHERE indexname = %s", [postgres.CANDIDATES_INDEX]
+            )
+            assert "(status, id) INCLUDE (published, source_id)" in cursor.fetchone()[0]
+            assert get_backend().ensure_schema(connection) is False
+            assert ids(find("windmill")) == [kept.pk]
+            return
+        migrated = _schema()
+        assert any(row[1] == sqlite_fts5.INDEX for row in migrated)
+        cursor.execute(f"DROP INDEX {sqlite_fts5.INDEX}")
+    with pytest.raises(Exception, match="no such index"):
+        find_or_raise("windmill")
+    assert get_backend().ensure_schema(connection) is True
+    assert _schema() == migrated
+    assert ids(find("windmill")) == [kept.pk]
+    assert get_backend().ensure_schema(connection) is False
+
+
+def find_or_raise(text: str) -> object:
+    """The backend's own search (the engine turns a database error into a sentence)."""
+    from datetime import UTC, datetime
+
+    from newsdesk.search import SearchQuery
+    from newsdesk.search.query import parse_query
+
+    query = SearchQuery(text=text)
+    return get_backend().search(parse_query(text), query, now=datetime.now(UTC), offset=0, limit=10)

@@ -10,6 +10,7 @@ from django.http import HttpResponse
 from django.test import Client
 from django.utils import timezone
 
+from newsdesk.articles.models import Article
 from newsdesk.core import links
 from tests.support.newsroom import make_article
 
@@ -267,3 +268,28 @@ def test_article_sitemap_pages_keep_their_stories_when_new_ones_arrive(client, s
         assert after[address] == before[address], address
     total = sum(len(ElementTree.fromstring(body).findall(f"{SM}url")) for body in after.values())
     assert total == 9
+
+
+def test_news_sitemap_entries_kept_between_requests_follow_edits_and_quarantines(
+    client, newsroom: Newsroom
+) -> None:
+    """Each <url> of the news sitemap is written once per (id, title, time, language) and reused: an edited
+    title shows on the next request, a quarantined story leaves it."""
+    edited, held = newsroom.articles[0], newsroom.articles[1]
+
+    def titles() -> set[str]:
+        root = _xml(client, "/sitemap-news.xml")
+        return {url.find(f"{NEWS}news/{NEWS}title").text for url in root}
+
+    first = titles()
+    assert edited.title in first
+    assert held.title in first
+    assert titles() == first  # written from the kept entries: the same
+    Article.objects.filter(pk=edited.pk).update(
+        title="A corrected headline & more", modified_at=timezone.now()
+    )
+    Article.objects.filter(pk=held.pk).update(status=Article.Status.QUARANTINED)
+    after = titles()
+    assert "A corrected headline & more" in after
+    assert edited.title not in after
+    assert held.title not in after

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from datetime import timedelta
+from typing import Any
 
 import pytest
 from django.test import Client
@@ -163,6 +164,33 @@ def test_source_and_topic_lists_are_djangos_select_markup(client, newsroom: News
                 assert ours == theirs, (data, name)
                 assert (" selected>" in ours) or not data.get(name)
         assert ("The Late Addition &amp; Co" in str(SearchForm()["source"])) == bool(step)
+
+
+def test_date_inputs_are_djangos_input_markup(client) -> None:
+    """The search form's date inputs (written out in Python) are the markup Django's own widget writes from
+    its template: empty, a date, a value that is not one (kept as typed), marked invalid, and odd characters;
+    and the form's fields use them."""
+    import datetime
+
+    from django import forms
+
+    from newsdesk.web.views.search import DateInput, SearchForm
+
+    values = [None, "", datetime.date(2026, 3, 1), "soon", 'x"<&>']
+    extras: list[dict[str, Any]] = [
+        {},
+        {"aria-invalid": "true", "aria-describedby": "id_until-error"},
+        {"required": True, "hidden": False},
+    ]
+    for value in values:
+        for extra in extras:
+            ours = DateInput(attrs={"type": "date", **extra}).render("until", value, {"id": "id_until"})
+            theirs = forms.DateInput(attrs={"type": "date", **extra}).render(
+                "until", value, {"id": "id_until"}
+            )
+            assert ours == theirs, (value, extra)
+    form = SearchForm({"since": "2026-03-01"})
+    assert str(form["since"]) == '<input type="date" name="since" value="2026-03-01" id="id_since">'
 
 
 def test_result_items_are_rendered_once_per_version_and_follow_edits(client) -> None:

@@ -27,6 +27,7 @@ from django.utils.translation import gettext_lazy
 from newsdesk.articles.models import Article
 from newsdesk.core.figures import remembered
 from newsdesk.core.ids import IdChoiceField
+from newsdesk.core.prepared import prepared
 from newsdesk.search import SearchPage, SearchQuery, search
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
@@ -113,6 +114,26 @@ class Select(forms.Select):
         return mark_safe("".join(parts))  # noqa: S308  # each part escaped by format_html
 
 
+class DateInput(forms.DateInput):
+    """Django's date input, written out in Python: the same HTML as its template (input.html and attrs.html),
+    without a template render per field per page."""
+
+    def render(
+        self, name: str, value: Any, attrs: dict[str, Any] | None = None, renderer: Any = None
+    ) -> SafeString:
+        widget = self.get_context(name, value, attrs)["widget"]
+        parts: list[str] = [format_html('<input type="{}" name="{}"', widget["type"], widget["name"])]
+        if widget["value"] is not None:
+            parts.append(format_html(' value="{}"', str(widget["value"])))
+        for key, item in widget["attrs"].items():  # in their order, as attrs.html writes them
+            if item is True:
+                parts.append(format_html(" {}", key))
+            elif item is not False:
+                parts.append(format_html(' {}="{}"', key, str(item)))
+        parts.append(">")
+        return mark_safe("".join(parts))  # noqa: S308  # each part escaped by format_html
+
+
 class SearchForm(forms.Form):
     q = forms.CharField(label=gettext_lazy("Search for"), required=False, strip=True)
     source = IdChoiceField(
@@ -124,10 +145,10 @@ class SearchForm(forms.Form):
         empty_label=gettext_lazy("All topics"), widget=Select,
     )  # fmt: skip
     since = forms.DateField(
-        label=gettext_lazy("From"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("From"), required=False, widget=DateInput(attrs={"type": "date"})
     )
     until = forms.DateField(
-        label=gettext_lazy("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
+        label=gettext_lazy("To"), required=False, widget=DateInput(attrs={"type": "date"})
     )
 
     def clean_q(self) -> str:
@@ -180,8 +201,22 @@ RESULT_TEMPLATE = "web/partials/search_result.html"
 SNIPPET_HERE, TIME_HERE = "\ue010snippet\ue011", "\ue010time\ue011"
 
 
+def _cards(ids: list[int]) -> dict[int, Article]:
+    """The published stories among `ids` (a page of results), with what a card shows, by a query compiled
+    once per number of results (newsdesk/core/prepared.py): unordered, so looked up by key."""
+    n = len(ids)
+    if not n:
+        return {}
+    query = prepared(
+        ("search results", n),
+        lambda *pks: queries.listed().filter(pk__in=pks).order_by(),
+        tuple(range(-1, -n - 1, -1)),
+    )
+    return {article.pk: article for article in query.run(*ids)}
+
+
 def _results(found: SearchPage) -> list[Result]:
-    articles = queries.articles_by_ids([hit.article_id for hit in found.hits])
+    articles = _cards([hit.article_id for hit in found.hits])
     return [
         # The backend escapes the text and adds only <mark> around the matches.
         Result(article=articles[hit.article_id], snippet=mark_safe(hit.snippet_html))  # noqa: S308
