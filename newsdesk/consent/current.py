@@ -150,7 +150,7 @@ class RequestConsent:
             choice=decode(self.request.COOKIES.get(cookie_name())),
             version=reg.version,
             now=self.clock(),
-            gpc=gpc_from_header(self.request.headers.get("Sec-GPC")),
+            gpc=gpc_from_header(self.request.META.get("HTTP_SEC_GPC")),  # not .headers: that builds them all
             asks=reg.asks,
         )
 
