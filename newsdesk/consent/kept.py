@@ -55,7 +55,7 @@ class BannerState:
 
 
 def forget() -> None:
-    """Drop the kept parts (tests; a changed template is otherwise seen after a restart, like any template)."""
+    """Drop the kept parts (tests; a changed template is otherwise seen after a restart, as with any)."""
     with _lock:
         _kept.clear()
 
@@ -116,7 +116,7 @@ _NEXT_IN_QUERY = str(urlencode(NEXT))
 
 
 def footer_links(context: Context) -> SafeString:
-    """"Cookie settings" (back to this page after), the cookie policy and privacy links."""
+    """The "Cookie settings" link (back to this page after), the cookie policy and privacy links."""
     engine = _engine_of(context)
     key = ("footer", get_language(), id(engine), context.autoescape)
     html = _kept_or_render(key, None, engine, lambda: _render(context, FOOTER_TEMPLATE, {"next": NEXT}))

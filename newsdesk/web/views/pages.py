@@ -7,7 +7,7 @@ from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanen
 from django.shortcuts import render
 from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
-from django.utils.timezone import template_localtime
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
@@ -94,7 +94,7 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         # Worked out here once rather than by filters in the template (each is used twice or more there).
         "lang": lang_attr(story.language),
         "image": image,
-        "published_iso": date_filter(template_localtime(story.published), "c"),
+        "published_iso": date_filter(localtime(story.published), "c"),
         "excerpt": excerpt,
         "original_url": metadata.original_url(story),
         "topics": topics,
