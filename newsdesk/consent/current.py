@@ -105,9 +105,26 @@ def registry_of(snippets: list[Snippet]) -> Registry:
     return registry.build(version, our_items(), declared_items(snippets))
 
 
+_built: tuple[list[Snippet], tuple[str, ...], Registry] | None = None
+
+
 def load_registry() -> tuple[Registry, list[Snippet]]:
+    """The registry of the enabled snippets, built once per reading of them (and of the settings it names),
+    not on every page: the same `Registry` object until the snippets are read again."""
+    global _built
     snippets = snippet_cache.get()
-    return registry_of(snippets), snippets
+    names = (
+        str(settings.NEWSDESK_CONSENT["POLICY_VERSION"]),
+        cookie_name(),
+        settings.CSRF_COOKIE_NAME,
+        settings.SESSION_COOKIE_NAME,
+    )
+    built = _built
+    if built is not None and built[0] is snippets and built[1] == names:
+        return built[2], snippets
+    reg = registry_of(snippets)
+    _built = (snippets, names, reg)
+    return reg, snippets
 
 
 @dataclass
@@ -133,7 +150,7 @@ class RequestConsent:
             choice=decode(self.request.COOKIES.get(cookie_name())),
             version=reg.version,
             now=self.clock(),
-            gpc=gpc_from_header(self.request.headers.get("Sec-GPC")),
+            gpc=gpc_from_header(self.request.META.get("HTTP_SEC_GPC")),  # not .headers: that builds them all
             asks=reg.asks,
         )
 

@@ -14,6 +14,7 @@ import json
 from collections.abc import Iterable
 from dataclasses import asdict, dataclass, field
 from enum import StrEnum
+from functools import cached_property
 
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -135,7 +136,7 @@ class Registry:
         """True when anything needs consent; with only necessary items there is nothing to ask."""
         return any(self._by_category[c] for c in OPTIONAL)
 
-    @property
+    @cached_property
     def version(self) -> str:
         """The policy version readers consent under: the operator's number plus a digest of what is asked.
 

@@ -5,7 +5,9 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
+from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
+from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
@@ -13,6 +15,7 @@ from newsdesk.core import links
 from newsdesk.core.prepared import Prepared
 from newsdesk.web import images, metadata, queries
 from newsdesk.web.caching import public_page
+from newsdesk.web.templatetags.newsdesk_web import lang_attr
 
 from . import stories
 from .common import list_window
@@ -88,6 +91,10 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     )
     context = {
         "article": story,
+        # Worked out here once rather than by filters in the template (each is used twice or more there).
+        "lang": lang_attr(story.language),
+        "image": image,
+        "published_iso": date_filter(localtime(story.published), "c"),
         "excerpt": excerpt,
         "original_url": metadata.original_url(story),
         "topics": topics,

@@ -1,0 +1,124 @@
+"""The cookie banner and the footer's consent links, rendered once per consent *state* and language.
+
+A reader's banner depends on only a few things:
+- whether it is shown at all (the registry asks something, and the reader has no current choice);
+- whether the browser sent Global Privacy Control;
+- the registry (what is asked);
+- the language and the template engine;
+- the page's own address (`next`: where the reader comes back to after choosing).
+
+The first four have few combinations. Each one's HTML is rendered once, with a private-use mark where the
+address goes, and kept in this process. The page's address is escaped and put in on every page. Nothing
+else about the reader is in a kept part: the banner is shown only to a reader with no current choice,
+whose switches are all off, and it carries no CSRF token (public forms use same-origin checks,
+newsdesk/core/http.py), no cookie value and no consent id. A reader who has chosen gets no banner at all.
+
+The footer's links ("Cookie settings" with `?next=`, the cookie policy, privacy) depend only on the
+language and the page's address: kept per language, the address put in the same way.
+
+Templates stay the operator's to override (consent/banner.html, consent/footer_links.html). They are
+rendered with `consent` (the state's shape above) and `next` (the page's address), never with `request`.
+"""
+
+from __future__ import annotations
+
+import threading
+from dataclasses import dataclass
+from typing import Any
+
+from django.template import Context
+from django.template.defaultfilters import urlencode
+from django.utils.html import escape
+from django.utils.safestring import SafeString, mark_safe
+from django.utils.translation import get_language
+
+from .current import RequestConsent
+from .registry import Registry
+
+BANNER_TEMPLATE = "consent/banner.html"
+FOOTER_TEMPLATE = "consent/footer_links.html"
+NEXT = "\ue002consent-next\ue003"  # private-use marks: never in a real address
+_ENTRIES = 64  # a handful of states x languages; cleared whole when exceeded
+
+_lock = threading.Lock()
+_kept: dict[tuple[Any, ...], tuple[Registry | None, Any, str]] = {}
+
+
+@dataclass(frozen=True)
+class BannerState:
+    """What a kept banner is drawn from: the same for every reader in this state, nothing of their own."""
+
+    show_banner: bool
+    gpc: bool
+    registry: Registry
+    granted_keys: tuple[str, ...] = ()  # a reader shown the banner has no current choice: nothing is on
+
+
+def forget() -> None:
+    """Drop the kept parts (tests; a changed template is otherwise seen after a restart, as with any)."""
+    with _lock:
+        _kept.clear()
+
+
+def _page_address(context: Context) -> str:
+    request = context.get("request")
+    return str(request.get_full_path()) if request is not None else ""
+
+
+def _engine_of(context: Context) -> Any:
+    template = getattr(context, "template", None)
+    return getattr(template, "engine", None)
+
+
+def _kept_or_render(key: tuple[Any, ...], registry: Registry | None, engine: Any, render: Any) -> str:
+    with _lock:
+        held = _kept.get(key)
+    # The key holds the registry's and the engine's ids: check they are the same objects, not new ones.
+    if held is not None and held[0] is registry and held[1] is engine:
+        return held[2]
+    html = str(render())
+    with _lock:
+        if len(_kept) >= _ENTRIES:
+            _kept.clear()
+        _kept[key] = (registry, engine, html)
+    return html
+
+
+def _render(context: Context, name: str, values: dict[str, Any]) -> str:
+    engine = _engine_of(context)
+    if engine is not None:
+        template = engine.get_template(name)
+        return str(template.render(Context(values, autoescape=context.autoescape)))
+    from django.template.loader import get_template
+
+    return str(get_template(name).render(values))
+
+
+def banner(context: Context) -> SafeString:
+    """The cookie banner for this reader's consent state, or nothing."""
+    consent = context.get("consent")
+    if not isinstance(consent, RequestConsent):  # a page rendered without the consent context
+        return mark_safe("")
+    show = consent.show_banner  # read first: the response now varies on the reader's cookie and GPC
+    if not show or context.get("hide_consent_banner"):
+        return mark_safe("")
+    registry, gpc = consent.registry, consent.gpc
+    engine = _engine_of(context)
+    key = ("banner", get_language(), gpc, id(registry), id(engine), context.autoescape)
+    state = BannerState(show_banner=True, gpc=gpc, registry=registry)
+    html = _kept_or_render(
+        key, registry, engine, lambda: _render(context, BANNER_TEMPLATE, {"consent": state, "next": NEXT})
+    )
+    return mark_safe(html.replace(NEXT, escape(_page_address(context))))  # noqa: S308  # escaped here
+
+
+_NEXT_IN_QUERY = str(urlencode(NEXT))
+
+
+def footer_links(context: Context) -> SafeString:
+    """The "Cookie settings" link (back to this page after), the cookie policy and privacy links."""
+    engine = _engine_of(context)
+    key = ("footer", get_language(), id(engine), context.autoescape)
+    html = _kept_or_render(key, None, engine, lambda: _render(context, FOOTER_TEMPLATE, {"next": NEXT}))
+    address = escape(urlencode(_page_address(context)))
+    return mark_safe(html.replace(escape(_NEXT_IN_QUERY), address))  # noqa: S308  # escaped here
