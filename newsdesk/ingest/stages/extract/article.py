@@ -19,6 +19,7 @@ from newsdesk.ingest.stages.extract.document import decode, parse
 from newsdesk.ingest.stages.extract.meta import read_metadata
 from newsdesk.integrity.inject import Stripped, strip_hidden, strip_planted
 from newsdesk.markup.language import declared_language, detect_language
+from newsdesk.markup.region import prose_chars
 from newsdesk.types import Extracted, ExtractError, Injection
 
 # A body shorter than this many characters gets a second look without our clean-up, which is kept
@@ -27,6 +28,9 @@ from newsdesk.types import Extracted, ExtractError, Injection
 # a short result is where they help, and only short bodies pay for them (docs/decisions/0021).
 SHORT_BODY = 1000
 MORE_TEXT = 2
+# A page with less prose than this (two or three paragraphs) keeps its text in something else: lists,
+# tables, <div>s, a forum's posts. Its short body always gets the second look.
+LITTLE_PROSE = 300
 
 
 def extract_article(
@@ -56,13 +60,14 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     language = declared_language(root, meta.json_ld_language)
     base = url or meta.canonical_url
     hidden = strip_hidden(root, page_url=base)  # first: the furniture pass would drop them unexamined
+    prose = prose_chars(root)
     removed = remove_furniture(root, meta.title)
     injections = hidden.injections + strip_planted(root, title=meta.title, page_url=base)
     authors = people_only(split_authors(meta.author, text), meta.site_name, base) or people_only(
         byline_authors(root), meta.site_name, base
     )
     body = extract_body(root, base, meta.title, authors, dated=published is not None, fast=fast)
-    if len(body.text) < SHORT_BODY:
+    if len(body.text) < SHORT_BODY and _worth_a_second_look(len(body.text), prose):
         second, second_hidden, second_injections = _without_clean_up(
             text, base, meta.title, authors, published is not None
         )
@@ -84,6 +89,13 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
         removed=_labels(removed, hidden.hidden, injections),
         injections=injections,
     )
+
+
+def _worth_a_second_look(found: int, prose: int) -> bool:
+    """Skip the second look when the body already holds about all the page's prose (paragraphs of
+    more than a line): the clean-up did not take the story, and the fallbacks could only swap it for
+    some other block. A page with little such prose (a forum, a page of <div>s) is always looked at."""
+    return prose < LITTLE_PROSE or prose > MORE_TEXT * found
 
 
 def _without_clean_up(
