@@ -84,7 +84,7 @@ _SPLIT = re.compile(r"[-_:]+")
 # "cmp" means component, not consent-management platform. Such tokens lose the prefix before matching.
 _AEM_COMPONENT = re.compile(
     r"\bcmp-(?=(text|title|image|teaser|container|list|tabs|accordion|carousel|separator|button"
-    r"|embed|download|contentfragment|experiencefragment)\b)"
+    r"|embed|download|contentfragment|experiencefragment)(?![a-z0-9]))"
 )
 _LABEL_ATTRIBUTES = ("class", "id", "data-component", "data-module")
 
