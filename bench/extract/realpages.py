@@ -232,7 +232,8 @@ WARM_UP = (
     b"<html><head><title>Pasar pagi</title></head><body><article><h1>Pasar pagi</h1>"
     b"<time datetime='2024-05-02T08:00:00+07:00'>2 Mei 2024</time>"
     + b"<p>Setiap pagi para pedagang membuka lapak mereka di pinggir jalan kampung dan menjual sayur "
-    b"segar, ikan, dan kue basah kepada tetangga yang datang sebelum berangkat kerja.</p>" * 6
+    b"segar, ikan, dan kue basah kepada tetangga yang datang sebelum berangkat kerja.</p>"
+    * 6
     + b"</article></body></html>",
 )
 
