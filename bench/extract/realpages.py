@@ -252,8 +252,8 @@ def score_all(
     scores = {label: RealScore() for label in CONTENDERS}
     split = {label: (RealScore(), RealScore()) for label in CONTENDERS}
     for run, _ in CONTENDERS.values():  # pay lazy imports, models and stop lists before timing
-        for page in WARM_UP:
-            run(page)
+        for warm_up in WARM_UP:
+            run(warm_up)
     for repeat in range(repeats):
         totals = dict.fromkeys(CONTENDERS, 0.0)
         for index, page in enumerate(pages):
