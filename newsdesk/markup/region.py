@@ -24,3 +24,8 @@ def densest_container(body: HtmlElement) -> HtmlElement | None:
     for paragraph in LONG_PARAGRAPHS(body):
         weights[paragraph.getparent()] += len(paragraph.text_content())
     return weights.most_common(1)[0][0] if weights else None
+
+
+def prose_chars(root: HtmlElement) -> int:
+    """Characters in the paragraphs longer than a line: the page's prose, by a cheap measure."""
+    return sum(len(paragraph.text_content()) for paragraph in LONG_PARAGRAPHS(root))

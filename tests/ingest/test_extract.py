@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta, timezone
 import pytest
 
 from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.ingest.stages.extract.article import _worth_a_second_look
 from newsdesk.ingest.stages.extract.authors import split_authors
 from newsdesk.ingest.stages.extract.clean import remove_furniture
 from newsdesk.ingest.stages.extract.dates import parse_timestamp
@@ -398,3 +399,32 @@ def test_author_names_keep_initials_and_drop_labels(
     raw: str, source: str | None, names: tuple[str, ...]
 ) -> None:
     assert split_authors(raw, source) == names
+
+
+@pytest.mark.parametrize(
+    ("found", "prose", "looks"),
+    [
+        (600, 650, False),  # the short body already holds the page's prose: nothing to win
+        (600, 1500, True),  # prose elsewhere on the page: the clean-up may have taken the story
+        (0, 2000, True),
+        (400, 120, True),  # little prose at all: the text lives in lists or <div>s, look anyway
+    ],
+)
+def test_a_second_look_only_where_the_page_has_prose_the_body_lacks(
+    found: int, prose: int, looks: bool
+) -> None:
+    assert _worth_a_second_look(found, prose) is looks
+
+
+def test_the_clean_up_labels_go_when_the_second_look_wins() -> None:
+    """The first clean-up took a live blog's entries for a news ticker; the body comes from the second
+    look, so the labels of what the first clean-up dropped no longer describe it."""
+    entries = "".join(
+        f"<div class='ticker-entry'><p>{sentence}</p></div>"
+        for sentence in (MORE + PARAGRAPHS).replace("</p>", "").split("<p>")
+        if sentence
+    )
+    result = extract_article(page(body=f"<div class='ticker'>{entries}</div>"))
+    assert "Ticket machines on both slipways" in result.text
+    assert "Fares stay the same" in result.text
+    assert "live-news" not in result.removed

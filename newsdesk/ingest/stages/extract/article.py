@@ -17,14 +17,20 @@ from newsdesk.ingest.stages.extract.content import Body, extract_body
 from newsdesk.ingest.stages.extract.dates import fallback_date, structured_date, updated_date
 from newsdesk.ingest.stages.extract.document import decode, parse
 from newsdesk.ingest.stages.extract.meta import read_metadata
-from newsdesk.integrity.inject import strip_hidden, strip_planted
+from newsdesk.integrity.inject import Stripped, strip_hidden, strip_planted
 from newsdesk.markup.language import declared_language, detect_language
+from newsdesk.markup.region import prose_chars
 from newsdesk.types import Extracted, ExtractError, Injection
 
 # A body shorter than this many characters gets a second look without our clean-up, which is kept
 # when it finds at least MORE_TEXT times as much text: the clean-up took the story for furniture.
-SHORT_BODY = 500
+# The second look lets trafilatura compare its result with its fallback extractors (fast=False):
+# a short result is where they help, and only short bodies pay for them (docs/decisions/0021).
+SHORT_BODY = 1000
 MORE_TEXT = 2
+# A page with less prose than this (two or three paragraphs) keeps its text in something else: lists,
+# tables, <div>s, a forum's posts. Its short body always gets the second look.
+LITTLE_PROSE = 300
 
 
 def extract_article(
@@ -33,8 +39,8 @@ def extract_article(
     """Article fields of a page. Raises ExtractError only when the input is not HTML at all.
 
     `url` is where the page was fetched from (to make links absolute); `charset` the one the HTTP
-    response declared. `fast=False` lets trafilatura compare its result with its fallback
-    extractors, for the benchmark's sake: it costs time and, on our pages, buys nothing.
+    response declared. `fast=False` lets trafilatura compare its first result with its fallback
+    extractors too, for the benchmark's sake; the second look at a short body always does.
     """
     try:
         return _extract(html, url, charset, fast)
@@ -54,16 +60,20 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     language = declared_language(root, meta.json_ld_language)
     base = url or meta.canonical_url
     hidden = strip_hidden(root, page_url=base)  # first: the furniture pass would drop them unexamined
+    prose = prose_chars(root)
     removed = remove_furniture(root, meta.title)
     injections = hidden.injections + strip_planted(root, title=meta.title, page_url=base)
     authors = people_only(split_authors(meta.author, text), meta.site_name, base) or people_only(
         byline_authors(root), meta.site_name, base
     )
     body = extract_body(root, base, meta.title, authors, dated=published is not None, fast=fast)
-    if len(body.text) < SHORT_BODY:
-        second = _without_clean_up(text, base, meta.title, authors, published is not None, fast)
+    if len(body.text) < SHORT_BODY and _worth_a_second_look(len(body.text), prose):
+        second, second_hidden, second_injections = _without_clean_up(
+            text, base, meta.title, authors, published is not None
+        )
         if len(second.text) > MORE_TEXT * len(body.text):
-            body = second
+            # Nothing of the first clean-up is in this result: report what this look removed.
+            body, removed, hidden, injections = second, (), second_hidden, second_injections
     return Extracted(
         title=meta.title,
         authors=authors,
@@ -81,17 +91,26 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     )
 
 
+def _worth_a_second_look(found: int, prose: int) -> bool:
+    """Skip the second look when the body already holds about all the page's prose (paragraphs of
+    more than a line): the clean-up did not take the story, and the fallbacks could only swap it for
+    some other block. A page with little such prose (a forum, a page of <div>s) is always looked at."""
+    return prose < LITTLE_PROSE or prose > MORE_TEXT * found
+
+
 def _without_clean_up(
-    text: str, base: str | None, title: str | None, authors: tuple[str, ...], dated: bool, fast: bool
-) -> Body:
+    text: str, base: str | None, title: str | None, authors: tuple[str, ...], dated: bool
+) -> tuple[Body, Stripped, tuple[Injection, ...]]:
     """A second look when the cleaned page held little or no article: our clean-up can take a story
     whose markup looks like furniture (a post inside a "widget", a blog's main column called "sidebar",
-    a page builder's sections).
-    trafilatura reads a fresh copy of the page, with only hidden text and planted spam cut out."""
+    a page builder's sections), and trafilatura's own extraction can miss a story that its fallback
+    extractors find (a page of questions and answers, a forum thread).
+    trafilatura reads a fresh copy of the page, with only hidden text and planted spam cut out, and
+    compares its result with its fallbacks. Returns the body, the hidden elements and all injections."""
     root = parse(text)
-    strip_hidden(root, page_url=base)
-    strip_planted(root, title=title, page_url=base)
-    return extract_body(root, base, title, authors, dated=dated, fast=fast)
+    hidden = strip_hidden(root, page_url=base)
+    injections = hidden.injections + strip_planted(root, title=title, page_url=base)
+    return extract_body(root, base, title, authors, dated=dated, fast=False), hidden, injections
 
 
 def _labels(removed: tuple[str, ...], hidden: int, injections: tuple[Injection, ...]) -> tuple[str, ...]:

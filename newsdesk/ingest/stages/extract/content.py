@@ -1,8 +1,9 @@
 """The article body: trafilatura on our cleaned tree, then HTML and plain text from its result.
 
-trafilatura runs in its fast mode (no readability/jusText fallback comparison). On our cleaned tree
-the fallbacks no longer change the result on the benchmark pages while costing a quarter of the time;
-bench/extract measures both, see docs/benchmarks.md.
+trafilatura runs in its fast mode (no readability/jusText fallback comparison) on our cleaned tree,
+where the fallbacks no longer change the result on the benchmark pages while costing a quarter of the
+time; bench/extract measures both, see docs/benchmarks.md. The second look at a short body
+(article.py) runs them: that is where they find text.
 """
 
 from __future__ import annotations

@@ -80,6 +80,12 @@ LABEL_BY_TAG: Mapping[str, str] = {
 LABEL_OUTSIDE_ARTICLE: Mapping[str, str] = {"aside": "sidebar", "header": "navigation"}
 
 _SPLIT = re.compile(r"[-_:]+")
+# Adobe Experience Manager names its building blocks "cmp-text", "cmp-title", "cmp-image": there
+# "cmp" means component, not consent-management platform. Such tokens lose the prefix before matching.
+_AEM_COMPONENT = re.compile(
+    r"\bcmp-(?=(text|title|image|teaser|container|list|tabs|accordion|carousel|separator|button"
+    r"|embed|download|contentfragment|experiencefragment)(?![a-z0-9]))"
+)
 _LABEL_ATTRIBUTES = ("class", "id", "data-component", "data-module")
 
 
@@ -92,7 +98,7 @@ def label_for_attributes(attrib: Mapping[str, str]) -> str | None:
 @lru_cache(maxsize=4096)
 def _label(names: str, role: str, aria_label: str) -> str | None:
     """Cached: pages repeat the same class names (menu-item, widget, comment) many times."""
-    tokens = names.lower().split()
+    tokens = _AEM_COMPONENT.sub("", names.lower()).split()
     parts = {part for token in tokens for part in _SPLIT.split(token)}
     whole = set(tokens)
     role = role.lower()
@@ -143,7 +149,7 @@ def attribute_hint(name: str, value: str) -> str | None:
         return MARKER
     if name == "aria-label":
         return FURNITURE if set(low.replace(":", " ").split()) & _ALL_PARTS else None
-    tokens = low.split()
+    tokens = _AEM_COMPONENT.sub("", low).split()
     if set(tokens) & _ALL_TOKENS or {part for token in tokens for part in _SPLIT.split(token)} & _ALL_PARTS:
         return FURNITURE
     return None
