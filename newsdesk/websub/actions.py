@@ -10,6 +10,7 @@ import secrets
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Exists, OuterRef
 
 from newsdesk.sources import actions as source_actions
 from newsdesk.sources.models import Source
@@ -91,6 +92,16 @@ def do_discovered(source_id: int, hubs: tuple[str, ...] | None, topic: str | Non
                 return
         if sub is not None and sub.state == Subscription.ACTIVE:
             source_actions.do_defer_check(source_id, now + timedelta(seconds=settings.safety_poll_seconds))
+
+
+def do_not_modified(source_id: int, now: datetime) -> None:
+    """A poll of the source answered 304 (its feed was not read): what do_discovered does with no hubs,
+    keep polling slow while an active subscription pushes the news, in one UPDATE with no lock and no
+    transaction of its own. A source with no subscription (the common case) costs one indexed lookup
+    inside that statement, which then changes nothing."""
+    until = now + timedelta(seconds=conf().safety_poll_seconds)
+    active = Subscription.objects.filter(source_id=OuterRef("pk"), state=Subscription.ACTIVE, removed=False)
+    Source.objects.filter(Exists(active), pk=source_id, next_check_at__lt=until).update(next_check_at=until)
 
 
 def do_request_failed(subscription_id: int, mode: str, message: str, now: datetime) -> None:
