@@ -54,7 +54,8 @@ def do_store_article(fields: ArticleDraft) -> tuple[Stored, int | None]:
             do_count_stored(article.source_id, now=now, status=article.status)
             _announce(
                 article.pk, True, article.status,
-                newly_quarantined=article.status == Article.Status.QUARANTINED, lead_image=bool(article.lead_image),
+                newly_quarantined=article.status == Article.Status.QUARANTINED,
+                lead_image=bool(article.lead_image),
             )  # fmt: skip
     except IntegrityError:
         existing = Article.objects.filter(url=fields.url).values_list("pk", flat=True).first()
@@ -98,7 +99,11 @@ def do_update_article(article_id: int, fields: ArticleDraft) -> Stored:
         if _spam_kind(article.flags) and not had_spam:
             do_record_spam(article.source_id, now=now, what=_spam_summary(article))
         _announce(
-            article.pk, False, article.status, newly_quarantined=requarantined, lead_image=bool(article.lead_image)
+            article.pk,
+            False,
+            article.status,
+            newly_quarantined=requarantined,
+            lead_image=bool(article.lead_image),
         )
     return Stored.UPDATED
 

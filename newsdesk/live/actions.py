@@ -83,7 +83,9 @@ def _publishable(article_id: int) -> Any:
             live_announced=Exists(LiveEvent.objects.filter(article_id=OuterRef("pk"))),
             live_story=F("story_member__story_id"),
             live_story_sources=F("story_member__story__source_count"),
-            live_story_announced=Exists(LiveEvent.objects.filter(article__story_member__story_id=story, kind="")),
+            live_story_announced=Exists(
+                LiveEvent.objects.filter(article__story_member__story_id=story, kind="")
+            ),
         )
         .first()
     )

@@ -156,12 +156,17 @@ def test_a_story_stored_without_a_lead_image_queues_no_image_fetch(
         for n, image in enumerate(["", outlet.url("/photo.png")]):
             do_store_article(
                 ArticleDraft(
-                    source_id=source.pk, url=f"{source.site_url}story/{n}", link=f"{source.site_url}story/{n}",
+                    source_id=source.pk, url=f"{source.site_url}story/{n}",
+                    link=f"{source.site_url}story/{n}",
                     guid=f"plain-{n}", fingerprint=f"plain-{n}", content_hash=f"plain-{n}",
                     title=f"Story number {n}", published=datetime(2026, 1, 2, tzinfo=UTC), lead_image=image,
                 )
             )  # fmt: skip
-    queued_for = [row.args_kwargs["args"] for row in DBTaskResult.objects.all() if "fetch_article_image" in row.task_path]
+    queued_for = [
+        row.args_kwargs["args"]
+        for row in DBTaskResult.objects.all()
+        if "fetch_article_image" in row.task_path
+    ]
     with_image = Article.objects.get(guid="plain-1").pk
     assert queued_for == [[with_image]]
     assert outlet.paths == []  # queued, not run

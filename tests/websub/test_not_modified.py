@@ -61,9 +61,12 @@ def test_a_304_of_a_source_with_an_active_subscription_keeps_polling_at_the_safe
 
 
 @pytest.mark.parametrize(
-    "fields", [{"state": Subscription.PENDING}, {"state": Subscription.FAILED}, {"state": "active", "removed": True}]
+    "fields",
+    [{"state": Subscription.PENDING}, {"state": Subscription.FAILED}, {"state": "active", "removed": True}],
 )
-def test_a_304_of_a_source_whose_subscription_is_not_active_is_polled_on_its_own_rhythm(polled, fields) -> None:
+def test_a_304_of_a_source_whose_subscription_is_not_active_is_polled_on_its_own_rhythm(
+    polled, fields
+) -> None:
     source, poll = polled
     _subscribe(source, **fields)
     checked = poll()
@@ -71,7 +74,7 @@ def test_a_304_of_a_source_whose_subscription_is_not_active_is_polled_on_its_own
 
 
 def test_a_304_of_a_source_without_a_subscription_takes_no_lock_and_one_statement(polled) -> None:
-    source, poll = polled
+    _source, poll = polled
     checked = poll()
     assert checked.next_check_at - timezone.now() < timedelta(seconds=conf().safety_poll_seconds / 2)
     websub = [sql for sql in poll.queries if "websub_subscription" in sql]
