@@ -214,11 +214,13 @@ def cycle(args: argparse.Namespace, work: Path) -> dict:
             _reset_postgres(env)
         _django(env, "setup", farm.manifest, str(args.feeds))
         # Ours: the scheduler's enqueue, then workers until every task is done; once per thread count.
-        for threads in args.threads:
+        for threads in [] if args.skip == "ours" else args.threads:
             for batch in args.queue_batch:
                 key = f"ours-{threads}-{batch}"
                 result[key] = _workers_run(args, env, database_url, farm, threads, batch)
         # Baseline: `newsdesk fetch --all`, same farm, same starting state.
+        if args.skip == "baseline":
+            return result
         _django(env, "reset")
         farm_cpu = farm.cpu()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -278,18 +280,22 @@ def report_cycle(args: argparse.Namespace, r: dict) -> None:
     runs = [(f"ours-{t}-{b}", f"ours: {args.workers} × `newsdesk worker`"
              + (f" --threads {t}" if t > 1 else "") + f", chunks of {b}")
             for t in args.threads for b in args.queue_batch]  # fmt: skip
+    runs = [(key, label) for key, label in runs if key in r]
+    shown = [*runs, ("baseline", "baseline")] if "baseline" in r else runs
     for key, label in [*runs, ("baseline", "baseline: `newsdesk fetch --all`")]:
+        if key not in r:
+            continue
         row = r[key]
         print(f"| {label} | {row['seconds']:.1f} | {args.feeds / row['seconds']:.0f} | {row['articles']:,} | "
               f"{row['articles'] / row['seconds']:.1f} | {row['cpu'] * 1000 / args.feeds:.1f} | "
               f"{row['farm_cpu']:.1f} |")  # fmt: skip
-    base = r["baseline"]
+    base = r.get("baseline", {})
     print()
-    for key, label in runs:
+    for key, label in runs if base else []:
         ours = r[key]
         print(f"{label}: baseline/ours wall-clock {base['seconds'] / ours['seconds']:.2f}x, CPU per feed "
               f"{ours['cpu'] / base['cpu']:.2f}x; undone: {ours['pending']}")  # fmt: skip
-    for key, label in [*runs, ("baseline", "baseline")]:
+    for key, label in shown:
         print(f"{label}: sources with an error or an entry not stored {r[key]['problems']}; "
               f"logged {r[key]['logged']}")  # fmt: skip
     print(f"farm served {r['served']}")
@@ -320,6 +326,11 @@ def main() -> None:
         type=lambda v: [int(x) for x in v.split(",")],
         default=[25],
         help="NEWSDESK_QUEUE_BATCH values (sources per task), one cycle each (default 25)",
+    )
+    parser.add_argument(
+        "--skip",
+        choices=["ours", "baseline"],
+        help="leave out the workers' cycles or `fetch --all` (to run them back to back, not in one run)",
     )
     parser.add_argument("--give-up", type=float, default=900, help="seconds before the cycle is abandoned")
     parser.add_argument("--database-url", default="", help="a PostgreSQL database the bench may empty")

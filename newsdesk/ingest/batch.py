@@ -33,7 +33,7 @@ class Refresh(Protocol):
     """Check one source whose lease `owner` holds, and give the lease back; `source` is the row the
     claim read (the pipeline's `Pipeline.refresh_leased`)."""
 
-    def __call__(self, source_id: int, owner: str, source: Source | None = None) -> SourceReport: ...
+    def __call__(self, source_id: int, owner: str, source: Source | None, /) -> SourceReport: ...
 
 
 @dataclass

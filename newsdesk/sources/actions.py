@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
 from django.db import IntegrityError, connection, transaction
 from django.db.models import Q, QuerySet
@@ -101,7 +102,7 @@ def do_claim_lease_and_read(
     RETURNING, which PostgreSQL and SQLite both have): a refresh then needs no read of its own. None
     when the source was not claimed."""
     rows, changes = _claim(source_id, owner, now=now, until=until, job=job)
-    query = rows.query.chain(UpdateQuery)
+    query = cast(UpdateQuery, rows.query.chain(UpdateQuery))
     query.add_update_values(changes)
     sql, params = query.get_compiler(rows.db).as_sql()
     columns = ", ".join(connection.ops.quote_name(f.column) for f in Source._meta.concrete_fields)
@@ -110,7 +111,7 @@ def do_claim_lease_and_read(
 
 def _claim(
     source_id: int, owner: str, *, now: datetime, until: datetime, job: str
-) -> tuple[QuerySet[Source], dict]:
+) -> tuple[QuerySet[Source], dict[str, object]]:
     free = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
     if job:
         free |= Q(lease_owner__endswith=f"/{job}")
