@@ -10,7 +10,8 @@
   pages take 50 ms. Ours: the scheduler's enqueue of every due source (in chunks, one task each), then
   `--workers` real `newsdesk worker` processes (database task backend) until every task is done. Baseline:
   `newsdesk fetch --all` on the same farm and database (reset to the same state), in the same run.
-  Feeds/s, articles/s, CPU per feed (the workers' user+system time, from /proc). `--profile DIR` runs
+  Feeds/s, articles/s, CPU per feed (the workers' user+system time, from /proc). `--queue-batch` tries
+  several chunk sizes (NEWSDESK_QUEUE_BATCH), one cycle each. `--profile DIR` runs
   each worker under cProfile, by CPU time (DIR/worker-N.prof), each task's sources one at a time.
 Anchor for scale: Miniflux refreshes 100 feeds per cycle with 16 workers by default
 (POLLING_FREQUENCY 60 min, BATCH_SIZE 100, WORKER_POOL_SIZE 16).
@@ -130,8 +131,14 @@ def report_pages(args: argparse.Namespace, rows: list[dict]) -> None:
 
 
 def _workers_run(
-    args: argparse.Namespace, env: dict[str, str], database_url: str, farm: FarmProcess, threads: int
+    args: argparse.Namespace,
+    env: dict[str, str],
+    database_url: str,
+    farm: FarmProcess,
+    threads: int,
+    batch: int,
 ) -> dict:
+    env = {**env, "NEWSDESK_QUEUE_BATCH": str(batch)}
     _django(env, "reset")
     started = time.perf_counter()
     enqueued = _django(env, "enqueue")["enqueued"]
@@ -141,10 +148,10 @@ def _workers_run(
         env = {**env, "NEWSDESK_QUEUE_BATCH_THREADS": "1"}
     if threads > 1:
         argv += ["--threads", str(threads)]
-    logs = [Path(env["NEWSDESK_DATA_DIR"]) / f"worker-{threads}-{n}.log" for n in range(args.workers)]
+    logs = [Path(env["NEWSDESK_DATA_DIR"]) / f"worker-{threads}-{batch}-{n}.log" for n in range(args.workers)]
     workers = [
         subprocess.Popen(
-            _profiled(argv, args.profile, f"worker-{threads}-{n}") if args.profile else argv,
+            _profiled(argv, args.profile, f"worker-{threads}-{batch}-{n}") if args.profile else argv,
             cwd=ROOT,
             env=env,
             stdout=subprocess.DEVNULL,
@@ -207,9 +214,13 @@ def cycle(args: argparse.Namespace, work: Path) -> dict:
             _reset_postgres(env)
         _django(env, "setup", farm.manifest, str(args.feeds))
         # Ours: the scheduler's enqueue, then workers until every task is done; once per thread count.
-        for threads in args.threads:
-            result[f"ours-{threads}"] = _workers_run(args, env, database_url, farm, threads)
+        for threads in [] if args.skip == "ours" else args.threads:
+            for batch in args.queue_batch:
+                key = f"ours-{threads}-{batch}"
+                result[key] = _workers_run(args, env, database_url, farm, threads, batch)
         # Baseline: `newsdesk fetch --all`, same farm, same starting state.
+        if args.skip == "baseline":
+            return result
         _django(env, "reset")
         farm_cpu = farm.cpu()
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
@@ -266,20 +277,25 @@ def report_cycle(args: argparse.Namespace, r: dict) -> None:
           f"stories (pages {args.cycle_page_delay * 1000:.0f} ms), {where}\n")  # fmt: skip
     print("| run | seconds | feeds/s | articles stored | articles/s | CPU ms per feed | farm CPU s |")
     print("|---|---|---|---|---|---|---|")
-    runs = [(f"ours-{t}", f"ours: {args.workers} × `newsdesk worker`" + (f" --threads {t}" if t > 1 else ""))
-            for t in args.threads]  # fmt: skip
+    runs = [(f"ours-{t}-{b}", f"ours: {args.workers} × `newsdesk worker`"
+             + (f" --threads {t}" if t > 1 else "") + f", chunks of {b}")
+            for t in args.threads for b in args.queue_batch]  # fmt: skip
+    runs = [(key, label) for key, label in runs if key in r]
+    shown = [*runs, ("baseline", "baseline")] if "baseline" in r else runs
     for key, label in [*runs, ("baseline", "baseline: `newsdesk fetch --all`")]:
+        if key not in r:
+            continue
         row = r[key]
         print(f"| {label} | {row['seconds']:.1f} | {args.feeds / row['seconds']:.0f} | {row['articles']:,} | "
               f"{row['articles'] / row['seconds']:.1f} | {row['cpu'] * 1000 / args.feeds:.1f} | "
               f"{row['farm_cpu']:.1f} |")  # fmt: skip
-    base = r["baseline"]
+    base = r.get("baseline", {})
     print()
-    for key, label in runs:
+    for key, label in runs if base else []:
         ours = r[key]
         print(f"{label}: baseline/ours wall-clock {base['seconds'] / ours['seconds']:.2f}x, CPU per feed "
               f"{ours['cpu'] / base['cpu']:.2f}x; undone: {ours['pending']}")  # fmt: skip
-    for key, label in [*runs, ("baseline", "baseline")]:
+    for key, label in shown:
         print(f"{label}: sources with an error or an entry not stored {r[key]['problems']}; "
               f"logged {r[key]['logged']}")  # fmt: skip
     print(f"farm served {r['served']}")
@@ -304,6 +320,17 @@ def main() -> None:
         type=lambda v: [int(x) for x in v.split(",")],
         default=[1, 8],
         help="`newsdesk worker --threads` values, one cycle each (default 1,8)",
+    )
+    parser.add_argument(
+        "--queue-batch",
+        type=lambda v: [int(x) for x in v.split(",")],
+        default=[25],
+        help="NEWSDESK_QUEUE_BATCH values (sources per task), one cycle each (default 25)",
+    )
+    parser.add_argument(
+        "--skip",
+        choices=["ours", "baseline"],
+        help="leave out the workers' cycles or `fetch --all` (to run them back to back, not in one run)",
     )
     parser.add_argument("--give-up", type=float, default=900, help="seconds before the cycle is abandoned")
     parser.add_argument("--database-url", default="", help="a PostgreSQL database the bench may empty")

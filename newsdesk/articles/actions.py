@@ -23,13 +23,17 @@ class Stored(Enum):
     DUPLICATE = "duplicate"
 
 
-def _announce(article_id: int, created: bool, status: str, *, newly_quarantined: bool = False) -> None:
+def _announce(
+    article_id: int, created: bool, status: str, *, newly_quarantined: bool = False, lead_image: bool = True
+) -> None:
     def announce() -> None:
         if created:
             metrics.articles_stored.labels(status=status).inc()
         if newly_quarantined:
             metrics.quarantined.inc()
-        article_stored.send(sender=Article, article_id=article_id, created=created, status=status)
+        article_stored.send(
+            sender=Article, article_id=article_id, created=created, status=status, lead_image=lead_image
+        )
 
     transaction.on_commit(announce)
 
@@ -51,6 +55,7 @@ def do_store_article(fields: ArticleDraft) -> tuple[Stored, int | None]:
             _announce(
                 article.pk, True, article.status,
                 newly_quarantined=article.status == Article.Status.QUARANTINED,
+                lead_image=bool(article.lead_image),
             )  # fmt: skip
     except IntegrityError:
         existing = Article.objects.filter(url=fields.url).values_list("pk", flat=True).first()
@@ -93,7 +98,13 @@ def do_update_article(article_id: int, fields: ArticleDraft) -> Stored:
         article.save()
         if _spam_kind(article.flags) and not had_spam:
             do_record_spam(article.source_id, now=now, what=_spam_summary(article))
-        _announce(article.pk, False, article.status, newly_quarantined=requarantined)
+        _announce(
+            article.pk,
+            False,
+            article.status,
+            newly_quarantined=requarantined,
+            lead_image=bool(article.lead_image),
+        )
     return Stored.UPDATED
 
 

@@ -12,19 +12,28 @@ from __future__ import annotations
 
 import logging
 import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Iterator
 from dataclasses import dataclass, field
+from typing import Protocol
 
 from django.db import DatabaseError, close_old_connections, connection
 
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.core.heartbeats import process_name
 from newsdesk.sources import actions as source_actions
+from newsdesk.sources.models import Source
 
 from .leases import Renewer, lease_length
 from .report import SourceReport
 
 log = logging.getLogger(__name__)
+
+
+class Refresh(Protocol):
+    """Check one source whose lease `owner` holds, and give the lease back; `source` is the row the
+    claim read (the pipeline's `Pipeline.refresh_leased`)."""
+
+    def __call__(self, source_id: int, owner: str, source: Source | None, /) -> SourceReport: ...
 
 
 @dataclass
@@ -67,12 +76,13 @@ def refresh_batch(
     source_ids: list[int],
     *,
     job: str,
-    refresh: Callable[[int, str], SourceReport],
+    refresh: Refresh,
     threads: int,
     clock: Clock = utcnow,
 ) -> BatchReport:
-    """Refresh each source under its own lease, `threads` at a time. `refresh(source_id, owner)` checks one
-    source whose lease `owner` holds, and gives the lease back (pipeline: `Pipeline.refresh_leased`)."""
+    """Refresh each source under its own lease, `threads` at a time. `refresh(source_id, owner, row)`
+    checks one source whose lease `owner` holds, and gives the lease back (`Pipeline.refresh_leased`);
+    the claim and the read of the source's row are one statement."""
     batch = BatchReport(sources=len(source_ids))
     lock = threading.Lock()
     pending: Iterator[int] = iter(source_ids)
@@ -80,14 +90,14 @@ def refresh_batch(
     def one(source_id: int) -> SourceReport | None:
         owner = f"{process_name()}:{threading.get_ident()}/{job}"
         now = clock()
-        claimed = source_actions.do_claim_lease(
+        claimed = source_actions.do_claim_lease_and_read(
             source_id, owner, now=now, until=now + lease_length(), job=job
         )
-        if not claimed:
+        if claimed is None:
             # Another worker has it, or it was refreshed since it was queued (a chunk queued twice).
             log.info("Source %s is not due or is being refreshed elsewhere; skipped", source_id)
             return None
-        return refresh(source_id, owner)
+        return refresh(source_id, owner, claimed)
 
     def one_again_on_a_new_connection(source_id: int) -> SourceReport | None:
         """`one(source_id)`; when the database dropped this thread's connection (a restart, a failover,

@@ -56,10 +56,14 @@ class Pipeline:
         self.page_workers: int = max(1, settings.NEWSDESK_INGEST["FETCH_PAGE_WORKERS"])
 
     # ---- one source ---------------------------------------------------------
-    def refresh_source(self, source_id: int, *, lease_owner: str = "") -> SourceReport:
+    def refresh_source(
+        self, source_id: int, *, lease_owner: str = "", source: Source | None = None
+    ) -> SourceReport:
         """Check one source and store what is new. With `lease_owner` (the lease this refresh holds), a
-        304 is recorded only while that lease holds the source, and gives it back in the same UPDATE."""
-        source = Source.objects.get(pk=source_id)
+        304 is recorded only while that lease holds the source, and gives it back in the same UPDATE.
+        `source`: the row as the lease's claim read it (do_claim_lease_and_read), instead of a read here."""
+        if source is None or source.pk != source_id:
+            source = Source.objects.get(pk=source_id)
         report = SourceReport(source_id=source.pk, name=source.name or source.url)
         now = self.clock()
         validators = Validators(etag=source.etag or None, last_modified=source.last_modified or None)
@@ -285,21 +289,23 @@ class Pipeline:
         order = {source_id: index for index, source_id in enumerate(ids)}
         return sorted(reports, key=lambda r: order[r.source_id])
 
-    def refresh_leased(self, source_id: int, lease_owner: str) -> SourceReport:
-        """refresh_guarded for a source whose lease `lease_owner` holds; the lease is given back at the
-        end."""
+    def refresh_leased(self, source_id: int, lease_owner: str, source: Source | None = None) -> SourceReport:
+        """refresh_guarded for a source whose lease `lease_owner` holds (`source`: the row its claim
+        read, when it did); the lease is given back at the end."""
         report: SourceReport | None = None
         try:
-            report = self.refresh_guarded(source_id, lease_owner=lease_owner)
+            report = self.refresh_guarded(source_id, lease_owner=lease_owner, source=source)
             return report
         finally:
             if report is None or not report.released:
                 source_actions.do_release_lease(source_id, lease_owner)
 
-    def refresh_guarded(self, source_id: int, *, lease_owner: str = "") -> SourceReport:
+    def refresh_guarded(
+        self, source_id: int, *, lease_owner: str = "", source: Source | None = None
+    ) -> SourceReport:
         """refresh_source, with anything unexpected recorded on the source instead of raised."""
         try:
-            return self.refresh_source(source_id, lease_owner=lease_owner)
+            return self.refresh_source(source_id, lease_owner=lease_owner, source=source)
         except Source.DoesNotExist:
             return SourceReport(
                 source_id=source_id, name=str(source_id), ok=False, error="The source is gone."

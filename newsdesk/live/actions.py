@@ -9,10 +9,10 @@ from typing import Any
 
 from django.conf import settings
 from django.db import IntegrityError, connection, transaction
+from django.db.models import Exists, F, OuterRef
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
-from newsdesk.stories.models import StoryMember
 
 from .events import topic_keys
 from .models import LiveEvent
@@ -40,14 +40,15 @@ def do_publish_article(article_id: int) -> int | None:
 
     Returns None for a quarantined or missing article and for one announced before (an edit of a
     published story, or a repeat signal). The transports are told after the commit.
+
+    Four statements: the lock, one read of the article with its source, its story and whether each was
+    announced (not the article's text, nor the story's clustering state), its topics, the insert.
     """
     try:
         with transaction.atomic():
             _commit_in_id_order()
-            if LiveEvent.objects.filter(article_id=article_id).exists():
-                return None
-            article = Article.objects.published().select_related("source").filter(pk=article_id).first()
-            if article is None or _too_old(article.published):
+            article = _publishable(article_id)
+            if article is None or article.live_announced or _too_old(article.published):
                 return None
             slugs = sorted(article.topics.values_list("slug", flat=True))
             payload, kind = _story_or_article(article, slugs)
@@ -68,17 +69,37 @@ def do_publish_article(article_id: int) -> int | None:
     return event_id
 
 
-def _story_or_article(article: Article, slugs: list[str]) -> tuple[dict[str, Any], str]:
+def _publishable(article_id: int) -> Any:
+    """The published article with its source and, as annotations, `live_announced` (it has its event),
+    `live_story` and `live_story_sources` (its story and that story's outlets, None when it has no
+    story) and `live_story_announced` (a headline of that story was streamed). One query."""
+    story = OuterRef("story_member__story_id")
+    return (
+        Article.objects.published()
+        .filter(pk=article_id)
+        .select_related("source")
+        .defer("text", "content_html")
+        .annotate(
+            live_announced=Exists(LiveEvent.objects.filter(article_id=OuterRef("pk"))),
+            live_story=F("story_member__story_id"),
+            live_story_sources=F("story_member__story__source_count"),
+            live_story_announced=Exists(
+                LiveEvent.objects.filter(article__story_member__story_id=story, kind="")
+            ),
+        )
+        .first()
+    )
+
+
+def _story_or_article(article: Any, slugs: list[str]) -> tuple[dict[str, Any], str]:
     """A story is announced once: an article whose story already had a headline streamed becomes a
     "story" event (its count, updated in place); otherwise the article's headline, with its story."""
-    member = StoryMember.objects.select_related("story").filter(article_id=article.pk).first()
-    if member is None:
+    story, sources = article.live_story, article.live_story_sources
+    if story is None:
         return article_payload(article, slugs), ""
-    story = member.story
-    announced = LiveEvent.objects.filter(article__story_member__story=story, kind="").exists()
-    if announced:
-        return story_payload(story.pk, story.source_count, article), "story"
-    return {**article_payload(article, slugs), "story": story.pk, "sources": story.source_count}, ""
+    if article.live_story_announced:
+        return story_payload(story, sources, article), "story"
+    return {**article_payload(article, slugs), "story": story, "sources": sources}, ""
 
 
 def _too_old(published: datetime) -> bool:

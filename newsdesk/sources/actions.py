@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 from datetime import UTC, date, datetime, timedelta
+from typing import cast
 
 from django.db import IntegrityError, connection, transaction
-from django.db.models import Q
+from django.db.models import Q, QuerySet
+from django.db.models.sql import UpdateQuery
 from django.utils import timezone
 
 from newsdesk.core import tallies
@@ -89,13 +91,33 @@ def do_claim_lease(source_id: int, owner: str, *, now: datetime, until: datetime
     """Take the source for a refresh, if it is due and no live lease holds it, or the live lease is
     this same job's (a retry of a job whose process died). One UPDATE: of two workers asking at once,
     one gets it. `owner` ends with "/<job>" when a job is given."""
+    rows, changes = _claim(source_id, owner, now=now, until=until, job=job)
+    return rows.update(**changes) == 1
+
+
+def do_claim_lease_and_read(
+    source_id: int, owner: str, *, now: datetime, until: datetime, job: str = ""
+) -> Source | None:
+    """do_claim_lease, and the claimed row as the claim left it, from the same statement (UPDATE ...
+    RETURNING, which PostgreSQL and SQLite both have): a refresh then needs no read of its own. None
+    when the source was not claimed."""
+    rows, changes = _claim(source_id, owner, now=now, until=until, job=job)
+    query = cast(UpdateQuery, rows.query.chain(UpdateQuery))
+    query.add_update_values(changes)
+    sql, params = query.get_compiler(rows.db).as_sql()
+    columns = ", ".join(connection.ops.quote_name(f.column) for f in Source._meta.concrete_fields)
+    return next(iter(Source.objects.raw(f"{sql} RETURNING {columns}", params)), None)
+
+
+def _claim(
+    source_id: int, owner: str, *, now: datetime, until: datetime, job: str
+) -> tuple[QuerySet[Source], dict[str, object]]:
     free = Q(lease_until__isnull=True) | Q(lease_until__lte=now)
     if job:
         free |= Q(lease_owner__endswith=f"/{job}")
-    claimed = Source.objects.filter(free, pk=source_id, is_active=True, next_check_at__lte=now).update(
-        lease_owner=owner[:200], lease_until=until, attempted_at=now, queued_at=None, queued_task=""
-    )
-    return claimed == 1
+    rows = Source.objects.filter(free, pk=source_id, is_active=True, next_check_at__lte=now)
+    changes = {"lease_owner": owner[:200], "lease_until": until, "attempted_at": now, "queued_at": None}
+    return rows, {**changes, "queued_task": ""}
 
 
 def do_renew_lease(source_id: int, owner: str, *, until: datetime) -> bool:

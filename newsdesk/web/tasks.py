@@ -23,8 +23,11 @@ def fetch_article_image(article_id: int) -> bool:
 
 
 def on_article_stored(sender: object, article_id: int, created: bool, status: str, **kwargs: object) -> None:
-    """Queue the image fetch for a newly published article (NEWSDESK_IMAGE_PREFETCH turns it off)."""
+    """Queue the image fetch for a newly published article (NEWSDESK_IMAGE_PREFETCH turns it off). An
+    article stored without a lead image queues nothing: its task would only find that out."""
     from django.conf import settings
 
+    if not kwargs.get("lead_image", True):
+        return
     if status == "published" and settings.NEWSDESK_SITE["IMAGE_PREFETCH"]:
         fetch_article_image.enqueue(article_id)

@@ -15,10 +15,13 @@ log = logging.getLogger(__name__)
 def on_feed_checked(
     sender: object, source_id: int, hubs: tuple[str, ...] | None, topic: str | None, **kwargs: object
 ) -> None:
-    from .actions import do_discovered
+    from .actions import do_discovered, do_not_modified
 
     try:
-        do_discovered(source_id, hubs, topic, utcnow())
+        if hubs is None:  # a 304: the common case, one UPDATE that changes nothing without a subscription
+            do_not_modified(source_id, utcnow())
+        else:
+            do_discovered(source_id, hubs, topic, utcnow())
     except Exception:
         log.exception("Could not update the WebSub subscription of source %s", source_id)
 

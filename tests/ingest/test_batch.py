@@ -73,14 +73,16 @@ def test_a_chunk_checks_its_sources_at_once_each_under_its_own_lease(server: Loo
     Source.objects.filter(pk=elsewhere).update(lease_owner="other:1:1/another-task", lease_until=other_lease)
 
     owners: set[str] = set()
+    rows: list[tuple[int, str, object]] = []
     lock = threading.Lock()
     with Fetcher(loopback_policy(server, per_host_concurrency=8)) as fetcher:
         pipeline = Pipeline(fetcher)
 
-        def refresh(source_id: int, owner: str):  # the pipeline's own, noting which lease ran it
+        def refresh(source_id: int, owner: str, source=None):  # the pipeline's own, noting the lease
             with lock:
                 owners.add(owner)
-            return pipeline.refresh_leased(source_id, owner)
+                rows.append((source_id, owner, source and (source.pk, source.lease_owner, source.url)))
+            return pipeline.refresh_leased(source_id, owner, source)
 
         report = refresh_batch([*quiet, *lively, elsewhere], job="task-1", refresh=refresh, threads=4)
 
@@ -104,6 +106,10 @@ def test_a_chunk_checks_its_sources_at_once_each_under_its_own_lease(server: Loo
         None,
     )
     assert len([r for r in server.requests if r.path == "/held.xml"]) == 0
+    # Each source came with its row, read by the statement that claimed it for that lease.
+    urls = dict(Source.objects.values_list("pk", "url"))
+    assert sorted(rows) == sorted((pk, owner, (pk, owner, urls[pk])) for pk, owner, _ in rows)
+    assert len(rows) == 8
 
 
 def test_a_304_after_the_lease_ran_out_records_nothing() -> None:

@@ -161,3 +161,25 @@ def test_a_failing_transport_never_breaks_the_writer(settings) -> None:
     article = store(source, "Storm warning for the coast")
     assert Article.objects.filter(pk=article.pk).exists()
     assert LiveEvent.objects.filter(article=article).exists()
+
+
+def test_publishing_reads_the_article_once_without_its_text_or_the_story_state(memory_transport) -> None:
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    article = store(make_source(), "Ferry timetable changes for winter")
+    LiveEvent.objects.all().delete()
+    with CaptureQueriesContext(connection) as seen:
+        event_id = do_publish_article(article.pk)
+    assert event_id is not None
+    assert (
+        json.loads(LiveEvent.objects.get(pk=event_id).data)["title"] == "Ferry timetable changes for winter"
+    )
+    skipped = ("SAVEPOINT", "RELEASE", "BEGIN", "COMMIT")
+    statements = [q["sql"] for q in seen.captured_queries if not q["sql"].startswith(skipped)]
+    # The lock (PostgreSQL only), the article with its source and story, its topics, the insert.
+    assert len(statements) <= 4, statements
+    assert sum('FROM "articles_article"' in sql for sql in statements) == 1
+    assert not any(
+        '"articles_article"."text"' in sql or '"stories_story"."terms"' in sql for sql in statements
+    )

@@ -143,6 +143,35 @@ def test_a_stored_storys_image_is_fetched_before_anyone_reads_it(
     assert outlet.paths == ["/photo.png"]  # the reader's request did not reach the outlet
 
 
+def test_a_story_stored_without_a_lead_image_queues_no_image_fetch(
+    settings, outlet: LoopbackServer, django_capture_on_commit_callbacks
+) -> None:
+    from django.test import override_settings
+    from django_tasks_db.models import DBTaskResult
+
+    _site(settings, IMAGE_PREFETCH=True)
+    source = make_source("Plain Post")
+    queued = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+    with override_settings(TASKS=queued), django_capture_on_commit_callbacks(execute=True):
+        for n, image in enumerate(["", outlet.url("/photo.png")]):
+            do_store_article(
+                ArticleDraft(
+                    source_id=source.pk, url=f"{source.site_url}story/{n}",
+                    link=f"{source.site_url}story/{n}",
+                    guid=f"plain-{n}", fingerprint=f"plain-{n}", content_hash=f"plain-{n}",
+                    title=f"Story number {n}", published=datetime(2026, 1, 2, tzinfo=UTC), lead_image=image,
+                )
+            )  # fmt: skip
+    queued_for = [
+        row.args_kwargs["args"]
+        for row in DBTaskResult.objects.all()
+        if "fetch_article_image" in row.task_path
+    ]
+    with_image = Article.objects.get(guid="plain-1").pk
+    assert queued_for == [[with_image]]
+    assert outlet.paths == []  # queued, not run
+
+
 def _copy(root: Path, key: str, size: int, read_at: float) -> Path:
     path = root / key[:2] / f"{key}.png"
     path.parent.mkdir(parents=True, exist_ok=True)
