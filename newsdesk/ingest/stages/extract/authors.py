@@ -8,6 +8,7 @@ line near the headline. trafilatura's `normalize_authors` does the splitting and
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -21,7 +22,10 @@ _ROLES = re.compile(
     r"^(staff|staff writer|reporter|correspondent|editor|senior editor|news desk|newsdesk|photographer"
     r"|contributor|guest author|admin|administrator|team|editorial team|agencies|wire services?"
     r"|posted|published|updated|publiziert( am)?|veröffentlicht( am)?|aktualisiert( am)?|publicado( por)?"
-    r"|text|texte|interview|foto|fotos|bild|photo|photos)$",
+    r"|text|texte|interview|foto|fotos|bild|photo|photos|publisher|follow|stand|datum|date"
+    # Placeholders for no name, and month names a date left behind ("Oct").
+    r"|no author|unknown|anonymous|anonym|anónimo|anonyme|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct"
+    r"|nov|dec)$",
     re.IGNORECASE,
 )
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w.'’-]+|de|da|van|von|der|del|la|le|bin|al-\w+)){0,4}"
@@ -31,7 +35,8 @@ _BY_LINE = re.compile(
 # Words that name an organisation, a desk or an account rather than a person.
 _ORGANISATION = re.compile(
     r"\b(gmbh|ag|e\.?\s?v|inc|llc|ltd|plc|s\.?a|redaktion|editorial|editors|team|staff|newsroom|verlag"
-    r"|media|magazin|magazine|zeitung|news|online|press|presse|agency|agentur|admin|wordpressadmin"
+    r"|redacci[oó]n|r[ée]daction|redazione|media|magazin|magazine|zeitung|news|online|press|presse|agency"
+    r"|agentur|admin|wordpressadmin"
     r"|super user|webmaster|deutschland)\b\.?",
     re.IGNORECASE,
 )
@@ -51,6 +56,7 @@ def split_authors(raw: str | None, source: str | None = None) -> tuple[str, ...]
     `source`, the text the names were read from, restores the full stops of initials."""
     if not raw:
         return ()
+    raw = html.unescape(raw)  # meta tags spell names with entities: "Redacci&oacute;n"
     normalized = normalize_authors(None, raw) or ""
     names = []
     for part in normalized.split(";"):
