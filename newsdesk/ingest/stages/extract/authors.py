@@ -49,6 +49,11 @@ _PREFIX = re.compile(
 )
 _SHORT_TEXT_XPATH = XPath(".//text()[string-length(normalize-space(.)) > 4][string-length(.) < 160]")
 _DIGITS = re.compile(r"\d")
+# What may come before the names on a byline line, besides a date: "Posted", "Geschrieben", "Publié".
+_LEAD = re.compile(
+    r"^\W*(posted|written|geschrieben|verfasst|eingestellt|publié|publicado|pubblicato)\b", re.I
+)
+MAX_BYLINE_TAIL = 20  # characters after the names: " am", ", 12. März"
 
 
 def split_authors(raw: str | None, source: str | None = None) -> tuple[str, ...]:
@@ -118,11 +123,21 @@ def byline_authors(root: HtmlElement, limit: int = 60) -> tuple[str, ...]:
     if names:
         return names
     for node in _SHORT_TEXT_XPATH(root)[:limit]:
-        match = _BY_LINE.search(" ".join(str(node).split()))
-        if match:
+        line = " ".join(str(node).split())
+        match = _BY_LINE.search(line)
+        if match and _is_byline(line, match):
             # A lone word after "von", "par" or "by" in running text is a place or a thing as often
             # as a person ("von Israel"): a byline found in the text must name people in full.
             names = split_authors(match.group(1))
             if names and all(len(name.split()) >= 2 for name in names):
                 return names
     return ()
+
+
+def _is_byline(line: str, match: re.Match[str]) -> bool:
+    """A "by"/"von" in running text ("die Nähe von Gewässern", "Tochter von …") is no byline: the
+    names must end the line, or nearly (" am"), and come first or after a date or a "Posted on"."""
+    lead, rest = line[: match.start()], line[match.end() :]
+    return len(rest) <= MAX_BYLINE_TAIL and (
+        not lead.strip() or bool(_DIGITS.search(lead)) or bool(_LEAD.match(lead))
+    )

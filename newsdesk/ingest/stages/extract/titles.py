@@ -22,6 +22,7 @@ _SEPARATORS = re.compile(r"\s+[|–—·•:»›⋆~-]\s+|\s+[|»›]|[|»›]\
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _DOMAIN = re.compile(r"^(www\.)?[\w-]+(\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 _TRAILING_SEPARATOR = re.compile(r"\s+[|–—·•:»›⋆~-]$")
+_LEADING_SEPARATOR = re.compile(r"^[|–—·•:»›⋆~-]\s+")
 MAX_HEADLINE = 300
 _OG_TITLE_XPATH = XPath(".//meta[@property='og:title' or @name='og:title'][@content]/@content")
 # Classes of the kicker (overline, "Dachzeile", "Spitzmarke") and of text only screen readers get.
@@ -59,7 +60,7 @@ def heading_text(heading: HtmlElement) -> str:
     that would leave nothing."""
     pieces: list[str] = []
     _text_without_kickers(heading, pieces)
-    text = " ".join(" ".join(pieces).split())
+    text = _LEADING_SEPARATOR.sub("", " ".join(" ".join(pieces).split()))
     return text or " ".join(heading.itertext())
 
 
