@@ -29,8 +29,9 @@ _ROLES = re.compile(
     re.IGNORECASE,
 )
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w.'’-]+|de|da|van|von|der|del|la|le|bin|al-\w+)){0,4}"
+_JOIN = r"(?:\s*,\s*|\s+(?:and|und|et|y|en)\s+|\s*&\s*)"
 _BY_LINE = re.compile(
-    rf"(?:^|(?<=[\s,·|]))(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]oor)\s+({_NAME}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_NAME})*)"
+    rf"(?:^|(?<=[\s,·|]))(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]oor)\s+({_NAME}(?:{_JOIN}{_NAME})*)"
 )
 # Words that name an organisation, a desk or an account rather than a person.
 _ORGANISATION = re.compile(
