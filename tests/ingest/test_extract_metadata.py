@@ -163,3 +163,13 @@ def test_by_in_running_text_is_no_byline() -> None:
 def test_a_byline_line_still_gives_its_names(line: str, names: tuple[str, ...]) -> None:
     root = parse(page("", f"<main><div>{line}</div><p>Some story text follows here.</p></main>"))
     assert byline_authors(root) == names
+
+
+def test_an_h1_with_a_colon_of_its_own_still_matches_the_whole_part() -> None:
+    root = parse(
+        page(
+            "<title>City Police - News - Ferry thefts: three boats found in the reeds</title>",
+            "<h1><strong>Ferry thefts: three boats found in the reeds</strong></h1>",
+        )
+    )
+    assert choose_title(root, None, None, None) == "Ferry thefts: three boats found in the reeds"

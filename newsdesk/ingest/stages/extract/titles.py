@@ -51,8 +51,11 @@ def parts(title: str) -> list[str]:
 
 
 def _segments(title: str) -> list[str]:
-    """The parts of a title, also split at "Kicker: " (only to match an <h1>, never to cut a title)."""
-    return [piece.strip() for part in parts(title) for piece in _COLON.split(part) if piece.strip()]
+    """The parts of a title, and their pieces split at "Kicker: " (only to match an <h1>, never to
+    cut a title): "A: B | Outlet" gives "A: B", "A", "B" and "Outlet"."""
+    whole = parts(title)
+    pieces = [piece.strip() for part in whole for piece in _COLON.split(part)]
+    return whole + [piece for piece in pieces if piece and piece not in whole]
 
 
 def heading_text(heading: HtmlElement) -> str:
