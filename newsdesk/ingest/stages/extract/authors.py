@@ -8,6 +8,7 @@ line near the headline. trafilatura's `normalize_authors` does the splitting and
 
 from __future__ import annotations
 
+import html
 import re
 from urllib.parse import urlsplit
 
@@ -21,17 +22,22 @@ _ROLES = re.compile(
     r"^(staff|staff writer|reporter|correspondent|editor|senior editor|news desk|newsdesk|photographer"
     r"|contributor|guest author|admin|administrator|team|editorial team|agencies|wire services?"
     r"|posted|published|updated|publiziert( am)?|veröffentlicht( am)?|aktualisiert( am)?|publicado( por)?"
-    r"|text|texte|interview|foto|fotos|bild|photo|photos)$",
+    r"|text|texte|interview|foto|fotos|bild|photo|photos|publisher|follow|stand|datum|date"
+    # Placeholders for no name, and month names a date left behind ("Oct").
+    r"|no author|unknown|anonymous|anonym|anónimo|anonyme|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct"
+    r"|nov|dec)$",
     re.IGNORECASE,
 )
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w.'’-]+|de|da|van|von|der|del|la|le|bin|al-\w+)){0,4}"
+_JOIN = r"(?:\s*,\s*|\s+(?:and|und|et|y|en)\s+|\s*&\s*)"
 _BY_LINE = re.compile(
-    rf"(?:^|(?<=[\s,·|]))(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]oor)\s+({_NAME}(?:(?:\s*,\s*|\s+and\s+|\s*&\s*){_NAME})*)"
+    rf"(?:^|(?<=[\s,·|]))(?:[Bb]y|BY|[Vv]on|[Pp]ar|[Pp]or|[Dd]oor)\s+({_NAME}(?:{_JOIN}{_NAME})*)"
 )
 # Words that name an organisation, a desk or an account rather than a person.
 _ORGANISATION = re.compile(
     r"\b(gmbh|ag|e\.?\s?v|inc|llc|ltd|plc|s\.?a|redaktion|editorial|editors|team|staff|newsroom|verlag"
-    r"|media|magazin|magazine|zeitung|news|online|press|presse|agency|agentur|admin|wordpressadmin"
+    r"|redacci[oó]n|r[ée]daction|redazione|media|magazin|magazine|zeitung|news|online|press|presse|agency"
+    r"|agentur|admin|wordpressadmin"
     r"|super user|webmaster|deutschland)\b\.?",
     re.IGNORECASE,
 )
@@ -44,6 +50,11 @@ _PREFIX = re.compile(
 )
 _SHORT_TEXT_XPATH = XPath(".//text()[string-length(normalize-space(.)) > 4][string-length(.) < 160]")
 _DIGITS = re.compile(r"\d")
+# What may come before the names on a byline line, besides a date: "Posted", "Geschrieben", "Publié".
+_LEAD = re.compile(
+    r"^\W*(posted|written|geschrieben|verfasst|eingestellt|publié|publicado|pubblicato)\b", re.I
+)
+MAX_BYLINE_TAIL = 20  # characters after the names: " am", ", 12. März"
 
 
 def split_authors(raw: str | None, source: str | None = None) -> tuple[str, ...]:
@@ -51,6 +62,7 @@ def split_authors(raw: str | None, source: str | None = None) -> tuple[str, ...]
     `source`, the text the names were read from, restores the full stops of initials."""
     if not raw:
         return ()
+    raw = html.unescape(raw)  # meta tags spell names with entities: "Redacci&oacute;n"
     normalized = normalize_authors(None, raw) or ""
     names = []
     for part in normalized.split(";"):
@@ -112,11 +124,21 @@ def byline_authors(root: HtmlElement, limit: int = 60) -> tuple[str, ...]:
     if names:
         return names
     for node in _SHORT_TEXT_XPATH(root)[:limit]:
-        match = _BY_LINE.search(" ".join(str(node).split()))
-        if match:
+        line = " ".join(str(node).split())
+        match = _BY_LINE.search(line)
+        if match and _is_byline(line, match):
             # A lone word after "von", "par" or "by" in running text is a place or a thing as often
             # as a person ("von Israel"): a byline found in the text must name people in full.
             names = split_authors(match.group(1))
             if names and all(len(name.split()) >= 2 for name in names):
                 return names
     return ()
+
+
+def _is_byline(line: str, match: re.Match[str]) -> bool:
+    """A "by"/"von" in running text ("die Nähe von Gewässern", "Tochter von …") is no byline: the
+    names must end the line, or nearly (" am"), and come first or after a date or a "Posted on"."""
+    lead, rest = line[: match.start()], line[match.end() :]
+    return len(rest) <= MAX_BYLINE_TAIL and (
+        not lead.strip() or bool(_DIGITS.search(lead)) or bool(_LEAD.match(lead))
+    )

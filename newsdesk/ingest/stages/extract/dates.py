@@ -2,15 +2,20 @@
 
 trafilatura reports a day ("2024-03-05"), but we sort and display stories by the minute, so we first
 read the machine-readable timestamps pages publish (meta tags, JSON-LD, microdata, <time datetime>)
-at full precision, and only then ask htmldate to find a day in the page. htmldate's "extensive"
-search is left off: on pages with no date it guesses one from a copyright line, and no date is
-better than a wrong one.
+at full precision, and only then ask htmldate to find a day in the page: its quick search first, its
+"extensive" search (free text, the whole page) only when the quick one finds nothing. On pages with no
+date the extensive search guesses one from a copyright line, which it reports as the 1st of January
+of that year: such a day is not taken, since no date is better than a wrong one.
+
+Time zones are kept: a page that gives the instant in UTC in its metadata and in its own zone in a
+<time> element (or a second meta tag) is dated in its own zone, so the day is the one its readers saw.
 """
 
 from __future__ import annotations
 
 import re
-from datetime import UTC, datetime, time
+from collections.abc import Iterable
+from datetime import UTC, datetime, time, timedelta, timezone
 
 from htmldate import find_date
 from lxml.etree import XPath
@@ -29,6 +34,8 @@ _META_XPATH = XPath(".//meta[@content][@property or @name or @itemprop]")
 _MICRODATA_XPATH = XPath(".//*[@itemprop='datePublished']")
 _TIME_XPATH = XPath(".//time[@datetime]")
 _ISO_TAIL = re.compile(r"(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
+_YEAR_ONLY = re.compile(r"^\d{4}-01-01$")  # what htmldate reports when it found only a year
+MAX_OFFSET = timedelta(hours=14)  # the widest UTC offset in use
 
 
 def _metas(root: HtmlElement) -> dict[str, str | None]:
@@ -64,14 +71,40 @@ def structured_date(root: HtmlElement, json_ld_date: str | None) -> datetime | N
     for value in candidates:
         parsed = parse_timestamp(value)
         if parsed is not None:
+            if parsed.utcoffset() == timedelta(0):
+                others = (*(metas.get(name) for name in _META_NAMES), *(t.get("datetime") for t in times))
+                return in_local_zone(parsed, others)
             return parsed
     return None
 
 
+def in_local_zone(instant: datetime, others: Iterable[str | None]) -> datetime:
+    """`instant` (in UTC) in the publisher's own zone, when another timestamp on the page is the same
+    instant written with a UTC offset, or as a local clock time ("2023-11-08 23:30:59" for 05:30:59Z:
+    the page's zone is UTC-6). Unchanged when no other timestamp says so."""
+    for value in others:
+        local = _parse(value.strip()) if value and len(value.strip()) > 10 else None
+        if local is None:
+            continue
+        if local.tzinfo is not None:
+            if local.utcoffset() != timedelta(0) and local == instant:
+                return local
+            continue
+        offset = local - instant.replace(tzinfo=None)
+        if offset and abs(offset) <= MAX_OFFSET and offset % timedelta(minutes=15) == timedelta(0):
+            return local.replace(tzinfo=timezone(offset))
+    return instant
+
+
 def fallback_date(root: HtmlElement) -> datetime | None:
-    """A day found by htmldate in the page's markup and bylines, at midnight UTC."""
+    """A day found by htmldate in the page's markup and bylines, at midnight UTC; its extensive
+    search only when the quick one finds nothing, and never a bare year's 1st of January."""
     try:
         found = find_date(root, extensive_search=False, original_date=True)
+        if not found:
+            found = find_date(root, extensive_search=True, original_date=True)
+            if found and _YEAR_ONLY.match(found):
+                found = None
     except (ValueError, TypeError):  # htmldate is defensive, but the input is anyone's HTML
         return None
     return parse_timestamp(found) if found else None
@@ -84,11 +117,7 @@ def parse_timestamp(value: str | None) -> datetime | None:
     text = value.strip()
     if len(text) < 10 or not text[:4].isdigit():
         return None
-    parsed: datetime | None
-    try:
-        parsed = datetime.fromisoformat(text)
-    except ValueError:
-        parsed = _lenient(text)
+    parsed = _parse(text)
     if parsed is None:
         return None
     if parsed.tzinfo is None:
@@ -96,6 +125,16 @@ def parse_timestamp(value: str | None) -> datetime | None:
     if not 1990 <= parsed.year <= 2100:
         return None
     return parsed
+
+
+def _parse(text: str) -> datetime | None:
+    """ISO 8601, leniently; naive when the text gives no offset."""
+    if not text[:4].isdigit():
+        return None
+    try:
+        return datetime.fromisoformat(text)
+    except ValueError:
+        return _lenient(text)
 
 
 def _lenient(text: str) -> datetime | None:

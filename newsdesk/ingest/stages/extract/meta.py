@@ -25,6 +25,8 @@ _CANONICAL_XPATH = XPath(
 )
 _OG_URL_XPATH = XPath(".//meta[@property='og:url' or @name='og:url'][@content]/@content")
 _JSON_LD_XPATH = XPath(".//script[@type='application/ld+json']/text()")
+_JSON_LD_ELEMENTS = XPath(".//script[@type='application/ld+json']")
+_LETTER_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,5}|#x[0-9a-fA-F]{2,4});")
 _JSON_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 _JSON_HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){1,400})"')
 _JSON_MODIFIED = re.compile(r'"dateModified"\s*:\s*"([^"]{8,40})"')
@@ -48,6 +50,7 @@ class PageMeta:
 def read_metadata(root: HtmlElement, url: str | None) -> PageMeta:
     """Everything we take from <head>, JSON-LD and the page title, before any clean-up."""
     document = examine_meta(root)
+    _decode_letter_entities(root)
     with suppress(ValueError, TypeError, AttributeError, KeyError):  # malformed JSON-LD is common
         document = extract_meta_json(root, document)
     site_name = _text_or_none(document.sitename) or _site_from_title(root)
@@ -70,6 +73,19 @@ def read_metadata(root: HtmlElement, url: str | None) -> PageMeta:
     meta.json_ld_modified = _group(_JSON_MODIFIED.search(scripts))
     meta.json_ld_language = _group(_JSON_LANGUAGE.search(scripts))
     return meta
+
+
+def _decode_letter_entities(root: HtmlElement) -> None:
+    """Decode HTML entities that stand for letters in JSON-LD ("Redacci&oacute;n"), which a script's
+    text keeps as written: trafilatura's author tidying would split the name at "&" and ";"."""
+    for script in _JSON_LD_ELEMENTS(root):
+        if script.text and "&" in script.text:
+            script.text = _LETTER_ENTITY.sub(_letter, script.text)
+
+
+def _letter(match: re.Match[str]) -> str:
+    decoded = html.unescape(match.group(0))
+    return decoded if decoded.isalpha() else match.group(0)
 
 
 def _json_ld_headline(scripts: str) -> str | None:

@@ -6,6 +6,8 @@ So: an <h1> whose words are those of a metadata title, or of one part of it, win
 which <h1> is the story's, the <h1> gives its exact spelling). Failing that, the metadata title with
 the site's name cut off. A lone <h1> of several words that names no site wins over a metadata title
 it does not match: that is the "SEO title" case, where og:title is written for search engines.
+An <h1> often carries a kicker in its own element ("<span class=kicker>Climate</span><span>Story</span>")
+and a separator hidden from sight: the headline is the <h1> without them.
 """
 
 from __future__ import annotations
@@ -20,8 +22,17 @@ _SEPARATORS = re.compile(r"\s+[|–—·•:»›⋆~-]\s+|\s+[|»›]|[|»›]\
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _DOMAIN = re.compile(r"^(www\.)?[\w-]+(\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 _TRAILING_SEPARATOR = re.compile(r"\s+[|–—·•:»›⋆~-]$")
+_LEADING_SEPARATOR = re.compile(r"^[|–—·•:»›⋆~-]\s+")
 MAX_HEADLINE = 300
 _OG_TITLE_XPATH = XPath(".//meta[@property='og:title' or @name='og:title'][@content]/@content")
+# Classes of the kicker (overline, "Dachzeile", "Spitzmarke") and of text only screen readers get.
+_KICKER_CLASS = re.compile(
+    r"kicker|dachzeile|spitzmarke|overline|topline|roofline|eyebrow|supertitle|pretitle|titleheader"
+    r"|visually-hidden|sr-only|screen-reader|hiddendash",
+    re.IGNORECASE,
+)
+# "Kicker: Story" with the colon against the first word: one more way a title splits into parts.
+_COLON = re.compile(r"(?<=\w):\s+")
 # A lone <h1> replaces an unmatched metadata title only with this many words or more.
 LONE_H1_WORDS = 3
 
@@ -37,6 +48,31 @@ def key(text: str | None) -> str:
 
 def parts(title: str) -> list[str]:
     return [part.strip() for part in _SEPARATORS.split(title) if part.strip()]
+
+
+def _segments(title: str) -> list[str]:
+    """The parts of a title, and their pieces split at "Kicker: " (only to match an <h1>, never to
+    cut a title): "A: B | Outlet" gives "A: B", "A", "B" and "Outlet"."""
+    whole = parts(title)
+    pieces = [piece.strip() for part in whole for piece in _COLON.split(part)]
+    return whole + [piece for piece in pieces if piece and piece not in whole]
+
+
+def heading_text(heading: HtmlElement) -> str:
+    """An <h1>'s text without a kicker child or a separator hidden from sight; the whole text when
+    that would leave nothing."""
+    pieces: list[str] = []
+    _text_without_kickers(heading, pieces)
+    text = _LEADING_SEPARATOR.sub("", " ".join(" ".join(pieces).split()))
+    return text or " ".join(heading.itertext())
+
+
+def _text_without_kickers(element: HtmlElement, pieces: list[str]) -> None:
+    pieces.append(element.text or "")
+    for child in element:
+        if not isinstance(child.tag, str) or not _KICKER_CLASS.search(child.get("class") or ""):
+            _text_without_kickers(child, pieces)
+        pieces.append(child.tail or "")
 
 
 def strip_site_name(title: str, site_name: str | None, from_title_tag: bool) -> str:
@@ -74,7 +110,7 @@ def choose_title(
         text = _clean(candidate)
         if text and text not in titles:
             titles.append(text)
-    headings = [h for h in (_clean(" ".join(h.itertext())) for h in root.iter("h1")) if h]
+    headings = [h for h in (_clean(heading_text(h)) for h in root.iter("h1")) if h]
     headings = [h for h in headings if len(h) <= MAX_HEADLINE]
     site = key(site_name)
     sites = {site} if site else set()
@@ -82,7 +118,7 @@ def choose_title(
     for heading in headings:  # an <h1> that is a whole metadata title
         if key(heading) in whole and key(heading) not in sites:
             return heading
-    segments = {key(p) for t in titles for p in parts(t)} - sites
+    segments = {key(p) for t in titles for p in _segments(t)} - sites
     lead = key(titles[0]) if titles else ""
     matched = [h for h in headings if key(h) in segments and key(h) in lead]
     if matched:  # the longest <h1> that is one part of a title ("Story | Blog" with <h1>Blog</h1> too)

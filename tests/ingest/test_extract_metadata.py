@@ -1,0 +1,175 @@
+"""Title, date and author choice on small pages we wrote, one rule at a time.
+
+Each case is a pattern met on real pages (trafilatura's evaluation set), rewritten in our own words.
+The golden pages `h1-kicker-span`, `utc-and-local-time` and `date-in-text` show the same rules on
+whole pages.
+"""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.ingest.stages.extract.authors import byline_authors, split_authors
+from newsdesk.ingest.stages.extract.dates import fallback_date, in_local_zone, parse_timestamp
+from newsdesk.ingest.stages.extract.document import parse
+from newsdesk.ingest.stages.extract.titles import choose_title, heading_text
+
+PAGES = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+BODY = (
+    "<p>The river ferry will run again from Monday after eight months out of service, the harbour "
+    "board said on Thursday, with boats every forty minutes until two in the morning.</p>"
+)
+
+
+def test_the_metadata_golden_pages_are_there() -> None:
+    names = {path.stem for path in PAGES.glob("*.html")}
+    assert {"h1-kicker-span", "utc-and-local-time", "date-in-text"} <= names
+
+
+def page(head: str, body: str) -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+# ---- titles ---------------------------------------------------------------------------------------
+
+
+def test_a_kicker_span_and_a_hidden_separator_are_not_part_of_the_headline() -> None:
+    root = parse(
+        page(
+            "<title>Transport: Night ferries return | Harbour Times</title>",
+            '<h1><span class="article-kicker">Transport</span><span class="sr-only">: </span>'
+            '<span class="article-title">Night ferries return</span></h1>',
+        )
+    )
+    heading = next(root.iter("h1"))
+    assert heading_text(heading) == "Night ferries return"
+    assert choose_title(root, None, None, "Harbour Times") == "Night ferries return"
+
+
+def test_a_dachzeile_outside_a_span_leaves_no_leading_colon() -> None:
+    root = parse(
+        page(
+            "<title>Verkehr: Nachtfähren fahren wieder</title>",
+            '<h1><span class="dachzeile">Verkehr</span>: Nachtfähren fahren wieder</h1>',
+        )
+    )
+    assert choose_title(root, None, None, None) == "Nachtfähren fahren wieder"
+
+
+def test_an_h1_made_only_of_a_kicker_class_keeps_its_text() -> None:
+    root = parse(page("", '<h1><span class="kicker-wrap">Night ferries return</span></h1>'))
+    assert heading_text(next(root.iter("h1"))) == "Night ferries return"
+
+
+def test_an_h1_that_is_the_part_after_a_colon_of_the_title_wins() -> None:
+    root = parse(page("<title>FERRY NEWS: Night ferries</title>", "<h1>Night ferries</h1>"))
+    assert choose_title(root, None, None, None) == "Night ferries"
+
+
+def test_a_colon_inside_a_headline_is_not_cut_when_no_h1_matches_a_part() -> None:
+    root = parse(page("<title>Ferries: what changes on Monday</title>", "<h1>Harbour Times</h1>"))
+    assert choose_title(root, None, None, "Harbour Times") == "Ferries: what changes on Monday"
+
+
+# ---- dates ----------------------------------------------------------------------------------------
+
+
+def test_a_utc_timestamp_takes_the_zone_of_the_same_instant_elsewhere_on_the_page() -> None:
+    instant = parse_timestamp("2024-05-03T02:15:00Z")
+    assert instant is not None
+    local = in_local_zone(instant, ["2024-05-02T22:15:00-04:00"])
+    assert local == instant
+    assert local.utcoffset() == timedelta(hours=-4)
+    assert local.date().isoformat() == "2024-05-02"
+
+
+def test_a_local_clock_time_gives_the_zone() -> None:
+    instant = parse_timestamp("2024-05-03T02:15:00Z")
+    assert instant is not None
+    local = in_local_zone(instant, [None, "2024-05-02", "2024-05-02 20:15:00"])
+    assert local == instant
+    assert local.utcoffset() == timedelta(hours=-6)
+
+
+def test_another_instant_or_an_odd_offset_changes_nothing() -> None:
+    instant = parse_timestamp("2024-05-03T02:15:00Z")
+    assert instant is not None
+    assert in_local_zone(instant, ["2024-05-02T20:00:00-04:00"]).utcoffset() == timedelta(0)
+    assert in_local_zone(instant, ["2024-05-02 20:08:00"]).utcoffset() == timedelta(0)  # 6 h 7 min
+    assert in_local_zone(instant, ["2024-05-01 02:15:00"]).utcoffset() == timedelta(0)  # a day apart
+
+
+def test_the_whole_page_keeps_the_publishers_zone() -> None:
+    html = page(
+        '<meta property="article:published_time" content="2024-05-03T02:15:00Z">',
+        f'<article><h1>Ferries</h1><time datetime="2024-05-02T23:15:00-03:00">2 May</time>{BODY}</article>',
+    )
+    published = extract_article(html).published
+    assert published is not None
+    assert published.isoformat() == "2024-05-02T23:15:00-03:00"
+
+
+def test_a_date_in_the_text_is_found_when_the_markup_has_none() -> None:
+    root = parse(page("<title>Library hours</title>", f"<main>{BODY}<p>Stand: 14.03.2024</p></main>"))
+    found = fallback_date(root)
+    assert found is not None
+    assert found.date().isoformat() == "2024-03-14"
+
+
+def test_a_copyright_year_alone_is_no_date() -> None:
+    root = parse(page("<title>Library hours</title>", f"<main>{BODY}</main><footer>© 2021 Lindenau</footer>"))
+    assert fallback_date(root) is None
+
+
+# ---- authors --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("placeholder", ["No Author", "Anonymous", "Anónimo", "Publisher", "Oct"])
+def test_placeholders_and_date_leftovers_are_no_names(placeholder: str) -> None:
+    assert split_authors(f"Ana Ruiz; {placeholder}") == ("Ana Ruiz",)
+
+
+def test_entities_in_json_ld_names_are_decoded_before_splitting() -> None:
+    html = page(
+        '<script type="application/ld+json">{"@context": "https://schema.org", "@type": "NewsArticle", '
+        '"headline": "Ferries", '
+        '"author": {"@type": "Person", "name": "Mar&iacute;a Pe&ntilde;a"}}</script>',
+        f"<article><h1>Ferries</h1>{BODY}</article>",
+    )
+    assert extract_article(html).authors == ("María Peña",)
+
+
+def test_by_in_running_text_is_no_byline() -> None:
+    root = parse(
+        page(
+            "", "<main><p>Der Plan stammt aus einem Gutachten von Planungsbüro Nordlicht aus Kiel.</p></main>"
+        )
+    )
+    assert byline_authors(root) == ()
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("Von Hanne Petersen", ("Hanne Petersen",)),
+        ("Posted on March 4, 2024 by Ana Ruiz", ("Ana Ruiz",)),
+        ("12.03.2024 von Jonas Berg und Amira Haddad", ("Jonas Berg", "Amira Haddad")),
+    ],
+)
+def test_a_byline_line_still_gives_its_names(line: str, names: tuple[str, ...]) -> None:
+    root = parse(page("", f"<main><div>{line}</div><p>Some story text follows here.</p></main>"))
+    assert byline_authors(root) == names
+
+
+def test_an_h1_with_a_colon_of_its_own_still_matches_the_whole_part() -> None:
+    root = parse(
+        page(
+            "<title>City Police - News - Ferry thefts: three boats found in the reeds</title>",
+            "<h1><strong>Ferry thefts: three boats found in the reeds</strong></h1>",
+        )
+    )
+    assert choose_title(root, None, None, None) == "Ferry thefts: three boats found in the reeds"
