@@ -130,7 +130,8 @@ def main() -> None:
     parser.add_argument(
         "--workers-only",
         action="store_true",
-        help="only the worker comparison: one worker, then --workers workers, then the anchor, in turn",
+        help="only the worker comparison: one worker and --workers workers (alternating which goes first), "
+        "then the anchor, in each of --repeats rounds",
     )
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -140,7 +141,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-newsletter-") as tmp:
             work = Path(tmp)
             if args.workers_only:
-                workers_report(args, [_workers_round(args, sink, work) for _ in range(args.repeats)])
+                rounds = [_workers_round(args, sink, work, i) for i in range(1, args.repeats + 1)]
+                workers_report(args, rounds)
                 return
             small = [measure(args.small, sink, work) for _ in range(args.repeats)]
             shared = [
@@ -157,13 +159,26 @@ def main() -> None:
     report(args, small, large, anchors, shared)
 
 
-def _workers_round(args: argparse.Namespace, sink: Sink, work: Path) -> tuple[dict, dict, dict]:
-    """One worker, then N workers, on the same database, then the anchor: side by side in time, so the
-    machine's other work weighs on the three about equally."""
-    one = measure(args.small, sink, work, workers=1, database_url=args.database_url)
-    many = measure(args.small, sink, work, workers=args.workers, database_url=args.database_url)
+def _workers_round(args: argparse.Namespace, sink: Sink, work: Path, index: int) -> tuple[dict, dict, dict]:
+    """One worker and N workers on the same database, then the anchor: side by side in time, so the
+    machine's other work weighs on them about equally. The order alternates (one worker first in odd
+    rounds, N workers first in even ones), so a load that rises or falls through a round favours
+    neither. Each result carries the load average when it ended."""
+
+    def timed(workers: int) -> dict:
+        result = measure(args.small, sink, work, workers=workers, database_url=args.database_url)
+        result["load"] = os.getloadavg()[0]
+        return result
+
+    if index % 2:
+        one = timed(1)
+        many = timed(args.workers)
+    else:
+        many = timed(args.workers)
+        one = timed(1)
     env = _env(work / "anchor.sqlite3", sink.port)
     anchor = _run("bench.newsletter.send", "anchor", str(args.small), env=env)
+    anchor["load"] = os.getloadavg()[0]
     return one, many, anchor
 
 
@@ -176,17 +191,21 @@ def workers_report(args: argparse.Namespace, rounds: list[tuple[dict, dict, dict
     where = "PostgreSQL" if args.database_url else "SQLite"
     n = args.workers
     print(f"## One worker against {n} sharing a run ({args.small:,} subscribers, {where})\n")
-    print(f"| round | 1 worker: msg/s | {n} workers: msg/s | ratio | anchor: msg/s "
-          f"| CPU ms/msg: 1 worker | {n} workers | anchor | doubles | split |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(f"| round (order) | 1 worker: msg/s | {n} workers: msg/s | ratio | anchor: msg/s "
+          f"| CPU ms/msg: 1 worker | {n} workers | anchor | doubles | split "
+          f"| load: 1 / {n} / anchor |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     ratios = []
     for i, (one, many, anchor) in enumerate(rounds, 1):
         ratio = _rate(many) / _rate(one)
         ratios.append(ratio)
+        order = f"1, then {n}" if i % 2 else f"{n}, then 1"
         cells = [
-            str(i), f"{_rate(one):.0f}", f"{_rate(many):.0f}", f"{ratio:.2f}x", f"{_rate(anchor):.0f}",
+            f"{i} ({order})", f"{_rate(one):.0f}", f"{_rate(many):.0f}", f"{ratio:.2f}x",
+            f"{_rate(anchor):.0f}",
             f"{_cpu_ms(one):.2f}", f"{_cpu_ms(many):.2f}", f"{_cpu_ms(anchor):.2f}",
             str(one["doubles"] + many["doubles"]), str(many.get("per_worker")),
+            f"{one['load']:.1f} / {many['load']:.1f} / {anchor['load']:.1f}",
         ]  # fmt: skip
         print("| " + " | ".join(cells) + " |")
     ones, manys, anchors = (list(r) for r in zip(*rounds, strict=True))
