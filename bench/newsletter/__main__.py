@@ -55,7 +55,9 @@ def _run(module: str, *args: str, env: dict[str, str]) -> dict:
 _RUNS = iter(range(1, 1_000_000))
 
 
-def measure(subscribers: int, sink: Sink, work: Path, workers: int = 1, database_url: str = "") -> dict:
+def measure(
+    subscribers: int, sink: Sink, work: Path, workers: int = 1, database_url: str = "", mode: str = "ours"
+) -> dict:
     """One digest run by `workers` sending processes started together on one database (they share the
     run by claiming batches of subscribers). Addresses are new for each run, so the sink counts doubles."""
     db = work / f"bench-{subscribers}.sqlite3"
@@ -67,9 +69,9 @@ def measure(subscribers: int, sink: Sink, work: Path, workers: int = 1, database
     _run("bench.newsletter.setup", str(subscribers), f"run{next(_RUNS)}.example.org", env=env)
     before, doubles_before = sink.received, sink.doubled
     if workers == 1:
-        result = _run("bench.newsletter.send", "ours", env=env)
+        result = _run("bench.newsletter.send", mode, env=env)
     else:
-        parts = _run_together("bench.newsletter.send", workers, env=env)
+        parts = _run_together("bench.newsletter.send", workers, mode, env=env)
         result = {
             "sent": sum(p["sent"] for p in parts),
             "seconds": max(p["wall_end"] for p in parts) - min(p["wall_start"] for p in parts),
@@ -83,10 +85,10 @@ def measure(subscribers: int, sink: Sink, work: Path, workers: int = 1, database
     return result
 
 
-def _run_together(module: str, workers: int, *, env: dict[str, str]) -> list[dict]:
+def _run_together(module: str, workers: int, mode: str, *, env: dict[str, str]) -> list[dict]:
     procs = [
         subprocess.Popen(
-            [sys.executable, "-m", module, "ours"],
+            [sys.executable, "-m", module, mode],
             cwd=ROOT,
             env=env,
             stdout=subprocess.PIPE,
@@ -130,7 +132,8 @@ def main() -> None:
     parser.add_argument(
         "--workers-only",
         action="store_true",
-        help="only the worker comparison: one worker, then --workers workers, then the anchor, in turn",
+        help="only the worker comparison: one worker and --workers workers (alternating which goes first), "
+        "then the anchor, in each of --repeats rounds",
     )
     args = parser.parse_args()
     print(f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}, "
@@ -140,7 +143,8 @@ def main() -> None:
         with tempfile.TemporaryDirectory(prefix="bench-newsletter-") as tmp:
             work = Path(tmp)
             if args.workers_only:
-                workers_report(args, [_workers_round(args, sink, work) for _ in range(args.repeats)])
+                rounds = [_workers_round(args, sink, work, i) for i in range(1, args.repeats + 1)]
+                workers_report(args, rounds)
                 return
             small = [measure(args.small, sink, work) for _ in range(args.repeats)]
             shared = [
@@ -157,13 +161,30 @@ def main() -> None:
     report(args, small, large, anchors, shared)
 
 
-def _workers_round(args: argparse.Namespace, sink: Sink, work: Path) -> tuple[dict, dict, dict]:
-    """One worker, then N workers, on the same database, then the anchor: side by side in time, so the
-    machine's other work weighs on the three about equally."""
-    one = measure(args.small, sink, work, workers=1, database_url=args.database_url)
-    many = measure(args.small, sink, work, workers=args.workers, database_url=args.database_url)
+def _workers_round(args: argparse.Namespace, sink: Sink, work: Path, index: int) -> tuple[dict, dict, dict]:
+    """One worker and N workers on the same database, then the anchor: side by side in time, so the
+    machine's other work weighs on them about equally. The order alternates (one worker first in odd
+    rounds, N workers first in even ones), so a load that rises or falls through a round favours
+    neither. Each result carries the load average when it ended."""
+
+    def timed(workers: int) -> dict:
+        # As `newsdesk worker` tasks send (join=True): a worker out of batches stops, it does not wait and
+        # poll for the other's, which would add up to a second to the measured run.
+        result = measure(
+            args.small, sink, work, workers=workers, database_url=args.database_url, mode="worker"
+        )
+        result["load"] = os.getloadavg()[0]
+        return result
+
+    if index % 2:
+        one = timed(1)
+        many = timed(args.workers)
+    else:
+        many = timed(args.workers)
+        one = timed(1)
     env = _env(work / "anchor.sqlite3", sink.port)
     anchor = _run("bench.newsletter.send", "anchor", str(args.small), env=env)
+    anchor["load"] = os.getloadavg()[0]
     return one, many, anchor
 
 
@@ -176,17 +197,21 @@ def workers_report(args: argparse.Namespace, rounds: list[tuple[dict, dict, dict
     where = "PostgreSQL" if args.database_url else "SQLite"
     n = args.workers
     print(f"## One worker against {n} sharing a run ({args.small:,} subscribers, {where})\n")
-    print(f"| round | 1 worker: msg/s | {n} workers: msg/s | ratio | anchor: msg/s "
-          f"| CPU ms/msg: 1 worker | {n} workers | anchor | doubles | split |")  # fmt: skip
-    print("|---|---|---|---|---|---|---|---|---|---|")
+    print(f"| round (order) | 1 worker: msg/s | {n} workers: msg/s | ratio | anchor: msg/s "
+          f"| CPU ms/msg: 1 worker | {n} workers | anchor | doubles | split "
+          f"| load: 1 / {n} / anchor |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|---|")
     ratios = []
     for i, (one, many, anchor) in enumerate(rounds, 1):
         ratio = _rate(many) / _rate(one)
         ratios.append(ratio)
+        order = f"1, then {n}" if i % 2 else f"{n}, then 1"
         cells = [
-            str(i), f"{_rate(one):.0f}", f"{_rate(many):.0f}", f"{ratio:.2f}x", f"{_rate(anchor):.0f}",
+            f"{i} ({order})", f"{_rate(one):.0f}", f"{_rate(many):.0f}", f"{ratio:.2f}x",
+            f"{_rate(anchor):.0f}",
             f"{_cpu_ms(one):.2f}", f"{_cpu_ms(many):.2f}", f"{_cpu_ms(anchor):.2f}",
             str(one["doubles"] + many["doubles"]), str(many.get("per_worker")),
+            f"{one['load']:.1f} / {many['load']:.1f} / {anchor['load']:.1f}",
         ]  # fmt: skip
         print("| " + " | ".join(cells) + " |")
     ones, manys, anchors = (list(r) for r in zip(*rounds, strict=True))

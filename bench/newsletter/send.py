@@ -1,8 +1,9 @@
 """One digest run, `--now`, against the sink; prints JSON: sent, seconds, peak memory.
 
 Its own process, started after the database was built, so its peak resident memory is the run's.
-`anchor` mode instead sends the same number of pre-built messages through Django's SMTP backend on one
-connection: the transport's ceiling, with no database, no digest building and no rendering.
+`worker` mode runs as a worker's task does (`join=True`). `anchor` mode instead sends the same number of
+pre-built messages through Django's SMTP backend on one connection: the transport's ceiling, with no
+database, no digest building and no rendering.
 """
 
 from __future__ import annotations
@@ -13,14 +14,16 @@ import sys
 import time
 
 
-def ours() -> dict:
+def ours(join: bool = False) -> dict:
+    """`join`: as a `newsdesk worker`'s task does (tasks.py): take batches while there are any, then stop,
+    leaving batches another worker holds to it. Without it, as the command does: wait for them."""
     from newsdesk.newsletter.sending import DigestSender
 
     marks: list[float] = []
     wall_start = time.time()
     started = time.perf_counter()
     sender = DigestSender(on_progress=lambda n: marks.append(time.perf_counter()))
-    report = sender.run(force=True)
+    report = sender.run(force=True, join=join)
     seconds = time.perf_counter() - started
     half = len(marks) // 2
     second_half = (len(marks) - half) / (marks[-1] - marks[half]) if len(marks) > 2 else 0.0
@@ -61,7 +64,7 @@ if __name__ == "__main__":
         manage_urls("warm-up", "warm-up")
     start = resource.getrusage(resource.RUSAGE_SELF)
     cpu_before = start.ru_utime + start.ru_stime
-    result = anchor(int(sys.argv[2])) if sys.argv[1] == "anchor" else ours()
+    result = anchor(int(sys.argv[2])) if sys.argv[1] == "anchor" else ours(join=sys.argv[1] == "worker")
     usage = resource.getrusage(resource.RUSAGE_SELF)
     result["cpu_before"] = cpu_before
     result["max_rss_mib"] = usage.ru_maxrss / 1024

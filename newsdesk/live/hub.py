@@ -28,23 +28,29 @@ COALESCE = 0.05
 
 
 class Subscription:
-    """One open stream's mailbox. Lean on purpose (a process holds thousands): a list, one future
-    while waiting, one timer for the heartbeat.
+    """One open stream. Lean on purpose (a process holds thousands).
 
-    The timer outlives a wait: a stream that gets an event every second and a heartbeat every 15 keeps
-    one timer armed for its deadline and moves the deadline, instead of arming and cancelling a timer
-    for every event (with thousands of readers, that was a timer per delivery)."""
+    It has two modes. While the stream is being opened (its head and the replay are written), events
+    are queued here, at most `limit` of them. Once the stream is live (`go_live`), the hub writes each
+    batch of events straight to the stream's transport, the same bytes to every reader, and the stream's
+    own coroutine only wakes for heartbeats, its lifetime and its end (decision 0028): a delivery costs
+    no task wake-up, no future and no timer. A server whose writes are real coroutines keeps the queued
+    mode for good (`stream.py` decides), with `wait` as before.
+
+    In the queued mode, the timer outlives a wait: a stream that gets an event every second and a
+    heartbeat every 15 keeps one timer armed for its deadline and moves the deadline, instead of arming
+    and cancelling a timer for every event."""
 
     __slots__ = (
-        "_items", "_limit", "_timer", "_until", "_waiter", "closed", "everything", "filters", "overflowed",
-        "start",
+        "_items", "_limit", "_timer", "_until", "_waiter", "closed", "everything", "filters", "last",
+        "overflowed", "sent", "start", "write",
     )  # fmt: skip
 
     def __init__(self, filters: Filters, start: int, limit: int) -> None:
         self.filters = filters
         #: True when no filter is set: every event is for this stream, without asking the filters.
         self.everything = filters.empty
-        #: The hub's cursor when this stream joined: events after it come through `push`.
+        #: The hub's cursor when this stream joined: events after it come through the hub.
         self.start = start
         self._limit = limit
         self._items: list[Event] = []
@@ -53,6 +59,11 @@ class Subscription:
         self._until = 0.0
         self.closed = False
         self.overflowed = False
+        #: Live mode: the transport's write (bytes in, nothing to wait for); None while queued.
+        self.write: Callable[[bytes], object] | None = None
+        #: Live mode: the id of the last event written, and the loop time of the last write.
+        self.sent = 0
+        self.last = 0.0
 
     def push(self, event: Event) -> None:
         if self.closed:
@@ -66,8 +77,49 @@ class Subscription:
         self._items.append(event)
         self._wake()
 
+    def offer(self, events: list[Event], joined: bytes, now: float) -> int:
+        """The hub's batch (in id order; `joined` is their bytes, built once for every stream): write
+        the matching ones not yet sent, or queue them. Returns how many were for this stream."""
+        mine = events if self.everything else [event for event in events if self.filters.matches(event)]
+        if not mine:
+            return 0
+        write = self.write
+        if write is None:
+            for event in mine:
+                self.push(event)
+            return len(mine)
+        if mine is not events or events[0].id <= self.sent:
+            mine = [event for event in mine if event.id > self.sent]
+            if not mine:
+                return 0
+            joined = b"".join(event.packet for event in mine)
+        self._send(write, joined, mine[-1].id, now)
+        return len(mine)
+
+    def go_live(self, write: Callable[[bytes], object], sent: int, now: float) -> None:
+        """From now on the hub writes to `write` directly. What was queued meanwhile is written first,
+        in the same step, so nothing can come between (everything here runs on the event loop)."""
+        if self.closed:
+            return
+        self.sent, self.last = sent, now
+        items, self._items = self._items, []
+        fresh = [event for event in items if event.id > sent]
+        self.write = write
+        if fresh:
+            self._send(write, b"".join(event.packet for event in fresh), fresh[-1].id, now)
+
+    def _send(self, write: Callable[[bytes], object], data: bytes, last_id: int, now: float) -> None:
+        try:
+            write(data)  # granian queues the bytes for the socket and returns at once (decision 0028)
+        except Exception as exc:  # the stream is gone; its own coroutine ends it
+            log.debug("live write failed: %s", exc)
+            self.close()
+            return
+        self.sent, self.last = last_id, now
+
     def close(self) -> None:
         self.closed = True
+        self.write = None
         if self._timer is not None:
             self._timer.cancel()
             self._timer = None
@@ -90,8 +142,22 @@ class Subscription:
         else:
             self._timer = loop.call_at(self._until, self._expire)
 
+    async def idle(self, until: float) -> None:
+        """Live mode: sleep until loop time `until`, or until the stream is closed."""
+        if self.closed:
+            return
+        loop = asyncio.get_running_loop()
+        self._waiter = loop.create_future()
+        timer = loop.call_at(until, self._wake)
+        try:
+            await self._waiter
+        finally:
+            self._waiter = None
+            timer.cancel()
+
     async def wait(self, timeout: float) -> list[Event]:
-        """The events pushed since the last call; an empty list after `timeout` seconds or on close."""
+        """Queued mode: the events pushed since the last call; an empty list after `timeout` seconds
+        or on close."""
         if not self._items and not self.closed:
             loop = asyncio.get_running_loop()
             self._until = loop.time() + timeout
@@ -218,12 +284,31 @@ class Hub:
                 return
 
     def _deliver(self, events: list[Event]) -> None:
-        subs = list(self._subs)
-        for event in events:
-            for sub in subs:
-                if sub.everything or sub.filters.matches(event):
-                    sub.push(event)
-                    self.delivered += 1
+        """Each batch is joined into one bytes object once; an unfiltered live stream (the common case)
+        gets exactly that object, written straight to its transport, with no per-reader work beyond
+        the write (decision 0028)."""
+        if not events:
+            return
+        joined = b"".join(event.packet for event in events)
+        first, last, count = events[0].id, events[-1].id, len(events)
+        now = asyncio.get_running_loop().time()
+        delivered = 0
+        for sub in list(self._subs):
+            if sub.closed:
+                continue
+            write = sub.write
+            if write is not None and sub.everything and sub.sent < first:
+                try:
+                    write(joined)
+                except Exception as exc:  # the stream is gone; its own coroutine ends it
+                    log.debug("live write failed: %s", exc)
+                    sub.close()
+                    continue
+                sub.sent, sub.last = last, now
+                delivered += count
+            else:
+                delivered += sub.offer(events, joined, now)
+        self.delivered += delivered
 
     @property
     def closing(self) -> bool:

@@ -1,7 +1,7 @@
 """GET /live/stream: the Server-Sent Events endpoint, pure asyncio on granian's RSGI interface.
 
-No Django request cycle runs here, per connection or per event: the hub already holds each
-event's bytes, and a stream only writes them. See docs/live.md for the protocol.
+No Django request cycle runs here, per connection or per event: the hub holds each event's bytes
+and, once a stream is live, writes them to it directly (decision 0028). See docs/live.md for the protocol.
 """
 
 from __future__ import annotations
@@ -9,6 +9,7 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import functools
+import inspect
 import logging
 import random
 import time
@@ -21,7 +22,7 @@ from newsdesk.core.http import forwarded_client
 from newsdesk.core.tallies import Batch
 
 from .events import HEARTBEAT, BadFilter, Filters, cursor_only, parse_cursor, retry
-from .hub import Hub
+from .hub import Hub, Subscription
 
 log = logging.getLogger(__name__)
 
@@ -174,8 +175,16 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
                 head.append(cursor_only(sub.start))
         else:
             sent = resume  # the client is ahead of this process (another web process served it)
-        await transport.send_bytes(b"".join(head))
-        await _follow(sub, transport, sent, limits)
+        wrote = transport.send_bytes(b"".join(head))
+        # granian's stream writes queue the bytes and return a finished awaitable: the hub may then write
+        # to this stream itself. A server whose writes are coroutines keeps the queued path.
+        direct = not inspect.iscoroutine(wrote)
+        await wrote
+        if direct:
+            sub.go_live(transport.send_bytes, sent, asyncio.get_running_loop().time())
+            await _keep_alive(sub, transport, limits)
+        else:
+            await _follow(sub, transport, sent, limits)
     except (OSError, RuntimeError) as exc:  # the reader went away mid-write (RSGIProtocolClosed is one)
         log.debug("live stream ended: %s", exc)
     finally:
@@ -188,11 +197,35 @@ async def serve_stream(scope: Any, proto: Any, hub: Hub, limits: StreamLimits) -
         READERS.add("live", "reader_seconds", total=time.monotonic() - opened)
 
 
-async def _follow(sub: Any, transport: Any, sent: int, limits: StreamLimits) -> None:
-    """Write events as they come, a heartbeat when idle, and end after the stream's lifetime
-    (jittered, so that readers who came together do not all reconnect together)."""
+def _lifetime(loop: asyncio.AbstractEventLoop, limits: StreamLimits) -> float:
+    """When the stream ends: after its lifetime, jittered, so that readers who came together do not
+    all reconnect together."""
+    return loop.time() + limits.max_seconds * random.uniform(0.9, 1.0)  # noqa: S311
+
+
+async def _keep_alive(sub: Subscription, transport: Any, limits: StreamLimits) -> None:
+    """A live stream's own coroutine: the hub writes its events; this writes a heartbeat when nothing
+    was written for `heartbeat` seconds, and ends the stream after its lifetime or when it is closed.
+    It wakes about once per heartbeat, not once per event."""
     loop = asyncio.get_running_loop()
-    deadline = loop.time() + limits.max_seconds * random.uniform(0.9, 1.0)  # noqa: S311
+    deadline = _lifetime(loop, limits)
+    while not sub.closed:
+        now = loop.time()
+        if now >= deadline:
+            return
+        due = sub.last + limits.heartbeat
+        if now >= due:
+            await transport.send_bytes(HEARTBEAT)
+            sub.last = now
+            continue
+        await sub.idle(min(due, deadline))
+
+
+async def _follow(sub: Subscription, transport: Any, sent: int, limits: StreamLimits) -> None:
+    """The queued path: write events as they come, a heartbeat when idle, and end after the stream's
+    lifetime."""
+    loop = asyncio.get_running_loop()
+    deadline = _lifetime(loop, limits)
     while not sub.closed:
         left = deadline - loop.time()
         if left <= 0:

@@ -179,3 +179,123 @@ def test_close_streams_ends_every_stream_and_refuses_new_ones(memory) -> None:
     closed, closing = asyncio.run(scenario())
     assert closed
     assert closing
+
+
+class _Recorder:
+    """A stream transport that keeps what was written, as granian's does (the write returns at once)."""
+
+    def __init__(self, fail: bool = False) -> None:
+        self.chunks: list[bytes] = []
+        self.fail = fail
+
+    def write(self, data: bytes) -> None:
+        if self.fail:
+            raise RuntimeError("the reader went away")
+        self.chunks.append(data)
+
+    async def send_bytes(self, data: bytes) -> None:
+        self.write(data)
+
+
+def _events(*ids: int, source: int = 1, topics: str = "") -> list[Event]:
+    return [Event(n, f'{{"n":{n}}}', source, topics) for n in ids]
+
+
+def test_live_streams_get_each_batch_written_once_as_the_same_bytes(memory) -> None:
+    async def scenario() -> tuple[list[_Recorder], Hub]:
+        hub = Hub(memory)
+        recorders = [_Recorder() for _ in range(3)]
+        for recorder in recorders:
+            hub.subscribe(Filters()).go_live(recorder.write, 0, 0.0)
+        hub._deliver(_events(1, 2, 3))
+        hub._deliver(_events(4))
+        return recorders, hub
+
+    recorders, hub = asyncio.run(scenario())
+    first = recorders[0].chunks
+    assert first == [b"".join(e.packet for e in _events(1, 2, 3)), _events(4)[0].packet]
+    for other in recorders[1:]:
+        assert other.chunks == first
+        assert all(a is b for a, b in zip(other.chunks, first, strict=True))  # joined once, not per reader
+    assert hub.delivered == 12
+
+
+def test_a_stream_going_live_gets_what_was_queued_during_its_replay_once_and_in_order(memory) -> None:
+    async def scenario() -> list[bytes]:
+        hub = Hub(memory)
+        sub = hub.subscribe(Filters())
+        hub._deliver(_events(5, 6))  # while its replay is being written: queued
+        recorder = _Recorder()
+        sub.go_live(recorder.write, 5, 0.0)  # the replay already ended at 5
+        hub._deliver(_events(6, 7))  # 6 again (a re-read): not written twice
+        hub._deliver(_events(8))
+        return recorder.chunks
+
+    chunks = asyncio.run(scenario())
+    assert b"".join(chunks) == b"".join(e.packet for e in _events(6, 7, 8))
+
+
+_MIXED = {
+    1: Event(1, "{}", 1, ",science,"),
+    2: Event(2, "{}", 7, ""),
+    3: Event(3, "{}", 1, ",sport,science,"),
+}
+
+
+def test_filtered_live_streams_get_only_their_events(memory) -> None:
+    async def scenario() -> tuple[bytes, bytes]:
+        hub = Hub(memory)
+        science, harbour = _Recorder(), _Recorder()
+        hub.subscribe(Filters(topic="science")).go_live(science.write, 0, 0.0)
+        hub.subscribe(Filters(source=7)).go_live(harbour.write, 0, 0.0)
+        hub._deliver(list(_MIXED.values()))
+        return b"".join(science.chunks), b"".join(harbour.chunks)
+
+    science, harbour = asyncio.run(scenario())
+    assert science == _MIXED[1].packet + _MIXED[3].packet
+    assert harbour == _MIXED[2].packet
+
+
+def test_a_failing_stream_is_closed_and_the_others_still_get_the_batch(memory) -> None:
+    async def scenario() -> tuple[Subscription, Subscription, _Recorder]:
+        hub = Hub(memory)
+        broken, fine = hub.subscribe(Filters()), hub.subscribe(Filters())
+        broken.go_live(_Recorder(fail=True).write, 0, 0.0)
+        recorder = _Recorder()
+        fine.go_live(recorder.write, 0, 0.0)
+        hub._deliver(_events(1))
+        return broken, fine, recorder
+
+    broken, fine, recorder = asyncio.run(scenario())
+    assert broken.closed
+    assert not fine.closed
+    assert recorder.chunks == [_events(1)[0].packet]
+
+
+def test_a_live_stream_gets_a_heartbeat_only_when_idle_and_ends_when_closed() -> None:
+    from newsdesk.live.events import HEARTBEAT
+    from newsdesk.live.stream import StreamLimits, _keep_alive
+
+    async def scenario() -> tuple[list[bytes], list[bytes], float]:
+        loop = asyncio.get_running_loop()
+        sub = Subscription(Filters(), 0, limit=10)
+        recorder = _Recorder()
+        sub.go_live(recorder.write, 0, loop.time())
+        limits = StreamLimits(max_streams=10, heartbeat=0.2, max_seconds=60, replay_limit=10)
+        task = asyncio.ensure_future(_keep_alive(sub, recorder, limits))
+        for n in range(1, 6):  # an event every 0.1 s: no heartbeat needed
+            await asyncio.sleep(0.1)
+            sub.offer(_events(n), _events(n)[0].packet, loop.time())
+        busy = list(recorder.chunks)
+        await asyncio.sleep(0.5)  # idle: heartbeats
+        idle = recorder.chunks[len(busy) :]
+        sub.close()
+        started = time.monotonic()
+        await asyncio.wait_for(task, 2)
+        return busy, idle, time.monotonic() - started
+
+    busy, idle, ended = asyncio.run(scenario())
+    assert HEARTBEAT not in busy
+    assert len(busy) == 5
+    assert 1 <= idle.count(HEARTBEAT) <= 3
+    assert ended < 0.5
