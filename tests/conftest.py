@@ -8,6 +8,7 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
+from hypothesis import settings as hypothesis_settings
 
 from tests.support import offline
 from tests.support.browser import CHROMIUM, CHROMIUM_ARGS
@@ -16,6 +17,11 @@ FIXTURES = Path(__file__).parent / "fixtures"
 
 
 _PYTHONPATH = os.environ.get("PYTHONPATH")
+
+# No test asserts how fast an example runs (speed is measured in bench/), so Hypothesis's per-example
+# deadline is off everywhere: on a loaded 2-core machine it failed correct code ("DeadlineExceeded").
+hypothesis_settings.register_profile("newsdesk", deadline=None)
+hypothesis_settings.load_profile("newsdesk")
 
 
 def pytest_configure(config: pytest.Config) -> None:
