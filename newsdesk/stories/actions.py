@@ -30,6 +30,15 @@ MAX_TERMS = 120  # a story keeps its members' heaviest terms only
 MAX_MINHASHES = 24  # and the MinHashes of its first members (enough to catch a wire copy)
 
 
+# A story keeps the MinHashes of its first MAX_MINHASHES members: one more, unless it has that many.
+_APPEND_MINHASH = (
+    "minhashes = CASE WHEN json_array_length(minhashes) < %s"
+    " THEN json_insert(minhashes, '$[#]', json(%s)) ELSE minhashes END",
+    "minhashes = CASE WHEN jsonb_array_length(minhashes) < %s"
+    " THEN minhashes || jsonb_build_array(%s::jsonb) ELSE minhashes END",
+)
+
+
 def params() -> core.Params:
     conf = settings.NEWSDESK_STORIES
     return replace(core.DEFAULT, open_hours=float(conf["OPEN_HOURS"]))
@@ -109,14 +118,6 @@ def _place(
             story_id = story.id
             terms = Counter(story.terms)
             terms.update(sig.terms)
-            minhashes = story.minhashes
-            if minhashes is None and sig.minhash:  # not read with the candidates: read it now
-                cursor.execute(f"SELECT minhashes FROM {table(Story)} WHERE id = %s", [story_id])  # noqa: S608
-                minhashes = lookup.from_json(cursor.fetchone()[0])
-            if sig.minhash and minhashes is not None and len(minhashes) < MAX_MINHASHES:
-                minhashes = [*minhashes, list(sig.minhash)]
-            else:
-                minhashes = None  # unchanged
             new_source = article.source_id not in story.source_ids
             sources = [*story.source_ids, article.source_id] if new_source else story.source_ids
             sets = [
@@ -134,9 +135,9 @@ def _place(
                 ops.adapt_datetimefield_value(max(story.last_updated, article.published)),
                 int(new_source),
             ]
-            if minhashes is not None:
-                sets.append("minhashes = %s")
-                values.append(json.dumps(minhashes))
+            if sig.minhash:  # appended in the database: the story's MinHashes are not read back
+                sets.append(_APPEND_MINHASH[connection.vendor == "postgresql"])
+                values += [MAX_MINHASHES, json.dumps(list(sig.minhash))]
             if article.published < story.first_published:  # the article becomes the lead
                 sets += ["first_published = %s", "title = %s", "lead_id = %s"]
                 values += [ops.adapt_datetimefield_value(article.published), article.title, article.pk]
