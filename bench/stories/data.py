@@ -100,7 +100,7 @@ class Store:
         self._marker(label).write_text(json.dumps(meta))
 
     def copy(self, label: str) -> str:
-        """A working copy of the built database, in use."""
+        """A working copy of the built database, in use, migrated and analysed."""
         source, work = self._name(label), self._name("work")
         if self.pg:
             use("postgres")
@@ -111,6 +111,12 @@ class Store:
                 Path(work + suffix).unlink(missing_ok=True)
             shutil.copyfile(source, work)
         use(work)
+        from django.core.management import call_command
+        from django.db import connection
+
+        call_command("migrate", verbosity=0)  # a database built before a later migration gets it here
+        with connection.cursor() as cursor:
+            cursor.execute("ANALYZE")
         return work
 
 
