@@ -46,7 +46,7 @@ def _admin(sql: str) -> None:
         host=s["HOST"] or None, port=s["PORT"] or None, user=s["USER"] or None,
         password=s["PASSWORD"] or None, dbname="postgres", autocommit=True,
     ) as conn:  # fmt: skip
-        conn.execute(sql)  # type: ignore[arg-type]
+        conn.execute(sql)
 
 
 class Store:
@@ -144,7 +144,7 @@ def insert_articles(items: list[Item], outlets: int = 5) -> None:
                         text=item.text,
                         language="en",
                         published=item.published,
-                    )  # fmt: skip
+                    )
                     for item in items[start : start + 5000]
                 ],
                 batch_size=1000,

@@ -99,7 +99,7 @@ def _place(
     with connection.cursor() as cursor:
         if decision.story_id is None:
             when = ops.adapt_datetimefield_value(article.published)
-            new = {
+            new: dict[str, Any] = {
                 "title": article.title, "lead_id": article.pk, "first_published": when, "last_updated": when,
                 "terms": json.dumps(heaviest(sig.terms)),
                 "minhashes": json.dumps([list(sig.minhash)] if sig.minhash else []),
