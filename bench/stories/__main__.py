@@ -1,50 +1,57 @@
 """`python -m bench.stories`: story assignment speed, against a same-run TF-IDF cosine baseline.
 
 For each size N (default 10,000 and 100,000):
-1. a synthetic stream of N articles (bench/stories/synthetic.py) is clustered with the pure core in
-   memory, and the resulting stories, members, candidate index and document frequencies are written
-   to a fresh database (bulk inserts: the same rows the online path would have written);
+1. a database of N synthetic articles (bench/stories/synthetic.py: events reported by 1 to 5 outlets over a
+   month), inserted in bulk and clustered by `stories rebuild` (bench/stories/data.py). It is built once and
+   kept in --data-dir; each run works on a copy, so the built one is reused across runs;
 2. ours: `do_assign_story` places --queries new articles that arrive after the N (the real action: it
-   reads the index and the frequencies, decides, writes the story, member, keys and counts), timed
-   one by one: median wall and CPU milliseconds per article;
+   reads the index and the frequencies, decides, writes the story, member, keys and counts, commits),
+   timed one by one: CPU milliseconds per article, median and 90th percentile, and the median wall time;
 3. anchor: TF-IDF cosine (scikit-learn) of each new article against every open story's centroid,
    the same stories, in memory (vectoriser fitted on the N articles beforehand, not timed);
-4. rebuild throughput (articles per second): `do_rebuild` over the first --rebuild articles, against
-   the same TF-IDF cosine clustering done online over them.
+4. rebuild throughput (articles per second): `do_rebuild` over --rebuild articles, against the same
+   TF-IDF cosine clustering done online over them.
 
-SQLite in a temporary directory by default; DATABASE_URL selects PostgreSQL. Prints Markdown.
+SQLite by default; DATABASE_URL=postgres://…/NAME selects PostgreSQL (the built databases are NAME_<label>,
+the working copy NAME_work). Prints Markdown; progress and the index's size go to stderr.
 """
 
 from __future__ import annotations
 
 import argparse
+import cProfile
 import os
 import platform
+import pstats
 import statistics
 import sys
 import tempfile
 import time
 from collections.abc import Callable
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 
+from bench.stories import data
 from bench.stories.synthetic import Item, stream
 
 
-def _setup() -> None:
-    os.environ.setdefault("NEWSDESK_DATA_DIR", tempfile.mkdtemp(prefix="newsdesk-bench-stories-"))
+def _setup(data_dir: Path) -> None:
+    os.environ.setdefault("NEWSDESK_DATA_DIR", str(data_dir))
     os.environ.update(DJANGO_SETTINGS_MODULE="config.settings.base", NEWSDESK_SECRET_KEY="bench-only")  # noqa: S106
     os.environ["NEWSDESK_STORIES"] = "0"  # the bench places articles itself
+    os.environ["NEWSDESK_DB_CONN_MAX_AGE"] = "0"
     import django
 
     django.setup()
-    from django.core.management import call_command
-
-    call_command("migrate", verbosity=0)
 
 
 def _median_ms(samples: list[float]) -> float:
     return statistics.median(samples) * 1000
+
+
+def _p90_ms(samples: list[float]) -> float:
+    return statistics.quantiles(samples, n=10)[-1] * 1000
 
 
 def _timed(fn: Callable[[], Any]) -> tuple[float, float]:
@@ -57,112 +64,39 @@ def _text(item: Item) -> str:
     return f"{item.title}\n{item.lead}\n{item.text}"
 
 
-def populate(items: list[Item]) -> dict[str, Any]:
-    """Cluster in memory, then write the database rows in bulk. Returns the memory index."""
-    from django.db import connection, transaction
-
-    from newsdesk.articles.models import Article
-    from newsdesk.sources.models import Source
-    from newsdesk.stories import actions
-    from newsdesk.stories.core import signals
-    from newsdesk.stories.memory import MemoryIndex
-    from newsdesk.stories.models import Story, StoryKey, StoryMember, TermFrequency
-
-    p = actions.params()
-    index = MemoryIndex(p)
-    sigs = {}
-    for item in items:
-        sig = signals(item.title, item.lead, item.text, "en", item.published, params=p)
-        sigs[item.id] = sig
-        index.assign(str(item.id), sig)
-    with transaction.atomic():
-        for model in (StoryKey, StoryMember, Story, TermFrequency, Article, Source):
-            model.objects.all().delete()
-        sources = [
-            Source.objects.create(name=f"Outlet {i}", url=f"http://outlet-{i}.test/feed") for i in range(5)
-        ]
-        articles = [
-            Article(
-                id=item.id,
-                source=sources[item.id % 5],
-                url=f"http://outlet.test/{item.id}",
-                title=item.title,
-                excerpt=item.lead,
-                text=item.text,
-                language="en",
-                published=item.published,
-            )
-            for item in items
-        ]
-        Article.objects.bulk_create(articles, batch_size=2000)
-        stories = []
-        by_id = {item.id: item for item in items}
-        for story in index.stories.values():
-            first = int(story.members[0])
-            stories.append(
-                Story(
-                    id=story.id,
-                    title=by_id[first].title,
-                    lead_id=first,
-                    first_published=sigs[first].published,
-                    last_updated=story.last_updated or sigs[first].published,
-                    article_count=len(story.members),
-                    source_count=len({int(m) % 5 for m in story.members}),
-                    source_ids=sorted({sources[int(m) % 5].pk for m in story.members}),
-                    terms=dict(story.terms.most_common(actions.MAX_TERMS)),
-                    minhashes=[list(m) for m in story.minhashes[: actions.MAX_MINHASHES]],
-                )
-            )
-        Story.objects.bulk_create(stories, batch_size=2000)
-        StoryMember.objects.bulk_create(
-            [StoryMember(article_id=int(a), story_id=s) for a, s in index.assignment.items()], batch_size=5000
-        )
-        StoryKey.objects.bulk_create(
-            [StoryKey(key=k[:100], story_id=s) for k, ids in index.postings.items() for s in ids],
-            batch_size=5000,
-        )
-        TermFrequency.objects.bulk_create(
-            [TermFrequency(term=t, df=n) for t, n in index.df.items()]
-            + [TermFrequency(term="", df=index.n_docs)],
-            batch_size=5000,
-        )
-        if connection.vendor == "postgresql":
-            for model in (Story, Article):
-                table = model._meta.db_table
-                with connection.cursor() as cursor:
-                    latest = f"(SELECT MAX(id) FROM {table})"  # noqa: S608 - our own table name
-                    sql = f"SELECT setval(pg_get_serial_sequence(%s, 'id'), {latest})"
-                    cursor.execute(sql, [table])
-    if connection.vendor == "postgresql":
-        with connection.cursor() as cursor:
-            cursor.execute("ANALYZE")
-    return {"index": index, "sigs": sigs}
-
-
-def _chunked(model: Any, rows: Any, size: int = 20000) -> None:
-    import itertools
-
-    while chunk := list(itertools.islice(rows, size)):
-        model.objects.bulk_create(chunk, batch_size=5000)
-
-
-def ours(queries: list[Item]) -> tuple[float, float]:
+def ours(queries: list[Item], profile: cProfile.Profile | None = None) -> tuple[list[float], list[float]]:
+    """Place each query article with the real action; wall and CPU seconds per article."""
     from newsdesk.articles.models import Article
     from newsdesk.sources.models import Source
     from newsdesk.stories.actions import do_assign_story
 
-    source = Source.objects.order_by("id")[0]
+    sources = list(Source.objects.order_by("id"))
     walls, cpus = [], []
     for item in queries:
         article = Article.objects.create(
-            id=item.id, source=source, url=f"http://outlet.test/{item.id}", title=item.title,
-            excerpt=item.lead, text=item.text, language="en", published=item.published,
+            id=item.id, source=sources[item.id % len(sources)], url=f"http://outlet.test/{item.id}",
+            title=item.title, excerpt=item.lead, text=item.text, language="en", published=item.published,
         )  # fmt: skip
         article_id = article.pk
+        if profile:
+            profile.enable()
         wall, cpu = _timed(lambda: do_assign_story(article_id))  # noqa: B023 - called at once
+        if profile:
+            profile.disable()
         walls.append(wall)
         cpus.append(cpu)
-    return _median_ms(walls), _median_ms(cpus)
+    return walls, cpus
+
+
+def _shape(since: Any) -> str:
+    """The size of the index the queries meet."""
+    from newsdesk.stories.models import Story, StoryKey
+
+    stories = Story.objects.count()
+    open_ = Story.objects.filter(last_updated__gte=since).count()
+    keys = StoryKey.objects.count()
+    distinct = StoryKey.objects.values("key").distinct().count()
+    return f"{stories:,} stories ({open_:,} open), {keys:,} key rows over {distinct:,} keys"
 
 
 def baseline(items: list[Item], assignment: dict[str, int], queries: list[Item], open_hours: float) -> float:
@@ -227,41 +161,87 @@ def baseline_rebuild(items: list[Item], open_hours: float, threshold: float = 0.
     return len(items) / (time.process_time() - start)
 
 
+def _assignment() -> dict[str, int]:
+    """article id -> a dense story number, as the built database has them."""
+    from newsdesk.stories.models import StoryMember
+
+    rows = StoryMember.objects.values_list("article_id", "story_id")
+    dense: dict[int, int] = {}
+    return {str(a): dense.setdefault(s, len(dense) + 1) for a, s in rows}
+
+
 def main() -> None:
-    parser = argparse.ArgumentParser(prog="python -m bench.stories", description=__doc__)
+    parser = argparse.ArgumentParser(
+        prog="python -m bench.stories",
+        description=__doc__,
+        formatter_class=argparse.RawDescriptionHelpFormatter,
+    )
     parser.add_argument("--sizes", default="10000,100000")
     parser.add_argument("--queries", type=int, default=200)
     parser.add_argument("--rebuild", type=int, default=5000, help="articles for the rebuild throughput")
+    parser.add_argument("--data-dir", type=Path, help="keep the built databases here and reuse them")
+    parser.add_argument("--build-only", action="store_true", help="build the databases, measure nothing")
+    parser.add_argument("--profile", type=Path, help="cProfile the assignments into PROFILE.<size>")
     args = parser.parse_args()
-    _setup()
+    try:
+        sizes = [int(s) for s in args.sizes.split(",")]
+    except ValueError:
+        parser.error(f"--sizes: comma-separated numbers of articles, not {args.sizes!r}")
+    if min(sizes) < 1 or args.queries < 10 or args.rebuild < 1:
+        parser.error("--sizes and --rebuild must be positive and --queries at least 10")
+    data_dir = args.data_dir or Path(tempfile.mkdtemp(prefix="newsdesk-bench-stories-"))
+    _setup(data_dir)
+    from django.conf import settings
     from django.db import connection
 
     from newsdesk.stories import actions
 
+    store = data.Store(data_dir.resolve(), str(settings.DATABASES["default"]["NAME"]).split("/")[-1])
     open_hours = actions.params().open_hours
     machine = platform.processor() or platform.machine()
     print(
         f"Machine: {machine}, {os.cpu_count()} cores, shared with other jobs; database: {connection.vendor}"
     )
+    print(f"Load average at the start: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
     print()
     print(
-        "| articles | ours: assign (median ms, wall / CPU) "
-        "| TF-IDF cosine over open stories (median CPU ms) | ratio (CPU) |"
+        "| articles | ours: assign, CPU ms (median / p90) | wall ms (median) "
+        "| TF-IDF cosine over open stories (median CPU ms) | ratio (CPU medians) |"
     )
-    print("|---|---|---|---|")
-    for size in [int(s) for s in args.sizes.split(",")]:
+    print("|---|---|---|---|---|")
+    for size in sizes:
         items = stream(size + args.queries, seed=size)
         known, queries = items[:size], items[size:]
-        t = time.perf_counter()
-        state = populate(known)
-        setup = time.perf_counter() - t
-        wall, cpu = ours(queries)
-        anchor = baseline(known, state["index"].assignment, queries, open_hours)
-        print(f"| {size:,} | {wall:.2f} / {cpu:.2f} | {anchor:.2f} | {cpu / anchor:.2f} |")
-        print(f"(set-up {setup:.0f} s, {len(state['index'].stories):,} stories)", file=sys.stderr)
+        label = f"stories_{size}_{args.queries}"
+        meta = {"version": data.VERSION, "size": size, "queries": args.queries}
+        if store.built(label, meta) is None:
+            print(f"building {size:,} articles ...", file=sys.stderr)
+            store.fresh(label)
+            took = data.build(known)
+            store.seal(label, meta)
+            print(f"  built in {took:.0f} s", file=sys.stderr)
+        if args.build_only:
+            continue
+        store.copy(label)
+        print(f"{size:,}: {_shape(queries[0].published - timedelta(hours=open_hours))}", file=sys.stderr)
+        profile = cProfile.Profile(time.process_time) if args.profile else None
+        walls, cpus = ours(queries, profile)
+        if profile:
+            out = Path(f"{args.profile}.{size}")
+            profile.dump_stats(out)
+            pstats.Stats(str(out), stream=sys.stderr).sort_stats("cumulative").print_stats(45)
+        anchor = baseline(known, _assignment(), queries, open_hours)
+        cpu = _median_ms(cpus)
+        print(
+            f"| {size:,} | {cpu:.2f} / {_p90_ms(cpus):.2f} | {_median_ms(walls):.2f} "
+            f"| {anchor:.2f} | {cpu / anchor:.2f} |"
+        )
+    if args.build_only:
+        return
     n = args.rebuild
     items = stream(n, seed=n + 7)
-    populate(items)
+    store.fresh("rebuild")
+    data.insert_articles(items)
     from newsdesk.stories.actions import do_rebuild
 
     w, c = _timed(do_rebuild)
@@ -273,6 +253,7 @@ def main() -> None:
     )
     print("|---|---|---|---|")
     print(f"| {n:,} | {n / w:.0f} / {n / c:.0f} | {anchor_rate:.0f} | {(n / c) / anchor_rate:.2f} |")
+    print(f"Load average at the end: {' '.join(f'{x:.1f}' for x in os.getloadavg())}")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,10 @@
 """A synthetic stream of news for the speed benchmark: events with their own invented names and
 wording, each covered by 1 to 5 outlets over a day or two, spread over a month. Not for quality
-(the labelled set is for that); only the shape matters: vocabulary, lengths, overlap, arrival times."""
+(the labelled set is for that); only the shape matters: vocabulary, lengths, overlap, arrival times.
+
+An event has four names: two of its own (four invented syllables, so rare however long the stream) and
+two from a pool of 2,000 recurring ones drawn by rank (Zipf-like: the country, the city, the minister,
+the club that many events name), as real news names a few things often and most things rarely."""
 
 from __future__ import annotations
 
@@ -31,11 +35,15 @@ def stream(n: int, *, seed: int = 1, days: int = 30) -> list[Item]:
     rng = random.Random(seed)
     common = [_word(rng, 2) for _ in range(3000)]  # the shared vocabulary (Zipf-ish by rank)
     weights = [1 / (rank + 1) for rank in range(len(common))]
+    known = [_word(rng, 3).capitalize() for _ in range(2000)]  # recurring names
+    known_weights = [1 / (rank + 1) for rank in range(len(known))]
     items: list[Item] = []
     event = 0
     while len(items) < n:
         event += 1
-        names = [_word(rng, 3).capitalize() for _ in range(4)]
+        own = [_word(rng, 4).capitalize() for _ in range(2)]
+        recurring = rng.choices(known, known_weights, k=2)
+        names = [own[0], recurring[0], own[1], recurring[1]]
         topic = rng.choices(common, weights, k=12)
         start = START + timedelta(seconds=rng.uniform(0, days * 86400))
         for _ in range(rng.choice([1, 2, 3, 3, 4, 5])):

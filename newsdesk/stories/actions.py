@@ -13,23 +13,30 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
-from datetime import UTC, datetime, timedelta
 from typing import Any
 
 from django.conf import settings
 from django.db import connection, transaction
-from django.db.models import Model
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
 
-from . import core
+from . import core, lookup
+from .lookup import DOCS, table
 from .models import Story, StoryKey, StoryMember, TermFrequency
 from .signals import story_assigned
 
-DOCS = ""  # the TermFrequency row that counts the articles
 MAX_TERMS = 120  # a story keeps its members' heaviest terms only
 MAX_MINHASHES = 24  # and the MinHashes of its first members (enough to catch a wire copy)
+
+
+# A story keeps the MinHashes of its first MAX_MINHASHES members: one more, unless it has that many.
+_APPEND_MINHASH = (
+    "minhashes = CASE WHEN json_array_length(minhashes) < %s"
+    " THEN json_insert(minhashes, '$[#]', json(%s)) ELSE minhashes END",
+    "minhashes = CASE WHEN jsonb_array_length(minhashes) < %s"
+    " THEN minhashes || jsonb_build_array(%s::jsonb) ELSE minhashes END",
+)
 
 
 def params() -> core.Params:
@@ -64,118 +71,14 @@ def article_signals(article: Article, p: core.Params) -> core.Signals:
     )
 
 
-def _table(model: type[Model]) -> str:
-    return connection.ops.quote_name(model._meta.db_table)
-
-
-def _json(value: Any) -> Any:
-    """A JSON column as read through a raw cursor: text on SQLite and on psycopg (Django registers
-    jsonb to load as text), already decoded by some drivers."""
-    return json.loads(value) if isinstance(value, str | bytes) else value
-
-
-def _aware(value: datetime) -> datetime:
-    """A datetime as read through a raw cursor: naive UTC on SQLite."""
-    return value.replace(tzinfo=UTC) if value.tzinfo is None else value
-
-
-def _placeholders(n: int) -> str:
-    return ", ".join(["%s"] * n)
-
-
-def _frequencies(terms: Iterable[str]) -> tuple[dict[str, int], int]:
-    """The document frequency of each term (absent: none) and the number of articles: one query."""
-    wanted = [*terms, DOCS]
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT term, df FROM {_table(TermFrequency)} "  # noqa: S608 - our own table name
-            f"WHERE term IN ({_placeholders(len(wanted))})",
-            wanted,
-        )
-        df = dict(cursor.fetchall())
-    n_docs = df.pop(DOCS, 0)
-    return df, n_docs
-
-
-@dataclass
-class _Open:
-    """An open story's clustering state, as read for a decision and updated by a placement."""
-
-    id: int
-    terms: dict[str, int]
-    minhashes: list[list[int]] | None  # None: not read (the story shares no MinHash band)
-    source_ids: list[int]
-    head: list[str]
-    first_published: datetime
-    last_updated: datetime
-    lead_id: int | None
-
-
-def _candidates(
-    keys: Sequence[str], now: datetime, p: core.Params
-) -> tuple[list[core.Candidate], dict[int, _Open]]:
-    """The open stories that share the most keys with the article (at least two, or one MinHash band;
-    those with a shared band first), with their clustering state: one query."""
-    if not keys:
-        return [], {}
-    since = connection.ops.adapt_datetimefield_value(now - timedelta(hours=p.open_hours))
-    story, key, name = _table(Story), _table(StoryKey), connection.ops.quote_name("key")
-    band = f"SUM(CASE WHEN k.{name} LIKE %s THEN 1 ELSE 0 END)"
-    # The open stories come from the index on last_updated (their number depends on the arrival rate,
-    # not on the size of the archive); "+k.story_id" keeps SQLite from reading the postings through
-    # the story index instead of the (key, story) one.
-    sql = (
-        "SELECT s.id, s.terms, CASE WHEN h.b > 0 THEN s.minhashes END, s.source_ids, s.head,"  # noqa: S608
-        " s.first_published, s.last_updated,"
-        f" s.lead_id FROM {story} s JOIN ("
-        f"SELECT k.story_id, COUNT(*) AS n, {band} AS b FROM {key} k"
-        f" WHERE k.{name} IN ({_placeholders(len(keys))})"
-        f" AND +k.story_id IN (SELECT id FROM {story} WHERE last_updated >= %s)"
-        f" GROUP BY k.story_id HAVING COUNT(*) >= 2 OR {band} > 0"
-        f" ORDER BY CASE WHEN {band} > 0 THEN 1 ELSE 0 END DESC, COUNT(*) DESC, k.story_id DESC LIMIT %s"
-        ") h ON h.story_id = s.id ORDER BY h.b DESC, h.n DESC, s.id DESC"
-    )
-    like = core.BAND + "%"
-    with connection.cursor() as cursor:
-        cursor.execute(sql, [like, *[k[:100] for k in keys], since, like, like, p.max_candidates])
-        rows = cursor.fetchall()
-    stories = {row[0]: _open(row) for row in rows}
-    return [
-        core.Candidate(
-            s.id,
-            Counter(s.terms),
-            [tuple(m) for m in s.minhashes or ()],
-            s.last_updated,
-            sources=frozenset(s.source_ids),
-            head=frozenset(s.head),
-        )
-        for s in stories.values()
-    ], stories
-
-
-def _load(story_id: int) -> _Open:
-    s = Story.objects.only(
-        "id", "terms", "minhashes", "source_ids", "head", "first_published", "last_updated", "lead_id"
-    ).get(pk=story_id)
-    return _Open(
-        s.pk, s.terms, s.minhashes, s.source_ids, s.head, s.first_published, s.last_updated, s.lead_id
-    )
-
-
-def _open(row: Sequence[Any]) -> _Open:
-    minhashes = None if row[2] is None else _json(row[2])
-    terms, source_ids, head = _json(row[1]), _json(row[3]), _json(row[4])
-    return _Open(row[0], terms, minhashes, source_ids, head, _aware(row[5]), _aware(row[6]), row[7])
-
-
 def _count_terms(terms: Iterable[str]) -> None:
     rows = [*terms, DOCS]
-    table = _table(TermFrequency)
+    name = table(TermFrequency)
     values = ", ".join(["(%s, 1)"] * len(rows))
     with connection.cursor() as cursor:
         cursor.execute(
-            f"INSERT INTO {table} (term, df) VALUES {values} "  # noqa: S608 - our own table name
-            "ON CONFLICT (term) DO UPDATE SET df = " + table + ".df + 1",
+            f"INSERT INTO {name} (term, df) VALUES {values} "  # noqa: S608 - our own table name
+            "ON CONFLICT (term) DO UPDATE SET df = " + name + ".df + 1",
             rows,
         )
 
@@ -187,39 +90,34 @@ def _place(
     keys: Sequence[str],
     *,
     group: str = "",
-    loaded: dict[int, _Open] | None = None,
+    loaded: dict[int, lookup.Open] | None = None,
 ) -> Placed:
     """Write one article into the story of `decision` (or a new one), with its keys and counts: a few
-    plain statements, no model instances beyond a new story."""
+    plain statements, no model instances."""
     created = decision.story_id is None
     ops = connection.ops
     with connection.cursor() as cursor:
         if decision.story_id is None:
-            story_id = Story.objects.create(
-                title=article.title,
-                lead=article,
-                first_published=article.published,
-                last_updated=article.published,
-                terms=heaviest(sig.terms),
-                minhashes=[list(sig.minhash)] if sig.minhash else [],
-                source_ids=[article.source_id],
-                head=sorted(sig.head),
-                article_count=1,
-                source_count=1,
-            ).pk
+            when = ops.adapt_datetimefield_value(article.published)
+            new: dict[str, Any] = {
+                "title": article.title, "lead_id": article.pk, "first_published": when, "last_updated": when,
+                "terms": json.dumps(heaviest(sig.terms)),
+                "minhashes": json.dumps([list(sig.minhash)] if sig.minhash else []),
+                "source_ids": json.dumps([article.source_id]), "head": json.dumps(sorted(sig.head)),
+                "article_count": 1, "source_count": 1,
+                "created_at": ops.adapt_datetimefield_value(timezone.now()),
+            }  # fmt: skip
+            cursor.execute(
+                f"INSERT INTO {table(Story)} ({', '.join(new)}) VALUES ({lookup.placeholders(len(new))})"  # noqa: S608
+                " RETURNING id",
+                list(new.values()),
+            )
+            story_id = cursor.fetchone()[0]
         else:
-            story = (loaded or {}).get(decision.story_id) or _load(decision.story_id)
+            story = (loaded or {}).get(decision.story_id) or lookup.load(decision.story_id)
             story_id = story.id
             terms = Counter(story.terms)
             terms.update(sig.terms)
-            minhashes = story.minhashes
-            if minhashes is None and sig.minhash:  # not read with the candidates: read it now
-                cursor.execute(f"SELECT minhashes FROM {_table(Story)} WHERE id = %s", [story_id])  # noqa: S608
-                minhashes = _json(cursor.fetchone()[0])
-            if sig.minhash and minhashes is not None and len(minhashes) < MAX_MINHASHES:
-                minhashes = [*minhashes, list(sig.minhash)]
-            else:
-                minhashes = None  # unchanged
             new_source = article.source_id not in story.source_ids
             sources = [*story.source_ids, article.source_id] if new_source else story.source_ids
             sets = [
@@ -237,18 +135,18 @@ def _place(
                 ops.adapt_datetimefield_value(max(story.last_updated, article.published)),
                 int(new_source),
             ]
-            if minhashes is not None:
-                sets.append("minhashes = %s")
-                values.append(json.dumps(minhashes))
+            if sig.minhash:  # appended in the database: the story's MinHashes are not read back
+                sets.append(_APPEND_MINHASH[connection.vendor == "postgresql"])
+                values += [MAX_MINHASHES, json.dumps(list(sig.minhash))]
             if article.published < story.first_published:  # the article becomes the lead
                 sets += ["first_published = %s", "title = %s", "lead_id = %s"]
                 values += [ops.adapt_datetimefield_value(article.published), article.title, article.pk]
             cursor.execute(
-                f"UPDATE {_table(Story)} SET {', '.join(sets)} WHERE id = %s",  # noqa: S608 - our own SQL
+                f"UPDATE {table(Story)} SET {', '.join(sets)} WHERE id = %s",  # noqa: S608 - our own SQL
                 [*values, story_id],
             )
         cursor.execute(
-            f"INSERT INTO {_table(StoryMember)} (article_id, story_id, reason, score, shared, "  # noqa: S608
+            f"INSERT INTO {table(StoryMember)} (article_id, story_id, reason, score, shared, "  # noqa: S608
             f"{ops.quote_name('group')}, added_at) VALUES (%s, %s, %s, %s, %s, %s, %s)",
             [
                 article.pk,
@@ -263,7 +161,7 @@ def _place(
         if keys:
             rows = [(k[:100], story_id) for k in dict.fromkeys(keys)]
             cursor.execute(
-                f"INSERT INTO {_table(StoryKey)} ({ops.quote_name('key')}, story_id) "  # noqa: S608
+                f"INSERT INTO {table(StoryKey)} ({ops.quote_name('key')}, story_id) "  # noqa: S608
                 f"VALUES {', '.join(['(%s, %s)'] * len(rows))} ON CONFLICT DO NOTHING",
                 [v for row in rows for v in row],
             )
@@ -285,9 +183,7 @@ def do_assign_story(article_id: int, *, p: core.Params | None = None) -> Placed 
     already has its story keeps it."""
     p = p or params()
     with transaction.atomic():
-        article = Article.objects.filter(
-            pk=article_id, status=Article.Status.PUBLISHED, story_member__isnull=True
-        ).first()
+        article = lookup.unplaced(article_id)
         if article is None:
             return None
         placed = _assign(article, p)
@@ -307,16 +203,16 @@ def _assign(
     article: Article, p: core.Params, *, group: str = "", pinned: dict[str, int] | None = None
 ) -> Placed:
     sig = article_signals(article, p)
-    df, n_docs = _frequencies(sig.terms)
+    df, n_docs = lookup.frequencies(sig.terms)
     idfs = {t: core.idf(df.get(t, 0), n_docs, p.min_docs) for t in sig.terms}
     keys = core.index_keys(sig, idfs, p)
-    loaded: dict[int, _Open] = {}
+    loaded: dict[int, lookup.Open] = {}
     if group and pinned is not None and group in pinned:
         decision = core.Decision(pinned[group], 1.0, StoryMember.Reason.STAFF)
     elif group:
         decision = core.Decision(None, 1.0, StoryMember.Reason.STAFF)
     else:
-        candidates, loaded = _candidates(core.lookup_keys(keys, df, p), article.published, p)
+        candidates, loaded = lookup.candidates(core.lookup_keys(keys, df, p), article.published, p)
         decision = core.decide(sig, candidates, idfs, p, common=core.common_terms(sig.terms, df, n_docs, p))
     placed = _place(article, sig, decision, keys, group=group, loaded=loaded)
     if group and pinned is not None:

@@ -23,7 +23,8 @@ from django.utils import timezone
 from newsdesk.articles.models import Article
 
 from . import core
-from .actions import DOCS, MAX_MINHASHES, MAX_TERMS, article_signals, heaviest, params
+from .actions import MAX_MINHASHES, MAX_TERMS, article_signals, heaviest, params
+from .lookup import DOCS
 from .memory import MemoryIndex, _Story
 from .models import Story, StoryKey, StoryMember, TermFrequency
 
