@@ -387,9 +387,14 @@ def _topics_with_articles() -> list[Topic]:
 
 
 def articles_by_ids(ids: list[int], *, with_topics: bool = False) -> dict[int, Article]:
-    """Published stories by id; with_topics loads whole stories and their topics (for feeds)."""
+    """Published stories by id, looked up by key; with_topics loads whole stories and their topics (for
+    feeds). Cards come from a query compiled once per number of ids (newsdesk/core/prepared.py)."""
     if with_topics:
-        queryset = published().filter(pk__in=ids).prefetch_related("topics")
-    else:
-        queryset = listed().filter(pk__in=ids)
-    return {a.pk: a for a in queryset}
+        return {a.pk: a for a in published().filter(pk__in=ids).prefetch_related("topics")}
+    if not ids:
+        return {}
+    probes = tuple(range(-1, -len(ids) - 1, -1))
+    by_ids = prepared(
+        ("listed by ids", len(ids)), lambda *pks: listed().filter(pk__in=pks).order_by(), probes
+    )
+    return {a.pk: a for a in by_ids.run(*ids)}

@@ -27,7 +27,6 @@ from django.utils.translation import gettext_lazy
 from newsdesk.articles.models import Article
 from newsdesk.core.figures import remembered
 from newsdesk.core.ids import IdChoiceField
-from newsdesk.core.prepared import prepared
 from newsdesk.search import SearchPage, SearchQuery, search
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
@@ -201,22 +200,8 @@ RESULT_TEMPLATE = "web/partials/search_result.html"
 SNIPPET_HERE, TIME_HERE = "\ue010snippet\ue011", "\ue010time\ue011"
 
 
-def _cards(ids: list[int]) -> dict[int, Article]:
-    """The published stories among `ids` (a page of results), with what a card shows, by a query compiled
-    once per number of results (newsdesk/core/prepared.py): unordered, so looked up by key."""
-    n = len(ids)
-    if not n:
-        return {}
-    query = prepared(
-        ("search results", n),
-        lambda *pks: queries.listed().filter(pk__in=pks).order_by(),
-        tuple(range(-1, -n - 1, -1)),
-    )
-    return {article.pk: article for article in query.run(*ids)}
-
-
 def _results(found: SearchPage) -> list[Result]:
-    articles = _cards([hit.article_id for hit in found.hits])
+    articles = queries.articles_by_ids([hit.article_id for hit in found.hits])
     return [
         # The backend escapes the text and adds only <mark> around the matches.
         Result(article=articles[hit.article_id], snippet=mark_safe(hit.snippet_html))  # noqa: S308
