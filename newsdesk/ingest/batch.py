@@ -5,7 +5,13 @@ the claim, the result, the task signals' tallies) is paid once per chunk rather 
 worker refreshes a chunk's sources a few at a time over its process's Fetcher, each under its own
 lease, exactly as a one-source task would: the lease is claimed (one UPDATE) when the source's turn
 comes, so a source whose turn never came (the worker was killed) holds no lease and waits for the
-task's retry. One thread renews every lease the task holds, with one UPDATE.
+task's retry. One thread renews every lease the task holds, with one UPDATE. The day's check counts
+of the chunk's sources are written once, at its end (a worker killed mid-chunk loses the counts of
+the checks it made, never a check's record).
+
+The helper threads belong to the process, not to the task: they outlive it with their database
+connections, so a chunk does not open (and the database does not start a backend for) a connection
+per thread; each helper checks its connection once per chunk, not once per source.
 """
 
 from __future__ import annotations
@@ -13,6 +19,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -21,12 +28,47 @@ from django.db import DatabaseError, close_old_connections, connection
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.core.heartbeats import process_name
 from newsdesk.sources import actions as source_actions
+from newsdesk.sources import hot
 from newsdesk.sources.models import Source
 
 from .leases import Renewer, lease_length
 from .report import SourceReport
 
 log = logging.getLogger(__name__)
+_helpers: ThreadPoolExecutor | None = None
+_helpers_lock = threading.Lock()
+# Idle helper threads wait in the pool; there are never more than this many in a process.
+MOST_HELPERS = 64
+
+
+def helpers() -> ThreadPoolExecutor:
+    """The process's helper threads for chunks (made as needed, reused across tasks)."""
+    global _helpers
+    with _helpers_lock:
+        if _helpers is None:
+            _helpers = ThreadPoolExecutor(max_workers=MOST_HELPERS, thread_name_prefix="batch")
+        return _helpers
+
+
+def stop_helpers() -> None:
+    """Close every helper's database connection and end the helpers (tests, before the database goes)."""
+    global _helpers
+    with _helpers_lock:
+        pool, _helpers = _helpers, None
+    if pool is None:
+        return
+    count = len(pool._threads)
+    if count:
+        # Each helper takes exactly one of these: none returns before all of them have started.
+        everyone = threading.Barrier(count, timeout=30)
+
+        def close() -> None:
+            everyone.wait()
+            connection.close()
+
+        for done in [pool.submit(close) for _ in range(count)]:
+            done.result()
+    pool.shutdown(wait=True)
 
 
 class Refresh(Protocol):
@@ -84,6 +126,7 @@ def refresh_batch(
     checks one source whose lease `owner` holds, and gives the lease back (`Pipeline.refresh_leased`);
     the claim and the read of the source's row are one statement."""
     batch = BatchReport(sources=len(source_ids))
+    counts = hot.Counts()  # the chunk's check counts, written once at its end
     lock = threading.Lock()
     pending: Iterator[int] = iter(source_ids)
 
@@ -113,21 +156,18 @@ def refresh_batch(
             connection.close()
             return one(source_id)
 
-    def drain(own_connection: bool) -> None:
-        try:
+    def drain(helper: bool) -> None:
+        if helper:
+            close_old_connections()  # a helper's connection may have aged or broken since its last chunk
+        with hot.counting(counts):
             while True:
                 with lock:
                     source_id = next(pending, None)
                 if source_id is None:
                     return
-                if own_connection:
-                    close_old_connections()
                 report = one_again_on_a_new_connection(source_id)
                 with lock:
                     batch.add(report)
-        finally:
-            if own_connection:
-                connection.close()
 
     # One thread renews every lease the task holds; a count of 0 (none held at the moment) is no loss.
     renewer = Renewer(
@@ -137,15 +177,16 @@ def refresh_batch(
     )
     renewer.start()
     try:
-        helpers = [
-            threading.Thread(target=drain, args=(True,), name=f"batch-{n}", daemon=True)
-            for n in range(min(threads, len(source_ids)) - 1)
-        ]
-        for helper in helpers:
-            helper.start()
+        pool = helpers()
+        helping = [pool.submit(drain, True) for _ in range(min(threads, len(source_ids)) - 1)]
         drain(False)  # the task's own thread takes its share, on its own connection
-        for helper in helpers:
-            helper.join()
+        for helper in helping:
+            if error := helper.exception():
+                log.error("A helper of the chunk stopped", exc_info=error)
     finally:
         renewer.stop()
+        try:
+            counts.flush()
+        except DatabaseError:
+            log.exception("Could not write the check counts of a chunk")
     return batch
