@@ -164,3 +164,52 @@ def test_the_chunk_renews_the_leases_it_holds_while_it_runs(server: LoopbackServ
     assert len(set(held)) >= 2, held
     assert max(held) - min(held) >= timedelta(seconds=0.5), held
     assert Source.objects.get(pk=source).lease_until is None
+
+
+def test_a_304_in_a_chunk_costs_three_statements_and_the_counts_are_written_once(
+    server: LoopbackServer,
+) -> None:
+    """Per 304: the claim (which reads the row and, on PostgreSQL, the posting rhythm), the record that
+    gives the lease back, and WebSub's one UPDATE. The day's counts of the whole chunk come at its end,
+    in two statements (the sources' rows of the day, the site's tallies): none while it runs."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    from newsdesk.core.models import Tally
+    from newsdesk.sources.models import SourceDay
+
+    quiet = [due(server, f"/quiet/{n}.xml") for n in range(6)]
+    for n in range(6):
+        server.route(f"/quiet/{n}.xml", unchanged)
+    warm, quiet = quiet[0], quiet[1:]
+    counted_meanwhile: list[int] = []
+    with Fetcher(loopback_policy(server)) as fetcher:
+        pipeline = Pipeline(fetcher)
+        refresh_batch([warm], job="warm-up", refresh=pipeline.refresh_leased, threads=1)  # first-use reads
+        with CaptureQueriesContext(connection) as captured:
+            report = refresh_batch(quiet, job="counted", refresh=pipeline.refresh_leased, threads=1)
+    assert report.not_modified == 5
+    per_source = 3 if connection.vendor == "postgresql" else 4  # SQLite reads the rhythm on its own
+    statements = [
+        q["sql"] for q in captured.captured_queries if q["sql"] not in ("BEGIN", "BEGIN IMMEDIATE", "COMMIT")
+    ]
+    assert len(statements) == per_source * 5 + 2, "\n".join(s[:90] for s in statements)
+    days = SourceDay.objects.filter(source_id__in=quiet)
+    assert sorted(days.values_list("source_id", "fetches", "not_modified", "new_content", "failures")) == [
+        (pk, 1, 1, 0, 0) for pk in quiet
+    ]
+    fetches = Tally.objects.filter(metric="fetch", label="not_modified", period="d")
+    assert sum(fetches.values_list("count", flat=True)) == 6  # the warm-up's and the chunk's
+
+    # The counts of a chunk are not written before its end.
+    Source.objects.filter(pk__in=quiet).update(next_check_at=timezone.now())
+    with Fetcher(loopback_policy(server)) as fetcher:
+        pipeline = Pipeline(fetcher)
+
+        def refresh(source_id: int, owner: str, source=None):
+            counted_meanwhile.append(sum(days.values_list("fetches", flat=True)))
+            return pipeline.refresh_leased(source_id, owner, source)
+
+        refresh_batch(quiet, job="counted-again", refresh=refresh, threads=1)
+    assert counted_meanwhile == [5] * 5  # the first chunk's counts, unchanged while the second ran
+    assert set(days.values_list("fetches", flat=True)) == {2}
