@@ -3,9 +3,13 @@
 The scheduler enqueues due sources in chunks, so that the queue's own cost of a task (its row or job,
 the claim, the result, the task signals' tallies) is paid once per chunk rather than once per feed. A
 worker refreshes a chunk's sources a few at a time over its process's Fetcher, each under its own
-lease, exactly as a one-source task would: the lease is claimed (one UPDATE) when the source's turn
-comes, so a source whose turn never came (the worker was killed) holds no lease and waits for the
-task's retry. One thread renews every lease the task holds, with one UPDATE. The day's check counts
+lease, exactly as a one-source task would. On PostgreSQL the chunk's leases are claimed together, in
+one UPDATE ... RETURNING that also reads the rows, for one owner (the task's process, thread and
+job); each source's 304 or success gives its own lease back, and the chunk gives back at its end any
+lease whose turn never came. A worker killed mid-chunk leaves those leases to run out
+(NEWSDESK_LEASE_SECONDS), after which the scheduler queues the sources again, or the task's retry
+(same job) takes them back. On SQLite the lease is claimed (one UPDATE) when the source's turn comes.
+One thread renews every lease the task holds, with one UPDATE. The day's check counts
 of the chunk's sources are written once, at its end (a worker killed mid-chunk loses the counts of
 the checks it made, never a check's record).
 
@@ -128,10 +132,18 @@ def refresh_batch(
     batch = BatchReport(sources=len(source_ids))
     counts = hot.Counts()  # the chunk's check counts, written once at its end
     lock = threading.Lock()
-    pending: Iterator[int] = iter(source_ids)
+    chunk_owner = f"{process_name()}:{threading.get_ident()}/{job}"
+    ahead = _claim_ahead(source_ids, chunk_owner, job, clock)
+    if ahead is not None:
+        batch.skipped = len(source_ids) - len(ahead)
+        if batch.skipped:
+            log.info("%d source(s) not due or being refreshed elsewhere; skipped", batch.skipped)
+    pending: Iterator[int] = iter(source_ids if ahead is None else [i for i in source_ids if i in ahead])
 
-    def one(source_id: int) -> SourceReport | None:
-        owner = f"{process_name()}:{threading.get_ident()}/{job}"
+    def one(source_id: int, again: bool = False) -> SourceReport | None:
+        if ahead is not None and not again:
+            return refresh(source_id, chunk_owner, ahead[source_id])
+        owner = chunk_owner if ahead is not None else f"{process_name()}:{threading.get_ident()}/{job}"
         now = clock()
         claimed = source_actions.do_claim_lease_and_read(
             source_id, owner, now=now, until=now + lease_length(), job=job
@@ -154,7 +166,7 @@ def refresh_batch(
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             log.warning("Source %s: the connection failed (%s); trying on a new one", source_id, reason)
             connection.close()
-            return one(source_id)
+            return one(source_id, again=True)
 
     def drain(helper: bool) -> None:
         if helper:
@@ -186,7 +198,25 @@ def refresh_batch(
     finally:
         renewer.stop()
         try:
+            if ahead:  # a source whose turn never came (a helper failed): its lease goes back now
+                source_actions.do_release_leases(list(ahead), chunk_owner)
             counts.flush()
         except DatabaseError:
-            log.exception("Could not write the check counts of a chunk")
+            log.exception("Could not give back the leases or write the check counts of a chunk")
     return batch
+
+
+def _claim_ahead(source_ids: list[int], owner: str, job: str, clock: Clock) -> dict[int, Source] | None:
+    """Every source of the chunk claimed at once for `owner`, where one statement can (PostgreSQL): the
+    rows claimed, by id. None: each source is claimed on its turn (SQLite, or the statement failed)."""
+    now = clock()
+    try:
+        return source_actions.do_claim_leases_and_read(
+            source_ids, owner, now=now, until=now + lease_length(), job=job
+        )
+    except DatabaseError as error:
+        if connection.in_atomic_block:
+            raise
+        log.warning("A chunk's claim failed (%s); claiming one source at a time", str(error).splitlines()[:1])
+        connection.close()
+        return None

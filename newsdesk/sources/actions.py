@@ -112,6 +112,23 @@ def do_claim_lease_and_read(
     return next(iter(Source.objects.raw(f"{sql} RETURNING {columns}", params)), None)
 
 
+def do_claim_leases_and_read(
+    source_ids: list[int], owner: str, *, now: datetime, until: datetime, job: str
+) -> dict[int, Source] | None:
+    """do_claim_lease_and_read for several sources, in one statement, all for the same `owner`: those
+    claimed, by id. None where that one statement is not written (SQLite): claim one at a time."""
+    if connection.vendor != "postgresql":
+        return None
+    return hot.claim_many_and_read(source_ids, owner, now=now, until=until, job=job)
+
+
+def do_release_leases(source_ids: list[int], owner: str) -> int:
+    """Give back every lease `owner` still holds among `source_ids` (one UPDATE); how many."""
+    return Source.objects.filter(pk__in=source_ids, lease_owner=owner[:200]).update(
+        lease_owner="", lease_until=None
+    )
+
+
 def _claim(
     source_id: int, owner: str, *, now: datetime, until: datetime, job: str
 ) -> tuple[QuerySet[Source], dict[str, object]]:

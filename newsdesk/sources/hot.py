@@ -29,7 +29,7 @@ def _quote(name: str) -> str:
 
 
 @functools.cache
-def claim_sql(vendor: str, with_job: bool) -> tuple[str, tuple[str, ...]]:
+def claim_sql(vendor: str, with_job: bool, many: bool = False) -> tuple[str, tuple[str, ...]]:
     """UPDATE ... RETURNING for do_claim_lease_and_read, and the names of the columns it returns. On
     PostgreSQL the statement also returns the publication times of the source's newest articles (its
     posting rhythm, which a 304 needs), as one more column."""
@@ -46,7 +46,8 @@ def claim_sql(vendor: str, with_job: bool) -> tuple[str, tuple[str, ...]]:
         )
     sql = (
         f"UPDATE {table} SET lease_owner = %s, lease_until = %s, attempted_at = %s, queued_at = NULL, "  # noqa: S608
-        f"queued_task = '' WHERE id = %s AND is_active AND next_check_at <= %s AND ({free}) "
+        f"queued_task = '' WHERE id {'= ANY(%s)' if many else '= %s'} AND is_active AND next_check_at <= %s "
+        f"AND ({free}) "
         f"RETURNING {columns}{recent}"
     )
     return sql, tuple(f.attname for f in fields)
@@ -55,20 +56,29 @@ def claim_sql(vendor: str, with_job: bool) -> tuple[str, tuple[str, ...]]:
 def claim_and_read(source_id: int, owner: str, *, now: datetime, until: datetime, job: str) -> Source | None:
     """The claim as one statement on PostgreSQL; the row as a Source, with `recent_published` (a list of
     datetimes) set. None when the source was not claimed."""
+    return claim_many_and_read([source_id], owner, now=now, until=until, job=job, many=False).get(source_id)
+
+
+def claim_many_and_read(
+    source_ids: list[int], owner: str, *, now: datetime, until: datetime, job: str, many: bool = True
+) -> dict[int, Source]:
+    """claim_and_read for several sources at once, in one statement: those claimed, by id."""
     adapt = connection.ops.adapt_datetimefield_value
-    sql, names = claim_sql(connection.vendor, bool(job))
-    params: list[Any] = [owner[:200], adapt(until), adapt(now), source_id, adapt(now), adapt(now)]
+    sql, names = claim_sql(connection.vendor, bool(job), many)
+    which: Any = list(source_ids) if many else source_ids[0]
+    params: list[Any] = [owner[:200], adapt(until), adapt(now), which, adapt(now), adapt(now)]
     if job:
         escaped = job.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
         params.append(f"%/{escaped}")
     with connection.cursor() as cursor:
         cursor.execute(sql, params)
-        row = cursor.fetchone()
-    if row is None:
-        return None
-    source = Source.from_db(connection.alias, list(names), row[: len(names)])
-    source.recent_published = list(row[len(names)])  # type: ignore[attr-defined]
-    return source
+        rows = cursor.fetchall()
+    claimed = {}
+    for row in rows:
+        source = Source.from_db(connection.alias, list(names), row[: len(names)])
+        source.recent_published = list(row[len(names)])  # type: ignore[attr-defined]
+        claimed[source.pk] = source
+    return claimed
 
 
 @functools.cache
