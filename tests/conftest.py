@@ -58,6 +58,19 @@ def _forget_in_process_caches() -> None:
     forget_boxes()
 
 
+@pytest.fixture(autouse=True)
+def _stop_chunk_helpers() -> Iterator[None]:
+    """A chunk's helper threads outlive its task with their database connections (newsdesk/ingest/
+    batch.py); after each test they close them, so that no connection outlives the test's database."""
+    yield
+    from django.apps import apps
+
+    if apps.ready:
+        from newsdesk.ingest.batch import stop_helpers
+
+        stop_helpers()
+
+
 @pytest.fixture
 def fixtures_dir() -> Path:
     return FIXTURES

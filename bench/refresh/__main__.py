@@ -76,6 +76,43 @@ class FarmProcess:
         return _cpu_of(self.proc.pid)
 
 
+class PostgresCpu:
+    """The CPU time of the PostgreSQL backends serving the bench's database, from /proc: sampled (call
+    `sample()` often), each backend's last figure minus what it had used when first seen. A backend that
+    starts and ends between two samples is missed, so this is a lower bound when connections are short.
+    Nothing on SQLite (the database is in the workers' own processes)."""
+
+    def __init__(self, database_url: str) -> None:
+        self.seen: dict[int, tuple[float, float]] = {}  # pid -> (first, last) CPU seconds
+        self.conn = None
+        if database_url.startswith("postgres"):
+            import psycopg
+
+            self.conn = psycopg.connect(database_url, autocommit=True)
+            self.sample(first=True)
+
+    def sample(self, first: bool = False) -> None:
+        if self.conn is None:
+            return
+        rows = self.conn.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()"
+        ).fetchall()
+        for (pid,) in rows:
+            try:
+                cpu = _cpu_of(pid)
+            except (FileNotFoundError, ProcessLookupError):
+                continue
+            start = self.seen.get(pid, (cpu if first else 0.0, 0.0))[0]
+            self.seen[pid] = (start, cpu)
+
+    def total(self) -> float:
+        return sum(last - first for first, last in self.seen.values())
+
+    def close(self) -> None:
+        if self.conn is not None:
+            self.conn.close()
+
+
 def _cpu_of(pid: int) -> float:
     fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
     return (int(fields[11]) + int(fields[12])) / TICKS
@@ -140,8 +177,12 @@ def _workers_run(
 ) -> dict:
     env = {**env, "NEWSDESK_QUEUE_BATCH": str(batch)}
     _django(env, "reset")
+    pg = PostgresCpu(database_url)
     started = time.perf_counter()
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     enqueued = _django(env, "enqueue")["enqueued"]
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    scheduler_cpu = after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime
     argv = [sys.executable, "-m", "newsdesk", "worker"]  # database backend: no Redis in this env
     if args.profile:
         # cProfile sees one thread: the task's, which then checks its sources one after another.
@@ -164,8 +205,9 @@ def _workers_run(
     cpu = [0.0] * len(workers)
     try:
         while True:
-            time.sleep(1.0)
+            time.sleep(0.5)
             cpu = [_cpu_of(w.pid) for w in workers]
+            pg.sample()
             state = _pending(database_url)
             if state["pending"] == 0 or time.perf_counter() - started > args.give_up:
                 break
@@ -180,7 +222,10 @@ def _workers_run(
                 w.wait(30)
             except subprocess.TimeoutExpired:
                 w.kill()
+    pg.sample()
+    pg.close()
     return {"seconds": time.perf_counter() - started, "cpu": sum(cpu), **state, "enqueued": enqueued,
+            "scheduler_cpu": scheduler_cpu, "pg_cpu": pg.total(), "pg_backends": len(pg.seen),
             "articles": _django(env, "articles")["articles"], "farm_cpu": farm.cpu() - farm_cpu,
             "problems": _django(env, "problems", str(args.fresh)), "logged": _logged(logs)}  # fmt: skip
 
@@ -223,10 +268,12 @@ def cycle(args: argparse.Namespace, work: Path) -> dict:
             return result
         _django(env, "reset")
         farm_cpu = farm.cpu()
+        pg = PostgresCpu(database_url)
         before = resource.getrusage(resource.RUSAGE_CHILDREN)
         started = time.perf_counter()
-        done = subprocess.run([sys.executable, "-m", "newsdesk", "fetch", "--all"], cwd=ROOT, env=env,
-                              capture_output=True, text=True, check=False)  # fmt: skip
+        fetch_all = subprocess.Popen([sys.executable, "-m", "newsdesk", "fetch", "--all"], cwd=ROOT, env=env,
+                                     stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)  # fmt: skip
+        done = _wait_sampling(fetch_all, pg)
         seconds = time.perf_counter() - started
         after = resource.getrusage(resource.RUSAGE_CHILDREN)
         result["baseline"] = {
@@ -234,10 +281,29 @@ def cycle(args: argparse.Namespace, work: Path) -> dict:
             "cpu": after.ru_utime + after.ru_stime - before.ru_utime - before.ru_stime,
             "articles": _django(env, "articles")["articles"], "farm_cpu": farm.cpu() - farm_cpu,
             "problems": _django(env, "problems", str(args.fresh)), "logged": _logged_lines(done.stderr),
+            "scheduler_cpu": 0.0, "pg_cpu": pg.total(), "pg_backends": len(pg.seen),
         }  # fmt: skip
+        pg.close()
     finally:
         result["served"] = farm.stop()
     return result
+
+
+def _wait_sampling(proc: subprocess.Popen[str], pg: PostgresCpu) -> subprocess.CompletedProcess[str]:
+    """Wait for `proc`, sampling the PostgreSQL backends' CPU every half second."""
+    import threading
+
+    out: dict[str, str] = {}
+
+    def read() -> None:
+        out["stdout"], out["stderr"] = proc.communicate()
+
+    reader = threading.Thread(target=read, daemon=True)
+    reader.start()
+    while reader.is_alive():
+        pg.sample()
+        reader.join(0.5)
+    return subprocess.CompletedProcess(proc.args, proc.returncode, out["stdout"], out["stderr"])
 
 
 def _pending(database_url: str) -> dict:
@@ -275,8 +341,9 @@ def report_cycle(args: argparse.Namespace, r: dict) -> None:
     where = "PostgreSQL" if args.database_url else "SQLite"
     print(f"## Refresh cycle: {args.feeds:,} feeds on {args.sites} loopback sites, {args.fresh:.0%} with new "
           f"stories (pages {args.cycle_page_delay * 1000:.0f} ms), {where}\n")  # fmt: skip
-    print("| run | seconds | feeds/s | articles stored | articles/s | CPU ms per feed | farm CPU s |")
-    print("|---|---|---|---|---|---|---|")
+    print("| run | seconds | feeds/s | articles stored | articles/s | CPU ms per feed | farm CPU s | "
+          "scheduler CPU s | PostgreSQL CPU s (backends) | all CPU ms per feed |")  # fmt: skip
+    print("|---|---|---|---|---|---|---|---|---|---|")
     runs = [(f"ours-{t}-{b}", f"ours: {args.workers} × `newsdesk worker`"
              + (f" --threads {t}" if t > 1 else "") + f", chunks of {b}")
             for t in args.threads for b in args.queue_batch]  # fmt: skip
@@ -288,7 +355,9 @@ def report_cycle(args: argparse.Namespace, r: dict) -> None:
         row = r[key]
         print(f"| {label} | {row['seconds']:.1f} | {args.feeds / row['seconds']:.0f} | {row['articles']:,} | "
               f"{row['articles'] / row['seconds']:.1f} | {row['cpu'] * 1000 / args.feeds:.1f} | "
-              f"{row['farm_cpu']:.1f} |")  # fmt: skip
+              f"{row['farm_cpu']:.1f} | {row['scheduler_cpu']:.1f} | "
+              f"{row['pg_cpu']:.1f} ({row['pg_backends']}) | "
+              f"{_all_cpu(row) * 1000 / args.feeds:.1f} |")  # fmt: skip
     base = r.get("baseline", {})
     print()
     for key, label in runs if base else []:
@@ -301,6 +370,12 @@ def report_cycle(args: argparse.Namespace, r: dict) -> None:
     print(f"farm served {r['served']}")
     print("anchor for scale: Miniflux's default is 100 feeds per cycle (BATCH_SIZE) with 16 workers.")
     print(f"load average at the end: {os.getloadavg()[0]:.1f}\n")
+
+
+def _all_cpu(row: dict) -> float:
+    """Every process of the cycle: workers (or `fetch --all`), the scheduler's enqueue, the farm and the
+    PostgreSQL backends seen."""
+    return float(row["cpu"] + row["farm_cpu"] + row["scheduler_cpu"] + row["pg_cpu"])
 
 
 def main() -> None:

@@ -3,9 +3,19 @@
 The scheduler enqueues due sources in chunks, so that the queue's own cost of a task (its row or job,
 the claim, the result, the task signals' tallies) is paid once per chunk rather than once per feed. A
 worker refreshes a chunk's sources a few at a time over its process's Fetcher, each under its own
-lease, exactly as a one-source task would: the lease is claimed (one UPDATE) when the source's turn
-comes, so a source whose turn never came (the worker was killed) holds no lease and waits for the
-task's retry. One thread renews every lease the task holds, with one UPDATE.
+lease, exactly as a one-source task would. On PostgreSQL the chunk's leases are claimed together, in
+one UPDATE ... RETURNING that also reads the rows, for one owner (the task's process, thread and
+job); each source's 304 or success gives its own lease back, and the chunk gives back at its end any
+lease whose turn never came. A worker killed mid-chunk leaves those leases to run out
+(NEWSDESK_LEASE_SECONDS), after which the scheduler queues the sources again, or the task's retry
+(same job) takes them back. On SQLite the lease is claimed (one UPDATE) when the source's turn comes.
+One thread renews every lease the task holds, with one UPDATE. The day's check counts
+of the chunk's sources are written once, at its end (a worker killed mid-chunk loses the counts of
+the checks it made, never a check's record).
+
+The helper threads belong to the process, not to the task: they outlive it with their database
+connections, so a chunk does not open (and the database does not start a backend for) a connection
+per thread; each helper checks its connection once per chunk, not once per source.
 """
 
 from __future__ import annotations
@@ -13,6 +23,7 @@ from __future__ import annotations
 import logging
 import threading
 from collections.abc import Iterator
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Protocol
 
@@ -21,12 +32,47 @@ from django.db import DatabaseError, close_old_connections, connection
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.core.heartbeats import process_name
 from newsdesk.sources import actions as source_actions
+from newsdesk.sources import hot
 from newsdesk.sources.models import Source
 
 from .leases import Renewer, lease_length
 from .report import SourceReport
 
 log = logging.getLogger(__name__)
+_helpers: ThreadPoolExecutor | None = None
+_helpers_lock = threading.Lock()
+# Idle helper threads wait in the pool; there are never more than this many in a process.
+MOST_HELPERS = 64
+
+
+def helpers() -> ThreadPoolExecutor:
+    """The process's helper threads for chunks (made as needed, reused across tasks)."""
+    global _helpers
+    with _helpers_lock:
+        if _helpers is None:
+            _helpers = ThreadPoolExecutor(max_workers=MOST_HELPERS, thread_name_prefix="batch")
+        return _helpers
+
+
+def stop_helpers() -> None:
+    """Close every helper's database connection and end the helpers (tests, before the database goes)."""
+    global _helpers
+    with _helpers_lock:
+        pool, _helpers = _helpers, None
+    if pool is None:
+        return
+    count = len(pool._threads)
+    if count:
+        # Each helper takes exactly one of these: none returns before all of them have started.
+        everyone = threading.Barrier(count, timeout=30)
+
+        def close() -> None:
+            everyone.wait()
+            connection.close()
+
+        for done in [pool.submit(close) for _ in range(count)]:
+            done.result()
+    pool.shutdown(wait=True)
 
 
 class Refresh(Protocol):
@@ -84,11 +130,20 @@ def refresh_batch(
     checks one source whose lease `owner` holds, and gives the lease back (`Pipeline.refresh_leased`);
     the claim and the read of the source's row are one statement."""
     batch = BatchReport(sources=len(source_ids))
+    counts = hot.Counts()  # the chunk's check counts, written once at its end
     lock = threading.Lock()
-    pending: Iterator[int] = iter(source_ids)
+    chunk_owner = f"{process_name()}:{threading.get_ident()}/{job}"
+    ahead = _claim_ahead(source_ids, chunk_owner, job, clock)
+    if ahead is not None:
+        batch.skipped = len(source_ids) - len(ahead)
+        if batch.skipped:
+            log.info("%d source(s) not due or being refreshed elsewhere; skipped", batch.skipped)
+    pending: Iterator[int] = iter(source_ids if ahead is None else [i for i in source_ids if i in ahead])
 
-    def one(source_id: int) -> SourceReport | None:
-        owner = f"{process_name()}:{threading.get_ident()}/{job}"
+    def one(source_id: int, again: bool = False) -> SourceReport | None:
+        if ahead is not None and not again:
+            return refresh(source_id, chunk_owner, ahead[source_id])
+        owner = chunk_owner if ahead is not None else f"{process_name()}:{threading.get_ident()}/{job}"
         now = clock()
         claimed = source_actions.do_claim_lease_and_read(
             source_id, owner, now=now, until=now + lease_length(), job=job
@@ -111,23 +166,20 @@ def refresh_batch(
             reason = str(error).splitlines()[0] if str(error) else type(error).__name__
             log.warning("Source %s: the connection failed (%s); trying on a new one", source_id, reason)
             connection.close()
-            return one(source_id)
+            return one(source_id, again=True)
 
-    def drain(own_connection: bool) -> None:
-        try:
+    def drain(helper: bool) -> None:
+        if helper:
+            close_old_connections()  # a helper's connection may have aged or broken since its last chunk
+        with hot.counting(counts):
             while True:
                 with lock:
                     source_id = next(pending, None)
                 if source_id is None:
                     return
-                if own_connection:
-                    close_old_connections()
                 report = one_again_on_a_new_connection(source_id)
                 with lock:
                     batch.add(report)
-        finally:
-            if own_connection:
-                connection.close()
 
     # One thread renews every lease the task holds; a count of 0 (none held at the moment) is no loss.
     renewer = Renewer(
@@ -137,15 +189,34 @@ def refresh_batch(
     )
     renewer.start()
     try:
-        helpers = [
-            threading.Thread(target=drain, args=(True,), name=f"batch-{n}", daemon=True)
-            for n in range(min(threads, len(source_ids)) - 1)
-        ]
-        for helper in helpers:
-            helper.start()
+        pool = helpers()
+        helping = [pool.submit(drain, True) for _ in range(min(threads, len(source_ids)) - 1)]
         drain(False)  # the task's own thread takes its share, on its own connection
-        for helper in helpers:
-            helper.join()
+        for helper in helping:
+            if error := helper.exception():
+                log.error("A helper of the chunk stopped", exc_info=error)
     finally:
         renewer.stop()
+        try:
+            if ahead:  # a source whose turn never came (a helper failed): its lease goes back now
+                source_actions.do_release_leases(list(ahead), chunk_owner)
+            counts.flush()
+        except DatabaseError:
+            log.exception("Could not give back the leases or write the check counts of a chunk")
     return batch
+
+
+def _claim_ahead(source_ids: list[int], owner: str, job: str, clock: Clock) -> dict[int, Source] | None:
+    """Every source of the chunk claimed at once for `owner`, where one statement can (PostgreSQL): the
+    rows claimed, by id. None: each source is claimed on its turn (SQLite, or the statement failed)."""
+    now = clock()
+    try:
+        return source_actions.do_claim_leases_and_read(
+            source_ids, owner, now=now, until=now + lease_length(), job=job
+        )
+    except DatabaseError as error:
+        if connection.in_atomic_block:
+            raise
+        log.warning("A chunk's claim failed (%s); claiming one source at a time", str(error).splitlines()[:1])
+        connection.close()
+        return None

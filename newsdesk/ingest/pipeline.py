@@ -140,13 +140,15 @@ class Pipeline:
         lease_owner: str,
         report: SourceReport,
     ) -> None:
-        """A 304: the cheap path, one UPDATE (see do_record_not_modified)."""
+        """A 304: the cheap path, one UPDATE (see do_record_not_modified). The posting rhythm comes with
+        the row when the lease's claim read it (on PostgreSQL), otherwise from a read here."""
+        published = getattr(source, "recent_published", None)
         recorded = source_actions.do_record_not_modified(
             source.pk,
             now=now,
             etag=validators.etag,
             last_modified=validators.last_modified,
-            published=queries.recent_published(source.pk),
+            published=queries.recent_published(source.pk) if published is None else published,
             hints=Hints(max_age, None, None),
             lease_owner=lease_owner,
         )

@@ -13,7 +13,7 @@ from django.utils import timezone
 from newsdesk.core import tallies
 from newsdesk.core.errors import UserError
 
-from . import polling
+from . import hot, polling
 from .models import FETCH_MS_BOUNDS, FETCH_MS_COLUMNS, Source, SourceDay
 from .signals import source_removed
 
@@ -100,13 +100,33 @@ def do_claim_lease_and_read(
 ) -> Source | None:
     """do_claim_lease, and the claimed row as the claim left it, from the same statement (UPDATE ...
     RETURNING, which PostgreSQL and SQLite both have): a refresh then needs no read of its own. None
-    when the source was not claimed."""
+    when the source was not claimed. On PostgreSQL, written as SQL (sources/hot.py), and the row also
+    carries `recent_published`, the posting rhythm a 304 needs, read in the same statement."""
+    if connection.vendor == "postgresql":
+        return hot.claim_and_read(source_id, owner, now=now, until=until, job=job)
     rows, changes = _claim(source_id, owner, now=now, until=until, job=job)
     query = cast(UpdateQuery, rows.query.chain(UpdateQuery))
     query.add_update_values(changes)
     sql, params = query.get_compiler(rows.db).as_sql()
     columns = ", ".join(connection.ops.quote_name(f.column) for f in Source._meta.concrete_fields)
     return next(iter(Source.objects.raw(f"{sql} RETURNING {columns}", params)), None)
+
+
+def do_claim_leases_and_read(
+    source_ids: list[int], owner: str, *, now: datetime, until: datetime, job: str
+) -> dict[int, Source] | None:
+    """do_claim_lease_and_read for several sources, in one statement, all for the same `owner`: those
+    claimed, by id. None where that one statement is not written (SQLite): claim one at a time."""
+    if connection.vendor != "postgresql":
+        return None
+    return hot.claim_many_and_read(source_ids, owner, now=now, until=until, job=job)
+
+
+def do_release_leases(source_ids: list[int], owner: str) -> int:
+    """Give back every lease `owner` still holds among `source_ids` (one UPDATE); how many."""
+    return Source.objects.filter(pk__in=source_ids, lease_owner=owner[:200]).update(
+        lease_owner="", lease_until=None
+    )
 
 
 def _claim(
@@ -161,13 +181,18 @@ def do_record_not_modified(
 ) -> bool:
     """A check answered 304: the same record as do_record_success, in one UPDATE and no read. With
     `lease_owner`, only while that lease holds the source, and the lease is given back in the same
-    statement. False when the row was not ours (the lease ran out and another worker took it)."""
-    rows = Source.objects.filter(pk=source_id)
-    changes = _checked(now, etag, last_modified, polling.next_interval(published, hints))
-    if lease_owner:
-        rows = rows.filter(lease_owner=lease_owner[:200])
-        changes.update(lease_owner="", lease_until=None)
-    return rows.update(**changes) == 1
+    statement. False when the row was not ours (the lease ran out and another worker took it).
+    Written as SQL (sources/hot.py); the fields are those of `_checked`."""
+    interval = polling.next_interval(published, hints)
+    return hot.record_not_modified(
+        source_id,
+        etag=(etag or "")[:500],
+        last_modified=(last_modified or "")[:100],
+        now=now,
+        interval=interval,
+        next_check=polling.next_check(now, interval),
+        lease_owner=lease_owner,
+    )
 
 
 def do_record_success(
@@ -294,6 +319,27 @@ def do_edit_source(source_id: int, **changes: object) -> Source:
 FETCH_OUTCOMES = ("new", "not_modified", "error")
 
 
+def count_days(rows: list[tuple[int, date, dict[str, float]]]) -> None:
+    """_count_day for several (source, day, columns), in one executemany: every row is written with
+    every fetch column (zeros included), so that they share one statement."""
+    if not rows:
+        return
+    names = ["fetches", "new_content", "not_modified", "failures", "fetch_seconds", *FETCH_MS_COLUMNS]
+    sql = _count_day_sql(tuple(names))
+    with connection.cursor() as cursor:
+        cursor.executemany(sql, [[s, d, *(c.get(n, 0) for n in names)] for s, d, c in rows])
+
+
+def _count_day_sql(names: tuple[str, ...]) -> str:
+    table = SourceDay._meta.db_table
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in names)
+    marks = ", ".join(["%s"] * len(names))
+    return (
+        f"INSERT INTO {table} (source_id, day, {', '.join(names)}) VALUES (%s, %s, {marks}) "  # noqa: S608
+        f"ON CONFLICT (day, source_id) DO UPDATE SET {updates}"
+    )
+
+
 def _count_day(source_id: int, day: date, columns: dict[str, float]) -> None:
     """Add to the source's row of the day, creating it (one upsert: no read, no lost update)."""
     table = SourceDay._meta.db_table
@@ -322,9 +368,12 @@ def do_count_fetch(source_id: int, *, now: datetime, outcome: str, seconds: floa
     assert outcome in FETCH_OUTCOMES, outcome
     columns: dict[str, float] = {"fetches": 1, "fetch_seconds": seconds, _histogram_column(seconds): 1}
     columns[{"new": "new_content", "not_modified": "not_modified", "error": "failures"}[outcome]] = 1
+    label = f"error:{kind or 'other'}" if outcome == "error" else outcome
+    if (counts := hot.counts_here()) is not None:  # a chunk's counts, written at its end
+        counts.add(source_id, now, columns, label, seconds)
+        return
     with transaction.atomic():
         _count_day(source_id, now.astimezone(UTC).date(), columns)
-        label = f"error:{kind or 'other'}" if outcome == "error" else outcome
         tallies.add("fetch", label, total=seconds, at=now)
 
 
