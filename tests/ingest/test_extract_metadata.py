@@ -125,6 +125,77 @@ def test_a_copyright_year_alone_is_no_date() -> None:
     assert fallback_date(root) is None
 
 
+def ld(*objects: str) -> str:
+    return "".join(f'<script type="application/ld+json">{obj}</script>' for obj in objects)
+
+
+def published_day(html: str) -> str | None:
+    published = extract_article(html).published
+    return published.date().isoformat() if published else None
+
+
+def test_the_articles_own_json_ld_date_wins_over_a_related_storys() -> None:
+    related = (
+        '{"@type": "ItemList", "itemListElement": [{"@type": "NewsArticle", "headline": "Old ferry", '
+        '"datePublished": "2019-02-01T08:00:00+01:00"}]}'
+    )
+    story = (
+        '{"@graph": [{"@type": "WebSite", "name": "Harbour Times"}, {"@type": "WebPage", '
+        '"datePublished": "2024-03-04T10:00:00+01:00"}, {"@type": ["NewsArticle"], "headline": "Ferries", '
+        '"datePublished": "2024-03-05T09:00:00+01:00", "dateModified": "2024-03-07T10:00:00+01:00"}]}'
+    )
+    html = page(ld(related, story), f"<article><h1>Ferries</h1>{BODY}</article>")
+    assert published_day(html) == "2024-03-05"
+    updated = extract_article(html).updated
+    assert updated is not None
+    assert updated.date().isoformat() == "2024-03-07"
+
+
+def test_an_article_nested_in_a_web_page_and_a_video_beside_it() -> None:
+    story = (
+        '{"@type": "WebPage", "mainEntity": {"@type": "ReportageNews", "dateCreated": "2024-03-05T09:00:00Z",'
+        ' "video": {"@type": "VideoObject", "datePublished": "2023-12-01T10:00:00Z"}}}'
+    )
+    video_first = '{"@type": "VideoObject", "datePublished": "2023-11-30T10:00:00Z"}'
+    html = page(ld(video_first, story), f"<article><h1>Ferries</h1>{BODY}</article>")
+    assert published_day(html) == "2024-03-05"
+
+
+def test_a_recipes_date_is_not_taken_from_its_reviews() -> None:
+    recipe = (
+        '{"@type": "Recipe", "name": "Plum cake", "datePublished": "2015-06-01", '
+        '"review": [{"@type": "Review", "datePublished": "2023-01-02"}]}'
+    )
+    html = page(ld(recipe), f"<article><h1>Plum cake</h1>{BODY}</article>")
+    assert published_day(html) == "2015-06-01"
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Wed, 04 May 2022 02:41:00 GMT", "2022-05-04T02:41:00+00:00"),
+        ("Tue, 03 May 2022 23:53:14 +0200", "2022-05-03T23:53:14+02:00"),
+        ("2022-5-5 22:17:36", "2022-05-05T22:17:36+00:00"),
+        ("2022-5-5", "2022-05-05T00:00:00+00:00"),
+    ],
+)
+def test_email_style_and_unpadded_timestamps_are_read(written: str, expected: str) -> None:
+    parsed = parse_timestamp(written)
+    assert parsed is not None
+    assert parsed.isoformat() == expected
+
+
+def test_a_time_marked_as_the_publication_wins_over_a_generic_date_tag() -> None:
+    html = page(
+        '<meta name="date" content="2024-03-09T10:00:00+01:00">',
+        f'<article><h1>Ferries</h1><time class="entry-date published" datetime="2024-03-05T09:00:00+01:00">'
+        f"5 March</time>{BODY}</article>",
+    )
+    assert published_day(html) == "2024-03-05"
+    alone = page('<meta name="date" content="2024-03-09T10:00:00+01:00">', f"<article>{BODY}</article>")
+    assert published_day(alone) == "2024-03-09"
+
+
 # ---- authors --------------------------------------------------------------------------------------
 
 
