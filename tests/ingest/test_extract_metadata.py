@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.ingest.stages.extract import extract_article
-from newsdesk.ingest.stages.extract.authors import byline_authors, split_authors
+from newsdesk.ingest.stages.extract.authors import byline_authors, people_only, split_authors
 from newsdesk.ingest.stages.extract.dates import fallback_date, in_local_zone, parse_timestamp
 from newsdesk.ingest.stages.extract.document import parse
 from newsdesk.ingest.stages.extract.titles import choose_title, heading_text
@@ -73,6 +73,48 @@ def test_an_h1_that_is_the_part_after_a_colon_of_the_title_wins() -> None:
 def test_a_colon_inside_a_headline_is_not_cut_when_no_h1_matches_a_part() -> None:
     root = parse(page("<title>Ferries: what changes on Monday</title>", "<h1>Harbour Times</h1>"))
     assert choose_title(root, None, None, "Harbour Times") == "Ferries: what changes on Monday"
+
+
+def test_an_h1_that_is_the_title_without_the_site_name_keeps_its_own_dashes() -> None:
+    root = parse(
+        page(
+            "<title>Ferries return - timetable from Monday - Harbour Times</title>",
+            "<h1>Ferries return \u2013 timetable from Monday</h1>",
+        )
+    )
+    assert choose_title(root, None, None, "Harbour Times") == "Ferries return \u2013 timetable from Monday"
+
+
+def test_the_most_trusted_title_picks_among_several_h1s() -> None:
+    root = parse(
+        page(
+            '<title>News - Harbour Institute</title><meta property="og:title" content="Night ferries">',
+            "<h1 class='pagetitle'>News</h1><article><h1>Night ferries</h1></article>",
+        )
+    )
+    assert choose_title(root, None, None, None) == "Night ferries"
+
+
+def test_a_leading_element_of_the_h1_that_is_a_part_of_the_title_is_a_kicker() -> None:
+    root = parse(
+        page(
+            "<title>Regatta week - Boats to the old town - Harbour Times</title>",
+            '<h1><span class="subtitle">Regatta week</span> Boats to the old town</h1>',
+        )
+    )
+    assert choose_title(root, None, None, None) == "Boats to the old town"
+    alone = parse(page("<title>Boats to the old town</title>", "<h1><span>Regatta</span> week</h1>"))
+    assert heading_text(next(alone.iter("h1"))) == "Regatta week"
+
+
+def test_an_h1_that_leads_the_title_wins_over_the_title_with_its_section() -> None:
+    root = parse(
+        page(
+            "<title>Chapter 4: The pier - Harbour Tales | Serial Site</title>",
+            "<h1>Chapter 4: The pier</h1>",
+        )
+    )
+    assert choose_title(root, None, None, None) == "Chapter 4: The pier"
 
 
 # ---- dates ----------------------------------------------------------------------------------------
@@ -244,3 +286,31 @@ def test_an_h1_with_a_colon_of_its_own_still_matches_the_whole_part() -> None:
         )
     )
     assert choose_title(root, None, None, None) == "Ferry thefts: three boats found in the reeds"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<div class="article-author">Von <strong><a href="/autoren/ana">Ana Ruiz</a></strong></div>',
+        '<h5 class="title-inline">Autor: </h5>Ana Ruiz/SP-X',
+        '<span class="screen-reader-text">| By </span><span>Ana Ruiz</span> | <span>5 March</span>',
+    ],
+)
+def test_a_byline_label_in_its_own_element_names_the_next_text(markup: str) -> None:
+    root = parse(page("", f"<main>{markup}{BODY}</main>"))
+    assert byline_authors(root) == ("Ana Ruiz",)
+
+
+def test_a_lone_by_in_a_sentence_or_before_one_name_is_no_byline() -> None:
+    root = parse(
+        page(
+            "", f"<main><p>Made <b>by</b> hand at the harbour</p><span>By</span> <a>Ferries</a>{BODY}</main>"
+        )
+    )
+    assert byline_authors(root) == ()
+
+
+def test_degrees_and_placeholders_split_off_a_name_are_dropped() -> None:
+    assert split_authors("Ana Ruiz; PhD") == ("Ana Ruiz",)
+    assert split_authors("Null; Ana Ruiz") == ("Ana Ruiz",)
+    assert people_only(("Interview Ana Ruiz", "Harbour Verlag GmbH & Co KG", "Co KG")) == ("Ana Ruiz",)
