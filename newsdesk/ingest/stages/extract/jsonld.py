@@ -67,6 +67,8 @@ def article_dates(scripts: list[str]) -> JsonLdDates:
     ranked: list[tuple[int, int, int, dict[str, Any]]] = []
     broken: list[str] = []
     for script in scripts:
+        if "datePublished" not in script and "dateCreated" not in script:
+            continue  # a breadcrumb, the outlet, a search box: nothing to read
         try:
             data = json.loads(script, strict=False)
         except ValueError:

@@ -148,7 +148,7 @@ def _without_lead(heading: HtmlElement, segments: set[str]) -> str:
     title's parts hold both it and the rest ("<h1><span>Olympics</span> Boats to the centre</h1>" with
     "Olympics - Boats to the centre | Outlet"), whatever its class."""
     text = heading_text(heading)
-    if (heading.text or "").strip():
+    if (heading.text or "").strip() or not len(heading):
         return text
     lead = next(
         (e for e in heading.iterdescendants() if isinstance(e.tag, str) and (e.text or "").strip()), None
