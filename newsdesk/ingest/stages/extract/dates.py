@@ -45,7 +45,8 @@ _YEAR_ONLY = re.compile(r"^\d{4}-01-01$")  # what htmldate reports when it found
 MAX_OFFSET = timedelta(hours=14)  # the widest UTC offset in use
 
 
-def _metas(root: HtmlElement) -> dict[str, str | None]:
+def meta_tags(root: HtmlElement) -> dict[str, str | None]:
+    """The page's meta tags by lower-cased name, property or itemprop: read once, for both dates."""
     metas: dict[str, str | None] = {}
     for element in _META_XPATH(root):
         key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
@@ -53,10 +54,12 @@ def _metas(root: HtmlElement) -> dict[str, str | None]:
     return metas
 
 
-def updated_date(root: HtmlElement, json_ld_modified: str | None) -> datetime | None:
+def updated_date(
+    root: HtmlElement, json_ld_modified: str | None, metas: dict[str, str | None] | None = None
+) -> datetime | None:
     """When the page says the article was last changed (JSON-LD dateModified, then meta tags).
     Kept apart from the publication date: an update is not a new story."""
-    metas = _metas(root)
+    metas = meta_tags(root) if metas is None else metas
     for value in (json_ld_modified, *(metas.get(name) for name in _UPDATED_NAMES)):
         parsed = parse_timestamp(value)
         if parsed is not None:
@@ -64,10 +67,12 @@ def updated_date(root: HtmlElement, json_ld_modified: str | None) -> datetime | 
     return None
 
 
-def structured_date(root: HtmlElement, json_ld_date: str | None) -> datetime | None:
+def structured_date(
+    root: HtmlElement, json_ld_date: str | None, metas: dict[str, str | None] | None = None
+) -> datetime | None:
     """The first machine-readable publication timestamp the page declares: JSON-LD datePublished,
     then the meta tags, microdata and a <time> marked as the publication's."""
-    metas = _metas(root)
+    metas = meta_tags(root) if metas is None else metas
     candidates = [json_ld_date, *(metas.get(name) for name in _META_NAMES)]
     candidates.extend(
         e.get("content") or e.get("datetime") or e.text_content() for e in _MICRODATA_XPATH(root)

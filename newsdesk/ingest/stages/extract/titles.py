@@ -115,16 +115,21 @@ def choose_title(
     segments = {key(p) for t in titles for p in _segments(t)} - sites
     headings = [h for h in (_clean(_without_lead(h, segments)) for h in root.iter("h1")) if h]
     headings = [h for h in headings if len(h) <= MAX_HEADLINE]
+    if not headings:
+        return strip_site_name(titles[0], site_name, titles[0] == tag_title) if titles else None
+    keys = {key(h): h for h in reversed(headings)}  # the first <h1> of each wording
     # An <h1> that is a whole metadata title, the most trusted first, or one with the site's name cut
     # off ("Story - Outlet" for <h1>Story</h1>).
     for title in titles:
-        whole = {key(title), key(strip_site_name(title, site_name, True))} - sites
-        for heading in headings:
-            if key(heading) in whole:
-                return heading
-    for heading in headings:  # the first parts of one: "Story - Section | Outlet"
-        if key(heading) not in sites and any(_leads(heading, t) for t in titles):
-            return heading
+        wanted = key(title)
+        if wanted not in keys or wanted in sites:
+            wanted = key(strip_site_name(title, site_name, True))
+        if wanted in keys and wanted not in sites:
+            return keys[wanted]
+    for title in titles:  # the first parts of one, most of it: "Story - Section | Outlet"
+        found = _leading_parts(title, keys)
+        if found is not None and found not in sites:
+            return keys[found]
     lead = key(titles[0]) if titles else ""
     matched = [h for h in headings if key(h) in segments and key(h) in lead]
     if matched:  # the longest <h1> that is one part of a title ("Story | Blog" with <h1>Blog</h1> too)
@@ -162,15 +167,19 @@ def _without_lead(heading: HtmlElement, segments: set[str]) -> str:
     return text
 
 
-def _leads(heading: str, title: str) -> bool:
-    """Is `heading` the first parts of `title`, before a separator, and most of it ("Chapter 1:
-    Prologue - Murdered" of "Chapter 1: Prologue - Murdered - Serial | Outlet")? A short lead is the
-    site's name as often ("Blog - Story"), so the <h1> must be longer than what follows it."""
+def _leading_parts(title: str, keys: dict[str, str]) -> str | None:
+    """The key of an <h1> that is the first parts of `title`, before a separator, and most of it
+    ("Chapter 1: Prologue - Murdered" of "Chapter 1: Prologue - Murdered - Serial | Outlet"). A short
+    lead is the site's name as often ("Blog - Story"), so the <h1> must be longer than what follows."""
     pieces = parts(title)
-    wanted = key(heading)
-    if 2 * len(wanted) <= len(key(title)):
-        return False
-    return any(key(" ".join(pieces[:n])) == wanted for n in range(1, len(pieces)))
+    half = len(key(title)) / 2
+    for n in range(len(pieces) - 1, 0, -1):
+        wanted = key(" ".join(pieces[:n]))
+        if len(wanted) <= half:
+            return None
+        if wanted in keys:
+            return wanted
+    return None
 
 
 def _clean(value: str | None) -> str | None:
