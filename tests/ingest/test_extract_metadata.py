@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 
 from newsdesk.ingest.stages.extract import extract_article
-from newsdesk.ingest.stages.extract.authors import byline_authors, split_authors
+from newsdesk.ingest.stages.extract.authors import byline_authors, people_only, split_authors
 from newsdesk.ingest.stages.extract.dates import fallback_date, in_local_zone, parse_timestamp
 from newsdesk.ingest.stages.extract.document import parse
 from newsdesk.ingest.stages.extract.titles import choose_title, heading_text
@@ -75,6 +75,48 @@ def test_a_colon_inside_a_headline_is_not_cut_when_no_h1_matches_a_part() -> Non
     assert choose_title(root, None, None, "Harbour Times") == "Ferries: what changes on Monday"
 
 
+def test_an_h1_that_is_the_title_without_the_site_name_keeps_its_own_dashes() -> None:
+    root = parse(
+        page(
+            "<title>Ferries return - timetable from Monday - Harbour Times</title>",
+            "<h1>Ferries return \u2013 timetable from Monday</h1>",
+        )
+    )
+    assert choose_title(root, None, None, "Harbour Times") == "Ferries return \u2013 timetable from Monday"
+
+
+def test_the_most_trusted_title_picks_among_several_h1s() -> None:
+    root = parse(
+        page(
+            '<title>News - Harbour Institute</title><meta property="og:title" content="Night ferries">',
+            "<h1 class='pagetitle'>News</h1><article><h1>Night ferries</h1></article>",
+        )
+    )
+    assert choose_title(root, None, None, None) == "Night ferries"
+
+
+def test_a_leading_element_of_the_h1_that_is_a_part_of_the_title_is_a_kicker() -> None:
+    root = parse(
+        page(
+            "<title>Regatta week - Boats to the old town - Harbour Times</title>",
+            '<h1><span class="subtitle">Regatta week</span> Boats to the old town</h1>',
+        )
+    )
+    assert choose_title(root, None, None, None) == "Boats to the old town"
+    alone = parse(page("<title>Boats to the old town</title>", "<h1><span>Regatta</span> week</h1>"))
+    assert heading_text(next(alone.iter("h1"))) == "Regatta week"
+
+
+def test_an_h1_that_leads_the_title_wins_over_the_title_with_its_section() -> None:
+    root = parse(
+        page(
+            "<title>Chapter 4: The pier - Harbour Tales | Serial Site</title>",
+            "<h1>Chapter 4: The pier</h1>",
+        )
+    )
+    assert choose_title(root, None, None, None) == "Chapter 4: The pier"
+
+
 # ---- dates ----------------------------------------------------------------------------------------
 
 
@@ -125,6 +167,77 @@ def test_a_copyright_year_alone_is_no_date() -> None:
     assert fallback_date(root) is None
 
 
+def ld(*objects: str) -> str:
+    return "".join(f'<script type="application/ld+json">{obj}</script>' for obj in objects)
+
+
+def published_day(html: str) -> str | None:
+    published = extract_article(html).published
+    return published.date().isoformat() if published else None
+
+
+def test_the_articles_own_json_ld_date_wins_over_a_related_storys() -> None:
+    related = (
+        '{"@type": "ItemList", "itemListElement": [{"@type": "NewsArticle", "headline": "Old ferry", '
+        '"datePublished": "2019-02-01T08:00:00+01:00"}]}'
+    )
+    story = (
+        '{"@graph": [{"@type": "WebSite", "name": "Harbour Times"}, {"@type": "WebPage", '
+        '"datePublished": "2024-03-04T10:00:00+01:00"}, {"@type": ["NewsArticle"], "headline": "Ferries", '
+        '"datePublished": "2024-03-05T09:00:00+01:00", "dateModified": "2024-03-07T10:00:00+01:00"}]}'
+    )
+    html = page(ld(related, story), f"<article><h1>Ferries</h1>{BODY}</article>")
+    assert published_day(html) == "2024-03-05"
+    updated = extract_article(html).updated
+    assert updated is not None
+    assert updated.date().isoformat() == "2024-03-07"
+
+
+def test_an_article_nested_in_a_web_page_and_a_video_beside_it() -> None:
+    story = (
+        '{"@type": "WebPage", "mainEntity": {"@type": "ReportageNews", "dateCreated": "2024-03-05T09:00:00Z",'
+        ' "video": {"@type": "VideoObject", "datePublished": "2023-12-01T10:00:00Z"}}}'
+    )
+    video_first = '{"@type": "VideoObject", "datePublished": "2023-11-30T10:00:00Z"}'
+    html = page(ld(video_first, story), f"<article><h1>Ferries</h1>{BODY}</article>")
+    assert published_day(html) == "2024-03-05"
+
+
+def test_a_recipes_date_is_not_taken_from_its_reviews() -> None:
+    recipe = (
+        '{"@type": "Recipe", "name": "Plum cake", "datePublished": "2015-06-01", '
+        '"review": [{"@type": "Review", "datePublished": "2023-01-02"}]}'
+    )
+    html = page(ld(recipe), f"<article><h1>Plum cake</h1>{BODY}</article>")
+    assert published_day(html) == "2015-06-01"
+
+
+@pytest.mark.parametrize(
+    ("written", "expected"),
+    [
+        ("Wed, 04 May 2022 02:41:00 GMT", "2022-05-04T02:41:00+00:00"),
+        ("Tue, 03 May 2022 23:53:14 +0200", "2022-05-03T23:53:14+02:00"),
+        ("2022-5-5 22:17:36", "2022-05-05T22:17:36+00:00"),
+        ("2022-5-5", "2022-05-05T00:00:00+00:00"),
+    ],
+)
+def test_email_style_and_unpadded_timestamps_are_read(written: str, expected: str) -> None:
+    parsed = parse_timestamp(written)
+    assert parsed is not None
+    assert parsed.isoformat() == expected
+
+
+def test_a_time_marked_as_the_publication_wins_over_a_generic_date_tag() -> None:
+    html = page(
+        '<meta name="date" content="2024-03-09T10:00:00+01:00">',
+        f'<article><h1>Ferries</h1><time class="entry-date published" datetime="2024-03-05T09:00:00+01:00">'
+        f"5 March</time>{BODY}</article>",
+    )
+    assert published_day(html) == "2024-03-05"
+    alone = page('<meta name="date" content="2024-03-09T10:00:00+01:00">', f"<article>{BODY}</article>")
+    assert published_day(alone) == "2024-03-09"
+
+
 # ---- authors --------------------------------------------------------------------------------------
 
 
@@ -173,3 +286,31 @@ def test_an_h1_with_a_colon_of_its_own_still_matches_the_whole_part() -> None:
         )
     )
     assert choose_title(root, None, None, None) == "Ferry thefts: three boats found in the reeds"
+
+
+@pytest.mark.parametrize(
+    "markup",
+    [
+        '<div class="article-author">Von <strong><a href="/autoren/ana">Ana Ruiz</a></strong></div>',
+        '<h5 class="title-inline">Autor: </h5>Ana Ruiz/SP-X',
+        '<span class="screen-reader-text">| By </span><span>Ana Ruiz</span> | <span>5 March</span>',
+    ],
+)
+def test_a_byline_label_in_its_own_element_names_the_next_text(markup: str) -> None:
+    root = parse(page("", f"<main>{markup}{BODY}</main>"))
+    assert byline_authors(root) == ("Ana Ruiz",)
+
+
+def test_a_lone_by_in_a_sentence_or_before_one_name_is_no_byline() -> None:
+    root = parse(
+        page(
+            "", f"<main><p>Made <b>by</b> hand at the harbour</p><span>By</span> <a>Ferries</a>{BODY}</main>"
+        )
+    )
+    assert byline_authors(root) == ()
+
+
+def test_degrees_and_placeholders_split_off_a_name_are_dropped() -> None:
+    assert split_authors("Ana Ruiz; PhD") == ("Ana Ruiz",)
+    assert split_authors("Null; Ana Ruiz") == ("Ana Ruiz",)
+    assert people_only(("Interview Ana Ruiz", "Harbour Verlag GmbH & Co KG", "Co KG")) == ("Ana Ruiz",)

@@ -1,13 +1,15 @@
 """Pure: one feed entry plus what its page yielded -> the article we store.
 
 The page wins where it knows better (canonical URL, full text, lead image); the feed
-wins for dates and identity. When the page gave nothing, the feed's own content is kept:
+wins for dates and identity, when its date can be trusted (not in the future, not one instant
+stamped on every item), and a bare day in the feed takes the page's time on that day.
+When the page gave nothing, the feed's own content is kept:
 an item is never lost.
 """
 
 from __future__ import annotations
 
-from datetime import datetime, timedelta
+from datetime import datetime, time, timedelta
 
 from newsdesk.core.urls import safe_url
 from newsdesk.ingest.stages.decide import fingerprint, normalize_url
@@ -20,6 +22,8 @@ UNTITLED = "Untitled"
 # A date further ahead than this is a feed's mistake (or a trick to stay on top): use the fetch time.
 FUTURE_SLACK = timedelta(minutes=10)
 PAGE_UNAVAILABLE = "page-unavailable"
+# A feed whose items (this many or more) all carry one instant stamps its build time, not theirs.
+SAME_STAMP_ENTRIES = 3
 
 
 def _clean_title(*candidates: str | None) -> str:
@@ -29,13 +33,31 @@ def _clean_title(*candidates: str | None) -> str:
     return UNTITLED
 
 
-def _published(entry: Entry, page: Extracted | None, now: datetime) -> datetime:
-    """The feed's publication date first, then the page's; an update date only when neither says."""
+def _published(entry: Entry, page: Extracted | None, now: datetime, feed: ParsedFeed) -> datetime:
+    """The feed's publication date first when it is trustworthy, then the page's; an update date only
+    when neither says. A date in the future is never taken; with nothing else, the fetch time."""
     page_published, page_updated = (page.published, page.updated) if page else (None, None)
-    for stamp in (entry.published, page_published, entry.updated, page_updated):
-        if stamp is not None:
-            return now if stamp > now + FUTURE_SLACK else stamp
+    feed_published = entry.published if _trustworthy(entry.published, feed) else None
+    # "2024-03-05" in the feed, "2024-03-05T14:30+01:00" on the page: the same day, to the minute.
+    if feed_published and page_published and _day_only(feed_published):
+        feed_published = page_published if page_published.date() == feed_published.date() else feed_published
+    for stamp in (feed_published, page_published, entry.updated, page_updated):
+        if stamp is not None and stamp <= now + FUTURE_SLACK:
+            return stamp
     return now
+
+
+def _trustworthy(stamp: datetime | None, feed: ParsedFeed) -> bool:
+    """A feed that gives every one of its items the same instant (when the feed was built) says
+    nothing about when each was published."""
+    if stamp is None:
+        return False
+    stamps = [e.published for e in feed.entries]
+    return len(stamps) < SAME_STAMP_ENTRIES or any(other != stamp for other in stamps)
+
+
+def _day_only(stamp: datetime) -> bool:
+    return stamp.utcoffset() == timedelta(0) and stamp.timetz().replace(tzinfo=None) == time(0)
 
 
 def entry_link(entry: Entry) -> str:
@@ -96,7 +118,7 @@ def assemble(
         fingerprint=fingerprint(title, text),
         content_hash=content_hash,
         title=title,
-        published=_published(entry, page, now),
+        published=_published(entry, page, now, feed),
         updated=entry.updated or (page.updated if page else None),
         authors=[" ".join(a.split())[:200] for a in authors if a.strip()][:20],
         excerpt=make_excerpt(text, excerpt_words),

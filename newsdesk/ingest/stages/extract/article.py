@@ -14,7 +14,7 @@ from lxml import etree
 from newsdesk.ingest.stages.extract.authors import byline_authors, people_only, split_authors
 from newsdesk.ingest.stages.extract.clean import remove_furniture
 from newsdesk.ingest.stages.extract.content import Body, extract_body
-from newsdesk.ingest.stages.extract.dates import fallback_date, structured_date, updated_date
+from newsdesk.ingest.stages.extract.dates import fallback_date, meta_tags, structured_date, updated_date
 from newsdesk.ingest.stages.extract.document import decode, parse
 from newsdesk.ingest.stages.extract.meta import read_metadata
 from newsdesk.integrity.inject import Stripped, strip_hidden, strip_planted
@@ -55,8 +55,9 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     text = decode(html, charset)
     root = parse(text)
     meta = read_metadata(root, url)
-    published = structured_date(root, meta.json_ld_date) or fallback_date(root)
-    updated = updated_date(root, meta.json_ld_modified)
+    metas = meta_tags(root)
+    published = structured_date(root, meta.json_ld_date, metas) or fallback_date(root)
+    updated = updated_date(root, meta.json_ld_modified, metas)
     language = declared_language(root, meta.json_ld_language)
     base = url or meta.canonical_url
     hidden = strip_hidden(root, page_url=base)  # first: the furniture pass would drop them unexamined

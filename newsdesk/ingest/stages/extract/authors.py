@@ -24,8 +24,10 @@ _ROLES = re.compile(
     r"|posted|published|updated|publiziert( am)?|veröffentlicht( am)?|aktualisiert( am)?|publicado( por)?"
     r"|text|texte|interview|foto|fotos|bild|photo|photos|publisher|follow|stand|datum|date"
     # Placeholders for no name, and month names a date left behind ("Oct").
-    r"|no author|unknown|anonymous|anonym|anónimo|anonyme|jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct"
-    r"|nov|dec)$",
+    r"|no author|unknown|anonymous|anonym|anónimo|anonyme|null|none|jan|feb|mar|apr|may|jun|jul|aug|sep"
+    r"|sept|oct|nov|dec"
+    # Degrees written after a name and split off with it ("Grant Tinsley, PhD").
+    r"|ph\.?\s?d\.?|m\.?d\.?|msc|m\.?sc\.?|mph|rd|rdn|dr\.?|prof\.?)$",
     re.IGNORECASE,
 )
 _NAME = r"[A-ZÀ-ÖØ-Þ][\w.'’-]+(?:\s+(?:[A-ZÀ-ÖØ-Þ][\w.'’-]+|de|da|van|von|der|del|la|le|bin|al-\w+)){0,4}"
@@ -37,7 +39,7 @@ _BY_LINE = re.compile(
 _ORGANISATION = re.compile(
     r"\b(gmbh|ag|e\.?\s?v|inc|llc|ltd|plc|s\.?a|redaktion|editorial|editors|team|staff|newsroom|verlag"
     r"|redacci[oó]n|r[ée]daction|redazione|media|magazin|magazine|zeitung|news|online|press|presse|agency"
-    r"|agentur|admin|wordpressadmin"
+    r"|agentur|admin|wordpressadmin|kg|co\.? kg"
     r"|super user|webmaster|deutschland)\b\.?",
     re.IGNORECASE,
 )
@@ -45,16 +47,24 @@ _ORGANISATION = re.compile(
 _TLD_TAIL = re.compile(r"\s(de|com|net|org|ch|at|fr|it|es|io|info|co|uk)$", re.IGNORECASE)
 _PREFIX = re.compile(
     r"^(by|von|vom|por|par|door|di|af|autor|autorin|author|auteur|beitrag von|written by|posted by"
-    r"|geschrieben von)\s*:?\s+",
+    r"|geschrieben von|interview|text|texte)\s*:?\s+",
     re.IGNORECASE,
 )
 _SHORT_TEXT_XPATH = XPath(".//text()[string-length(normalize-space(.)) > 4][string-length(.) < 160]")
 _DIGITS = re.compile(r"\d")
+# A byline label in an element of its own, the names in the next one: "<span>By</span><a>Ana Ruiz</a>",
+# "<h5>Autor:</h5>Ana Ruiz/SP-X".
+_LABEL_XPATH = XPath(".//text()[string-length(normalize-space(.)) < 10]")
+_LABEL = re.compile(r"^\W*(by|von|autor|autorin|author|auteur|par|por|door)\s*:?$", re.IGNORECASE)
+# From the label's element: its own text (the label, or the label as its tail), then the next text.
+_TEXT_ON = XPath("(descendant::text()|following::text())[normalize-space()][position() <= 2]")
+_TAIL_ON = XPath("following::text()[normalize-space()][position() <= 2]")
 # What may come before the names on a byline line, besides a date: "Posted", "Geschrieben", "Publié".
 _LEAD = re.compile(
     r"^\W*(posted|written|geschrieben|verfasst|eingestellt|publié|publicado|pubblicato)\b", re.I
 )
 MAX_BYLINE_TAIL = 20  # characters after the names: " am", ", 12. März"
+MAX_LABELLED_NAMES = 80  # a line after a "By" label longer than this is a sentence, not names
 
 
 def split_authors(raw: str | None, source: str | None = None) -> tuple[str, ...]:
@@ -132,6 +142,25 @@ def byline_authors(root: HtmlElement, limit: int = 60) -> tuple[str, ...]:
             names = split_authors(match.group(1))
             if names and all(len(name.split()) >= 2 for name in names):
                 return names
+    return _after_label(root, limit)
+
+
+def _after_label(root: HtmlElement, limit: int) -> tuple[str, ...]:
+    """Names in the text that follows a byline label standing alone ("By", "Von", "Autor:"), given in
+    full (two words or more, as in running text); a credit after a slash ("/SP-X", "/dpa") is cut."""
+    for node in _LABEL_XPATH(root)[:limit]:
+        if not _LABEL.match(" ".join(str(node).split())):
+            continue
+        element = node.getparent()
+        if element is None:
+            continue
+        texts = (_TAIL_ON if node.is_tail else _TEXT_ON)(element)
+        line = " ".join(str(texts[1]).split()).split("/")[0] if len(texts) == 2 else ""
+        if not line or len(line) > MAX_LABELLED_NAMES or _DIGITS.search(line):
+            continue
+        names = split_authors(line)
+        if names and all(len(name.split()) >= 2 for name in names):
+            return names
     return ()
 
 

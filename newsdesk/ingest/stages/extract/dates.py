@@ -15,17 +15,22 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
+from contextlib import suppress
 from datetime import UTC, datetime, time, timedelta, timezone
+from email.utils import parsedate_to_datetime
 
 from htmldate import find_date
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 _META_NAMES = (
-    "article:published_time", "og:published_time", "datepublished", "date", "pubdate", "publishdate",
-    "publish-date", "publish_date", "dc.date", "dc.date.issued", "dcterms.created", "dcterms.issued",
+    "article:published_time", "og:published_time", "datepublished", "pubdate", "publishdate",
+    "publish-date", "publish_date", "dc.date.issued", "dcterms.created", "dcterms.issued",
     "parsely-pub-date", "sailthru.date", "article.published", "published_time", "release_date",
 )  # fmt: skip
+# Generic "date" tags: a CMS fills them with the day the page was generated or last edited as often as
+# with the publication's, so a <time> the page marks as the publication's comes first.
+_GENERIC_NAMES = ("date", "dc.date")
 _UPDATED_NAMES = (
     "article:modified_time", "og:updated_time", "datemodified", "last-modified", "dcterms.modified",
     "modified_time", "parsely-updated", "article.updated",
@@ -34,11 +39,14 @@ _META_XPATH = XPath(".//meta[@content][@property or @name or @itemprop]")
 _MICRODATA_XPATH = XPath(".//*[@itemprop='datePublished']")
 _TIME_XPATH = XPath(".//time[@datetime]")
 _ISO_TAIL = re.compile(r"(\.\d+)?(Z|[+-]\d{2}:?\d{2})?$")
+_RFC_2822 = re.compile(r"^(Mon|Tue|Wed|Thu|Fri|Sat|Sun), \d{1,2} [A-Z][a-z]{2} \d{4} ")
+_UNPADDED = re.compile(r"^(\d{4})-(\d{1,2})-(\d{1,2})(?=$|[ T])")  # "2022-5-5 22:17:36"
 _YEAR_ONLY = re.compile(r"^\d{4}-01-01$")  # what htmldate reports when it found only a year
 MAX_OFFSET = timedelta(hours=14)  # the widest UTC offset in use
 
 
-def _metas(root: HtmlElement) -> dict[str, str | None]:
+def meta_tags(root: HtmlElement) -> dict[str, str | None]:
+    """The page's meta tags by lower-cased name, property or itemprop: read once, for both dates."""
     metas: dict[str, str | None] = {}
     for element in _META_XPATH(root):
         key = (element.get("property") or element.get("name") or element.get("itemprop") or "").lower()
@@ -46,10 +54,12 @@ def _metas(root: HtmlElement) -> dict[str, str | None]:
     return metas
 
 
-def updated_date(root: HtmlElement, json_ld_modified: str | None) -> datetime | None:
+def updated_date(
+    root: HtmlElement, json_ld_modified: str | None, metas: dict[str, str | None] | None = None
+) -> datetime | None:
     """When the page says the article was last changed (JSON-LD dateModified, then meta tags).
     Kept apart from the publication date: an update is not a new story."""
-    metas = _metas(root)
+    metas = meta_tags(root) if metas is None else metas
     for value in (json_ld_modified, *(metas.get(name) for name in _UPDATED_NAMES)):
         parsed = parse_timestamp(value)
         if parsed is not None:
@@ -57,10 +67,12 @@ def updated_date(root: HtmlElement, json_ld_modified: str | None) -> datetime | 
     return None
 
 
-def structured_date(root: HtmlElement, json_ld_date: str | None) -> datetime | None:
+def structured_date(
+    root: HtmlElement, json_ld_date: str | None, metas: dict[str, str | None] | None = None
+) -> datetime | None:
     """The first machine-readable publication timestamp the page declares: JSON-LD datePublished,
     then the meta tags, microdata and a <time> marked as the publication's."""
-    metas = _metas(root)
+    metas = meta_tags(root) if metas is None else metas
     candidates = [json_ld_date, *(metas.get(name) for name in _META_NAMES)]
     candidates.extend(
         e.get("content") or e.get("datetime") or e.text_content() for e in _MICRODATA_XPATH(root)
@@ -68,6 +80,7 @@ def structured_date(root: HtmlElement, json_ld_date: str | None) -> datetime | N
     times = _TIME_XPATH(root)
     published = [t for t in times if "pubdate" in t.attrib or "publish" in (t.get("class") or "")]
     candidates.extend(t.get("datetime") for t in published or times[:1])
+    candidates.extend(metas.get(name) for name in _GENERIC_NAMES)
     for value in candidates:
         parsed = parse_timestamp(value)
         if parsed is not None:
@@ -111,11 +124,19 @@ def fallback_date(root: HtmlElement) -> datetime | None:
 
 
 def parse_timestamp(value: str | None) -> datetime | None:
-    """ISO 8601 in, aware datetime out. A bare date means midnight, a naive time means UTC."""
+    """ISO 8601 (or RFC 2822: "Wed, 04 May 2022 02:41:00 GMT") in, aware datetime out. A bare date
+    means midnight, a naive time means UTC."""
     if not value:
         return None
-    text = value.strip()
-    if len(text) < 10 or not text[:4].isdigit():
+    text = _UNPADDED.sub(_padded, value.strip(), count=1)
+    if len(text) < 10:
+        return None
+    if _RFC_2822.match(text):
+        with suppress(ValueError, TypeError, IndexError):
+            parsed: datetime | None = parsedate_to_datetime(text)
+            return parsed if parsed and 1990 <= parsed.year <= 2100 else None
+        return None
+    if not text[:4].isdigit():
         return None
     parsed = _parse(text)
     if parsed is None:
@@ -125,6 +146,11 @@ def parse_timestamp(value: str | None) -> datetime | None:
     if not 1990 <= parsed.year <= 2100:
         return None
     return parsed
+
+
+def _padded(match: re.Match[str]) -> str:
+    year, month, day = match.groups()
+    return f"{year}-{int(month):02d}-{int(day):02d}"
 
 
 def _parse(text: str) -> datetime | None:

@@ -18,6 +18,7 @@ from lxml.html import HtmlElement
 from trafilatura.metadata import examine_meta, extract_meta_json, extract_title
 
 from newsdesk.core.urls import safe_url
+from newsdesk.ingest.stages.extract.jsonld import article_dates
 from newsdesk.ingest.stages.extract.titles import choose_title
 
 _CANONICAL_XPATH = XPath(
@@ -27,9 +28,7 @@ _OG_URL_XPATH = XPath(".//meta[@property='og:url' or @name='og:url'][@content]/@
 _JSON_LD_XPATH = XPath(".//script[@type='application/ld+json']/text()")
 _JSON_LD_ELEMENTS = XPath(".//script[@type='application/ld+json']")
 _LETTER_ENTITY = re.compile(r"&(?:[a-zA-Z]{2,8}|#\d{2,5}|#x[0-9a-fA-F]{2,4});")
-_JSON_DATE = re.compile(r'"datePublished"\s*:\s*"([^"]{8,40})"')
 _JSON_HEADLINE = re.compile(r'"headline"\s*:\s*"((?:[^"\\]|\\.){1,400})"')
-_JSON_MODIFIED = re.compile(r'"dateModified"\s*:\s*"([^"]{8,40})"')
 _JSON_LANGUAGE = re.compile(r'"inLanguage"\s*:\s*"([^"]{2,20})"')
 _TITLE_SEPARATORS = re.compile(r"\s+[|–—·•:-]\s+")
 
@@ -54,7 +53,8 @@ def read_metadata(root: HtmlElement, url: str | None) -> PageMeta:
     with suppress(ValueError, TypeError, AttributeError, KeyError):  # malformed JSON-LD is common
         document = extract_meta_json(root, document)
     site_name = _text_or_none(document.sitename) or _site_from_title(root)
-    scripts = " ".join(_JSON_LD_XPATH(root))
+    texts = [str(text) for text in _JSON_LD_XPATH(root)]
+    scripts = " ".join(texts)
     meta = PageMeta(
         title=choose_title(root, _json_ld_headline(scripts), document.title, site_name)
         or _text_or_none(extract_title(root)),
@@ -69,8 +69,8 @@ def read_metadata(root: HtmlElement, url: str | None) -> PageMeta:
     if meta.canonical_url and not url:
         base = meta.canonical_url
     meta.image = safe_url(meta.image, base)
-    meta.json_ld_date = _group(_JSON_DATE.search(scripts))
-    meta.json_ld_modified = _group(_JSON_MODIFIED.search(scripts))
+    dates = article_dates(texts)
+    meta.json_ld_date, meta.json_ld_modified = dates.published, dates.modified
     meta.json_ld_language = _group(_JSON_LANGUAGE.search(scripts))
     return meta
 

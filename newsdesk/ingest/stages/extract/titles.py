@@ -110,15 +110,26 @@ def choose_title(
         text = _clean(candidate)
         if text and text not in titles:
             titles.append(text)
-    headings = [h for h in (_clean(heading_text(h)) for h in root.iter("h1")) if h]
-    headings = [h for h in headings if len(h) <= MAX_HEADLINE]
     site = key(site_name)
     sites = {site} if site else set()
-    whole = {key(t) for t in titles}
-    for heading in headings:  # an <h1> that is a whole metadata title
-        if key(heading) in whole and key(heading) not in sites:
-            return heading
     segments = {key(p) for t in titles for p in _segments(t)} - sites
+    headings = [h for h in (_clean(_without_lead(h, segments)) for h in root.iter("h1")) if h]
+    headings = [h for h in headings if len(h) <= MAX_HEADLINE]
+    if not headings:
+        return strip_site_name(titles[0], site_name, titles[0] == tag_title) if titles else None
+    keys = {key(h): h for h in reversed(headings)}  # the first <h1> of each wording
+    # An <h1> that is a whole metadata title, the most trusted first, or one with the site's name cut
+    # off ("Story - Outlet" for <h1>Story</h1>).
+    for title in titles:
+        wanted = key(title)
+        if wanted not in keys or wanted in sites:
+            wanted = key(strip_site_name(title, site_name, True))
+        if wanted in keys and wanted not in sites:
+            return keys[wanted]
+    for title in titles:  # the first parts of one, most of it: "Story - Section | Outlet"
+        found = _leading_parts(title, keys)
+        if found is not None and found not in sites:
+            return keys[found]
     lead = key(titles[0]) if titles else ""
     matched = [h for h in headings if key(h) in segments and key(h) in lead]
     if matched:  # the longest <h1> that is one part of a title ("Story | Blog" with <h1>Blog</h1> too)
@@ -135,6 +146,40 @@ def choose_title(
         if not named_site and not kicker and len(heading.split()) >= LONE_H1_WORDS:
             return heading
     return best or (headings[0] if headings else None)
+
+
+def _without_lead(heading: HtmlElement, segments: set[str]) -> str:
+    """The <h1>'s text, without a leading element that is a kicker by the metadata's word: when the
+    title's parts hold both it and the rest ("<h1><span>Olympics</span> Boats to the centre</h1>" with
+    "Olympics - Boats to the centre | Outlet"), whatever its class."""
+    text = heading_text(heading)
+    if (heading.text or "").strip() or not len(heading):
+        return text
+    lead = next(
+        (e for e in heading.iterdescendants() if isinstance(e.tag, str) and (e.text or "").strip()), None
+    )
+    if lead is None:
+        return text
+    kicker = " ".join(lead.text_content().split())
+    rest = _LEADING_SEPARATOR.sub("", text[len(kicker) :].strip()) if text.startswith(kicker) else ""
+    if rest and key(kicker) in segments and key(rest) in segments:
+        return rest
+    return text
+
+
+def _leading_parts(title: str, keys: dict[str, str]) -> str | None:
+    """The key of an <h1> that is the first parts of `title`, before a separator, and most of it
+    ("Chapter 1: Prologue - Murdered" of "Chapter 1: Prologue - Murdered - Serial | Outlet"). A short
+    lead is the site's name as often ("Blog - Story"), so the <h1> must be longer than what follows."""
+    pieces = parts(title)
+    half = len(key(title)) / 2
+    for n in range(len(pieces) - 1, 0, -1):
+        wanted = key(" ".join(pieces[:n]))
+        if len(wanted) <= half:
+            return None
+        if wanted in keys:
+            return wanted
+    return None
 
 
 def _clean(value: str | None) -> str | None:

@@ -1,0 +1,81 @@
+"""Which date an article is stored with: the feed's when it can be trusted, then the page's.
+
+The page side is a real extraction of a small page we wrote, so the whole path from markup to the
+stored date is exercised.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta, timezone
+
+from newsdesk.ingest.stages.assemble import assemble
+from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.types import Entry, Extracted, ParsedFeed
+
+NOW = datetime(2024, 3, 6, 12, 0, tzinfo=UTC)
+PAGE_DATE = datetime(2024, 3, 5, 14, 30, tzinfo=timezone(timedelta(hours=1)))
+FEED_DATE = datetime(2024, 3, 5, 9, 15, tzinfo=UTC)
+
+
+def page() -> Extracted:
+    body = (
+        "<p>The river ferry will run again from Monday after eight months out of service, the harbour "
+        "board said on Thursday, with boats every forty minutes until two in the morning.</p>"
+    ) * 3
+    html = (
+        '<html><head><title>Ferries return</title><script type="application/ld+json">'
+        '{"@type": "NewsArticle", "headline": "Ferries return", '
+        f'"datePublished": "{PAGE_DATE.isoformat()}"}}</script></head>'
+        f"<body><article><h1>Ferries return</h1>{body}</article></body></html>"
+    )
+    extracted = extract_article(html, url="https://harbour.example/ferries")
+    assert extracted.published == PAGE_DATE
+    return extracted
+
+
+def stored_date(*entries: Entry, extracted: Extracted | None) -> datetime:
+    feed = ParsedFeed(format="rss20", title="Harbour", link="https://harbour.example/", entries=entries)
+    draft = assemble(
+        entries[0], extracted, feed=feed, source_id=1, source_language="en", content_hash="c" * 64,
+        now=NOW, excerpt_words=30,
+    )  # fmt: skip
+    return draft.published
+
+
+def entry(n: int = 0, published: datetime | None = None, updated: datetime | None = None) -> Entry:
+    return Entry(
+        guid=f"g{n}", link=f"https://harbour.example/{n}", title="Ferries return",
+        published=published, updated=updated,
+    )  # fmt: skip
+
+
+def test_the_feed_date_wins_over_the_page_date() -> None:
+    assert stored_date(entry(published=FEED_DATE), extracted=page()) == FEED_DATE
+
+
+def test_without_a_feed_date_the_page_date_wins_over_the_feed_update() -> None:
+    later = FEED_DATE + timedelta(days=1)
+    assert stored_date(entry(updated=later), extracted=page()) == PAGE_DATE
+
+
+def test_a_feed_date_in_the_future_gives_way_to_the_page() -> None:
+    assert stored_date(entry(published=NOW + timedelta(days=30)), extracted=page()) == PAGE_DATE
+
+
+def test_one_instant_on_every_item_is_the_feed_build_time_not_a_publication() -> None:
+    built = NOW - timedelta(minutes=5)
+    items = [entry(n, published=built) for n in range(4)]
+    assert stored_date(*items, extracted=page()) == PAGE_DATE
+    items[2] = entry(2, published=built - timedelta(hours=3))  # distinct dates: each is believed
+    assert stored_date(*items, extracted=page()) == built
+
+
+def test_a_bare_day_in_the_feed_takes_the_pages_time_on_that_day() -> None:
+    day = datetime(2024, 3, 5, tzinfo=UTC)
+    assert stored_date(entry(published=day), extracted=page()) == PAGE_DATE
+    other_day = datetime(2024, 3, 1, tzinfo=UTC)
+    assert stored_date(entry(published=other_day), extracted=page()) == other_day
+
+
+def test_with_no_date_anywhere_the_fetch_time_is_used() -> None:
+    assert stored_date(entry(), extracted=None) == NOW
