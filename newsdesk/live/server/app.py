@@ -5,15 +5,34 @@
 
 granian calls `__rsgi_init__` when a worker starts and `__rsgi_del__` when it stops; Django is set up
 at init, the live hub when its first reader arrives.
+
+The objects that live as long as the process (modules, Django's settings, URL patterns, compiled
+templates and queries, remembered figures) are moved out of the garbage collector's sight with
+`gc.freeze()`: once Django is set up (after a full collection, before any request), and again after the
+first pages have loaded what pages load (without a collection: that would stall the requests in flight;
+what little garbage they hold at that instant is kept, once). Without that, each full collection walks
+all of them, about 150,000 objects: a pause of a few hundred milliseconds every couple of thousand pages,
+which every request in flight at that moment waits for (docs/benchmarks.md, "Uncached pages"). Objects
+made later are collected as before.
 """
 
 from __future__ import annotations
 
 import asyncio
+import gc
 import signal
 from typing import Any
 
 STREAM_PATH = "/live/stream"
+# Page requests after which the heap is frozen a second time (templates, cards and figures loaded).
+FREEZE_AGAIN_AFTER = 500
+
+
+def freeze_heap(collect: bool) -> None:
+    """Keep everything alive now out of later collections (after collecting what is garbage, if asked)."""
+    if collect:
+        gc.collect()
+    gc.freeze()
 
 
 class Application:
@@ -22,6 +41,7 @@ class Application:
         self._django: Any = None
         self._hub: Any = None
         self._limits: Any = None
+        self._pages = 0
 
     def setup(self) -> None:
         if self._django is not None:
@@ -33,6 +53,7 @@ class Application:
         from .wsgi import WSGIBridge
 
         self._django = WSGIBridge(django_app, self._threads or settings.NEWSDESK_SITE["WEB_THREADS"])
+        freeze_heap(collect=True)
 
     def _live(self) -> tuple[Any, Any]:
         if self._hub is None:
@@ -87,6 +108,10 @@ class Application:
             return
         if self._django is None:
             self.setup()
+        if self._pages <= FREEZE_AGAIN_AFTER:
+            self._pages += 1
+            if self._pages == FREEZE_AGAIN_AFTER:
+                freeze_heap(collect=False)
         await self._django(scope, proto)
 
 
