@@ -31,13 +31,14 @@ from newsdesk.core import metrics
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.core.errors import NewsdeskError
 
-from . import actions
+from . import actions, wire
 from .conf import conf
 from .digest import Digest, select
 from .locking import digest_run_lock
 from .models import DigestBatch, DigestRun, Send
 from .render import DigestEmail, DigestRenderer, Recipient, digest_message, digest_message_id
 from .stories import Member, member_pages, members, names, story_index
+from .wire import WireMessage
 
 log = logging.getLogger(__name__)
 
@@ -140,6 +141,7 @@ class DigestSender:
         self.total = 0
         self.backend = None
         self.renderer = DigestRenderer()
+        self.wired: wire.Wired | None = None  # when the backend takes prebuilt bytes
         self._retry: list[_Retry] = []
         self._order = itertools.count()
         self.claim_batch = settings.claim_batch
@@ -204,6 +206,8 @@ class DigestSender:
         report = Report(run_id=run.pk, resumed=resumed)
         self._prepare(run)
         backend = self.backend = get_connection(fail_silently=False)
+        if getattr(backend, "sends_wire", False):
+            self.wired = wire.Wired(self.renderer)
         self._open()
         try:
             while True:
@@ -260,9 +264,13 @@ class DigestSender:
             ),
         )
 
-    def _message(self, member: Member, digest: Digest) -> tuple[DigestEmail, str]:
+    def _message(self, member: Member, digest: Digest) -> tuple[DigestEmail | WireMessage, str]:
         message_id = digest_message_id(self.run_obj.pk or 0, member.id)
         recipient = self._recipient(member)
+        if self.wired is not None:
+            built = self.wired.message(digest, recipient, message_id)
+            if built is not None:
+                return built, message_id
         message = digest_message(digest, recipient, message_id=message_id, renderer=self.renderer)
         return message, message_id
 
