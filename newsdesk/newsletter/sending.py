@@ -34,6 +34,7 @@ from newsdesk.core.errors import NewsdeskError
 from . import actions, wire
 from .conf import conf
 from .digest import Digest, select
+from .handover import Handover, do_record_handover
 from .locking import digest_run_lock
 from .models import DigestBatch, DigestRun, Send
 from .render import DigestEmail, DigestRenderer, Recipient, digest_message, digest_message_id
@@ -289,7 +290,7 @@ class DigestSender:
     def _deliver(self, member: Member, digest: Digest, attempt: int, report: Report) -> None:
         run = self.run_obj
         message, message_id = self._message(member, digest)
-        record = actions.Handover(
+        record = Handover(
             run_id=run.pk,
             cutoff=run.cutoff,
             subscriber_id=member.id,
@@ -304,7 +305,7 @@ class DigestSender:
 
         def handover() -> None:
             nonlocal handed
-            if not actions.do_record_handover(record):
+            if not do_record_handover(record):
                 raise _AlreadySent()
             handed = True
 
@@ -346,7 +347,7 @@ class DigestSender:
         metrics.mail_sent.labels(result="sent").inc()
 
     def _defer(
-        self, record: actions.Handover, member: Member, digest: Digest, attempt: int, error: str,
+        self, record: Handover, member: Member, digest: Digest, attempt: int, error: str,
         handed: bool, report: Report,
     ) -> None:  # fmt: skip
         last = attempt >= self.retries

@@ -115,11 +115,13 @@ class Body:
     chunks: tuple[bytes, ...]  # literal bytes, between which the slots go
     slots: tuple[str, ...]  # which personal value goes after each chunk but the last
     ascii: bool
-    longest: int  # its longest line (as Django measures lines), in bytes
+    longest: int  # its longest line, in bytes (at least as long as Django measures it)
 
     @classmethod
     def cut(cls, value: str, stand_ins: dict[str, str]) -> Body:
-        longest = max((len(line.encode(errors="surrogateescape")) for line in value.splitlines()), default=0)
+        # Split at CR and LF only: never shorter than the lines Django measures (str.splitlines also splits
+        # at other breaks), so a body that fits here is one Django also sends as 8bit.
+        longest = max(map(len, value.encode(errors="surrogateescape").splitlines()), default=0)
         pattern = re.compile("|".join(re.escape(s) for s in stand_ins.values()))
         by_stand_in = {s: name for name, s in stand_ins.items()}
         chunks, slots, start = [], [], 0
