@@ -45,6 +45,8 @@ log = logging.getLogger(__name__)
 
 # Seconds a sender waits for another one that is starting (or cutting up) the run this instant.
 START_WAIT = 5.0
+# Seconds between looks at batches other senders hold, while a command waits for them to finish.
+POLL = 0.2
 
 
 class MailServerError(NewsdeskError):
@@ -218,7 +220,8 @@ class DigestSender:
                     # are one worker among many; a command waits, to take over any whose lease runs out.
                     if not wait_for_others or not run.batches.filter(done=False).exists():
                         break
-                    self.sleep(min(1.0, self.lease.total_seconds() / 4))
+                    # A short wait: the run ends soon after the others' last batch, not up to a second.
+                    self.sleep(min(POLL, self.lease.total_seconds() / 4))
                     continue
                 self._send_batch(run, batch, report)
             self._retry_due(report, wait=True)

@@ -161,3 +161,18 @@ def test_subscribers_sharing_a_digest_each_get_only_their_own_links(smtp) -> Non
                 assert other.email not in received.raw.decode()
                 assert other_key not in received.raw.decode()
                 assert other_manage not in received.raw.decode()
+
+
+@pytest.mark.django_db
+def test_each_digest_shows_its_own_also_reported_list() -> None:
+    """The same story, reached through different follows, is "also reported by" different outlets."""
+    renderer = DigestRenderer()
+    alone = Digest((_story(1, "Ferry fares frozen"),))
+    shared = Digest((_story(1, "Ferry fares frozen", also=("Hill Post", "Valley Courier")),))
+    recipient = _recipient("reader@example.org", "k1")
+    text_alone, html_alone = renderer.render(alone, recipient)
+    text_shared, html_shared = renderer.render(shared, recipient)
+    assert "Also reported by" not in text_alone
+    assert "Also reported by" not in html_alone
+    assert "Also reported by Hill Post, Valley Courier" in text_shared
+    assert "Hill Post, Valley Courier" in html_shared
