@@ -147,9 +147,8 @@ class Body:
 
 @dataclass(frozen=True)
 class Content:
-    """What subscribers with the same digest share: its items, Subject field and both bodies."""
+    """What subscribers with the same digest share: its Subject field and both bodies."""
 
-    items: tuple[int, ...]
     subject: bytes
     text: Body
     html: Body
@@ -176,11 +175,8 @@ class Contents:
         return content
 
 
-def make_content(
-    items: tuple[int, ...], subject: str, text: str, html: str, stand_ins: dict[str, str], frame: Frame
-) -> Content:
+def make_content(subject: str, text: str, html: str, stand_ins: dict[str, str], frame: Frame) -> Content:
     return Content(
-        items=items,
         subject=_POLICY.fold_binary("Subject", encoded_words(subject)),
         text=Body.cut(text, stand_ins),
         html=Body.cut(html, stand_ins),
@@ -258,7 +254,6 @@ class Wired:
         def make() -> Content:
             text, html = self.renderer.shared(digest, recipient.frequency, shown)
             subject = digest_subject(digest, recipient.frequency)
-            items = tuple(story.id for story in digest.stories)
-            return make_content(items, subject, text, html, PERSONAL, self.frame)
+            return make_content(subject, text, html, PERSONAL, self.frame)
 
         return build(self.frame, self.contents.get(key, make), recipient, message_id, PERSONAL)
