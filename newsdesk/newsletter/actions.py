@@ -8,12 +8,13 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import Enum
 
-from django.db import IntegrityError, transaction
+from django.db import IntegrityError, connection, transaction
 from django.db.models import F, Q
 
 from newsdesk.core import tallies
 
 from .digest import FREQUENCY_INTERVALS, next_digest_at
+from .handover import Handover, sent_in_batch
 from .models import Consent, DigestBatch, DigestRun, Send, Subscriber, new_key
 from .stories import members
 from .tokens import ConfirmClaim
@@ -255,22 +256,29 @@ def do_plan_batches(run: DigestRun, size: int) -> int:
 def do_claim_batch(run_id: int, owner: str, now: datetime, lease: timedelta) -> DigestBatch | None:
     """Claim the run's next batch nobody holds (or whose holder's lease ran out). None when none is left.
 
-    PostgreSQL skips rows another worker is claiming this instant (SKIP LOCKED); SQLite's IMMEDIATE
-    transactions claim one at a time. The UPDATE repeats the condition, so a claim is never taken twice.
+    One statement: an UPDATE of the first free batch, RETURNING it. On PostgreSQL the inner SELECT takes
+    the row FOR UPDATE SKIP LOCKED, so concurrent claimers pass over a batch being claimed this instant;
+    SQLite runs one writer at a time. The UPDATE repeats the condition, so a claim is never taken twice.
     """
-    free = Q(run_id=run_id, done=False) & (Q(lease_until__isnull=True) | Q(lease_until__lt=now))
-    with transaction.atomic():
-        open_batches = DigestBatch.objects.select_for_update(skip_locked=True).filter(free)
-        candidate = open_batches.order_by("id").first()
-        if candidate is None:
-            return None
-        claimed = DigestBatch.objects.filter(free, pk=candidate.pk).update(
-            owner=owner, lease_until=now + lease, claims=F("claims") + 1
-        )
-    if not claimed:
+    table = DigestBatch._meta.db_table
+    free = "run_id = %s AND NOT done AND (lease_until IS NULL OR lease_until < %s)"
+    lock = " FOR UPDATE SKIP LOCKED" if connection.vendor == "postgresql" else ""
+    sql = (
+        f"UPDATE {table} SET owner = %s, lease_until = %s, claims = claims + 1 "  # noqa: S608
+        f"WHERE {free} AND id = (SELECT id FROM {table} WHERE {free} ORDER BY id LIMIT 1{lock}) "
+        "RETURNING id, first_id, last_id, claims"
+    )
+    until = now + lease
+    at = connection.ops.adapt_datetimefield_value
+    args = [owner, at(until), run_id, at(now), run_id, at(now)]
+    with connection.cursor() as cursor:
+        cursor.execute(sql, args)
+        row = cursor.fetchone()
+    if row is None:
         return None
-    candidate.owner, candidate.lease_until = owner, now + lease
-    return candidate
+    batch_id, first_id, last_id, claims = row
+    return DigestBatch(id=batch_id, run_id=run_id, first_id=first_id, last_id=last_id, owner=owner,
+                       lease_until=until, claims=claims, done=False)  # fmt: skip
 
 
 def do_renew_batch(batch_id: int, owner: str, until: datetime) -> bool:
@@ -279,7 +287,19 @@ def do_renew_batch(batch_id: int, owner: str, until: datetime) -> bool:
 
 
 def do_finish_batch(batch_id: int, owner: str) -> bool:
-    return bool(DigestBatch.objects.filter(pk=batch_id, owner=owner).update(done=True, lease_until=None))
+    """Mark our batch done and count its first-attempt sends for the console (`handover`)."""
+    with transaction.atomic():
+        if not DigestBatch.objects.filter(pk=batch_id, owner=owner, done=False).update(
+            done=True, lease_until=None
+        ):
+            return False
+        run_id, first, last = DigestBatch.objects.values_list("run_id", "first_id", "last_id").get(
+            pk=batch_id
+        )
+        sent = sent_in_batch(run_id, first, last)
+        if sent:
+            tallies.add("mail", "sent", count=sent)
+    return True
 
 
 def do_add_run_counts(run_id: int, counts: dict[str, int]) -> None:
@@ -292,57 +312,6 @@ def do_finish_run_when_done(run_id: int, now: datetime) -> bool:
     if DigestBatch.objects.filter(run_id=run_id, done=False).exists():
         return False
     return bool(DigestRun.objects.filter(pk=run_id, finished_at__isnull=True).update(finished_at=now))
-
-
-@dataclass(frozen=True)
-class Handover:
-    """What is recorded as the message goes to the server."""
-
-    run_id: int
-    cutoff: datetime
-    subscriber_id: int
-    frequency: str
-    previous_cursor: datetime | None
-    previous_next: datetime | None
-    items: tuple[int, ...]
-    message_id: str
-    attempt: int
-
-
-def do_record_handover(h: Handover) -> bool:
-    """Record the digest as sent and move the subscriber's cursor, in one transaction.
-
-    False when this subscriber's digest of this run is already recorded as sent (or bounced): the caller
-    must not let the message go.
-    """
-    subscriber_fields = {
-        "digest_cursor": h.cutoff,
-        "next_digest_at": next_digest_at(h.previous_next, h.cutoff, h.frequency),
-        "last_digest_at": h.cutoff,
-    }
-    try:
-        with transaction.atomic():
-            retried = h.attempt > 1 and Send.objects.filter(
-                run_id=h.run_id,
-                subscriber_id=h.subscriber_id,
-                state__in=[Send.State.DEFERRED, Send.State.FAILED],
-            ).update(state=Send.State.SENT, attempts=h.attempt, error="")
-            if not retried:
-                Send.objects.create(
-                    run_id=h.run_id,
-                    subscriber_id=h.subscriber_id,
-                    state=Send.State.SENT,
-                    items=list(h.items),
-                    message_id=h.message_id,
-                    attempts=h.attempt,
-                    previous_cursor=h.previous_cursor,
-                    previous_next=h.previous_next,
-                )
-            Subscriber.objects.filter(pk=h.subscriber_id).update(**subscriber_fields)
-            tallies.add("mail", "sent")
-    except IntegrityError:
-        return False
-    return True
 
 
 def do_record_refusal(h: Handover, state: str, error: str, now: datetime) -> None:

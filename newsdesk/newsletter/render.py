@@ -93,6 +93,8 @@ _STAND_INS = {
     "more_phrase": "NEWSDESK-MORE-PHRASE",
     "preheader": "NEWSDESK-PREHEADER",
 }
+# The stand-ins for what is the subscriber's own; the rest is shared by everyone with the same digest.
+PERSONAL = {name: _STAND_INS[name] for name in ("email", "unsubscribe_url", "preferences_url")}
 
 
 class DigestRenderer:
@@ -109,8 +111,8 @@ class DigestRenderer:
     def __init__(self) -> None:
         self.today = timezone.now()
         self._frames: dict[tuple[str, bool], tuple[str, str, str]] = {}
-        self._story_html: dict[int, str] = {}
-        self._story_text: dict[int, str] = {}
+        self._story_html: dict[tuple[int, tuple[str, ...]], str] = {}
+        self._story_text: dict[tuple[int, tuple[str, ...]], str] = {}
 
     def _context(self, frequency: str, has_more: bool, slot: str) -> dict[str, Any]:
         return {
@@ -134,32 +136,48 @@ class DigestRenderer:
         return self._frames[key]
 
     def _story(self, story: Story, raw_frame: str) -> tuple[str, str]:
-        if story.id not in self._story_html:
+        # By the outlets that "also reported" it too: they depend on what else the subscriber follows.
+        key = (story.id, story.also)
+        if key not in self._story_html:
             fragment = render_to_string("newsletter/email/_story.html", {"story": story})
             inlined = inline_css(raw_frame.replace(_SLOT, f"<!--S-->{fragment}<!--/S-->"))
-            self._story_html[story.id] = inlined.split("<!--S-->", 1)[1].split("<!--/S-->", 1)[0]
-            self._story_text[story.id] = render_to_string("newsletter/email/_story.txt", {"story": story})
-        return self._story_html[story.id], self._story_text[story.id]
+            self._story_html[key] = inlined.split("<!--S-->", 1)[1].split("<!--/S-->", 1)[0]
+            self._story_text[key] = render_to_string("newsletter/email/_story.txt", {"story": story})
+        return self._story_html[key], self._story_text[key]
 
-    def render(self, digest: Digest, recipient: Recipient) -> tuple[str, str]:
-        raw, inlined, text = self._frame(recipient.frequency, digest.more > 0)
+    def shared(self, digest: Digest, frequency: str, interests_text: str) -> tuple[str, str]:
+        """(text, html) of a digest with the personal stand-ins (`PERSONAL`) still in: what every
+        subscriber with the same digest and interests shares."""
+        raw, inlined, text = self._frame(frequency, digest.more > 0)
         parts = [self._story(story, raw) for story in digest.stories]
         count = len(digest.stories) + digest.more
         values = {
-            "email": recipient.email,
-            "unsubscribe_url": recipient.links["unsubscribe"],
-            "preferences_url": recipient.links["preferences"],
-            "interests": interests(recipient),
+            "interests": interests_text,
             "count_phrase": _stories_phrase(count),
             "more_phrase": _more_phrase(digest.more),
             "preheader": f"{_stories_phrase(count)}: " + " · ".join(s.title for s in digest.stories[:3]),
         }
         html = inlined.replace(_SLOT, "".join(part[0] for part in parts))
         text = text.replace(_TEXT_SLOT, "".join(part[1] for part in parts))
-        for name, stand_in in _STAND_INS.items():
-            html = html.replace(stand_in, escape(values[name]))
-            text = text.replace(stand_in, values[name])
+        for name, value in values.items():
+            html = html.replace(_STAND_INS[name], escape(value))
+            text = text.replace(_STAND_INS[name], value)
         return text, html
+
+    def render(self, digest: Digest, recipient: Recipient) -> tuple[str, str]:
+        text, html = self.shared(digest, recipient.frequency, interests(recipient))
+        for name, value in personal_values(recipient).items():
+            html = html.replace(PERSONAL[name], escape(value))
+            text = text.replace(PERSONAL[name], value)
+        return text, html
+
+
+def personal_values(recipient: Recipient) -> dict[str, str]:
+    return {
+        "email": recipient.email,
+        "unsubscribe_url": recipient.links["unsubscribe"],
+        "preferences_url": recipient.links["preferences"],
+    }
 
 
 def encoded_words(value: str) -> str:
@@ -245,17 +263,21 @@ def digest_message(
         subject=digest_subject(digest, recipient.frequency),
         body=text,
         to=[recipient.email],
-        headers={
-            "List-Unsubscribe": f"<{recipient.links['unsubscribe']}>",
-            "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
-            "List-Id": list_id(),
-            "Message-ID": message_id,
-            "Precedence": "bulk",
-            "Auto-Submitted": "auto-generated",
-        },
+        headers=digest_headers(recipient.links["unsubscribe"], message_id),
     )
     message.attach_alternative(html, "text/html")
     return message
+
+
+def digest_headers(unsubscribe_url: str, message_id: str) -> dict[str, str]:
+    return {
+        "List-Unsubscribe": f"<{unsubscribe_url}>",
+        "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
+        "List-Id": list_id(),
+        "Message-ID": message_id,
+        "Precedence": "bulk",
+        "Auto-Submitted": "auto-generated",
+    }
 
 
 def digest_message_id(run_id: int, subscriber_id: int) -> str:

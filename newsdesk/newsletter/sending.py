@@ -31,18 +31,22 @@ from newsdesk.core import metrics
 from newsdesk.core.clock import Clock, utcnow
 from newsdesk.core.errors import NewsdeskError
 
-from . import actions
+from . import actions, wire
 from .conf import conf
 from .digest import Digest, select
+from .handover import Handover, do_record_handover
 from .locking import digest_run_lock
 from .models import DigestBatch, DigestRun, Send
 from .render import DigestEmail, DigestRenderer, Recipient, digest_message, digest_message_id
 from .stories import Member, member_pages, members, names, story_index
+from .wire import WireMessage
 
 log = logging.getLogger(__name__)
 
 # Seconds a sender waits for another one that is starting (or cutting up) the run this instant.
 START_WAIT = 5.0
+# Seconds between looks at batches other senders hold, while a command waits for them to finish.
+POLL = 0.2
 
 
 class MailServerError(NewsdeskError):
@@ -140,6 +144,7 @@ class DigestSender:
         self.total = 0
         self.backend = None
         self.renderer = DigestRenderer()
+        self.wired: wire.Wired | None = None  # when the backend takes prebuilt bytes
         self._retry: list[_Retry] = []
         self._order = itertools.count()
         self.claim_batch = settings.claim_batch
@@ -204,6 +209,8 @@ class DigestSender:
         report = Report(run_id=run.pk, resumed=resumed)
         self._prepare(run)
         backend = self.backend = get_connection(fail_silently=False)
+        if getattr(backend, "sends_wire", False):
+            self.wired = wire.Wired(self.renderer)
         self._open()
         try:
             while True:
@@ -213,7 +220,8 @@ class DigestSender:
                     # are one worker among many; a command waits, to take over any whose lease runs out.
                     if not wait_for_others or not run.batches.filter(done=False).exists():
                         break
-                    self.sleep(min(1.0, self.lease.total_seconds() / 4))
+                    # A short wait: the run ends soon after the others' last batch, not up to a second.
+                    self.sleep(min(POLL, self.lease.total_seconds() / 4))
                     continue
                 self._send_batch(run, batch, report)
             self._retry_due(report, wait=True)
@@ -260,9 +268,13 @@ class DigestSender:
             ),
         )
 
-    def _message(self, member: Member, digest: Digest) -> tuple[DigestEmail, str]:
+    def _message(self, member: Member, digest: Digest) -> tuple[DigestEmail | WireMessage, str]:
         message_id = digest_message_id(self.run_obj.pk or 0, member.id)
         recipient = self._recipient(member)
+        if self.wired is not None:
+            built = self.wired.message(digest, recipient, message_id)
+            if built is not None:
+                return built, message_id
         message = digest_message(digest, recipient, message_id=message_id, renderer=self.renderer)
         return message, message_id
 
@@ -281,7 +293,7 @@ class DigestSender:
     def _deliver(self, member: Member, digest: Digest, attempt: int, report: Report) -> None:
         run = self.run_obj
         message, message_id = self._message(member, digest)
-        record = actions.Handover(
+        record = Handover(
             run_id=run.pk,
             cutoff=run.cutoff,
             subscriber_id=member.id,
@@ -296,7 +308,7 @@ class DigestSender:
 
         def handover() -> None:
             nonlocal handed
-            if not actions.do_record_handover(record):
+            if not do_record_handover(record):
                 raise _AlreadySent()
             handed = True
 
@@ -338,7 +350,7 @@ class DigestSender:
         metrics.mail_sent.labels(result="sent").inc()
 
     def _defer(
-        self, record: actions.Handover, member: Member, digest: Digest, attempt: int, error: str,
+        self, record: Handover, member: Member, digest: Digest, attempt: int, error: str,
         handed: bool, report: Report,
     ) -> None:  # fmt: skip
         last = attempt >= self.retries

@@ -19,6 +19,7 @@ import sqlite3
 import subprocess
 import sys
 import threading
+import time
 from collections import Counter
 from datetime import timedelta
 from pathlib import Path
@@ -70,6 +71,28 @@ def _sent_to(sqlite_path: Path | None) -> set[str]:
     with connection.cursor() as cursor:
         cursor.execute(query)
         return {row[0] for row in cursor.fetchall()}
+
+
+def _after_its_last_statement(sqlite_path: Path | None) -> None:
+    """Wait until PostgreSQL has ended the killed process's session.
+
+    A statement the process sent just before SIGKILL still runs, and commits, after the process is gone;
+    the server notices the death only when it answers. Until the session ends, the records the test reads
+    may lack that one message's. SQLite commits inside the process, so nothing is pending there.
+    """
+    if sqlite_path is not None:
+        return
+    deadline = time.monotonic() + 10
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
+                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+            )
+            if cursor.fetchone()[0] == 0:
+                return
+            time.sleep(0.02)
+    raise AssertionError("the killed sender's database session did not end")
 
 
 @pytest.mark.parametrize("moment", ["after-final-dot", "during-envelope", "random"])
@@ -136,6 +159,7 @@ def test_killed_run_resumes_without_double_send_or_skip(moment: str, tmp_path: P
         first_out, first_err = victim["proc"].communicate(timeout=120)
         assert victim["proc"].returncode == -signal.SIGKILL, (first_out, first_err)
         assert killed.is_set()
+        _after_its_last_statement(sqlite_path)
         delivered_before = {a for m in sink.messages for a in m.rcpt_tos}
         assert 0 < len(delivered_before) < SUBSCRIBERS
         recorded_before = _sent_to(sqlite_path)
