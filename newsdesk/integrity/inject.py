@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring, tostring
 
-from newsdesk.integrity.lexicon import Lexicon, Tally, default_lexicon
+from newsdesk.integrity.lexicon import Lexicon, Tally, default_lexicon, normalize
 from newsdesk.integrity.links import Link, link_share, links_of
 from newsdesk.integrity.text import content_words, detect_language, overlap, tally, words
 from newsdesk.markup.hidden import hidden_reason, same_colour_reason, style_of
@@ -132,10 +132,14 @@ def strip_planted(
     """Drop off-topic outbound link blocks and keyword-stuffed paragraphs from a cleaned page."""
     lex = lexicon or default_lexicon()
     body = _body(root)
-    total = len(_flat(body.text_content())) or 1
+    text = _flat(body.text_content())
+    total = len(text) or 1
     protected = _protected(body)
     injections = list(_link_blocks(body, protected, total, title, page_url, lex))
-    injections.extend(_stuffed_paragraphs(body, protected, total, lex))
+    # Each paragraph's text is a stretch of the page's: where the page holds no spam term at all,
+    # no paragraph does, and the paragraphs need not be read one by one.
+    if lex.occurs(normalize(text)):
+        injections.extend(_stuffed_paragraphs(body, protected, total, lex))
     return tuple(injections)
 
 
@@ -147,16 +151,14 @@ def _link_blocks(
     page_url: str | None,
     lex: Lexicon,
 ) -> list[Injection]:
-    vocabulary: set[str] | None = None  # the article's words, worked out on first need
     memo: dict[HtmlElement, Link | None] = {}
+    vocabulary = _Vocabulary(body, title)  # the article's words, worked out on first need
     chosen: dict[HtmlElement, Injection] = {}
     for element in body.iter(*_BLOCKS):  # document order: a block comes before what it holds
         if element in protected or _count_links(element) < MIN_LINKS:
             continue
         if any(ancestor in chosen for ancestor in element.iterancestors()):
             continue
-        if vocabulary is None:
-            vocabulary = content_words(f"{title or ''} {_text_outside_links(body)}")
         injection = _judge_link_block(element, total, vocabulary, page_url, lex, memo)
         if injection is not None:
             chosen[element] = injection
@@ -167,19 +169,35 @@ def _link_blocks(
     return list(chosen.values())
 
 
+class _Vocabulary:
+    """The article's distinctive words (title and text outside links), read only when a block's
+    anchors have to be compared with them: most pages' link blocks are ruled out before that."""
+
+    def __init__(self, body: HtmlElement, title: str | None) -> None:
+        self._body = body
+        self._title = title
+        self._words: set[str] | None = None
+
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._words = content_words(f"{self._title or ''} {_text_outside_links(self._body)}")
+        return self._words
+
+
 def _judge_link_block(
     element: HtmlElement,
     total: int,
-    vocabulary: set[str],
+    vocabulary: _Vocabulary,
     page_url: str | None,
     lex: Lexicon,
     memo: dict[HtmlElement, Link | None] | None = None,
 ) -> Injection | None:
-    links = links_of(element, page_url, memo)
-    if len(links) < MIN_LINKS:
-        return None
+    # The cheap tests first: the block's size and its share of link text, then its links one by one.
     text = _flat(element.text_content())
     if not text or len(text) > MAX_SHARE * total or link_share(element, text) < LINK_SHARE:
+        return None
+    links = links_of(element, page_url, memo)
+    if len(links) < MIN_LINKS:
         return None
     anchors = " ".join(link.text for link in links)
     promo = tally(lex, anchors, skip_quotes=False).distinct(tier="promo")
@@ -190,7 +208,7 @@ def _judge_link_block(
         return Injection("link-block", text[:SNIPPET], tuple(reasons))
     if len(outbound) * 2 < len(links) or len(outbound) < MIN_LINKS:
         return None
-    shared = overlap(anchors, vocabulary)
+    shared = overlap(anchors, vocabulary.words())
     if shared >= OFF_TOPIC:
         return None
     sites = sorted({link.host for link in outbound})
