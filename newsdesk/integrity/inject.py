@@ -38,7 +38,8 @@ LINK_SHARE = 0.5
 OFF_TOPIC = 0.25  # anchors sharing fewer of their words with the article than this are off-topic
 STUFFED_DENSITY = 0.15  # spam terms per word in a paragraph in the article's language: stuffing
 _ANCHOR_XPATH = etree.XPath(
-    ".//article | .//main | .//*[@itemprop='articleBody' or @role='main' or @role='article']"
+    "descendant::article | descendant::main"
+    " | descendant::*[@itemprop='articleBody' or @role='main' or @role='article']"
 )
 _BLOCKS = (
     "p",
@@ -77,18 +78,19 @@ def strip_hidden(
     body = _body(root)
     # Only elements that can be hidden by inline means are looked at: selecting them by XPath spares
     # a Python object for every element of the page, and most pages have none to look at.
-    candidates = _HIDEABLE_XPATH(body)
-    if not candidates:
+    hidden = []
+    for element in _HIDEABLE_XPATH(body):
+        css = style_of(element)
+        reason = hidden_reason(element, css) or same_colour_reason(element, css)
+        if reason and element is not body:
+            hidden.append((element, reason))
+    if not hidden:  # the article's containers are only needed to judge what is hidden
         return Stripped()
     anchors = _anchors(body)
     protected = _protected(body, anchors)
     found: dict[HtmlElement, str] = {}
-    for element in candidates:
-        if element is body or element in protected:
-            continue
-        css = style_of(element)
-        reason = hidden_reason(element, css) or same_colour_reason(element, css)
-        if reason and not any(ancestor in found for ancestor in element.iterancestors()):
+    for element, reason in hidden:
+        if element not in protected and not any(ancestor in found for ancestor in element.iterancestors()):
             found[element] = reason
     injections = []
     for element, reason in found.items():
@@ -292,7 +294,7 @@ def clean_fragment(
 # ---- helpers --------------------------------------------------------------------------------------
 
 
-_HIDEABLE_XPATH = etree.XPath(".//*[@style or @hidden] | .//font")
+_HIDEABLE_XPATH = etree.XPath("descendant::*[@style or @hidden] | descendant::font")
 
 
 def _body(root: HtmlElement) -> HtmlElement:
@@ -316,7 +318,7 @@ def _protected(body: HtmlElement, anchors: set[HtmlElement] | None = None) -> se
     return protected
 
 
-_TEXT_OUTSIDE_LINKS_XPATH = etree.XPath(".//text()[not(ancestor::a)]")
+_TEXT_OUTSIDE_LINKS_XPATH = etree.XPath("descendant::text()[not(ancestor::a)]")
 _COUNT_LINKS_XPATH = etree.XPath("count(descendant-or-self::a[@href])")
 
 

@@ -72,7 +72,7 @@ def _link(anchor: HtmlElement, page_url: str | None, own: str, scheme: str = "")
         # without joining (most of a page's links, and urljoin was most of this pass's time).
         return Link(own, text, False)
     try:
-        absolute = urljoin(page_url, href) if own else href
+        absolute = urljoin(page_url, href) if own and not _ABSOLUTE.match(href) else href
         parts = urlsplit(absolute)
         hostname = parts.hostname
     except ValueError:
@@ -87,6 +87,10 @@ def _link(anchor: HtmlElement, page_url: str | None, own: str, scheme: str = "")
 # No scheme ("x:" before any "/", "?" or "#"), not scheme-relative ("//host"), and none of the
 # characters urlsplit strips or treats apart (spaces, tabs, backslashes).
 _PLAIN_RELATIVE = re.compile(r"(?!//)[^:/?#\s\\]*(?:[/?#][^\s\\]*)?\Z")
+
+
+# An address with its own scheme and host: joining it to the page's address would give it back.
+_ABSOLUTE = re.compile(r"https?://[^\s\\/?#]", re.IGNORECASE)
 
 
 def _scheme_of(url: str | None) -> str:
