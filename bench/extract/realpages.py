@@ -226,7 +226,10 @@ CONTENDERS: dict[str, tuple[Callable[[bytes], Answer], bool]] = {
 # now, once per process as in a worker, and not inside whichever page comes first: a page too short
 # to keep (trafilatura's fallbacks load jusText's stop lists), and a dated article long enough to keep,
 # in no declared language and in one our stop-word lists do not cover (Indonesian), so that our
-# language guess loads its model.
+# language guess loads its model. A third page has no date in its markup and a date-like line no
+# language reads, so that htmldate's extensive search hands it to dateparser, which then loads all its
+# locales (more than a second of CPU, once per process: it would otherwise fall on whichever real page
+# first needs a locale).
 WARM_UP = (
     b"<html><body><article><p>Warm-up text for every contender.</p></article></body></html>",
     b"<html><head><title>Pasar pagi</title></head><body><article><h1>Pasar pagi</h1>"
@@ -235,6 +238,8 @@ WARM_UP = (
     b"segar, ikan, dan kue basah kepada tetangga yang datang sebelum berangkat kerja.</p>"
     * 6
     + b"</article></body></html>",
+    b"<html><body><div><p>Warm-up for the date search: there is no date in this page's markup.</p>"
+    b"<span class='date'>12 qqqq 2021</span></div></body></html>",
 )
 
 HELD_OUT_EVERY = 5  # every 5th page by sorted URL is held out: never looked at while tuning

@@ -24,7 +24,7 @@ from dataclasses import dataclass
 from lxml import etree
 from lxml.html import HtmlElement, fragment_fromstring, tostring
 
-from newsdesk.integrity.lexicon import Lexicon, Tally, default_lexicon
+from newsdesk.integrity.lexicon import Lexicon, Tally, default_lexicon, normalize
 from newsdesk.integrity.links import Link, link_share, links_of
 from newsdesk.integrity.text import content_words, detect_language, overlap, tally, words
 from newsdesk.markup.hidden import hidden_reason, same_colour_reason, style_of
@@ -38,7 +38,8 @@ LINK_SHARE = 0.5
 OFF_TOPIC = 0.25  # anchors sharing fewer of their words with the article than this are off-topic
 STUFFED_DENSITY = 0.15  # spam terms per word in a paragraph in the article's language: stuffing
 _ANCHOR_XPATH = etree.XPath(
-    ".//article | .//main | .//*[@itemprop='articleBody' or @role='main' or @role='article']"
+    "descendant::article | descendant::main"
+    " | descendant::*[@itemprop='articleBody' or @role='main' or @role='article']"
 )
 _BLOCKS = (
     "p",
@@ -77,18 +78,19 @@ def strip_hidden(
     body = _body(root)
     # Only elements that can be hidden by inline means are looked at: selecting them by XPath spares
     # a Python object for every element of the page, and most pages have none to look at.
-    candidates = _HIDEABLE_XPATH(body)
-    if not candidates:
+    hidden = []
+    for element in _HIDEABLE_XPATH(body):
+        css = style_of(element)
+        reason = hidden_reason(element, css) or same_colour_reason(element, css)
+        if reason and element is not body:
+            hidden.append((element, reason))
+    if not hidden:  # the article's containers are only needed to judge what is hidden
         return Stripped()
     anchors = _anchors(body)
     protected = _protected(body, anchors)
     found: dict[HtmlElement, str] = {}
-    for element in candidates:
-        if element is body or element in protected:
-            continue
-        css = style_of(element)
-        reason = hidden_reason(element, css) or same_colour_reason(element, css)
-        if reason and not any(ancestor in found for ancestor in element.iterancestors()):
+    for element, reason in hidden:
+        if element not in protected and not any(ancestor in found for ancestor in element.iterancestors()):
             found[element] = reason
     injections = []
     for element, reason in found.items():
@@ -132,10 +134,14 @@ def strip_planted(
     """Drop off-topic outbound link blocks and keyword-stuffed paragraphs from a cleaned page."""
     lex = lexicon or default_lexicon()
     body = _body(root)
-    total = len(_flat(body.text_content())) or 1
+    text = _flat(body.text_content())
+    total = len(text) or 1
     protected = _protected(body)
     injections = list(_link_blocks(body, protected, total, title, page_url, lex))
-    injections.extend(_stuffed_paragraphs(body, protected, total, lex))
+    # Each paragraph's text is a stretch of the page's: where the page holds no spam term at all,
+    # no paragraph does, and the paragraphs need not be read one by one.
+    if lex.occurs(normalize(text)):
+        injections.extend(_stuffed_paragraphs(body, protected, total, lex))
     return tuple(injections)
 
 
@@ -147,16 +153,14 @@ def _link_blocks(
     page_url: str | None,
     lex: Lexicon,
 ) -> list[Injection]:
-    vocabulary: set[str] | None = None  # the article's words, worked out on first need
     memo: dict[HtmlElement, Link | None] = {}
+    vocabulary = _Vocabulary(body, title)  # the article's words, worked out on first need
     chosen: dict[HtmlElement, Injection] = {}
     for element in body.iter(*_BLOCKS):  # document order: a block comes before what it holds
         if element in protected or _count_links(element) < MIN_LINKS:
             continue
         if any(ancestor in chosen for ancestor in element.iterancestors()):
             continue
-        if vocabulary is None:
-            vocabulary = content_words(f"{title or ''} {_text_outside_links(body)}")
         injection = _judge_link_block(element, total, vocabulary, page_url, lex, memo)
         if injection is not None:
             chosen[element] = injection
@@ -167,19 +171,35 @@ def _link_blocks(
     return list(chosen.values())
 
 
+class _Vocabulary:
+    """The article's distinctive words (title and text outside links), read only when a block's
+    anchors have to be compared with them: most pages' link blocks are ruled out before that."""
+
+    def __init__(self, body: HtmlElement, title: str | None) -> None:
+        self._body = body
+        self._title = title
+        self._words: set[str] | None = None
+
+    def words(self) -> set[str]:
+        if self._words is None:
+            self._words = content_words(f"{self._title or ''} {_text_outside_links(self._body)}")
+        return self._words
+
+
 def _judge_link_block(
     element: HtmlElement,
     total: int,
-    vocabulary: set[str],
+    vocabulary: _Vocabulary,
     page_url: str | None,
     lex: Lexicon,
     memo: dict[HtmlElement, Link | None] | None = None,
 ) -> Injection | None:
-    links = links_of(element, page_url, memo)
-    if len(links) < MIN_LINKS:
-        return None
+    # The cheap tests first: the block's size and its share of link text, then its links one by one.
     text = _flat(element.text_content())
     if not text or len(text) > MAX_SHARE * total or link_share(element, text) < LINK_SHARE:
+        return None
+    links = links_of(element, page_url, memo)
+    if len(links) < MIN_LINKS:
         return None
     anchors = " ".join(link.text for link in links)
     promo = tally(lex, anchors, skip_quotes=False).distinct(tier="promo")
@@ -190,7 +210,7 @@ def _judge_link_block(
         return Injection("link-block", text[:SNIPPET], tuple(reasons))
     if len(outbound) * 2 < len(links) or len(outbound) < MIN_LINKS:
         return None
-    shared = overlap(anchors, vocabulary)
+    shared = overlap(anchors, vocabulary.words())
     if shared >= OFF_TOPIC:
         return None
     sites = sorted({link.host for link in outbound})
@@ -274,7 +294,7 @@ def clean_fragment(
 # ---- helpers --------------------------------------------------------------------------------------
 
 
-_HIDEABLE_XPATH = etree.XPath(".//*[@style or @hidden] | .//font")
+_HIDEABLE_XPATH = etree.XPath("descendant::*[@style or @hidden] | descendant::font")
 
 
 def _body(root: HtmlElement) -> HtmlElement:
@@ -298,7 +318,7 @@ def _protected(body: HtmlElement, anchors: set[HtmlElement] | None = None) -> se
     return protected
 
 
-_TEXT_OUTSIDE_LINKS_XPATH = etree.XPath(".//text()[not(ancestor::a)]")
+_TEXT_OUTSIDE_LINKS_XPATH = etree.XPath("descendant::text()[not(ancestor::a)]")
 _COUNT_LINKS_XPATH = etree.XPath("count(descendant-or-self::a[@href])")
 
 

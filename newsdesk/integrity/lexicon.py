@@ -71,6 +71,13 @@ class Lexicon:
             else None
         )
 
+    def occurs(self, text: str) -> bool:
+        """Whether any term occurs in `text` at all, whole word or not: when none does, no part of
+        `text` can hold one either (`find` on a part only ever finds what occurs in the whole)."""
+        return (
+            self._automaton is not None and bool(text) and bool(self._automaton.find_matches_as_indexes(text))
+        )
+
     def find(self, text: str) -> list[Hit]:
         """Every non-overlapping term in `text` (`normalize`d, spaces collapsed), left to right."""
         if self._automaton is None or not text:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import Counter
 from dataclasses import dataclass
 from urllib.parse import urljoin, urlsplit
@@ -47,26 +48,31 @@ def links_of(
     anchor is then judged once, not once per block that holds it).
     """
     own = _site_of_url(page_url)
+    scheme = _scheme_of(page_url) if own else ""
     found = []
     for anchor in element.iter("a"):
         if memo is None:
-            link = _link(anchor, page_url, own)
+            link = _link(anchor, page_url, own, scheme)
         elif anchor in memo:
             link = memo[anchor]
         else:
-            link = memo[anchor] = _link(anchor, page_url, own)
+            link = memo[anchor] = _link(anchor, page_url, own, scheme)
         if link is not None:
             found.append(link)
     return found
 
 
-def _link(anchor: HtmlElement, page_url: str | None, own: str) -> Link | None:
+def _link(anchor: HtmlElement, page_url: str | None, own: str, scheme: str = "") -> Link | None:
     href = (anchor.get("href") or "").strip()
     if not href or href.startswith("#"):
         return None
     text = " ".join(anchor.text_content().split())
+    if scheme and _PLAIN_RELATIVE.match(href):
+        # A path on the page's own site ("/a/b", "b.html", "?page=2"): what urljoin would say,
+        # without joining (most of a page's links, and urljoin was most of this pass's time).
+        return Link(own, text, False)
     try:
-        absolute = urljoin(page_url, href) if own else href
+        absolute = urljoin(page_url, href) if own and not _ABSOLUTE.match(href) else href
         parts = urlsplit(absolute)
         hostname = parts.hostname
     except ValueError:
@@ -76,6 +82,24 @@ def _link(anchor: HtmlElement, page_url: str | None, own: str) -> Link | None:
     host = site_of(hostname)
     outbound = bool(host) and host != own and host not in SOCIAL_HOSTS
     return Link(host, text, outbound)
+
+
+# No scheme ("x:" before any "/", "?" or "#"), not scheme-relative ("//host"), and none of the
+# characters urlsplit strips or treats apart (spaces, tabs, backslashes).
+_PLAIN_RELATIVE = re.compile(r"(?!//)[^:/?#\s\\]*(?:[/?#][^\s\\]*)?\Z")
+
+
+# An address with its own scheme and host: joining it to the page's address would give it back.
+_ABSOLUTE = re.compile(r"https?://[^\s\\/?#]", re.IGNORECASE)
+
+
+def _scheme_of(url: str | None) -> str:
+    """The page's scheme when it is http or https (relative links then resolve on its site), else ""."""
+    try:
+        scheme = urlsplit(url or "").scheme
+    except ValueError:
+        return ""
+    return scheme if scheme in ("http", "https") else ""
 
 
 def _site_of_url(url: str | None) -> str:

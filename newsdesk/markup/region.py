@@ -11,7 +11,7 @@ from collections import Counter
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-LONG_PARAGRAPHS = XPath(".//p[string-length(.) > 80]")
+LONG_PARAGRAPHS = XPath("descendant::p[string-length(.) > 80]")
 
 
 def densest_container(body: HtmlElement) -> HtmlElement | None:

@@ -332,6 +332,15 @@ def test_article_html_is_sanitized_and_links_absolute() -> None:
     assert "steal" not in result.html
 
 
+def test_relative_links_resolve_against_the_page_not_the_site_root() -> None:
+    body = PARAGRAPHS.replace("bicycles", '<a href="timetable/">bicycles</a>').replace(
+        "Fares stay", 'Fares <a href="#fares-note">stay</a>'
+    )
+    result = extract_article(page(body=body), url="https://isles.example/news/ferry/")
+    assert 'href="https://isles.example/news/ferry/timetable/"' in result.html
+    assert 'href="https://isles.example/news/ferry/#fares-note"' in result.html
+
+
 def test_text_paragraphs_are_separated_by_one_blank_line() -> None:
     text = extract_article(page()).text
     assert text.count("\n\n") == 2

@@ -6,6 +6,7 @@ from lxml.html import document_fromstring
 
 from newsdesk.ingest.stages.extract import extract_article
 from newsdesk.integrity.inject import clean_fragment, strip_hidden, strip_planted
+from newsdesk.integrity.links import links_of
 
 STORY = [
     "The council opened the region’s first night library on Tuesday, keeping the reading room on Mill Lane "
@@ -150,3 +151,23 @@ def test_clean_feed_html_comes_back_untouched() -> None:
     assert clean_fragment(html) == (html, ())
     assert clean_fragment("") == ("", ())
     assert clean_fragment("plain text, no markup") == ("plain text, no markup", ())
+
+
+def test_links_are_judged_against_the_page_whatever_their_form() -> None:
+    # Read without urljoin when plainly relative or plainly absolute: each must still land on the right
+    # site, and anything odd must still go through the full resolution.
+    page = "https://www.harbour-news.example/town/ferry.html"
+    hrefs = {
+        "../council/": ("harbour-news.example", False),
+        "timetable.html?day=sat": ("harbour-news.example", False),
+        "/a:b": ("harbour-news.example", False),
+        "//casino-spam.example/win": ("casino-spam.example", True),
+        "HTTPS://Casino-Spam.example/": ("casino-spam.example", True),
+        "https://news.harbour-news.example/x": ("harbour-news.example", False),
+        "javascript:void(0)": ("", False),
+        "mailto:desk@harbour-news.example": ("", False),
+    }
+    anchors = "".join(f'<a href="{href}">link</a>' for href in hrefs)
+    root = document_fromstring(f"<html><body><p>{anchors}</p></body></html>")
+    found = [(link.host, link.outbound) for link in links_of(root, page)]
+    assert found == list(hrefs.values())

@@ -42,7 +42,8 @@ SMALL_BOX = 400
 # A <noscript> with this much text holds the page's content, not a "please enable JavaScript" note.
 NOSCRIPT_PROSE = 500
 _PROSE_XPATH = etree.XPath(
-    ".//p[string-length(normalize-space(.)) > 150] | .//li[string-length(normalize-space(.)) > 150]"
+    "descendant::p[string-length(normalize-space(.)) > 150]"
+    " | descendant::li[string-length(normalize-space(.)) > 150]"
 )
 # <figcaption>: photo captions and credits ("Photo: … / Agency") are not the story's text; the image stays.
 DROP_TAGS = (

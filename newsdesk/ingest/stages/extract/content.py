@@ -68,7 +68,7 @@ def extract_body(
     and the excerpt should start with the story.
     """
     options = copy(_OPTIONS)
-    options.url = options.source = base_url
+    options.source = base_url  # links are made absolute by sanitize_html, once
     options.fast = fast
     _drop_head(root)
     document = bare_extraction(root, options=options)

@@ -98,6 +98,8 @@ def label_for_attributes(attrib: Mapping[str, str]) -> str | None:
 @lru_cache(maxsize=4096)
 def _label(names: str, role: str, aria_label: str) -> str | None:
     """Cached: pages repeat the same class names (menu-item, widget, comment) many times."""
+    if not role and not aria_label and not _ANY_NAME.search(names.lower()):
+        return None
     tokens = _AEM_COMPONENT.sub("", names.lower()).split()
     parts = {part for token in tokens for part in _SPLIT.split(token)}
     whole = set(tokens)
@@ -113,18 +115,26 @@ def _label(names: str, role: str, aria_label: str) -> str | None:
 # value is then classified by `attribute_hint`, cached because pages repeat the same class names.
 # (Chained XPath contains() tests were ten times slower than this.)
 ATTRIBUTE_VALUES_XPATH = XPath(
-    ".//@class | .//@id | .//@role | .//@aria-label | .//@style | .//@hidden | .//@data-component"
-    " | .//@data-module | .//@itemprop"
+    "descendant-or-self::*/@class | descendant-or-self::*/@id | descendant-or-self::*/@role"
+    " | descendant-or-self::*/@aria-label | descendant-or-self::*/@style | descendant-or-self::*/@hidden"
+    " | descendant-or-self::*/@data-component | descendant-or-self::*/@data-module"
+    " | descendant-or-self::*/@itemprop"
 )
 FURNITURE_TAGS_XPATH = XPath(
-    ".//nav | .//footer | .//aside | .//header | .//*[starts-with(local-name(), 'amp-')]"
+    "descendant::nav | descendant::footer | descendant::aside | descendant::header"
+    " | descendant::*[starts-with(local-name(), 'amp-')]"
 )
 # The article body by markup; the clean-up never removes these or their ancestors.
-MARKER_TAGS_XPATH = XPath(".//article | .//main")
+MARKER_TAGS_XPATH = XPath("descendant::article | descendant::main")
 BODY_CLASS = re.compile(r"entry-content|article-body|article-content|post-content|story-body|post-body")
 _ALL_PARTS = frozenset().union(*(rule.parts for rule in ATTRIBUTE_RULES))
 _ALL_TOKENS = frozenset().union(*(rule.tokens for rule in ATTRIBUTE_RULES))
 _ALL_ROLES = frozenset().union(*(rule.roles for rule in ATTRIBUTE_RULES))
+# Any furniture word anywhere in a value, as a substring: a value without one cannot match a rule, and
+# most class names and ids have none, so one search rules them out before they are split into words.
+_ANY_NAME = re.compile(
+    "|".join(re.escape(word) for word in sorted(_ALL_PARTS | _ALL_TOKENS, key=len, reverse=True))
+)
 
 MARKER = "marker"
 FURNITURE = "furniture"
@@ -149,6 +159,8 @@ def attribute_hint(name: str, value: str) -> str | None:
         return MARKER
     if name == "aria-label":
         return FURNITURE if set(low.replace(":", " ").split()) & _ALL_PARTS else None
+    if not _ANY_NAME.search(low):
+        return None
     tokens = _AEM_COMPONENT.sub("", low).split()
     if set(tokens) & _ALL_TOKENS or {part for token in tokens for part in _SPLIT.split(token)} & _ALL_PARTS:
         return FURNITURE
@@ -202,7 +214,7 @@ TEXT_RULES: tuple[TextRule, ...] = (
 )  # fmt: skip
 
 # Short text nodes are collected by XPath and filtered by this regex before the rules run.
-SHORT_TEXT_XPATH = XPath(".//text()[string-length(.) < 300]")
+SHORT_TEXT_XPATH = XPath("descendant::text()[string-length(.) < 300]")
 TEXT_HINT = re.compile(
     r"read|related|more|inbox|newsletter|subscribe|sign up|cookies|live|latest|breaking|just in|ticker"
     r"|comment|repl|thoughts|respons|discussion|conversation|share|recommend|trending|popular|you m"
