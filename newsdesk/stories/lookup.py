@@ -106,14 +106,18 @@ def candidates(
     since = connection.ops.adapt_datetimefield_value(now - timedelta(hours=p.open_hours))
     story, key, name = table(Story), table(StoryKey), connection.ops.quote_name("key")
     band = f"SUM(CASE WHEN k.{name} LIKE %s THEN 1 ELSE 0 END)"
+    # The few stories that share enough keys are tested on their own row and ranked; only the best
+    # `max_candidates` have their clustering state (the large JSON columns) read.
     sql = (
-        "SELECT s.id, s.terms, CASE WHEN h.b > 0 THEN s.minhashes END, s.source_ids, s.head,"  # noqa: S608
-        " s.first_published, s.last_updated, s.lead_id, h.n, h.b FROM ("
+        "SELECT s.id, s.terms, CASE WHEN t.b > 0 THEN s.minhashes END, s.source_ids, s.head,"  # noqa: S608
+        " s.first_published, s.last_updated, s.lead_id, t.n, t.b FROM ("
+        "SELECT h.story_id, h.n, h.b FROM ("
         f"SELECT k.story_id, COUNT(*) AS n, {band} AS b FROM {key} k"
         f" WHERE k.{name} IN ({placeholders(len(keys))})"
         f" GROUP BY k.story_id HAVING COUNT(*) >= 2 OR {band} > 0"
-        f") h JOIN {story} s ON s.id = h.story_id WHERE s.last_updated >= %s"
-        " ORDER BY CASE WHEN h.b > 0 THEN 1 ELSE 0 END DESC, h.n DESC, s.id DESC LIMIT %s"
+        f") h JOIN {story} o ON o.id = h.story_id WHERE o.last_updated >= %s"
+        " ORDER BY CASE WHEN h.b > 0 THEN 1 ELSE 0 END DESC, h.n DESC, h.story_id DESC LIMIT %s"
+        f") t JOIN {story} s ON s.id = t.story_id"
     )
     like = core.BAND + "%"
     with connection.cursor() as cursor:

@@ -19,7 +19,8 @@ pytestmark = pytest.mark.django_db
 def _state() -> tuple[Any, ...]:
     stories = {s.pk: s for s in Story.objects.all()}
     groups = sorted(
-        sorted(StoryMember.objects.filter(story=s).values_list("article_id", flat=True)) for s in stories.values()
+        sorted(StoryMember.objects.filter(story=s).values_list("article_id", flat=True))
+        for s in stories.values()
     )
     per_story = sorted((s.lead_id, s.article_count, s.indexed, s.terms) for s in stories.values())
     keys = sorted((k.key, stories[k.story_id].lead_id) for k in StoryKey.objects.all())
