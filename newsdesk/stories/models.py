@@ -24,7 +24,7 @@ class Story(models.Model):
     head = models.JSONField(default=list, blank=True)  # the members' title words (stems, not names)
     # Whether the story's postings (`StoryKey`) are kept: a story quiet for longer than it stays open (and
     # a margin for late articles) is closed, and closing it deletes them (`actions.close_stories`).
-    indexed = models.BooleanField(default=True)
+    indexed = models.BooleanField(default=True, db_default=True)  # a DB default: rolling deploys insert
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:

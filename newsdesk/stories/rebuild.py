@@ -90,6 +90,7 @@ def rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 2000)
                 common = core.common_terms(sig.terms, index.df, index.n_docs, p)
                 decision = core.decide(sig, candidates, idfs, p, common=common)
             story = index.place(article.pk, sig, decision, keys)
+            index.close(sig.published)
             if group:
                 pinned[group] = story
             members.append(_Member(article.pk, story, decision, group))
