@@ -77,3 +77,24 @@ def test_an_article_dated_in_the_future_closes_nothing_early() -> None:
     hours = timedelta(hours=p.open_hours + p.keep_hours)
     assert core.closing_time(now + timedelta(days=30), now, p) == now - hours
     assert core.closing_time(now - timedelta(days=2), now, p) == now - timedelta(days=2) - hours
+
+
+def test_closing_changes_no_decision_of_the_in_memory_index() -> None:
+    """Closed stories are never candidates, so dropping their postings changes no placement: the same
+    stories with and without closing, over a stream long enough for stories to close."""
+    from bench.stories.synthetic import stream
+    from newsdesk.stories.memory import MemoryIndex
+
+    class Keeping(MemoryIndex):
+        def close(self, newest: datetime) -> None:
+            return None
+
+    items = stream(600, seed=3)
+    closing, keeping = MemoryIndex(), Keeping()
+    for index in (closing, keeping):
+        for item in items:
+            sig = core.signals(item.title, item.lead, item.text, "en", item.published, source=item.id % 5)
+            index.assign(str(item.id), sig)
+    assert closing.assignment == keeping.assignment
+    assert len(closing.postings) < len(keeping.postings)  # some stories closed
+    assert sum(map(len, closing.postings.values())) < sum(map(len, keeping.postings.values()))
