@@ -245,8 +245,10 @@ def is_open(last_updated: datetime, now: datetime, params: Params = DEFAULT) -> 
 def closing_time(newest: datetime, now: datetime, params: Params = DEFAULT) -> datetime:
     """Stories quiet since before this are closed and lose their postings, when the newest article placed
     was published at `newest` (`now` at the latest: an article dated in the future closes nothing early).
-    The margin (`keep_hours`) lets an article that arrives that late still find its open story."""
-    return min(newest, now) - timedelta(hours=params.open_hours + params.keep_hours)
+    The margin (`keep_hours`) lets an article that arrives that late still find its open story. Whole
+    hours: the stories of one hour close together, in one statement, and most placements close none."""
+    cutoff = min(newest, now) - timedelta(hours=params.open_hours + params.keep_hours)
+    return cutoff.replace(minute=0, second=0, microsecond=0)
 
 
 def decide(

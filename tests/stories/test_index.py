@@ -77,6 +77,8 @@ def test_an_article_dated_in_the_future_closes_nothing_early() -> None:
     hours = timedelta(hours=p.open_hours + p.keep_hours)
     assert core.closing_time(now + timedelta(days=30), now, p) == now - hours
     assert core.closing_time(now - timedelta(days=2), now, p) == now - timedelta(days=2) - hours
+    # whole hours: the stories of one hour close together
+    assert core.closing_time(now + timedelta(minutes=59), now + timedelta(days=1), p) == now - hours
 
 
 def test_closing_changes_no_decision_of_the_in_memory_index() -> None:
