@@ -13,6 +13,7 @@ import uuid
 from collections import Counter
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
+from datetime import datetime
 from typing import Any
 
 from django.conf import settings
@@ -104,7 +105,7 @@ def _place(
                 "terms": json.dumps(heaviest(sig.terms)),
                 "minhashes": json.dumps([list(sig.minhash)] if sig.minhash else []),
                 "source_ids": json.dumps([article.source_id]), "head": json.dumps(sorted(sig.head)),
-                "article_count": 1, "source_count": 1,
+                "article_count": 1, "source_count": 1, "indexed": True,
                 "created_at": ops.adapt_datetimefield_value(timezone.now()),
             }  # fmt: skip
             cursor.execute(
@@ -127,6 +128,7 @@ def _place(
                 "last_updated = %s",
                 "article_count = article_count + 1",
                 "source_count = source_count + %s",
+                "indexed = %s",  # a story closed early (a late article, a staff pin) is indexed again
             ]
             values: list[Any] = [
                 json.dumps(heaviest(terms)),
@@ -134,6 +136,7 @@ def _place(
                 json.dumps(sorted(set(story.head) | sig.head)),
                 ops.adapt_datetimefield_value(max(story.last_updated, article.published)),
                 int(new_source),
+                True,
             ]
             if sig.minhash:  # appended in the database: the story's MinHashes are not read back
                 sets.append(_APPEND_MINHASH[connection.vendor == "postgresql"])
@@ -187,6 +190,7 @@ def do_assign_story(article_id: int, *, p: core.Params | None = None) -> Placed 
         if article is None:
             return None
         placed = _assign(article, p)
+        close_stories(article.published, p)
     transaction.on_commit(
         lambda: story_assigned.send(
             sender=Story,
@@ -197,6 +201,26 @@ def do_assign_story(article_id: int, *, p: core.Params | None = None) -> Placed 
         robust=True,
     )
     return placed
+
+
+def close_stories(newest: datetime, p: core.Params) -> int:
+    """Close the stories that no article can join any more (`core.closing_time`): their postings are
+    deleted, so the candidate index holds the open stories only. One statement, through the index on
+    (indexed, last_updated), when nothing closes. Returns how many closed."""
+    cutoff = connection.ops.adapt_datetimefield_value(core.closing_time(newest, timezone.now(), p))
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"UPDATE {table(Story)} SET indexed = %s WHERE indexed = %s AND last_updated < %s"  # noqa: S608
+            " RETURNING id",
+            [False, True, cutoff],
+        )
+        closed = [row[0] for row in cursor.fetchall()]
+        if closed:
+            cursor.execute(
+                f"DELETE FROM {table(StoryKey)} WHERE story_id IN ({lookup.placeholders(len(closed))})",  # noqa: S608
+                closed,
+            )
+    return len(closed)
 
 
 def _assign(
@@ -250,6 +274,7 @@ def do_merge_stories(story_ids: Sequence[int]) -> int:
         for key in StoryKey.objects.filter(story__in=others).values_list("key", flat=True):
             StoryKey.objects.get_or_create(key=key, story=target)
         others.delete()
+        target.indexed = True  # closed again by the next placement if it is quiet
         _refresh(target)
         return target.pk
 

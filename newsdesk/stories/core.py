@@ -54,6 +54,7 @@ class Params:
     join_threshold: float = 0.40  # cosine of the article to the story, at or above which it joins
     near_duplicate: float = 0.7  # estimated Jaccard of the bodies: a copy of a member joins outright
     open_hours: float = 72.0  # a story takes no new article after this long without one
+    keep_hours: float = 24.0  # its postings stay this much longer (an article that arrives late finds it)
     entity_weight: float = 2.0  # a named thing counts this much more than an ordinary term
     min_shared_rare: int = 3  # a join needs at least this many shared rare terms or names
     rare_idf: float = 2.0  # "rare": idf at or above this
@@ -239,6 +240,15 @@ def common_terms(
 
 def is_open(last_updated: datetime, now: datetime, params: Params = DEFAULT) -> bool:
     return now - last_updated <= timedelta(hours=params.open_hours)
+
+
+def closing_time(newest: datetime, now: datetime, params: Params = DEFAULT) -> datetime:
+    """Stories quiet since before this are closed and lose their postings, when the newest article placed
+    was published at `newest` (`now` at the latest: an article dated in the future closes nothing early).
+    The margin (`keep_hours`) lets an article that arrives that late still find its open story. Whole
+    hours: the stories of one hour close together, in one statement, and most placements close none."""
+    cutoff = min(newest, now) - timedelta(hours=params.open_hours + params.keep_hours)
+    return cutoff.replace(minute=0, second=0, microsecond=0)
 
 
 def decide(

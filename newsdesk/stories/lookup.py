@@ -96,30 +96,34 @@ def candidates(
     keys: Sequence[str], now: datetime, p: core.Params
 ) -> tuple[list[core.Candidate], dict[int, Open]]:
     """The open stories that share the most keys with the article (at least two, or one MinHash band;
-    those with a shared band first), with their clustering state: one query."""
+    those with a shared band first), with their clustering state: one query.
+
+    The postings hold only open stories and those closed for less than `keep_hours` (closing a story
+    deletes its postings), so they are grouped first, and only the stories that share enough keys are
+    tested for open-ness on their own row: no set of every open story is built."""
     if not keys:
         return [], {}
     since = connection.ops.adapt_datetimefield_value(now - timedelta(hours=p.open_hours))
     story, key, name = table(Story), table(StoryKey), connection.ops.quote_name("key")
     band = f"SUM(CASE WHEN k.{name} LIKE %s THEN 1 ELSE 0 END)"
-    # The open stories come from the index on last_updated (their number depends on the arrival rate,
-    # not on the size of the archive); "+k.story_id" keeps SQLite from reading the postings through
-    # the story index instead of the (key, story) one.
+    # The few stories that share enough keys are tested on their own row and ranked; only the best
+    # `max_candidates` have their clustering state (the large JSON columns) read.
     sql = (
-        "SELECT s.id, s.terms, CASE WHEN h.b > 0 THEN s.minhashes END, s.source_ids, s.head,"  # noqa: S608
-        " s.first_published, s.last_updated,"
-        f" s.lead_id FROM {story} s JOIN ("
+        "SELECT s.id, s.terms, CASE WHEN t.b > 0 THEN s.minhashes END, s.source_ids, s.head,"  # noqa: S608
+        " s.first_published, s.last_updated, s.lead_id, t.n, t.b FROM ("
+        "SELECT h.story_id, h.n, h.b FROM ("
         f"SELECT k.story_id, COUNT(*) AS n, {band} AS b FROM {key} k"
         f" WHERE k.{name} IN ({placeholders(len(keys))})"
-        f" AND +k.story_id IN (SELECT id FROM {story} WHERE last_updated >= %s)"
         f" GROUP BY k.story_id HAVING COUNT(*) >= 2 OR {band} > 0"
-        f" ORDER BY CASE WHEN {band} > 0 THEN 1 ELSE 0 END DESC, COUNT(*) DESC, k.story_id DESC LIMIT %s"
-        ") h ON h.story_id = s.id ORDER BY h.b DESC, h.n DESC, s.id DESC"
+        f") h JOIN {story} o ON o.id = h.story_id WHERE o.last_updated >= %s"
+        " ORDER BY CASE WHEN h.b > 0 THEN 1 ELSE 0 END DESC, h.n DESC, h.story_id DESC LIMIT %s"
+        f") t JOIN {story} s ON s.id = t.story_id"
     )
     like = core.BAND + "%"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [like, *[k[:100] for k in keys], since, like, like, p.max_candidates])
+        cursor.execute(sql, [like, *[k[:100] for k in keys], like, since, p.max_candidates])
         rows = cursor.fetchall()
+    rows.sort(key=lambda row: (row[9], row[8], row[0]), reverse=True)  # most bands, then most keys
     stories = {row[0]: _open(row) for row in rows}
     return [
         core.Candidate(

@@ -4,9 +4,10 @@ evaluation, the benchmark and the tests; pure."""
 
 from __future__ import annotations
 
+import heapq
 from collections import Counter, defaultdict
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import UTC, datetime
 
 from .core import (
     BAND,
@@ -15,6 +16,7 @@ from .core import (
     Decision,
     Params,
     Signals,
+    closing_time,
     common_terms,
     decide,
     idf,
@@ -33,6 +35,7 @@ class _Story:
     members: list[str] = field(default_factory=list)
     sources: set[int] = field(default_factory=set)
     head: set[str] = field(default_factory=set)
+    keys: set[str] = field(default_factory=set)  # its postings, while it is open
 
 
 class MemoryIndex:
@@ -43,6 +46,7 @@ class MemoryIndex:
         self.postings: dict[str, set[int]] = defaultdict(set)
         self.stories: dict[int, _Story] = {}
         self.assignment: dict[str, int] = {}
+        self._quiet: list[tuple[datetime, int]] = []  # (last_updated, story) as placed: what may close
 
     def prime(self, background: list[Signals]) -> None:
         """Count document frequencies from a background corpus (without clustering it)."""
@@ -52,6 +56,22 @@ class MemoryIndex:
 
     def idfs(self, terms: Counter[str]) -> dict[str, float]:
         return {t: idf(self.df.get(t, 0), self.n_docs, self.params.min_docs) for t in terms}
+
+    def close(self, newest: datetime) -> None:
+        """Drop the postings of the stories that no article can join any more, as the database index
+        does (`actions.close_stories`): the lookups stay as short as the open stories are few."""
+        cutoff = closing_time(newest, datetime.now(UTC), self.params)
+        while self._quiet and self._quiet[0][0] < cutoff:
+            when, story_id = heapq.heappop(self._quiet)
+            story = self.stories[story_id]
+            if story.last_updated != when:
+                continue  # updated since: a later entry stands for it
+            for key in story.keys:
+                postings = self.postings[key]
+                postings.discard(story_id)
+                if not postings:
+                    del self.postings[key]
+            story.keys.clear()
 
     def candidates(self, keys: list[str], now: datetime) -> list[Candidate]:
         hits: Counter[int] = Counter()
@@ -97,6 +117,7 @@ class MemoryIndex:
             story_id = len(self.stories) + 1
             self.stories[story_id] = _Story(story_id)
         self._add(story_id, article_id, sig, keys)
+        self.close(sig.published)
         return decision
 
     def _add(self, story_id: int, article_id: str, sig: Signals, keys: list[str]) -> None:
@@ -113,5 +134,7 @@ class MemoryIndex:
         self.assignment[article_id] = story_id
         for key in keys:
             self.postings[key].add(story_id)
+        story.keys.update(keys)
+        heapq.heappush(self._quiet, (story.last_updated, story_id))
         self.n_docs += 1
         self.df.update(sig.terms.keys())

@@ -22,11 +22,17 @@ class Story(models.Model):
     minhashes = models.JSONField(default=list, blank=True)
     source_ids = models.JSONField(default=list, blank=True)  # the members' outlets
     head = models.JSONField(default=list, blank=True)  # the members' title words (stems, not names)
+    # Whether the story's postings (`StoryKey`) are kept: a story quiet for longer than it stays open (and
+    # a margin for late articles) is closed, and closing it deletes them (`actions.close_stories`).
+    indexed = models.BooleanField(default=True, db_default=True)  # a DB default: rolling deploys insert
     created_at = models.DateTimeField(default=timezone.now)
 
     class Meta:
         verbose_name_plural = "stories"
-        indexes = [models.Index(fields=["-source_count", "-last_updated"], name="story_coverage")]
+        indexes = [
+            models.Index(fields=["-source_count", "-last_updated"], name="story_coverage"),
+            models.Index(fields=["indexed", "last_updated"], name="story_indexed"),
+        ]
 
     def __str__(self) -> str:
         return self.title or f"Story {self.pk}"
@@ -55,7 +61,9 @@ class StoryMember(models.Model):
 
 
 class StoryKey(models.Model):
-    """The candidate index: a story is found under its members' heaviest terms and MinHash bands."""
+    """The candidate index: a story is found under its members' heaviest terms and MinHash bands. Only
+    stories that are open, or closed for less than a margin, have postings here: closing a story deletes
+    them, so the index grows with the arrival rate, not with the archive."""
 
     key = models.CharField(max_length=100)
     story = models.ForeignKey(Story, on_delete=models.CASCADE, related_name="+")

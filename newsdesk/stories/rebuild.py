@@ -72,12 +72,14 @@ def rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 2000)
     pinned: dict[str, int] = {}
     members: list[_Member] = []
     leads: dict[int, _Lead] = {}
+    newest: datetime | None = None  # the latest publication time placed
     ids = list(Article.objects.published().order_by("published", "id").values_list("id", flat=True))
     fields = ("id", "title", "excerpt", "text", "language", "published", "source_id")
     for start in range(0, len(ids), batch):
         chunk = ids[start : start + batch]
         for article in Article.objects.filter(pk__in=chunk).only(*fields).order_by("published", "id"):
             sig = article_signals(article, p)
+            newest = sig.published if newest is None else max(newest, sig.published)
             idfs = index.idfs(sig.terms)
             keys = core.index_keys(sig, idfs, p)
             group = groups.get(article.pk, "")
@@ -88,6 +90,7 @@ def rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 2000)
                 common = core.common_terms(sig.terms, index.df, index.n_docs, p)
                 decision = core.decide(sig, candidates, idfs, p, common=common)
             story = index.place(article.pk, sig, decision, keys)
+            index.close(sig.published)
             if group:
                 pinned[group] = story
             members.append(_Member(article.pk, story, decision, group))
@@ -96,11 +99,13 @@ def rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 2000)
                 lead.sources.append(article.source_id)
         if progress:
             progress(len(chunk))
-    _write(index, members, leads)
+    _write(index, members, leads, None if newest is None else core.closing_time(newest, timezone.now(), p))
     return len(members)
 
 
-def _write(index: _Index, members: list[_Member], leads: dict[int, _Lead]) -> None:
+def _write(index: _Index, members: list[_Member], leads: dict[int, _Lead], cutoff: datetime | None) -> None:
+    """Replace the stories. Those quiet since before `cutoff` are written closed, without postings, as
+    placing the articles one by one leaves them (`actions.close_stories`)."""
     now = timezone.now()
     with transaction.atomic():
         StoryKey.objects.all().delete()
@@ -123,6 +128,7 @@ def _write(index: _Index, members: list[_Member], leads: dict[int, _Lead]) -> No
                     minhashes=[list(m) for m in story.minhashes],
                     source_ids=lead.sources,
                     head=sorted(story.head),
+                    indexed=cutoff is None or (story.last_updated or lead.published) >= cutoff,
                     created_at=now,
                 )
             )
@@ -144,7 +150,8 @@ def _write(index: _Index, members: list[_Member], leads: dict[int, _Lead]) -> No
             batch_size=2000,
         )
         # The two largest tables as plain multi-row statements: no model instance per row.
-        keys = {(key[:100], pk[s]) for key, ids in index.postings.items() for s in ids}
+        closed = {s for s, row in zip(order, rows, strict=True) if not row.indexed}
+        keys = {(key[:100], pk[s]) for key, ids in index.postings.items() for s in ids if s not in closed}
         frequencies = {t[:100]: n for t, n in index.df.items() if t[:100] != DOCS}
         frequencies[DOCS] = index.n_docs
         _insert(StoryKey, (connection.ops.quote_name("key"), "story_id"), list(keys))
