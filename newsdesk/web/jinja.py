@@ -1,0 +1,142 @@
+"""The Jinja2 environment of the public site's templates (docs/decisions/0029-jinja2-public-templates.md).
+
+Django's own backend (`django.template.backends.jinja2.Jinja2`, config/settings/base.py) loads the templates
+in each app's `jinja2/` folder and the operator's folder (NEWSDESK_TEMPLATES_DIR), escapes on output, and
+runs the context processors named in its OPTIONS when a view renders with a request. This module gives the
+templates what Django's tags gave them:
+
+- `url()` (remembered, newsdesk.core.links.reverse_remembered), `static()`, `get_language()`,
+  `get_language_bidi()`;
+- `_()`, `gettext()`, `ngettext()`, `pgettext()` and `{% trans %}` (jinja2.ext.i18n) bound to Django's
+  translation functions, so the site's catalogs and the active language apply as before;
+- the kept parts: `story_card()`, `card_list()`, `directory_rows()`, `source_mark()` (newsdesk/web/cards.py,
+  fragments.py), `consent_banner()`, `consent_footer_links()`, `consent_snippets()` (newsdesk/consent/kept.py)
+  and `newsletter_signup_box()`;
+- the filters of the old `newsdesk_web` library, and Django's `date`, `yesno`, `truncatechars` and `urlencode`.
+
+Each rendered template sends Django's `template_rendered` signal when something listens (the test client
+does; nothing does in production), so `response.context` and `assertTemplateUsed` work as with Django's
+engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from django.template.defaultfilters import date, truncatechars, urlencode, yesno
+from django.templatetags.static import static
+from django.test.signals import template_rendered
+from django.utils import translation
+from jinja2.runtime import Context
+
+from newsdesk.core.links import reverse_remembered
+from newsdesk.web.templatetags import newsdesk_web as web
+
+
+class SignalledTemplate(jinja2.Template):
+    """A template that tells Django's test client what it rendered with (only while a test listens)."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        if template_rendered.receivers:
+            template_rendered.send(sender=self, template=self, context=dict(*args, **kwargs))
+        return super().render(*args, **kwargs)
+
+
+def url(view_name: str, *args: Any, **kwargs: Any) -> str:
+    """`{{ url("web:story", 12) }}`: reverse(), remembered per script prefix and URLconf."""
+    return reverse_remembered(view_name, args, kwargs)
+
+
+@jinja2.pass_context
+def consent_banner(context: Context) -> Any:
+    from newsdesk.consent import kept
+
+    return kept.banner(context)
+
+
+@jinja2.pass_context
+def consent_footer_links(context: Context) -> Any:
+    from newsdesk.consent import kept
+
+    return kept.footer_links(context)
+
+
+@jinja2.pass_context
+def consent_snippets(context: Context) -> Any:
+    from newsdesk.consent.kept import snippets
+
+    return snippets(context)
+
+
+@jinja2.pass_context
+def newsletter_signup_box(context: Context) -> Any:
+    from newsdesk.newsletter.signup_box import signup_box
+
+    return signup_box(context)
+
+
+def live_cursor() -> int:
+    from newsdesk.live.queries import latest_event_id
+
+    return latest_event_id()
+
+
+FILTERS = {
+    "article_url": web.article_url,
+    "source_url": web.source_url,
+    "topic_url": web.topic_url,
+    "lead_image_url": web.lead_image_url,
+    "icon_url": web.icon_url,
+    "relative_time": web.relative_time,
+    "byline": web.byline,
+    "monogram": web.monogram,
+    "monogram_tone": web.monogram_tone,
+    "lang_attr": web.lang_attr,
+    "json_ld": web.json_ld,
+    "news_language": web.news_language,
+    "card_excerpt": web.card_excerpt,
+    # Django's, for the same words and formats as before.
+    "date": date,
+    "yesno": yesno,
+    "truncatechars": truncatechars,
+    "urlencode": urlencode,
+}
+
+GLOBALS = {
+    "url": url,
+    "static": static,
+    "get_language": translation.get_language,
+    "get_language_bidi": translation.get_language_bidi,
+    "time_tag": web.time_tag,
+    "story_card": web.story_card,
+    "card_list": web.card_list,
+    "directory_rows": web.directory_rows,
+    "source_mark": web.source_mark_tag,
+    "latest_headlines": web.latest_headlines,
+    "live_cursor": live_cursor,
+    "consent_banner": consent_banner,
+    "consent_footer_links": consent_footer_links,
+    "consent_snippets": consent_snippets,
+    "newsletter_signup_box": newsletter_signup_box,
+}
+
+
+def environment(**options: Any) -> jinja2.Environment:
+    extensions = list(options.pop("extensions", []))
+    if "jinja2.ext.i18n" not in extensions:
+        extensions.append("jinja2.ext.i18n")
+    env = jinja2.Environment(extensions=extensions, **options)
+    env.template_class = SignalledTemplate
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
+    # Old-style gettext: `_("…")` returns plain text, escaped on output as Django's {% translate %} was;
+    # a {% trans %} block's text is trusted and its variables escaped, as with {% blocktranslate %}.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        translation.gettext,
+        translation.ngettext,
+        newstyle=False,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
+    return env
