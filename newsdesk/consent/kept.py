@@ -36,7 +36,6 @@ from django.template.defaultfilters import urlencode
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
-
 from jinja2.runtime import Context
 
 from .current import RequestConsent, get_consent

@@ -12,10 +12,10 @@ import threading
 from collections import OrderedDict
 from typing import Any
 
-from jinja2.runtime import Context
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from jinja2.runtime import Context
 
 from .boxes import box_context
 

@@ -1,9 +1,9 @@
 """A source's icon or monogram, rendered once per version.
 
-`source_mark(source)` (`source_mark()` in the public templates) renders web/partials/source_mark.html the first
-time and keeps the HTML in the story cards' per-process store (newsdesk/web/cards.py: least recently used
-out), keyed by the source's id, name and icon address and the active language. Nothing needs invalidating: a
-changed value is a new key, and the old HTML ages out.
+`source_mark(source)` (`source_mark()` in the public templates) renders web/partials/source_mark.html
+the first time and keeps the HTML in the story cards' per-process store (newsdesk/web/cards.py: least
+recently used out), keyed by the source's id, name and icon address and the active language. Nothing needs
+invalidating: a changed value is a new key, and the old HTML ages out.
 """
 
 from __future__ import annotations

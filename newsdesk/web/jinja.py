@@ -10,9 +10,10 @@ templates what Django's tags gave them:
 - `_()`, `gettext()`, `ngettext()`, `pgettext()` and `{% trans %}` (jinja2.ext.i18n) bound to Django's
   translation functions, so the site's catalogs and the active language apply as before;
 - the kept parts: `story_card()`, `card_list()`, `directory_rows()`, `source_mark()` (newsdesk/web/cards.py,
-  fragments.py), `consent_banner()`, `consent_footer_links()`, `consent_snippets()` (newsdesk/consent/kept.py)
-  and `newsletter_signup_box()`;
-- the filters of the old `newsdesk_web` library, and Django's `date`, `yesno`, `truncatechars` and `urlencode`.
+  fragments.py), `consent_banner()`, `consent_footer_links()`, `consent_snippets()`
+  (newsdesk/consent/kept.py) and `newsletter_signup_box()`;
+- the page helpers' filters (newsdesk/web/templatetags/newsdesk_web.py), and Django's `date`, `yesno`,
+  `truncatechars` and `urlencode`.
 
 Each rendered template sends Django's `template_rendered` signal when something listens (the test client
 does; nothing does in production), so `response.context` and `assertTemplateUsed` work as with Django's
@@ -126,7 +127,8 @@ def environment(**options: Any) -> jinja2.Environment:
     extensions = list(options.pop("extensions", []))
     if "jinja2.ext.i18n" not in extensions:
         extensions.append("jinja2.ext.i18n")
-    env = jinja2.Environment(extensions=extensions, **options)
+    options.pop("autoescape", None)  # always on: every value is escaped unless marked safe
+    env = jinja2.Environment(extensions=extensions, autoescape=True, **options)
     env.template_class = SignalledTemplate
     env.filters.update(FILTERS)
     env.globals.update(GLOBALS)
