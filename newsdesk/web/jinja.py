@@ -128,6 +128,8 @@ def environment(**options: Any) -> jinja2.Environment:
     if "jinja2.ext.i18n" not in extensions:
         extensions.append("jinja2.ext.i18n")
     options.pop("autoescape", None)  # always on: every value is escaped unless marked safe
+    # A template's last newline stays, as with Django's engine (a partial's newline is a space on the page).
+    options.setdefault("keep_trailing_newline", True)
     env = jinja2.Environment(extensions=extensions, autoescape=True, **options)
     env.template_class = SignalledTemplate
     env.filters.update(FILTERS)
