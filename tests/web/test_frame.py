@@ -95,3 +95,18 @@ def test_a_prepared_query_refuses_what_it_cannot_build() -> None:
         Prepared(lambda pk: Article.objects.filter(pk=pk).values("title"), probes=(-1,)).run(1)  # type: ignore[type-var]
     with pytest.raises(ValueError, match="stand-in value"):
         Prepared(lambda pk: Article.objects.filter(pk=3), probes=(-1,)).run(1)
+
+
+def test_each_page_has_its_own_title(newsroom: Newsroom) -> None:
+    """The <title> is the page's own, whatever page the process rendered first (a not-found page first
+    here): nothing of one page's head is kept for another."""
+    client = Client()
+    assert client.get("/article/999999999/").status_code == 404
+    article = newsroom.articles[0]
+    titles = {
+        path: re.search(r"<title>(.*?)</title>", client.get(path).content.decode()).group(1)
+        for path in (links.article_path(article.pk, article.title), "/topics/", "/sources/", "/")
+    }
+    assert len(set(titles.values())) == 4, titles
+    assert all("Page not found" not in title for title in titles.values())
+    assert titles["/topics/"].startswith("Topics · ")
