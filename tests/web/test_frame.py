@@ -103,9 +103,9 @@ def test_each_page_has_its_own_title(newsroom: Newsroom) -> None:
     client = Client()
     assert client.get("/article/999999999/").status_code == 404
     article = newsroom.articles[0]
+    paths = (links.article_path(article.pk, article.title), "/topics/", "/sources/", "/")
     titles = {
-        path: re.search(r"<title>(.*?)</title>", client.get(path).content.decode()).group(1)
-        for path in (links.article_path(article.pk, article.title), "/topics/", "/sources/", "/")
+        path: re.findall(r"<title>(.*?)</title>", client.get(path).content.decode())[0] for path in paths
     }
     assert len(set(titles.values())) == 4, titles
     assert all("Page not found" not in title for title in titles.values())
