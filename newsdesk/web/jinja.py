@@ -25,10 +25,13 @@ from __future__ import annotations
 from typing import Any
 
 import jinja2
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.defaultfilters import date, truncatechars, urlencode, yesno
-from django.templatetags.static import static
+from django.templatetags.static import static as django_static
 from django.test.signals import template_rendered
 from django.utils import translation
+from django.utils.translation import trans_real
 from jinja2.runtime import Context
 
 from newsdesk.core.links import reverse_remembered
@@ -42,6 +45,38 @@ class SignalledTemplate(jinja2.Template):
         if template_rendered.receivers:
             template_rendered.send(sender=self, template=self, context=dict(*args, **kwargs))
         return super().render(*args, **kwargs)
+
+
+def gettext(message: str) -> str:
+    """Django's gettext, remembered per catalog: the frame asks for the same twenty words on every page, and
+    each lookup walked the catalog's chain of fallbacks. Keyed on the active catalog object itself, so a
+    language switch or a reloaded catalog (tests change LOCALE_PATHS) gets its own words."""
+    catalog = trans_real.catalog()
+    held = _words.get((id(catalog), message))
+    if held is not None and held[0] is catalog:
+        return held[1]
+    words = translation.gettext(message)
+    if len(_words) >= WORDS:
+        _words.clear()
+    _words[(id(catalog), message)] = (catalog, words)
+    return words
+
+
+WORDS = 4096
+_words: dict[tuple[int, str], tuple[Any, str]] = {}
+
+
+def static(path: str) -> str:
+    """Django's static(), remembered per path, STATIC_URL and storage (a file's address is fixed while the
+    process runs: the manifest is read at start)."""
+    key = (path, settings.STATIC_URL, id(getattr(staticfiles_storage, "_wrapped", None)))
+    address = _static.get(key)
+    if address is None:
+        address = _static[key] = django_static(path)
+    return address
+
+
+_static: dict[tuple[str, str | None, int], str] = {}
 
 
 def url(view_name: str, *args: Any, **kwargs: Any) -> str:
@@ -137,7 +172,7 @@ def environment(**options: Any) -> jinja2.Environment:
     # Old-style gettext: `_("…")` returns plain text, escaped on output as Django's {% translate %} was;
     # a {% trans %} block's text is trusted and its variables escaped, as with {% blocktranslate %}.
     env.install_gettext_callables(  # type: ignore[attr-defined]
-        translation.gettext,
+        gettext,
         translation.ngettext,
         newstyle=False,
         pgettext=translation.pgettext,
