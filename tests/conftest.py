@@ -48,7 +48,7 @@ def _forget_in_process_caches() -> None:
     if not apps.ready:
         return
     from newsdesk.core.figures import forget
-    from newsdesk.newsletter.templatetags.newsletter import forget_boxes
+    from newsdesk.newsletter.signup_box import forget_boxes
     from newsdesk.web.cards import store
     from newsdesk.web.feeds import items
 

@@ -140,11 +140,28 @@ MIDDLEWARE = [
 ROOT_URLCONF = "config.urls"
 WSGI_APPLICATION = "config.wsgi.application"
 
+# An operator's own templates (e.g. consent/privacy_body.html) override the built-in ones.
+OPERATOR_TEMPLATES = Path(_env_str("NEWSDESK_TEMPLATES_DIR") or DATA_DIR / "templates")
 TEMPLATES = [
     {
+        # The public site (each app's jinja2/ folder): Jinja2 through Django's own backend
+        # (docs/decisions/0029-jinja2-public-templates.md; the environment is newsdesk/web/jinja.py).
+        "BACKEND": "django.template.backends.jinja2.Jinja2",
+        "DIRS": [OPERATOR_TEMPLATES],
+        "APP_DIRS": True,
+        "OPTIONS": {
+            "environment": "newsdesk.web.jinja.environment",
+            # `request` is the backend's own; the public templates use no user, perms or messages.
+            "context_processors": [
+                "newsdesk.web.context.public",
+                "newsdesk.consent.context_processors.consent",
+            ],
+        },
+    },
+    {
+        # The admin, the operator console and the mails (each app's templates/ folder): Django's engine.
         "BACKEND": "django.template.backends.django.DjangoTemplates",
-        # An operator's own templates (e.g. consent/privacy_body.html) override the built-in ones.
-        "DIRS": [Path(_env_str("NEWSDESK_TEMPLATES_DIR") or DATA_DIR / "templates")],
+        "DIRS": [OPERATOR_TEMPLATES],
         "APP_DIRS": True,
         "OPTIONS": {
             # {% url %} with its answers remembered (newsdesk/web/templatetags/remembered_url.py).

@@ -1,10 +1,15 @@
-"""The cookie banner and the footer's consent links, rendered once per consent *state* and language.
+"""The consent parts of a page (`consent_banner()`, `consent_footer_links()`, `consent_snippets()` in the
+public templates, newsdesk/web/jinja.py).
+
+- The snippets the reader consented to (the operator's own HTML), server-side, with the CSP nonce. A snippet
+  the reader has not consented to is not in the page at all: not hidden, absent.
+- The cookie banner and the footer's consent links, rendered once per consent *state* and language.
 
 A reader's banner depends on only a few things:
 - whether it is shown at all (the registry asks something, and the reader has no current choice);
 - whether the browser sent Global Privacy Control;
 - the registry (what is asked);
-- the language and the template engine;
+- the language and the template environment;
 - the page's own address (`next`: where the reader comes back to after choosing).
 
 The first four have few combinations. Each one's HTML is rendered once, with a private-use mark where the
@@ -22,17 +27,18 @@ rendered with `consent` (the state's shape above) and `next` (the page's address
 
 from __future__ import annotations
 
+import re
 import threading
 from dataclasses import dataclass
 from typing import Any
 
-from django.template import Context
 from django.template.defaultfilters import urlencode
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
+from jinja2.runtime import Context
 
-from .current import RequestConsent
+from .current import RequestConsent, get_consent
 from .registry import Registry
 
 BANNER_TEMPLATE = "consent/banner.html"
@@ -65,15 +71,10 @@ def _page_address(context: Context) -> str:
     return str(request.get_full_path()) if request is not None else ""
 
 
-def _engine_of(context: Context) -> Any:
-    template = getattr(context, "template", None)
-    return getattr(template, "engine", None)
-
-
 def _kept_or_render(key: tuple[Any, ...], registry: Registry | None, engine: Any, render: Any) -> str:
     with _lock:
         held = _kept.get(key)
-    # The key holds the registry's and the engine's ids: check they are the same objects, not new ones.
+    # The key holds the registry's and the environment's ids: check they are the same objects, not new ones.
     if held is not None and held[0] is registry and held[1] is engine:
         return held[2]
     html = str(render())
@@ -85,13 +86,34 @@ def _kept_or_render(key: tuple[Any, ...], registry: Registry | None, engine: Any
 
 
 def _render(context: Context, name: str, values: dict[str, Any]) -> str:
-    engine = _engine_of(context)
-    if engine is not None:
-        template = engine.get_template(name)
-        return str(template.render(Context(values, autoescape=context.autoescape)))
-    from django.template.loader import get_template
+    """Template `name` with `values` only: nothing else of the page's context (no request) reaches it."""
+    return str(context.environment.get_template(name).render(values))
 
-    return str(get_template(name).render(values))
+
+# An opening <script> or <style> tag without a nonce of its own.
+_TAG = re.compile(r"<(script|style)\b(?![^>]*\bnonce=)", re.IGNORECASE)
+
+
+def with_nonce(html: str, nonce: str) -> str:
+    return _TAG.sub(lambda m: f'<{m.group(1)} nonce="{escape(nonce)}"', html)
+
+
+def snippets(context: Context) -> SafeString:
+    """The operator's snippets this reader consented to, each script and style with the page's CSP nonce."""
+    request = context.get("request")
+    # Only on pages rendered with the reader's consent (the context processor's `consent`).
+    if request is None or not isinstance(context.get("consent"), RequestConsent):
+        return mark_safe("")
+    chosen = get_consent(request).snippets()
+    if not chosen:
+        return mark_safe("")
+    nonce = str(request.csp_nonce) if hasattr(request, "csp_nonce") else ""
+    parts = [
+        f"<!-- {escape(s.category)}: {escape(s.name)} -->\n{with_nonce(s.html, nonce) if nonce else s.html}"
+        for s in chosen
+    ]
+    # The operator's own HTML, entered in the admin by staff: trusted like a template.
+    return mark_safe("\n".join(parts))  # noqa: S308
 
 
 def banner(context: Context) -> SafeString:
@@ -103,8 +125,8 @@ def banner(context: Context) -> SafeString:
     if not show or context.get("hide_consent_banner"):
         return mark_safe("")
     registry, gpc = consent.registry, consent.gpc
-    engine = _engine_of(context)
-    key = ("banner", get_language(), gpc, id(registry), id(engine), context.autoescape)
+    engine = context.environment
+    key = ("banner", get_language(), gpc, id(registry), id(engine), context.eval_ctx.autoescape)
     state = BannerState(show_banner=True, gpc=gpc, registry=registry)
     html = _kept_or_render(
         key, registry, engine, lambda: _render(context, BANNER_TEMPLATE, {"consent": state, "next": NEXT})
@@ -117,8 +139,8 @@ _NEXT_IN_QUERY = str(urlencode(NEXT))
 
 def footer_links(context: Context) -> SafeString:
     """The "Cookie settings" link (back to this page after), the cookie policy and privacy links."""
-    engine = _engine_of(context)
-    key = ("footer", get_language(), id(engine), context.autoescape)
+    engine = context.environment
+    key = ("footer", get_language(), id(engine), context.eval_ctx.autoescape)
     html = _kept_or_render(key, None, engine, lambda: _render(context, FOOTER_TEMPLATE, {"next": NEXT}))
     address = escape(urlencode(_page_address(context)))
     return mark_safe(html.replace(escape(_NEXT_IN_QUERY), address))  # noqa: S308  # escaped here

@@ -129,9 +129,11 @@ class DigestRenderer:
         """(raw html, inlined html, text) of the frame, each with the stories' slot in it."""
         key = (frequency, has_more)
         if key not in self._frames:
-            raw = render_to_string("newsletter/email/digest.html", self._context(frequency, has_more, _SLOT))
+            raw = render_to_string(
+                "newsletter/email/digest.html", self._context(frequency, has_more, _SLOT), using="django"
+            )
             context = self._context(frequency, has_more, _TEXT_SLOT)
-            text = render_to_string("newsletter/email/digest.txt", context)
+            text = render_to_string("newsletter/email/digest.txt", context, using="django")
             self._frames[key] = (raw, inline_css(raw), text)
         return self._frames[key]
 
@@ -139,10 +141,12 @@ class DigestRenderer:
         # By the outlets that "also reported" it too: they depend on what else the subscriber follows.
         key = (story.id, story.also)
         if key not in self._story_html:
-            fragment = render_to_string("newsletter/email/_story.html", {"story": story})
+            fragment = render_to_string("newsletter/email/_story.html", {"story": story}, using="django")
             inlined = inline_css(raw_frame.replace(_SLOT, f"<!--S-->{fragment}<!--/S-->"))
             self._story_html[key] = inlined.split("<!--S-->", 1)[1].split("<!--/S-->", 1)[0]
-            self._story_text[key] = render_to_string("newsletter/email/_story.txt", {"story": story})
+            self._story_text[key] = render_to_string(
+                "newsletter/email/_story.txt", {"story": story}, using="django"
+            )
         return self._story_html[key], self._story_text[key]
 
     def shared(self, digest: Digest, frequency: str, interests_text: str) -> tuple[str, str]:
@@ -289,12 +293,12 @@ def confirmation_message(email: str, url: str) -> EmailMultiAlternatives:
     context = {"site_name": settings.SITE_NAME, "site_url": absolute("/"), "confirm_url": url, "email": email}
     message = EmailMultiAlternatives(
         subject=_("Confirm your %(site_name)s digest") % {"site_name": settings.SITE_NAME},
-        body=render_to_string("newsletter/email/confirm.txt", context),
+        body=render_to_string("newsletter/email/confirm.txt", context, using="django"),
         to=[email],
         headers={"Auto-Submitted": "auto-generated"},
     )
     message.attach_alternative(
-        inline_css(render_to_string("newsletter/email/confirm.html", context)), "text/html"
+        inline_css(render_to_string("newsletter/email/confirm.html", context, using="django")), "text/html"
     )
     return message
 

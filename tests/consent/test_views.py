@@ -301,14 +301,20 @@ def test_every_page_has_the_footer_links(client):
 
 
 def test_the_operator_privacy_template_wins(client, settings, tmp_path):
+    """An operator's privacy_body.html is a Jinja2 template: words, links and the site's name work in it,
+    and what it prints is escaped."""
     (tmp_path / "consent").mkdir()
     (tmp_path / "consent" / "privacy_body.html").write_text(
-        "<h1>Our own notice</h1><p>Write to dpo@example.org</p>"
+        "<h1>Our own notice</h1><p>{{ site_name }}: write to {{ privacy_contact or 'dpo@example.org' }}</p>"
+        "<p><a href=\"{{ url('consent:cookies') }}\">{{ _('Cookie policy') }}</a> {{ '<b>' }}</p>"
     )
-    settings.TEMPLATES = [{**settings.TEMPLATES[0], "DIRS": [tmp_path]}]
+    settings.SITE_NAME = "Harbour News"
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path]} for engine in settings.TEMPLATES]
     html = client.get("/privacy/").content.decode()
     assert "Our own notice" in html
-    assert "dpo@example.org" in html
+    assert "Harbour News: write to dpo@example.org" in html
+    assert '<a href="/privacy/cookies/">Cookie policy</a> &lt;b&gt;' in html
+    assert "Reading sets no cookie" not in html  # the built-in notice is not shown
 
 
 def test_withdrawing_removes_the_refused_categorys_cookies_and_storage(client, analytics_snippet):

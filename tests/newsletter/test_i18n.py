@@ -1,7 +1,8 @@
 """The newsletter speaks the site's language: every word a reader sees goes through gettext.
 
-Two checks: the templates hold no words outside `{% translate %}`/`{% blocktranslate %}` (a static
-scan with Django's own template lexer), and with a German catalog the pages, the form errors and the
+Two checks: the templates hold no words outside `{% translate %}`/`{% blocktranslate %}` in the mails
+(Django's engine, scanned with its own lexer) or `_("…")`/`{% trans %}` in the pages (Jinja2, scanned
+with Jinja's lexer), and with a German catalog the pages, the form errors and the
 mails come out in German while their English stays exactly as before.
 """
 
@@ -11,6 +12,7 @@ import re
 from datetime import UTC, datetime
 from pathlib import Path
 
+import jinja2
 import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import write_mo
@@ -22,7 +24,8 @@ import newsdesk.newsletter
 from newsdesk.newsletter.digest import Digest, Story
 from newsdesk.newsletter.render import Recipient, confirmation_message, digest_message
 
-TEMPLATES = Path(newsdesk.newsletter.__file__).parent / "templates"
+APP = Path(newsdesk.newsletter.__file__).parent
+JINJA = jinja2.Environment(extensions=["jinja2.ext.i18n"], autoescape=True)
 
 # Text that is not language: the demo address in the email field, and the rule between stories.
 NOT_WORDS = {"you@example.org"}
@@ -31,6 +34,25 @@ MARK = "\x00"
 SHOWN_ATTRIBUTES = re.compile(
     r"""\b(?:title|alt|placeholder|aria-label|data-failed|data-offline)="([^"]*)\""""
 )
+
+
+def _untranslated_jinja(source: str) -> list[str]:
+    """`_untranslated` for a Jinja2 template: text inside {% trans %}…{% endtrans %} is covered, and every
+    expression ({{ _("…") }} included) and statement is a neutral mark."""
+    parts: list[str] = []
+    skipping = 0
+    tokens = [token for token in JINJA.lex(source) if token[1] != "whitespace"]
+    for index, (_, kind, value) in enumerate(tokens):
+        if kind == "name" and tokens[index - 1][1] == "block_begin":
+            if value == "trans":
+                skipping += 1
+            elif value == "endtrans":
+                skipping -= 1
+        if kind == "data" and not skipping:
+            parts.append(value)
+        elif not parts or parts[-1] != MARK:
+            parts.append(MARK)
+    return _words_left("".join(parts))
 
 
 def _untranslated(source: str) -> list[str]:
@@ -53,7 +75,11 @@ def _untranslated(source: str) -> list[str]:
             parts.append(token.contents)
         elif not parts or parts[-1] != MARK:
             parts.append(MARK)
-    text = re.sub(r"<style.*?</style>|<!doctype[^>]*>", " ", "".join(parts), flags=re.S | re.I)
+    return _words_left("".join(parts))
+
+
+def _words_left(joined: str) -> list[str]:
+    text = re.sub(r"<style.*?</style>|<!doctype[^>]*>", " ", joined, flags=re.S | re.I)
     found = [value for value in SHOWN_ATTRIBUTES.findall(text) if value not in NOT_WORDS and _words(value)]
     text = re.sub(r"<[^>]*>", " ", text).replace("&nbsp;", " ")
     return found + [word for word in _words(text) if word not in NOT_WORDS]
@@ -63,12 +89,18 @@ def _words(text: str) -> list[str]:
     return re.findall(r"[^\W\d_][^\s\x00<>]*[^\W\d_]|[^\W\d_]{2,}", text)
 
 
-TEMPLATE_FILES = sorted(p for p in TEMPLATES.rglob("*") if p.suffix in (".html", ".txt"))
+TEMPLATE_FILES = sorted(
+    p
+    for folder in ("templates", "jinja2")
+    for p in (APP / folder).rglob("*")
+    if p.suffix in (".html", ".txt")
+)
 
 
-@pytest.mark.parametrize("path", TEMPLATE_FILES, ids=lambda p: str(p.relative_to(TEMPLATES)))
+@pytest.mark.parametrize("path", TEMPLATE_FILES, ids=lambda p: str(p.relative_to(APP)))
 def test_no_template_text_escapes_translation(path: Path) -> None:
-    assert _untranslated(path.read_text()) == [], f"{path.name} has text outside {{% translate %}}"
+    scan = _untranslated_jinja if "jinja2" in path.relative_to(APP).parts else _untranslated
+    assert scan(path.read_text()) == [], f"{path.name} has text outside a translation"
 
 
 def test_the_scan_finds_untranslated_text() -> None:
@@ -77,6 +109,10 @@ def test_the_scan_finds_untranslated_text() -> None:
     assert _untranslated("{% autoescape off %}Unsubscribe: {{ url }}{% endautoescape %}") == ["Unsubscribe"]
     assert _untranslated('{% load i18n %}<p>{% translate "Hello" %}</p>') == []
     assert _untranslated("{% blocktranslate %}Hi {{ name }}{% endblocktranslate %}") == []
+    assert _untranslated_jinja('<p class="x">Hello <strong>{{ name }}</strong></p>') == ["Hello"]
+    assert _untranslated_jinja('<input placeholder="Your address">') == ["Your address"]
+    assert _untranslated_jinja('<p>{{ _("Hello") }} {% if x %}there{% endif %}</p>') == ["there"]
+    assert _untranslated_jinja("{% trans %}Hi {{ name }}{% endtrans %}{# a note #}") == []
 
 
 GERMAN: dict[str | tuple[str, str], str | tuple[str, str]] = {

@@ -1,5 +1,5 @@
-"""The page frame's parts kept between requests ({% fragment %}, source marks, directory rows) and the
-queries compiled once (newsdesk.core.prepared): what one reader's page holds never reaches another's,
+"""The page frame's per-request parts (the search words, the "Cookie settings" address) and the queries
+compiled once (newsdesk.core.prepared): what one reader's page holds never reaches another's,
 and what the pages show is what the ORM would have read."""
 
 from __future__ import annotations
@@ -8,9 +8,8 @@ import re
 
 import pytest
 from django.db import connection
-from django.template import engines
 from django.template.defaultfilters import urlencode
-from django.test import Client, RequestFactory
+from django.test import Client
 from django.test.utils import CaptureQueriesContext
 
 from newsdesk.articles.models import Article
@@ -18,7 +17,6 @@ from newsdesk.core import links
 from newsdesk.core.prepared import Prepared
 from newsdesk.sources.models import Source
 from newsdesk.web import fragments
-from newsdesk.web.fragments import Unkeyable, frozen
 
 from .seed import Newsroom
 
@@ -30,56 +28,9 @@ def empty_stores() -> None:
     fragments.store.clear()
 
 
-def render(template: str, request=None, **context) -> str:
-    return engines["django"].from_string(template).render(context, request)
-
-
-def test_a_fragment_sees_only_the_values_it_is_given() -> None:
-    """Nothing per reader (the request, its consent, a CSRF token, a cookie) can reach a kept part."""
-    request = RequestFactory().get("/somewhere?secret=1", HTTP_COOKIE="reader=ana")
-    request.COOKIES["reader"] = "ana"
-    page = (
-        "{% load newsdesk_web %}{% fragment 'probe' nav=nav %}"
-        "[{{ nav }}|{{ request.path }}|{{ request.COOKIES.reader }}|{{ consent }}|{% csrf_token %}"
-        "|{{ secret }}]"
-        "{% endfragment %}"
-    )
-    assert render(page, request, nav="home", secret="s3") == "[home|||||]"
-
-
-def test_a_fragment_is_kept_per_value_and_language() -> None:
-    page = (
-        "{% load i18n newsdesk_web %}"
-        "{% fragment 'probe' nav=nav %}{{ nav }} {% translate 'Topics' %}{% endfragment %}"
-    )
-    assert render(page, nav="home") == "home Topics"
-    assert render(page, nav="topics") == "topics Topics"
-    assert render(page, nav="home") == "home Topics"
-    held = len(fragments.store)
-    assert held == 2
-    from django.utils import translation
-
-    with translation.override("de"):
-        render(page, nav="home")
-    assert len(fragments.store) == held + 1
-
-
-def test_a_model_instance_cannot_be_part_of_a_key(newsroom: Newsroom) -> None:
-    """A model instance hashes by its id alone: an edit would not change the key, so it is refused, and
-    the part is rendered afresh every time."""
-    source = newsroom.sources[0]
-    with pytest.raises(Unkeyable):
-        frozen(source)
-    page = "{% load newsdesk_web %}{% fragment 'probe' source=source %}{{ source.name }}{% endfragment %}"
-    assert render(page, source=source) == source.name
-    source.name = "A New Name"
-    assert render(page, source=source) == "A New Name"
-    assert len(fragments.store) == 0
-
-
 def test_the_search_box_and_the_cookie_link_are_each_pages_own(newsroom: Newsroom) -> None:
-    """The masthead is kept, but the search words in it and the "Cookie settings" address (the page to come
-    back to) are the request's own."""
+    """The search words in the masthead and the "Cookie settings" address (the page to come back to) are
+    the request's own, and so is the masthead's marked section."""
     client = Client()
     for words in ("harbour", "council vote"):
         html = client.get("/search", {"q": words}).content.decode()
@@ -144,3 +95,18 @@ def test_a_prepared_query_refuses_what_it_cannot_build() -> None:
         Prepared(lambda pk: Article.objects.filter(pk=pk).values("title"), probes=(-1,)).run(1)  # type: ignore[type-var]
     with pytest.raises(ValueError, match="stand-in value"):
         Prepared(lambda pk: Article.objects.filter(pk=3), probes=(-1,)).run(1)
+
+
+def test_each_page_has_its_own_title(newsroom: Newsroom) -> None:
+    """The <title> is the page's own, whatever page the process rendered first (a not-found page first
+    here): nothing of one page's head is kept for another."""
+    client = Client()
+    assert client.get("/article/999999999/").status_code == 404
+    article = newsroom.articles[0]
+    paths = (links.article_path(article.pk, article.title), "/topics/", "/sources/", "/")
+    titles = {
+        path: re.findall(r"<title>(.*?)</title>", client.get(path).content.decode())[0] for path in paths
+    }
+    assert len(set(titles.values())) == 4, titles
+    assert all("Page not found" not in title for title in titles.values())
+    assert titles["/topics/"].startswith("Topics · ")

@@ -204,23 +204,3 @@ def source_mark_tag(source: Any) -> SafeString:
     from newsdesk.web.fragments import source_mark
 
     return source_mark(source)
-
-
-@register.tag
-def fragment(parser: Any, token: Any) -> Any:
-    """{% fragment "name" key=value … %}…{% endfragment %}: a part of the page frame, rendered once per key
-    with only the values named (newsdesk/web/fragments.py)."""
-    from django.template.base import token_kwargs
-
-    from newsdesk.web.fragments import FragmentNode
-
-    bits = token.split_contents()
-    if len(bits) < 2 or bits[1][0] not in "\"'" or bits[1][-1] != bits[1][0]:
-        raise template.TemplateSyntaxError("{% fragment %} takes a quoted name, then key=value pairs")
-    remaining = bits[2:]
-    values = token_kwargs(remaining, parser)
-    if remaining:
-        raise template.TemplateSyntaxError(f"{{% fragment %}} takes key=value pairs, not {remaining[0]!r}")
-    nodelist = parser.parse(("endfragment",))
-    parser.delete_first_token()
-    return FragmentNode(bits[1][1:-1], values, nodelist)

@@ -1,0 +1,181 @@
+"""The Jinja2 environment of the public site's templates (docs/decisions/0029-jinja2-public-templates.md).
+
+Django's own backend (`django.template.backends.jinja2.Jinja2`, config/settings/base.py) loads the templates
+in each app's `jinja2/` folder and the operator's folder (NEWSDESK_TEMPLATES_DIR), escapes on output, and
+runs the context processors named in its OPTIONS when a view renders with a request. This module gives the
+templates what Django's tags gave them:
+
+- `url()` (remembered, newsdesk.core.links.reverse_remembered), `static()`, `get_language()`,
+  `get_language_bidi()`;
+- `_()`, `gettext()`, `ngettext()`, `pgettext()` and `{% trans %}` (jinja2.ext.i18n) bound to Django's
+  translation functions, so the site's catalogs and the active language apply as before;
+- the kept parts: `story_card()`, `card_list()`, `directory_rows()`, `source_mark()` (newsdesk/web/cards.py,
+  fragments.py), `consent_banner()`, `consent_footer_links()`, `consent_snippets()`
+  (newsdesk/consent/kept.py) and `newsletter_signup_box()`;
+- the page helpers' filters (newsdesk/web/templatetags/newsdesk_web.py), and Django's `date`, `yesno`,
+  `truncatechars` and `urlencode`.
+
+Each rendered template sends Django's `template_rendered` signal when something listens (the test client
+does; nothing does in production), so `response.context` and `assertTemplateUsed` work as with Django's
+engine.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+import jinja2
+from django.conf import settings
+from django.contrib.staticfiles.storage import staticfiles_storage
+from django.template.defaultfilters import date, truncatechars, urlencode, yesno
+from django.templatetags.static import static as django_static
+from django.test.signals import template_rendered
+from django.utils import translation
+from django.utils.translation import trans_real
+from jinja2.runtime import Context
+
+from newsdesk.core.links import reverse_remembered
+from newsdesk.web.templatetags import newsdesk_web as web
+
+
+class SignalledTemplate(jinja2.Template):
+    """A template that tells Django's test client what it rendered with (only while a test listens)."""
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        if template_rendered.receivers:
+            template_rendered.send(sender=self, template=self, context=dict(*args, **kwargs))
+        return super().render(*args, **kwargs)
+
+
+def gettext(message: str) -> str:
+    """Django's gettext, remembered per catalog: the frame asks for the same twenty words on every page, and
+    each lookup walked the catalog's chain of fallbacks. Keyed on the active catalog object itself, so a
+    language switch or a reloaded catalog (tests change LOCALE_PATHS) gets its own words."""
+    catalog = trans_real.catalog()
+    held = _words.get((id(catalog), message))
+    if held is not None and held[0] is catalog:
+        return held[1]
+    words = translation.gettext(message)
+    if len(_words) >= WORDS:
+        _words.clear()
+    _words[(id(catalog), message)] = (catalog, words)
+    return words
+
+
+WORDS = 4096
+_words: dict[tuple[int, str], tuple[Any, str]] = {}
+
+
+def static(path: str) -> str:
+    """Django's static(), remembered per path, STATIC_URL and storage (a file's address is fixed while the
+    process runs: the manifest is read at start)."""
+    key = (path, settings.STATIC_URL, id(getattr(staticfiles_storage, "_wrapped", None)))
+    address = _static.get(key)
+    if address is None:
+        address = _static[key] = django_static(path)
+    return address
+
+
+_static: dict[tuple[str, str | None, int], str] = {}
+
+
+def url(view_name: str, *args: Any, **kwargs: Any) -> str:
+    """`{{ url("web:story", 12) }}`: reverse(), remembered per script prefix and URLconf."""
+    return reverse_remembered(view_name, args, kwargs)
+
+
+@jinja2.pass_context
+def consent_banner(context: Context) -> Any:
+    from newsdesk.consent import kept
+
+    return kept.banner(context)
+
+
+@jinja2.pass_context
+def consent_footer_links(context: Context) -> Any:
+    from newsdesk.consent import kept
+
+    return kept.footer_links(context)
+
+
+@jinja2.pass_context
+def consent_snippets(context: Context) -> Any:
+    from newsdesk.consent.kept import snippets
+
+    return snippets(context)
+
+
+@jinja2.pass_context
+def newsletter_signup_box(context: Context) -> Any:
+    from newsdesk.newsletter.signup_box import signup_box
+
+    return signup_box(context)
+
+
+def live_cursor() -> int:
+    from newsdesk.live.queries import latest_event_id
+
+    return latest_event_id()
+
+
+FILTERS = {
+    "article_url": web.article_url,
+    "source_url": web.source_url,
+    "topic_url": web.topic_url,
+    "lead_image_url": web.lead_image_url,
+    "icon_url": web.icon_url,
+    "relative_time": web.relative_time,
+    "byline": web.byline,
+    "monogram": web.monogram,
+    "monogram_tone": web.monogram_tone,
+    "lang_attr": web.lang_attr,
+    "json_ld": web.json_ld,
+    "news_language": web.news_language,
+    "card_excerpt": web.card_excerpt,
+    # Django's, for the same words and formats as before.
+    "date": date,
+    "yesno": yesno,
+    "truncatechars": truncatechars,
+    "urlencode": urlencode,
+}
+
+GLOBALS = {
+    "url": url,
+    "static": static,
+    "get_language": translation.get_language,
+    "get_language_bidi": translation.get_language_bidi,
+    "time_tag": web.time_tag,
+    "story_card": web.story_card,
+    "card_list": web.card_list,
+    "directory_rows": web.directory_rows,
+    "source_mark": web.source_mark_tag,
+    "latest_headlines": web.latest_headlines,
+    "live_cursor": live_cursor,
+    "consent_banner": consent_banner,
+    "consent_footer_links": consent_footer_links,
+    "consent_snippets": consent_snippets,
+    "newsletter_signup_box": newsletter_signup_box,
+}
+
+
+def environment(**options: Any) -> jinja2.Environment:
+    extensions = list(options.pop("extensions", []))
+    if "jinja2.ext.i18n" not in extensions:
+        extensions.append("jinja2.ext.i18n")
+    options.pop("autoescape", None)  # always on: every value is escaped unless marked safe
+    # A template's last newline stays, as with Django's engine (a partial's newline is a space on the page).
+    options.setdefault("keep_trailing_newline", True)
+    env = jinja2.Environment(extensions=extensions, autoescape=True, **options)
+    env.template_class = SignalledTemplate
+    env.filters.update(FILTERS)
+    env.globals.update(GLOBALS)
+    # Old-style gettext: `_("…")` returns plain text, escaped on output as Django's {% translate %} was;
+    # a {% trans %} block's text is trusted and its variables escaped, as with {% blocktranslate %}.
+    env.install_gettext_callables(  # type: ignore[attr-defined]
+        gettext,
+        translation.ngettext,
+        newstyle=False,
+        pgettext=translation.pgettext,
+        npgettext=translation.npgettext,
+    )
+    return env
