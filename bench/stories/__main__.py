@@ -6,8 +6,9 @@ For each size N (default 10,000 and 100,000):
    kept in --data-dir; each run works on a copy, so the built one is reused across runs;
 2. ours: `do_assign_story` places --queries new articles that arrive after the N (the real action: it
    reads the index and the frequencies, decides, writes the story, member, keys and counts, commits),
-   timed one by one; the quiet stories are closed once per hour of bench time, untimed, as the hourly
-   prune job does on a site: CPU milliseconds per article, median and 90th percentile, and the median wall time;
+   timed one by one: CPU milliseconds per article, median and 90th percentile, and the median wall
+   time. The quiet stories are closed once per hour of bench time, untimed, as the hourly prune job does
+   on a site;
 3. anchor: TF-IDF cosine (scikit-learn) of each new article against every open story's centroid,
    the same stories, in memory (vectoriser fitted on the N articles beforehand, not timed);
 4. rebuild throughput (articles per second): `do_rebuild` over --rebuild articles, against the same
