@@ -190,7 +190,6 @@ def do_assign_story(article_id: int, *, p: core.Params | None = None) -> Placed 
         if article is None:
             return None
         placed = _assign(article, p)
-        close_stories(article.published, p)
     transaction.on_commit(
         lambda: story_assigned.send(
             sender=Story,
@@ -205,21 +204,39 @@ def do_assign_story(article_id: int, *, p: core.Params | None = None) -> Placed 
 
 def close_stories(newest: datetime, p: core.Params) -> int:
     """Close the stories that no article can join any more (`core.closing_time`): their postings are
-    deleted, so the candidate index holds the open stories only. One statement, through the index on
-    (indexed, last_updated), when nothing closes. Returns how many closed."""
-    cutoff = connection.ops.adapt_datetimefield_value(core.closing_time(newest, timezone.now(), p))
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"UPDATE {table(Story)} SET indexed = %s WHERE indexed = %s AND last_updated < %s"  # noqa: S608
-            " RETURNING id",
-            [False, True, cutoff],
-        )
-        closed = [row[0] for row in cursor.fetchall()]
-        if closed:
+    deleted, so the candidate index holds the open stories only. Closing never changes a placement (a
+    closed story is never a candidate), so it is periodic work, not part of placing an article: the
+    hourly prune job runs it (`closable`, `do_close_stories`). Returns how many closed."""
+    cutoff = core.closing_time(newest, timezone.now(), p)
+    return do_close_stories(closable(cutoff), cutoff)
+
+
+def closable(cutoff: datetime) -> list[int]:
+    """The open stories quiet since before `cutoff`, through the index on (indexed, last_updated)."""
+    rows = Story.objects.filter(indexed=True, last_updated__lt=cutoff).order_by("pk")
+    return list(rows.values_list("pk", flat=True))
+
+
+def do_close_stories(ids: Sequence[int], cutoff: datetime) -> int:
+    """Close these stories, unless an article joined one since `cutoff`: `indexed` goes false and their
+    postings are deleted. Returns how many closed."""
+    closed: list[int] = []
+    when = connection.ops.adapt_datetimefield_value(cutoff)
+    for start in range(0, len(ids), 500):
+        chunk = list(ids[start : start + 500])
+        with transaction.atomic(), connection.cursor() as cursor:
             cursor.execute(
-                f"DELETE FROM {table(StoryKey)} WHERE story_id IN ({lookup.placeholders(len(closed))})",  # noqa: S608
-                closed,
+                f"UPDATE {table(Story)} SET indexed = %s WHERE indexed = %s AND last_updated < %s"  # noqa: S608
+                f" AND id IN ({lookup.placeholders(len(chunk))}) RETURNING id",
+                [False, True, when, *chunk],
             )
+            done = [row[0] for row in cursor.fetchall()]
+            if done:
+                cursor.execute(
+                    f"DELETE FROM {table(StoryKey)} WHERE story_id IN ({lookup.placeholders(len(done))})",  # noqa: S608
+                    done,
+                )
+        closed += done
     return len(closed)
 
 

@@ -23,7 +23,7 @@ class Story(models.Model):
     source_ids = models.JSONField(default=list, blank=True)  # the members' outlets
     head = models.JSONField(default=list, blank=True)  # the members' title words (stems, not names)
     # Whether the story's postings (`StoryKey`) are kept: a story quiet for longer than it stays open (and
-    # a margin for late articles) is closed, and closing it deletes them (`actions.close_stories`).
+    # a margin for late articles) is closed, and closing it (the hourly prune job) deletes them.
     indexed = models.BooleanField(default=True, db_default=True)  # a DB default: rolling deploys insert
     created_at = models.DateTimeField(default=timezone.now)
 

@@ -105,7 +105,7 @@ def rebuild(*, progress: Callable[[int], None] | None = None, batch: int = 2000)
 
 def _write(index: _Index, members: list[_Member], leads: dict[int, _Lead], cutoff: datetime | None) -> None:
     """Replace the stories. Those quiet since before `cutoff` are written closed, without postings, as
-    placing the articles one by one leaves them (`actions.close_stories`)."""
+    placing the articles one by one and then the prune job's closing leave them."""
     now = timezone.now()
     with transaction.atomic():
         StoryKey.objects.all().delete()

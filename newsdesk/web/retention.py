@@ -8,6 +8,8 @@
 - the operator console's counters: hourly ones after 3 days, daily ones after 400 days, a source's days
   after 90 days;
 - the image cache, bounded by the image store;
+- the candidate index of stories: the stories no article can join any more are closed and lose their
+  postings (closing changes no placement, so it is done here rather than on each placement);
 - the Prometheus files of processes that have exited (folded into one archive, docs/decisions/0023).
 
 `plan()` lists exactly what would go and `apply()` removes exactly that list, so `newsdesk prune
@@ -71,7 +73,20 @@ def plan(now: datetime) -> list[Batch]:
     )
     batches.append(Batch("heartbeats", "rows of processes not seen for 7 days", gone, _forget_heartbeats))
     batches.extend(_console_counters(now))
+    batches.append(_stories(now))
     return batches
+
+
+def _stories(now: datetime) -> Batch:
+    from newsdesk.stories import actions as story_actions
+    from newsdesk.stories import core as story_core
+
+    cutoff = story_core.closing_time(now, now, story_actions.params())
+    ids = story_actions.closable(cutoff)
+    return Batch(
+        "stories", "stories' index postings (stories no article can join any more close)", ids,
+        lambda pks: story_actions.do_close_stories(pks, cutoff),
+    )  # fmt: skip
 
 
 def _console_counters(now: datetime) -> list[Batch]:

@@ -1,5 +1,6 @@
-"""The candidate index keeps open stories only: closing a story deletes its postings, a late article
-still finds its story within the margin, and a rebuild leaves the index as placing one by one does."""
+"""The candidate index keeps open stories only: closing a story (the hourly prune job) deletes its
+postings and changes no placement, a late article still finds its story within the margin, and a
+rebuild leaves the index as placing one by one and then closing does."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ from typing import Any
 
 import pytest
 
+from newsdesk.articles.models import Article
 from newsdesk.stories import core
 from newsdesk.stories.actions import close_stories, do_assign_story, do_rebuild, params
 from newsdesk.stories.models import Story, StoryKey, StoryMember, TermFrequency
@@ -34,6 +36,9 @@ def test_closing_deletes_postings_and_rebuild_leaves_the_same_index(settings: An
     ids = _store(_rows("e001", "e002", "e003", "e008"))
     for article_id in ids.values():
         do_assign_story(article_id)
+    assert not Story.objects.filter(indexed=False).exists(), "placing closes nothing"
+    newest = Article.objects.latest("published").published
+    assert close_stories(newest, params()) > 0
     closed = list(Story.objects.filter(indexed=False))
     assert closed, "some stories closed"
     assert Story.objects.filter(indexed=True).exists()
@@ -100,3 +105,51 @@ def test_closing_changes_no_decision_of_the_in_memory_index() -> None:
     assert closing.assignment == keeping.assignment
     assert len(closing.postings) < len(keeping.postings)  # some stories closed
     assert sum(map(len, closing.postings.values())) < sum(map(len, keeping.postings.values()))
+
+
+def _groups() -> list[list[int]]:
+    return sorted(
+        sorted(StoryMember.objects.filter(story=s).values_list("article_id", flat=True))
+        for s in Story.objects.all()
+    )
+
+
+def test_closing_changes_no_placement_in_the_database(settings: Any) -> None:
+    """The same stories whether the quiet ones are closed after every placement or never."""
+    settings.NEWSDESK_STORIES = {**settings.NEWSDESK_STORIES, "OPEN_HOURS": 24}
+    ids = _store(_rows("e001", "e002", "e003", "e008", "e010", "e011"))
+    order = sorted(ids.values(), key=lambda pk: Article.objects.get(pk=pk).published)
+    p, closed = params(), 0
+    for article_id in order:
+        do_assign_story(article_id)
+        closed += close_stories(Article.objects.get(pk=article_id).published, p)
+    assert closed > 0, "some stories closed on the way"
+    closing = _groups()
+    for model in (StoryKey, StoryMember, Story, TermFrequency):
+        model.objects.all().delete()
+    for article_id in order:
+        do_assign_story(article_id)
+    assert not Story.objects.filter(indexed=False).exists()
+    assert _groups() == closing
+
+
+def test_the_prune_job_closes_quiet_stories() -> None:
+    from newsdesk.web import retention
+
+    p = params()
+    ids = _store(_rows("e003"))
+    for article_id in ids.values():
+        do_assign_story(article_id)
+    (story,) = Story.objects.all()
+    soon = story.last_updated + timedelta(hours=p.open_hours + p.keep_hours - 1)
+    assert next(b for b in retention.plan(soon) if b.kind == "stories").ids == []
+    assert retention.prune(soon)["stories"] == 0
+    assert StoryKey.objects.filter(story=story).exists()
+    later = story.last_updated + timedelta(hours=p.open_hours + p.keep_hours + 2)
+    (batch,) = [b for b in retention.plan(later) if b.kind == "stories"]
+    assert batch.ids == [story.pk]
+    assert retention.prune(later)["stories"] == 1
+    story.refresh_from_db()
+    assert not story.indexed
+    assert not StoryKey.objects.filter(story=story).exists()
+    assert retention.prune(later)["stories"] == 0  # closed once
