@@ -55,9 +55,6 @@ def test_the_golden_set_covers_the_cases_we_promised() -> None:
         # Adobe Experience Manager's "cmp-text" blocks (component, not consent-management platform)
         # hold the story; a real consent box beside them still goes.
         "aem-components",
-        # A figure whose caption and credit sit in classed blocks beside the image: the image stays,
-        # with its alt text as an attribute, and the caption and credit are not body text.
-        "figure-caption-credit",
     } <= set(NAMES)  # fmt: skip
 
 
@@ -124,18 +121,6 @@ def test_windows_1252_bytes_decode_to_the_right_characters() -> None:
     assert "« Nos grands-parents" in result.text
     assert result.authors == ("Élodie Marchand",)
     assert result.language == "fr"  # the page declares none: detected from the text
-
-
-def test_a_figure_keeps_its_image_but_not_its_caption_or_credit() -> None:
-    page, _ = load("figure-caption-credit")
-    extracted = extract_article(page)
-    assert '<img src="/img/ferry-at-dawn.jpg" alt="The ferry leaving the pier at dawn">' in extracted.html
-    for line in ("morning boat", "Lena Brandt", "Winter timetables", "ferry leaving the pier"):
-        assert line not in extracted.text
-    assert "Winter timetables" not in extracted.html
-    assert "Lena Brandt" not in extracted.html
-    assert extracted.text.startswith("The island ferry will run four crossings")
-    assert extracted.text.endswith("each of the remaining crossings.")
 
 
 def regenerate() -> None:

@@ -12,7 +12,7 @@ import re
 from copy import copy
 from dataclasses import dataclass
 
-from lxml.etree import XPath, _Element, tostring
+from lxml.etree import _Element, tostring
 from lxml.html import HtmlElement
 from trafilatura import bare_extraction
 from trafilatura.htmlprocessing import convert_to_html
@@ -32,8 +32,6 @@ BYLINE_CHARS = 120
 # Short label blocks ("Council", "Analysis · Transport") that may stand above a repeated headline.
 KICKER_BLOCKS = 2
 KICKER_WORDS = 4
-# A caption or credit of up to this many words is furniture; a longer one tells part of the story.
-CAPTION_WORDS = 20
 _HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
 
 # "xml" rather than "python": the same extraction, minus a plain-text rendering we do not use.
@@ -73,7 +71,6 @@ def extract_body(
     options.source = base_url  # links are made absolute by sanitize_html, once
     options.fast = fast
     _drop_head(root)
-    _drop_captions(root)
     document = bare_extraction(root, options=options)
     if document is None or isinstance(document, dict) or document.body is None:
         return Body()
@@ -97,22 +94,6 @@ def _drop_head(root: HtmlElement) -> None:
     head = root.find("head")
     if head is not None:
         root.remove(head)
-
-
-_CAPTIONS = XPath(
-    ".//figcaption[not(.//img)]"
-    "|.//*[self::div or self::p or self::span or self::section]"
-    "[contains(@class, 'caption') or contains(@id, 'caption') or contains(@class, 'credit')][not(.//img)]"
-)
-
-
-def _drop_captions(root: HtmlElement) -> None:
-    """Captions and photo credits go; the pictures stay. trafilatura keeps the text beside an image
-    when asked to keep images, and drops the whole figure when not: we want the image in the stored
-    HTML (its alt text stays on it) but not "Photo: agency" in the body text."""
-    for element in _CAPTIONS(root):
-        if len(" ".join(element.itertext()).split()) <= CAPTION_WORDS:
-            delete_element(element, keep_tail=True)
 
 
 def _drop_repeated_title(body: _Element, title: str | None) -> None:
