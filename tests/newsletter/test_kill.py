@@ -73,25 +73,33 @@ def _sent_to(sqlite_path: Path | None) -> set[str]:
         return {row[0] for row in cursor.fetchall()}
 
 
-def _after_its_last_statement(sqlite_path: Path | None) -> None:
-    """Wait until PostgreSQL has ended the killed process's session.
+def _client_backends(sqlite_path: Path | None) -> set[int]:
+    """The other client sessions on the test database (none to wait for on SQLite)."""
+    if sqlite_path is not None:
+        return set()
+    with connection.cursor() as cursor:
+        cursor.execute(
+            "SELECT pid FROM pg_stat_activity WHERE datname = current_database()"
+            " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
+        )
+        return {row[0] for row in cursor.fetchall()}
+
+
+def _after_its_last_statement(sqlite_path: Path | None, before: set[int]) -> None:
+    """Wait until PostgreSQL has ended the killed process's sessions: those that were not there `before`.
 
     A statement the process sent just before SIGKILL still runs, and commits, after the process is gone;
     the server notices the death only when it answers. Until the session ends, the records the test reads
-    may lack that one message's. SQLite commits inside the process, so nothing is pending there.
+    may lack that one message's. SQLite commits inside the process, so nothing is pending there. Sessions
+    that other parts of the test process keep open (they were there before) are not waited for.
     """
     if sqlite_path is not None:
         return
     deadline = time.monotonic() + 10
-    with connection.cursor() as cursor:
-        while time.monotonic() < deadline:
-            cursor.execute(
-                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database()"
-                " AND pid <> pg_backend_pid() AND backend_type = 'client backend'"
-            )
-            if cursor.fetchone()[0] == 0:
-                return
-            time.sleep(0.02)
+    while time.monotonic() < deadline:
+        if not _client_backends(sqlite_path) - before:
+            return
+        time.sleep(0.02)
     raise AssertionError("the killed sender's database session did not end")
 
 
@@ -155,11 +163,12 @@ def test_killed_run_resumes_without_double_send_or_skip(moment: str, tmp_path: P
             "NEWSDESK_NEWSLETTER_RETRY_BACKOFF": "0.01",
             "NEWSDESK_NEWSLETTER_CLAIM_LEASE": "2",  # the resumed run takes the dead one's batch soon
         }
+        before = _client_backends(sqlite_path)
         victim["proc"] = _send(env)
         first_out, first_err = victim["proc"].communicate(timeout=120)
         assert victim["proc"].returncode == -signal.SIGKILL, (first_out, first_err)
         assert killed.is_set()
-        _after_its_last_statement(sqlite_path)
+        _after_its_last_statement(sqlite_path, before)
         delivered_before = {a for m in sink.messages for a in m.rcpt_tos}
         assert 0 < len(delivered_before) < SUBSCRIBERS
         recorded_before = _sent_to(sqlite_path)
