@@ -86,7 +86,7 @@ def _link(anchor: HtmlElement, page_url: str | None, own: str, scheme: str = "")
 
 # No scheme ("x:" before any "/", "?" or "#"), not scheme-relative ("//host"), and none of the
 # characters urlsplit strips or treats apart (spaces, tabs, backslashes).
-_PLAIN_RELATIVE = re.compile(r"(?!//)[^:/?#\s\\]*(?:[/?#][^\s\\]*)?\Z")
+_PLAIN_RELATIVE = re.compile(r"(?!//)[^:/?#\s\\\x00-\x1f]*(?:[/?#][^\s\\\x00-\x1f]*)?\Z")
 
 
 # An address with its own scheme and host: joining it to the page's address would give it back.

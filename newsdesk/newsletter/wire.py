@@ -49,7 +49,6 @@ _POLICY = SHORT_HEADERS.clone(linesep="\r\n")
 
 _TEXT_SLOT = "NDWIRE-TEXT-\u00e9"  # non-ASCII, so the frame's parts say 8bit
 _HTML_SLOT = "NDWIRE-HTML-\u00e9"
-_PERSONAL_HEADERS = ("Subject", "To", "Date", "Message-ID", "List-Unsubscribe")
 
 
 def plain_address(address: str) -> bool:

@@ -204,8 +204,9 @@ def do_assign_story(article_id: int, *, p: core.Params | None = None) -> Placed 
 
 def close_stories(newest: datetime, p: core.Params) -> int:
     """Close the stories that no article can join any more (`core.closing_time`): their postings are
-    deleted, so the candidate index holds the open stories only. Closing never changes a placement (a
-    closed story is never a candidate), so it is periodic work, not part of placing an article: the
+    deleted, so the candidate index holds the open stories only. Closing changes no placement of an
+    article stored within the margin (`keep_hours`) of its publication time; a later one cannot find a
+    closed story and starts its own. So it is periodic work, not part of placing an article: the
     hourly prune job runs it (`closable`, `do_close_stories`). Returns how many closed."""
     cutoff = core.closing_time(newest, timezone.now(), p)
     return do_close_stories(closable(cutoff), cutoff)
@@ -291,7 +292,7 @@ def do_merge_stories(story_ids: Sequence[int]) -> int:
         for key in StoryKey.objects.filter(story__in=others).values_list("key", flat=True):
             StoryKey.objects.get_or_create(key=key, story=target)
         others.delete()
-        target.indexed = True  # closed again by the next placement if it is quiet
+        target.indexed = True  # closed again by the hourly prune if it is quiet
         _refresh(target)
         return target.pk
 

@@ -9,7 +9,8 @@
   after 90 days;
 - the image cache, bounded by the image store;
 - the candidate index of stories: the stories no article can join any more are closed and lose their
-  postings (closing changes no placement, so it is done here rather than on each placement);
+  postings (closing changes no placement of an article stored within the day's margin of its
+  publication, so it is done here rather than on each placement);
 - the Prometheus files of processes that have exited (folded into one archive, docs/decisions/0023).
 
 `plan()` lists exactly what would go and `apply()` removes exactly that list, so `newsdesk prune

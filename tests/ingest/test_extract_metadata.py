@@ -193,6 +193,17 @@ def test_the_articles_own_json_ld_date_wins_over_a_related_storys() -> None:
     assert updated.date().isoformat() == "2024-03-07"
 
 
+def test_a_json_ld_script_nested_beyond_reason_costs_only_its_own_date() -> None:
+    # Too deep for Python's parser, and deep in lists that the object walk does not count as depth:
+    # neither may make the page unreadable, and the meta tag still gives the date.
+    meta = '<meta property="article:published_time" content="2024-03-05T09:00:00Z">'
+    too_deep = '{"datePublished": "2020-01-01", "x": ' + "[" * 5000 + "]" * 5000 + "}"
+    deep_lists = '{"@type": "NewsArticle", "datePublished": "2020-01-01", "x": ' + "[" * 600 + "]" * 600 + "}"
+    for script in (too_deep, deep_lists):
+        html = page(meta + ld(script), f"<article><h1>Ferries</h1>{BODY}</article>")
+        assert published_day(html) in ("2024-03-05", "2020-01-01")
+
+
 def test_an_article_nested_in_a_web_page_and_a_video_beside_it() -> None:
     story = (
         '{"@type": "WebPage", "mainEntity": {"@type": "ReportageNews", "dateCreated": "2024-03-05T09:00:00Z",'

@@ -162,6 +162,9 @@ def test_links_are_judged_against_the_page_whatever_their_form() -> None:
         "timetable.html?day=sat": ("harbour-news.example", False),
         "/a:b": ("harbour-news.example", False),
         "//casino-spam.example/win": ("casino-spam.example", True),
+        # A control character before "//" is dropped by browsers and urlsplit: still the other site.
+        "&#1;//casino-spam.example/c0": ("casino-spam.example", True),
+        "/\t/casino-spam.example/tab": ("casino-spam.example", True),
         "HTTPS://Casino-Spam.example/": ("casino-spam.example", True),
         "https://news.harbour-news.example/x": ("harbour-news.example", False),
         "javascript:void(0)": ("", False),

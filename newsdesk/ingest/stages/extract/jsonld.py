@@ -28,6 +28,7 @@ _ELSEWHERE = frozenset(
     {"itemListElement", "hasPart", "relatedLink", "review", "reviews", "comment", "citation", "video"}
 )
 MAX_DEPTH = 6
+MAX_NESTING = 32  # lists and graphs within lists and graphs too: no real page comes near
 
 
 @dataclass(frozen=True)
@@ -42,20 +43,21 @@ def _types(item: dict[str, Any]) -> list[str]:
     return [k.rsplit("/", 1)[-1] for k in kinds if isinstance(k, str)]
 
 
-def _objects(value: Any, depth: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
-    """Every JSON object with its depth; a `@graph`'s members count as top level."""
-    if depth > MAX_DEPTH:
+def _objects(value: Any, depth: int = 0, nesting: int = 0) -> Iterator[tuple[int, dict[str, Any]]]:
+    """Every JSON object with its depth; a `@graph`'s members count as top level. `nesting` counts every
+    level, lists and graphs too, so a hostile script nested thousands deep ends early."""
+    if depth > MAX_DEPTH or nesting > MAX_NESTING:
         return
     if isinstance(value, list):
         for item in value:
-            yield from _objects(item, depth)
+            yield from _objects(item, depth, nesting + 1)
     elif isinstance(value, dict):
         yield depth, value
         for name, child in value.items():
             if name == "@graph":
-                yield from _objects(child, depth)
+                yield from _objects(child, depth, nesting + 1)
             elif name not in _ELSEWHERE and isinstance(child, dict | list):
-                yield from _objects(child, depth + 1)
+                yield from _objects(child, depth + 1, nesting + 1)
 
 
 def _text(value: Any) -> str | None:
@@ -71,7 +73,7 @@ def article_dates(scripts: list[str]) -> JsonLdDates:
             continue  # a breadcrumb, the outlet, a search box: nothing to read
         try:
             data = json.loads(script, strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # broken, or nested deeper than Python's stack
             broken.append(script)
             continue
         for depth, item in _objects(data):

@@ -50,7 +50,9 @@ def read_metadata(root: HtmlElement, url: str | None) -> PageMeta:
     """Everything we take from <head>, JSON-LD and the page title, before any clean-up."""
     document = examine_meta(root)
     _decode_letter_entities(root)
-    with suppress(ValueError, TypeError, AttributeError, KeyError):  # malformed JSON-LD is common
+    with suppress(
+        ValueError, TypeError, AttributeError, KeyError, RecursionError
+    ):  # malformed JSON-LD is common
         document = extract_meta_json(root, document)
     site_name = _text_or_none(document.sitename) or _site_from_title(root)
     texts = [str(text) for text in _JSON_LD_XPATH(root)]
