@@ -22,12 +22,14 @@ engine.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from typing import Any
 
 import jinja2
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
 from django.template.defaultfilters import date, truncatechars, urlencode, yesno
+from django.template.utils import get_app_template_dirs
 from django.templatetags.static import static as django_static
 from django.test.signals import template_rendered
 from django.utils import translation
@@ -158,7 +160,32 @@ GLOBALS = {
 }
 
 
+class PublicTemplates(jinja2.BaseLoader):
+    """The operator's folder (NEWSDESK_TEMPLATES_DIR) overrides public templates only. A name that no
+    app's `jinja2/` folder has (an admin or console template, a mail) is not looked for here, so an
+    operator's Django-syntax override of it reaches Django's engine, which reads the same folder."""
+
+    def __init__(self, loader: jinja2.BaseLoader) -> None:
+        self.loader = loader
+        self._names: frozenset[str] | None = None
+
+    def public(self) -> frozenset[str]:
+        if self._names is None:
+            dirs = [str(d) for d in get_app_template_dirs("jinja2")]
+            self._names = frozenset(jinja2.FileSystemLoader(dirs).list_templates())
+        return self._names
+
+    def get_source(
+        self, environment: jinja2.Environment, template: str
+    ) -> tuple[str, str | None, Callable[[], bool] | None]:
+        if template not in self.public():
+            raise jinja2.TemplateNotFound(template)
+        return self.loader.get_source(environment, template)
+
+
 def environment(**options: Any) -> jinja2.Environment:
+    if "loader" in options:
+        options["loader"] = PublicTemplates(options["loader"])
     extensions = list(options.pop("extensions", []))
     if "jinja2.ext.i18n" not in extensions:
         extensions.append("jinja2.ext.i18n")

@@ -317,6 +317,19 @@ def test_the_operator_privacy_template_wins(client, settings, tmp_path):
     assert "Reading sets no cookie" not in html  # the built-in notice is not shown
 
 
+def test_an_operator_override_of_an_admin_template_stays_a_django_template(client, settings, tmp_path):
+    """The operator's folder feeds both engines: a Django-syntax admin override must reach Django's engine,
+    not be read (and refused) as a Jinja2 template."""
+    (tmp_path / "admin").mkdir()
+    (tmp_path / "admin" / "login.html").write_text(
+        '{% extends "admin/base_site.html" %}'
+        "{% block content %}<p>Harbour desk {{ 2|add:3 }}</p>{% endblock %}"
+    )
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path]} for engine in settings.TEMPLATES]
+    html = client.get("/admin/login/").content.decode()
+    assert "Harbour desk 5" in html
+
+
 def test_withdrawing_removes_the_refused_categorys_cookies_and_storage(client, analytics_snippet):
     from newsdesk.consent.models import StorageItem
 
