@@ -342,16 +342,9 @@ def _count_day_sql(names: tuple[str, ...]) -> str:
 
 def _count_day(source_id: int, day: date, columns: dict[str, float]) -> None:
     """Add to the source's row of the day, creating it (one upsert: no read, no lost update)."""
-    table = SourceDay._meta.db_table
-    names = ", ".join(columns)  # column names come from our own constants, never from input
-    marks = ", ".join(["%s"] * len(columns))
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in columns)
-    sql = (
-        f"INSERT INTO {table} (source_id, day, {names}) VALUES (%s, %s, {marks}) "  # noqa: S608
-        f"ON CONFLICT (day, source_id) DO UPDATE SET {updates}"
-    )
+    # Column names come from our own constants, never from input.
     with connection.cursor() as cursor:
-        cursor.execute(sql, [source_id, day, *columns.values()])
+        cursor.execute(_count_day_sql(tuple(columns)), [source_id, day, *columns.values()])
 
 
 def _histogram_column(seconds: float) -> str:
