@@ -124,7 +124,7 @@ def long_feeds() -> dict[str, list[datetime | None]]:
     # The same instant written in another zone is the same instant.
     zones = [BUILT.astimezone(timezone(timedelta(hours=n % 5))) for n in range(LONG)]
     undated: list[datetime | None] = [None] * LONG
-    small = {f"{k} alike": [BUILT] * k for k in range(4)}
+    small: dict[str, list[datetime | None]] = {f"{k} alike": [BUILT] * k for k in range(4)}
     return {
         "distinct": distinct, "same": same, "one apart": one_apart, "with gaps": with_gaps,
         "zones": list(zones), "undated": undated, **small, "two of three": [BUILT, BUILT, FEED_DATE],

@@ -75,7 +75,7 @@ def test_a_304_through_hot_sql_leaves_the_row_the_orm_path_leaves(
     by_orm = failing_source("https://harbour.example/orm")
     by_sql = failing_source("https://harbour.example/sql")
     assert stored_row(by_orm.pk) == stored_row(by_sql.pk)
-    recorded = {
+    recorded: dict[str, Any] = {
         "now": NOW, "etag": etag, "last_modified": last_modified, "published": PUBLISHED, "hints": HINTS,
     }  # fmt: skip
 
@@ -95,7 +95,9 @@ def test_a_304_under_a_lease_differs_from_the_orm_path_only_by_giving_the_lease_
     until = NOW + timedelta(seconds=60)
     by_orm = failing_source("https://harbour.example/orm", lease_owner="w:1:1/job", lease_until=until)
     by_sql = failing_source("https://harbour.example/sql", lease_owner="w:1:1/job", lease_until=until)
-    recorded = {"now": NOW, "etag": '"v2"', "last_modified": None, "published": PUBLISHED, "hints": HINTS}
+    recorded: dict[str, Any] = {
+        "now": NOW, "etag": '"v2"', "last_modified": None, "published": PUBLISHED, "hints": HINTS,
+    }  # fmt: skip
 
     actions.do_record_success(by_orm.pk, **recorded)
     assert actions.do_record_not_modified(by_sql.pk, **recorded, lease_owner="w:1:1/job")
