@@ -8,7 +8,7 @@ For each size N (default 10,000 and 100,000):
    reads the index and the frequencies, decides, writes the story, member, keys and counts, commits),
    timed one by one: CPU milliseconds per article, median and 90th percentile, and the median wall
    time. The quiet stories are closed once per hour of bench time, untimed, by the hourly prune job's own
-   stories batch (newsdesk/web/retention.py, `close_stories`);
+   stories batch (newsdesk/web/retention.py, `stories_batch`);
 3. anchor: TF-IDF cosine (scikit-learn) of each new article against every open story's centroid,
    the same stories, in memory (vectoriser fitted on the N articles beforehand, not timed);
 4. rebuild throughput (articles per second): `do_rebuild` over --rebuild articles, against the same
@@ -71,7 +71,7 @@ def ours(queries: list[Item], profile: cProfile.Profile | None = None) -> tuple[
     from newsdesk.articles.models import Article
     from newsdesk.sources.models import Source
     from newsdesk.stories.actions import do_assign_story
-    from newsdesk.web.retention import close_stories
+    from newsdesk.web import retention
 
     sources = list(Source.objects.order_by("id"))
     walls, cpus = [], []
@@ -81,7 +81,7 @@ def ours(queries: list[Item], profile: cProfile.Profile | None = None) -> tuple[
             # The hourly prune job closes the quiet stories; here at the same cadence in bench time,
             # outside the timed placement, so the index met is the one a real site has.
             hour = item.published.replace(minute=0, second=0, microsecond=0)
-            close_stories(item.published)
+            retention.apply([retention.stories_batch(item.published)])
         article = Article.objects.create(
             id=item.id, source=sources[item.id % len(sources)], url=f"http://outlet.test/{item.id}",
             title=item.title, excerpt=item.lead, text=item.text, language="en", published=item.published,

@@ -80,7 +80,7 @@ def plan(now: datetime) -> list[Batch]:
 
 def stories_batch(now: datetime) -> Batch:
     """The stories that no article can join any more at `now`, and how to close them (one batch of the
-    prune job). `close_stories` runs this batch alone."""
+    prune job). The stories tests and `bench.stories` apply this batch alone, at their own clock."""
     from newsdesk.stories import actions as story_actions
     from newsdesk.stories import core as story_core
 
@@ -131,13 +131,6 @@ def apply(batches: list[Batch]) -> dict[str, int]:
         else:
             done[batch.kind] = 0
     return done
-
-
-def close_stories(now: datetime) -> int:
-    """Only the prune job's stories batch, at `now`: how many stories closed. The tests and
-    `bench.stories` close this way, with `now` their own clock (an article's publication time), so
-    they close exactly as the hourly job does."""
-    return apply([stories_batch(now)])["stories"]
 
 
 def prune_image_cache() -> tuple[int, int]:

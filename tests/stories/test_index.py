@@ -13,10 +13,15 @@ from newsdesk.articles.models import Article
 from newsdesk.stories import core
 from newsdesk.stories.actions import do_assign_story, do_rebuild, params
 from newsdesk.stories.models import Story, StoryKey, StoryMember, TermFrequency
-from newsdesk.web.retention import close_stories
+from newsdesk.web import retention
 from tests.stories.test_actions import _by_event, _rows, _store
 
 pytestmark = pytest.mark.django_db
+
+
+def close_stories(now: datetime) -> int:
+    """Close as the hourly prune job does, at `now` (the test's clock): its own stories batch, alone."""
+    return retention.apply([retention.stories_batch(now)])["stories"]
 
 
 def _state() -> tuple[Any, ...]:
@@ -135,8 +140,6 @@ def test_closing_changes_no_placement_in_the_database(settings: Any) -> None:
 
 
 def test_the_prune_job_closes_quiet_stories() -> None:
-    from newsdesk.web import retention
-
     p = params()
     ids = _store(_rows("e003"))
     for article_id in ids.values():
