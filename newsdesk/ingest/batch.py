@@ -39,8 +39,8 @@ from newsdesk.sources import hot
 from newsdesk.sources.models import Source
 
 from .leases import Renewer, lease_length
-from .signals import feeds_not_modified
 from .report import SourceReport
+from .signals import feeds_not_modified
 
 log = logging.getLogger(__name__)
 _helpers: ThreadPoolExecutor | None = None

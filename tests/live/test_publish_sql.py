@@ -92,9 +92,11 @@ def test_the_event_read_gives_the_row_the_orm_query_gave_in_every_state(settings
     # The first one's headline streamed: it is announced, and its story too (for the second one).
     assert actions.do_publish_article(first.pk) is not None
     _, new = _same(first.pk)
-    assert new.live_announced and new.live_story_announced
+    assert new.live_announced
+    assert new.live_story_announced
     _, new = _same(second.pk)
-    assert not new.live_announced and new.live_story_announced
+    assert not new.live_announced
+    assert new.live_story_announced
 
     # A "story" event (later coverage) does not count as the story's headline.
     LiveEvent.objects.filter(article=first).update(kind="story")
