@@ -79,7 +79,7 @@ def _sql() -> dict[str, str]:
     articles, sources = q(Article._meta.db_table), q(Source._meta.db_table)
     members, stories = q(StoryMember._meta.db_table), q(Story._meta.db_table)
     events = q(LiveEvent._meta.db_table)
-    links = Article.topics.rel.through  # type: ignore[attr-defined]
+    links: Any = Topic.articles.through
     link, topics = q(links._meta.db_table), q(Topic._meta.db_table)
     return {
         "publishable": (
