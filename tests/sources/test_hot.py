@@ -1,5 +1,5 @@
-"""The refresh's hot statements (newsdesk/sources/hot.py) against what the ORM path writes, and the sources
-table's free space on PostgreSQL (migration sources.0005) that lets a lease claim be a heap-only update."""
+"""The refresh's hot statements (newsdesk/sources/hot.py) against what the ORM path writes, (the sources
+table's free space on PostgreSQL is in test_hot_postgres.py)."""
 
 from __future__ import annotations
 
@@ -7,7 +7,6 @@ import re
 from datetime import timedelta
 
 import pytest
-from django.db import connection
 from django.utils import timezone
 
 from newsdesk.sources import actions, hot
@@ -63,33 +62,3 @@ def test_a_304_recorded_by_sql_writes_what_the_orm_record_writes() -> None:
     b = Source.objects.values(*names, "lease_owner", "lease_until").get(pk=new.pk)
     assert (b.pop("lease_owner"), b.pop("lease_until")) == ("", None)
     assert a == b
-
-
-@pytest.mark.skipif(connection.vendor != "postgresql", reason="fillfactor and HOT are PostgreSQL's")
-def test_the_sources_table_leaves_room_so_a_lease_claim_is_a_heap_only_update() -> None:
-    with connection.cursor() as cursor:
-        cursor.execute("SELECT reloptions FROM pg_class WHERE relname = %s", [Source._meta.db_table])
-        assert "fillfactor=50" in (cursor.fetchone()[0] or [])
-    now = timezone.now()
-    ids = [
-        s.pk
-        for s in Source.objects.bulk_create(
-            Source(url=f"http://127.0.0.1:9/{n}.xml", name=f"S{n}", next_check_at=now - timedelta(minutes=1))
-            for n in range(40)
-        )
-    ]
-
-    def hot_updates() -> int:
-        with connection.cursor() as cursor:
-            cursor.execute("SELECT pg_stat_force_next_flush()")
-            cursor.execute("SELECT pg_stat_clear_snapshot()")
-            cursor.execute(
-                "SELECT n_tup_hot_upd FROM pg_stat_user_tables WHERE relname = %s", [Source._meta.db_table]
-            )
-            return int(cursor.fetchone()[0])
-
-    before = hot_updates()
-    claimed = hot.claim_many_and_read(ids, "w:1/job", now=now, until=now + timedelta(minutes=1), job="job")
-    assert set(claimed) == set(ids)
-    # One new version of each row fits on its page (without the room: a handful at most).
-    assert hot_updates() - before >= len(ids) * 0.9
