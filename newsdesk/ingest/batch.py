@@ -11,7 +11,10 @@ lease whose turn never came. A worker killed mid-chunk leaves those leases to ru
 (same job) takes them back. On SQLite the lease is claimed (one UPDATE) when the source's turn comes.
 One thread renews every lease the task holds, with one UPDATE. The day's check counts
 of the chunk's sources are written once, at its end (a worker killed mid-chunk loses the counts of
-the checks it made, never a check's record).
+the checks it made, never a check's record). Likewise the sources whose check answered 304 are told
+to the listeners (`feeds_not_modified`: WebSub's hold on a subscribed source's polling) once, at the
+chunk's end; a worker killed mid-chunk loses that hold for the 304s it made, so those sources are
+polled at their own rhythm once more (one extra poll), never less.
 
 The helper threads belong to the process, not to the task: they outlive it with their database
 connections, so a chunk does not open (and the database does not start a backend for) a connection
@@ -37,6 +40,7 @@ from newsdesk.sources.models import Source
 
 from .leases import Renewer, lease_length
 from .report import SourceReport
+from .signals import feeds_not_modified
 
 log = logging.getLogger(__name__)
 _helpers: ThreadPoolExecutor | None = None
@@ -203,6 +207,8 @@ def refresh_batch(
             counts.flush()
         except DatabaseError:
             log.exception("Could not give back the leases or write the check counts of a chunk")
+        if told := counts.take_not_modified():  # WebSub: one statement for the chunk's 304s
+            feeds_not_modified.send(sender=refresh_batch, source_ids=told)
     return batch
 
 

@@ -28,6 +28,7 @@ from newsdesk.ingest.stages.fetch import Fetcher
 from newsdesk.ingest.stages.fetch.headers import parse_content_type
 from newsdesk.ingest.stages.parse import parse_feed
 from newsdesk.sources import actions as source_actions
+from newsdesk.sources import hot
 from newsdesk.sources.models import Source
 from newsdesk.sources.polling import Hints
 from newsdesk.types import (
@@ -155,6 +156,9 @@ class Pipeline:
         report.released = bool(lease_owner) and recorded
         if not recorded:
             log.warning("Source %s: the lease ran out before its 304 was recorded", source.pk)
+            return
+        if (chunk := hot.counts_here()) is not None:  # in a chunk: told once, at its end (batch.py)
+            chunk.recorded_not_modified(source.pk)
             return
         transaction.on_commit(
             lambda: feed_checked.send(sender=Pipeline, source_id=source.pk, hubs=None, topic=None),

@@ -123,6 +123,17 @@ class Counts:
         self.lock = threading.Lock()
         self.days: dict[tuple[int, date], dict[str, float]] = defaultdict(lambda: defaultdict(float))
         self.tallies: dict[tuple[str, str, datetime], list[float]] = {}
+        # The sources whose 304 was recorded, told to the listeners at the chunk's end (feeds_not_modified).
+        self.not_modified: list[int] = []
+
+    def recorded_not_modified(self, source_id: int) -> None:
+        with self.lock:
+            self.not_modified.append(source_id)
+
+    def take_not_modified(self) -> list[int]:
+        with self.lock:
+            taken, self.not_modified = self.not_modified, []
+        return taken
 
     def add(
         self, source_id: int, now: datetime, columns: dict[str, float], label: str, seconds: float

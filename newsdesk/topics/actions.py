@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Mapping, Sequence
 
-from django.db import transaction
+from django.db import connection, transaction
 
 from .models import Topic
 
@@ -29,6 +30,34 @@ def do_set_article_topics(assignments: Mapping[int, Sequence[str]]) -> int:
         through.objects.filter(article_id__in=list(assignments)).delete()
         through.objects.bulk_create(rows, ignore_conflicts=True)
     return len(rows)
+
+
+def do_set_one_article_topics(article_id: int, slugs: Sequence[str]) -> int:
+    """do_set_article_topics({article_id: slugs}) for one article (the receiver's case, once per stored
+    article), as SQL built once per process: the same rows in one transaction."""
+    sql = _one_sql()
+    with connection.cursor() as cursor:
+        cursor.execute(sql["topics"])
+        topic_ids = dict(cursor.fetchall())
+        ids = [topic_ids[slug] for slug in dict.fromkeys(slugs) if slug in topic_ids]
+        with transaction.atomic():
+            cursor.execute(sql["delete"], [article_id])
+            if ids:
+                cursor.executemany(sql["insert"], [(article_id, topic_id) for topic_id in ids])
+    return len(ids)
+
+
+@functools.cache
+def _one_sql() -> dict[str, str]:
+    q = connection.ops.quote_name
+    through = Topic.articles.through
+    link, topics = q(through._meta.db_table), q(Topic._meta.db_table)
+    return {
+        "topics": f"SELECT slug, id FROM {topics}",  # noqa: S608
+        "delete": f"DELETE FROM {link} WHERE article_id = %s",  # noqa: S608
+        # ON CONFLICT DO NOTHING: bulk_create(ignore_conflicts=True), on PostgreSQL and SQLite 3.24+.
+        "insert": f"INSERT INTO {link} (article_id, topic_id) VALUES (%s, %s) ON CONFLICT DO NOTHING",  # noqa: S608
+    }
 
 
 def do_sync_topics(topics: Sequence[tuple[str, str, str]]) -> int:

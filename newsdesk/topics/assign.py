@@ -2,12 +2,17 @@
 
 from __future__ import annotations
 
+import functools
+import json
 import logging
 from collections.abc import Callable, Iterable, Iterator
+from typing import Any
+
+from django.db import connection
 
 from newsdesk.articles.models import Article
 
-from .actions import do_set_article_topics
+from .actions import do_set_article_topics, do_set_one_article_topics
 from .classify import TEXT_CHARS, TopicMatch, classify
 
 log = logging.getLogger(__name__)
@@ -54,3 +59,29 @@ def assign_topics(
     if on_batch and seen:
         on_batch(seen)
     return seen, untopical
+
+
+def assign_one(article_id: int) -> list[str] | None:
+    """assign_topics([article_id]) for the one article a store just wrote (the `article_stored`
+    receiver): the same classification and the same rows, with its read as SQL built once per process
+    (building the ORM query cost more than running it, on every stored article). The article's slugs,
+    or None when it is gone."""
+    with connection.cursor() as cursor:
+        cursor.execute(_one_sql(), [TEXT_CHARS, article_id])
+        row = cursor.fetchone()
+    if row is None:
+        return None
+    categories, title, text = row
+    categories = json.loads(categories) if isinstance(categories, str | bytes) else categories
+    slugs = [m.slug for m in classify(list(categories or []), title, text or "")]
+    do_set_one_article_topics(article_id, slugs)
+    return slugs
+
+
+@functools.cache
+def _one_sql() -> str:
+    q: Any = connection.ops.quote_name
+    return (
+        f"SELECT categories, title, SUBSTR(text, 1, %s) FROM {q(Article._meta.db_table)} "  # noqa: S608
+        "WHERE id = %s"
+    )

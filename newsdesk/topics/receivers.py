@@ -14,9 +14,9 @@ log = logging.getLogger(__name__)
 
 
 def on_article_stored(sender: object, article_id: int, created: bool, status: str, **kwargs: object) -> None:
-    from .assign import assign_topics
+    from .assign import assign_one
 
     try:
-        assign_topics([article_id])
+        assign_one(article_id)
     except Exception:
         log.exception("Could not assign topics to article %s", article_id)

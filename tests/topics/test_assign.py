@@ -94,3 +94,36 @@ def test_cli_rebuild_list_and_explain():
     assert missing.returncode == 1
     assert missing.stderr.strip() == "newsdesk: error: There is no article with id 999999."
     assert "Traceback" not in missing.stderr
+
+
+def test_the_receivers_one_article_path_writes_what_assign_topics_writes():
+    """assign_one (the article_stored receiver's SQL path) gives each article the rows assign_topics
+    gives it: categories, title words, a long text cut at TEXT_CHARS, an unknown slug, stale rows."""
+    from newsdesk.topics.actions import do_set_one_article_topics
+    from newsdesk.topics.assign import assign_one
+    from newsdesk.topics.classify import TEXT_CHARS
+
+    long_text = (
+        "A quiet report on nothing in particular. " * (TEXT_CHARS // 20) + " election ballot vote " * 50
+    )
+    articles = [
+        make_article(title="Match report", categories=["Cricket"]),
+        make_article(title="Storm warning for the coast", categories=["Weather", "Politics"]),
+        make_article(title="Nothing much", categories=[]),
+        make_article(title="Parliament votes on the budget", categories=[], text=long_text),
+        make_article(title="Flood defences", categories=["Climate", "Weather", "Weather"]),
+    ]
+    through = Topic.articles.through
+    for article in articles:
+        do_set_article_topics({article.pk: ["opinion"]})  # stale rows that both must replace
+    assign_topics([a.pk for a in articles])
+    expected = sorted(through.objects.values_list("article_id", "topic_id"))
+    through.objects.all().delete()
+    for article in articles:
+        do_set_article_topics({article.pk: ["opinion"]})
+        assign_one(article.pk)
+    assert sorted(through.objects.values_list("article_id", "topic_id")) == expected
+    assert len({a for a, _ in expected}) >= 3  # most of them have topics
+    assert assign_one(10**9) is None
+    assert do_set_one_article_topics(articles[0].pk, ["no-such-topic", "sport", "sport"]) == 1
+    assert slugs(articles[0]) == ["sport"]

@@ -82,3 +82,30 @@ def test_a_304_of_a_source_without_a_subscription_takes_no_lock_and_one_statemen
     assert "FOR UPDATE" not in websub[0]
     assert websub[0].lstrip().upper().startswith("UPDATE")
     assert not Subscription.objects.exists()
+
+
+def test_a_chunks_304s_keep_the_safety_interval_of_subscribed_sources_in_one_statement() -> None:
+    """In a chunk (ingest/batch.py) the 304s are told to WebSub once, at the chunk's end: a source with
+    an active subscription still keeps polling at the safety interval; the others keep their rhythm."""
+    from newsdesk.ingest.batch import refresh_batch
+
+    with LoopbackServer() as server, Fetcher(fetch_policy()) as fetcher:
+        ids = []
+        for n in range(4):
+            server.route(f"/feed-{n}.xml", _not_modified)
+            source = do_add_source(server.url(f"/feed-{n}.xml"), name=f"Harbour Light {n}")
+            Source.objects.filter(pk=source.pk).update(etag='"v1"', next_check_at=timezone.now())
+            ids.append(source.pk)
+        subscribed, pending = Source.objects.get(pk=ids[0]), Source.objects.get(pk=ids[1])
+        _subscribe(subscribed, state=Subscription.ACTIVE)
+        _subscribe(pending, state=Subscription.PENDING, token="other")
+        with CaptureQueriesContext(connection) as seen:
+            report = refresh_batch(ids, job="chunk", refresh=Pipeline(fetcher).refresh_leased, threads=1)
+    assert report.not_modified == 4, report
+    safety = timedelta(seconds=conf().safety_poll_seconds)
+    after = dict(Source.objects.filter(pk__in=ids).values_list("pk", "next_check_at"))
+    assert after[ids[0]] - timezone.now() > safety - timedelta(minutes=1)
+    for pk in ids[1:]:
+        assert after[pk] - timezone.now() < safety / 2
+    websub = [q["sql"] for q in seen.captured_queries if "websub_subscription" in q["sql"]]
+    assert len(websub) == 1, websub  # one for the chunk (one per 304 before)

@@ -1,0 +1,9 @@
+"""test_hot_postgres.py needs PostgreSQL (fillfactor, heap-only updates): collected only when the suite
+runs on PostgreSQL, as tests/scale/ is; on SQLite it is not collected at all (not skipped)."""
+
+from __future__ import annotations
+
+import os
+
+_on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+collect_ignore = [] if _on_postgres else ["test_hot_postgres.py"]
