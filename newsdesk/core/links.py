@@ -89,15 +89,18 @@ def article_paths() -> Callable[[int, str], str]:
 
 
 def source_path(source_id: int, name: str) -> str:
-    return reverse("web:source", kwargs={"pk": source_id, "slug": slug_for(name)})
+    """reverse("web:source", …), remembered like the navigation's addresses (an article page links its
+    source twice and each card's source once)."""
+    return reverse_remembered("web:source", (), {"pk": source_id, "slug": slug_for(name)})
 
 
 def story_path(story_id: int) -> str:
-    return reverse("web:story", kwargs={"pk": story_id})
+    return reverse_remembered("web:story", (), {"pk": story_id})
 
 
 def topic_path(slug: str) -> str:
-    return reverse("web:topic", kwargs={"slug": slug})
+    """reverse("web:topic", …), remembered: a page links the same few topics (kicker, cards, sections)."""
+    return reverse_remembered("web:topic", (), {"slug": slug})
 
 
 def absolute(path: str) -> str:
