@@ -18,7 +18,7 @@ from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import get_language
 from jinja2.runtime import Context
 
-from .boxes import return_path, box_context, choices, page_ticks
+from .boxes import box_context, choices, page_ticks, return_path
 
 
 def _box_input(name: str, value: str, checked: bool) -> str:
