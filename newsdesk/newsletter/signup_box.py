@@ -15,8 +15,9 @@ from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from jinja2.runtime import Context
+
+from newsdesk.core import frame
 
 from .boxes import box_context, choices, page_ticks, return_path
 
@@ -86,7 +87,7 @@ def signup_box(context: Context) -> SafeString:
     sources = _picked(ticked_sources, read.sources)
     follow = return_path(request)
     # One rendering per shape (which lists, how many ticked), with marks where the page's own parts go.
-    key = (get_language(), read.key, bool(topics), bool(sources), len(topics) + len(sources), bool(follow))
+    key = (frame.language(), read.key, bool(topics), bool(sources), len(topics) + len(sources), bool(follow))
     with _lock:
         html = _boxes.get(key)
         if html is not None:

@@ -14,10 +14,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.timesince import timesince
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from newsdesk.core import links
+from newsdesk.core import frame, links
 from newsdesk.web import images
 
 register = template.Library()
@@ -69,7 +68,7 @@ def relative_time(value: datetime | None) -> str:
         return _("just now")
     if seconds < RECENT_SECONDS:
         # Within a week the words depend on the whole minutes alone: worked out once per minute and language.
-        key = (get_language(), int(seconds // 60))
+        key = (frame.language(), int(seconds // 60))
         words = _recent_words.get(key)
         if words is None:
             words = _("%(delta)s ago") % {"delta": timesince(now - timedelta(minutes=key[1]), now, depth=1)}
@@ -97,7 +96,7 @@ def older_words(value: datetime, now: datetime) -> str:
         unit = ("week", int((now - value).total_seconds() // (7 * 24 * 3600)))
     if unit[1] <= 0:  # under a week: not what this is for, so not kept
         return _("%(delta)s ago") % {"delta": timesince(value, now, depth=1)}
-    key = (get_language(), *unit)
+    key = (frame.language(), *unit)
     words = _older_words.get(key)
     if words is None:
         words = _("%(delta)s ago") % {"delta": timesince(value, now, depth=1)}
