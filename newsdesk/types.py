@@ -10,6 +10,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from newsdesk.core.errors import NewsdeskError
@@ -171,6 +172,16 @@ class ParsedFeed:
     # from the HTTP Link header when it names a hub, else from the feed itself.
     hubs: tuple[str, ...] = ()
     self_url: str | None = None
+
+    @cached_property
+    def shared_published(self) -> datetime | None:
+        """The publication instant that every entry carries, when they all carry one and the same;
+        None when they differ, when none has one, or when there are no entries. Worked out once per
+        feed object (a fact of the whole feed, asked about each of its entries)."""
+        if not self.entries:
+            return None
+        first = self.entries[0].published
+        return first if all(e.published == first for e in self.entries) else None
 
 
 # ---- store ------------------------------------------------------------------

@@ -7,8 +7,8 @@ For each size N (default 10,000 and 100,000):
 2. ours: `do_assign_story` places --queries new articles that arrive after the N (the real action: it
    reads the index and the frequencies, decides, writes the story, member, keys and counts, commits),
    timed one by one: CPU milliseconds per article, median and 90th percentile, and the median wall
-   time. The quiet stories are closed once per hour of bench time, untimed, as the hourly prune job does
-   on a site;
+   time. The quiet stories are closed once per hour of bench time, untimed, by the hourly prune job's own
+   stories batch (newsdesk/web/retention.py, `stories_batch`);
 3. anchor: TF-IDF cosine (scikit-learn) of each new article against every open story's centroid,
    the same stories, in memory (vectoriser fitted on the N articles beforehand, not timed);
 4. rebuild throughput (articles per second): `do_rebuild` over --rebuild articles, against the same
@@ -70,9 +70,9 @@ def ours(queries: list[Item], profile: cProfile.Profile | None = None) -> tuple[
     """Place each query article with the real action; wall and CPU seconds per article."""
     from newsdesk.articles.models import Article
     from newsdesk.sources.models import Source
-    from newsdesk.stories.actions import close_stories, do_assign_story, params
+    from newsdesk.stories.actions import do_assign_story
+    from newsdesk.web import retention
 
-    p = params()
     sources = list(Source.objects.order_by("id"))
     walls, cpus = [], []
     hour = None
@@ -81,7 +81,7 @@ def ours(queries: list[Item], profile: cProfile.Profile | None = None) -> tuple[
             # The hourly prune job closes the quiet stories; here at the same cadence in bench time,
             # outside the timed placement, so the index met is the one a real site has.
             hour = item.published.replace(minute=0, second=0, microsecond=0)
-            close_stories(item.published, p)
+            retention.apply([retention.stories_batch(item.published)])
         article = Article.objects.create(
             id=item.id, source=sources[item.id % len(sources)], url=f"http://outlet.test/{item.id}",
             title=item.title, excerpt=item.lead, text=item.text, language="en", published=item.published,

@@ -1,10 +1,13 @@
-"""Newsdesk settings: the only module that reads os.environ.
+"""Newsdesk settings: with its two siblings, the only code that reads os.environ.
 
 Every knob a deployment may turn is read here, once, and documented in README.md (tests/test_docs.py
-fails when one is not). The module is laid out by concern, each declared once and whole:
+fails when one is not). The siblings: env.py holds the helpers that read a variable (`_env_int` and the
+others), and security.py the HTTPS, cookie and security-header settings, which this module imports
+whole (so prod.py and test.py, which start from this module, have them too). The module is laid out by
+concern, each declared once and whole:
 
 - Django itself: paths and secrets, apps, middleware, templates, database, tasks, language, static
-  files, logging, mail, cookies and security headers;
+  files, logging, mail, cookies and security headers (security.py);
 - Newsdesk, one dict per concern, named NEWSDESK_<CONCERN> and read by that concern's code only:
   NEWSDESK_INGEST, NEWSDESK_SITE, NEWSDESK_INTEGRITY, NEWSDESK_LIVE, NEWSDESK_NEWSLETTER,
   NEWSDESK_WEBSUB, NEWSDESK_STORIES, NEWSDESK_CONSENT and NEWSDESK_OPS (metrics, retention). A key is named
@@ -19,39 +22,9 @@ from typing import Any
 
 import dj_database_url
 import dj_email_url
-from csp.constants import NONCE, NONE, SELF
 
-
-def _env_bool(name: str, default: bool = False) -> bool:
-    value = os.environ.get(name)
-    if value is None or value == "":
-        return default
-    return value.strip().lower() in {"1", "true", "yes", "on"}
-
-
-def _env_int(name: str, default: int) -> int:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    try:
-        return int(value)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a whole number, not {value!r}") from exc
-
-
-def _env_float(name: str, default: float) -> float:
-    value = os.environ.get(name)
-    if value is None or value.strip() == "":
-        return default
-    try:
-        return float(value)
-    except ValueError as exc:
-        raise ValueError(f"{name} must be a number, not {value!r}") from exc
-
-
-def _env_str(name: str, default: str = "") -> str:
-    return os.environ.get(name) or default
-
+from .env import _env_bool, _env_float, _env_int, _env_str
+from .security import *  # noqa: F403  (HTTPS, cookies and security headers)
 
 # ---- paths, secrets, the public address -------------------------------------------------------
 BASE_DIR = Path(__file__).resolve().parent.parent.parent
@@ -344,48 +317,7 @@ EMAIL_FILE_PATH = _email["EMAIL_FILE_PATH"] or str(DATA_DIR / "mail")
 DEFAULT_FROM_EMAIL = _env_str("NEWSDESK_NEWSLETTER_FROM", f"{SITE_NAME} <newsletter@localhost>")
 
 # ---- HTTPS, cookies and security headers (docs/decisions/0012, 0013) ---------------------------
-# NEWSDESK_HTTPS=1: TLS is ended by a proxy in front, which sets X-Forwarded-Proto (and strips a
-# client's own); cookies get Secure and HSTS is sent (by Django, only on HTTPS requests).
-# config.settings.prod turns it on unless NEWSDESK_HTTPS=0.
-HTTPS = _env_bool("NEWSDESK_HTTPS", False)
-SESSION_COOKIE_SECURE = HTTPS
-CSRF_COOKIE_SECURE = HTTPS
-SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https") if HTTPS else None
-SECURE_HSTS_SECONDS = _env_int("NEWSDESK_HSTS_SECONDS", 31536000) if HTTPS else 0
-SESSION_COOKIE_HTTPONLY = True
-CSRF_COOKIE_HTTPONLY = True
-SESSION_COOKIE_SAMESITE = "Lax"
-CSRF_COOKIE_SAMESITE = "Lax"
-# Outlets see that a reader came from us (the origin), never which page or search.
-SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
-SECURE_CONTENT_TYPE_NOSNIFF = True
-X_FRAME_OPTIONS = "DENY"
-SECURE_CROSS_ORIGIN_OPENER_POLICY = "same-origin"
-# The only login is the admin's: after it (or for an unsafe `next`), the admin's index.
-LOGIN_URL = "/admin/login/"
-LOGIN_REDIRECT_URL = "/admin/"
-CONTENT_SECURITY_POLICY = {
-    "DIRECTIVES": {
-        "default-src": [SELF],
-        "script-src": [SELF, NONCE],  # a nonce only on pages that render an inline script (snippets)
-        "style-src": [SELF, NONCE],
-        "img-src": [SELF, "data:"],
-        "font-src": [SELF],
-        "connect-src": [SELF],
-        "media-src": [SELF],
-        "object-src": [NONE],
-        "base-uri": [SELF],
-        "form-action": [SELF],
-        "frame-ancestors": [NONE],
-    }
-}
-PERMISSIONS_POLICY: dict[str, list[str]] = {
-    feature: []
-    for feature in (
-        "accelerometer", "browsing-topics", "camera", "display-capture", "geolocation", "gyroscope",
-        "magnetometer", "microphone", "payment", "usb",
-    )
-}  # fmt: skip
+# In config/settings/security.py, imported whole at the top of this module.
 
 # ---- Newsdesk: ingest (fetching feeds and pages, and what is stored) --------------------------
 NEWSDESK_INGEST: dict[str, Any] = {

@@ -202,18 +202,15 @@ def do_assign_story(article_id: int, *, p: core.Params | None = None) -> Placed 
     return placed
 
 
-def close_stories(newest: datetime, p: core.Params) -> int:
-    """Close the stories that no article can join any more (`core.closing_time`): their postings are
-    deleted, so the candidate index holds the open stories only. Closing changes no placement of an
-    article stored within the margin (`keep_hours`) of its publication time; a later one cannot find a
-    closed story and starts its own. So it is periodic work, not part of placing an article: the
-    hourly prune job runs it (`closable`, `do_close_stories`). Returns how many closed."""
-    cutoff = core.closing_time(newest, timezone.now(), p)
-    return do_close_stories(closable(cutoff), cutoff)
-
-
 def closable(cutoff: datetime) -> list[int]:
-    """The open stories quiet since before `cutoff`, through the index on (indexed, last_updated)."""
+    """The open stories quiet since before `cutoff`, through the index on (indexed, last_updated).
+
+    Closing the stories that no article can join any more (`core.closing_time`) deletes their postings,
+    so the candidate index holds the open stories only. It changes no placement of an article stored
+    within the margin (`keep_hours`) of its publication time; a later one cannot find a closed story
+    and starts its own. So it is periodic work, not part of placing an article: the hourly prune job
+    (newsdesk/web/retention.py, `stories_batch`) lists them here and closes them with
+    `do_close_stories`."""
     rows = Story.objects.filter(indexed=True, last_updated__lt=cutoff).order_by("pk")
     return list(rows.values_list("pk", flat=True))
 

@@ -59,7 +59,8 @@ class MemoryIndex:
 
     def close(self, newest: datetime) -> None:
         """Drop the postings of the stories that no article can join any more, as the database index
-        does (`actions.close_stories`): the lookups stay as short as the open stories are few."""
+        does (the prune job's stories batch, newsdesk/web/retention.py): the lookups stay as short as the
+        open stories are few."""
         cutoff = closing_time(newest, datetime.now(UTC), self.params)
         while self._quiet and self._quiet[0][0] < cutoff:
             when, story_id = heapq.heappop(self._quiet)

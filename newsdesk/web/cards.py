@@ -123,7 +123,7 @@ def render_row(item: Any, kind: str) -> SafeString:
 
 def render_kept(key: Key, name: str, context: dict[str, Any], moment: Any, time_class: str) -> SafeString:
     """Template `name` rendered with `context` once per `key`, and kept in two halves around the
-    `{% time_tag moment time_class %}` it holds, which is rendered afresh every time."""
+    `time_tag(moment, time_class)` it holds, which is rendered afresh every time."""
     card = store.get(key)
     if card is None:
         html = get_template(name).render(context)

@@ -74,11 +74,13 @@ def plan(now: datetime) -> list[Batch]:
     )
     batches.append(Batch("heartbeats", "rows of processes not seen for 7 days", gone, _forget_heartbeats))
     batches.extend(_console_counters(now))
-    batches.append(_stories(now))
+    batches.append(stories_batch(now))
     return batches
 
 
-def _stories(now: datetime) -> Batch:
+def stories_batch(now: datetime) -> Batch:
+    """The stories that no article can join any more at `now`, and how to close them (one batch of the
+    prune job). The stories tests and `bench.stories` apply this batch alone, at their own clock."""
     from newsdesk.stories import actions as story_actions
     from newsdesk.stories import core as story_core
 

@@ -11,11 +11,17 @@ import pytest
 
 from newsdesk.articles.models import Article
 from newsdesk.stories import core
-from newsdesk.stories.actions import close_stories, do_assign_story, do_rebuild, params
+from newsdesk.stories.actions import do_assign_story, do_rebuild, params
 from newsdesk.stories.models import Story, StoryKey, StoryMember, TermFrequency
+from newsdesk.web import retention
 from tests.stories.test_actions import _by_event, _rows, _store
 
 pytestmark = pytest.mark.django_db
+
+
+def close_stories(now: datetime) -> int:
+    """Close as the hourly prune job does, at `now` (the test's clock): its own stories batch, alone."""
+    return retention.apply([retention.stories_batch(now)])["stories"]
 
 
 def _state() -> tuple[Any, ...]:
@@ -38,7 +44,7 @@ def test_closing_deletes_postings_and_rebuild_leaves_the_same_index(settings: An
         do_assign_story(article_id)
     assert not Story.objects.filter(indexed=False).exists(), "placing closes nothing"
     newest = Article.objects.latest("published").published
-    assert close_stories(newest, params()) > 0
+    assert close_stories(newest) > 0
     closed = list(Story.objects.filter(indexed=False))
     assert closed, "some stories closed"
     assert Story.objects.filter(indexed=True).exists()
@@ -60,7 +66,7 @@ def test_a_late_article_finds_its_story_within_the_margin() -> None:
     (story,) = Story.objects.all()
     # A later placement closes nothing that an article up to keep_hours late could still join ...
     newest = story.last_updated + timedelta(hours=p.open_hours + p.keep_hours - 1)
-    assert close_stories(newest, p) == 0
+    assert close_stories(newest) == 0
     late_ids = _store([late])
     placed = do_assign_story(late_ids[late["id"]])
     assert placed is not None
@@ -69,11 +75,11 @@ def test_a_late_article_finds_its_story_within_the_margin() -> None:
     # ... and once that margin has passed, the story closes and its postings go.
     assert StoryKey.objects.filter(story=story).exists()
     newest = story.last_updated + timedelta(hours=p.open_hours + p.keep_hours + 1)
-    assert close_stories(newest, p) == 1
+    assert close_stories(newest) == 1
     assert not StoryKey.objects.filter(story=story).exists()
     story.refresh_from_db()
     assert not story.indexed
-    assert close_stories(newest, p) == 0  # closed once
+    assert close_stories(newest) == 0  # closed once
 
 
 def test_an_article_dated_in_the_future_closes_nothing_early() -> None:
@@ -119,10 +125,10 @@ def test_closing_changes_no_placement_in_the_database(settings: Any) -> None:
     settings.NEWSDESK_STORIES = {**settings.NEWSDESK_STORIES, "OPEN_HOURS": 24}
     ids = _store(_rows("e001", "e002", "e003", "e008", "e010", "e011"))
     order = sorted(ids.values(), key=lambda pk: Article.objects.get(pk=pk).published)
-    p, closed = params(), 0
+    closed = 0
     for article_id in order:
         do_assign_story(article_id)
-        closed += close_stories(Article.objects.get(pk=article_id).published, p)
+        closed += close_stories(Article.objects.get(pk=article_id).published)
     assert closed > 0, "some stories closed on the way"
     closing = _groups()
     for model in (StoryKey, StoryMember, Story, TermFrequency):
@@ -134,8 +140,6 @@ def test_closing_changes_no_placement_in_the_database(settings: Any) -> None:
 
 
 def test_the_prune_job_closes_quiet_stories() -> None:
-    from newsdesk.web import retention
-
     p = params()
     ids = _store(_rows("e003"))
     for article_id in ids.values():

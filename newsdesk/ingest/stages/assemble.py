@@ -49,11 +49,11 @@ def _published(entry: Entry, page: Extracted | None, now: datetime, feed: Parsed
 
 def _trustworthy(stamp: datetime | None, feed: ParsedFeed) -> bool:
     """A feed that gives every one of its items the same instant (when the feed was built) says
-    nothing about when each was published."""
+    nothing about when each was published. What the items share is worked out once per feed
+    (`ParsedFeed.shared_published`), not once per item."""
     if stamp is None:
         return False
-    stamps = [e.published for e in feed.entries]
-    return len(stamps) < SAME_STAMP_ENTRIES or any(other != stamp for other in stamps)
+    return len(feed.entries) < SAME_STAMP_ENTRIES or stamp != feed.shared_published
 
 
 def _day_only(stamp: datetime) -> bool:

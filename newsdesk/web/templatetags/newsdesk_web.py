@@ -1,4 +1,10 @@
-"""Template helpers for the public pages: links, times, bylines, icons and structured data."""
+"""Helpers for the public pages: links, times, bylines, icons and structured data.
+
+They are plain functions: the public templates are Jinja2 (docs/decisions/0029), whose environment
+(newsdesk/web/jinja.py) registers them as filters and globals. The one entry of Django's engine left is
+the `news_language` filter, which web/sitemap_news.xml loads with `{% load newsdesk_web %}`; the other
+Django-engine templates (admin, console, mails, web/monogram.svg) use none of these.
+"""
 
 from __future__ import annotations
 
@@ -30,34 +36,28 @@ _LANG = re.compile(r"^[A-Za-z]{2,3}(-[A-Za-z0-9]{2,8})*$")
 _SCRIPT_ESCAPES = {"&": "\\u0026", "<": "\\u003C", ">": "\\u003E"}
 
 
-@register.filter
 def article_url(article: Any) -> str:
     return links.article_path(article.pk, article.title)
 
 
-@register.filter
 def source_url(source: Any) -> str:
     return links.source_path(source.pk, source.name)
 
 
-@register.filter
 def topic_url(topic: Any) -> str:
     return links.topic_path(topic.slug)
 
 
-@register.filter
 def lead_image_url(article: Any) -> str:
     """Our copy of the article's lead image ("" when it has none we may fetch)."""
     return images.article_image_path(article)
 
 
-@register.filter
 def icon_url(source: Any) -> str:
     """Our copy of the source's icon ("" when it has none: the page shows a monogram)."""
     return images.source_icon_path(source)
 
 
-@register.filter
 def relative_time(value: datetime | None) -> str:
     """ "5 minutes ago", in the site's language; "just now" for the last minute and the future."""
     if value is None:
@@ -112,7 +112,6 @@ _recent_words: dict[tuple[str | None, int], str] = {}
 _older_words: dict[tuple[str | None, str, int], str] = {}
 
 
-@register.filter
 def byline(authors: list[str] | None) -> str:
     """ "By Ana Ruiz, Li Wei and Sam Cole"; "" when nobody is named."""
     names = [name for name in (authors or []) if name and name.strip()]
@@ -121,7 +120,6 @@ def byline(authors: list[str] | None) -> str:
     return _("By %(names)s") % {"names": get_text_list(names, _("and"))}
 
 
-@register.filter
 def monogram(name: str) -> str:
     """Up to two initials for a source without an icon."""
     words = [w for w in re.split(r"[\s\-_.]+", name or "") if w and w[0].isalnum()]
@@ -130,20 +128,17 @@ def monogram(name: str) -> str:
     return letters or "?"
 
 
-@register.filter
 def monogram_tone(name: str) -> int:
     """A stable colour (one of a few, all readable with white text) for a source's monogram."""
     return zlib.crc32((name or "").encode()) % MONOGRAM_TONES
 
 
-@register.filter
 def lang_attr(code: str | None) -> str:
     """A language tag fit for a lang attribute, or "" when the stored one is not a valid tag."""
     code = (code or "").strip()
     return code if _LANG.match(code) else ""
 
 
-@register.filter
 def json_ld(data: dict[str, Any]) -> SafeString:
     """JSON for a <script type="application/ld+json"> element, safe against </script> in the data."""
     text = json.dumps(data, ensure_ascii=False)
@@ -152,7 +147,6 @@ def json_ld(data: dict[str, Any]) -> SafeString:
     return mark_safe(text)  # noqa: S308
 
 
-@register.simple_tag
 def time_tag(value: datetime | None, css_class: str = "") -> str:
     """<time datetime="…">5 minutes ago</time>; site.js keeps the words true on a page left open."""
     if value is None:
@@ -176,7 +170,6 @@ def news_language(article: Any) -> str:
 CARD_WORDS = {"lead": 45, "card": 28}
 
 
-@register.filter
 def card_excerpt(article: Any, variant: str = "card") -> str:
     """A shorter excerpt for a story card, cut at a sentence or word and ending in "…" when cut."""
     from newsdesk.ingest.stages.excerpt import make_excerpt
@@ -184,7 +177,6 @@ def card_excerpt(article: Any, variant: str = "card") -> str:
     return make_excerpt(article.excerpt or "", CARD_WORDS.get(variant, 28))
 
 
-@register.simple_tag
 def story_card(article: Any, variant: str = "card", level: int = 3, eager: bool = False) -> SafeString:
     """One story in a list (web/partials/story.html), rendered once per version (newsdesk/web/cards.py)."""
     from newsdesk.web.cards import render_card
@@ -192,7 +184,6 @@ def story_card(article: Any, variant: str = "card", level: int = 3, eager: bool 
     return render_card(article, variant, level, eager)
 
 
-@register.simple_tag
 def latest_headlines(limit: int = 5) -> list[Any]:
     """The newest published headlines, for pages that help a lost reader on (404)."""
     from newsdesk.web.queries import live_news
@@ -200,15 +191,13 @@ def latest_headlines(limit: int = 5) -> list[Any]:
     return live_news(limit=limit)
 
 
-@register.simple_tag
 def card_list(articles: Any, variant: str = "card", level: int = 3) -> SafeString:
-    """`{% story_card %}` for every story of a list, in one tag (a loop of tags cost more than the cards)."""
+    """`story_card()` for every story of a list, in one call (a loop of calls cost more than the cards)."""
     from newsdesk.web.cards import render_card
 
     return mark_safe("".join([render_card(article, variant, level) for article in articles]))  # noqa: S308
 
 
-@register.simple_tag
 def directory_rows(items: Any, kind: str) -> SafeString:
     """The rows of the source or topic directory, each kept like a card (newsdesk/web/cards.py)."""
     from newsdesk.web.cards import render_row
@@ -216,7 +205,6 @@ def directory_rows(items: Any, kind: str) -> SafeString:
     return mark_safe("".join([render_row(item, kind) for item in items]))  # noqa: S308
 
 
-@register.simple_tag(name="source_mark")
 def source_mark_tag(source: Any) -> SafeString:
     """A source's icon or monogram, rendered once per source's version (newsdesk/web/fragments.py)."""
     from newsdesk.web.fragments import source_mark
