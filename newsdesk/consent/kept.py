@@ -35,8 +35,9 @@ from typing import Any
 from django.template.defaultfilters import urlencode
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from jinja2.runtime import Context
+
+from newsdesk.core import frame
 
 from .current import RequestConsent, get_consent
 from .registry import Registry
@@ -126,7 +127,7 @@ def banner(context: Context) -> SafeString:
         return mark_safe("")
     registry, gpc = consent.registry, consent.gpc
     engine = context.environment
-    key = ("banner", get_language(), gpc, id(registry), id(engine), context.eval_ctx.autoescape)
+    key = ("banner", frame.language(), gpc, id(registry), id(engine), context.eval_ctx.autoescape)
     state = BannerState(show_banner=True, gpc=gpc, registry=registry)
     html = _kept_or_render(
         key, registry, engine, lambda: _render(context, BANNER_TEMPLATE, {"consent": state, "next": NEXT})
@@ -140,7 +141,7 @@ _NEXT_IN_QUERY = str(urlencode(NEXT))
 def footer_links(context: Context) -> SafeString:
     """The "Cookie settings" link (back to this page after), the cookie policy and privacy links."""
     engine = context.environment
-    key = ("footer", get_language(), id(engine), context.eval_ctx.autoescape)
+    key = ("footer", frame.language(), id(engine), context.eval_ctx.autoescape)
     html = _kept_or_render(key, None, engine, lambda: _render(context, FOOTER_TEMPLATE, {"next": NEXT}))
     address = escape(urlencode(_page_address(context)))
     return mark_safe(html.replace(escape(_NEXT_IN_QUERY), address))  # noqa: S308  # escaped here

@@ -31,7 +31,8 @@ _computing: dict[str, threading.Lock] = {}
 
 def _stamp() -> float:
     try:
-        return os.stat(settings.DATA_DIR / ".content-changed").st_mtime
+        # os.path.join, not `DATA_DIR / …`: a page asks several times, and each pathlib join parsed the path.
+        return os.stat(os.path.join(settings.DATA_DIR, ".content-changed")).st_mtime
     except OSError:
         return 0.0
 

@@ -14,7 +14,9 @@ from typing import Any
 from urllib.parse import quote
 
 from django.conf import settings
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
+
+from newsdesk.core import frame
 
 SLUG_MAX = 80
 # Django's slugify(allow_unicode=True), step by step with its patterns compiled once: a sitemap page makes a
@@ -48,7 +50,7 @@ def _quoted_slug(title: str) -> str:
 def article_path(article_id: int, title: str) -> str:
     """What reverse("web:article", …) gives, built directly: pages link to dozens of stories, and
     reverse() was a tenth of a home page's time (tests/web/test_helpers.py keeps the two equal)."""
-    return f"{get_script_prefix()}article/{article_id}-{_quoted_slug(title)}/"
+    return f"{frame.prefix()}article/{article_id}-{_quoted_slug(title)}/"
 
 
 def reverse_remembered(
@@ -61,7 +63,7 @@ def reverse_remembered(
     navigation, the feeds, the footer) on every render, and each reverse() walked the resolver."""
     items = tuple(sorted((kwargs or {}).items()))
     try:
-        return _reverse(view_name, args, items, current_app, get_script_prefix(), get_urlconf())
+        return _reverse(view_name, args, items, current_app, frame.prefix(), frame.urlconf())
     except TypeError:  # an argument that cannot be a key
         return reverse(view_name, args=args, kwargs=kwargs, current_app=current_app)
 
@@ -80,7 +82,7 @@ def _reverse(
 
 def article_paths() -> Callable[[int, str], str]:
     """article_path for many stories at once (a sitemap page): the script prefix read once."""
-    start = f"{get_script_prefix()}article/"
+    start = f"{frame.prefix()}article/"
 
     def path(article_id: int, title: str) -> str:
         return f"{start}{article_id}-{_quoted_slug(title)}/"
@@ -89,15 +91,18 @@ def article_paths() -> Callable[[int, str], str]:
 
 
 def source_path(source_id: int, name: str) -> str:
-    return reverse("web:source", kwargs={"pk": source_id, "slug": slug_for(name)})
+    """reverse("web:source", …), remembered like the navigation's addresses (an article page links its
+    source twice and each card's source once)."""
+    return reverse_remembered("web:source", (), {"pk": source_id, "slug": slug_for(name)})
 
 
 def story_path(story_id: int) -> str:
-    return reverse("web:story", kwargs={"pk": story_id})
+    return reverse_remembered("web:story", (), {"pk": story_id})
 
 
 def topic_path(slug: str) -> str:
-    return reverse("web:topic", kwargs={"slug": slug})
+    """reverse("web:topic", …), remembered: a page links the same few topics (kicker, cards, sections)."""
+    return reverse_remembered("web:topic", (), {"slug": slug})
 
 
 def absolute(path: str) -> str:

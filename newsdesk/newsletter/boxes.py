@@ -24,7 +24,7 @@ def _as_set(values: Iterable[Any] | None) -> set[str]:
     return {str(v) for v in values or ()}
 
 
-def _return_path(request: HttpRequest | None) -> str:
+def return_path(request: HttpRequest | None) -> str:
     """Where "Back to reading" leads after a signup without JavaScript: the page the box was on."""
     if request is None or request.method != "GET" or request.path.startswith("/newsletter/"):
         return ""
@@ -39,6 +39,31 @@ def _choices() -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
     return topics, sources
 
 
+def page_ticks(request: HttpRequest | None, page: dict[str, Any] | None) -> tuple[set[str], set[str]]:
+    """What a box on a public page ticks (no form, no subscriber): the page's `newsletter_topics` and
+    `newsletter_sources`, or its `article`'s; else `?topic=slug&source=id` (the standalone signup page)."""
+    if page is not None and (
+        page.get("newsletter_topics") or page.get("newsletter_sources") or page.get("article")
+    ):
+        article = page.get("article")
+        ticked_topics = _as_set(page.get("newsletter_topics"))
+        ticked_sources = _as_set(page.get("newsletter_sources"))
+        if article is not None and getattr(article, "pk", None):
+            if not ticked_topics and hasattr(article, "topics"):
+                ticked_topics = _as_set(article.topics.values_list("slug", flat=True))
+            if not ticked_sources and getattr(article, "source_id", None):
+                ticked_sources = {str(article.source_id)}
+        return ticked_topics, ticked_sources
+    if request is not None:
+        return _as_set(request.GET.getlist("topic")), _as_set(request.GET.getlist("source"))
+    return set(), set()
+
+
+def choices() -> tuple[list[tuple[str, str]], list[tuple[int, str]]]:
+    """The topics and sources a reader may pick, remembered (the same object until it is worked out again)."""
+    return remembered("newsletter box choices", _choices)
+
+
 def box_context(
     request: HttpRequest | None,
     *,
@@ -48,7 +73,7 @@ def box_context(
     message: str = "",
     error_field: str = "",
 ) -> dict[str, Any]:
-    topics, sources = remembered("newsletter box choices", _choices)
+    topics, sources = choices()
     email = ""
     frequency = Subscriber.Frequency.DAILY.value
     paused = False
@@ -65,20 +90,8 @@ def box_context(
         paused = subscriber.paused
         ticked_topics = _as_set(subscriber.topics.values_list("slug", flat=True))
         ticked_sources = _as_set(subscriber.sources.values_list("pk", flat=True))
-    elif page is not None and (
-        page.get("newsletter_topics") or page.get("newsletter_sources") or page.get("article")
-    ):
-        article = page.get("article")
-        ticked_topics = _as_set(page.get("newsletter_topics"))
-        ticked_sources = _as_set(page.get("newsletter_sources"))
-        if article is not None and getattr(article, "pk", None):
-            if not ticked_topics and hasattr(article, "topics"):
-                ticked_topics = _as_set(article.topics.values_list("slug", flat=True))
-            if not ticked_sources and getattr(article, "source_id", None):
-                ticked_sources = {str(article.source_id)}
-    elif request is not None:
-        ticked_topics = _as_set(request.GET.getlist("topic"))
-        ticked_sources = _as_set(request.GET.getlist("source"))
+    else:
+        ticked_topics, ticked_sources = page_ticks(request, page)
     topic_rows = [{"value": slug, "name": name, "checked": slug in ticked_topics} for slug, name in topics]
     source_rows = [
         {"value": str(pk), "name": name, "checked": str(pk) in ticked_sources} for pk, name in sources
@@ -97,5 +110,5 @@ def box_context(
         "message": message,
         "error_field": error_field,
         "form_version": FORM_VERSION,
-        "next": _return_path(request),
+        "next": return_path(request),
     }

@@ -8,16 +8,18 @@ as "next") is put into that copy. Nothing about the reader is in it.
 
 from __future__ import annotations
 
+import itertools
 import threading
 from collections import OrderedDict
 from typing import Any
 
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 from jinja2.runtime import Context
 
-from .boxes import box_context
+from newsdesk.core import frame
+
+from .boxes import box_context, choices, page_ticks, return_path
 
 
 def _box_input(name: str, value: str, checked: bool) -> str:
@@ -39,27 +41,59 @@ def forget_boxes() -> None:
         _boxes.clear()
 
 
+class _Choices:
+    """What the box needs from one reading of the choices, worked out once per reading (not per page): the
+    key of the choices' contents, and each choice's place and name."""
+
+    def __init__(self, held: tuple[list[tuple[str, str]], list[tuple[int, str]]]) -> None:
+        topics, sources = held
+        self.held = held
+        # Equal contents get the same number (a new reading every few seconds need not render the box
+        # again); numbers are never reused, so a kept box never meets other choices under its key.
+        contents = (tuple(topics), tuple((str(pk), name) for pk, name in sources))
+        with _lock:
+            if len(_versions) > 64:
+                _versions.clear()
+            self.key = _versions.setdefault(contents, next(_serial))
+        self.topics = {slug: (place, name) for place, (slug, name) in enumerate(topics)}
+        self.sources = {str(pk): (place, name) for place, (pk, name) in enumerate(sources)}
+
+
+_read: _Choices | None = None
+_versions: dict[tuple[Any, ...], int] = {}
+_serial = itertools.count()
+
+
+def _choices_now() -> _Choices:
+    global _read
+    held = choices()
+    read = _read
+    if read is None or read.held is not held:
+        read = _read = _Choices(held)
+    return read
+
+
+def _picked(ticked: set[str], places: dict[str, tuple[int, str]]) -> list[tuple[str, str]]:
+    """The ticked choices that exist, as (value, name), in the box's order."""
+    return [(value, places[value][1]) for value in sorted(ticked & places.keys(), key=lambda v: places[v][0])]
+
+
 def signup_box(context: Context) -> SafeString:
     request = context.get("request")
     page = {key: context.get(key) for key in ("newsletter_topics", "newsletter_sources", "article")}
-    box = box_context(request, page=page)
-    topics = [row for row in box["topics"] if row["checked"]]
-    sources = [row for row in box["sources"] if row["checked"]]
+    ticked_topics, ticked_sources = page_ticks(request, page)
+    read = _choices_now()
+    topics = _picked(ticked_topics, read.topics)
+    sources = _picked(ticked_sources, read.sources)
+    follow = return_path(request)
     # One rendering per shape (which lists, how many ticked), with marks where the page's own parts go.
-    key = (
-        get_language(),
-        tuple((row["value"], row["name"]) for row in box["topics"]),
-        tuple((row["value"], row["name"]) for row in box["sources"]),
-        bool(topics),
-        bool(sources),
-        len(topics) + len(sources),
-        bool(box["next"]),
-    )
+    key = (frame.language(), read.key, bool(topics), bool(sources), len(topics) + len(sources), bool(follow))
     with _lock:
         html = _boxes.get(key)
         if html is not None:
             _boxes.move_to_end(key)
     if html is None:
+        box = box_context(request, page=page)
         shape = {
             **box,
             "topics": [{**row, "checked": False} for row in box["topics"]],
@@ -67,7 +101,7 @@ def signup_box(context: Context) -> SafeString:
             "picked_topics": [_TOPICS] if topics else [],
             "picked_sources": [_SOURCES] if sources else [],
             "picked": ["-"] * (len(topics) + len(sources)),
-            "next": _NEXT if box["next"] else "",
+            "next": _NEXT if follow else "",
         }
         html = context.environment.get_template(BOX_TEMPLATE).render({"box": shape, "request": request})
         with _lock:
@@ -75,13 +109,11 @@ def signup_box(context: Context) -> SafeString:
             while len(_boxes) > _ENTRIES:
                 _boxes.popitem(last=False)
     html = (
-        html.replace(_NEXT, escape(box["next"]))
-        .replace(_TOPICS, escape(", ".join(row["name"] for row in topics)))
-        .replace(_SOURCES, escape(", ".join(row["name"] for row in sources)))
+        html.replace(_NEXT, escape(follow))
+        .replace(_TOPICS, escape(", ".join(name for _, name in topics)))
+        .replace(_SOURCES, escape(", ".join(name for _, name in sources)))
     )
     for name, rows in (("topics", topics), ("sources", sources)):
-        for row in rows:
-            html = html.replace(
-                _box_input(name, row["value"], False), _box_input(name, row["value"], True), 1
-            )
+        for value, _ in rows:
+            html = html.replace(_box_input(name, value, False), _box_input(name, value, True), 1)
     return mark_safe(html)  # noqa: S308  # escaped by the template, and here

@@ -27,8 +27,8 @@ from typing import Any
 from django.conf import settings
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
+from newsdesk.core import frame
 from newsdesk.web.templatetags.newsdesk_web import time_tag
 
 TEMPLATE = "web/partials/story.html"
@@ -91,7 +91,7 @@ def card_key(article: Any, variant: str, level: int, eager: bool) -> Key:
         variant,
         level,
         bool(eager),
-        get_language(),
+        frame.language(),
         # A Live News item also shows its story's id and outlet count, which change without the article;
         # other cards do not show them, so are not keyed on them.
         getattr(article, "story_id", None) if variant == "live" else None,
@@ -117,7 +117,7 @@ def render_row(item: Any, kind: str) -> SafeString:
     """A row of the source or topic directory, kept like a card: keyed by the fields it shows (the count
     included), its newest story's time rendered afresh."""
     fields, name = ROWS[kind]
-    key = (kind, *(getattr(item, field) for field in fields), item.latest is None, get_language())
+    key = (kind, *(getattr(item, field) for field in fields), item.latest is None, frame.language())
     return render_kept(key, name, {kind: item}, item.latest, "")
 
 

@@ -12,8 +12,8 @@ from typing import Any
 
 from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
-from django.utils.translation import get_language
 
+from newsdesk.core import frame
 from newsdesk.web.cards import store as cards_store
 
 SOURCE_MARK = "web/partials/source_mark.html"
@@ -23,7 +23,7 @@ store = cards_store
 
 def source_mark(source: Any) -> SafeString:
     """A source's icon or monogram (web/partials/source_mark.html), rendered once per source's version."""
-    key = ("source mark", source.pk, source.name, source.icon_url, get_language())
+    key = ("source mark", source.pk, source.name, source.icon_url, frame.language())
     held = store.get(key)
     if held is None:
         held = (get_template(SOURCE_MARK).render({"source": source}), None)

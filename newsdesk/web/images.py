@@ -16,8 +16,8 @@ from typing import Any
 
 from defusedxml import ElementTree
 from defusedxml.common import DefusedXmlException
-from django.urls import get_script_prefix
 
+from newsdesk.core import frame
 from newsdesk.core.urls import is_web_url
 
 ARTICLE = "a"
@@ -48,7 +48,7 @@ def _path(kind: str, pk: int, url: str) -> str:
     """What reverse("web:image", …) gives, built directly (lists show many; see links.article_path)."""
     if not is_web_url(url):
         return ""
-    return f"{get_script_prefix()}img/{kind}/{pk}/{url_key(url)}/"
+    return f"{frame.prefix()}img/{kind}/{pk}/{url_key(url)}/"
 
 
 def article_image_path(article: Any) -> str:

@@ -33,9 +33,9 @@ from django.template.utils import get_app_template_dirs
 from django.templatetags.static import static as django_static
 from django.test.signals import template_rendered
 from django.utils import translation
-from django.utils.translation import trans_real
 from jinja2.runtime import Context
 
+from newsdesk.core import frame
 from newsdesk.core.links import reverse_remembered
 from newsdesk.web.templatetags import newsdesk_web as web
 
@@ -46,14 +46,15 @@ class SignalledTemplate(jinja2.Template):
     def render(self, *args: Any, **kwargs: Any) -> str:
         if template_rendered.receivers:
             template_rendered.send(sender=self, template=self, context=dict(*args, **kwargs))
-        return super().render(*args, **kwargs)
+        with frame.rendering():  # the language, catalog, prefix and URLconf read once per page
+            return super().render(*args, **kwargs)
 
 
 def gettext(message: str) -> str:
     """Django's gettext, remembered per catalog: the frame asks for the same twenty words on every page, and
     each lookup walked the catalog's chain of fallbacks. Keyed on the active catalog object itself, so a
     language switch or a reloaded catalog (tests change LOCALE_PATHS) gets its own words."""
-    catalog = trans_real.catalog()
+    catalog = frame.catalog()
     held = _words.get((id(catalog), message))
     if held is not None and held[0] is catalog:
         return held[1]
@@ -66,6 +67,12 @@ def gettext(message: str) -> str:
 
 WORDS = 4096
 _words: dict[tuple[int, str], tuple[Any, str]] = {}
+
+
+def get_language_bidi() -> bool:
+    """Django's get_language_bidi(), with the language the page holds (newsdesk/core/frame.py)."""
+    language = frame.language()
+    return language is not None and language.split("-")[0] in settings.LANGUAGES_BIDI
 
 
 def static(path: str) -> str:
@@ -144,8 +151,8 @@ FILTERS = {
 GLOBALS = {
     "url": url,
     "static": static,
-    "get_language": translation.get_language,
-    "get_language_bidi": translation.get_language_bidi,
+    "get_language": frame.language,
+    "get_language_bidi": get_language_bidi,
     "time_tag": web.time_tag,
     "story_card": web.story_card,
     "card_list": web.card_list,

@@ -10,7 +10,7 @@ from django.conf import settings
 from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
-from newsdesk.core import links
+from newsdesk.core import frame, links
 from newsdesk.core.links import absolute
 from newsdesk.core.urls import is_web_url
 from newsdesk.ingest.stages.excerpt import ELLIPSIS, make_excerpt
@@ -47,7 +47,19 @@ def feed_links(name: str, title: str, query: dict[str, str] | None = None, **kwa
 
 
 def latest_feeds() -> list[FeedLink]:
-    return feed_links("latest", _("%(site)s: latest news") % {"site": settings.SITE_NAME})
+    """The latest news's feeds (every page advertises them), built once per language, site name, script
+    prefix and URLconf: the same three links on every page."""
+    key = (frame.language(), settings.SITE_NAME, frame.prefix(), frame.urlconf())
+    found = _latest.get(key)
+    if found is None:
+        found = feed_links("latest", _("%(site)s: latest news") % {"site": settings.SITE_NAME})
+        if len(_latest) >= 64:
+            _latest.clear()
+        _latest[key] = found
+    return list(found)
+
+
+_latest: dict[tuple[Any, ...], list[FeedLink]] = {}
 
 
 @dataclass(frozen=True)
@@ -95,7 +107,13 @@ def original_url(article: Article) -> str:
 
 
 def news_article_ld(
-    article: Article, *, canonical: str, image: str, topics: list[Topic], description: str
+    article: Article,
+    *,
+    canonical: str,
+    image: str,
+    topics: list[Topic],
+    description: str,
+    original: str | None = None,
 ) -> dict[str, Any]:
     """schema.org NewsArticle for our page about a story; isBasedOn names the original."""
     data: dict[str, Any] = {
@@ -112,7 +130,9 @@ def news_article_ld(
         "publisher": {"@type": "Organization", "name": settings.SITE_NAME, "url": absolute("/")},
         "sourceOrganization": {"@type": "NewsMediaOrganization", "name": article.source.name},
     }
-    if original := original_url(article):
+    if original is None:
+        original = original_url(article)
+    if original:
         data["isBasedOn"] = original
     if article.source.site_url and is_web_url(article.source.site_url):
         data["sourceOrganization"]["url"] = article.source.site_url

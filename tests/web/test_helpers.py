@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import timedelta
+import random
+from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.utils import timezone
@@ -65,6 +66,27 @@ def test_relative_time() -> None:
     assert tags.relative_time(now - timedelta(minutes=5, seconds=3)) == "5\xa0minutes ago"
     assert tags.relative_time(now - timedelta(days=3, hours=5)) == "3\xa0days ago"
     assert tags.relative_time(None) == ""
+
+
+def test_older_relative_times_say_what_timesince_says() -> None:
+    """Words for moments over a week old are kept per leading unit and count: for moments all over the
+    calendar (month ends, leap days, the same day at a later hour), kept words and fresh ones agree."""
+    from django.utils.timesince import timesince
+
+    rng = random.Random(11)
+    nows = [
+        datetime(2024, 3, 1, 0, 30, tzinfo=UTC), datetime(2024, 2, 29, 23, 59, tzinfo=UTC),
+        datetime(2025, 1, 31, 12, 0, tzinfo=UTC), datetime(2026, 12, 6, 22, 25, 7, tzinfo=UTC),
+    ]  # fmt: skip
+    for now in nows:
+        tags._older_words.clear()
+        for _ in range(3000):
+            value = now - timedelta(seconds=rng.randint(7 * 24 * 3600, 6 * 365 * 24 * 3600))
+            value = value.replace(hour=now.hour if rng.random() < 0.2 else value.hour)
+            if now - value < timedelta(days=7):
+                continue
+            expected = "%s ago" % timesince(value, now, depth=1)  # noqa: UP031
+            assert tags.older_words(value, now) == expected, (value, now)
 
 
 @pytest.mark.parametrize(

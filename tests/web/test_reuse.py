@@ -248,3 +248,23 @@ def test_the_newsletter_box_ticks_each_pages_own_choices(site, newsroom):
         assert f'name="sources" value="{ticked}" checked>' in html, path
         assert f'name="sources" value="{unticked}">' in html, path
         assert f'name="next" value="{path}"' in html, path
+
+
+def test_the_newsletter_box_follows_its_choices(site, newsroom):
+    """The box is kept per reading of its choices: a source added or stopped shows in it (or leaves it)
+    within the figures' seconds, on a page whose box (of the same shape) was already kept."""
+    path = links.article_path(newsroom["ids"][0], "Harbour story 0")
+    warm(site, [path])
+    own = newsroom["source"]
+    assert f'name="sources" value="{own.pk}" checked>' in get(site, path)[1]
+    late = make_source("The Late Ledger")
+    time.sleep(SECONDS + 0.1)
+    html = get(site, path)[1]
+    assert f'name="sources" value="{late.pk}">' in html
+    assert f'name="sources" value="{own.pk}" checked>' in html
+    late.is_active = False
+    late.save()
+    time.sleep(SECONDS + 0.1)
+    html = get(site, path)[1]
+    assert f'name="sources" value="{late.pk}"' not in html
+    assert f'name="sources" value="{own.pk}" checked>' in html

@@ -20,10 +20,9 @@ from django.utils import timezone
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.text import get_text_list
 from django.utils.timesince import timesince
-from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from newsdesk.core import links
+from newsdesk.core import frame, links
 from newsdesk.web import images
 
 register = template.Library()
@@ -69,7 +68,7 @@ def relative_time(value: datetime | None) -> str:
         return _("just now")
     if seconds < RECENT_SECONDS:
         # Within a week the words depend on the whole minutes alone: worked out once per minute and language.
-        key = (get_language(), int(seconds // 60))
+        key = (frame.language(), int(seconds // 60))
         words = _recent_words.get(key)
         if words is None:
             words = _("%(delta)s ago") % {"delta": timesince(now - timedelta(minutes=key[1]), now, depth=1)}
@@ -77,21 +76,40 @@ def relative_time(value: datetime | None) -> str:
                 _recent_words.clear()
             _recent_words[key] = words
         return words
-    # Older: the words depend on the calendar, so on the moment itself; worked out once per minute.
-    old_key = (get_language(), value, int(now.timestamp() // 60))
-    words = _older_words.get(old_key)
+    return older_words(value, now)
+
+
+def older_words(value: datetime, now: datetime) -> str:
+    """ "3 months ago" for a moment over a week before `now`: what timesince(value, now, depth=1) says, kept
+    per language and leading unit and count (the only things its words depend on), so a page of stories
+    from all over the archive works out the calendar, not the words, for each (a crawler never asks twice)."""
+    now = now.astimezone(value.tzinfo)
+    # timesince's whole calendar months between the two, then weeks when there is less than a month.
+    months = (now.year - value.year) * 12 + (now.month - value.month)
+    if value.day > now.day or (value.day == now.day and value.time() > now.time()):
+        months -= 1
+    if months >= 12:
+        unit = ("year", months // 12)
+    elif months > 0:
+        unit = ("month", months)
+    else:
+        unit = ("week", int((now - value).total_seconds() // (7 * 24 * 3600)))
+    if unit[1] <= 0:  # under a week: not what this is for, so not kept
+        return _("%(delta)s ago") % {"delta": timesince(value, now, depth=1)}
+    key = (frame.language(), *unit)
+    words = _older_words.get(key)
     if words is None:
         words = _("%(delta)s ago") % {"delta": timesince(value, now, depth=1)}
         if len(_older_words) >= OLDER_ENTRIES:
             _older_words.clear()
-        _older_words[old_key] = words
+        _older_words[key] = words
     return words
 
 
 RECENT_SECONDS = 7 * 24 * 3600
 OLDER_ENTRIES = 10_000
 _recent_words: dict[tuple[str | None, int], str] = {}
-_older_words: dict[tuple[str | None, datetime, int], str] = {}
+_older_words: dict[tuple[str | None, str, int], str] = {}
 
 
 def byline(authors: list[str] | None) -> str:

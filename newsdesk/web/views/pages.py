@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.template.defaultfilters import date as date_filter
 from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
@@ -82,6 +81,7 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     excerpt = metadata.display_excerpt(story)
     image = images.article_image_path(story)
     description = metadata.shorten(excerpt or story.title)
+    original = metadata.original_url(story)
     page_meta = metadata.PageMeta(
         title=story.title,
         description=description,
@@ -94,9 +94,10 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         # Worked out here once rather than by filters in the template (each is used twice or more there).
         "lang": lang_attr(story.language),
         "image": image,
-        "published_iso": date_filter(localtime(story.published), "c"),
+        # What the `date` filter's "c" gives (DateFormat.c is isoformat()), without its format parsing.
+        "published_iso": localtime(story.published).isoformat(),
         "excerpt": excerpt,
-        "original_url": metadata.original_url(story),
+        "original_url": original,
         "topics": topics,
         "related": queries.related(story, topics),
         "full_coverage": stories.coverage_of(story),
@@ -107,6 +108,7 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
             image=page_meta.image,
             topics=topics,
             description=description,
+            original=original,
         ),
         "feeds": metadata.latest_feeds(),
         "meta": page_meta,
