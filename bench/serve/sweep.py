@@ -373,7 +373,8 @@ def cached_table(args: argparse.Namespace, env: dict[str, str], nginx_port: int,
                         seconds=args.seconds,
                     )
                 )
-            ratios = [a.requests_per_second / b.requests_per_second for a, b in zip(ours, theirs, strict=True)]
+            pairs = zip(ours, theirs, strict=True)
+            ratios = [a.requests_per_second / b.requests_per_second for a, b in pairs]
             out.append(
                 f"| {name} | {size:,} | {hit_cpu * 1000:.0f} | "
                 f"{', '.join(f'{r.requests_per_second:,.0f}' for r in ours)} | "
