@@ -182,6 +182,7 @@ def main() -> None:
     parser.add_argument("--sample", type=int, default=1000, help="article pages nginx serves as files")
     parser.add_argument("--skip-cpu", action="store_true")
     parser.add_argument("--skip-cached", action="store_true")
+    parser.add_argument("--cached-rounds", type=int, default=3, help="ours-then-nginx pairs per cached page")
     parser.add_argument(
         "--server-root",
         default=str(ROOT),
@@ -344,27 +345,42 @@ def cpu_text(web: float, db: float, requests: float) -> str:
 
 
 def cached_table(args: argparse.Namespace, env: dict[str, str], nginx_port: int, article: str) -> list[str]:
+    """Cached pages against nginx: `--cached-rounds` alternations of ours then nginx's, each pair back to
+    back, so that the machine's load moves both sides of a ratio alike; with the server's CPU per hit
+    (4 connections) and each page's size."""
     out = [
         f"Cached pages (page cache on, one web process, wrk {args.connections} connections, "
-        f"{args.seconds} s):",
+        f"{args.seconds} s, ours then nginx, {args.cached_rounds} rounds; the CPU is the server's per hit at "
+        "4 connections):",
         "",
-        "| page | requests/s | p99 ms | nginx requests/s | ratio |",
-        "|---|---|---|---|---|",
+        "| page | bytes | CPU µs per hit | requests/s (each round) | p99 ms (each round) "
+        "| nginx requests/s (each round) | ratio (each round) | ratio, median |",
+        "|---|---|---|---|---|---|---|---|",
     ]
     server = Server(env, 1, 60)
     try:
         for name, path in (("home", "/"), ("article", article)):
-            fetch(server.base + path)
-            ours = wrk(server.base + path, connections=args.connections, seconds=args.seconds)
-            theirs = wrk(
-                f"http://127.0.0.1:{nginx_port}/{name}.html",
-                connections=args.connections,
-                seconds=args.seconds,
-            )
-            ratio = ours.requests_per_second / theirs.requests_per_second
+            size = len(fetch(server.base + path)[0])
+            hit_cpu = cpu_per_request(server, path, args.cpu_seconds)[0]
+            ours: list[WrkResult] = []
+            theirs: list[WrkResult] = []
+            for _ in range(args.cached_rounds):
+                ours.append(wrk(server.base + path, connections=args.connections, seconds=args.seconds))
+                theirs.append(
+                    wrk(
+                        f"http://127.0.0.1:{nginx_port}/{name}.html",
+                        connections=args.connections,
+                        seconds=args.seconds,
+                    )
+                )
+            pairs = zip(ours, theirs, strict=True)
+            ratios = [a.requests_per_second / b.requests_per_second for a, b in pairs]
             out.append(
-                f"| {name} | {ours.requests_per_second:,.0f} | {ours.p99_ms:.1f} | "
-                f"{theirs.requests_per_second:,.0f} | {ratio:.3f}× |"
+                f"| {name} | {size:,} | {hit_cpu * 1000:.0f} | "
+                f"{', '.join(f'{r.requests_per_second:,.0f}' for r in ours)} | "
+                f"{', '.join(f'{r.p99_ms:.1f}' for r in ours)} | "
+                f"{', '.join(f'{r.requests_per_second:,.0f}' for r in theirs)} | "
+                f"{', '.join(f'{r:.3f}×' for r in ratios)} | {statistics.median(ratios):.3f}× |"
             )
             print(out[-1], flush=True)
     finally:

@@ -188,6 +188,16 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "transaction_mode": "IMMEDIATE",
         "timeout": 15,
     }
+# PostgreSQL: statements a connection runs this many times are prepared on the server (psycopg's
+# prepare_threshold, with server-side parameter binding, which preparing needs), so PostgreSQL parses and
+# plans a page's statements once per connection instead of on every page (docs/decisions/0017, 2026-12-06
+# "PostgreSQL's side"). -1 turns both off (Django's defaults), as a pooler in transaction mode such as
+# PgBouncer before 1.21 needs.
+DB_PREPARE_THRESHOLD = _env_int("NEWSDESK_DB_PREPARE_THRESHOLD", 2)
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql" and DB_PREPARE_THRESHOLD >= 0:
+    DATABASES["default"].setdefault("OPTIONS", {}).update(
+        {"server_side_binding": True, "prepare_threshold": DB_PREPARE_THRESHOLD}
+    )
 # Test runs in parallel checkouts pick their own database name.
 if _env_str("NEWSDESK_TEST_DB_NAME"):
     DATABASES["default"]["TEST"] = {"NAME": _env_str("NEWSDESK_TEST_DB_NAME")}
