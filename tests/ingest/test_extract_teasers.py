@@ -43,6 +43,12 @@ def test_a_picture_linked_to_its_own_file_stays() -> None:
     assert "https://example.org/media/bus-stop-small.jpg" in result.html
 
 
+def test_a_picture_alone_in_a_link_to_another_page_stays() -> None:
+    picture = '<p><a href="/gallery/night-bus"><img src="/media/depot.jpg" alt="The depot"></a></p>'
+    result = extract_article(page(picture), url="https://example.org/news/night-bus")
+    assert "https://example.org/media/depot.jpg" in result.html
+
+
 def test_a_short_caption_outside_figcaption_is_left_out_and_a_long_one_kept() -> None:
     short = '<p class="image-caption">The harbour stop at dusk. Photo: Ana Lund</p>'
     long_words = (

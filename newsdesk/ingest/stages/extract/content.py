@@ -33,11 +33,12 @@ BYLINE_CHARS = 120
 KICKER_BLOCKS = 2
 KICKER_WORDS = 4
 _HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
-# A picture inside a link to another page is a teaser's thumbnail: a "more stories" card holds its
-# picture and headline in one link. trafilatura never judges a block holding a picture by its link
-# density (it keeps image containers whole), so with images on such cards would reach the text.
-# Without their thumbnails they are judged like any other block of links. A link to the image file
-# itself (a lightbox, "enlarge") keeps its picture: that is the story's own.
+# A picture inside a link to another page that also holds text is a teaser card's thumbnail: a "more
+# stories" card holds its picture and headline in one link. trafilatura never judges a block holding
+# a picture by its link density (it keeps image containers whole), so with images on such cards would
+# reach the text. Without their thumbnails they are judged like any other block of links. A picture
+# alone in its link (a gallery, a shop) and a link to the image file itself (a lightbox, "enlarge")
+# keep theirs: those are the story's own as often as not.
 _LINKED_IMAGES = XPath("descendant::a[@href]/descendant::img")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)$", re.IGNORECASE)
 # Captions and photo credits marked by class or id, outside <figcaption> (which the clean-up drops):
@@ -120,7 +121,9 @@ def _drop_teasers_and_captions(root: HtmlElement) -> None:
     """Teasers' thumbnails and short captions go before trafilatura reads the page (see above)."""
     for image in _LINKED_IMAGES(root):
         link = next(image.iterancestors("a"))
-        if not _IMAGE_FILE.search((link.get("href") or "").split("?")[0].split("#")[0]):
+        if _IMAGE_FILE.search((link.get("href") or "").split("?")[0].split("#")[0]):
+            continue
+        if "".join(link.itertext()).strip():
             image.drop_tree()
     for caption in _CAPTIONS(root):
         if caption.find(".//img") is None and len(caption.text_content().split()) <= CAPTION_WORDS:
