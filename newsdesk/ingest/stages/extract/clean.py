@@ -19,8 +19,8 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newsdesk.ingest.stages.extract.patterns import (
-    ATTRIBUTE_VALUES_XPATH,
     FURNITURE_TAGS_XPATH,
+    HINT_ATTRIBUTES,
     LABEL_BY_TAG,
     LABEL_OUTSIDE_ARTICLE,
     MARKER,
@@ -94,12 +94,20 @@ def _scan(body: HtmlElement) -> tuple[set[HtmlElement], set[HtmlElement]]:
     """
     anchors: set[HtmlElement] = set(MARKER_TAGS_XPATH(body))
     candidates: set[HtmlElement] = set(FURNITURE_TAGS_XPATH(body))
-    for value in ATTRIBUTE_VALUES_XPATH(body):
-        hint = attribute_hint(value.attrname, str(value))
-        if hint == MARKER:
-            anchors.add(value.getparent())
-        elif hint:
-            candidates.add(value.getparent())
+    # One walk over the elements, reading the few attributes that can hint: cheaper than an XPath
+    # union of attribute values, each of which lxml wraps in a string that knows its element.
+    for element in body.iter(etree.Element):
+        attributes = element.attrib
+        if not attributes:
+            continue
+        for name in HINT_ATTRIBUTES:
+            value = attributes.get(name)
+            if value is not None:
+                hint = attribute_hint(name, value)
+                if hint == MARKER:
+                    anchors.add(element)
+                elif hint:
+                    candidates.add(element)
     core = densest_container(body)
     if core is not None:
         anchors.add(core)

@@ -111,15 +111,13 @@ def _label(names: str, role: str, aria_label: str) -> str | None:
     return None
 
 
-# One XPath pass collects every attribute value that can mark furniture or the article body; each
-# value is then classified by `attribute_hint`, cached because pages repeat the same class names.
-# (Chained XPath contains() tests were ten times slower than this.)
-ATTRIBUTE_VALUES_XPATH = XPath(
-    "descendant-or-self::*/@class | descendant-or-self::*/@id | descendant-or-self::*/@role"
-    " | descendant-or-self::*/@aria-label | descendant-or-self::*/@style | descendant-or-self::*/@hidden"
-    " | descendant-or-self::*/@data-component | descendant-or-self::*/@data-module"
-    " | descendant-or-self::*/@itemprop"
-)
+# The attributes that can mark furniture or the article body; the clean-up reads them from each element
+# and classifies each value with `attribute_hint`, cached because pages repeat the same class names.
+# (Chained XPath contains() tests were ten times slower; an XPath union of these attribute values was
+# about 10% slower than reading them while walking the elements.)
+HINT_ATTRIBUTES = (
+    "class", "id", "role", "aria-label", "style", "hidden", "data-component", "data-module", "itemprop",
+)  # fmt: skip
 FURNITURE_TAGS_XPATH = XPath(
     "descendant::nav | descendant::footer | descendant::aside | descendant::header"
     " | descendant::*[starts-with(local-name(), 'amp-')]"

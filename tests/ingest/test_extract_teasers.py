@@ -1,0 +1,61 @@
+"""Teaser cards (a thumbnail and a headline in one link) and short captions are not the story's text,
+while the story's own pictures stay in its HTML (decision 0021, point 8)."""
+
+from __future__ import annotations
+
+from newsdesk.ingest.stages.extract import extract_article
+
+STORY = (
+    "<p>The night bus from the harbour to the hospital will run every twenty minutes from March, "
+    "the transport board said on Tuesday, after nurses on the late shift asked for a bus to rely on.</p>"
+    "<p>Until now the route ran once an hour after ten in the evening, and the last bus left before the "
+    "night shift ended, so many staff walked the two miles home along the unlit coast road.</p>"
+    "<p>The board will pay for the extra buses from the parking charges at the hospital, which rose last "
+    "year, and expects the first of them to run on the first Monday of the month.</p>"
+)
+CARD = '<li><a href="/news/{slug}"><img src="/thumbs/{slug}.jpg" alt=""><h3>{headline}</h3></a></li>'
+HEADLINES = (
+    "Harbour wall repairs finish a month early",
+    "School choir sings at the lighthouse reopening",
+    "Ferry timetable changes for the winter season",
+)
+
+
+def page(extra: str, after: str = "") -> str:
+    cards = "".join(CARD.format(slug=f"story-{i}", headline=h) for i, h in enumerate(HEADLINES))
+    return (
+        "<html><head><title>Night bus to run every twenty minutes</title></head><body><article>"
+        f"<h1>Night bus to run every twenty minutes</h1>{extra}{STORY}{after}<ul class='cards'>{cards}</ul>"
+        "</article></body></html>"
+    )
+
+
+def test_teaser_cards_with_thumbnails_are_left_out() -> None:
+    text = extract_article(page("")).text
+    assert "night shift ended" in text
+    for headline in HEADLINES:
+        assert headline not in text
+
+
+def test_a_picture_linked_to_its_own_file_stays() -> None:
+    picture = '<p><a href="/media/bus-stop.jpg"><img src="/media/bus-stop-small.jpg" alt="The stop"></a></p>'
+    result = extract_article(page(picture), url="https://example.org/news/night-bus")
+    assert "https://example.org/media/bus-stop-small.jpg" in result.html
+
+
+def test_a_picture_alone_in_a_link_to_another_page_stays() -> None:
+    picture = '<p><a href="/gallery/night-bus"><img src="/media/depot.jpg" alt="The depot"></a></p>'
+    result = extract_article(page(picture), url="https://example.org/news/night-bus")
+    assert "https://example.org/media/depot.jpg" in result.html
+
+
+def test_a_short_caption_outside_figcaption_is_left_out_and_a_long_one_kept() -> None:
+    short = '<p class="image-caption">The harbour stop at dusk. Photo: Ana Lund</p>'
+    long_words = (
+        "In the second picture of the series, drivers from the depot test the new timetable on a wet "
+        "night, with the hospital's lights behind them and the harbour cranes far off"
+    )
+    long = f'<p class="caption">{long_words}.</p>'
+    text = extract_article(page("", after=short + long)).text
+    assert "The harbour stop at dusk" not in text
+    assert long_words in text
