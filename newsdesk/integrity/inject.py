@@ -71,9 +71,19 @@ class Stripped:
 
 
 def strip_hidden(
-    root: HtmlElement, *, page_url: str | None = None, lexicon: Lexicon | None = None
+    root: HtmlElement,
+    *,
+    page_url: str | None = None,
+    lexicon: Lexicon | None = None,
+    spare_densest: bool = True,
 ) -> Stripped:
-    """Drop every element hidden by inline CSS; report the ones that carried spam."""
+    """Drop every element hidden by inline CSS; report the ones that carried spam.
+
+    The article's marked containers and their ancestors are never dropped wholesale. On a whole page
+    the densest block is spared too (`spare_densest`), as a page that hides its story until a script
+    runs would otherwise lose it. A feed item's HTML passes False: it has no script to reveal
+    anything, and a reader's sanitizer would show whatever it hides.
+    """
     lex = lexicon or default_lexicon()
     body = _body(root)
     # Only elements that can be hidden by inline means are looked at: selecting them by XPath spares
@@ -87,7 +97,7 @@ def strip_hidden(
     if not hidden:  # the article's containers are only needed to judge what is hidden
         return Stripped()
     anchors = _anchors(body)
-    protected = _protected(body, anchors)
+    protected = _protected(body, anchors, densest=spare_densest)
     found: dict[HtmlElement, str] = {}
     for element, reason in hidden:
         if element not in protected and not any(ancestor in found for ancestor in element.iterancestors()):
@@ -283,7 +293,7 @@ def clean_fragment(
         root = fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
         return html, ()
-    hidden = strip_hidden(root, page_url=page_url, lexicon=lexicon)
+    hidden = strip_hidden(root, page_url=page_url, lexicon=lexicon, spare_densest=False)
     planted = strip_planted(root, title=title, page_url=page_url, lexicon=lexicon)
     if not hidden.hidden and not planted:
         return html, ()
@@ -306,10 +316,12 @@ def _anchors(body: HtmlElement) -> set[HtmlElement]:
     return set(_ANCHOR_XPATH(body))
 
 
-def _protected(body: HtmlElement, anchors: set[HtmlElement] | None = None) -> set[HtmlElement]:
+def _protected(
+    body: HtmlElement, anchors: set[HtmlElement] | None = None, *, densest: bool = True
+) -> set[HtmlElement]:
     """The article's containers and their ancestors: never removed wholesale."""
     anchors = set(_anchors(body) if anchors is None else anchors)
-    core = densest_container(body)
+    core = densest_container(body) if densest else None
     if core is not None:
         anchors.add(core)
     protected = set(anchors)

@@ -174,3 +174,24 @@ def test_links_are_judged_against_the_page_whatever_their_form() -> None:
     root = document_fromstring(f"<html><body><p>{anchors}</p></body></html>")
     found = [(link.host, link.outbound) for link in links_of(root, page)]
     assert found == list(hrefs.values())
+
+
+def test_a_feed_item_keeps_nothing_hidden_even_when_the_hidden_part_is_its_densest() -> None:
+    # Found by the fuzz test: the hidden block held most of the item's text, so it was spared as the
+    # "article" and its spam would have shown once a sanitizer dropped the attribute.
+    html = (
+        "Harbour ferry resumes<div hidden><div hidden><p hidden>"
+        + "slot gacor mahjong ways bonus new member " * 4
+        + "</p></div></div>"
+    )
+    cleaned, injections = clean_fragment(html, title="Harbour ferry resumes")
+    assert cleaned == "Harbour ferry resumes"
+    assert [i.kind for i in injections] == ["hidden"]
+    # A whole page still spares its densest block: a story hidden until a script runs is kept.
+    page = document_fromstring(
+        '<html><body><nav>Menu</nav><div style="display:none"><p>'
+        + "The council approved the new ferry timetable on Tuesday evening. " * 6
+        + "</p></div></body></html>"
+    )
+    strip_hidden(page)
+    assert "ferry timetable" in page.text_content()
