@@ -7,7 +7,6 @@ the article itself), a handful per article whatever the size of the archive.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -128,7 +127,7 @@ def candidates(
     return [
         core.Candidate(
             s.id,
-            Counter(s.terms),
+            s.terms,  # read only by the decision: not copied
             [tuple(m) for m in s.minhashes or ()],
             s.last_updated,
             sources=frozenset(s.source_ids),
