@@ -223,7 +223,8 @@ def _weights(terms: Mapping[str, int], idfs: Mapping[str, float], params: Params
 
 
 def _norm(weights: Mapping[str, float]) -> float:
-    return math.sqrt(sum(w * w for w in weights.values()))
+    values = weights.values()  # the squares summed in order, as `sum(w * w for w in values)`, in C
+    return math.sqrt(sum(map(operator.mul, values, values)))
 
 
 def _cosine(a: Mapping[str, float], b: Mapping[str, float], a_norm: float | None = None) -> float:
