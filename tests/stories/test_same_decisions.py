@@ -14,6 +14,7 @@ from datasketch import MinHash
 from bench.stories.synthetic import stream
 from newsdesk.stories import core
 from newsdesk.stories.memory import MemoryIndex, _ranked
+from newsdesk.stories.terms import WORD, normalise
 
 T0 = datetime(2026, 3, 2, 9, 0, tzinfo=UTC)
 
@@ -39,7 +40,7 @@ def _plain_cosine(a: dict[str, float], b: dict[str, float]) -> float:
 def test_a_terms_weight_is_the_formulas_float_for_any_count(count: float) -> None:
     """The tf factor comes from a table for the usual counts and from the formula otherwise: the same
     float either way (a count the table lacks, a float count)."""
-    terms = {"harbour": count, "@veyra": count, "#40%": count, "quay": 3}
+    terms: dict[str, Any] = {"harbour": count, "@veyra": count, "#40%": count, "quay": 3}
     idfs = {"harbour": 2.75, "@veyra": 5.5}
     assert core._weights(terms, idfs, core.DEFAULT) == _plain_weights(terms, idfs)
 
@@ -64,7 +65,7 @@ def test_the_minhash_is_datasketchs_with_its_default_hash() -> None:
     """The shingles are hashed in one comprehension and handed over as numbers: the same values as
     datasketch hashing each shingle with its own default (sha1_hash32)."""
     text = " ".join(f"word{i % 37} other{i % 11}" for i in range(60))
-    words = [w.lower() for w in core.WORD.findall(core.normalise(text))]
+    words = [w.lower() for w in WORD.findall(normalise(text))]
     plain = MinHash(num_perm=core.NUM_PERM, seed=7, scheme="affine32")
     plain.update_batch([" ".join(words[i : i + 4]).encode() for i in range(len(words) - 3)])
     assert core._minhash(text) == tuple(int(v) for v in plain.hashvalues)
