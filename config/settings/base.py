@@ -177,13 +177,17 @@ DB_CONN_MAX_AGE = _env_int("NEWSDESK_DB_CONN_MAX_AGE", 300)
 DATABASES = {
     "default": dj_database_url.parse(DATABASE_URL, conn_max_age=DB_CONN_MAX_AGE, conn_health_checks=True)
 }
+# SQLite reads the database file through a memory map of this many MiB (0: through read() calls into its
+# own 2 MB page cache per connection). A story placement at 100,000 articles probes a few hundred story
+# rows and index pages spread over the file; mapped, a page already in the OS cache costs no system call.
+SQLITE_MMAP_MB = _env_int("NEWSDESK_SQLITE_MMAP_MB", 1024)
 if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["OPTIONS"] = {
         # WAL lets readers and one writer work at once; IMMEDIATE avoids the
         # upgrade deadlock when two processes write.
         "init_command": (
             "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; PRAGMA foreign_keys=ON;"
-            " PRAGMA busy_timeout=15000;"
+            f" PRAGMA busy_timeout=15000; PRAGMA mmap_size={max(SQLITE_MMAP_MB, 0) * 1024 * 1024};"
         ),
         "transaction_mode": "IMMEDIATE",
         "timeout": 15,

@@ -15,6 +15,7 @@ Signals of one article:
 
 from __future__ import annotations
 
+import hashlib
 import math
 import operator
 from collections import Counter
@@ -106,7 +107,7 @@ class Candidate:
     """An open story as the store knows it: the sum of its members' terms, their MinHashes, its times."""
 
     story_id: int
-    terms: Counter[str]
+    terms: Mapping[str, int]  # read only
     minhashes: list[tuple[int, ...]]
     last_updated: datetime
     size: int = 1
@@ -137,10 +138,10 @@ def signals(
     terms: Counter[str] = Counter()
     rest = body[len(lead) :] if body.startswith(lead) else body
     rest = " ".join(rest.split()[: params.body_words])
-    head = tokenise(title, lang) + tokenise(lead, lang)
-    for stem in head[: len(tokenise(title, lang))]:
+    title_stems = tokenise(title, lang)
+    for stem in title_stems:
         terms[stem] += 3
-    for stem in head[len(tokenise(title, lang)) :]:
+    for stem in tokenise(lead, lang):
         terms[stem] += 2
     for stem in tokenise(rest, lang):
         terms[stem] += 1
@@ -156,7 +157,7 @@ def signals(
         terms=terms,
         minhash=_minhash(body or lead),
         published=published,
-        head=frozenset(head[: len(tokenise(title, lang))]) - named,
+        head=frozenset(title_stems) - named,
         source=source,
         named=frozenset(named),
         phrases=tuple(dict.fromkeys(frozenset(p) for p in phrases)),
@@ -167,9 +168,17 @@ def _minhash(text: str) -> tuple[int, ...]:
     words = [w.lower() for w in WORD.findall(normalise(text))]
     if len(words) < 12:
         return ()
-    m = MinHash(num_perm=NUM_PERM, seed=7, permutations=_permutations(), scheme="affine32")
-    m.update_batch([" ".join(words[i : i + 4]).encode() for i in range(len(words) - 3)])
-    return tuple(int(v) for v in m.hashvalues)
+    # datasketch's default hash (sha1_hash32: the first 4 bytes of SHA-1, little-endian) computed here in
+    # one comprehension, and handed over as numbers (`hashfunc=int`): the same values, without a Python
+    # call per shingle.
+    sha1, from_bytes = hashlib.sha1, int.from_bytes
+    hashed = [
+        from_bytes(sha1(" ".join(words[i : i + 4]).encode()).digest()[:4], "little")
+        for i in range(len(words) - 3)
+    ]
+    m = MinHash(num_perm=NUM_PERM, seed=7, hashfunc=int, permutations=_permutations(), scheme="affine32")
+    m.update_batch(hashed)
+    return tuple(m.hashvalues.tolist())
 
 
 @lru_cache(maxsize=1)
@@ -190,21 +199,42 @@ def idf(df: int, n_docs: int, min_docs: int = 0) -> float:
     return math.log((max(n_docs, min_docs) + 1) / (df + 1)) + 1.0
 
 
+# A term's tf factor, 1 + log(count), for the counts terms have: looked up, not recomputed for every term of
+# every candidate story (about 120 terms each, ten candidates per article).
+_TF = {n: 1.0 + math.log(n) for n in range(1, 4096)}
+_SPECIAL = ENTITY + NUMBER
+
+
 def _weights(terms: Mapping[str, int], idfs: Mapping[str, float], params: Params) -> dict[str, float]:
-    log, get, boost, special = math.log, idfs.get, params.entity_weight, (ENTITY, NUMBER)
-    return {
-        term: (1.0 + log(count)) * get(term, 1.0) * (boost if term[0] in special else 1.0)
-        for term, count in terms.items()
-    }
+    """A term's weight: (1 + log(count)) × idf (1 for a term the article does not have) × the entity
+    weight for a name or number."""
+    tf, get, boost, special = _TF, idfs.get, params.entity_weight, _SPECIAL
+    try:
+        return {
+            term: tf[count] * get(term, 1.0) * (boost if term[0] in special else 1.0)
+            for term, count in terms.items()
+        }
+    except KeyError:  # a count outside the table: the formula itself (the same floats)
+        log = math.log
+        return {
+            term: (1.0 + log(count)) * get(term, 1.0) * (boost if term[0] in special else 1.0)
+            for term, count in terms.items()
+        }
 
 
-def _cosine(a: Mapping[str, float], b: Mapping[str, float]) -> float:
-    if len(a) > len(b):
-        a, b = b, a
-    dot = sum(w * b[t] for t, w in a.items() if t in b)
+def _norm(weights: Mapping[str, float]) -> float:
+    values = weights.values()  # the squares summed in order, as `sum(w * w for w in values)`, in C
+    return math.sqrt(sum(map(operator.mul, values, values)))
+
+
+def _cosine(a: Mapping[str, float], b: Mapping[str, float], a_norm: float | None = None) -> float:
+    """The cosine of two weight vectors; `a_norm`, when given, is `_norm(a)` (an article's vector is
+    compared with every candidate story: its norm is computed once)."""
+    small, large = (b, a) if len(a) > len(b) else (a, b)
+    dot = sum(w * large[t] for t, w in small.items() if t in large)
     if not dot:
         return 0.0
-    return dot / (math.sqrt(sum(w * w for w in a.values())) * math.sqrt(sum(w * w for w in b.values())))
+    return dot / ((_norm(a) if a_norm is None else a_norm) * _norm(b))
 
 
 def index_keys(sig: Signals, idfs: Mapping[str, float], params: Params = DEFAULT) -> list[str]:
@@ -271,6 +301,7 @@ def decide(
     """
     best = Decision(None, 0.0, "new")
     mine = _weights(sig.terms, idfs, params)
+    mine_norm = _norm(mine)
     for cand in candidates:
         if not is_open(cand.last_updated, sig.published, params) and cand.last_updated < sig.published:
             continue
@@ -281,7 +312,7 @@ def decide(
             continue
         if best.reason == "near-duplicate" or len(sig.terms) < params.min_terms:
             continue  # too little text to judge by terms (a headline and a line): only a copy joins
-        score = _cosine(mine, _weights(cand.terms, idfs, params))
+        score = _cosine(mine, _weights(cand.terms, idfs, params), mine_norm)
         if score < params.join_threshold or score <= best.score:
             continue
         shared = sorted(

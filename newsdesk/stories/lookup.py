@@ -7,7 +7,6 @@ the article itself), a handful per article whatever the size of the archive.
 from __future__ import annotations
 
 import json
-from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -105,7 +104,8 @@ def candidates(
         return [], {}
     since = connection.ops.adapt_datetimefield_value(now - timedelta(hours=p.open_hours))
     story, key, name = table(Story), table(StoryKey), connection.ops.quote_name("key")
-    band = f"SUM(CASE WHEN k.{name} LIKE %s THEN 1 ELSE 0 END)"
+    # A MinHash band key starts with BAND: its first character compared, cheaper than LIKE per posting.
+    band = f"SUM(CASE WHEN SUBSTR(k.{name}, 1, 1) = %s THEN 1 ELSE 0 END)"
     # The few stories that share enough keys are tested on their own row and ranked; only the best
     # `max_candidates` have their clustering state (the large JSON columns) read.
     sql = (
@@ -119,16 +119,15 @@ def candidates(
         " ORDER BY CASE WHEN h.b > 0 THEN 1 ELSE 0 END DESC, h.n DESC, h.story_id DESC LIMIT %s"
         f") t JOIN {story} s ON s.id = t.story_id"
     )
-    like = core.BAND + "%"
     with connection.cursor() as cursor:
-        cursor.execute(sql, [like, *[k[:100] for k in keys], like, since, p.max_candidates])
+        cursor.execute(sql, [core.BAND, *[k[:100] for k in keys], core.BAND, since, p.max_candidates])
         rows = cursor.fetchall()
     rows.sort(key=lambda row: (row[9], row[8], row[0]), reverse=True)  # most bands, then most keys
     stories = {row[0]: _open(row) for row in rows}
     return [
         core.Candidate(
             s.id,
-            Counter(s.terms),
+            s.terms,  # read only by the decision: not copied
             [tuple(m) for m in s.minhashes or ()],
             s.last_updated,
             sources=frozenset(s.source_ids),

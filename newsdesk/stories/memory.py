@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import heapq
 from collections import Counter, defaultdict
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 
@@ -36,6 +37,15 @@ class _Story:
     sources: set[int] = field(default_factory=set)
     head: set[str] = field(default_factory=set)
     keys: set[str] = field(default_factory=set)  # its postings, while it is open
+
+
+def _ranked(hits: Counter[int], first: int) -> Iterator[tuple[int, int]]:
+    """`hits.most_common()`, in the same order (ties in the order first counted), without sorting every
+    story that shares a key when the first few are enough: the best `first`, then the rest."""
+    top = hits.most_common(first)  # heapq.nlargest: the same as the full sort's first `first`
+    yield from top
+    if len(top) < len(hits):
+        yield from hits.most_common()[len(top) :]
 
 
 class MemoryIndex:
@@ -78,12 +88,13 @@ class MemoryIndex:
         hits: Counter[int] = Counter()
         banded: set[int] = set()  # stories sharing a MinHash band: only their MinHashes are compared
         for key in keys:
-            for story_id in self.postings.get(key, ()):
-                hits[story_id] += 1
+            postings = self.postings.get(key)
+            if postings:
+                hits.update(postings)  # counted in C, in the order the loop over them would
                 if key.startswith(BAND):
-                    banded.add(story_id)
+                    banded.update(postings)
         out = []
-        for story_id, _ in hits.most_common():
+        for story_id, _ in _ranked(hits, 4 * self.params.max_candidates):
             story = self.stories[story_id]
             assert story.last_updated is not None
             if not is_open(story.last_updated, now, self.params) and story.last_updated < now:
