@@ -75,14 +75,14 @@ def strip_hidden(
     *,
     page_url: str | None = None,
     lexicon: Lexicon | None = None,
-    spare_densest: bool = True,
+    spare_article: bool = True,
 ) -> Stripped:
     """Drop every element hidden by inline CSS; report the ones that carried spam.
 
-    The article's marked containers and their ancestors are never dropped wholesale. On a whole page
-    the densest block is spared too (`spare_densest`), as a page that hides its story until a script
-    runs would otherwise lose it. A feed item's HTML passes False: it has no script to reveal
-    anything, and a reader's sanitizer would show whatever it hides.
+    On a whole page the article's containers (marked ones and the densest block) and their ancestors
+    are never dropped wholesale, as a page that hides its story until a script runs would otherwise
+    lose it. A feed item's HTML passes `spare_article=False`: it has no script to reveal anything, and
+    our sanitizer drops the styles and unwraps `<article>` and `<main>`, so whatever it hides would show.
     """
     lex = lexicon or default_lexicon()
     body = _body(root)
@@ -97,7 +97,7 @@ def strip_hidden(
     if not hidden:  # the article's containers are only needed to judge what is hidden
         return Stripped()
     anchors = _anchors(body)
-    protected = _protected(body, anchors, densest=spare_densest)
+    protected = _protected(body, anchors) if spare_article else set()
     found: dict[HtmlElement, str] = {}
     for element, reason in hidden:
         if element not in protected and not any(ancestor in found for ancestor in element.iterancestors()):
@@ -293,7 +293,7 @@ def clean_fragment(
         root = fragment_fromstring(html, create_parent="div")
     except (etree.ParserError, ValueError):
         return html, ()
-    hidden = strip_hidden(root, page_url=page_url, lexicon=lexicon, spare_densest=False)
+    hidden = strip_hidden(root, page_url=page_url, lexicon=lexicon, spare_article=False)
     planted = strip_planted(root, title=title, page_url=page_url, lexicon=lexicon)
     if not hidden.hidden and not planted:
         return html, ()
@@ -316,12 +316,10 @@ def _anchors(body: HtmlElement) -> set[HtmlElement]:
     return set(_ANCHOR_XPATH(body))
 
 
-def _protected(
-    body: HtmlElement, anchors: set[HtmlElement] | None = None, *, densest: bool = True
-) -> set[HtmlElement]:
+def _protected(body: HtmlElement, anchors: set[HtmlElement] | None = None) -> set[HtmlElement]:
     """The article's containers and their ancestors: never removed wholesale."""
     anchors = set(_anchors(body) if anchors is None else anchors)
-    core = densest_container(body) if densest else None
+    core = densest_container(body)
     if core is not None:
         anchors.add(core)
     protected = set(anchors)

@@ -187,6 +187,18 @@ def test_a_feed_item_keeps_nothing_hidden_even_when_the_hidden_part_is_its_dense
     cleaned, injections = clean_fragment(html, title="Harbour ferry resumes")
     assert cleaned == "Harbour ferry resumes"
     assert [i.kind for i in injections] == ["hidden"]
+    # Nor inside a wrapper marked as the article: the sanitizer unwraps it, and the spam would show.
+    spam = '<p>cheap casino bonus, slot gacor <a href="https://casino-spam.example/">play now</a></p>'
+    for wrapper in ("<article>{}</article>", "<main>{}</main>", '<div role="main">{}</div>'):
+        item = "<p>The ferry runs again from Monday.</p>" + wrapper.format(f'<div hidden="">{spam}</div>')
+        cleaned, injections = clean_fragment(item, title="Harbour ferry resumes")
+        assert "casino" not in cleaned, wrapper
+        assert "The ferry runs again" in cleaned
+        assert [i.kind for i in injections] == ["hidden"], wrapper
+        whole = f'<article style="display:none">{spam}</article><p>The ferry runs again from Monday.</p>'
+        cleaned, injections = clean_fragment(whole, title="Harbour ferry resumes")
+        assert "casino" not in cleaned
+        assert [i.kind for i in injections] == ["hidden"]
     # A whole page still spares its densest block: a story hidden until a script runs is kept.
     page = document_fromstring(
         '<html><body><nav>Menu</nav><div style="display:none"><p>'
