@@ -3,7 +3,13 @@ while the story's own pictures stay in its HTML (decision 0021, point 8)."""
 
 from __future__ import annotations
 
-from newsdesk.ingest.stages.extract import extract_article
+import inspect
+from copy import copy
+
+import lxml.html
+from trafilatura.core import trafilatura_sequence
+
+from newsdesk.ingest.stages.extract import content, extract_article
 
 STORY = (
     "<p>The night bus from the harbour to the hospital will run every twenty minutes from March, "
@@ -59,3 +65,15 @@ def test_a_short_caption_outside_figcaption_is_left_out_and_a_long_one_kept() ->
     text = extract_article(page("", after=short + long)).text
     assert "The harbour stop at dusk" not in text
     assert long_words in text
+
+
+def test_trafilaturas_internal_sequence_is_the_one_we_call() -> None:
+    # extract/content.py calls trafilatura_sequence, which trafilatura calls internal: a version whose
+    # signature or result differs would be caught by the `except` there, and every page would come back
+    # empty without an error. The pin in pyproject.toml and this test make an upgrade fail loudly.
+    assert list(inspect.signature(trafilatura_sequence).parameters) == ["tree", "options", "url"]
+    page = "<html><body><article>" + "<p>The harbour ferry runs again from Monday morning.</p>" * 12
+    root = lxml.html.document_fromstring(page + "</article></body></html>")
+    result = trafilatura_sequence(root, copy(content._OPTIONS), None)
+    assert len(result) == 4
+    assert "harbour ferry" in result[1]
