@@ -72,8 +72,11 @@ def box_context(
     page: dict[str, Any] | None = None,
     message: str = "",
     error_field: str = "",
+    held: tuple[list[tuple[str, str]], list[tuple[int, str]]] | None = None,
 ) -> dict[str, Any]:
-    topics, sources = choices()
+    """The box's template context. `held` is a reading of `choices()` the caller already took: a box
+    kept under that reading's key must be rendered from that same reading."""
+    topics, sources = choices() if held is None else held
     email = ""
     frequency = Subscriber.Frequency.DAILY.value
     paused = False

@@ -93,7 +93,7 @@ def signup_box(context: Context) -> SafeString:
         if html is not None:
             _boxes.move_to_end(key)
     if html is None:
-        box = box_context(request, page=page)
+        box = box_context(request, page=page, held=read.held)  # the reading the key names
         shape = {
             **box,
             "topics": [{**row, "checked": False} for row in box["topics"]],
