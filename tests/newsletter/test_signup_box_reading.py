@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.template import engines
+from django.template.backends.jinja2 import Jinja2
 from django.test import RequestFactory
 
 from newsdesk.newsletter import boxes, signup_box
@@ -14,7 +15,9 @@ FIRST = ([("harbour", "Harbour")], [(1, "The Quay Courier")])
 LATER = ([("weather", "Weather")], [(2, "The Hill Bulletin")])
 
 
-def test_a_box_rendered_while_the_choices_change_holds_the_reading_its_key_names(monkeypatch) -> None:
+def test_a_box_rendered_while_the_choices_change_holds_the_reading_its_key_names(
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
     # The choices are worked out again every few seconds. Here the second reading comes between the
     # box's key (taken from the first) and its rendering: the kept box must still show the first.
     readings = iter([FIRST, LATER, LATER, LATER])
@@ -22,7 +25,9 @@ def test_a_box_rendered_while_the_choices_change_holds_the_reading_its_key_names
     monkeypatch.setattr(signup_box, "choices", lambda: next(readings))
     monkeypatch.setattr(signup_box, "_read", None)
     signup_box._boxes.clear()
-    env = next(e for e in engines.all() if e.name == "jinja2").env
+    engine = engines["jinja2"]
+    assert isinstance(engine, Jinja2)
+    env = engine.env
     request = RequestFactory().get("/")
     html = env.from_string("{{ newsletter_signup_box() }}").render(request=request)
     assert "The Quay Courier" in html
