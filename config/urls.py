@@ -3,9 +3,10 @@ from django.urls import include, path
 
 from newsdesk.core.views import metrics
 
-# The public site's patterns first: an uncached page (the crawler's path) then matches without trying the other
-# prefixes. None of its patterns begins with another entry's prefix as a whole address ("live/" is its own page;
-# the Live News stream is "live/stream"), so no address reaches a different view (tests/web/test_url_order.py).
+# The public site's patterns first: an uncached page (the crawler's path) then matches without trying the
+# other prefixes. None of its patterns matches an address under another entry's prefix ("live/" is its own
+# page; the Live News stream is "live/stream"), so no address reaches another view
+# (tests/web/test_url_order.py).
 urlpatterns = [
     path("", include("newsdesk.web.urls")),
     path("metrics", metrics, name="metrics"),

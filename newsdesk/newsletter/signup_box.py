@@ -33,7 +33,7 @@ _NEXT = "\ue002next\ue003"  # private-use marks: never in a real address or a na
 _TOPICS = "\ue002topics\ue003"
 _SOURCES = "\ue002sources\ue003"
 _ENTRIES = 2000
-# Where a kept box's page-own parts go: the marks, and each unticked checkbox (its value is escaped: no quote).
+# Where a kept box's page-own parts go: the marks, and each unticked checkbox (its value escaped: no quote).
 _PLACES = re.compile(
     f'({_NEXT}|{_TOPICS}|{_SOURCES}|<input type="checkbox" name="(?:topics|sources)" value="[^"]*">)'
 )
@@ -147,7 +147,7 @@ def signup_box(context: Context) -> SafeString:
                 parts[index] = escaped
     for name, rows in (("topics", topics), ("sources", sources)):
         for value, _ in rows:
-            index = kept.boxes.get(_box_input(name, value, False))
-            if index is not None:
-                parts[index] = _box_input(name, value, True)
+            place = kept.boxes.get(_box_input(name, value, False))
+            if place is not None:
+                parts[place] = _box_input(name, value, True)
     return mark_safe("".join(parts))  # noqa: S308  # escaped by the template, and here

@@ -1,5 +1,5 @@
-"""The frame's values (newsdesk/core/frame.py) are held for a public view's whole run, not only its render, and
-given back when it ends, however it ends; each request reads its own (decision 0029, h11d)."""
+"""The frame's values (newsdesk/core/frame.py) are held for a public view's whole run, not only its
+render, and given back when it ends, however it ends (decision 0029, h11d)."""
 
 from __future__ import annotations
 
@@ -28,7 +28,8 @@ def test_a_public_view_runs_with_the_frame_held() -> None:
     finally:
         set_script_prefix("/")
     assert seen == [(1, "de", "/news/")]
-    assert frame._held.depth == 0 and frame._held.language is None
+    assert frame._held.depth == 0
+    assert frame._held.language is None
 
 
 def test_the_frame_is_given_back_when_a_public_view_fails() -> None:
@@ -38,7 +39,7 @@ def test_the_frame_is_given_back_when_a_public_view_fails() -> None:
 
     with pytest.raises(Http404):
         view(RequestFactory().get("/"))
-    assert frame._held.depth == 0 and frame._held.language is None
+    assert frame._held.depth == 0
+    assert frame._held.language is None
     with translation.override("de"):
         assert frame.language() == "de"
-

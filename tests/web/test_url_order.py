@@ -15,7 +15,11 @@ EXPECTED: dict[str, tuple[str, str, dict[str, object]] | None] = {
     "/article/12-a-slug/": ("web:article", "newsdesk.web.views.pages.article", {"pk": 12, "slug": "a-slug"}),
     "/article/12/": ("web:article-bare", "newsdesk.web.views.pages.article", {"pk": 12}),
     "/sources/": ("web:sources", "newsdesk.web.views.browse.source_index", {}),
-    "/source/3-the-outlet/": ("web:source", "newsdesk.web.views.browse.source", {"pk": 3, "slug": "the-outlet"}),
+    "/source/3-the-outlet/": (
+        "web:source",
+        "newsdesk.web.views.browse.source",
+        {"pk": 3, "slug": "the-outlet"},
+    ),
     "/source/3/": ("web:source-bare", "newsdesk.web.views.browse.source", {"pk": 3}),
     "/topics/": ("web:topics", "newsdesk.web.views.browse.topic_index", {}),
     "/topic/politics/": ("web:topic", "newsdesk.web.views.browse.topic", {"slug": "politics"}),
@@ -25,7 +29,11 @@ EXPECTED: dict[str, tuple[str, str, dict[str, object]] | None] = {
     "/live/stream": ("live:stream", "newsdesk.live.views.stream_fallback", {}),
     "/feeds/latest.rss": ("web:feed-latest", "newsdesk.web.views.feeds.latest", {"fmt": "rss"}),
     "/feeds/latest.atom": ("web:feed-latest", "newsdesk.web.views.feeds.latest", {"fmt": "atom"}),
-    "/feeds/source/3.json": ("web:feed-source", "newsdesk.web.views.feeds.source", {"pk": "3", "fmt": "json"}),
+    "/feeds/source/3.json": (
+        "web:feed-source",
+        "newsdesk.web.views.feeds.source",
+        {"pk": "3", "fmt": "json"},
+    ),
     "/feeds/topic/politics.rss": (
         "web:feed-topic",
         "newsdesk.web.views.feeds.topic",
@@ -41,7 +49,11 @@ EXPECTED: dict[str, tuple[str, str, dict[str, object]] | None] = {
     "/healthz": ("web:healthz", "newsdesk.web.views.health.healthz", {}),
     "/readyz": ("web:readyz", "newsdesk.web.views.health.readyz", {}),
     "/sitemap.xml": ("web:sitemap-index", "newsdesk.web.views.meta.sitemap_index", {}),
-    "/sitemap-articles-1.xml": ("web:sitemap", "newsdesk.web.views.meta.sitemap_section", {"section": "articles-1"}),
+    "/sitemap-articles-1.xml": (
+        "web:sitemap",
+        "newsdesk.web.views.meta.sitemap_section",
+        {"section": "articles-1"},
+    ),
     "/sitemap-news.xml": ("web:sitemap", "newsdesk.web.views.meta.sitemap_section", {"section": "news"}),
     "/metrics": ("metrics", "newsdesk.core.views.metrics", {}),
     "/admin/console/": ("console:dashboard", "newsdesk.console.views.dashboard", {}),
@@ -61,7 +73,11 @@ EXPECTED: dict[str, tuple[str, str, dict[str, object]] | None] = {
     ),
     "/newsletter/export/tok/": ("newsletter:export", "newsdesk.newsletter.views.export", {"token": "tok"}),
     "/newsletter/delete/tok/": ("newsletter:delete", "newsdesk.newsletter.views.delete", {"token": "tok"}),
-    "/newsletter/link/tok/": ("newsletter:fresh-link", "newsdesk.newsletter.views.fresh_link", {"token": "tok"}),
+    "/newsletter/link/tok/": (
+        "newsletter:fresh-link",
+        "newsdesk.newsletter.views.fresh_link",
+        {"token": "tok"},
+    ),
     "/privacy/": ("consent:privacy", "newsdesk.consent.views.privacy", {}),
     "/privacy/cookies/": ("consent:cookies", "newsdesk.consent.views.cookies", {}),
     "/privacy/consent/": ("consent:settings", "newsdesk.consent.views.consent_settings", {}),
@@ -100,7 +116,6 @@ def _resolved(address: str) -> tuple[str, str, dict[str, object]] | None:
 @pytest.mark.parametrize("address", list(EXPECTED))
 def test_each_address_reaches_the_same_view(address: str) -> None:
     assert _resolved(address) == EXPECTED[address]
-
 
 
 def test_the_api_and_the_admin_keep_their_routes() -> None:
