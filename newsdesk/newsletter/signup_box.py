@@ -9,6 +9,7 @@ as "next") is put into that copy. Nothing about the reader is in it.
 from __future__ import annotations
 
 import itertools
+import re
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -32,7 +33,31 @@ _NEXT = "\ue002next\ue003"  # private-use marks: never in a real address or a na
 _TOPICS = "\ue002topics\ue003"
 _SOURCES = "\ue002sources\ue003"
 _ENTRIES = 2000
-_boxes: OrderedDict[tuple[Any, ...], str] = OrderedDict()
+# Where a kept box's page-own parts go: the marks, and each unticked checkbox (its value escaped: no quote).
+_PLACES = re.compile(
+    f'({_NEXT}|{_TOPICS}|{_SOURCES}|<input type="checkbox" name="(?:topics|sources)" value="[^"]*">)'
+)
+
+
+class _Kept:
+    """A kept box cut once at its places, so a page fills them in and joins the pieces, instead of searching
+    the whole box once per mark and per ticked box (str.replace: about 30 µs a page)."""
+
+    __slots__ = ("boxes", "marks", "parts")
+
+    def __init__(self, html: str) -> None:
+        self.parts = _PLACES.split(html)  # text, place, text, place, ..., text
+        self.marks: dict[str, list[int]] = {}
+        self.boxes: dict[str, int] = {}  # an unticked checkbox's first place, as str.replace(..., 1) found it
+        for index in range(1, len(self.parts), 2):
+            place = self.parts[index]
+            if place in (_NEXT, _TOPICS, _SOURCES):
+                self.marks.setdefault(place, []).append(index)
+            else:
+                self.boxes.setdefault(place, index)
+
+
+_boxes: OrderedDict[tuple[Any, ...], _Kept] = OrderedDict()
 _lock = threading.Lock()
 
 
@@ -89,10 +114,10 @@ def signup_box(context: Context) -> SafeString:
     # One rendering per shape (which lists, how many ticked), with marks where the page's own parts go.
     key = (frame.language(), read.key, bool(topics), bool(sources), len(topics) + len(sources), bool(follow))
     with _lock:
-        html = _boxes.get(key)
-        if html is not None:
+        kept = _boxes.get(key)
+        if kept is not None:
             _boxes.move_to_end(key)
-    if html is None:
+    if kept is None:
         box = box_context(request, page=page, held=read.held)  # the reading the key names
         shape = {
             **box,
@@ -104,16 +129,25 @@ def signup_box(context: Context) -> SafeString:
             "next": _NEXT if follow else "",
         }
         html = context.environment.get_template(BOX_TEMPLATE).render({"box": shape, "request": request})
+        kept = _Kept(html)
         with _lock:
-            _boxes[key] = html
+            _boxes[key] = kept
             while len(_boxes) > _ENTRIES:
                 _boxes.popitem(last=False)
-    html = (
-        html.replace(_NEXT, escape(follow))
-        .replace(_TOPICS, escape(", ".join(name for _, name in topics)))
-        .replace(_SOURCES, escape(", ".join(name for _, name in sources)))
-    )
+    parts = kept.parts.copy()
+    for mark, text in (
+        (_NEXT, follow),
+        (_TOPICS, ", ".join(name for _, name in topics)),
+        (_SOURCES, ", ".join(name for _, name in sources)),
+    ):
+        places = kept.marks.get(mark)
+        if places:
+            escaped = escape(text)
+            for index in places:
+                parts[index] = escaped
     for name, rows in (("topics", topics), ("sources", sources)):
         for value, _ in rows:
-            html = html.replace(_box_input(name, value, False), _box_input(name, value, True), 1)
-    return mark_safe(html)  # noqa: S308  # escaped by the template, and here
+            place = kept.boxes.get(_box_input(name, value, False))
+            if place is not None:
+                parts[place] = _box_input(name, value, True)
+    return mark_safe("".join(parts))  # noqa: S308  # escaped by the template, and here

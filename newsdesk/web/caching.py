@@ -18,6 +18,8 @@ from django.utils.cache import get_conditional_response, patch_cache_control, se
 from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import require_safe
 
+from newsdesk.core import frame
+
 View = Callable[..., HttpResponseBase]
 
 
@@ -55,10 +57,15 @@ def make_cacheable(
 
 
 def public_page(view: View) -> View:
-    """A public, read-only page: GET and HEAD only, cacheable, answering conditional requests."""
+    """A public, read-only page: GET and HEAD only, cacheable, answering conditional requests.
+
+    The language, catalog, script prefix and URLconf are held for the whole view (newsdesk/core/frame.py), not
+    only its template's render: the view's own links and keys ask for them too. The middleware has set them
+    all before the view runs, and no public view changes them."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
-        return make_cacheable(request, view(request, *args, **kwargs))
+        with frame.rendering():
+            return make_cacheable(request, view(request, *args, **kwargs))
 
     return require_safe(wrapped)
