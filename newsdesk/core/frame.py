@@ -3,10 +3,11 @@ language, its translation catalog, the script prefix and the URLconf.
 
 Django keeps each of them in an asgiref `Local` (a context-variable lookup behind a lock: 4-9 µs each on the
 benchmark machine), and an article page asked for them about 70 times (every `_()`, `url()`, card key,
-relative time and kept part). `rendering()` reads them once when a public page starts to render
-(newsdesk/web/jinja.py, SignalledTemplate) and holds them for the thread until that render ends; the
-helpers below answer from there, or ask Django when no page is rendering. Nothing in a render changes them
-(no template or kept part activates a language or sets a prefix), and a render is synchronous, so no other
+relative time and kept part). `rendering()` reads them once when a public view starts
+(newsdesk/web/caching.py, `public_page`), or when a template renders outside such a view
+(newsdesk/web/jinja.py, SignalledTemplate), and holds them for the thread until it ends; the helpers below
+answer from there, or ask Django when nothing holds them. Nothing in a public view changes them (no view,
+template or kept part activates a language or sets a prefix), and a view is synchronous, so no other
 request's work runs on the thread meanwhile. Nothing about the reader is held.
 """
 

@@ -24,7 +24,7 @@ def test_a_box_rendered_while_the_choices_change_holds_the_reading_its_key_names
     monkeypatch.setattr(boxes, "choices", lambda: next(readings))
     monkeypatch.setattr(signup_box, "choices", lambda: next(readings))
     monkeypatch.setattr(signup_box, "_read", None)
-    signup_box._boxes.clear()
+    signup_box.forget_boxes()
     engine = engines["jinja2"]
     assert isinstance(engine, Jinja2)
     env = engine.env
@@ -33,4 +33,4 @@ def test_a_box_rendered_while_the_choices_change_holds_the_reading_its_key_names
     assert "The Quay Courier" in html
     assert "The Hill Bulletin" not in html
     assert 'value="harbour"' in html
-    signup_box._boxes.clear()
+    signup_box.forget_boxes()
