@@ -4,7 +4,7 @@ embedded single-machine setup has its own tests."""
 
 from __future__ import annotations
 
-import os
+from tests.engines import on_postgres
 
-_on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+_on_postgres = on_postgres()
 collect_ignore_glob = [] if _on_postgres else ["test_*.py"]

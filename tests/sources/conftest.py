@@ -3,7 +3,7 @@ runs on PostgreSQL, as tests/scale/ is; on SQLite it is not collected at all (no
 
 from __future__ import annotations
 
-import os
+from tests.engines import on_postgres
 
-_on_postgres = os.environ.get("DATABASE_URL", "").startswith(("postgres://", "postgresql://"))
+_on_postgres = on_postgres()
 collect_ignore = [] if _on_postgres else ["test_hot_postgres.py"]
