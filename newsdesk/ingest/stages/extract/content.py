@@ -9,6 +9,7 @@ time; bench/extract measures both, see docs/benchmarks.md. The second look at a 
 from __future__ import annotations
 
 import re
+import unicodedata
 from copy import copy
 from dataclasses import dataclass
 
@@ -102,11 +103,14 @@ def extract_body(
         element.tag = _HEADINGS[str(element.tag)]
     _drop_repeated_title(body, title)
     _drop_byline(body, authors)
-    text = element_text(body)
+    # NFC, as trafilatura's own text output: a page may spell "ü" as "u" plus a combining diaeresis,
+    # and stored text should match what readers type and what other copies of the story say.
+    text = unicodedata.normalize("NFC", element_text(body))
     if not _is_article(body, text, bool(authors) or dated):
         return Body()
     inner = (body.text or "") + "".join(tostring(child, encoding="unicode") for child in body)
-    return Body(text=text, html=sanitize_html(inner, base_url), first_image=_first_image(body, base_url))
+    html = sanitize_html(unicodedata.normalize("NFC", inner), base_url)
+    return Body(text=text, html=html, first_image=_first_image(body, base_url))
 
 
 def _drop_head(root: HtmlElement) -> None:
