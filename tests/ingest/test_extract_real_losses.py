@@ -43,3 +43,22 @@ def test_text_is_stored_in_composed_form() -> None:
     assert "Anna Müller will run" in result.text
     assert unicodedata.is_normalized("NFC", result.text)
     assert "Müller" in result.html
+
+
+def test_a_heading_whose_anchor_id_has_a_furniture_word_stays() -> None:
+    # Tables of contents give each heading an id made from its words; "nav_" here is that tool's
+    # prefix, and "related" is the heading's own word. Neither makes the heading a menu.
+    first, second, third = PARAGRAPHS
+    body = (
+        f"<p>{first}</p><h2 id='nav_volunteers_take_the_mornings_1'>Volunteers take the mornings</h2>"
+        f"<p>{second}</p><h2 id='related-reading-for-children'>Related reading for children</h2><p>{third}</p>"
+    )
+    text = extract_article(page(body)).text
+    assert "Volunteers take the mornings" in text
+    assert "Related reading for children" in text
+
+
+def test_a_heading_classed_as_furniture_still_goes() -> None:
+    first, second, third = PARAGRAPHS
+    body = f"<p>{first}</p><p>{second}</p><p>{third}</p><h3 class='related-title'>More from the council</h3>"
+    assert "More from the council" not in extract_article(page(body)).text
