@@ -62,3 +62,18 @@ def test_a_heading_classed_as_furniture_still_goes() -> None:
     first, second, third = PARAGRAPHS
     body = f"<p>{first}</p><p>{second}</p><p>{third}</p><h3 class='related-title'>More from the council</h3>"
     assert "More from the council" not in extract_article(page(body)).text
+
+
+def test_a_line_that_is_one_short_link_is_a_control_not_text() -> None:
+    first, second, third = PARAGRAPHS
+    body = (
+        f"<p>{first}</p><p>{second}</p><p>{third}</p>"
+        "<p><a href='#top'>Back to top</a></p><a href='/library/news'>Back to the list</a>"
+        "<p><a href='https://council.example/letter'>https://council.example/letter</a></p>"
+        "<p>The letter is on the <a href='/letter'>council's site</a>.</p>"
+    )
+    result = extract_article(page(body), url="https://news.example/library")
+    assert "Back to top" not in result.text
+    assert "Back to the list" not in result.text
+    assert "https://council.example/letter" in result.text  # an address written out is a source
+    assert "The letter is on the council's site." in result.text
