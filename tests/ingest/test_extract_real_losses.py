@@ -51,7 +51,8 @@ def test_a_heading_whose_anchor_id_has_a_furniture_word_stays() -> None:
     first, second, third = PARAGRAPHS
     body = (
         f"<p>{first}</p><h2 id='nav_volunteers_take_the_mornings_1'>Volunteers take the mornings</h2>"
-        f"<p>{second}</p><h2 id='related-reading-for-children'>Related reading for children</h2><p>{third}</p>"
+        f"<p>{second}</p><h2 id='related-reading-for-children'>Related reading for children</h2>"
+        f"<p>{third}</p>"
     )
     text = extract_article(page(body)).text
     assert "Volunteers take the mornings" in text
