@@ -50,6 +50,7 @@ DROP_TAGS = (
     "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "link", "meta",
     "figcaption",
 )  # fmt: skip
+HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 BLOCKS = frozenset(
     {"p", "div", "li", "ul", "ol", "section", "aside", "form", "h1", "h2", "h3", "h4", "h5", "h6",
      "header", "footer", "nav", "figure", "blockquote", "table", "dl"}
@@ -123,7 +124,12 @@ def _markup_matches(
         if element in protected:
             continue
         tag = element.tag if isinstance(element.tag, str) else ""
-        label = label_for_attributes(element.attrib) or LABEL_BY_TAG.get(tag)
+        attributes = element.attrib
+        if tag in HEADINGS and "id" in attributes:
+            # A heading's id is an anchor made from its own words, for a table of contents
+            # ("nav_the_foil_stays_behind"): it says what the section is about, not that it is furniture.
+            attributes = {name: value for name, value in attributes.items() if name != "id"}
+        label = label_for_attributes(attributes) or LABEL_BY_TAG.get(tag)
         if label is None and tag in LABEL_OUTSIDE_ARTICLE and _outside_story(element, tag, anchors):
             label = LABEL_OUTSIDE_ARTICLE[tag]
         if label is None and hidden_reason(element):

@@ -9,6 +9,7 @@ time; bench/extract measures both, see docs/benchmarks.md. The second look at a 
 from __future__ import annotations
 
 import re
+import unicodedata
 from copy import copy
 from dataclasses import dataclass
 
@@ -32,6 +33,8 @@ BYLINE_CHARS = 120
 # Short label blocks ("Council", "Analysis · Transport") that may stand above a repeated headline.
 KICKER_BLOCKS = 2
 KICKER_WORDS = 4
+LINK_LINE_WORDS = 4
+_WEB_ADDRESS = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
 _HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
 # A picture inside a link to another page that also holds text is a teaser card's thumbnail: a "more
 # stories" card holds its picture and headline in one link. trafilatura never judges a block holding
@@ -102,11 +105,15 @@ def extract_body(
         element.tag = _HEADINGS[str(element.tag)]
     _drop_repeated_title(body, title)
     _drop_byline(body, authors)
-    text = element_text(body)
+    _drop_link_lines(body)
+    # NFC, as trafilatura's own text output: a page may spell "ü" as "u" plus a combining diaeresis,
+    # and stored text should match what readers type and what other copies of the story say.
+    text = unicodedata.normalize("NFC", element_text(body))
     if not _is_article(body, text, bool(authors) or dated):
         return Body()
     inner = (body.text or "") + "".join(tostring(child, encoding="unicode") for child in body)
-    return Body(text=text, html=sanitize_html(inner, base_url), first_image=_first_image(body, base_url))
+    html = sanitize_html(unicodedata.normalize("NFC", inner), base_url)
+    return Body(text=text, html=html, first_image=_first_image(body, base_url))
 
 
 def _drop_head(root: HtmlElement) -> None:
@@ -143,6 +150,21 @@ def _drop_repeated_title(body: _Element, title: str | None) -> None:
             return
         if len(" ".join(block.itertext()).split()) > KICKER_WORDS:
             return
+
+
+def _drop_link_lines(body: _Element) -> None:
+    """A line that is one short link and nothing else ("Back to top", "Print recipe", "Back to the
+    list") is a control of the page, not the story's text: trafilatura drops it when it leaves links
+    out, and keeps it when asked for links, as we do for the stored HTML."""
+    for block in list(body):
+        links = block.findall(".//a") if block.tag != "a" else [block]
+        if len(links) != 1 or block.find(".//img") is not None:
+            continue
+        words = " ".join(block.itertext()).split()
+        if not words or len(words) > LINK_LINE_WORDS or _WEB_ADDRESS.match(words[0]):
+            continue  # a written-out address is the story citing its source
+        if words == " ".join(links[0].itertext()).split():
+            delete_element(block, keep_tail=True)
 
 
 def _drop_byline(body: _Element, authors: tuple[str, ...]) -> None:

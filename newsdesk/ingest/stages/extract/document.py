@@ -38,6 +38,11 @@ _WINDOWS_1252_ALIASES = frozenset({"iso8859-1", "latin-1", "ascii", "cp1252", "i
 _XML_DECLARATION = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
 _MARKUP = re.compile(r"<(?:[a-zA-Z][a-zA-Z0-9-]*[\s/>]|!doctype|!--)", re.IGNORECASE)
 _NOT_HTML_ROOTS = re.compile(r"^\s*(?:<\?xml[^>]*\?>\s*)?<(rss|feed|rdf:rdf|svg|urlset|sitemapindex)\b", re.I)
+# Characters XML cannot hold (C0 controls other than tab, newline and carriage return; U+FFFE, U+FFFF).
+# lxml's HTML parser keeps them, but trafilatura copies text into new elements, which lxml refuses
+# for them: the whole body was lost to one stray control character (docs/decisions/0021, point 9).
+_NOT_XML_CHARS = "".join(map(chr, (*range(0x09), 0x0B, 0x0C, *range(0x0E, 0x20)))) + "\ufffe\uffff"
+_NOT_XML = re.compile(f"[{re.escape(_NOT_XML_CHARS)}]")
 _BINARY_MAGIC = (
     b"%PDF",
     b"\x89PNG",
@@ -80,6 +85,9 @@ def parse(text: str) -> HtmlElement:
     if _NOT_HTML_ROOTS.match(head):
         raise ExtractError("The page is an XML document (a feed, sitemap or image), not HTML.")
     text = _XML_DECLARATION.sub("", text[:MAX_CHARS], count=1)
+    # One substring search per character is far cheaper than a regular expression over the page.
+    if any(char in text for char in _NOT_XML_CHARS):
+        text = _NOT_XML.sub("", text)
     try:
         root = document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as error:

@@ -1,0 +1,80 @@
+"""Causes of lost body text found by a loss analysis on real pages (decision 0021, point 9), each
+shown on a small page of our own."""
+
+from __future__ import annotations
+
+import unicodedata
+
+from newsdesk.ingest.stages.extract import extract_article
+
+PARAGRAPHS = (
+    "The library on Mill Street will open on Sundays from next month, the council said on Monday, "
+    "after two hundred readers signed a letter asking for a day when working parents could come.",
+    "Volunteers from the reading circle will staff the desk in the mornings, and the council will pay "
+    "one librarian for the afternoons out of the budget it set aside for the summer festival.",
+    "The children's corner, closed since the flood in the spring, reopens on the same day with new "
+    "shelves, a reading tent and the picture books that neighbours gave after the water went down.",
+)
+
+
+def page(body: str) -> str:
+    return (
+        "<html><head><title>Library to open on Sundays</title></head><body><article>"
+        f"<h1>Library to open on Sundays</h1>{body}</article></body></html>"
+    )
+
+
+def test_a_stray_control_character_does_not_cost_the_whole_body() -> None:
+    # A vertical tab inside bold text: lxml parses it, but refuses it in the elements trafilatura
+    # builds, and the page used to be stored without any text.
+    first, second, third = PARAGRAPHS
+    body = f"<p>{first} <b>Opening\x0b hours</b> are ten to four.</p><p>{second}</p><p>{third}</p>"
+    text = extract_article(page(body)).text
+    assert "after two hundred readers signed a letter" in text
+    assert "reading tent" in text
+    assert "\x0b" not in text
+
+
+def test_text_is_stored_in_composed_form() -> None:
+    # "Müller" written as "u" plus a combining diaeresis, as some editors save it.
+    decomposed = unicodedata.normalize("NFD", "Librarian Anna Müller will run the Sunday desk.")
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + f"<p>{decomposed} <i>Über</i> all, it is free.</p>"
+    result = extract_article(page(body))
+    assert "Anna Müller will run" in result.text
+    assert unicodedata.is_normalized("NFC", result.text)
+    assert "Müller" in result.html
+
+
+def test_a_heading_whose_anchor_id_has_a_furniture_word_stays() -> None:
+    # Tables of contents give each heading an id made from its words; "nav_" here is that tool's
+    # prefix, and "related" is the heading's own word. Neither makes the heading a menu.
+    first, second, third = PARAGRAPHS
+    body = (
+        f"<p>{first}</p><h2 id='nav_volunteers_take_the_mornings_1'>Volunteers take the mornings</h2>"
+        f"<p>{second}</p><h2 id='related-reading-for-children'>Related reading for children</h2>"
+        f"<p>{third}</p>"
+    )
+    text = extract_article(page(body)).text
+    assert "Volunteers take the mornings" in text
+    assert "Related reading for children" in text
+
+
+def test_a_heading_classed_as_furniture_still_goes() -> None:
+    first, second, third = PARAGRAPHS
+    body = f"<p>{first}</p><p>{second}</p><p>{third}</p><h3 class='related-title'>More from the council</h3>"
+    assert "More from the council" not in extract_article(page(body)).text
+
+
+def test_a_line_that_is_one_short_link_is_a_control_not_text() -> None:
+    first, second, third = PARAGRAPHS
+    body = (
+        f"<p>{first}</p><p>{second}</p><p>{third}</p>"
+        "<p><a href='#top'>Back to top</a></p><a href='/library/news'>Back to the list</a>"
+        "<p><a href='https://council.example/letter'>https://council.example/letter</a></p>"
+        "<p>The letter is on the <a href='/letter'>council's site</a>.</p>"
+    )
+    result = extract_article(page(body), url="https://news.example/library")
+    assert "Back to top" not in result.text
+    assert "Back to the list" not in result.text
+    assert "https://council.example/letter" in result.text  # an address written out is a source
+    assert "The letter is on the council's site." in result.text
