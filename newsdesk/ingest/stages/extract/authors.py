@@ -50,11 +50,15 @@ _PREFIX = re.compile(
     r"|geschrieben von|interview|text|texte)\s*:?\s+",
     re.IGNORECASE,
 )
-_SHORT_TEXT_XPATH = XPath(".//text()[string-length(normalize-space(.)) > 4][string-length(.) < 160]")
+# Both text searches stop at `$limit` nodes inside libxml2: the nodes past it were never read, but
+# wrapping each of them as a Python string cost more than the search itself.
+_SHORT_TEXT_XPATH = XPath(
+    "(.//text()[string-length(normalize-space(.)) > 4][string-length(.) < 160])[position() <= $limit]"
+)
 _DIGITS = re.compile(r"\d")
 # A byline label in an element of its own, the names in the next one: "<span>By</span><a>Ana Ruiz</a>",
 # "<h5>Autor:</h5>Ana Ruiz/SP-X".
-_LABEL_XPATH = XPath(".//text()[string-length(normalize-space(.)) < 10]")
+_LABEL_XPATH = XPath("(.//text()[string-length(normalize-space(.)) < 10])[position() <= $limit]")
 _LABEL = re.compile(r"^\W*(by|von|autor|autorin|author|auteur|par|por|door)\s*:?$", re.IGNORECASE)
 # From the label's element: its own text (the label, or the label as its tail), then the next text.
 _TEXT_ON = XPath("(descendant::text()|following::text())[normalize-space()][position() <= 2]")
@@ -133,7 +137,7 @@ def byline_authors(root: HtmlElement, limit: int = 60) -> tuple[str, ...]:
     names = split_authors(found)
     if names:
         return names
-    for node in _SHORT_TEXT_XPATH(root)[:limit]:
+    for node in _SHORT_TEXT_XPATH(root, limit=limit):
         line = " ".join(str(node).split())
         match = _BY_LINE.search(line)
         if match and _is_byline(line, match):
@@ -148,7 +152,7 @@ def byline_authors(root: HtmlElement, limit: int = 60) -> tuple[str, ...]:
 def _after_label(root: HtmlElement, limit: int) -> tuple[str, ...]:
     """Names in the text that follows a byline label standing alone ("By", "Von", "Autor:"), given in
     full (two words or more, as in running text); a credit after a slash ("/SP-X", "/dpa") is cut."""
-    for node in _LABEL_XPATH(root)[:limit]:
+    for node in _LABEL_XPATH(root, limit=limit):
         if not _LABEL.match(" ".join(str(node).split())):
             continue
         element = node.getparent()
