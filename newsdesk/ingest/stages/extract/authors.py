@@ -12,10 +12,10 @@ import html
 import re
 from urllib.parse import urlsplit
 
-from lxml.etree import XPath
+from lxml.etree import Element, XPath
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_metainfo, normalize_authors
-from trafilatura.xpaths import AUTHOR_XPATHS
+from trafilatura.metadata import normalize_authors
+from trafilatura.utils import trim
 
 # Job titles and desks that bylines carry after the name ("Ana Ruiz, Reporter").
 _ROLES = re.compile(
@@ -133,7 +133,7 @@ def _squash(text: str | None) -> str:
 
 def byline_authors(root: HtmlElement, limit: int = 60) -> tuple[str, ...]:
     """Names from the visible byline of a cleaned page; `limit` short text nodes are searched."""
-    found = extract_metainfo(root, AUTHOR_XPATHS, len_limit=120)
+    found = _byline_metainfo(root, len_limit=120)
     names = split_authors(found)
     if names:
         return names
@@ -147,6 +147,83 @@ def byline_authors(root: HtmlElement, limit: int = 60) -> tuple[str, ...]:
             if names and all(len(name.split()) >= 2 for name in names):
                 return names
     return _after_label(root, limit)
+
+
+# trafilatura's three byline XPaths (`trafilatura.xpaths.AUTHOR_XPATHS`, trafilatura pinned at 2.3.1),
+# asked in one walk over the elements: libxml2 spent about 2 ms a page on each of them, testing a
+# dozen attribute values of every element, often all three in turn. Each regular expression of theirs
+# is an alternation of plain words, so it is a substring test here. tests/ingest/test_byline_xpaths.py
+# checks the same elements, in the same order, as trafilatura's XPaths.
+_BYLINE_TAGS = frozenset({"a", "address", "div", "link", "p", "span", "strong"})
+_BYLINE_CLASS = ("author-name", "authorname", "AuthorName", "authorName")
+_BYLINE_TEST_IDS = ("AuthorCard", "AuthorURL")
+_GENERIC_TAGS = frozenset({"a", "div", "h3", "h4", "p", "span"})
+_GENERIC_EXACT_CLASS = frozenset({"byline", "username", "byl", "BBL"})
+_GENERIC_ID = ("author", "zuozhe", "bianji", "xiaobian")
+_GENERIC_CLASS = (
+    "author", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by", "journalist-name",
+)  # fmt: skip
+_ANY_ID = ("Author", "author")
+_ANY_CLASS = ("Author", "author", "screenname", "writer", "Byline", "byline")
+
+
+def byline_candidates(root: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement], list[HtmlElement]]:
+    """What each of trafilatura's three byline XPaths selects in `root`'s document, in document order."""
+    top = root.getroottree().getroot()
+    # `rel='me'` in the first XPath: a child element <rel> whose text is "me".
+    rel_me = {rel.getparent() for rel in top.iter("rel") if rel.text_content() == "me"}
+    specific: list[HtmlElement] = []
+    generic: list[HtmlElement] = []
+    anywhere: list[HtmlElement] = []
+    for element in top.iter(Element):
+        tag = element.tag
+        if not element.attrib:
+            if tag == "author" or (tag in _BYLINE_TAGS and element in rel_me):
+                specific.append(element)
+            continue
+        css = element.get("class") or ""
+        ident = element.get("id") or ""
+        prop = element.get("itemprop") or ""
+        if tag == "author" or (
+            tag in _BYLINE_TAGS
+            and (
+                element.get("rel") == "author"
+                or ident == "author"
+                or css == "author"
+                or prop == "author name"
+                or element in rel_me
+                or element.get("data-testid") in _BYLINE_TEST_IDS
+                or any(word in css for word in _BYLINE_CLASS)
+            )
+        ):
+            specific.append(element)
+        author_prop = "author" in prop
+        if tag in _GENERIC_TAGS and (
+            css in _GENERIC_EXACT_CLASS
+            or author_prop
+            or any(word in ident for word in _GENERIC_ID)
+            or any(word in css for word in _GENERIC_CLASS)
+        ):
+            generic.append(element)
+        if (
+            author_prop
+            or "Byline" in (element.get("data-component") or "")
+            or any(word in ident for word in _ANY_ID)
+            or any(word in css for word in _ANY_CLASS)
+        ):
+            anywhere.append(element)
+    return specific, generic, anywhere
+
+
+def _byline_metainfo(root: HtmlElement, len_limit: int) -> str | None:
+    """trafilatura's `extract_metainfo(root, AUTHOR_XPATHS, len_limit)`: the first element's text, in
+    the XPaths' order, that is longer than 2 and shorter than `len_limit` characters."""
+    for elements in byline_candidates(root):
+        for element in elements:
+            content = trim(" ".join(element.itertext()))
+            if content and 2 < len(content) < len_limit:
+                return content
+    return None
 
 
 def _after_label(root: HtmlElement, limit: int) -> tuple[str, ...]:
