@@ -31,3 +31,19 @@ def test_one_pass_gives_extracts_text_and_bare_extractions_metadata(page: Path, 
 def test_the_one_pass_contenders_are_scored_with_their_metadata() -> None:
     assert CONTENDERS[SINGLE_FAST][1] is True
     assert CONTENDERS[SINGLE_DEFAULT][1] is True
+
+
+STORY = "<p>" + "The ferry across the bay resumed after the storms closed the harbour. " * 3 + "</p>"
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        f"<html><body><article><pre>\n\t\tLeading tabs in a block</pre>{STORY * 3}</article></body></html>",
+        f"<html><body><article>{STORY * 3}<table><tr><td>Cell</td><td> </td></tr></table></article></body>",
+    ],
+    ids=["leading-space", "trailing-space"],
+)
+def test_one_pass_text_is_spaced_as_extracts(html: str) -> None:
+    # bare_extraction keeps the body's outer white space; extract() strips it.
+    assert trafilatura_one_pass(False)(html.encode()).text == trafilatura_text(False)(html.encode()).text
