@@ -28,6 +28,7 @@ from pathlib import Path
 from typing import Any
 
 from trafilatura import bare_extraction, extract
+from trafilatura.utils import normalize_unicode
 
 from newsdesk.ingest.stages.extract import extract_article
 from newsdesk.types import ExtractError
@@ -74,9 +75,11 @@ class RealScore:
     misses: dict[str, list[str]] = field(
         default_factory=lambda: {"body": [], "title": [], "date": [], "authors": []}
     )
+    texts: list[int] = field(default_factory=list)  # a hash of each page's text, to compare contenders
 
     def add(self, page: EvalPage, answer: Answer | None, metadata: bool) -> None:
         text = _norm(answer.text) if answer else ""
+        self.texts.append(hash(answer.text if answer else None))
         found = sum(1 for w in page.with_ if _norm(w) in text)
         leaked = sum(1 for w in page.without if _norm(w) in text)
         self.tp += found
@@ -212,13 +215,38 @@ def trafilatura_metadata(fast: bool) -> Callable[[bytes], Answer]:
     return run
 
 
+def trafilatura_one_pass(fast: bool) -> Callable[[bytes], Answer]:
+    """Body and metadata from one `bare_extraction(with_metadata=True)`: one parse, one extraction,
+    as our `extract_article` does. The text is what `extract()` returns and the metadata what
+    `bare_extraction` returns (the bench counts the pages where the text differs; none did on the 990
+    pages). This is the like-for-like anchor for our speed: our body is always read together with the
+    metadata (the title, authors and date steer it), while `extract()` alone reads no metadata, and
+    `extract()` plus `bare_extraction` parse and extract every page twice."""
+
+    def run(content: bytes) -> Answer:
+        document = bare_extraction(content, fast=fast, with_metadata=True, **TRAFILATURA_OPTIONS)
+        if document is None or isinstance(document, dict):
+            return Answer("")
+        authors = tuple(a.strip() for a in (document.author or "").split(";") if a.strip())
+        # extract() appends the (empty) comments and strips the whole: the same text, same spacing.
+        text = normalize_unicode((document.text or "").strip())
+        return Answer(text, document.title, document.date, authors)
+
+    return run
+
+
 OURS = "newsdesk extract_article (body + metadata)"
+ANCHOR = "trafilatura default, extract()"
+SINGLE_FAST = "trafilatura fast, bare_extraction(metadata), one pass"
+SINGLE_DEFAULT = "trafilatura default, bare_extraction(metadata), one pass"
 CONTENDERS: dict[str, tuple[Callable[[bytes], Answer], bool]] = {
     OURS: (ours, True),
     "trafilatura fast, extract()": (trafilatura_text(True), False),
-    "trafilatura default, extract()": (trafilatura_text(False), False),
+    ANCHOR: (trafilatura_text(False), False),
     "trafilatura fast, extract() + bare_extraction(metadata)": (trafilatura_metadata(True), True),
     "trafilatura default, extract() + bare_extraction(metadata)": (trafilatura_metadata(False), True),
+    SINGLE_FAST: (trafilatura_one_pass(True), True),
+    SINGLE_DEFAULT: (trafilatura_one_pass(False), True),
 }
 
 
@@ -317,6 +345,19 @@ def report(path: Path | None, limit: int | None, repeats: int, verbose: bool) ->
         if label != OURS:
             ratio = statistics.median(scores[label].seconds) / ours_s
             print(f"- speed ratio, {label} / newsdesk: {ratio:.2f}x")
+    print(
+        "- like for like: our body is always read with the metadata, in one parse. `extract()` alone "
+        "reads no metadata (so its ratio charges us for ours), and `extract()` + `bare_extraction` "
+        "parses and extracts each page twice (so its ratio flatters us). The one-pass rows read body "
+        "and metadata together, once, as we do:"
+    )
+    for single, alone in ((SINGLE_FAST, "trafilatura fast, extract()"), (SINGLE_DEFAULT, ANCHOR)):
+        ratio = statistics.median(scores[single].seconds) / ours_s
+        same = sum(a == b for a, b in zip(scores[single].texts, scores[alone].texts, strict=True))
+        print(
+            f"  - {single} / newsdesk: **{ratio:.2f}x**; its text equals `extract()`'s on "
+            f"{same} of {len(pages)} pages"
+        )
     counted = scores[OURS].meta
     print(
         f"- metadata pages with ground truth: title {counted['title'][1]}, date {counted['date'][1]}, "

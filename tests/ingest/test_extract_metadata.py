@@ -325,3 +325,22 @@ def test_degrees_and_placeholders_split_off_a_name_are_dropped() -> None:
     assert split_authors("Ana Ruiz; PhD") == ("Ana Ruiz",)
     assert split_authors("Null; Ana Ruiz") == ("Ana Ruiz",)
     assert people_only(("Interview Ana Ruiz", "Harbour Verlag GmbH & Co KG", "Co KG")) == ("Ana Ruiz",)
+
+
+@pytest.mark.parametrize(("before", "found"), [(59, ("Ana Ruiz",)), (60, ())])
+def test_a_byline_line_is_searched_among_the_first_limit_short_texts_only(
+    before: int, found: tuple[str, ...]
+) -> None:
+    fillers = "".join(f"<span>Filler line {n}</span>" for n in range(before))
+    root = parse(page("", f"<main>{fillers}<div>Von Ana Ruiz</div></main>"))
+    assert byline_authors(root, limit=60) == found
+
+
+@pytest.mark.parametrize(("before", "found"), [(59, ("Ana Ruiz",)), (60, ())])
+def test_a_byline_label_is_searched_among_the_first_limit_tiny_texts_only(
+    before: int, found: tuple[str, ...]
+) -> None:
+    # Each filler is a tiny text (under 10 characters), so it counts towards the label search's limit.
+    fillers = "".join(f"<i>{n}</i>" for n in range(before))
+    root = parse(page("", f"<main>{fillers}<span>By</span><span>Ana Ruiz</span>{BODY}</main>"))
+    assert byline_authors(root, limit=60) == found

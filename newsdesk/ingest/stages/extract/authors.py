@@ -12,10 +12,10 @@ import html
 import re
 from urllib.parse import urlsplit
 
-from lxml.etree import XPath
+from lxml.etree import Element, XPath
 from lxml.html import HtmlElement
-from trafilatura.metadata import extract_metainfo, normalize_authors
-from trafilatura.xpaths import AUTHOR_XPATHS
+from trafilatura.metadata import normalize_authors
+from trafilatura.utils import trim
 
 # Job titles and desks that bylines carry after the name ("Ana Ruiz, Reporter").
 _ROLES = re.compile(
@@ -50,11 +50,15 @@ _PREFIX = re.compile(
     r"|geschrieben von|interview|text|texte)\s*:?\s+",
     re.IGNORECASE,
 )
-_SHORT_TEXT_XPATH = XPath(".//text()[string-length(normalize-space(.)) > 4][string-length(.) < 160]")
+# Both text searches stop at `$limit` nodes inside libxml2: the nodes past it were never read, but
+# wrapping each of them as a Python string cost more than the search itself.
+_SHORT_TEXT_XPATH = XPath(
+    "(.//text()[string-length(normalize-space(.)) > 4][string-length(.) < 160])[position() <= $limit]"
+)
 _DIGITS = re.compile(r"\d")
 # A byline label in an element of its own, the names in the next one: "<span>By</span><a>Ana Ruiz</a>",
 # "<h5>Autor:</h5>Ana Ruiz/SP-X".
-_LABEL_XPATH = XPath(".//text()[string-length(normalize-space(.)) < 10]")
+_LABEL_XPATH = XPath("(.//text()[string-length(normalize-space(.)) < 10])[position() <= $limit]")
 _LABEL = re.compile(r"^\W*(by|von|autor|autorin|author|auteur|par|por|door)\s*:?$", re.IGNORECASE)
 # From the label's element: its own text (the label, or the label as its tail), then the next text.
 _TEXT_ON = XPath("(descendant::text()|following::text())[normalize-space()][position() <= 2]")
@@ -129,11 +133,11 @@ def _squash(text: str | None) -> str:
 
 def byline_authors(root: HtmlElement, limit: int = 60) -> tuple[str, ...]:
     """Names from the visible byline of a cleaned page; `limit` short text nodes are searched."""
-    found = extract_metainfo(root, AUTHOR_XPATHS, len_limit=120)
+    found = _byline_metainfo(root, len_limit=120)
     names = split_authors(found)
     if names:
         return names
-    for node in _SHORT_TEXT_XPATH(root)[:limit]:
+    for node in _SHORT_TEXT_XPATH(root, limit=limit):
         line = " ".join(str(node).split())
         match = _BY_LINE.search(line)
         if match and _is_byline(line, match):
@@ -145,10 +149,87 @@ def byline_authors(root: HtmlElement, limit: int = 60) -> tuple[str, ...]:
     return _after_label(root, limit)
 
 
+# trafilatura's three byline XPaths (`trafilatura.xpaths.AUTHOR_XPATHS`, trafilatura pinned at 2.3.1),
+# asked in one walk over the elements: libxml2 spent about 2 ms a page on each of them, testing a
+# dozen attribute values of every element, often all three in turn. Each regular expression of theirs
+# is an alternation of plain words, so it is a substring test here. tests/ingest/test_byline_xpaths.py
+# checks the same elements, in the same order, as trafilatura's XPaths.
+_BYLINE_TAGS = frozenset({"a", "address", "div", "link", "p", "span", "strong"})
+_BYLINE_CLASS = ("author-name", "authorname", "AuthorName", "authorName")
+_BYLINE_TEST_IDS = ("AuthorCard", "AuthorURL")
+_GENERIC_TAGS = frozenset({"a", "div", "h3", "h4", "p", "span"})
+_GENERIC_EXACT_CLASS = frozenset({"byline", "username", "byl", "BBL"})
+_GENERIC_ID = ("author", "zuozhe", "bianji", "xiaobian")
+_GENERIC_CLASS = (
+    "author", "channel-name", "zuozhe", "bianji", "xiaobian", "submitted-by", "posted-by", "journalist-name",
+)  # fmt: skip
+_ANY_ID = ("Author", "author")
+_ANY_CLASS = ("Author", "author", "screenname", "writer", "Byline", "byline")
+
+
+def byline_candidates(root: HtmlElement) -> tuple[list[HtmlElement], list[HtmlElement], list[HtmlElement]]:
+    """What each of trafilatura's three byline XPaths selects in `root`'s document, in document order."""
+    top = root.getroottree().getroot()
+    # `rel='me'` in the first XPath: a child element <rel> whose text is "me".
+    rel_me = {rel.getparent() for rel in top.iter("rel") if rel.text_content() == "me"}
+    specific: list[HtmlElement] = []
+    generic: list[HtmlElement] = []
+    anywhere: list[HtmlElement] = []
+    for element in top.iter(Element):
+        tag = element.tag
+        if not element.attrib:
+            if tag == "author" or (tag in _BYLINE_TAGS and element in rel_me):
+                specific.append(element)
+            continue
+        css = element.get("class") or ""
+        ident = element.get("id") or ""
+        prop = element.get("itemprop") or ""
+        if tag == "author" or (
+            tag in _BYLINE_TAGS
+            and (
+                element.get("rel") == "author"
+                or ident == "author"
+                or css == "author"
+                or prop == "author name"
+                or element in rel_me
+                or element.get("data-testid") in _BYLINE_TEST_IDS
+                or any(word in css for word in _BYLINE_CLASS)
+            )
+        ):
+            specific.append(element)
+        author_prop = "author" in prop
+        if tag in _GENERIC_TAGS and (
+            css in _GENERIC_EXACT_CLASS
+            or author_prop
+            or any(word in ident for word in _GENERIC_ID)
+            or any(word in css for word in _GENERIC_CLASS)
+        ):
+            generic.append(element)
+        if (
+            author_prop
+            or "Byline" in (element.get("data-component") or "")
+            or any(word in ident for word in _ANY_ID)
+            or any(word in css for word in _ANY_CLASS)
+        ):
+            anywhere.append(element)
+    return specific, generic, anywhere
+
+
+def _byline_metainfo(root: HtmlElement, len_limit: int) -> str | None:
+    """trafilatura's `extract_metainfo(root, AUTHOR_XPATHS, len_limit)`: the first element's text, in
+    the XPaths' order, that is longer than 2 and shorter than `len_limit` characters."""
+    for elements in byline_candidates(root):
+        for element in elements:
+            content = trim(" ".join(element.itertext()))
+            if content and 2 < len(content) < len_limit:
+                return content
+    return None
+
+
 def _after_label(root: HtmlElement, limit: int) -> tuple[str, ...]:
     """Names in the text that follows a byline label standing alone ("By", "Von", "Autor:"), given in
     full (two words or more, as in running text); a credit after a slash ("/SP-X", "/dpa") is cut."""
-    for node in _LABEL_XPATH(root)[:limit]:
+    for node in _LABEL_XPATH(root, limit=limit):
         if not _LABEL.match(" ".join(str(node).split())):
             continue
         element = node.getparent()

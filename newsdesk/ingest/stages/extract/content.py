@@ -46,10 +46,10 @@ _LINKED_IMAGES = XPath("descendant::a[@href]/descendant::img")
 _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)$", re.IGNORECASE)
 # Captions and photo credits marked by class or id, outside <figcaption> (which the clean-up drops):
 # not the story's text. Only short ones without a picture inside: a slideshow's long captions are.
-_CAPTIONS = XPath(
-    "descendant::*[self::div or self::p or self::span or self::section]"
-    "[contains(@class, 'caption') or contains(@id, 'caption') or contains(@class, 'credit')]"
-)
+# (A union of one step per tag finds the same elements, in the same order, about a third faster than
+# one step over every element testing its tag.)
+_CAPTION_MARK = "[contains(@class, 'caption') or contains(@id, 'caption') or contains(@class, 'credit')]"
+_CAPTIONS = XPath(" | ".join(f"descendant::{tag}{_CAPTION_MARK}" for tag in ("div", "p", "span", "section")))
 CAPTION_WORDS = 20
 
 # "xml" rather than "python": the same extraction, minus a plain-text rendering we do not use.
