@@ -7,8 +7,6 @@ themselves with the same call (`_next_request`)."""
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-
 import psycopg
 import pytest
 from django.db import OperationalError, ProgrammingError, connection, connections
@@ -27,7 +25,9 @@ def _next_request() -> None:
 def _backend_pid() -> int:
     with connection.cursor() as cursor:
         cursor.execute("SELECT pg_backend_pid()")
-        return int(cursor.fetchone()[0])
+        row = cursor.fetchone()
+        assert row is not None
+        return int(row[0])
 
 
 def _terminate(pid: int) -> None:
@@ -37,22 +37,24 @@ def _terminate(pid: int) -> None:
     params.pop("context", None)
     params.pop("prepare_threshold", None)
     with psycopg.connect(**{k: v for k, v in params.items() if v is not None}, autocommit=True) as other:
-        assert other.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()[0]
+        row = other.execute("SELECT pg_terminate_backend(%s)", [pid]).fetchone()
+        assert row is not None
+        assert row[0]
 
 
 @pytest.fixture
-def checks(monkeypatch) -> Iterator[list[int]]:
+def checks(monkeypatch) -> list[int]:
     """Each health check the connection makes (Django's `is_usable`, run for real and noted)."""
     made: list[int] = []
     wrapper = type(connections["default"])
     usable = wrapper.is_usable
 
-    def noted(self) -> bool:  # type: ignore[no-untyped-def]
+    def noted(self) -> bool:
         made.append(1)
         return usable(self)
 
     monkeypatch.setattr(wrapper, "is_usable", noted)
-    yield made
+    return made
 
 
 @pytest.mark.django_db(transaction=True)
@@ -97,7 +99,7 @@ def test_a_public_page_error_on_a_working_connection_is_raised_and_not_run_again
     runs: list[int] = []
 
     @public_page
-    def broken(request):  # type: ignore[no-untyped-def]
+    def broken(request):
         runs.append(1)
         with connection.cursor() as cursor:
             cursor.execute("SELECT * FROM no_such_table_here")
@@ -116,7 +118,7 @@ def test_a_public_page_on_a_connection_checked_in_the_same_request_is_not_run_ag
     runs: list[int] = []
 
     @public_page
-    def reads(request):  # type: ignore[no-untyped-def]
+    def reads(request):
         runs.append(1)
         with connection.cursor() as cursor:
             cursor.execute("SELECT 1")

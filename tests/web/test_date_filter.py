@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime
 import random
+from typing import Any
 
 import pytest
 from django.template.defaultfilters import date as django_date
@@ -53,7 +54,8 @@ def test_the_same_text_as_djangos_filter(language):
 
 
 def test_other_values_go_to_djangos_filter():
-    for value in (None, "", datetime.date(2026, 3, 10), datetime.time(14, 5), "not a date"):
+    values: list[Any] = [None, "", datetime.date(2026, 3, 10), datetime.time(14, 5), "not a date"]
+    for value in values:
         assert jinja.date(value, "DATE_FORMAT") == django_date(value, "DATE_FORMAT")
         assert jinja.date(value) == django_date(value)
 
