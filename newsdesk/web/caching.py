@@ -10,8 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from functools import lru_cache, wraps
+from typing import Any
 
 from django.conf import settings
+from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
 from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
@@ -61,11 +63,38 @@ def public_page(view: View) -> View:
 
     The language, catalog, script prefix and URLconf are held for the whole view (newsdesk/core/frame.py), not
     only its template's render: the view's own links and keys ask for them too. The middleware has set them
-    all before the view runs, and no public view changes them."""
+    all before the view runs, and no public view changes them.
+
+    The database connection is checked only if the page fails (`_read`), not with Django's `SELECT 1` before
+    its first query."""
 
     @wraps(view)
     def wrapped(request: HttpRequest, *args: object, **kwargs: object) -> HttpResponseBase:
         with frame.rendering():
-            return make_cacheable(request, view(request, *args, **kwargs))
+            return _read(lambda: make_cacheable(request, view(request, *args, **kwargs)))
 
     return require_safe(wrapped)
+
+
+def _read(page: Callable[[], HttpResponseBase]) -> HttpResponseBase:
+    """`page()`, with the connection's health checked after a failure instead of before the first query.
+
+    Django's CONN_HEALTH_CHECKS sends `SELECT 1` before a request's first query on a connection kept from
+    an earlier request: a round trip on every PostgreSQL page. A public page only reads, and builds its whole
+    answer before returning it (none streams), so it can be run again: when a database error leaves the
+    kept connection unusable (the server dropped it, say), the connection is closed and the page is made
+    once more on a new one, which is what the check would have done first. An error on a connection that
+    still works is the page's own and is raised as before; so is any error on a connection that was checked
+    or opened in this request (nothing skipped, nothing to retry), or inside a transaction (a test's,
+    say: closing there is not ours to do)."""
+    db: Any = connections[DEFAULT_DB_ALIAS]  # the stubs leave out the health check's attributes
+    if db.connection is None or not db.health_check_enabled or db.health_check_done or db.in_atomic_block:
+        return page()
+    db.health_check_done = True  # skipped: checked below only if the page fails
+    try:
+        return page()
+    except DatabaseError:
+        if db.in_atomic_block or (db.connection is not None and db.is_usable()):
+            raise
+        db.close()
+    return page()

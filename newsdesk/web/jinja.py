@@ -22,17 +22,21 @@ engine.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import jinja2
 from django.conf import settings
 from django.contrib.staticfiles.storage import staticfiles_storage
-from django.template.defaultfilters import date, truncatechars, urlencode, yesno
+from django.template.defaultfilters import date as django_date
+from django.template.defaultfilters import truncatechars, urlencode, yesno
 from django.template.utils import get_app_template_dirs
 from django.templatetags.static import static as django_static
 from django.test.signals import template_rendered
-from django.utils import translation
+from django.utils import dateformat, translation
+from django.utils.formats import get_format
 from jinja2.runtime import Context
 
 from newsdesk.core import frame
@@ -67,6 +71,58 @@ def gettext(message: str) -> str:
 
 WORDS = 4096
 _words: dict[tuple[int, str], tuple[Any, str]] = {}
+
+# Django's date format characters whose output depends only on the day, or only on the hour and minute.
+_BY_DAY = frozenset("bdDEFjlLmMnNoStwWyYz")
+_BY_MINUTE = frozenset("aAfgGhHiP")
+DATE_PARTS = 8192
+_date_parts: dict[tuple[int, str, int, int, int], tuple[Any, str]] = {}
+
+
+@lru_cache(maxsize=64)
+def _format_pieces(pattern: str) -> tuple[tuple[str, bool], ...]:
+    """A date format cut as Django's `Formatter.format` cuts it: (text, False) for what is written as it
+    is (escapes undone), (character, True) for each format character."""
+    pieces = []
+    for i, piece in enumerate(dateformat.re_formatchars.split(pattern)):
+        if i % 2:
+            pieces.append((piece, True))
+        elif piece:
+            pieces.append((dateformat.re_escaped.sub(r"\1", piece), False))
+    return tuple(pieces)
+
+
+def date(value: Any, arg: str | None = None) -> str:
+    """Django's `date` filter, the same text, with each part that depends only on the day (a month's name)
+    or only on the hour and minute ("2:15 p.m.") remembered per catalog: an article's shown date cost
+    its format's parse, a formatter and a translated month name on every page. Anything else (a time zone,
+    seconds, a value that is not a datetime, no format) goes to Django's filter as it is."""
+    if type(value) is not datetime.datetime or arg is None:
+        return django_date(value, arg)
+    pattern = get_format(arg)
+    if not isinstance(pattern, str):
+        return django_date(value, arg)
+    catalog = frame.catalog()
+    out = []
+    for piece, special in _format_pieces(pattern):
+        if not special:
+            out.append(piece)
+            continue
+        if piece in _BY_DAY:
+            key = (id(catalog), piece, value.year, value.month, value.day)
+        elif piece in _BY_MINUTE:
+            key = (id(catalog), piece, value.hour, value.minute, -1)
+        else:
+            out.append(dateformat.format(value, piece))
+            continue
+        held = _date_parts.get(key)
+        if held is None or held[0] is not catalog:
+            if len(_date_parts) >= DATE_PARTS:
+                _date_parts.clear()
+            held = (catalog, dateformat.format(value, piece))
+            _date_parts[key] = held
+        out.append(held[1])
+    return "".join(out)
 
 
 def get_language_bidi() -> bool:

@@ -104,3 +104,27 @@ def test_any_text_gives_a_lead_of_the_text_within_budget(text: str, budget: int)
         assert result.endswith(ELLIPSIS)
         assert words_in(result) <= budget
         assert flat.startswith(result.removesuffix(ELLIPSIS))
+
+
+def _reference_excerpt(text: str, words: int) -> str:
+    """make_excerpt as it was before its short-text shortcut: every input tokenised."""
+    from newsdesk.ingest.stages import excerpt as module
+
+    flat = module._SPACE.sub(" ", text).strip()
+    tokens = list(module._TOKEN.finditer(flat))
+    if len(tokens) <= words:
+        return flat
+    if words <= 0:
+        return ""
+    cut = module._sentence_cut(flat, tokens, words)
+    if cut is None:
+        cut = tokens[words - 1].end()
+    return flat[:cut].rstrip(module._DANGLING) + module.ELLIPSIS
+
+
+@given(
+    text=st.text(alphabet=st.sampled_from(list("ab .,!?\n\t\u3000\u00a0\u4e00\u3042x")), max_size=80),
+    words=st.integers(min_value=-1, max_value=12),
+)
+def test_the_short_text_shortcut_cuts_as_the_full_walk(text, words):
+    assert make_excerpt(text, words) == _reference_excerpt(text, words)

@@ -17,6 +17,7 @@ ELLIPSIS = "…"
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff"
 _TOKEN = re.compile(rf"[{_CJK}]|[^\s{_CJK}]+")
 _SPACE = re.compile(r"\s+")
+_HAS_CJK = re.compile(rf"[{_CJK}]")
 # A sentence ends in one of these, perhaps followed by closing quotes or brackets.
 _SENTENCE_END = re.compile(r"[.!?…。！？؟।][\"'”’»)\]」』]*$")
 # Trailing characters that must not stand before the ellipsis.
@@ -31,6 +32,9 @@ _ABBREVIATIONS = frozenset(
 def make_excerpt(text: str, words: int = 60) -> str:
     """The lead of `text`, at most `words` words, cut at a sentence or word boundary."""
     flat = _SPACE.sub(" ", text).strip()
+    # Without CJK, the words are what single spaces part (a stored excerpt, shown on every page, mostly fits).
+    if flat.count(" ") < words and not _HAS_CJK.search(flat):
+        return flat
     tokens = list(_TOKEN.finditer(flat))
     if len(tokens) <= words:
         return flat
