@@ -21,6 +21,7 @@ server exactly as `newsdesk run` does (granian, RSGI, Django's WSGI app on a thr
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import signal
@@ -92,14 +93,32 @@ def database_cpu_seconds(name: str | None) -> float:
     return _cpu_seconds(serves)
 
 
+def server_command(env: dict[str, str], port: int, workers: int) -> list[str]:
+    """The web server's command as `--server-root`'s own `web_server_command` builds it, so that a
+    before/after pair compares each checkout's server options too, not only its Python."""
+    code = (
+        "import json, sys\n"
+        "from newsdesk.cli.run import web_server_command\n"
+        "print(json.dumps(web_server_command('127.0.0.1', int(sys.argv[1]), 64, int(sys.argv[2]))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(port), str(workers)],
+        env=env,
+        cwd=env["PYTHONPATH"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    argv: list[str] = json.loads(done.stdout)
+    return argv
+
+
 class Server:
     def __init__(self, env: dict[str, str], workers: int, page_cache: int) -> None:
-        from newsdesk.cli.run import web_server_command
-
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.database = database_name(env)
-        argv = web_server_command("127.0.0.1", self.port, 64, workers)
+        argv = server_command(env, self.port, workers)
         self.process = subprocess.Popen(
             argv,
             env={**env, "NEWSDESK_PAGE_CACHE_SECONDS": str(page_cache)},
@@ -184,6 +203,17 @@ def main() -> None:
     parser.add_argument("--skip-cached", action="store_true")
     parser.add_argument("--cached-rounds", type=int, default=3, help="ours-then-nginx pairs per cached page")
     parser.add_argument(
+        "--cached-processes",
+        default="1,2",
+        help="web process counts for the cached pages (1 is the figure the target was set on)",
+    )
+    parser.add_argument(
+        "--cached-nginx-workers",
+        default="auto,1",
+        help="nginx worker_processes settings for the cached pages' anchor (auto: one per core, the old figure)",
+    )
+    parser.add_argument("--skip-sweep", action="store_true", help="no crawler sweep (CPU and cached parts only)")
+    parser.add_argument(
         "--server-root",
         default=str(ROOT),
         help="the checkout the server runs (e.g. an older commit, for before/after)",
@@ -226,16 +256,22 @@ def main() -> None:
             lines += cpu_table(server, pages, args, env)
     finally:
         server.stop()
-    nginx_port = free_port()
-    nginx = start_nginx(work / "nginx", nginx_port)
+    # One nginx per worker setting, all serving the same files; "auto" (one worker per core) first.
+    anchors: dict[str, int] = {}
+    nginxes: list[subprocess.Popen[bytes]] = []
     try:
-        wait_for(f"http://127.0.0.1:{nginx_port}/home.html")
-        lines += sweep_table(args, env, work, nginx_port, static_size)
+        for workers in dict.fromkeys(["auto", *args.cached_nginx_workers.split(",")]):
+            anchors[workers] = free_port()
+            nginxes.append(start_nginx(work / f"nginx-{workers}", anchors[workers], workers, www=www))
+            wait_for(f"http://127.0.0.1:{anchors[workers]}/home.html")
+        if not args.skip_sweep:
+            lines += sweep_table(args, env, work, anchors["auto"], static_size)
         if not args.skip_cached:
-            lines += cached_table(args, env, nginx_port, paths[0])
+            lines += cached_table(args, env, anchors, paths[0])
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
+        for nginx in nginxes:
+            nginx.terminate()
+            nginx.wait(timeout=10)
     head = (
         f"Measured by `python -m bench.serve.sweep` ({database}, {len(paths):,} published articles). "
         f"Machine: {os.cpu_count()} cores shared by wrk, nginx and the server, Python "
@@ -344,47 +380,62 @@ def cpu_text(web: float, db: float, requests: float) -> str:
     return text + (f" + {db * 1000 / requests:.1f}" if db else "")
 
 
-def cached_table(args: argparse.Namespace, env: dict[str, str], nginx_port: int, article: str) -> list[str]:
-    """Cached pages against nginx: `--cached-rounds` alternations of ours then nginx's, each pair back to
-    back, so that the machine's load moves both sides of a ratio alike; with the server's CPU per hit
-    (4 connections) and each page's size."""
+def cached_table(
+    args: argparse.Namespace, env: dict[str, str], anchors: dict[str, int], article: str
+) -> list[str]:
+    """Cached pages against nginx: for each web process count, `--cached-rounds` rounds of ours then each
+    nginx (one per worker setting) back to back, so that the machine's load moves both sides of a ratio
+    alike; with the server's CPU per hit (4 connections) and each page's size.
+
+    Which pair is like for like: nginx "auto" runs one worker per core, so it may use the whole machine;
+    one web process (granian's I/O thread and the Python thread) may use more than one core too, but its
+    Python runs on one. Two web processes against nginx "auto" give both sides the same cores; one web
+    process against one nginx worker gives both one process. The target was set, and is still first
+    printed, as one web process against nginx "auto"."""
+    workers = [w for w in dict.fromkeys(args.cached_nginx_workers.split(","))]
     out = [
-        f"Cached pages (page cache on, one web process, wrk {args.connections} connections, "
-        f"{args.seconds} s, ours then nginx, {args.cached_rounds} rounds; the CPU is the server's per hit at "
-        "4 connections):",
+        f"Cached pages (page cache on, wrk {args.connections} connections, 2 threads, {args.seconds} s, "
+        f"ours then each nginx, {args.cached_rounds} rounds; the CPU is the server's per hit at 4 connections, "
+        "all its processes). nginx workers: `worker_processes` (auto = one per core, "
+        f"{os.cpu_count()} here).",
         "",
-        "| page | bytes | CPU µs per hit | requests/s (each round) | p99 ms (each round) "
-        "| nginx requests/s (each round) | ratio (each round) | ratio, median |",
-        "|---|---|---|---|---|---|---|---|",
+        "| page | web processes | nginx workers | bytes | CPU µs per hit | requests/s (each round) "
+        "| p99 ms (each round) | nginx requests/s (each round) | ratio (each round) | ratio, median |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    server = Server(env, 1, 60)
-    try:
-        for name, path in (("home", "/"), ("article", article)):
-            size = len(fetch(server.base + path)[0])
-            hit_cpu = cpu_per_request(server, path, args.cpu_seconds)[0]
-            ours: list[WrkResult] = []
-            theirs: list[WrkResult] = []
-            for _ in range(args.cached_rounds):
-                ours.append(wrk(server.base + path, connections=args.connections, seconds=args.seconds))
-                theirs.append(
-                    wrk(
-                        f"http://127.0.0.1:{nginx_port}/{name}.html",
-                        connections=args.connections,
-                        seconds=args.seconds,
+    for processes in [int(n) for n in args.cached_processes.split(",")]:
+        server = Server(env, processes, 60)
+        try:
+            for name, path in (("home", "/"), ("article", article)):
+                size = len(fetch(server.base + path)[0])
+                hit_cpu = cpu_per_request(server, path, args.cpu_seconds)[0]
+                ours: list[WrkResult] = []
+                theirs: dict[str, list[WrkResult]] = {w: [] for w in workers}
+                for _ in range(args.cached_rounds):
+                    ours.append(wrk(server.base + path, connections=args.connections, seconds=args.seconds))
+                    for w in workers:
+                        theirs[w].append(
+                            wrk(
+                                f"http://127.0.0.1:{anchors[w]}/{name}.html",
+                                connections=args.connections,
+                                seconds=args.seconds,
+                            )
+                        )
+                for w in workers:
+                    ratios = [
+                        a.requests_per_second / b.requests_per_second
+                        for a, b in zip(ours, theirs[w], strict=True)
+                    ]
+                    out.append(
+                        f"| {name} | {processes} | {w} | {size:,} | {hit_cpu * 1000:.0f} | "
+                        f"{', '.join(f'{r.requests_per_second:,.0f}' for r in ours)} | "
+                        f"{', '.join(f'{r.p99_ms:.1f}' for r in ours)} | "
+                        f"{', '.join(f'{r.requests_per_second:,.0f}' for r in theirs[w])} | "
+                        f"{', '.join(f'{r:.3f}×' for r in ratios)} | {statistics.median(ratios):.3f}× |"
                     )
-                )
-            pairs = zip(ours, theirs, strict=True)
-            ratios = [a.requests_per_second / b.requests_per_second for a, b in pairs]
-            out.append(
-                f"| {name} | {size:,} | {hit_cpu * 1000:.0f} | "
-                f"{', '.join(f'{r.requests_per_second:,.0f}' for r in ours)} | "
-                f"{', '.join(f'{r.p99_ms:.1f}' for r in ours)} | "
-                f"{', '.join(f'{r.requests_per_second:,.0f}' for r in theirs)} | "
-                f"{', '.join(f'{r:.3f}×' for r in ratios)} | {statistics.median(ratios):.3f}× |"
-            )
-            print(out[-1], flush=True)
-    finally:
-        server.stop()
+                    print(out[-1], flush=True)
+        finally:
+            server.stop()
     return [*out, ""]
 
 
