@@ -13,7 +13,12 @@ server exactly as `newsdesk run` does (granian, RSGI, Django's WSGI app on a thr
    page cache off, with 1 and 2 web processes. nginx serves a sample of the same pages' bytes as static
    files, rotated the same way, as the anchor.
 3. **Cached pages**: page cache on, home and one article at 64 connections, against nginx serving the same
-   bytes (the target is at least 0.20×).
+   bytes (the target is at least 0.20×): with one and two web processes (`--cached-processes`), each
+   against nginx with one worker per core (`auto`, the old figure) and with one worker
+   (`--cached-nginx-workers`); and both sides' CPU per request in the same runs.
+
+`--server-root DIR` runs another checkout's server, with that checkout's own server options;
+`--skip-cpu`, `--skip-sweep` and `--skip-cached` leave parts out.
 
     python -m bench.serve.sweep --data-dir /tmp/nd-100k [--postgres URL] [--processes 1,2]
 """
@@ -74,6 +79,11 @@ def _cpu_seconds(wanted: Callable[[str, list[str]], bool]) -> float:
 def group_cpu_seconds(pgid: int) -> float:
     """User + system CPU of every process in the group (granian's parent and its workers)."""
     return _cpu_seconds(lambda _pid, fields: int(fields[2]) == pgid)
+
+
+def nginx_cpu_seconds(master: int) -> float:
+    """User + system CPU of an nginx master and its workers (their parent is the master)."""
+    return _cpu_seconds(lambda pid, fields: int(pid) == master or int(fields[1]) == master)
 
 
 def database_cpu_seconds(name: str | None) -> float:
@@ -210,9 +220,11 @@ def main() -> None:
     parser.add_argument(
         "--cached-nginx-workers",
         default="auto,1",
-        help="nginx worker_processes settings for the cached pages' anchor (auto: one per core, the old figure)",
+        help="nginx worker_processes for the cached pages' anchor (auto: one per core, the old figure)",
     )
-    parser.add_argument("--skip-sweep", action="store_true", help="no crawler sweep (CPU and cached parts only)")
+    parser.add_argument(
+        "--skip-sweep", action="store_true", help="no crawler sweep (CPU and cached parts only)"
+    )
     parser.add_argument(
         "--server-root",
         default=str(ROOT),
@@ -267,7 +279,9 @@ def main() -> None:
         if not args.skip_sweep:
             lines += sweep_table(args, env, work, anchors["auto"], static_size)
         if not args.skip_cached:
-            lines += cached_table(args, env, anchors, paths[0])
+            lines += cached_table(
+                args, env, anchors, {w: n.pid for w, n in zip(anchors, nginxes, strict=True)}, paths[0]
+            )
     finally:
         for nginx in nginxes:
             nginx.terminate()
@@ -381,7 +395,11 @@ def cpu_text(web: float, db: float, requests: float) -> str:
 
 
 def cached_table(
-    args: argparse.Namespace, env: dict[str, str], anchors: dict[str, int], article: str
+    args: argparse.Namespace,
+    env: dict[str, str],
+    anchors: dict[str, int],
+    masters: dict[str, int],
+    article: str,
 ) -> list[str]:
     """Cached pages against nginx: for each web process count, `--cached-rounds` rounds of ours then each
     nginx (one per worker setting) back to back, so that the machine's load moves both sides of a ratio
@@ -392,10 +410,12 @@ def cached_table(
     Python runs on one. Two web processes against nginx "auto" give both sides the same cores; one web
     process against one nginx worker gives both one process. The target was set, and is still first
     printed, as one web process against nginx "auto"."""
-    workers = [w for w in dict.fromkeys(args.cached_nginx_workers.split(","))]
+    workers = list(dict.fromkeys(args.cached_nginx_workers.split(",")))
+    cpu_rows: list[str] = []
     out = [
         f"Cached pages (page cache on, wrk {args.connections} connections, 2 threads, {args.seconds} s, "
-        f"ours then each nginx, {args.cached_rounds} rounds; the CPU is the server's per hit at 4 connections, "
+        f"ours then each nginx, {args.cached_rounds} rounds; the CPU is the server's per hit at 4 "
+        "connections, "
         "all its processes). nginx workers: `worker_processes` (auto = one per core, "
         f"{os.cpu_count()} here).",
         "",
@@ -403,6 +423,16 @@ def cached_table(
         "| p99 ms (each round) | nginx requests/s (each round) | ratio (each round) | ratio, median |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
+
+    def timed_nginx(w: str, name: str) -> tuple[WrkResult, float]:
+        """One nginx run, and nginx's CPU per request in it (µs)."""
+        before = nginx_cpu_seconds(masters[w])
+        result = wrk(
+            f"http://127.0.0.1:{anchors[w]}/{name}.html", connections=args.connections, seconds=args.seconds
+        )
+        spent = nginx_cpu_seconds(masters[w]) - before
+        return result, spent * 1e6 / max(requests_done(result, args.seconds), 1)
+
     for processes in [int(n) for n in args.cached_processes.split(",")]:
         server = Server(env, processes, 60)
         try:
@@ -410,18 +440,24 @@ def cached_table(
                 size = len(fetch(server.base + path)[0])
                 hit_cpu = cpu_per_request(server, path, args.cpu_seconds)[0]
                 ours: list[WrkResult] = []
+                ours_cpu: list[float] = []
                 theirs: dict[str, list[WrkResult]] = {w: [] for w in workers}
+                theirs_cpu: dict[str, list[float]] = {w: [] for w in workers}
                 for _ in range(args.cached_rounds):
+                    before = server.cpu()[0]
                     ours.append(wrk(server.base + path, connections=args.connections, seconds=args.seconds))
+                    spent = server.cpu()[0] - before
+                    ours_cpu.append(spent * 1e6 / max(requests_done(ours[-1], args.seconds), 1))
                     for w in workers:
-                        theirs[w].append(
-                            wrk(
-                                f"http://127.0.0.1:{anchors[w]}/{name}.html",
-                                connections=args.connections,
-                                seconds=args.seconds,
-                            )
-                        )
+                        result, cpu = timed_nginx(w, name)
+                        theirs[w].append(result)
+                        theirs_cpu[w].append(cpu)
                 for w in workers:
+                    cpu_ratio = statistics.median(theirs_cpu[w]) / statistics.median(ours_cpu)
+                    cpu_rows.append(
+                        f"| {name} | {processes} | {w} | {statistics.median(ours_cpu):.0f} | "
+                        f"{statistics.median(theirs_cpu[w]):.1f} | {cpu_ratio:.3f}× |"
+                    )
                     ratios = [
                         a.requests_per_second / b.requests_per_second
                         for a, b in zip(ours, theirs[w], strict=True)
@@ -436,7 +472,18 @@ def cached_table(
                     print(out[-1], flush=True)
         finally:
             server.stop()
-    return [*out, ""]
+    return [
+        *out,
+        "",
+        "CPU per request during the same 64-connection runs (medians of the rounds): ours (all the web "
+        "server's processes) and nginx's (master and workers); the last column is nginx's CPU over ours, "
+        "the ratio with the machine's load and wrk's own share taken out.",
+        "",
+        "| page | web processes | nginx workers | ours µs | nginx µs | nginx / ours |",
+        "|---|---|---|---|---|---|",
+        *cpu_rows,
+        "",
+    ]
 
 
 if __name__ == "__main__":
