@@ -13,7 +13,12 @@ server exactly as `newsdesk run` does (granian, RSGI, Django's WSGI app on a thr
    page cache off, with 1 and 2 web processes. nginx serves a sample of the same pages' bytes as static
    files, rotated the same way, as the anchor.
 3. **Cached pages**: page cache on, home and one article at 64 connections, against nginx serving the same
-   bytes (the target is at least 0.20×).
+   bytes (the target is at least 0.20×): with one and two web processes (`--cached-processes`), each
+   against nginx with one worker per core (`auto`, the old figure) and with one worker
+   (`--cached-nginx-workers`); and both sides' CPU per request in the same runs.
+
+`--server-root DIR` runs another checkout's server, with that checkout's own server options;
+`--skip-cpu`, `--skip-sweep` and `--skip-cached` leave parts out.
 
     python -m bench.serve.sweep --data-dir /tmp/nd-100k [--postgres URL] [--processes 1,2]
 """
@@ -21,6 +26,7 @@ server exactly as `newsdesk run` does (granian, RSGI, Django's WSGI app on a thr
 from __future__ import annotations
 
 import argparse
+import json
 import os
 import platform
 import signal
@@ -75,6 +81,11 @@ def group_cpu_seconds(pgid: int) -> float:
     return _cpu_seconds(lambda _pid, fields: int(fields[2]) == pgid)
 
 
+def nginx_cpu_seconds(master: int) -> float:
+    """User + system CPU of an nginx master and its workers (their parent is the master)."""
+    return _cpu_seconds(lambda pid, fields: int(pid) == master or int(fields[1]) == master)
+
+
 def database_cpu_seconds(name: str | None) -> float:
     """CPU of the PostgreSQL server processes serving database `name` (their title names it), 0 for
     SQLite (its work is in the web process). The web server's connections are kept open, so their
@@ -92,14 +103,32 @@ def database_cpu_seconds(name: str | None) -> float:
     return _cpu_seconds(serves)
 
 
+def server_command(env: dict[str, str], port: int, workers: int) -> list[str]:
+    """The web server's command as `--server-root`'s own `web_server_command` builds it, so that a
+    before/after pair compares each checkout's server options too, not only its Python."""
+    code = (
+        "import json, sys\n"
+        "from newsdesk.cli.run import web_server_command\n"
+        "print(json.dumps(web_server_command('127.0.0.1', int(sys.argv[1]), 64, int(sys.argv[2]))))\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code, str(port), str(workers)],
+        env=env,
+        cwd=env["PYTHONPATH"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    argv: list[str] = json.loads(done.stdout)
+    return argv
+
+
 class Server:
     def __init__(self, env: dict[str, str], workers: int, page_cache: int) -> None:
-        from newsdesk.cli.run import web_server_command
-
         self.port = free_port()
         self.base = f"http://127.0.0.1:{self.port}"
         self.database = database_name(env)
-        argv = web_server_command("127.0.0.1", self.port, 64, workers)
+        argv = server_command(env, self.port, workers)
         self.process = subprocess.Popen(
             argv,
             env={**env, "NEWSDESK_PAGE_CACHE_SECONDS": str(page_cache)},
@@ -184,6 +213,19 @@ def main() -> None:
     parser.add_argument("--skip-cached", action="store_true")
     parser.add_argument("--cached-rounds", type=int, default=3, help="ours-then-nginx pairs per cached page")
     parser.add_argument(
+        "--cached-processes",
+        default="1,2",
+        help="web process counts for the cached pages (1 is the figure the target was set on)",
+    )
+    parser.add_argument(
+        "--cached-nginx-workers",
+        default="auto,1",
+        help="nginx worker_processes for the cached pages' anchor (auto: one per core, the old figure)",
+    )
+    parser.add_argument(
+        "--skip-sweep", action="store_true", help="no crawler sweep (CPU and cached parts only)"
+    )
+    parser.add_argument(
         "--server-root",
         default=str(ROOT),
         help="the checkout the server runs (e.g. an older commit, for before/after)",
@@ -226,16 +268,24 @@ def main() -> None:
             lines += cpu_table(server, pages, args, env)
     finally:
         server.stop()
-    nginx_port = free_port()
-    nginx = start_nginx(work / "nginx", nginx_port)
+    # One nginx per worker setting, all serving the same files; "auto" (one worker per core) first.
+    anchors: dict[str, int] = {}
+    nginxes: list[subprocess.Popen[bytes]] = []
     try:
-        wait_for(f"http://127.0.0.1:{nginx_port}/home.html")
-        lines += sweep_table(args, env, work, nginx_port, static_size)
+        for workers in dict.fromkeys(["auto", *args.cached_nginx_workers.split(",")]):
+            anchors[workers] = free_port()
+            nginxes.append(start_nginx(work / f"nginx-{workers}", anchors[workers], workers, www=www))
+            wait_for(f"http://127.0.0.1:{anchors[workers]}/home.html")
+        if not args.skip_sweep:
+            lines += sweep_table(args, env, work, anchors["auto"], static_size)
         if not args.skip_cached:
-            lines += cached_table(args, env, nginx_port, paths[0])
+            lines += cached_table(
+                args, env, anchors, {w: n.pid for w, n in zip(anchors, nginxes, strict=True)}, paths[0]
+            )
     finally:
-        nginx.terminate()
-        nginx.wait(timeout=10)
+        for nginx in nginxes:
+            nginx.terminate()
+            nginx.wait(timeout=10)
     head = (
         f"Measured by `python -m bench.serve.sweep` ({database}, {len(paths):,} published articles). "
         f"Machine: {os.cpu_count()} cores shared by wrk, nginx and the server, Python "
@@ -344,48 +394,96 @@ def cpu_text(web: float, db: float, requests: float) -> str:
     return text + (f" + {db * 1000 / requests:.1f}" if db else "")
 
 
-def cached_table(args: argparse.Namespace, env: dict[str, str], nginx_port: int, article: str) -> list[str]:
-    """Cached pages against nginx: `--cached-rounds` alternations of ours then nginx's, each pair back to
-    back, so that the machine's load moves both sides of a ratio alike; with the server's CPU per hit
-    (4 connections) and each page's size."""
+def cached_table(
+    args: argparse.Namespace,
+    env: dict[str, str],
+    anchors: dict[str, int],
+    masters: dict[str, int],
+    article: str,
+) -> list[str]:
+    """Cached pages against nginx: for each web process count, `--cached-rounds` rounds of ours then each
+    nginx (one per worker setting) back to back, so that the machine's load moves both sides of a ratio
+    alike; with the server's CPU per hit (4 connections) and each page's size.
+
+    Which pair is like for like: nginx "auto" runs one worker per core, so it may use the whole machine;
+    one web process (granian's I/O thread and the Python thread) may use more than one core too, but its
+    Python runs on one. Two web processes against nginx "auto" give both sides the same cores; one web
+    process against one nginx worker gives both one process. The target was set, and is still first
+    printed, as one web process against nginx "auto"."""
+    workers = list(dict.fromkeys(args.cached_nginx_workers.split(",")))
+    cpu_rows: list[str] = []
     out = [
-        f"Cached pages (page cache on, one web process, wrk {args.connections} connections, "
-        f"{args.seconds} s, ours then nginx, {args.cached_rounds} rounds; the CPU is the server's per hit at "
-        "4 connections):",
+        f"Cached pages (page cache on, wrk {args.connections} connections, 2 threads, {args.seconds} s, "
+        f"ours then each nginx, {args.cached_rounds} rounds; the CPU is the server's per hit at 4 "
+        "connections, "
+        "all its processes). nginx workers: `worker_processes` (auto = one per core, "
+        f"{os.cpu_count()} here).",
         "",
-        "| page | bytes | CPU µs per hit | requests/s (each round) | p99 ms (each round) "
-        "| nginx requests/s (each round) | ratio (each round) | ratio, median |",
-        "|---|---|---|---|---|---|---|---|",
+        "| page | web processes | nginx workers | bytes | CPU µs per hit | requests/s (each round) "
+        "| p99 ms (each round) | nginx requests/s (each round) | ratio (each round) | ratio, median |",
+        "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    server = Server(env, 1, 60)
-    try:
-        for name, path in (("home", "/"), ("article", article)):
-            size = len(fetch(server.base + path)[0])
-            hit_cpu = cpu_per_request(server, path, args.cpu_seconds)[0]
-            ours: list[WrkResult] = []
-            theirs: list[WrkResult] = []
-            for _ in range(args.cached_rounds):
-                ours.append(wrk(server.base + path, connections=args.connections, seconds=args.seconds))
-                theirs.append(
-                    wrk(
-                        f"http://127.0.0.1:{nginx_port}/{name}.html",
-                        connections=args.connections,
-                        seconds=args.seconds,
+
+    def timed_nginx(w: str, name: str) -> tuple[WrkResult, float]:
+        """One nginx run, and nginx's CPU per request in it (µs)."""
+        before = nginx_cpu_seconds(masters[w])
+        result = wrk(
+            f"http://127.0.0.1:{anchors[w]}/{name}.html", connections=args.connections, seconds=args.seconds
+        )
+        spent = nginx_cpu_seconds(masters[w]) - before
+        return result, spent * 1e6 / max(requests_done(result, args.seconds), 1)
+
+    for processes in [int(n) for n in args.cached_processes.split(",")]:
+        server = Server(env, processes, 60)
+        try:
+            for name, path in (("home", "/"), ("article", article)):
+                size = len(fetch(server.base + path)[0])
+                hit_cpu = cpu_per_request(server, path, args.cpu_seconds)[0]
+                ours: list[WrkResult] = []
+                ours_cpu: list[float] = []
+                theirs: dict[str, list[WrkResult]] = {w: [] for w in workers}
+                theirs_cpu: dict[str, list[float]] = {w: [] for w in workers}
+                for _ in range(args.cached_rounds):
+                    before = server.cpu()[0]
+                    ours.append(wrk(server.base + path, connections=args.connections, seconds=args.seconds))
+                    spent = server.cpu()[0] - before
+                    ours_cpu.append(spent * 1e6 / max(requests_done(ours[-1], args.seconds), 1))
+                    for w in workers:
+                        result, cpu = timed_nginx(w, name)
+                        theirs[w].append(result)
+                        theirs_cpu[w].append(cpu)
+                for w in workers:
+                    cpu_ratio = statistics.median(theirs_cpu[w]) / statistics.median(ours_cpu)
+                    cpu_rows.append(
+                        f"| {name} | {processes} | {w} | {statistics.median(ours_cpu):.0f} | "
+                        f"{statistics.median(theirs_cpu[w]):.1f} | {cpu_ratio:.3f}× |"
                     )
-                )
-            pairs = zip(ours, theirs, strict=True)
-            ratios = [a.requests_per_second / b.requests_per_second for a, b in pairs]
-            out.append(
-                f"| {name} | {size:,} | {hit_cpu * 1000:.0f} | "
-                f"{', '.join(f'{r.requests_per_second:,.0f}' for r in ours)} | "
-                f"{', '.join(f'{r.p99_ms:.1f}' for r in ours)} | "
-                f"{', '.join(f'{r.requests_per_second:,.0f}' for r in theirs)} | "
-                f"{', '.join(f'{r:.3f}×' for r in ratios)} | {statistics.median(ratios):.3f}× |"
-            )
-            print(out[-1], flush=True)
-    finally:
-        server.stop()
-    return [*out, ""]
+                    ratios = [
+                        a.requests_per_second / b.requests_per_second
+                        for a, b in zip(ours, theirs[w], strict=True)
+                    ]
+                    out.append(
+                        f"| {name} | {processes} | {w} | {size:,} | {hit_cpu * 1000:.0f} | "
+                        f"{', '.join(f'{r.requests_per_second:,.0f}' for r in ours)} | "
+                        f"{', '.join(f'{r.p99_ms:.1f}' for r in ours)} | "
+                        f"{', '.join(f'{r.requests_per_second:,.0f}' for r in theirs[w])} | "
+                        f"{', '.join(f'{r:.3f}×' for r in ratios)} | {statistics.median(ratios):.3f}× |"
+                    )
+                    print(out[-1], flush=True)
+        finally:
+            server.stop()
+    return [
+        *out,
+        "",
+        "CPU per request during the same 64-connection runs (medians of the rounds): ours (all the web "
+        "server's processes) and nginx's (master and workers); the last column is nginx's CPU over ours, "
+        "the ratio with the machine's load and wrk's own share taken out.",
+        "",
+        "| page | web processes | nginx workers | ours µs | nginx µs | nginx / ours |",
+        "|---|---|---|---|---|---|",
+        *cpu_rows,
+        "",
+    ]
 
 
 if __name__ == "__main__":

@@ -36,7 +36,7 @@ def nginx_binary() -> str:
 
 
 NGINX_CONF = """\
-worker_processes auto;
+worker_processes {workers};
 daemon off;
 pid {root}/nginx.pid;
 error_log {root}/nginx-error.log warn;
@@ -61,10 +61,15 @@ http {{
 """
 
 
-def start_nginx(root: Path, port: int) -> subprocess.Popen:
+def start_nginx(root: Path, port: int, workers: str = "auto", www: Path | None = None) -> subprocess.Popen:
+    """nginx serving `www` (default `root`/www) as static files, with `workers` worker processes ("auto":
+    one per core, nginx's own advice and the usual deployment)."""
     (root / "tmp").mkdir(parents=True, exist_ok=True)
     conf = root / "nginx.conf"
-    conf.write_text(NGINX_CONF.format(root=root, port=port))
+    text = NGINX_CONF.format(root=root, port=port, workers=workers)
+    if www is not None:
+        text = text.replace(f"root {root}/www;", f"root {www};")
+    conf.write_text(text)
     return subprocess.Popen([nginx_binary(), "-c", str(conf), "-p", str(root)], stderr=subprocess.DEVNULL)
 
 

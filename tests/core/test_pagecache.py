@@ -162,6 +162,21 @@ def test_a_content_change_drops_everything(cache, site, tmp_path):
     assert site.calls == 2
 
 
+def test_a_missing_stamp_is_made_and_an_existing_one_left_as_it_was(site, tmp_path):
+    """The stamp is made when missing (so a hit's look at it is a plain stat), without touching one that is
+    there: other processes compare its modification time."""
+    PageCache(site, ttl=5, stamp_path=tmp_path / "made")
+    assert (tmp_path / "made").is_file()
+    mark_changed(tmp_path / "kept")
+    os.utime(tmp_path / "kept", (1, 12345))
+    other = PageCache(site, ttl=5, stamp_path=tmp_path / "kept")
+    assert (tmp_path / "kept").stat().st_mtime == 12345
+    request(other, "/")
+    mark_changed(tmp_path / "kept")  # a change after the cache was made still drops its pages
+    request(other, "/")
+    assert site.calls == 2
+
+
 def test_conditional_requests_get_304(cache, site):
     request(cache, "/")  # fills
     status, headers, body = request(cache, "/", if_none_match='"v1"')
