@@ -76,9 +76,9 @@ def main() -> None:
     script = work / "sweep.lua"
     script.write_text(ROTATE_LUA % {"list": work / "articles.txt", "threads": 2})
     print(f"Load average {os.getloadavg()[0]:.1f} at the start.", flush=True)
-    for combo in args.threads.split(","):
+    for run, combo in enumerate(args.threads.split(",")):
         threads, _, switch = combo.partition(":")
-        out = work / f"out-{combo}"
+        out = work / f"out-{run}"
         port = free_port()
         argv = [
             sys.executable, "-m", "granian", "--interface", "rsgi", "--host", "127.0.0.1",
