@@ -86,15 +86,27 @@ def _read(page: Callable[[], HttpResponseBase]) -> HttpResponseBase:
     once more on a new one, which is what the check would have done first. An error on a connection that
     still works is the page's own and is raised as before; so is any error on a connection that was checked
     or opened in this request (nothing skipped, nothing to retry), or inside a transaction (a test's,
-    say: closing there is not ours to do)."""
+    say: closing there is not ours to do). A page that caught a database error itself and answered anyway
+    (search's "not working right now") is checked the same way, through Django's `errors_occurred`, and
+    any other error (a 404) gives the check back to the error page's first query."""
     db: Any = connections[DEFAULT_DB_ALIAS]  # the stubs leave out the health check's attributes
     if db.connection is None or not db.health_check_enabled or db.health_check_done or db.in_atomic_block:
         return page()
     db.health_check_done = True  # skipped: checked below only if the page fails
     try:
-        return page()
+        response = page()
     except DatabaseError:
         if db.in_atomic_block or (db.connection is not None and db.is_usable()):
             raise
         db.close()
-    return page()
+        return page()
+    except BaseException:
+        # Not the database's error (a 404, say): the error page's queries are checked as Django would.
+        db.health_check_done = False
+        raise
+    if db.errors_occurred and not db.in_atomic_block and (db.connection is None or not db.is_usable()):
+        # The page caught the failure itself (search answers "not working right now"): that answer is
+        # the dead connection's, not the page's, so the page is made once more on a new connection.
+        db.close()
+        return page()
+    return response

@@ -97,7 +97,7 @@ def date(value: Any, arg: str | None = None) -> str:
     or only on the hour and minute ("2:15 p.m.") remembered per catalog: an article's shown date cost
     its format's parse, a formatter and a translated month name on every page. Anything else (a time zone,
     seconds, a value that is not a datetime, no format) goes to Django's filter as it is."""
-    if type(value) is not datetime.datetime or arg is None:
+    if type(value) is not datetime.datetime or not arg:  # no format: Django's DATE_FORMAT
         return django_date(value, arg)
     pattern = get_format(arg)
     if not isinstance(pattern, str):

@@ -78,3 +78,33 @@ def test_a_line_that_is_one_short_link_is_a_control_not_text() -> None:
     assert "Back to the list" not in result.text
     assert "https://council.example/letter" in result.text  # an address written out is a source
     assert "The letter is on the council's site." in result.text
+
+
+def test_a_linked_subheading_is_the_story_not_a_control() -> None:
+    # Round-ups and live blogs link their subheadings; a one-link heading is not "Back to top".
+    first, second, third = PARAGRAPHS
+    body = (
+        f"<p>{first}</p><h2><a href='/desks/oak'>The oak reading desk</a></h2>"
+        f"<p>{second}</p><h3><a href='/tent'>Reading tent</a></h3><p>{third}</p>"
+    )
+    text = extract_article(page(body), url="https://news.example/library").text
+    assert "The oak reading desk" in text
+    assert "Reading tent" in text
+
+
+def test_a_vertical_tab_or_form_feed_between_words_leaves_a_space() -> None:
+    first, second, third = PARAGRAPHS
+    body = f"<p>{first} Opening\x0bhours are ten\x0cto four.</p><p>{second}</p><p>{third}</p>"
+    text = extract_article(page(body)).text
+    assert "Opening hours are ten to four." in text
+
+
+def test_addresses_are_kept_as_the_page_wrote_them_while_the_text_is_composed() -> None:
+    decomposed = unicodedata.normalize("NFD", "Müller")
+    body = "".join(f"<p>{p}</p>" for p in PARAGRAPHS) + (
+        f"<p>Librarian Anna {decomposed} will run the <a href='/staff/{decomposed}'>Sunday desk</a>.</p>"
+    )
+    result = extract_article(page(body), url="https://news.example/library")
+    assert "Anna Müller will run" in result.text
+    assert "Anna Müller will run" in result.html
+    assert decomposed in result.html  # the link's address, byte for byte as the page wrote it

@@ -134,3 +134,38 @@ def test_a_public_page_on_a_connection_checked_in_the_same_request_is_not_run_ag
         reads(RequestFactory().get("/reads"))
     assert runs == [1]
     connection.close()  # the dropped one: the test's teardown opens a new one
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_page_that_caught_the_dropped_connection_itself_is_made_again(checks):
+    """Search catches a database error and answers "not working right now": after a dropped kept
+    connection that answer must not be served (nor cached); the page is made again on a new connection."""
+    make_article(title="Ferries return to the northern harbour")
+    client = Client()
+    assert client.get("/search?q=ferries").status_code == 200
+    dropped = _backend_pid()
+    _terminate(dropped)
+    _next_request()
+    checks.clear()
+
+    response = client.get("/search?q=ferries")
+    assert response.status_code == 200
+    assert b"Ferries return to the northern harbour" in response.content
+    assert checks == [1]
+    assert _backend_pid() != dropped
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_not_found_page_after_a_dropped_connection_is_a_404_not_a_500(checks):
+    """A public view that raises before its first query (an empty search feed: 404) leaves the error
+    page's first query to Django's check, which finds the dropped connection and opens a new one."""
+    client = Client(raise_request_exception=False)
+    assert client.get("/").status_code == 200
+    dropped = _backend_pid()
+    _terminate(dropped)
+    _next_request()
+    checks.clear()
+
+    response = client.get("/feeds/search.rss")
+    assert response.status_code == 404
+    assert _backend_pid() != dropped

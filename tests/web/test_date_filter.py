@@ -67,3 +67,8 @@ def test_a_language_switch_gets_its_own_month_names():
     with translation.override("de"):
         german = jinja.date(moment, "j F Y")
     assert (english, german) == ("10 March 2026", "10 März 2026")
+
+
+def test_an_empty_format_is_djangos_date_format() -> None:
+    value = datetime.datetime(2026, 3, 10, 14, 5, tzinfo=datetime.UTC)
+    assert jinja.date(value, "") == django_date(value, "") != ""

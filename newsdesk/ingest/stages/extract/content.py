@@ -36,6 +36,7 @@ KICKER_WORDS = 4
 LINK_LINE_WORDS = 4
 _WEB_ADDRESS = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
 _HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
+_LINKED_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
 # A picture inside a link to another page that also holds text is a teaser card's thumbnail: a "more
 # stories" card holds its picture and headline in one link. trafilatura never judges a block holding
 # a picture by its link density (it keeps image containers whole), so with images on such cards would
@@ -108,11 +109,12 @@ def extract_body(
     _drop_link_lines(body)
     # NFC, as trafilatura's own text output: a page may spell "ü" as "u" plus a combining diaeresis,
     # and stored text should match what readers type and what other copies of the story say.
-    text = unicodedata.normalize("NFC", element_text(body))
+    _nfc_text(body)
+    text = element_text(body)
     if not _is_article(body, text, bool(authors) or dated):
         return Body()
     inner = (body.text or "") + "".join(tostring(child, encoding="unicode") for child in body)
-    html = sanitize_html(unicodedata.normalize("NFC", inner), base_url)
+    html = sanitize_html(inner, base_url)
     return Body(text=text, html=html, first_image=_first_image(body, base_url))
 
 
@@ -152,11 +154,27 @@ def _drop_repeated_title(body: _Element, title: str | None) -> None:
             return
 
 
+def _nfc_text(body: _Element) -> None:
+    """The body's text (and a picture's words) in NFC; addresses (href, src) are left as the page wrote
+    them, since a server that stores its files' names decomposed would not find the composed spelling."""
+    for element in body.iter():
+        for name in ("text", "tail"):
+            value = getattr(element, name)
+            if value and not unicodedata.is_normalized("NFC", value):
+                setattr(element, name, unicodedata.normalize("NFC", value))
+        for name in ("alt", "title"):
+            value = element.get(name)
+            if value and not unicodedata.is_normalized("NFC", value):
+                element.set(name, unicodedata.normalize("NFC", value))
+
+
 def _drop_link_lines(body: _Element) -> None:
     """A line that is one short link and nothing else ("Back to top", "Print recipe", "Back to the
     list") is a control of the page, not the story's text: trafilatura drops it when it leaves links
     out, and keeps it when asked for links, as we do for the stored HTML."""
     for block in list(body):
+        if block.tag in _LINKED_HEADINGS:
+            continue  # a linked subheading ("<h2><a>Sony WH-1000XM5</a></h2>") is the story's own
         links = block.findall(".//a") if block.tag != "a" else [block]
         if len(links) != 1 or block.find(".//img") is not None:
             continue

@@ -87,7 +87,8 @@ def parse(text: str) -> HtmlElement:
     text = _XML_DECLARATION.sub("", text[:MAX_CHARS], count=1)
     # One substring search per character is far cheaper than a regular expression over the page.
     if any(char in text for char in _NOT_XML_CHARS):
-        text = _NOT_XML.sub("", text)
+        # Vertical tab and form feed separate words (HTML and str.split count them as space): a space.
+        text = _NOT_XML.sub(lambda m: " " if m[0] in "\x0b\x0c" else "", text)
     try:
         root = document_fromstring(text, parser=_PARSER)
     except (etree.ParserError, ValueError) as error:
