@@ -39,7 +39,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.serve.__main__ import fetch, free_port, wait_for
-from bench.serve.tools import WrkResult, ensure_tools, parse_wrk, start_nginx
+from bench.serve.tools import WrkResult, ensure_tools, parse_wrk, server_env, start_nginx
 
 ROOT = Path(__file__).resolve().parents[2]
 ROTATE_LUA = """\
@@ -232,17 +232,7 @@ def main() -> None:
     )
     args = parser.parse_args()
     ensure_tools()
-    env = {
-        **os.environ,
-        "NEWSDESK_DATA_DIR": args.data_dir,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "NEWSDESK_SECRET_KEY": "bench-serve-not-secret",
-        "NEWSDESK_LOG_LEVEL": "WARNING",
-        "PYTHONPATH": args.server_root,
-    }
-    env.pop("DATABASE_URL", None)
-    if args.postgres:
-        env["DATABASE_URL"] = args.postgres
+    env = server_env(args.data_dir, args.postgres, args.server_root)
     database = "PostgreSQL" if args.postgres else "SQLite"
     work = Path(tempfile.mkdtemp(prefix="newsdesk-sweep-"))
     work.chmod(0o755)

@@ -29,6 +29,7 @@ from pathlib import Path
 
 from bench.serve.__main__ import free_port, wait_for
 from bench.serve.sweep import ROOT, ROTATE_LUA, article_paths, database_cpu_seconds, database_name, wrk
+from bench.serve.tools import server_env
 
 
 def _process_cpu(group: int) -> dict[str, float]:
@@ -59,18 +60,7 @@ def main() -> None:
     parser.add_argument("--threads", default="16", help="page threads per process[:switch interval], …")
     parser.add_argument("--seconds", type=int, default=8)
     args = parser.parse_args()
-    env = {
-        **os.environ,
-        "NEWSDESK_DATA_DIR": args.data_dir,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "NEWSDESK_SECRET_KEY": "bench-serve-not-secret",
-        "NEWSDESK_LOG_LEVEL": "WARNING",
-        "NEWSDESK_PAGE_CACHE_SECONDS": "0",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("DATABASE_URL", None)
-    if args.postgres:
-        env["DATABASE_URL"] = args.postgres
+    env = server_env(args.data_dir, args.postgres, str(ROOT), NEWSDESK_PAGE_CACHE_SECONDS="0")
     work = Path(tempfile.mkdtemp(prefix="newsdesk-tail-"))
     (work / "articles.txt").write_text("\n".join(article_paths(env)) + "\n")
     script = work / "sweep.lua"

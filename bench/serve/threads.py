@@ -25,6 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from bench.serve.sweep import ROOT, article_paths
+from bench.serve.tools import server_env
 
 WARM = 600
 
@@ -90,18 +91,7 @@ def main() -> None:
         paths = Path(args.paths).read_text().split()
         print(json.dumps(_child(paths, args.child)))
         return
-    env = {
-        **os.environ,
-        "NEWSDESK_DATA_DIR": args.data_dir,
-        "DJANGO_SETTINGS_MODULE": "config.settings.base",
-        "NEWSDESK_SECRET_KEY": "bench-serve-not-secret",
-        "NEWSDESK_LOG_LEVEL": "WARNING",
-        "NEWSDESK_PAGE_CACHE_SECONDS": "0",
-        "PYTHONPATH": str(ROOT),
-    }
-    env.pop("DATABASE_URL", None)
-    if args.postgres:
-        env["DATABASE_URL"] = args.postgres
+    env = server_env(args.data_dir, args.postgres, str(ROOT), NEWSDESK_PAGE_CACHE_SECONDS="0")
     listing = Path(tempfile.mkstemp(prefix="bench-threads-", suffix=".txt")[1])
     listing.write_text("\n".join(article_paths(env)[: WARM + args.pages]))
     print(f"Load average {os.getloadavg()[0]:.1f} at the start.")

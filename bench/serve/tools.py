@@ -12,6 +12,24 @@ from dataclasses import dataclass
 from pathlib import Path
 
 
+def server_env(data_dir: str, postgres: str | None, root: str, **extra: str) -> dict[str, str]:
+    """The environment a bench's server (or child process) runs in: the generated site's data dir, its
+    database (PostgreSQL when given, else the data dir's SQLite), and `root`'s code."""
+    env = {
+        **os.environ,
+        "NEWSDESK_DATA_DIR": data_dir,
+        "DJANGO_SETTINGS_MODULE": "config.settings.base",
+        "NEWSDESK_SECRET_KEY": "bench-serve-not-secret",
+        "NEWSDESK_LOG_LEVEL": "WARNING",
+        "PYTHONPATH": root,
+        **extra,
+    }
+    env.pop("DATABASE_URL", None)
+    if postgres:
+        env["DATABASE_URL"] = postgres
+    return env
+
+
 def ensure_tools() -> None:
     missing = [
         name for name in ("wrk", "nginx") if not (shutil.which(name) or Path(f"/usr/sbin/{name}").exists())
