@@ -171,7 +171,10 @@ class Batch:
         while True:
             time.sleep(self.seconds)
             self.flush()
-            close_old_connections()  # this thread's own connection, if it has gone stale
+            try:
+                close_old_connections()  # this thread's own connection, if it has gone stale
+            except Exception:  # the thread outlives a failed look at its connection, as a failed write
+                log.warning("could not check the tallies' database connection", exc_info=True)
 
     def flush(self) -> None:
         with self._lock:

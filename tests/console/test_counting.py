@@ -6,8 +6,11 @@ from __future__ import annotations
 
 import io
 import sys
+import threading
+import time
 from collections.abc import Iterator
 
+import django.db
 import pytest
 from django.db import transaction
 
@@ -139,3 +142,29 @@ def test_tasks_count_their_queueing_wait_and_run() -> None:
     assert counts_of("task.enqueued") == {"refresh_source": 1}
     assert counts_of("task.started") == {"refresh_source": 1}
     assert sum(counts_of("task.finished").values()) == 1
+
+
+def test_the_batch_thread_outlives_a_failed_look_at_its_connection(monkeypatch) -> None:
+    """The thread that writes batched counts must not die when checking its connection fails (a test's
+    closed database, a server gone): a dead thread would drop every later count of the process."""
+
+    def failing() -> None:
+        raise RuntimeError("no database here")
+
+    monkeypatch.setattr(django.db, "close_old_connections", failing)
+    written: list[list[tuple[str, str, int, float]]] = []
+    second = threading.Event()
+
+    def write(items) -> None:
+        written.append(list(items))
+        if len(written) == 2:
+            second.set()
+
+    batch = tallies.Batch(seconds=0.05, write=write)
+    batch.add("pages", "cached")
+    deadline = time.monotonic() + 5
+    while not written and time.monotonic() < deadline:
+        time.sleep(0.01)
+    batch.add("pages", "cached", count=2)
+    assert second.wait(5), "the thread stopped after its first failed connection check"
+    assert written == [[("pages", "cached", 1, 0.0)], [("pages", "cached", 2, 0.0)]]
