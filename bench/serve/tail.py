@@ -29,7 +29,7 @@ from pathlib import Path
 
 from bench.serve.__main__ import free_port, wait_for
 from bench.serve.sweep import ROOT, ROTATE_LUA, article_paths, database_cpu_seconds, database_name, wrk
-from bench.serve.tools import server_env
+from bench.serve.tools import ensure_tools, server_env
 
 
 def _process_cpu(group: int) -> dict[str, float]:
@@ -60,6 +60,7 @@ def main() -> None:
     parser.add_argument("--threads", default="16", help="page threads per process[:switch interval], …")
     parser.add_argument("--seconds", type=int, default=8)
     args = parser.parse_args()
+    ensure_tools(("wrk", "ss"))
     env = server_env(args.data_dir, args.postgres, str(ROOT), NEWSDESK_PAGE_CACHE_SECONDS="0")
     work = Path(tempfile.mkdtemp(prefix="newsdesk-tail-"))
     (work / "articles.txt").write_text("\n".join(article_paths(env)) + "\n")

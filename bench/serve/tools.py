@@ -30,13 +30,15 @@ def server_env(data_dir: str, postgres: str | None, root: str, **extra: str) -> 
     return env
 
 
-def ensure_tools() -> None:
-    missing = [
-        name for name in ("wrk", "nginx") if not (shutil.which(name) or Path(f"/usr/sbin/{name}").exists())
-    ]
+# The Debian package each tool a serve bench runs comes from.
+_PACKAGES = {"wrk": "wrk", "nginx": "nginx-light", "ss": "iproute2"}
+
+
+def ensure_tools(names: tuple[str, ...] = ("wrk", "nginx")) -> None:
+    missing = [name for name in names if not (shutil.which(name) or Path(f"/usr/sbin/{name}").exists())]
     if not missing:
         return
-    packages = ["wrk" if name == "wrk" else "nginx-light" for name in missing]
+    packages = [_PACKAGES[name] for name in missing]
     if os.geteuid() != 0:
         sys.exit(
             f"bench.serve: needs {', '.join(missing)}; install: sudo apt-get install {' '.join(packages)}"
