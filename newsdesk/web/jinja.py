@@ -37,6 +37,7 @@ from django.templatetags.static import static as django_static
 from django.test.signals import template_rendered
 from django.utils import dateformat, translation
 from django.utils.formats import get_format
+from django.utils.timezone import template_localtime
 from jinja2.runtime import Context
 
 from newsdesk.core import frame
@@ -96,7 +97,10 @@ def date(value: Any, arg: str | None = None) -> str:
     """Django's `date` filter, the same text, with each part that depends only on the day (a month's name)
     or only on the hour and minute ("2:15 p.m.") remembered per catalog: an article's shown date cost
     its format's parse, a formatter and a translated month name on every page. Anything else (a time zone,
-    seconds, a value that is not a datetime, no format) goes to Django's filter as it is."""
+    seconds, a value that is not a datetime, no format) goes to Django's filter as it is.
+    An aware datetime is shown in the site's time zone first, as Django's own template engine does for
+    its `date` filter (`expects_localtime`); Jinja2 passes values to filters untouched."""
+    value = template_localtime(value)
     if type(value) is not datetime.datetime or not arg:  # no format: Django's DATE_FORMAT
         return django_date(value, arg)
     pattern = get_format(arg)

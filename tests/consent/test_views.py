@@ -7,6 +7,7 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 from django.test import Client, override_settings
+from django.utils import timezone
 
 from newsdesk.consent.actions import do_save_snippet, pseudonym
 from newsdesk.consent.models import ConsentRecord, PolicySnapshot, Snippet
@@ -173,6 +174,18 @@ def test_settings_page_shows_the_current_choice_and_returns_with_a_status(client
     page = client.get(response["Location"]).content.decode()
     assert 'role="status"' in page
     assert 'href="/privacy/cookies/"' in page
+
+
+@pytest.mark.parametrize(("zone", "letters"), [("UTC", "UTC"), ("Asia/Tokyo", "JST")])
+def test_the_settings_page_names_the_zone_of_its_time(client, analytics_snippet, settings, zone, letters):
+    """The time of the choice is shown in the site's zone and names it: not a local time labelled UTC."""
+    settings.TIME_ZONE = zone
+    choose(client, "reject_all")
+    at = stored(client.cookies[COOKIE].value).at
+    page = client.get("/privacy/consent/").content.decode()
+    local = timezone.localtime(at)
+    assert f"You chose on {local.day} {local:%B %Y, %H:%M} {letters}." in page
+    assert "(UTC)" not in page
 
 
 @pytest.mark.parametrize(

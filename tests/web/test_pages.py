@@ -161,6 +161,26 @@ def test_article_page_shows_the_story_and_read_more_to_the_original(client, news
     assert article.source.name in html
 
 
+@pytest.mark.parametrize("zone", ["Asia/Tokyo", "America/Los_Angeles"])
+def test_article_page_shows_its_time_in_the_sites_time_zone(client, settings, zone) -> None:
+    """The shown time and the <time datetime> are the same moment in the site's zone: at 23:30 UTC it is
+    already the next morning in Tokyo, and still the afternoon in Los Angeles (the day differs both ways)."""
+    settings.TIME_ZONE = zone
+    moment = datetime(2026, 3, 10, 23, 30, tzinfo=UTC)
+    article = make_article(title="Night ferry returns to the timetable", published=moment)
+    html = client.get(_path(article)).content.decode()
+    shown = found(r'<time datetime="([^"]+)">([^<]+)</time>', html)
+    local = timezone.localtime(moment)
+    assert datetime.fromisoformat(shown.group(1)) == moment
+    assert shown.group(1) == local.isoformat()
+    expected = {"Asia/Tokyo": "March 11, 2026, 8:30 a.m.", "America/Los_Angeles": "March 10, 2026, 4:30 p.m."}
+    assert shown.group(2) == expected[zone]
+    modified = make_article(title="Harbour lights", published=moment, updated=moment + timedelta(hours=1))
+    html = client.get(_path(modified)).content.decode()
+    meta = found(r'<meta property="article:modified_time" content="([^"]+)">', html)
+    assert meta.group(1) == timezone.localtime(moment + timedelta(hours=1)).isoformat()
+
+
 def test_article_page_shows_the_excerpt_never_the_full_text(client, settings) -> None:
     settings.NEWSDESK_INGEST = {**settings.NEWSDESK_INGEST, "EXCERPT_WORDS": 12}
     text = "The harbour board met on Monday to talk about the ferry. " * 8 + FULL_TEXT_MARKER
