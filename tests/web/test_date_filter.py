@@ -10,7 +10,7 @@ from typing import Any
 import pytest
 from django.template.defaultfilters import date as django_date
 from django.utils import timezone, translation
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in django-stubs
 
 from newsdesk.core import frame
 from newsdesk.web import jinja
