@@ -9,9 +9,10 @@ templates what Django's tags gave them:
   `get_language_bidi()`;
 - `_()`, `gettext()`, `ngettext()`, `pgettext()` and `{% trans %}` (jinja2.ext.i18n) bound to Django's
   translation functions, so the site's catalogs and the active language apply as before;
-- the kept parts: `story_card()`, `card_list()`, `directory_rows()`, `source_mark()` (newsdesk/web/cards.py,
-  fragments.py), `consent_banner()`, `consent_footer_links()`, `consent_snippets()`
-  (newsdesk/consent/kept.py) and `newsletter_signup_box()`;
+- the kept parts: `kept_part()` (the page frame's fixed parts, newsdesk/web/chrome.py), `story_card()`,
+  `card_list()`, `directory_rows()`, `source_mark()` (newsdesk/web/cards.py, fragments.py),
+  `consent_banner()`, `consent_footer_links()`, `consent_snippets()` (newsdesk/consent/kept.py) and
+  `newsletter_signup_box()`;
 - the page helpers' filters (newsdesk/web/templatetags/newsdesk_web.py), and Django's `date`, `yesno`,
   `truncatechars` and `urlencode`.
 
@@ -37,11 +38,12 @@ from django.templatetags.static import static as django_static
 from django.test.signals import template_rendered
 from django.utils import dateformat, translation
 from django.utils.formats import get_format
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in django-stubs
 from jinja2.runtime import Context
 
 from newsdesk.core import frame
 from newsdesk.core.links import reverse_remembered
+from newsdesk.web.chrome import kept_part
 from newsdesk.web.templatetags import newsdesk_web as web
 
 
@@ -224,6 +226,7 @@ GLOBALS = {
     "consent_footer_links": consent_footer_links,
     "consent_snippets": consent_snippets,
     "newsletter_signup_box": newsletter_signup_box,
+    "kept_part": kept_part,
 }
 
 
