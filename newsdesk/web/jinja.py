@@ -39,7 +39,7 @@ from django.test.signals import template_rendered
 from django.utils import dateformat, translation
 from django.utils.formats import get_format
 from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in django-stubs
-from jinja2.runtime import Context
+from jinja2.runtime import Context, new_context
 
 from newsdesk.core import frame
 from newsdesk.core.links import reverse_remembered
@@ -55,6 +55,21 @@ class SignalledTemplate(jinja2.Template):
             template_rendered.send(sender=self, template=self, context=dict(*args, **kwargs))
         with frame.rendering():  # the language, catalog, prefix and URLconf read once per page
             return super().render(*args, **kwargs)
+
+    def new_context(
+        self, vars: dict[str, Any] | None = None, shared: bool = False, locals: Any = None
+    ) -> Context:
+        """Jinja2's, with the template's globals as one plain dict. Jinja2 keeps them as a ChainMap (the
+        template's own over the environment's) and copies it key by key in Python twice on every render
+        (the page's context, then its set of global names): 12 µs a render. The environment's globals are
+        set once, when it is made (environment() below); a changed count is read again all the same."""
+        sizes = tuple(map(len, getattr(self.globals, "maps", (self.globals,))))
+        if self._flat_sizes != sizes:
+            self._flat_globals, self._flat_sizes = dict(self.globals), sizes
+        return new_context(self.environment, self.name, self.blocks, vars, shared, self._flat_globals, locals)
+
+    _flat_globals: dict[str, Any] = {}  # replaced per template, never changed in place
+    _flat_sizes: tuple[int, ...] = ()
 
 
 def gettext(message: str) -> str:
