@@ -132,3 +132,17 @@ def test_each_language_gets_its_own_copy() -> None:
         with translation.override(language):
             shown.append(template.render({}))
     assert shown == ["January", "janvier", "January", "janvier"]
+
+
+def test_a_template_sees_a_global_added_after_its_first_render() -> None:
+    """The public templates copy their globals from one plain dict (newsdesk/web/jinja.py,
+    `SignalledTemplate.new_context`): a global added to the environment later is still seen."""
+    env = engines["jinja2"].env  # type: ignore[attr-defined]
+    template = env.from_string("{{ url('web:topics') }} {{ late_probe is defined }}")
+    assert template.render({}) == "/topics/ False"
+    env.globals["late_probe"] = 1
+    try:
+        assert template.render({}) == "/topics/ True"
+    finally:
+        del env.globals["late_probe"]
+    assert template.render({}) == "/topics/ False"
