@@ -73,10 +73,13 @@ def kept_part(context: Context, name: str, *values: Any, caller: Callable[[], Ma
         context.eval_ctx.autoescape,
         *map(_hashable, values),
     )
-    with _lock:
-        held = _kept.get(key)
-        if held is not None:
-            _kept.move_to_end(key)
+    try:
+        with _lock:
+            held = _kept.get(key)
+            if held is not None:
+                _kept.move_to_end(key)
+    except TypeError:  # a value that cannot be a key (a list of dicts, say): drawn afresh, not kept
+        return caller()
     if held is not None and held[0] is catalog and held[1] is engine:
         return held[2]
     html = caller()  # Markup: escaped by the template engine as it rendered

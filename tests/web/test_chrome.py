@@ -146,3 +146,11 @@ def test_a_template_sees_a_global_added_after_its_first_render() -> None:
     finally:
         del env.globals["late_probe"]
     assert template.render({}) == "/topics/ False"
+
+
+def test_a_value_that_cannot_be_a_key_is_drawn_afresh() -> None:
+    env = engines["jinja2"].env  # type: ignore[attr-defined]
+    template = env.from_string('{% call kept_part("odd", rows) %}{{ rows[0].name }}{% endcall %}')
+    assert template.render({"rows": [{"name": "one"}]}) == "one"
+    assert template.render({"rows": [{"name": "two"}]}) == "two"
+    assert not [key for key in chrome._kept if key[0] == "odd"]
