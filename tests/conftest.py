@@ -50,9 +50,11 @@ def _forget_in_process_caches() -> None:
     from newsdesk.core.figures import forget
     from newsdesk.newsletter.signup_box import forget_boxes
     from newsdesk.web.cards import store
+    from newsdesk.web.chrome import forget as forget_chrome
     from newsdesk.web.feeds import items
 
     forget()
+    forget_chrome()
     store.clear()
     items.clear()
     forget_boxes()

@@ -12,15 +12,24 @@ stand-ins went among its parameters, and how each row becomes model instances (t
 The stand-ins must be values that cannot otherwise appear among the query's parameters (a negative id,
 say); they are matched by type and value. Only plain model querysets (no annotations, no `values()`, no
 prefetches) are accepted: anything else is refused when first compiled.
+
+On SQLite the SQL is also kept in sqlite3's own parameter style. Django's SQLite cursor rewrites each
+query's `%s` into `?` with a regular expression on every run: 32 µs for the article page's query (2,529
+characters, every column of the story, its source and its story). A prepared query runs its rewritten SQL
+through Django's cursor wrapper (its execute wrappers, its broken-transaction check and its error
+translation), and only the rewrite is skipped. When queries are logged (DEBUG, the test suite's query
+counts) it runs as any other query.
 """
 
 from __future__ import annotations
 
+import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import Any, Generic, TypeVar
 
 from django.db import connections
+from django.db.backends.utils import CursorWrapper
 from django.db.models import Model, QuerySet
 from django.db.models.query import ModelIterable, get_related_populators  # type: ignore[attr-defined]
 from django.db.models.sql.compiler import SQLCompiler
@@ -40,6 +49,7 @@ class _Compiled:
     end: int
     init_list: list[str]
     populators: list[Any]
+    qmark: str | None  # the SQL in sqlite3's style, on SQLite
 
 
 class Prepared(Generic[M]):
@@ -60,6 +70,11 @@ class Prepared(Generic[M]):
             raise ValueError("Prepared takes plain model querysets only")
         compiler = query.get_compiler(using=queryset.db)
         sql, params = compiler.as_sql()
+        qmark = None
+        if connections[queryset.db].vendor == "sqlite":
+            from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
+
+            qmark = FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")  # what Django's cursor does each time
         slots = {}
         for at, param in enumerate(params):
             for which, probe in enumerate(self.probes):
@@ -83,6 +98,7 @@ class Prepared(Generic[M]):
             end=end,
             init_list=[column[0].target.attname for column in compiler.select[start:end]],
             populators=get_related_populators(klass_info, compiler.select, queryset.db),
+            qmark=qmark,
         )
 
     def run(self, *values: Any) -> list[M]:
@@ -96,7 +112,10 @@ class Prepared(Generic[M]):
             params[at] = values[which]
         connection = connections[using]  # this thread's (the compiler may hold another thread's)
         with connection.cursor() as cursor:
-            cursor.execute(compiled.sql, params)
+            if compiled.qmark is not None and type(cursor) is CursorWrapper:  # not the logging one
+                cursor._execute_with_wrappers(compiled.qmark, params, many=False, executor=_execute_sqlite)
+            else:
+                cursor.execute(compiled.sql, params)
             rows: Any = cursor.fetchall()
         if compiled.converters:  # as SQLCompiler.apply_converters does, with this thread's connection
             converters = list(compiled.converters.items())
@@ -115,6 +134,15 @@ class Prepared(Generic[M]):
                 populator.populate(row, instance)
             found.append(instance)
         return found
+
+
+def _execute_sqlite(sql: str, params: list[Any], many: bool, context: dict[str, Any]) -> Any:
+    """Django's `CursorWrapper._execute` for SQL already in sqlite3's style: sqlite3's own `execute`, not
+    the SQLite backend's, which would rewrite it again."""
+    wrapper = context["cursor"]
+    wrapper.db.validate_no_broken_transaction()
+    with wrapper.db.wrap_database_errors:
+        return sqlite3.Cursor.execute(wrapper.cursor, sql, params)
 
 
 _registry: dict[Any, Prepared[Any]] = {}

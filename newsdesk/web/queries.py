@@ -295,18 +295,30 @@ def related(article: Article, topics: list[Topic], limit: int = RELATED_ITEMS) -
     ids grow as stories arrive), then the newest published of them. Each topic's candidates are the same
     for every story in it, so they are remembered (newsdesk/core/figures.py), not read per page.
     """
-    found: dict[int, Article] = {}
-    for topic in topics[:3]:
-        for candidate in _topic_candidates(topic.pk, limit * 3):
-            if candidate.pk != article.pk:
-                found[candidate.pk] = candidate
-    chosen = sorted(found.values(), key=_newest, reverse=True)[:limit]
+    own = article.pk
+    chosen = [a for a in _topics_candidates(tuple(topic.pk for topic in topics[:3]), limit) if a.pk != own]
+    del chosen[limit:]
     if len(chosen) < limit:
         seen = {a.pk for a in chosen} | {article.pk}
         chosen += [a for a in _source_candidates(article.source_id, 2 * limit + 1) if a.pk not in seen][
             : limit - len(chosen)
         ]
     return chosen
+
+
+def _topics_candidates(topic_ids: tuple[int, ...], limit: int) -> list[Article]:
+    """The newest `limit + 1` of these topics' candidates, each story once (the page's own story may be
+    one of them): the same for every story with these first topics, so remembered too, rather than merged
+    and sorted on every page."""
+
+    def merge() -> list[Article]:
+        found: dict[int, Article] = {}
+        for topic_id in topic_ids:
+            for candidate in _topic_candidates(topic_id, limit * 3):
+                found[candidate.pk] = candidate
+        return sorted(found.values(), key=_newest, reverse=True)[: limit + 1]
+
+    return remembered(f"related candidates of {topic_ids} {limit}", merge)
 
 
 def _source_candidates(source_id: int, count: int) -> list[Article]:

@@ -1,0 +1,50 @@
+""" "More like this" (newsdesk/web/queries.py, `related`): the merged candidates of a story's first topics
+are remembered per set of topics, and every story still gets what the per-page merge gave it."""
+
+from __future__ import annotations
+
+import pytest
+
+from newsdesk.articles.models import Article
+from newsdesk.core import figures
+from newsdesk.web import queries
+
+from .seed import Newsroom
+
+pytestmark = pytest.mark.django_db
+
+
+def merged_per_page(article: Article, topics: list, limit: int = queries.RELATED_ITEMS) -> list[int]:
+    """The earlier way: each page merged its topics' candidates without itself, then sorted them."""
+    found = {}
+    for topic in topics[:3]:
+        for candidate in queries._topic_candidates(topic.pk, limit * 3):
+            if candidate.pk != article.pk:
+                found[candidate.pk] = candidate
+    chosen = sorted(found.values(), key=queries._newest, reverse=True)[:limit]
+    if len(chosen) < limit:
+        seen = {a.pk for a in chosen} | {article.pk}
+        by_source = queries._source_candidates(article.source_id, 2 * limit + 1)
+        chosen += [a for a in by_source if a.pk not in seen][: limit - len(chosen)]
+    return [a.pk for a in chosen]
+
+
+def test_every_story_gets_the_same_stories_as_before(newsroom: Newsroom) -> None:
+    stories = list(Article.objects.published().select_related("source"))
+    assert len(stories) > 10
+    for limit in (1, 2, queries.RELATED_ITEMS):
+        for story in stories:
+            topics = queries.article_topics(story)
+            got = [a.pk for a in queries.related(story, topics, limit)]
+            assert got == merged_per_page(story, topics, limit), story.title
+            assert story.pk not in got
+
+
+def test_the_merge_is_remembered_per_set_of_topics(newsroom: Newsroom) -> None:
+    story = Article.objects.published().exclude(topics=None).first()
+    assert story is not None
+    topics = queries.article_topics(story)
+    first = queries.related(story, topics)
+    names = [name for name in figures._values if name.startswith("related candidates of ")]
+    assert names == [f"related candidates of {tuple(t.pk for t in topics[:3])} {queries.RELATED_ITEMS}"]
+    assert queries.related(story, topics) == first
