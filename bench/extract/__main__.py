@@ -48,7 +48,7 @@ def main() -> None:
     parser.add_argument(
         "--first-look-fallbacks",
         action="store_true",
-        help="real pages: also run ours with trafilatura's fallback comparison in the first look (fast=False)",
+        help="real pages: also run ours with the fallback comparison in the first look (fast=False)",
     )
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # trafilatura logs every page it finds thin
