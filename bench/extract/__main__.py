@@ -45,13 +45,20 @@ def main() -> None:
     parser.add_argument("--eval-repeats", type=int, default=1, help="timing repeats over the real pages")
     parser.add_argument("--skip-synthetic", action="store_true", help="only the real pages")
     parser.add_argument("--verbose", action="store_true", help="list our misses on the real pages")
+    parser.add_argument(
+        "--first-look-fallbacks",
+        action="store_true",
+        help="real pages: also run ours with the fallback comparison in the first look (fast=False)",
+    )
     args = parser.parse_args()
     logging.disable(logging.WARNING)  # trafilatura logs every page it finds thin
     print(
         f"machine: {platform.processor() or platform.machine()}, {os.cpu_count()} cores, "
         f"Python {platform.python_version()}, {platform.system()} {platform.release()}\n"
     )
-    realpages.report(args.trafilatura_eval, args.eval_limit, args.eval_repeats, args.verbose)
+    realpages.report(
+        args.trafilatura_eval, args.eval_limit, args.eval_repeats, args.verbose, args.first_look_fallbacks
+    )
     if args.skip_synthetic:
         return
     if not args.skip_speed:

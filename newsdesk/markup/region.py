@@ -20,12 +20,25 @@ def densest_container(body: HtmlElement) -> HtmlElement | None:
     Counted in characters, not paragraphs: a rail of ten one-line teasers must not outweigh a story
     of five real paragraphs.
     """
-    weights: Counter[HtmlElement] = Counter()
-    for paragraph in LONG_PARAGRAPHS(body):
-        weights[paragraph.getparent()] += len(paragraph.text_content())
-    return weights.most_common(1)[0][0] if weights else None
+    return _weigh(body)[1]
 
 
 def prose_chars(root: HtmlElement) -> int:
     """Characters in the paragraphs longer than a line: the page's prose, by a cheap measure."""
     return sum(len(paragraph.text_content()) for paragraph in LONG_PARAGRAPHS(root))
+
+
+def prose_and_core(root: HtmlElement, body: HtmlElement) -> tuple[int, HtmlElement | None]:
+    """`prose_chars(root)` and `densest_container(body)` from one reading of the long paragraphs, for
+    a tree that does not change between the two questions (`body` is `root`'s body, or `root`)."""
+    prose, core = _weigh(root)
+    if core is not None and core is not body and body not in core.iterancestors():
+        core = densest_container(body)  # the densest paragraphs sit outside the body (never, in practice)
+    return prose, core
+
+
+def _weigh(element: HtmlElement) -> tuple[int, HtmlElement | None]:
+    weights: Counter[HtmlElement] = Counter()
+    for paragraph in LONG_PARAGRAPHS(element):
+        weights[paragraph.getparent()] += len(paragraph.text_content())
+    return weights.total(), weights.most_common(1)[0][0] if weights else None

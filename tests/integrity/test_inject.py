@@ -2,10 +2,17 @@
 
 from __future__ import annotations
 
+from lxml import etree
 from lxml.html import document_fromstring
 
 from newsdesk.ingest.stages.extract import extract_article
-from newsdesk.integrity.inject import clean_fragment, strip_hidden, strip_planted
+from newsdesk.integrity.inject import (
+    _ANCHOR_XPATH,
+    _HIDEABLE_XPATH,
+    clean_fragment,
+    strip_hidden,
+    strip_planted,
+)
 from newsdesk.integrity.links import links_of
 
 STORY = [
@@ -207,3 +214,25 @@ def test_a_feed_item_keeps_nothing_hidden_even_when_the_hidden_part_is_its_dense
     )
     strip_hidden(page)
     assert "ferry timetable" in page.text_content()
+
+
+def test_the_attribute_axis_selects_what_a_predicate_on_every_element_would() -> None:
+    # _ANCHOR_XPATH and _HIDEABLE_XPATH select attributes and map them back to their elements, for
+    # speed; they must find the same elements, in the same order, as the plain predicates.
+    root = document_fromstring(
+        "<html><body role='main' style='color:red'><div role='navigation'><font>old</font>"
+        "<span hidden style='display:none'>both</span></div><main><section itemprop='articleBody'>"
+        "<p itemprop='author'>Oona</p><div role='article'><p style=''>empty style</p>"
+        "<article role='main'><p hidden>gone</p></article></div></section></main>"
+        "<div itemprop='articlebody' role='Main'>wrong case</div></body></html>"
+    )
+    body = root.find("body")
+    anchors = etree.XPath(
+        "descendant::article | descendant::main"
+        " | descendant::*[@itemprop='articleBody' or @role='main' or @role='article']"
+    )
+    hideable = etree.XPath("descendant::*[@style or @hidden] | descendant::font")
+    assert _ANCHOR_XPATH(body) == anchors(body)
+    assert [e.tag for e in _ANCHOR_XPATH(body)] == ["main", "section", "div", "article"]
+    assert _HIDEABLE_XPATH(body) == hideable(body)
+    assert [e.tag for e in _HIDEABLE_XPATH(body)] == ["font", "span", "p", "p"]

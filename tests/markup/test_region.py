@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from lxml.html import document_fromstring
+from lxml.html import document_fromstring, fragment_fromstring
 
-from newsdesk.markup.region import densest_container
+from newsdesk.markup.region import densest_container, prose_and_core, prose_chars
 
 STORY = "".join(
     f"<p>Paragraph {n} of the story: the harbour board met on Tuesday and agreed, after a long debate about "
@@ -36,3 +36,19 @@ def test_short_lines_do_not_count() -> None:
     html = f"<html><body><div class='lines'>{lines}</div><div class='story'>{STORY[:400]}</div></body></html>"
     assert _container_class(html) == "story"
     assert _container_class(f"<html><body><div class='lines'>{lines}</div></body></html>") is None
+
+
+def test_prose_and_core_answer_both_questions_in_one_reading() -> None:
+    # The extraction asks for both on the same tree: the same answers as asking each on its own.
+    rail = "".join(TEASER.format(n=n) for n in range(3))
+    pages = [
+        f"<html><body><div class='rail'>{rail}</div><div class='story'>{STORY}</div></body></html>",
+        "<html><body><div class='lines'><p>Short.</p></div></body></html>",  # no long paragraph: None
+    ]
+    for html in pages:
+        root = document_fromstring(html)
+        body = root.find("body")
+        assert prose_and_core(root, body) == (prose_chars(root), densest_container(body))
+    # A tree without <body> (a fragment): the body is the tree itself.
+    fragment = fragment_fromstring(f"<div class='story'>{STORY}</div>")
+    assert prose_and_core(fragment, fragment) == (prose_chars(fragment), fragment)

@@ -12,14 +12,14 @@ from __future__ import annotations
 from lxml import etree
 
 from newsdesk.ingest.stages.extract.authors import byline_authors, people_only, split_authors
-from newsdesk.ingest.stages.extract.clean import remove_furniture
+from newsdesk.ingest.stages.extract.clean import page_body, remove_furniture
 from newsdesk.ingest.stages.extract.content import Body, extract_body
 from newsdesk.ingest.stages.extract.dates import fallback_date, meta_tags, structured_date, updated_date
 from newsdesk.ingest.stages.extract.document import decode, parse
 from newsdesk.ingest.stages.extract.meta import read_metadata
 from newsdesk.integrity.inject import Stripped, strip_hidden, strip_planted
 from newsdesk.markup.language import declared_language, detect_language
-from newsdesk.markup.region import prose_chars
+from newsdesk.markup.region import prose_and_core
 from newsdesk.types import Extracted, ExtractError, Injection
 
 # A body shorter than this many characters gets a second look without our clean-up, which is kept
@@ -61,8 +61,10 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     language = declared_language(root, meta.json_ld_language)
     base = url or meta.canonical_url
     hidden = strip_hidden(root, page_url=base)  # first: the furniture pass would drop them unexamined
-    prose = prose_chars(root)
-    removed = remove_furniture(root, meta.title)
+    # One reading of the long paragraphs gives the page's prose and the clean-up's densest container:
+    # nothing changes the tree between the two.
+    prose, core = prose_and_core(root, page_body(root))
+    removed = remove_furniture(root, meta.title, core=core)
     injections = hidden.injections + strip_planted(root, title=meta.title, page_url=base)
     authors = people_only(split_authors(meta.author, text), meta.site_name, base) or people_only(
         byline_authors(root), meta.site_name, base

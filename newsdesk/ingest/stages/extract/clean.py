@@ -14,6 +14,7 @@ Python. The article body and its ancestors are protected, so a wrapper whose cla
 from __future__ import annotations
 
 from collections.abc import Iterable
+from enum import Enum
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -52,21 +53,37 @@ DROP_TAGS = (
     "figcaption",
 )  # fmt: skip
 HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
+
+
+class _Unknown(Enum):
+    """remove_furniture's `core` when the caller has not worked it out (None is an answer: no long
+    paragraphs on the page)."""
+
+    CORE = 0
+
+
 BLOCKS = frozenset(
     {"p", "div", "li", "ul", "ol", "section", "aside", "form", "h1", "h2", "h3", "h4", "h5", "h6",
      "header", "footer", "nav", "figure", "blockquote", "table", "dl"}
 )  # fmt: skip
 
 
-def remove_furniture(root: HtmlElement, title: str | None = None) -> tuple[str, ...]:
+def page_body(root: HtmlElement) -> HtmlElement:
+    """The element the clean-up works on: the page's <body>, or the whole tree when it has none."""
+    body = root.find("body")
+    return root if body is None else body
+
+
+def remove_furniture(
+    root: HtmlElement, title: str | None = None, *, core: HtmlElement | _Unknown | None = _Unknown.CORE
+) -> tuple[str, ...]:
     """Strip boilerplate from `root` in place; return the kinds removed, in a stable order.
 
-    With the page's `title`, also narrow the page to the headline-and-body region (region.py).
+    With the page's `title`, also narrow the page to the headline-and-body region (region.py). `core`
+    is `densest_container(page_body(root))` when the caller has it already, for the tree as it is now.
     """
-    body = root.find("body")
-    if body is None:
-        body = root
-    anchors, candidates = _scan(body)
+    body = page_body(root)
+    anchors, candidates = _scan(body, densest_container(body) if core is _Unknown.CORE else core)
     protected = {body, *anchors}
     for anchor in anchors:
         protected.update(anchor.iterancestors())
@@ -87,7 +104,7 @@ def remove_furniture(root: HtmlElement, title: str | None = None) -> tuple[str, 
     return tuple(sorted(set(removed)))
 
 
-def _scan(body: HtmlElement) -> tuple[set[HtmlElement], set[HtmlElement]]:
+def _scan(body: HtmlElement, core: HtmlElement | None) -> tuple[set[HtmlElement], set[HtmlElement]]:
     """One pass over the attributes: (the article body's anchors, candidate furniture).
 
     Anchors are the body by markup (article, main, articleBody, entry-content and kin) and the
@@ -108,7 +125,6 @@ def _scan(body: HtmlElement) -> tuple[set[HtmlElement], set[HtmlElement]]:
                     anchors.add(element)
                 elif hint:
                     candidates.add(element)
-    core = densest_container(body)
     if core is not None:
         anchors.add(core)
     return anchors, candidates
