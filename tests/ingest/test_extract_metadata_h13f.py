@@ -1,0 +1,110 @@
+"""Title and date rules added for issue 13 (metadata on real pages), on small pages of our own words.
+
+Each case is a pattern met on the tuning pages of trafilatura's evaluation set, rewritten here.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+import pytest
+
+from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.ingest.stages.extract.dates import local_midnight, structured_date
+from newsdesk.ingest.stages.extract.document import parse
+
+BODY = (
+    "<p>The river ferry will run again from Monday after eight months out of service, the harbour "
+    "board said on Thursday, with boats every forty minutes until two in the morning.</p>"
+) * 3
+
+
+def page(head: str, body: str) -> str:
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+# ---- dates ----------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(("stamp", "day", "hours"), [("2024-03-04T23:00:00Z", "2024-03-05", 1),
+                                                     ("2024-07-08T22:00:00.000Z", "2024-07-09", 2)])  # fmt: skip
+def test_a_local_midnight_stored_in_utc_is_dated_the_next_day_in_its_own_zone(
+    stamp: str, day: str, hours: int
+) -> None:
+    html = page(f'<meta property="article:published_time" content="{stamp}">', f"<article>{BODY}</article>")
+    published = extract_article(html).published
+    assert published is not None
+    assert published.date().isoformat() == day
+    assert published.utcoffset() == timedelta(hours=hours)
+    assert published == datetime.fromisoformat(stamp)  # the same instant
+
+
+@pytest.mark.parametrize("stamp", ["2024-03-04T23:00:01Z", "2024-03-04T21:00:00Z", "2024-03-04T23:30:00Z"])
+def test_any_other_utc_instant_keeps_its_utc_day(stamp: str) -> None:
+    instant = datetime.fromisoformat(stamp)
+    assert local_midnight(instant) is instant
+
+
+def test_a_utc_instant_with_a_local_copy_on_the_page_takes_the_copys_zone_not_the_midnight_rule() -> None:
+    html = page(
+        '<meta property="article:published_time" content="2024-03-04T23:00:00Z">',
+        f'<article><time datetime="2024-03-04T18:00:00-05:00">4 March</time>{BODY}</article>',
+    )
+    published = extract_article(html).published
+    assert published is not None and published.utcoffset() == timedelta(hours=-5)
+
+
+def test_publication_times_on_different_days_are_a_list_of_posts_not_the_articles_date() -> None:
+    others = "".join(
+        f'<li><time class="entry-date published" datetime="{d}">{d}</time> Other post</li>'
+        for d in ("2019-02-03 10:00:00", "2021-06-07 11:00:00")
+    )
+    root = parse(page("", f"<aside><ul>{others}</ul></aside><article>{BODY}</article>"))
+    assert structured_date(root, None) is None
+
+
+def test_publication_times_on_one_day_still_date_the_article() -> None:
+    stamps = ("2021-06-07T09:00:00+02:00", "2021-06-07T11:00:00+02:00")
+    times = "".join(f'<time class="published" datetime="{d}">7 June</time>' for d in stamps)
+    root = parse(page("", f"<article>{times}{BODY}</article>"))
+    found = structured_date(root, None)
+    assert found is not None and found.astimezone(UTC).date().isoformat() == "2021-06-07"
+
+
+# ---- titles ---------------------------------------------------------------------------------------
+
+
+def test_a_blog_named_in_its_h1_takes_the_post_title_from_the_h2() -> None:
+    html = page(
+        "<title>Ferry Notes » Night boats are back on the river</title>",
+        "<header><h1>Ferry Notes</h1></header>"
+        f"<article><h2 class='posttitle'>Night boats are back on the river</h2>{BODY}</article>",
+    )
+    assert extract_article(html).title == "Night boats are back on the river"
+
+
+def test_wordpress_blog_archive_titles_give_the_post_title() -> None:
+    html = page(
+        "<title>Ferry Notes  » Blog Archive   » Night boats are back on the river</title>",
+        f"<header><h1>Ferry Notes</h1></header><article>{BODY}</article>",
+    )
+    assert extract_article(html).title == "Night boats are back on the river"
+
+
+def test_a_story_then_site_title_with_the_site_in_an_h2_keeps_the_story() -> None:
+    html = page(
+        "<title>Night boats are back on the river | Ferry Notes</title>"
+        '<meta property="og:site_name" content="Ferry Notes">',
+        "<header><h2 class='site-title'>Ferry Notes</h2></header>"
+        f"<article><h1>Night boats are back on the river</h1>{BODY}</article>",
+    )
+    assert extract_article(html).title == "Night boats are back on the river"
+
+
+@pytest.mark.parametrize("title", ["夜间渡轮恢复运行-渡口日报", "FERRY DAILY|夜间渡轮恢复运行"])
+def test_unspaced_separators_in_cjk_titles_cut_the_site_name(title: str) -> None:
+    html = page(
+        f"<title>{title}</title><meta property='og:site_name' content='{title.split('|')[0] if '|' in title else '渡口日报'}'>",
+        f"<article>{BODY}</article>",
+    )
+    assert extract_article(html).title == "夜间渡轮恢复运行"
