@@ -10,6 +10,7 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from newsdesk.ingest.stages.extract import extract_article
+from newsdesk.ingest.stages.extract.authors import people_only
 from newsdesk.ingest.stages.extract.dates import local_midnight, structured_date
 from newsdesk.ingest.stages.extract.document import parse
 
@@ -108,3 +109,23 @@ def test_unspaced_separators_in_cjk_titles_cut_the_site_name(title: str) -> None
         f"<article>{BODY}</article>",
     )
     assert extract_article(html).title == "夜间渡轮恢复运行"
+
+
+# ---- authors --------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "content", ["Harbour Verlag GmbH, Lübeck, Germany", "Ferry Notes, Basel, Schweiz", "Quayside; Leeds; UK"]
+)
+def test_an_author_tag_that_is_a_postal_address_names_nobody(content: str) -> None:
+    html = page(f'<meta name="author" content="{content}">', f"<article>{BODY}</article>")
+    assert extract_article(html).authors == ()
+
+
+def test_a_country_after_one_name_is_dropped_and_the_name_kept() -> None:
+    assert people_only(("Ana Ruiz", "Germany")) == ("Ana Ruiz",)
+
+
+def test_initials_of_a_named_author_are_not_a_second_author() -> None:
+    assert people_only(("Ana Ruiz", "AR")) == ("Ana Ruiz",)
+    assert people_only(("Ana Ruiz", "TL")) == ("Ana Ruiz", "TL")
