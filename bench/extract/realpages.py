@@ -11,7 +11,7 @@ counts are summed over pages, then precision, recall and F1. trafilatura runs wi
 options (comments and formatting off, tables on), fast and default.
 
 Metadata: most pages also carry a true title, date (a day) and author (trafilatura's "A; B" form, or
-empty when the page names none). Title: equal after normalising case, spacing, quotes and dashes.
+empty when the page names none). Title: equal after normalising case, spacing, quotes and dashes, without soft hyphens.
 Date: the same day, or both empty. Authors: the same set of names, or both empty, where a name list is
 split on ";", ",", "/", "&" and "and"/"und"/"et"/"y", and a name is compared without case, accents,
 punctuation and degrees ("PhD"): the set writes "Lars Fischer und Alina Schadwinkel" as one entry
@@ -140,7 +140,7 @@ _DEGREE = re.compile(r"^(phd|md|dr|prof|msc|mph)$")
 
 
 def _norm_title(value: str | None) -> str:
-    text = (value or "").casefold().translate(_QUOTES)
+    text = (value or "").replace("\xad", "").casefold().translate(_QUOTES)
     return " ".join(text.split()).rstrip(".")
 
 

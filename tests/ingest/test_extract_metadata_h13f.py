@@ -129,3 +129,29 @@ def test_a_country_after_one_name_is_dropped_and_the_name_kept() -> None:
 def test_initials_of_a_named_author_are_not_a_second_author() -> None:
     assert people_only(("Ana Ruiz", "AR")) == ("Ana Ruiz",)
     assert people_only(("Ana Ruiz", "TL")) == ("Ana Ruiz", "TL")
+
+
+# ---- titles, continued ----------------------------------------------------------------------------
+
+
+def test_an_h1_with_soft_hyphens_matches_the_title_and_loses_them() -> None:
+    html = page(
+        "<title>Harbour Board - Press releases 2024 - Night ferries return to the river</title>",
+        f"<h1>Harbour Board</h1><article><h1>Night fer\xadries re\xadturn to the river</h1>{BODY}</article>",
+    )
+    assert extract_article(html).title == "Night ferries return to the river"
+
+
+def test_a_site_name_guessed_from_the_headline_part_of_the_title_is_ignored() -> None:
+    # No og:site_name: the site's name is guessed from the title's last part, which here is the story.
+    html = page(
+        "<title>Harbour Board - Press releases - Night ferries return to the river after eight months</title>",
+        "<h1>Press releases</h1>"
+        f"<article><h1>Night ferries return to the river after eight months</h1>{BODY}</article>",
+    )
+    assert extract_article(html).title == "Night ferries return to the river after eight months"
+
+
+def test_a_day_before_the_headline_is_not_part_of_it() -> None:
+    html = page("<title>04.03.2024 - Night ferries return to the river</title>", f"<article>{BODY}</article>")
+    assert extract_article(html).title == "Night ferries return to the river"

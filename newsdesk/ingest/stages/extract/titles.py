@@ -37,6 +37,9 @@ _KICKER_CLASS = re.compile(
 )
 # "Kicker: Story" with the colon against the first word: one more way a title splits into parts.
 _COLON = re.compile(r"(?<=\w):\s+")
+_SOFT_HYPHEN = "\xad"
+# A day before the headline, as its own part: "23.01.2022 - Story".
+_LEADING_DAY = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})\s+[-–—|]\s+(?=\S)")
 # A lone <h1> replaces an unmatched metadata title only with this many words or more.
 LONE_H1_WORDS = 3
 # WordPress's classic themes title a post "Blog name » Blog Archive » Post title".
@@ -48,8 +51,9 @@ def _first(values: list[str]) -> str | None:
 
 
 def key(text: str | None) -> str:
-    """Words only, case-folded: "Korsetts – Shops" and "korsetts - shops" are the same headline."""
-    return " ".join(_NON_WORD.sub(" ", (text or "").casefold()).split())
+    """Words only, case-folded: "Korsetts – Shops" and "korsetts - shops" are the same headline.
+    Soft hyphens (where a word may break) are no break between words."""
+    return " ".join(_NON_WORD.sub(" ", (text or "").replace(_SOFT_HYPHEN, "").casefold()).split())
 
 
 def parts(title: str) -> list[str]:
@@ -116,6 +120,8 @@ def choose_title(
         text = _clean(candidate)
         if text and text not in titles:
             titles.append(text)
+    if tag_title and site_name and _is_headline_part(tag_title, site_name, root):
+        site_name = None
     site = key(site_name)
     sites = {site} if site else set()
     segments = {key(p) for t in titles for p in _segments(t)} - sites
@@ -155,6 +161,19 @@ def choose_title(
         if not named_site and not kicker and len(heading.split()) >= LONE_H1_WORDS:
             return heading
     return best or (headings[0] if headings else None)
+
+
+def _is_headline_part(title: str, site_name: str, root: HtmlElement) -> bool:
+    """Whether `site_name` is the longest part of the <title> and an <h1> of the page: then it is
+    the headline, taken for the site's name by a guess ("Outlet - Section - Headline")."""
+    pieces = parts(title)
+    if len(pieces) < 2:
+        return False
+    longest = max(pieces, key=len)
+    wanted = key(site_name)
+    if wanted != key(longest) or any(len(p) >= len(longest) for p in pieces if p != longest):
+        return False
+    return any(key(" ".join(h.itertext())) == wanted for h in root.iter("h1"))
 
 
 def _after_site(root: HtmlElement, titles: list[str], headings: list[str], sites: set[str]) -> str | None:
@@ -216,5 +235,5 @@ def _leading_parts(title: str, keys: dict[str, str]) -> str | None:
 def _clean(value: str | None) -> str | None:
     if not value:
         return None
-    text = _TRAILING_SEPARATOR.sub("", " ".join(value.split()))
-    return text or None
+    text = _TRAILING_SEPARATOR.sub("", " ".join(value.replace(_SOFT_HYPHEN, "").split()))
+    return _LEADING_DAY.sub("", text) or None
