@@ -155,3 +155,13 @@ def test_a_site_name_guessed_from_the_headline_part_of_the_title_is_ignored() ->
 def test_a_day_before_the_headline_is_not_part_of_it() -> None:
     html = page("<title>04.03.2024 - Night ferries return to the river</title>", f"<article>{BODY}</article>")
     assert extract_article(html).title == "Night ferries return to the river"
+
+
+def test_the_articles_json_ld_headline_wins_over_the_sites() -> None:
+    site = '{"@context": "https://schema.org", "@type": "WebSite", "headline": "Ferry Notes: all the river news"}'
+    story = '{"@context": "https://schema.org", "@type": "NewsArticle", "headline": "Night ferries return"}'
+    html = page(
+        f'<script type="application/ld+json">{site}</script><script type="application/ld+json">{story}</script>',
+        f"<h1>Ferry Notes</h1><article>{BODY}</article>",
+    )
+    assert extract_article(html).title == "Night ferries return"
