@@ -11,12 +11,12 @@ counts are summed over pages, then precision, recall and F1. trafilatura runs wi
 options (comments and formatting off, tables on), fast and default.
 
 Metadata: most pages also carry a true title, date (a day) and author (trafilatura's "A; B" form, or
-empty when the page names none). Title: equal after normalising case, spacing, quotes and dashes, without soft hyphens.
-Date: the same day, or both empty. Authors: the same set of names, or both empty, where a name list is
-split on ";", ",", "/", "&" and "and"/"und"/"et"/"y", and a name is compared without case, accents,
-punctuation and degrees ("PhD"): the set writes "Lars Fischer und Alina Schadwinkel" as one entry
-where an extractor reports two names. The same rules score every contender. Only pages that carry
-the field are counted.
+empty when the page names none). Title: equal after normalising case, spacing, quotes and dashes,
+without soft hyphens. Date: the same day, or both empty. Authors: the same set of names, or both
+empty, where a name list is split on ";", ",", "/", "&" and "and"/"und"/"et"/"y", and a name is
+compared without case, accents, punctuation and degrees ("PhD"): the set writes "Lars Fischer und
+Alina Schadwinkel" as one entry where an extractor reports two names. The same rules score every
+contender. Only pages that carry the field are counted.
 """
 
 from __future__ import annotations

@@ -179,7 +179,8 @@ def _is_headline_part(title: str, site_name: str, root: HtmlElement) -> bool:
 def _after_site(root: HtmlElement, titles: list[str], headings: list[str], sites: set[str]) -> str | None:
     """The story's title on a blog whose <h1> is the blog's name and whose posts have <h2> titles:
     the title is "Blog » Story" (or "Blog » Blog Archive » Story"), the blog's name its only <h1>,
-    and an <h2> holds the rest, longer than the name and not the site's name. The text after "Blog Archive" even without such an <h2>."""
+    and an <h2> holds the rest, longer than the name and not the site's name. The text after
+    "Blog Archive" even without such an <h2>."""
     for title in titles:
         pieces = parts(title)
         if len(pieces) < 2 or {key(h) for h in headings} != {key(pieces[0])}:
