@@ -67,8 +67,14 @@ def test_publication_times_on_different_days_are_a_list_of_posts_not_the_article
     assert structured_date(root, None) is None
 
 
-def test_publication_times_on_one_day_still_date_the_article() -> None:
-    stamps = ("2021-06-07T09:00:00+02:00", "2021-06-07T11:00:00+02:00")
+@pytest.mark.parametrize(
+    "stamps",
+    [
+        ("2021-06-07T09:00:00+02:00", "2021-06-07T11:00:00+02:00"),
+        ("2021-06-07T09:00:00+02:00", "2021-6-7 11:00"),
+    ],
+)
+def test_publication_times_on_one_day_still_date_the_article(stamps: tuple[str, str]) -> None:
     times = "".join(f'<time class="published" datetime="{d}">7 June</time>' for d in stamps)
     root = parse(page("", f"<article>{times}{BODY}</article>"))
     found = structured_date(root, None)

@@ -97,8 +97,14 @@ def structured_date(
 
 
 def _one_day(elements: list[HtmlElement]) -> bool:
-    """Whether the <time>s all give the same day (or there are fewer than two)."""
-    return len({(t.get("datetime") or "").strip()[:10] for t in elements}) < 2
+    """Whether the <time>s all give the same day, as far as they can be read (or there are fewer
+    than two): "2021-06-07T09:00+02:00" and "2021-06-07 11:00" are one day."""
+    days = set()
+    for element in elements:
+        parsed = parse_timestamp(element.get("datetime"))
+        if parsed is not None:
+            days.add(parsed.date())
+    return len(days) < 2
 
 
 def local_midnight(instant: datetime) -> datetime:
