@@ -11,9 +11,12 @@ counts are summed over pages, then precision, recall and F1. trafilatura runs wi
 options (comments and formatting off, tables on), fast and default.
 
 Metadata: most pages also carry a true title, date (a day) and author (trafilatura's "A; B" form, or
-empty when the page names none). Title: equal after normalising case, spacing and quotes. Date: the
-same day, or both empty. Authors: the same set of names, or both empty. Only pages that carry the field
-are counted.
+empty when the page names none). Title: equal after normalising case, spacing, quotes and dashes,
+without soft hyphens. Date: the same day, or both empty. Authors: the same set of names, or both
+empty, where a name list is split on ";", ",", "/", "&" and "and"/"und"/"et"/"y", and a name is
+compared without case, accents, punctuation and degrees ("PhD"): the set writes "Lars Fischer und
+Alina Schadwinkel" as one entry where an extractor reports two names. The same rules score every
+contender. Only pages that carry the field are counted.
 """
 
 from __future__ import annotations
@@ -22,6 +25,7 @@ import json
 import re
 import statistics
 import time
+import unicodedata
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -127,13 +131,31 @@ def _norm(text: str) -> str:
     return _SPACE.sub(" ", text).strip()
 
 
+_QUOTES = str.maketrans(
+    {"’": "'", "‘": "'", "“": '"', "”": '"', "„": '"', "«": '"', "»": '"', "–": "-", "—": "-"}
+)
+# Name lists: "A; B", "A, B", "A / B", "A & B", "A and B", "A und B".
+_NAME_SPLIT = re.compile(r"\s*[;,/&]\s*|\s+(?:and|und|et|y)\s+", re.IGNORECASE)
+_DEGREE = re.compile(r"^(phd|md|dr|prof|msc|mph)$")
+
+
 def _norm_title(value: str | None) -> str:
-    text = (value or "").casefold().replace("’", "'").replace("“", '"').replace("”", '"')
+    text = (value or "").replace("\xad", "").casefold().translate(_QUOTES)
     return " ".join(text.split()).rstrip(".")
 
 
 def _names(names: tuple[str, ...] | list[str]) -> frozenset[str]:
-    return frozenset(" ".join(n.casefold().split()) for n in names if n.strip())
+    """A set of names, compared without case, accents, punctuation or degrees, however listed."""
+    found = set()
+    for entry in names:
+        for name in _NAME_SPLIT.split(entry):
+            plain = "".join(
+                c for c in unicodedata.normalize("NFKD", name.casefold()) if not unicodedata.combining(c)
+            )
+            words = [w for w in re.sub(r"[\W_]+", " ", plain).split() if not _DEGREE.match(w)]
+            if words:
+                found.add(" ".join(words))
+    return frozenset(found)
 
 
 def locate(path: Path) -> Path:

@@ -43,6 +43,13 @@ _ORGANISATION = re.compile(
     r"|super user|webmaster|deutschland)\b\.?",
     re.IGNORECASE,
 )
+# A list of names that ends with a country is a postal address, not a byline: the author tag of
+# some publishers reads "Outlet GmbH, City, Germany".
+_COUNTRIES = frozenset(
+    {"germany", "deutschland", "austria", "österreich", "switzerland", "schweiz", "suisse", "france",
+     "italy", "italia", "spain", "españa", "usa", "united states", "uk", "united kingdom", "netherlands",
+     "belgium", "belgique", "luxembourg", "poland", "polska", "canada", "australia"}
+)  # fmt: skip
 # Top-level domains left in a name by a site that signs as its address ("Backen de", "Example Com").
 _TLD_TAIL = re.compile(r"\s(de|com|net|org|ch|at|fr|it|es|io|info|co|uk)$", re.IGNORECASE)
 _PREFIX = re.compile(
@@ -104,7 +111,12 @@ def people_only(
     names: tuple[str, ...], site_name: str | None = None, url: str | None = None
 ) -> tuple[str, ...]:
     """Drop what is not a person: the outlet itself (its site name or address), organisations,
-    desks and accounts ("Staff", "Redaktion", "Super User"); strip a leading "By"/"Von"."""
+    desks and accounts ("Staff", "Redaktion", "Super User"); strip a leading "By"/"Von". A list
+    of three or more ending with a country ("Outlet GmbH; City; Germany") is an address: nobody."""
+    if names and names[-1].strip().casefold() in _COUNTRIES:
+        if len(names) > 2:  # "Outlet; City; Germany"
+            return ()
+        names = names[:-1]  # "Ana Ruiz; Germany"
     sites = {_squash(site_name)} if site_name else set()
     host = (urlsplit(url).hostname or "") if url else ""
     labels = [label for label in host.removeprefix("www.").split(".") if label]
@@ -122,9 +134,16 @@ def people_only(
             continue
         if _ORGANISATION.search(name) or _TLD_TAIL.search(name):
             continue
+        if any(squashed == _initials_of(other) for other in names if other != name):
+            continue  # "Ana Ruiz; AR": her initials, signed under the story, are not a second author
         if name not in kept:
             kept.append(name)
     return tuple(kept)
+
+
+def _initials_of(name: str) -> str:
+    words = name.split()
+    return "".join(word[0].casefold() for word in words) if len(words) > 1 else ""
 
 
 def _squash(text: str | None) -> str:

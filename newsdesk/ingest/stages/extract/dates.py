@@ -79,6 +79,10 @@ def structured_date(
     )
     times = _TIME_XPATH(root)
     published = [t for t in times if "pubdate" in t.attrib or "publish" in (t.get("class") or "")]
+    if not _one_day(published):
+        # Several <time>s marked as publications, on different days: a list of posts (an archive, a
+        # "more from the blog" box), whose first item is some other post's date, not this one's.
+        times = published = []
     candidates.extend(t.get("datetime") for t in published or times[:1])
     candidates.extend(metas.get(name) for name in _GENERIC_NAMES)
     for value in candidates:
@@ -86,9 +90,30 @@ def structured_date(
         if parsed is not None:
             if parsed.utcoffset() == timedelta(0):
                 others = (*(metas.get(name) for name in _META_NAMES), *(t.get("datetime") for t in times))
-                return in_local_zone(parsed, others)
+                local = in_local_zone(parsed, others)
+                return local if local is not parsed else local_midnight(parsed)
             return parsed
     return None
+
+
+def _one_day(elements: list[HtmlElement]) -> bool:
+    """Whether the <time>s all give the same day, as far as they can be read (or there are fewer
+    than two): "2021-06-07T09:00+02:00" and "2021-06-07 11:00" are one day."""
+    days = set()
+    for element in elements:
+        parsed = parse_timestamp(element.get("datetime"))
+        if parsed is not None:
+            days.add(parsed.date())
+    return len(days) < 2
+
+
+def local_midnight(instant: datetime) -> datetime:
+    """A UTC instant at exactly 22:00 or 23:00 is how a CMS in Central Europe stores a bare day: it
+    is midnight of the next day at UTC+2 or UTC+1, and that next day is the one the page shows.
+    The same instant, in that zone; any other instant unchanged."""
+    if instant.hour in (22, 23) and not (instant.minute or instant.second or instant.microsecond):
+        return instant.astimezone(timezone(timedelta(hours=24 - instant.hour)))
+    return instant
 
 
 def in_local_zone(instant: datetime, others: Iterable[str | None]) -> datetime:

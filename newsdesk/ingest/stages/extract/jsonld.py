@@ -7,7 +7,9 @@ of the shallowest object whose type is an article (`NewsArticle`, `BlogPosting`,
 then of a web page object, then of any other top-level object but a media file (a recipe, a review);
 a date of anything else (a video, an item of a list, a review inside a recipe) is not the story's.
 `datePublished` first, `dateCreated` when the object has no `datePublished`; `dateModified` is kept
-apart. Scripts that are not valid JSON (common) are read by pattern instead, as before.
+apart. Scripts that are not valid JSON (common) are read by pattern instead, as before. The
+headline is that of the same ranking's first object that has one: the article's, not the WebSite's
+or a related story's.
 """
 
 from __future__ import annotations
@@ -35,6 +37,7 @@ MAX_NESTING = 32  # lists and graphs within lists and graphs too: no real page c
 class JsonLdDates:
     published: str | None = None
     modified: str | None = None
+    headline: str | None = None  # the `headline` of the best-ranked object that has one
 
 
 def _types(item: dict[str, Any]) -> list[str]:
@@ -68,13 +71,16 @@ def article_dates(scripts: list[str]) -> JsonLdDates:
     """The story's dates from the page's JSON-LD scripts (their text)."""
     ranked: list[tuple[int, int, int, dict[str, Any]]] = []
     broken: list[str] = []
+    dated = False
     for script in scripts:
-        if "datePublished" not in script and "dateCreated" not in script:
+        has_date = "datePublished" in script or "dateCreated" in script
+        if not has_date and '"headline"' not in script:
             continue  # a breadcrumb, the outlet, a search box: nothing to read
         try:
             data = json.loads(script, strict=False)
         except (ValueError, RecursionError):  # broken, or nested deeper than Python's stack
-            broken.append(script)
+            if has_date:
+                broken.append(script)
             continue
         for depth, item in _objects(data):
             kinds = _types(item)
@@ -87,11 +93,14 @@ def article_dates(scripts: list[str]) -> JsonLdDates:
             else:
                 continue
             ranked.append((rank, depth, len(ranked), item))
-    for _, _, _, item in sorted(ranked, key=lambda entry: entry[:3]):
+            dated = dated or has_date
+    ordered = [item for _, _, _, item in sorted(ranked, key=lambda entry: entry[:3])]
+    headline = next((h for h in (_text(item.get("headline")) for item in ordered) if h), None)
+    for item in ordered:
         published = _text(item.get("datePublished")) or _text(item.get("dateCreated"))
         if published:
-            return JsonLdDates(published, _text(item.get("dateModified")))
+            return JsonLdDates(published, _text(item.get("dateModified")), headline)
     # Only invalid scripts, or no typed object with a date: the first date written anywhere.
-    text = " ".join(broken) if ranked else " ".join(scripts)
+    text = " ".join(broken) if dated else " ".join(scripts)
     found, changed = _DATE.search(text), _MODIFIED.search(text)
-    return JsonLdDates(found.group(1) if found else None, changed.group(1) if changed else None)
+    return JsonLdDates(found.group(1) if found else None, changed.group(1) if changed else None, headline)

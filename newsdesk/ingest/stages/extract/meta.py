@@ -57,8 +57,9 @@ def read_metadata(root: HtmlElement, url: str | None) -> PageMeta:
     site_name = _text_or_none(document.sitename) or _site_from_title(root)
     texts = [str(text) for text in _JSON_LD_XPATH(root)]
     scripts = " ".join(texts)
+    dates = article_dates(texts)
     meta = PageMeta(
-        title=choose_title(root, _json_ld_headline(scripts), document.title, site_name)
+        title=choose_title(root, dates.headline or _json_ld_headline(scripts), document.title, site_name)
         or _text_or_none(extract_title(root)),
         author=document.author,
         description=_text_or_none(document.description),
@@ -71,7 +72,6 @@ def read_metadata(root: HtmlElement, url: str | None) -> PageMeta:
     if meta.canonical_url and not url:
         base = meta.canonical_url
     meta.image = safe_url(meta.image, base)
-    dates = article_dates(texts)
     meta.json_ld_date, meta.json_ld_modified = dates.published, dates.modified
     meta.json_ld_language = _group(_JSON_LANGUAGE.search(scripts))
     return meta

@@ -18,7 +18,11 @@ from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 # " | ", " - ", " – ", " — ", " · ", " • ", " : ", " » ", " › ", " ⋆ "; "|", "»", "›" spaced on one side.
-_SEPARATORS = re.compile(r"\s+[|–—·•:»›⋆~-]\s+|\s+[|»›]|[|»›]\s+")
+# Titles in Chinese or Japanese script set them without spaces: "Story-Outlet", "OUTLET|Story".
+_SEPARATORS = re.compile(
+    r"\s+[|–—·•:»›⋆~-]\s+|\s+[|»›]|[|»›]\s+|(?<=\S)\|(?=\S)"
+    r"|(?<=[\u3000-\u9fff\uff00-\uffef])[-–—](?=[\u3000-\u9fff])"
+)
 _NON_WORD = re.compile(r"[\W_]+", re.UNICODE)
 _DOMAIN = re.compile(r"^(www\.)?[\w-]+(\.[\w-]+)*\.[a-z]{2,}$", re.IGNORECASE)
 _TRAILING_SEPARATOR = re.compile(r"\s+[|–—·•:»›⋆~-]$")
@@ -33,8 +37,13 @@ _KICKER_CLASS = re.compile(
 )
 # "Kicker: Story" with the colon against the first word: one more way a title splits into parts.
 _COLON = re.compile(r"(?<=\w):\s+")
+_SOFT_HYPHEN = "\xad"
+# A day before the headline, as its own part: "23.01.2022 - Story".
+_LEADING_DAY = re.compile(r"^\d{1,2}\.\d{1,2}\.(\d{2}|\d{4})\s+[-–—|]\s+(?=\S)")
 # A lone <h1> replaces an unmatched metadata title only with this many words or more.
 LONE_H1_WORDS = 3
+# WordPress's classic themes title a post "Blog name » Blog Archive » Post title".
+_BLOG_ARCHIVE = frozenset({"blog archive", "blog archiv"})
 
 
 def _first(values: list[str]) -> str | None:
@@ -42,8 +51,9 @@ def _first(values: list[str]) -> str | None:
 
 
 def key(text: str | None) -> str:
-    """Words only, case-folded: "Korsetts – Shops" and "korsetts - shops" are the same headline."""
-    return " ".join(_NON_WORD.sub(" ", (text or "").casefold()).split())
+    """Words only, case-folded: "Korsetts – Shops" and "korsetts - shops" are the same headline.
+    Soft hyphens (where a word may break) are no break between words."""
+    return " ".join(_NON_WORD.sub(" ", (text or "").replace(_SOFT_HYPHEN, "").casefold()).split())
 
 
 def parts(title: str) -> list[str]:
@@ -110,11 +120,16 @@ def choose_title(
         text = _clean(candidate)
         if text and text not in titles:
             titles.append(text)
+    if tag_title and site_name and _is_headline_part(tag_title, site_name, root):
+        site_name = None
     site = key(site_name)
     sites = {site} if site else set()
     segments = {key(p) for t in titles for p in _segments(t)} - sites
     headings = [h for h in (_clean(_without_lead(h, segments)) for h in root.iter("h1")) if h]
     headings = [h for h in headings if len(h) <= MAX_HEADLINE]
+    after_site = _after_site(root, titles, headings, sites)
+    if after_site:
+        return after_site
     if not headings:
         return strip_site_name(titles[0], site_name, titles[0] == tag_title) if titles else None
     keys = {key(h): h for h in reversed(headings)}  # the first <h1> of each wording
@@ -146,6 +161,42 @@ def choose_title(
         if not named_site and not kicker and len(heading.split()) >= LONE_H1_WORDS:
             return heading
     return best or (headings[0] if headings else None)
+
+
+def _is_headline_part(title: str, site_name: str, root: HtmlElement) -> bool:
+    """Whether `site_name` is the longest part of the <title> and an <h1> of the page: then it is
+    the headline, taken for the site's name by a guess ("Outlet - Section - Headline")."""
+    pieces = parts(title)
+    if len(pieces) < 2:
+        return False
+    longest = max(pieces, key=len)
+    wanted = key(site_name)
+    if wanted != key(longest) or any(len(p) >= len(longest) for p in pieces if p != longest):
+        return False
+    return any(key(" ".join(h.itertext())) == wanted for h in root.iter("h1"))
+
+
+def _after_site(root: HtmlElement, titles: list[str], headings: list[str], sites: set[str]) -> str | None:
+    """The story's title on a blog whose <h1> is the blog's name and whose posts have <h2> titles:
+    the title is "Blog » Story" (or "Blog » Blog Archive » Story"), the blog's name its only <h1>,
+    and an <h2> holds the rest, longer than the name and not the site's name. The text after
+    "Blog Archive" even without such an <h2>."""
+    for title in titles:
+        pieces = parts(title)
+        if len(pieces) < 2 or {key(h) for h in headings} != {key(pieces[0])}:
+            continue
+        archive = next((i for i, p in enumerate(pieces[:-1]) if key(p) in _BLOG_ARCHIVE), None)
+        rest = " ".join(pieces[archive + 1 :]) if archive is not None else " ".join(pieces[1:])
+        if key(rest) in sites or len(rest) <= len(pieces[0]):  # "Story | Blog": the rest is the site
+            continue
+        wanted = {key(rest)}
+        for element in root.iter("h2"):
+            text = _clean(" ".join(element.itertext()))
+            if text and key(text) in wanted and len(text) <= MAX_HEADLINE:
+                return text
+        if archive is not None:
+            return rest
+    return None
 
 
 def _without_lead(heading: HtmlElement, segments: set[str]) -> str:
@@ -185,5 +236,5 @@ def _leading_parts(title: str, keys: dict[str, str]) -> str | None:
 def _clean(value: str | None) -> str | None:
     if not value:
         return None
-    text = _TRAILING_SEPARATOR.sub("", " ".join(value.split()))
-    return text or None
+    text = _TRAILING_SEPARATOR.sub("", " ".join(value.replace(_SOFT_HYPHEN, "").split()))
+    return _LEADING_DAY.sub("", text) or None
