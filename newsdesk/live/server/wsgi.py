@@ -3,8 +3,8 @@
 Pages Django renders cost what they cost under granian's own WSGI mode (bench/live); an app that can
 answer from memory (the page cache's `cached()`) is asked first on the event loop, so a cache hit pays
 no thread hop. The event loop stays free for the live stream. A response is buffered in the worker
-thread up to BUFFER_LIMIT bytes and sent in one piece (pages are small); a larger or endless one is
-streamed chunk by chunk.
+thread up to BUFFER_LIMIT bytes and sent in one piece (pages are small) by that thread itself; a larger
+or endless one is streamed chunk by chunk from the event loop.
 """
 
 from __future__ import annotations
@@ -123,6 +123,20 @@ class WSGIBridge:
         _close(result)
         return response
 
+    def _answer(self, environ: dict[str, Any], proto: Any) -> _Response | None:
+        """In a worker thread: run the app and, when its answer fits in memory, send it from here.
+
+        granian's protocol object hands the response to its own (Rust) side through a channel guarded by
+        a lock, so any thread may call it; the response then leaves at once, without waiting for the
+        event loop to take the GIL back from the page threads and resume the request's coroutine. The
+        coroutine still ends afterwards (when the future resolves), as RSGI asks. A larger answer is
+        given back to the event loop, which streams it."""
+        response = self._call(environ)
+        if response.rest is not None:
+            return response
+        proto.response_bytes(response.status, response.headers, b"".join(response.chunks))
+        return None
+
     async def __call__(self, scope: Any, proto: Any) -> None:
         length = scope.headers.get("content-length")
         if length and (not length.isdigit() or int(length) > MAX_BODY):
@@ -137,11 +151,9 @@ class WSGIBridge:
                 proto.response_bytes(hit.status, hit.headers, b"".join(result))
                 return
         loop = asyncio.get_running_loop()
-        response = await loop.run_in_executor(self.pool, self._call, environ)
-        if response.rest is None:
-            proto.response_bytes(response.status, response.headers, b"".join(response.chunks))
-            return
-        await self._stream(loop, proto, response)
+        response = await loop.run_in_executor(self.pool, self._answer, environ, proto)
+        if response is not None:
+            await self._stream(loop, proto, response)
 
     async def _stream(self, loop: asyncio.AbstractEventLoop, proto: Any, response: _Response) -> None:
         rest = response.rest
