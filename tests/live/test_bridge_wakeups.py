@@ -55,7 +55,9 @@ def test_pages_made_while_the_loop_is_busy_wake_it_once() -> None:
     async def main() -> None:
         tasks = [asyncio.create_task(bridge(scope(f"/p{n}"), protos[n])) for n in range(8)]
         await asyncio.sleep(0)  # every request is in the pool
-        time.sleep(0.3)  # the loop is busy while all 8 pages are made and sent
+        deadline = time.monotonic() + 5
+        while not all(proto.sent for proto in protos) and time.monotonic() < deadline:
+            time.sleep(0.01)  # the loop stays busy while all 8 pages are made and sent
         assert all(proto.sent for proto in protos)  # sent by the page threads, not the loop
         await asyncio.gather(*tasks)
 

@@ -169,4 +169,4 @@ def test_a_client_that_leaves_before_its_page_is_made_leaks_nothing(servers) -> 
     time.sleep(1.2)  # the abandoned pages finish (2 threads, 0.5 s each) and send into closed connections
     started = time.perf_counter()
     assert _echo(servers["rsgi"], "/after-leaving")["environ"]["PATH_INFO"] == "/after-leaving"
-    assert time.perf_counter() - started < 1.0
+    assert time.perf_counter() - started < 3.0  # the pool's threads are free again
