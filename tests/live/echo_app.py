@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import json
 import threading
+import time
 
 from newsdesk.live.server.wsgi import WSGIBridge
 
@@ -16,6 +17,10 @@ def wsgi(environ, start_response):
     if path == "/big":
         start_response("200 OK", [("Content-Type", "application/octet-stream")])
         return (bytes([n % 256]) * 65536 for n in range(40))  # 2.5 MB, streamed
+    if path == "/slow":
+        time.sleep(0.5)  # the page thread is busy; meanwhile /hold-loop can block the event loop
+    if path == "/raise":
+        raise RuntimeError("a page that fails")
     thread = threading.current_thread().name
     start_response(
         "201 Created", [("Content-Type", "application/json"), ("X-Echo", "yes"), ("X-Thread", thread)]
@@ -33,4 +38,14 @@ def cached(environ, start_response):
 
 
 wsgi.cached = cached  # type: ignore[attr-defined]
-rsgi = WSGIBridge(wsgi, threads=2)
+bridge = WSGIBridge(wsgi, threads=2)
+
+
+async def rsgi(scope, proto):
+    """The bridge, plus /hold-loop: blocks the event loop itself for 1.5 s (as a long step on the loop
+    would), to show which answers need the loop to be free."""
+    if scope.path == "/hold-loop":
+        time.sleep(1.5)
+        proto.response_bytes(200, [("content-type", "text/plain")], b"held")
+        return
+    await bridge(scope, proto)

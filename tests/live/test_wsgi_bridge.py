@@ -4,8 +4,12 @@ from __future__ import annotations
 
 import http.client
 import json
+import socket
 import subprocess
 import sys
+import threading
+import time
+import urllib.error
 import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
@@ -124,3 +128,45 @@ def test_an_oversized_request_body_is_refused(servers) -> None:
     response = connection.getresponse()
     assert response.status == 413
     connection.close()
+
+
+def _timed_get(url: str, results: dict[str, float], key: str) -> None:
+    started = time.perf_counter()
+    with urllib.request.urlopen(url, timeout=10) as response:
+        response.read()
+    results[key] = time.perf_counter() - started
+
+
+def test_a_page_thread_sends_its_answer_without_waiting_for_the_event_loop(servers) -> None:
+    """A page made in a pool thread leaves as soon as it is made: it does not wait for the event loop
+    (busy here for 1.5 s) to resume the request's coroutine."""
+    results: dict[str, float] = {}
+    page = threading.Thread(target=_timed_get, args=(servers["rsgi"] + "/slow", results, "page"))
+    hold = threading.Thread(target=_timed_get, args=(servers["rsgi"] + "/hold-loop", results, "hold"))
+    page.start()
+    time.sleep(0.15)  # the page is in its thread (0.5 s) when the loop is blocked
+    hold.start()
+    page.join()
+    hold.join()
+    assert results["hold"] >= 1.4
+    assert results["page"] < 1.0, results  # without the direct send: about 1.5 s
+
+
+def test_a_failing_page_is_a_500_and_the_pool_keeps_serving(servers) -> None:
+    for _ in range(3):
+        with pytest.raises(urllib.error.HTTPError) as failed:
+            urllib.request.urlopen(servers["rsgi"] + "/raise", timeout=5)
+        assert failed.value.code == 500
+    assert _echo(servers["rsgi"], "/after-failures")["environ"]["PATH_INFO"] == "/after-failures"
+
+
+def test_a_client_that_leaves_before_its_page_is_made_leaks_nothing(servers) -> None:
+    host, port = servers["rsgi"].removeprefix("http://").split(":")
+    for _ in range(4):  # more than the pool's 2 threads
+        gone = socket.create_connection((host, int(port)), timeout=5)
+        gone.sendall(b"GET /slow HTTP/1.1\r\nHost: x\r\n\r\n")
+        gone.close()
+    time.sleep(1.2)  # the abandoned pages finish (2 threads, 0.5 s each) and send into closed connections
+    started = time.perf_counter()
+    assert _echo(servers["rsgi"], "/after-leaving")["environ"]["PATH_INFO"] == "/after-leaving"
+    assert time.perf_counter() - started < 3.0  # the pool's threads are free again

@@ -3,17 +3,19 @@
 Pages Django renders cost what they cost under granian's own WSGI mode (bench/live); an app that can
 answer from memory (the page cache's `cached()`) is asked first on the event loop, so a cache hit pays
 no thread hop. The event loop stays free for the live stream. A response is buffered in the worker
-thread up to BUFFER_LIMIT bytes and sent in one piece (pages are small); a larger or endless one is
-streamed chunk by chunk.
+thread up to BUFFER_LIMIT bytes and sent in one piece (pages are small) by that thread itself; a larger
+or endless one is streamed chunk by chunk from the event loop.
 """
 
 from __future__ import annotations
 
 import asyncio
+import contextlib
 import io
 import sys
+import threading
 from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from typing import Any
 
 WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
@@ -103,6 +105,13 @@ class WSGIBridge:
         # An app that can answer from memory without blocking (the page cache, newsdesk/core/pagecache.py)
         # is asked first, on the event loop: a cache hit then costs no thread hop (bench/live).
         self.cached: Callable[..., Iterable[bytes] | None] | None = getattr(app, "cached", None)
+        # Pages made but not yet given back to their coroutines, per event loop; see _settle.
+        self._made: dict[
+            asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any, BaseException | None]]
+        ] = {}
+        self._made_lock = threading.Lock()
+        # Each waiting coroutine's future and its work item (to end the coroutine if close() drops the item).
+        self._waiting: dict[asyncio.Future[Any], Future[None]] = {}
 
     def _call(self, environ: dict[str, Any]) -> _Response:
         """In a worker thread: run the app and gather its answer (up to BUFFER_LIMIT bytes)."""
@@ -123,6 +132,20 @@ class WSGIBridge:
         _close(result)
         return response
 
+    def _answer(self, environ: dict[str, Any], proto: Any) -> _Response | None:
+        """In a worker thread: run the app and, when its answer fits in memory, send it from here.
+
+        granian's protocol object hands the response to its own (Rust) side through a channel guarded by
+        a lock, so any thread may call it; the response then leaves at once, without waiting for the
+        event loop to take the GIL back from the page threads and resume the request's coroutine. The
+        coroutine still ends afterwards (when the future resolves), as RSGI asks. A larger answer is
+        given back to the event loop, which streams it."""
+        response = self._call(environ)
+        if response.rest is not None:
+            return response
+        proto.response_bytes(response.status, response.headers, b"".join(response.chunks))
+        return None
+
     async def __call__(self, scope: Any, proto: Any) -> None:
         length = scope.headers.get("content-length")
         if length and (not length.isdigit() or int(length) > MAX_BODY):
@@ -137,11 +160,54 @@ class WSGIBridge:
                 proto.response_bytes(hit.status, hit.headers, b"".join(result))
                 return
         loop = asyncio.get_running_loop()
-        response = await loop.run_in_executor(self.pool, self._call, environ)
-        if response.rest is None:
-            proto.response_bytes(response.status, response.headers, b"".join(response.chunks))
-            return
-        await self._stream(loop, proto, response)
+        made: asyncio.Future[_Response | None] = loop.create_future()
+        self._waiting[made] = self.pool.submit(self._page, loop, made, environ, proto)
+        try:
+            response = await made
+        finally:
+            self._waiting.pop(made, None)
+        if response is not None:
+            await self._stream(loop, proto, response)
+
+    def _page(
+        self, loop: asyncio.AbstractEventLoop, made: asyncio.Future[Any], environ: dict[str, Any], proto: Any
+    ) -> None:
+        """In a worker thread: make and send the page, then have the event loop end its coroutine.
+
+        Instead of one wake-up of the event loop per page (what run_in_executor does, through a
+        concurrent future, its callback and a write to the loop's self-pipe), pages finished while the
+        loop has not yet run _settle join one list: only the first wakes the loop, and _settle ends them
+        all in one call. The response has already left (see _answer), so this only frees the coroutine."""
+        try:
+            outcome: tuple[asyncio.Future[Any], Any, BaseException | None] = (
+                made,
+                self._answer(environ, proto),
+                None,
+            )
+        except BaseException as error:  # handed to the coroutine, as run_in_executor does
+            outcome = (made, None, error)
+        with self._made_lock:
+            pending = self._made.setdefault(loop, [])
+            pending.append(outcome)
+            if len(pending) > 1:
+                return  # the loop is already called
+        try:
+            loop.call_soon_threadsafe(self._settle, loop)
+        except RuntimeError:  # the loop is closed: nobody waits any more
+            with self._made_lock:
+                self._made.pop(loop, None)
+
+    def _settle(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On the event loop: resume every coroutine whose page is made."""
+        with self._made_lock:
+            outcomes = self._made.pop(loop, ())
+        for made, response, error in outcomes:
+            if made.done():  # cancelled meanwhile
+                continue
+            if error is None:
+                made.set_result(response)
+            else:
+                made.set_exception(error)
 
     async def _stream(self, loop: asyncio.AbstractEventLoop, proto: Any, response: _Response) -> None:
         rest = response.rest
@@ -156,3 +222,7 @@ class WSGIBridge:
 
     def close(self) -> None:
         self.pool.shutdown(wait=False, cancel_futures=True)
+        for made, work in list(self._waiting.items()):
+            if work.cancelled():  # never started: its coroutine ends (cancelled), as with run_in_executor
+                with contextlib.suppress(RuntimeError):  # a closed loop: nothing waits
+                    made.get_loop().call_soon_threadsafe(made.cancel)

@@ -1,0 +1,105 @@
+"""The bridge's hand-back from page threads to the event loop (newsdesk.live.server.wsgi), in process:
+granian's protocol object is replaced by a recorder; the bridge and its thread pool are the real ones."""
+
+from __future__ import annotations
+
+import asyncio
+import threading
+import time
+from types import SimpleNamespace
+from typing import Any
+
+import pytest
+
+from newsdesk.live.server.wsgi import WSGIBridge
+
+
+class Recorder:
+    """Stands in for granian's RSGIHTTPProtocol: keeps what was sent, and from which thread."""
+
+    def __init__(self) -> None:
+        self.sent: list[tuple[int, bytes, str]] = []
+
+    def response_bytes(self, status: int, headers: list[tuple[str, str]], body: bytes) -> None:
+        self.sent.append((status, body, threading.current_thread().name))
+
+
+class CountingLoop(asyncio.SelectorEventLoop):
+    def __init__(self) -> None:
+        super().__init__()
+        self.wakeups = 0
+
+    def call_soon_threadsafe(self, *args: Any, **kwargs: Any) -> Any:  # type: ignore[override]
+        self.wakeups += 1
+        return super().call_soon_threadsafe(*args, **kwargs)
+
+
+def scope(path: str) -> SimpleNamespace:
+    return SimpleNamespace(
+        headers={}, method="GET", path=path, query_string="", server="127.0.0.1:8000",
+        client="127.0.0.1:5000", http_version="1.1", scheme="http",
+    )  # fmt: skip
+
+
+def page(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+    if environ["PATH_INFO"] == "/raise":
+        raise LookupError("a page that fails")
+    start_response("200 OK", [("Content-Type", "text/plain")])
+    return [environ["PATH_INFO"].encode()]
+
+
+def test_pages_made_while_the_loop_is_busy_wake_it_once() -> None:
+    bridge = WSGIBridge(page, threads=4)
+    protos = [Recorder() for _ in range(8)]
+
+    async def main() -> None:
+        tasks = [asyncio.create_task(bridge(scope(f"/p{n}"), protos[n])) for n in range(8)]
+        await asyncio.sleep(0)  # every request is in the pool
+        deadline = time.monotonic() + 5
+        while not all(proto.sent for proto in protos) and time.monotonic() < deadline:
+            time.sleep(0.01)  # the loop stays busy while all 8 pages are made and sent
+        assert all(proto.sent for proto in protos)  # sent by the page threads, not the loop
+        await asyncio.gather(*tasks)
+
+    with asyncio.Runner(loop_factory=CountingLoop) as runner:
+        runner.run(main())
+        wakeups = runner.get_loop().wakeups  # type: ignore[attr-defined]
+    bridge.close()
+    assert [proto.sent[0][:2] for proto in protos] == [(200, f"/p{n}".encode()) for n in range(8)]
+    assert all(proto.sent[0][2].startswith("web") for proto in protos)
+    assert wakeups == 1  # run_in_executor: one per page (8)
+
+
+def test_a_page_error_reaches_its_coroutine_and_sends_nothing() -> None:
+    bridge = WSGIBridge(page, threads=2)
+    proto = Recorder()
+    with pytest.raises(LookupError):
+        asyncio.run(bridge(scope("/raise"), proto))
+    bridge.close()
+    assert proto.sent == []  # granian answers 500 when the coroutine ends without a response
+
+
+def test_close_ends_the_coroutines_of_pages_never_started() -> None:
+    release = threading.Event()
+
+    def slow(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        release.wait(5)
+        start_response("200 OK", [])
+        return [b"made"]
+
+    bridge = WSGIBridge(slow, threads=1)
+    first, second = Recorder(), Recorder()
+
+    async def main() -> list[Any]:
+        running = asyncio.create_task(bridge(scope("/first"), first))
+        queued = asyncio.create_task(bridge(scope("/second"), second))
+        await asyncio.sleep(0.1)
+        bridge.close()  # as at a worker's shutdown: the queued page is dropped
+        release.set()
+        return list(await asyncio.wait_for(asyncio.gather(running, queued, return_exceptions=True), 5))
+
+    started, dropped = asyncio.run(main())
+    assert started is None
+    assert first.sent[0][1] == b"made"
+    assert isinstance(dropped, asyncio.CancelledError)
+    assert second.sent == []
