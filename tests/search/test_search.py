@@ -266,7 +266,7 @@ def test_sqlite_ranks_over_the_candidates_span_as_over_their_list(monkeypatch):
             make_article(title="Bay notes", text="Calm water.", excerpt="A ferry was seen.")
     page = find("ferry", per_page=4)
     found = find("ferry", per_page=4, page=2)
-    backend = get_backend()
+    backend = sqlite_fts5.SqliteFts5Backend()
     with connection.cursor() as cursor:
         expression = sqlite_fts5.match_expression(parse_query("ferry"))
         candidates = [m.pk for m in made[-6:]]
