@@ -37,7 +37,7 @@ from django.templatetags.static import static as django_static
 from django.test.signals import template_rendered
 from django.utils import dateformat, translation
 from django.utils.formats import get_format
-from django.utils.timezone import template_localtime
+from django.utils.timezone import template_localtime  # type: ignore[attr-defined]  # not in django-stubs
 from jinja2.runtime import Context
 
 from newsdesk.core import frame
