@@ -199,9 +199,15 @@ def newsletter_signup_box(context: Context) -> Any:
 
 
 def live_cursor() -> int:
+    """Where the Live News column's stream resumes: the newest event's id, remembered like the site's other
+    figures (newsdesk/core/figures.py: until content changes or NEWSDESK_FIGURES_SECONDS pass) instead of a
+    query on every list page. A remembered id is never newer than the log, only older: the stream then
+    sends again events the page may already show, which live.js steps over (a headline already listed,
+    an outlet count set to the same number), as it does for a page the page cache kept."""
+    from newsdesk.core.figures import remembered
     from newsdesk.live.queries import latest_event_id
 
-    return latest_event_id()
+    return remembered("live cursor", latest_event_id)
 
 
 FILTERS = {

@@ -157,7 +157,7 @@ class Window:
 
 
 def window(
-    queryset: QuerySet[Any],
+    queryset: Callable[[], QuerySet[Any]],
     number: int,
     size: int,
     *,
@@ -165,18 +165,19 @@ def window(
     after: Key | None = None,
     first: Callable[[int], list[Any]] | None = None,
 ) -> Window:
-    """Page `number` of `queryset` (ordered newest first): the stories older than `before`, the ones just
-    newer than `after`, or, for an old `?page=N` link, those at OFFSET (N - 1) × size. `first(n)`, when
-    given, reads the first n of the list the same way, by a query compiled once (the most asked page)."""
+    """Page `number` of the list `queryset()` makes (ordered newest first): the stories older than `before`,
+    the ones just newer than `after`, or, for an old `?page=N` link, those at OFFSET (N - 1) × size.
+    `first(n)`, when given, reads the first n of the list the same way, by a query compiled once (the most
+    asked page); the list's queryset is then never made (building it cost a tenth of a topic page)."""
     if before is not None:
         published, pk = before
-        older = queryset.filter(published__lte=published).exclude(published=published, pk__gte=pk)
+        older = queryset().filter(published__lte=published).exclude(published=published, pk__gte=pk)
         rows = list(older[: size + 1])
         query = f"?before={key_of_parts(published, pk)}&page={number}"
         return Window(items=rows[:size], number=number, has_next=len(rows) > size, query=query)
     if after is not None:
         published, pk = after
-        newer = queryset.filter(published__gte=published).exclude(published=published, pk__lte=pk)
+        newer = queryset().filter(published__gte=published).exclude(published=published, pk__lte=pk)
         rows = list(newer.reverse()[: size + 1])
         if len(rows) > size:  # there are newer pages still
             rows = rows[:size][::-1]
@@ -184,7 +185,7 @@ def window(
             return Window(items=rows, number=number, has_next=True, query=query)
         number, after = 1, None  # the newest stories: this is the first page now
     start = (number - 1) * size
-    rows = first(size + 1) if first is not None and start == 0 else list(queryset[start : start + size + 1])
+    rows = first(size + 1) if first is not None and start == 0 else list(queryset()[start : start + size + 1])
     return Window(
         items=rows[:size],
         number=number,

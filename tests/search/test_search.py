@@ -14,6 +14,7 @@ from newsdesk.articles.models import Article
 from newsdesk.search import SearchQuery, search
 from newsdesk.search.backends import get_backend
 from newsdesk.search.engine import search as search_at
+from newsdesk.search.query import parse_query
 from newsdesk.topics.models import Topic
 from tests.support.newsroom import NOW, make_article, make_source
 
@@ -240,3 +241,41 @@ def test_a_word_only_in_the_full_text_finds_the_article_but_never_shows_in_the_s
     assert "harbour board" in hit.snippet_html.lower()  # the excerpt is what a snippet shows
     in_excerpt = find("moorings").hits[0]
     assert "<mark>moorings</mark>" in in_excerpt.snippet_html
+
+
+def test_sqlite_ranks_over_the_candidates_span_as_over_their_list(monkeypatch):
+    """With no filter but the status, SQLite scores every match between the oldest and the newest candidate
+    (no list of ids sent): unpublished stories and excerpt-only matches inside that span are scored too,
+    and must change neither a candidate's score nor the order."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's FTS5 ranking")
+    from newsdesk.search.backends import sqlite_fts5
+
+    monkeypatch.setattr(sqlite_fts5, "CANDIDATES", 6)
+    made = []
+    for i in range(9):
+        made.append(
+            make_article(
+                title="Ferry timetable" if i % 3 == 0 else f"Harbour notes {i}",
+                text="The ferry " * (1 + i % 4) + "crossed the bay.",
+                published=NOW - timedelta(hours=30 - i),
+            )
+        )
+        if i % 2:  # inside the span, matching the word, not candidates
+            make_article(title="Ferry strike", text="No ferry ran.", status=Article.Status.QUARANTINED)
+            make_article(title="Bay notes", text="Calm water.", excerpt="A ferry was seen.")
+    page = find("ferry", per_page=4)
+    found = find("ferry", per_page=4, page=2)
+    backend = sqlite_fts5.SqliteFts5Backend()
+    with connection.cursor() as cursor:
+        expression = sqlite_fts5.match_expression(parse_query("ferry"))
+        candidates = [m.pk for m in made[-6:]]
+        listed = backend._relevance(cursor, expression, candidates)
+        spanned = backend._relevance(cursor, expression, candidates, span_only=True)
+    assert set(listed) == set(candidates)
+    assert len(spanned) > len(listed)  # the span held other matches
+    assert {pk: spanned[pk] for pk in candidates} == listed
+    ages = {m.pk: (NOW - m.published).total_seconds() / 86400 for m in made[-6:]}
+    expected = sorted(((listed[pk] / (1.0 + ages[pk] / 7.0), pk) for pk in candidates), reverse=True)
+    assert ids(page) + ids(found) == [pk for _score, pk in expected][:8]
+    assert [hit.score for hit in page.hits] == pytest.approx([score for score, _pk in expected[:4]])

@@ -62,3 +62,36 @@ def test_every_page_shows_a_headlines_story_and_its_new_outlet_count(newsroom: N
         item = _live_item(client.get(path).content.decode(), newest.pk)
         assert 'data-sources="5"' in item, path
         assert "5 sources" in item, path
+
+
+def _cursor(html: str) -> int:
+    found = re.search(r'data-live-cursor="(\d+)"', html)
+    assert found, "no Live News cursor"
+    return int(found.group(1))
+
+
+def test_the_live_cursor_is_remembered_until_content_changes(newsroom: Newsroom, settings) -> None:
+    """List pages do not ask the event log for its newest id on every render; a stored story (the content
+    stamp) brings the new id at once, and a remembered id is never newer than the log."""
+    from newsdesk.core import figures
+    from newsdesk.live.queries import latest_event_id
+
+    figures.forget()
+    client = Client()
+    first = _cursor(client.get("/").content.decode())
+    assert first == latest_event_id()
+    with CaptureQueriesContext(connection) as asked:
+        for path in ("/", "/?page=2"):
+            assert _cursor(client.get(path).content.decode()) == first
+    assert not [q["sql"] for q in asked if "live_liveevent" in q["sql"].lower()]
+    from newsdesk.live.models import LiveEvent
+    from newsdesk.search.receivers import on_article_stored
+
+    story = Article.objects.published().newest_first()[0]
+    LiveEvent.objects.filter(article=story).delete()
+    LiveEvent.objects.create(article=story, source_id=story.source_id, data="{}")
+    newer = latest_event_id()
+    assert newer > first
+    assert _cursor(client.get("/").content.decode()) == first  # no content change yet: older, never newer
+    on_article_stored(None, article_id=story.pk, created=False, status="published")  # the content stamp
+    assert _cursor(client.get("/").content.decode()) == newer

@@ -23,12 +23,15 @@ def page_number(request: HttpRequest) -> int:
 
 
 def list_window(
-    request: HttpRequest, queryset: QuerySet[Any], first: Callable[[int], list[Any]] | None = None
+    request: HttpRequest,
+    queryset: Callable[[], QuerySet[Any]],
+    first: Callable[[int], list[Any]] | None = None,
 ) -> queries.Window:
     """The page of a story list a request asks for: `?before=<key>&page=N` or `?after=<key>&page=N` (the links
     the pager writes, an index range however deep), or an old `?page=N` link (OFFSET). A key that is not one,
     both keys, or a key on page 1 is a page that does not exist (404), as is an empty page after the first.
-    `first(n)` reads the first page (queries.first_of_listed)."""
+    `queryset()` makes the list, only when the page asked for is not the one `first(n)` reads (the first page,
+    queries.first_of_listed)."""
     number = page_number(request)
     raw_before, raw_after = request.GET.get("before"), request.GET.get("after")
     before = queries.parse_key(raw_before) if raw_before is not None else None

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.urls import reverse
 from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
@@ -26,7 +25,7 @@ LIVE_STREAM = "/live/stream"
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    page = list_window(request, queries.listed(), queries.first_of_listed("home"))
+    page = list_window(request, queries.listed, queries.first_of_listed("home"))
     number = page.number
     first = number == 1
     shown = {a.pk for a in page.items}
@@ -50,7 +49,7 @@ def home(request: HttpRequest) -> HttpResponse:
         "meta": metadata.PageMeta(
             title=title,
             description=_("The latest news from the outlets we follow, each with a link to the original."),
-            path=reverse("web:home") + page.query,
+            path=links.reverse_remembered("web:home") + page.query,
         ),
         "nav": "home",
     }

@@ -18,13 +18,13 @@ from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import render
 from django.template.loader import get_template
-from django.urls import reverse
 from django.utils.html import format_html
 from django.utils.safestring import SafeString, mark_safe
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from newsdesk.articles.models import Article
+from newsdesk.core import links
 from newsdesk.core.figures import remembered
 from newsdesk.core.ids import IdChoiceField
 from newsdesk.search import SearchPage, SearchQuery, search
@@ -250,7 +250,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     text = text[:QUERY_MAX_CHARS]
     title = _("Search: %(query)s") % {"query": text} if text else _("Search")
     pages = math.ceil(found.total / page_size()) if found and found.total else 0
-    base = reverse("web:search")
+    base = links.reverse_remembered("web:search")
     context = {
         "form": form,
         "found": found,
