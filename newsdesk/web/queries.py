@@ -6,7 +6,9 @@ number of stored articles (no per-story queries, no COUNT over the whole table).
 
 from __future__ import annotations
 
-from collections import defaultdict
+import operator
+import threading
+from collections import OrderedDict, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -309,17 +311,34 @@ def related(article: Article, topics: list[Topic], limit: int = RELATED_ITEMS) -
 
 def _topics_candidates(topic_ids: tuple[int, ...], limit: int) -> list[Article]:
     """The newest `limit + 1` of these topics' candidates, each story once (the page's own story may be
-    one of them): the same for every story with these first topics, so remembered too, rather than merged
-    and sorted on every page."""
+    one of them): the same for every story with these first topics, so the merge is kept and reused
+    while each topic's remembered candidates are the very same lists (so it is never older than they
+    are), in a bounded store (MERGES sets of topics, least recently used first out)."""
+    lists = tuple(_topic_candidates(topic_id, limit * 3) for topic_id in topic_ids)
+    key = (topic_ids, limit)
+    with _merges_lock:
+        held = _merges.get(key)
+        if held is not None and len(held[0]) == len(lists) and all(map(operator.is_, held[0], lists)):
+            _merges.move_to_end(key)
+            return held[1]
+    found: dict[int, Article] = {}
+    for candidates in lists:
+        for candidate in candidates:
+            found[candidate.pk] = candidate
+    merged = sorted(found.values(), key=_newest, reverse=True)[: limit + 1]
+    with _merges_lock:
+        # The lists themselves are held, so none can be freed and another take its place (and its id).
+        _merges[key] = (lists, merged)
+        while len(_merges) > MERGES:
+            _merges.popitem(last=False)
+    return merged
 
-    def merge() -> list[Article]:
-        found: dict[int, Article] = {}
-        for topic_id in topic_ids:
-            for candidate in _topic_candidates(topic_id, limit * 3):
-                found[candidate.pk] = candidate
-        return sorted(found.values(), key=_newest, reverse=True)[: limit + 1]
 
-    return remembered(f"related candidates of {topic_ids} {limit}", merge)
+MERGES = 2048
+_merges_lock = threading.Lock()
+_merges: OrderedDict[tuple[tuple[int, ...], int], tuple[tuple[list[Article], ...], list[Article]]] = (
+    OrderedDict()
+)
 
 
 def _source_candidates(source_id: int, count: int) -> list[Article]:

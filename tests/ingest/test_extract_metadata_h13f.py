@@ -31,10 +31,13 @@ def page(head: str, body: str) -> str:
     ("stamp", "day", "hours"),
     [("2024-03-04T23:00:00Z", "2024-03-05", 1), ("2024-07-08T22:00:00.000Z", "2024-07-09", 2)],
 )
-def test_a_local_midnight_stored_in_utc_is_dated_the_next_day_in_its_own_zone(
+def test_a_central_european_midnight_stored_in_utc_is_dated_the_next_day_in_its_own_zone(
     stamp: str, day: str, hours: int
 ) -> None:
-    html = page(f'<meta property="article:published_time" content="{stamp}">', f"<article>{BODY}</article>")
+    html = (
+        f'<html lang="de-DE"><head><meta property="article:published_time" content="{stamp}"></head>'
+        f"<body><article>{BODY}</article></body></html>"
+    )
     published = extract_article(html).published
     assert published is not None
     assert published.date().isoformat() == day
@@ -42,10 +45,31 @@ def test_a_local_midnight_stored_in_utc_is_dated_the_next_day_in_its_own_zone(
     assert published == datetime.fromisoformat(stamp)  # the same instant
 
 
-@pytest.mark.parametrize("stamp", ["2024-03-04T23:00:01Z", "2024-03-04T21:00:00Z", "2024-03-04T23:30:00Z"])
-def test_any_other_utc_instant_keeps_its_utc_day(stamp: str) -> None:
+@pytest.mark.parametrize(
+    ("stamp", "language"),
+    [
+        ("2024-03-04T23:00:01Z", "de"),
+        ("2024-03-04T21:00:00Z", "de"),
+        ("2024-03-04T23:30:00Z", "de"),
+        ("2024-01-15T22:00:00Z", "de"),  # 23:00 in Berlin in winter: a late story, not a bare day
+        ("2024-07-08T23:00:00Z", "fr"),  # 01:00 in Paris in summer
+        ("2024-07-08T22:00:00Z", "en"),  # 6 p.m. in New York, 11 p.m. in London
+        ("2024-03-04T23:00:00Z", None),
+    ],
+)
+def test_any_other_utc_instant_keeps_its_utc_day(stamp: str, language: str | None) -> None:
     instant = datetime.fromisoformat(stamp)
-    assert local_midnight(instant) is instant
+    assert local_midnight(instant, language) is instant
+
+
+def test_a_late_evening_story_in_english_keeps_its_day() -> None:
+    html = (
+        '<html lang="en"><head><meta property="article:published_time" content="2024-07-08T22:00:00Z">'
+        f"</head><body><article>{BODY}</article></body></html>"
+    )
+    published = extract_article(html).published
+    assert published == datetime(2024, 7, 8, 22, tzinfo=UTC)
+    assert published.date().isoformat() == "2024-07-08"
 
 
 def test_a_utc_instant_with_a_local_copy_on_the_page_takes_the_copys_zone_not_the_midnight_rule() -> None:
@@ -65,6 +89,18 @@ def test_publication_times_on_different_days_are_a_list_of_posts_not_the_article
     )
     root = parse(page("", f"<aside><ul>{others}</ul></aside><article>{BODY}</article>"))
     assert structured_date(root, None) is None
+
+
+def test_a_post_keeps_its_own_time_when_its_comments_are_marked_as_publications_too() -> None:
+    comment = (
+        '<li class="comment"><time pubdate datetime="2011-05-09T08:00:00Z">9 May</time> Nice boats.</li>'
+    )
+    html = page(
+        "",
+        f'<article><time pubdate datetime="2011-05-03T10:00:00Z">3 May</time>{BODY}</article>'
+        f'<section id="comments"><ol class="commentlist">{comment}</ol></section>',
+    )
+    assert structured_date(parse(html), None) == datetime(2011, 5, 3, 10, tzinfo=UTC)
 
 
 @pytest.mark.parametrize(
@@ -180,3 +216,14 @@ def test_the_articles_json_ld_headline_wins_over_the_sites() -> None:
         f"<h1>Ferry Notes</h1><article>{BODY}</article>",
     )
     assert extract_article(html).title == "Night ferries return"
+
+
+def test_one_instant_written_either_side_of_midnight_is_not_a_list_of_posts() -> None:
+    times = "".join(
+        f'<time class="published" datetime="{d}">7 June</time>'
+        for d in ("2021-06-06T23:30:00Z", "2021-06-07T01:30:00+02:00")
+    )
+    found = structured_date(parse(page("", f"<article>{times}{BODY}</article>")), None)
+    assert found == datetime(2021, 6, 6, 23, 30, tzinfo=UTC)
+    assert found is not None
+    assert found.utcoffset() == timedelta(hours=2)  # the page's own zone, from the second spelling

@@ -44,6 +44,8 @@ def scope(path: str) -> SimpleNamespace:
 def page(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     if environ["PATH_INFO"] == "/raise":
         raise LookupError("a page that fails")
+    if environ["PATH_INFO"] == "/stop":
+        raise StopIteration
     start_response("200 OK", [("Content-Type", "text/plain")])
     return [environ["PATH_INFO"].encode()]
 
@@ -102,4 +104,61 @@ def test_close_ends_the_coroutines_of_pages_never_started() -> None:
     assert started is None
     assert first.sent[0][1] == b"made"
     assert isinstance(dropped, asyncio.CancelledError)
+    assert second.sent == []
+
+
+def test_a_page_raising_stopiteration_does_not_strand_the_pages_finished_with_it() -> None:
+    """A future refuses StopIteration; the other coroutines of the same hand-back must still end."""
+    bridge = WSGIBridge(page, threads=4)
+    protos = [Recorder() for _ in range(3)]
+    paths = ["/a", "/stop", "/b"]
+
+    async def main() -> list[Any]:
+        tasks = [
+            asyncio.create_task(bridge(scope(path), proto)) for path, proto in zip(paths, protos, strict=True)
+        ]
+        await asyncio.sleep(0)
+        deadline = time.monotonic() + 5
+        while not (protos[0].sent and protos[2].sent) and time.monotonic() < deadline:
+            time.sleep(0.01)  # all three finish while the loop is busy: one hand-back holds them all
+        time.sleep(0.1)
+        return list(await asyncio.wait_for(asyncio.gather(*tasks, return_exceptions=True), 5))
+
+    first, stopped, last = asyncio.run(main())
+    bridge.close()
+    assert first is None
+    assert last is None
+    assert isinstance(stopped, RuntimeError)
+    assert isinstance(stopped.__cause__, StopIteration)
+    assert protos[1].sent == []
+
+
+def test_a_request_cancelled_while_its_page_waits_in_the_queue_is_never_made() -> None:
+    release = threading.Event()
+    made: list[str] = []
+
+    def slow(environ: dict[str, Any], start_response: Any) -> list[bytes]:
+        made.append(environ["PATH_INFO"])
+        release.wait(5)
+        start_response("200 OK", [])
+        return [b"made"]
+
+    bridge = WSGIBridge(slow, threads=1)
+    first, second = Recorder(), Recorder()
+
+    async def main() -> Any:
+        running = asyncio.create_task(bridge(scope("/first"), first))
+        queued = asyncio.create_task(bridge(scope("/second"), second))
+        await asyncio.sleep(0.1)
+        queued.cancel()  # the reader went away while /first held the only page thread
+        await asyncio.sleep(0.05)
+        release.set()
+        await asyncio.wait_for(running, 5)
+        await asyncio.sleep(0.3)  # time for a wrongly queued /second to run
+        return await asyncio.gather(queued, return_exceptions=True)
+
+    (dropped,) = asyncio.run(main())
+    bridge.close()
+    assert isinstance(dropped, asyncio.CancelledError)
+    assert made == ["/first"]
     assert second.sent == []

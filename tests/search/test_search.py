@@ -279,3 +279,15 @@ def test_sqlite_ranks_over_the_candidates_span_as_over_their_list(monkeypatch):
     expected = sorted(((listed[pk] / (1.0 + ages[pk] / 7.0), pk) for pk in candidates), reverse=True)
     assert ids(page) + ids(found) == [pk for _score, pk in expected][:8]
     assert [hit.score for hit in page.hits] == pytest.approx([score for score, _pk in expected[:4]])
+
+
+def test_sqlite_scores_the_span_whole_only_while_it_is_small():
+    """The span's cost is bounded: with candidates spread thinly (a burst of other matches between them),
+    only the candidates are scored."""
+    from newsdesk.search.backends.sqlite_fts5 import SPAN_ROWS, span_is_small
+
+    assert span_is_small(list(range(1000, 0, -1)))
+    assert span_is_small([SPAN_ROWS * 11, 1, *range(2, 11)])  # 11 ids over 8 × 11 rows
+    assert not span_is_small([SPAN_ROWS * 11 + 1, 1, *range(2, 11)])
+    assert not span_is_small([100_000, 1])
+    assert not span_is_small([])

@@ -41,10 +41,41 @@ def test_every_story_gets_the_same_stories_as_before(newsroom: Newsroom) -> None
 
 
 def test_the_merge_is_remembered_per_set_of_topics(newsroom: Newsroom) -> None:
+    queries._merges.clear()
     story = Article.objects.published().exclude(topics=None).first()
     assert story is not None
     topics = queries.article_topics(story)
     first = queries.related(story, topics)
-    names = [name for name in figures._values if name.startswith("related candidates of ")]
-    assert names == [f"related candidates of {tuple(t.pk for t in topics[:3])} {queries.RELATED_ITEMS}"]
+    key = (tuple(t.pk for t in topics[:3]), queries.RELATED_ITEMS)
+    assert list(queries._merges) == [key]
+    held = queries._merges[key][1]
     assert queries.related(story, topics) == first
+    assert queries._merges[key][1] is held  # reused, not merged again
+    assert not [name for name in figures._values if name.startswith("related candidates of ")]
+
+
+def test_the_merge_is_made_again_when_a_topics_candidates_are(newsroom: Newsroom) -> None:
+    """Never older than the topics' own remembered candidates: when they are read again (content
+    changed, or their seconds passed), so is the merge."""
+    story = Article.objects.published().exclude(topics=None).first()
+    assert story is not None
+    topics = queries.article_topics(story)
+    queries.related(story, topics)
+    key = (tuple(t.pk for t in topics[:3]), queries.RELATED_ITEMS)
+    held = queries._merges[key][1]
+    figures.forget()  # as when the content stamp moves
+    queries.related(story, topics)
+    assert queries._merges[key][1] is not held
+
+
+def test_the_merges_kept_are_bounded(newsroom: Newsroom, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(queries, "MERGES", 2)
+    queries._merges.clear()
+    stories = list(Article.objects.published().exclude(topics=None))
+    sets = set()
+    for story in stories:
+        topics = queries.article_topics(story)
+        queries.related(story, topics)
+        sets.add(tuple(t.pk for t in topics[:3]))
+    assert len(sets) > 2
+    assert len(queries._merges) == 2

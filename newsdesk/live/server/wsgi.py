@@ -165,7 +165,9 @@ class WSGIBridge:
         try:
             response = await made
         finally:
-            self._waiting.pop(made, None)
+            work = self._waiting.pop(made, None)
+            if made.cancelled() and work is not None:
+                work.cancel()  # not started yet: never made (as run_in_executor's cancellation does)
         if response is not None:
             await self._stream(loop, proto, response)
 
@@ -178,6 +180,8 @@ class WSGIBridge:
         concurrent future, its callback and a write to the loop's self-pipe), pages finished while the
         loop has not yet run _settle join one list: only the first wakes the loop, and _settle ends them
         all in one call. The response has already left (see _answer), so this only frees the coroutine."""
+        if made.cancelled():  # the request went away while its page waited in the pool's queue
+            return
         try:
             outcome: tuple[asyncio.Future[Any], Any, BaseException | None] = (
                 made,
@@ -206,8 +210,14 @@ class WSGIBridge:
                 continue
             if error is None:
                 made.set_result(response)
-            else:
-                made.set_exception(error)
+                continue
+            if isinstance(error, StopIteration):
+                # A future refuses StopIteration (TypeError), which would leave the rest of this batch
+                # waiting for ever; asyncio's own hand-back turns it into a RuntimeError the same way.
+                wrapped = RuntimeError("a page raised StopIteration")
+                wrapped.__cause__ = error
+                error = wrapped
+            made.set_exception(error)
 
     async def _stream(self, loop: asyncio.AbstractEventLoop, proto: Any, response: _Response) -> None:
         rest = response.rest

@@ -50,6 +50,18 @@ REBUILD = f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"
 # search for two common words at 100,000 articles): built by migrations/0003_candidates_index.py, and named
 # in the query (SQLite's planner prefers the row by its id).
 INDEX = "search_article_candidates"
+# The candidates' span is scored whole only while it holds at most this many rows per candidate: every
+# match in it is scored, and a burst of unpublished matches inside it (a quarantined spam run) would
+# otherwise all be. Two common words at 100,000 articles span 1.2-2.3 rows per candidate.
+SPAN_ROWS = 8
+
+
+def span_is_small(ids: list[int]) -> bool:
+    """Whether the rows between the lowest and the highest of these ids (distinct) are few enough to
+    score them all (SPAN_ROWS per id): a bound on the span's cost, since each id is one row."""
+    return bool(ids) and max(ids) - min(ids) + 1 <= SPAN_ROWS * len(ids)
+
+
 CREATE_INDEX = f"CREATE INDEX IF NOT EXISTS {INDEX} ON articles_article (id, status, published, source_id)"
 DROP = (
     *(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS),
@@ -98,8 +110,9 @@ class SqliteFts5Backend:
             # With no filter but the status, the candidates are every published match of the words (in the
             # title or text) between the oldest and the newest of them: the only other rows of that span that
             # match the words (anywhere) are unpublished ones and those matching in the excerpt alone.
+            ids = [row[0] for row in candidates]
             relevance = self._relevance(
-                cursor, expression, [row[0] for row in candidates], span_only=filters.params == ["published"]
+                cursor, expression, ids, span_only=filters.params == ["published"] and span_is_small(ids)
             )
             get = relevance.get
             # Relevance is divided by (1 + age / RECENCY_DAYS); title matches weigh ten times body matches.

@@ -18,6 +18,7 @@ from collections.abc import Iterable
 from contextlib import suppress
 from datetime import UTC, datetime, time, timedelta, timezone
 from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
 
 from htmldate import find_date
 from lxml.etree import XPath
@@ -78,7 +79,11 @@ def structured_date(
         e.get("content") or e.get("datetime") or e.text_content() for e in _MICRODATA_XPATH(root)
     )
     times = _TIME_XPATH(root)
-    published = [t for t in times if "pubdate" in t.attrib or "publish" in (t.get("class") or "")]
+    published = [
+        t
+        for t in times
+        if ("pubdate" in t.attrib or "publish" in (t.get("class") or "")) and not _in_comments(t)
+    ]
     if not _one_day(published):
         # Several <time>s marked as publications, on different days: a list of posts (an archive, a
         # "more from the blog" box), whose first item is some other post's date, not this one's.
@@ -91,29 +96,55 @@ def structured_date(
             if parsed.utcoffset() == timedelta(0):
                 others = (*(metas.get(name) for name in _META_NAMES), *(t.get("datetime") for t in times))
                 local = in_local_zone(parsed, others)
-                return local if local is not parsed else local_midnight(parsed)
+                return local if local is not parsed else local_midnight(parsed, root.get("lang"))
             return parsed
     return None
 
 
+def _in_comments(element: HtmlElement) -> bool:
+    """Whether a <time> is a reader's comment's (WordPress themes mark those `pubdate` too)."""
+    for ancestor in element.iterancestors():
+        marks = f"{ancestor.get('class') or ''} {ancestor.get('id') or ''}".lower()
+        if "comment" in marks:
+            return True
+    return False
+
+
 def _one_day(elements: list[HtmlElement]) -> bool:
-    """Whether the <time>s all give the same day, as far as they can be read (or there are fewer
-    than two): "2021-06-07T09:00+02:00" and "2021-06-07 11:00" are one day."""
+    """Whether the <time>s all give one day, as far as they can be read (or there are fewer than
+    two): "2021-06-07T09:00+02:00" and "2021-06-07 11:00" are one day, and so are two spellings of
+    one instant on either side of midnight ("23:30Z" and "01:30+02:00"): times within a day of each
+    other (a clock time without a zone read as UTC) are not a list of posts."""
     days = set()
+    instants = []
     for element in elements:
         parsed = parse_timestamp(element.get("datetime"))
         if parsed is not None:
             days.add(parsed.date())
-    return len(days) < 2
+            instants.append(parsed if parsed.tzinfo is not None else parsed.replace(tzinfo=UTC))
+    return len(days) < 2 or max(instants) - min(instants) <= timedelta(days=1)
 
 
-def local_midnight(instant: datetime) -> datetime:
-    """A UTC instant at exactly 22:00 or 23:00 is how a CMS in Central Europe stores a bare day: it
-    is midnight of the next day at UTC+2 or UTC+1, and that next day is the one the page shows.
-    The same instant, in that zone; any other instant unchanged."""
-    if instant.hour in (22, 23) and not (instant.minute or instant.second or instant.microsecond):
-        return instant.astimezone(timezone(timedelta(hours=24 - instant.hour)))
-    return instant
+# A CMS in Central Europe stores a bare day as its local midnight in UTC. The languages of the countries
+# on Central European Time: a page in another language at 22:00 or 23:00 UTC is just that late.
+CENTRAL_EUROPE = ZoneInfo("Europe/Berlin")
+_CENTRAL_EUROPEAN = frozenset(
+    "de fr it nl pl cs sk hu sl hr sr bs mk sq da sv nb nn no es ca lb".split()  # noqa: SIM905
+)
+
+
+def local_midnight(instant: datetime, language: str | None = None) -> datetime:
+    """A UTC instant that is exactly midnight in Central Europe (23:00 UTC in winter, 22:00 in summer) on a
+    page in one of its languages is how such a CMS stores a bare day, and the next day is the one the page
+    shows: the same instant, in that zone. Any other instant, or a page in another language (or none
+    declared), unchanged."""
+    code = (language or "").strip().lower().replace("_", "-").split("-")[0]
+    if code not in _CENTRAL_EUROPEAN or instant.hour not in (22, 23):
+        return instant
+    local = instant.astimezone(CENTRAL_EUROPE)
+    if local.time() != time(0):
+        return instant
+    return local
 
 
 def in_local_zone(instant: datetime, others: Iterable[str | None]) -> datetime:
