@@ -6,9 +6,7 @@ number of stored articles (no per-story queries, no COUNT over the whole table).
 
 from __future__ import annotations
 
-import operator
-import threading
-from collections import OrderedDict, defaultdict
+from collections import defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
@@ -29,7 +27,6 @@ LIVE_NEWS_ITEMS = 12
 SECTIONS = 6
 SECTION_ITEMS = 3
 SECTION_POOL = 200
-RELATED_ITEMS = 4
 # What a story card shows; lists load only these columns (the text can be long).
 CARD_FIELDS = (
     "id", "title", "published", "language", "excerpt", "lead_image", "source__id", "source__name",
@@ -209,10 +206,6 @@ def holds_live_news(page: Window) -> bool:
     return len(page.items) >= LIVE_NEWS_ITEMS or not page.has_next
 
 
-def _newest(article: Article) -> tuple[Any, int]:
-    return (article.published, article.pk)
-
-
 @dataclass(frozen=True)
 class Section:
     topic: Topic
@@ -289,78 +282,6 @@ def article_topics(article: Article) -> list[Topic]:
 def all_topics() -> dict[int, Topic]:
     """Every topic by id, remembered (newsdesk/core/figures.py); read-only."""
     return remembered("all topics", lambda: {topic.pk: topic for topic in Topic.objects.all()})
-
-
-def related(article: Article, topics: list[Topic], limit: int = RELATED_ITEMS) -> list[Article]:
-    """ "More like this": recent stories sharing a topic, else the same source's newest.
-
-    Candidates are the highest ids linked to each topic (a backwards walk of the topic-link index,
-    ids grow as stories arrive), then the newest published of them. Each topic's candidates are the same
-    for every story in it, so they are remembered (newsdesk/core/figures.py), not read per page.
-    """
-    own = article.pk
-    chosen = [a for a in _topics_candidates(tuple(topic.pk for topic in topics[:3]), limit) if a.pk != own]
-    del chosen[limit:]
-    if len(chosen) < limit:
-        seen = {a.pk for a in chosen} | {article.pk}
-        chosen += [a for a in _source_candidates(article.source_id, 2 * limit + 1) if a.pk not in seen][
-            : limit - len(chosen)
-        ]
-    return chosen
-
-
-def _topics_candidates(topic_ids: tuple[int, ...], limit: int) -> list[Article]:
-    """The newest `limit + 1` of these topics' candidates, each story once (the page's own story may be
-    one of them): the same for every story with these first topics, so the merge is kept and reused
-    while each topic's remembered candidates are the very same lists (so it is never older than they
-    are), in a bounded store (MERGES sets of topics, least recently used first out)."""
-    lists = tuple(_topic_candidates(topic_id, limit * 3) for topic_id in topic_ids)
-    key = (topic_ids, limit)
-    with _merges_lock:
-        held = _merges.get(key)
-        if held is not None and len(held[0]) == len(lists) and all(map(operator.is_, held[0], lists)):
-            _merges.move_to_end(key)
-            return held[1]
-    found: dict[int, Article] = {}
-    for candidates in lists:
-        for candidate in candidates:
-            found[candidate.pk] = candidate
-    merged = sorted(found.values(), key=_newest, reverse=True)[: limit + 1]
-    with _merges_lock:
-        # The lists themselves are held, so none can be freed and another take its place (and its id).
-        _merges[key] = (lists, merged)
-        while len(_merges) > MERGES:
-            _merges.popitem(last=False)
-    return merged
-
-
-MERGES = 2048
-_merges_lock = threading.Lock()
-_merges: OrderedDict[tuple[tuple[int, ...], int], tuple[tuple[list[Article], ...], list[Article]]] = (
-    OrderedDict()
-)
-
-
-def _source_candidates(source_id: int, count: int) -> list[Article]:
-    """A source's newest stories, for "More like this" when topics give too few; remembered like the
-    topics' candidates."""
-    return remembered(
-        f"related from source {source_id} {count}",
-        lambda: list(listed().filter(source_id=source_id)[:count]),
-    )
-
-
-def _topic_candidates(topic_id: int, count: int) -> list[Article]:
-    def read() -> list[Article]:
-        ids = (
-            Topic.articles.through.objects.filter(topic_id=topic_id)
-            .order_by("-article_id")
-            .values_list("article_id", flat=True)[: count + 1]  # one more: the page's own story may be one
-        )
-        # Unordered, so the database looks the few ids up by key rather than walking the date index.
-        return list(listed().filter(pk__in=list(ids)).order_by())
-
-    return remembered(f"related candidates {topic_id} {count}", read)
 
 
 def sources_with_articles() -> list[Source]:

@@ -11,7 +11,7 @@ from django.utils.translation import gettext as _
 from newsdesk.articles.models import Article
 from newsdesk.core import links
 from newsdesk.core.prepared import Prepared
-from newsdesk.web import images, metadata, queries
+from newsdesk.web import images, metadata, queries, related
 from newsdesk.web.caching import public_page
 from newsdesk.web.templatetags.newsdesk_web import lang_attr
 
@@ -98,7 +98,7 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "excerpt": excerpt,
         "original_url": original,
         "topics": topics,
-        "related": queries.related(story, topics),
+        "related": related.related(story, topics),
         "full_coverage": stories.coverage_of(story),
         "newsletter_topics": [topic.slug for topic in topics],
         "json_ld": metadata.news_article_ld(

@@ -1,4 +1,4 @@
-"""Title and date rules added for issue 13 (metadata on real pages), on small pages of our own words.
+"""Title, date and author rules found on real pages, each on a small page of our own words.
 
 Each case is a pattern met on the tuning pages of trafilatura's evaluation set, rewritten here.
 """
