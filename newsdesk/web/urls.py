@@ -1,4 +1,5 @@
 from django.urls import path, re_path, register_converter
+from django.views.generic import RedirectView
 
 from newsdesk.core.ids import IdConverter
 
@@ -22,6 +23,8 @@ urlpatterns = [
     path("story/<id:pk>/", stories.story, name="story"),
     path("topic/<slug:slug>/", browse.topic, name="topic"),
     path("search", search.search_page, name="search"),
+    # "/search/", as a reader may type it by analogy with "/topics/", goes to the search page with its query.
+    path("search/", RedirectView.as_view(pattern_name="web:search", query_string=True, permanent=True)),
     path("live/", live.live_page, name="live"),
     re_path(rf"^feeds/latest\.{FORMAT}$", feeds.latest, name="feed-latest"),
     re_path(rf"^feeds/source/(?P<pk>{ID_PATTERN})\.{FORMAT}$", feeds.source, name="feed-source"),

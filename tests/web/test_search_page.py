@@ -231,3 +231,10 @@ def test_result_items_are_rendered_once_per_version_and_follow_edits(client) -> 
     body = client.get("/search", {"q": "lighthouse"}).content.decode()
     assert "Lighthouse keepers retire" in body
     assert escape(edited.title) not in body
+
+
+def test_a_typed_trailing_slash_reaches_the_search_page_with_its_query(client) -> None:
+    response = client.get("/search/", {"q": "harbour council", "page": "2"})
+    assert response.status_code == 301
+    assert response["Location"] == "/search?q=harbour+council&page=2"
+    assert client.get(response["Location"]).status_code == 200
