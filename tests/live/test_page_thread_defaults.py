@@ -24,7 +24,8 @@ READ = (
 
 def site_threads(**env: str) -> tuple[int, int]:
     """(WEB_THREADS, IMAGE_FETCHES) as the settings read them from this environment."""
-    clean = {k: v for k, v in os.environ.items() if k not in {"NEWSDESK_WEB_THREADS", "NEWSDESK_IMAGE_FETCHES"}}
+    ours = {"NEWSDESK_WEB_THREADS", "NEWSDESK_IMAGE_FETCHES"}
+    clean = {key: value for key, value in os.environ.items() if key not in ours}
     done = subprocess.run(
         [sys.executable, "-c", READ],
         env={**clean, **env},
