@@ -359,6 +359,10 @@ NEWSDESK_INGEST: dict[str, Any] = {
 }
 
 # ---- Newsdesk: the public site (pages, feeds, search, images, the page cache) ------------------
+# Threads of a web process that run Django's pages (`newsdesk run --web-threads` sets it). 4: more pages
+# running at once only hand the GIL back and forth (decision 0017, 2026-12-07 h11l).
+_WEB_THREADS = _env_int("NEWSDESK_WEB_THREADS", 4)
+
 NEWSDESK_SITE: dict[str, Any] = {
     # Public pages and feeds may be kept this long (seconds) by browsers, CDNs and proxies.
     "PAGE_MAX_AGE": _env_int("NEWSDESK_PAGE_MAX_AGE", 60),
@@ -381,8 +385,9 @@ NEWSDESK_SITE: dict[str, Any] = {
     "IMAGE_MAX_BYTES": _env_int("NEWSDESK_IMAGE_MAX_BYTES", 5 * 1024 * 1024),
     # One deadline for an image fetch (seconds), the wait for a turn at the outlet included.
     "IMAGE_TIMEOUT": _env_int("NEWSDESK_IMAGE_TIMEOUT", 8),
-    # Image fetches one web process runs at once (never all of WEB_THREADS); beyond it, the placeholder.
-    "IMAGE_FETCHES": _env_int("NEWSDESK_IMAGE_FETCHES", 4),
+    # Image fetches one web process runs at once (by default half of WEB_THREADS, at most 4, so never all
+    # of them); beyond it, the placeholder.
+    "IMAGE_FETCHES": _env_int("NEWSDESK_IMAGE_FETCHES", max(1, min(4, _WEB_THREADS // 2))),
     # An outlet whose image fetches fail or time out this many times in a row gets no image request for
     # IMAGE_HOST_COOLOFF seconds; its images are answered with the placeholder at once meanwhile.
     "IMAGE_HOST_FAILURES": _env_int("NEWSDESK_IMAGE_HOST_FAILURES", 3),
@@ -391,8 +396,7 @@ NEWSDESK_SITE: dict[str, Any] = {
     "IMAGE_PREFETCH": _env_bool("NEWSDESK_IMAGE_PREFETCH", True),
     # The image folder's bound in bytes (0: none); `newsdesk prune` removes the copies read longest ago.
     "IMAGE_CACHE_MAX_BYTES": _env_int("NEWSDESK_IMAGE_CACHE_MAX_BYTES", 1024 * 1024 * 1024),
-    # Threads of the web process that run Django's pages (`newsdesk run --web-threads` sets it).
-    "WEB_THREADS": _env_int("NEWSDESK_WEB_THREADS", 16),
+    "WEB_THREADS": _WEB_THREADS,
     # Proxies in front of us that append to X-Forwarded-For (0: use the connection's address).
     "TRUSTED_PROXIES": _env_int("NEWSDESK_TRUSTED_PROXIES", 0),
 }

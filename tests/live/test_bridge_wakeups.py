@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 
+from newsdesk.live.server import wsgi
 from newsdesk.live.server.wsgi import WSGIBridge
 
 
@@ -50,7 +51,7 @@ def page(environ: dict[str, Any], start_response: Any) -> list[bytes]:
     return [environ["PATH_INFO"].encode()]
 
 
-def test_pages_made_while_the_loop_is_busy_wake_it_once() -> None:
+def test_pages_answered_while_the_loop_is_busy_do_not_wake_it() -> None:
     bridge = WSGIBridge(page, threads=4)
     protos = [Recorder() for _ in range(8)]
 
@@ -69,7 +70,43 @@ def test_pages_made_while_the_loop_is_busy_wake_it_once() -> None:
     bridge.close()
     assert [proto.sent[0][:2] for proto in protos] == [(200, f"/p{n}".encode()) for n in range(8)]
     assert all(proto.sent[0][2].startswith("web") for proto in protos)
-    assert wakeups == 1  # run_in_executor: one per page (8)
+    # Answered pages' coroutines are ended by the loop's own tick: no page thread wakes it
+    # (run_in_executor: one wake-up per page, 8).
+    assert wakeups == 0
+
+
+def test_an_answered_pages_coroutine_ends_at_the_next_tick(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wsgi, "SETTLE_EVERY", 0.2)
+    bridge = WSGIBridge(page, threads=2)
+    proto = Recorder()
+
+    async def main() -> float:
+        started = time.monotonic()
+        await asyncio.wait_for(bridge(scope("/p"), proto), 5)
+        return time.monotonic() - started
+
+    with asyncio.Runner(loop_factory=CountingLoop) as runner:
+        took = runner.run(main())
+        wakeups = runner.get_loop().wakeups  # type: ignore[attr-defined]
+    bridge.close()
+    assert proto.sent[0][:2] == (200, b"/p")
+    assert 0.15 <= took < 2  # the page was sent at once; its coroutine ended at the tick
+    assert wakeups == 0
+
+
+def test_a_failed_page_wakes_the_loop_at_once(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(wsgi, "SETTLE_EVERY", 30)  # a tick would come far too late
+    bridge = WSGIBridge(page, threads=2)
+
+    async def main() -> float:
+        started = time.monotonic()
+        with pytest.raises(LookupError):
+            await asyncio.wait_for(bridge(scope("/raise"), Recorder()), 5)
+        return time.monotonic() - started
+
+    took = asyncio.run(main())
+    bridge.close()
+    assert took < 1
 
 
 def test_a_page_error_reaches_its_coroutine_and_sends_nothing() -> None:

@@ -23,6 +23,8 @@ WSGIApp = Callable[[dict[str, Any], Callable[..., Any]], Iterable[bytes]]
 BUFFER_LIMIT = 1 << 20  # bytes of a response kept in memory before it is streamed instead
 MAX_BODY = 16 << 20  # request bodies larger than this are refused (413)
 _DONE = object()
+# How often the event loop ends the coroutines of pages that have already been answered (seconds).
+SETTLE_EVERY = 0.005
 _BODILESS = frozenset({"GET", "HEAD", "OPTIONS"})
 
 _BASE_ENVIRON: dict[str, Any] = {
@@ -110,6 +112,8 @@ class WSGIBridge:
             asyncio.AbstractEventLoop, list[tuple[asyncio.Future[Any], Any, BaseException | None]]
         ] = {}
         self._made_lock = threading.Lock()
+        self._called: set[asyncio.AbstractEventLoop] = set()  # loops asked to settle at once
+        self._ticks: dict[asyncio.AbstractEventLoop, asyncio.TimerHandle] = {}  # each loop's next tick
         # Each waiting coroutine's future and its work item (to end the coroutine if close() drops the item).
         self._waiting: dict[asyncio.Future[Any], Future[None]] = {}
 
@@ -162,6 +166,8 @@ class WSGIBridge:
         loop = asyncio.get_running_loop()
         made: asyncio.Future[_Response | None] = loop.create_future()
         self._waiting[made] = self.pool.submit(self._page, loop, made, environ, proto)
+        if loop not in self._ticks:
+            self._ticks[loop] = loop.call_later(SETTLE_EVERY, self._tick, loop)
         try:
             response = await made
         finally:
@@ -174,12 +180,14 @@ class WSGIBridge:
     def _page(
         self, loop: asyncio.AbstractEventLoop, made: asyncio.Future[Any], environ: dict[str, Any], proto: Any
     ) -> None:
-        """In a worker thread: make and send the page, then have the event loop end its coroutine.
+        """In a worker thread: make and send the page, then leave its coroutine for the event loop to end.
 
-        Instead of one wake-up of the event loop per page (what run_in_executor does, through a
-        concurrent future, its callback and a write to the loop's self-pipe), pages finished while the
-        loop has not yet run _settle join one list: only the first wakes the loop, and _settle ends them
-        all in one call. The response has already left (see _answer), so this only frees the coroutine."""
+        A page that has been answered (see _answer) only needs its coroutine ended, which nobody waits for:
+        it joins a list that the event loop's own tick (every SETTLE_EVERY seconds while pages are in
+        flight, _tick) ends in one call, so the page thread does not wake the loop at all (run_in_executor
+        wakes it once per page: a concurrent future, its callback and a write to the loop's self-pipe).
+        A page that failed, or whose answer is to be streamed from the loop, wakes it at once; pages
+        finished before the loop has run join that call."""
         if made.cancelled():  # the request went away while its page waited in the pool's queue
             return
         try:
@@ -190,21 +198,24 @@ class WSGIBridge:
             )
         except BaseException as error:  # handed to the coroutine, as run_in_executor does
             outcome = (made, None, error)
+        answered = outcome[1] is None and outcome[2] is None
         with self._made_lock:
-            pending = self._made.setdefault(loop, [])
-            pending.append(outcome)
-            if len(pending) > 1:
-                return  # the loop is already called
+            self._made.setdefault(loop, []).append(outcome)
+            if answered or loop in self._called:
+                return  # the loop's tick ends it, or the loop is already called
+            self._called.add(loop)
         try:
             loop.call_soon_threadsafe(self._settle, loop)
         except RuntimeError:  # the loop is closed: nobody waits any more
             with self._made_lock:
                 self._made.pop(loop, None)
+                self._called.discard(loop)
 
     def _settle(self, loop: asyncio.AbstractEventLoop) -> None:
         """On the event loop: resume every coroutine whose page is made."""
         with self._made_lock:
             outcomes = self._made.pop(loop, ())
+            self._called.discard(loop)
         for made, response, error in outcomes:
             if made.done():  # cancelled meanwhile
                 continue
@@ -218,6 +229,13 @@ class WSGIBridge:
                 wrapped.__cause__ = error
                 error = wrapped
             made.set_exception(error)
+
+    def _tick(self, loop: asyncio.AbstractEventLoop) -> None:
+        """On the event loop: end the answered pages' coroutines; tick again while any page is in flight."""
+        del self._ticks[loop]
+        self._settle(loop)
+        if self._waiting:
+            self._ticks[loop] = loop.call_later(SETTLE_EVERY, self._tick, loop)
 
     async def _stream(self, loop: asyncio.AbstractEventLoop, proto: Any, response: _Response) -> None:
         rest = response.rest
