@@ -33,7 +33,7 @@ from newsdesk.topics.models import Topic
 from newsdesk.web import metadata, queries
 from newsdesk.web.caching import public_page
 from newsdesk.web.cards import card_key, store
-from newsdesk.web.templatetags.newsdesk_web import time_tag
+from newsdesk.web.templatetags.newsdesk_web import time_open, time_tag, time_words
 
 from .common import page_number, page_size
 
@@ -173,7 +173,8 @@ class Result:
         """The result's list item. Its markup around the snippet and the time is rendered once per version
         of the story, as the story cards are (newsdesk/web/cards.py, the same store and key), and the
         snippet (the reader's words marked) and the relative time are put in per request."""
-        key = ("search result", *card_key(self.article, "result", 2, False))
+        published = self.article.published
+        key = ("search result", *card_key(self.article, "result", 2, False), published)
         held = store.get(key)
         if held is None:
             html = get_template(RESULT_TEMPLATE).render(
@@ -181,18 +182,23 @@ class Result:
             )
             head, _, rest = html.partition(SNIPPET_HERE)
             middle, _, tail = rest.partition(TIME_HERE)
-            whole = SNIPPET_HERE not in rest and TIME_HERE not in tail and rest and tail
-            held = (head + SNIPPET_HERE + middle, tail) if whole else (html, None)
+            whole = SNIPPET_HERE not in rest and TIME_HERE not in tail and rest and tail and published
+            # The time's tag (the publication time, in the key) is kept; its words are put in per request.
+            held = (
+                (head + SNIPPET_HERE + middle + time_open(published), "</time>" + tail)
+                if whole
+                else (html, None)
+            )
             store.put(key, held)
         kept, end = held
-        moment = time_tag(self.article.published)
         if end is None:  # a title that holds a placeholder's characters: rendered afresh
             fresh = get_template(RESULT_TEMPLATE).render(
-                {"article": self.article, "snippet": self.snippet, "moment": moment}
+                {"article": self.article, "snippet": self.snippet, "moment": time_tag(published)}
             )
             return mark_safe(fresh)  # noqa: S308  # rendered by the template engine, escaped there
         before, _, middle = kept.partition(SNIPPET_HERE)
-        return mark_safe(f"{before}{self.snippet}{middle}{moment}{end}")  # noqa: S308  # each part escaped
+        words = time_words(published)
+        return mark_safe(f"{before}{self.snippet}{middle}{words}{end}")  # noqa: S308  # each part escaped
 
 
 RESULT_TEMPLATE = "web/partials/search_result.html"
