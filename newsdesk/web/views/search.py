@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from newsdesk.articles.models import Article
-from newsdesk.core import links
+from newsdesk.core import frame, links
 from newsdesk.core.figures import remembered
 from newsdesk.core.ids import IdChoiceField
 from newsdesk.search import SearchPage, SearchQuery, search
@@ -216,6 +216,25 @@ def _results(found: SearchPage) -> list[Result]:
     ]
 
 
+FILTERS = ("source", "topic", "since", "until")
+FILTERS_TEMPLATE = "web/partials/search_filters.html"
+
+
+def _filters_html(form: SearchForm) -> SafeString:
+    """The form's filter fields. A search that names no filter (the address holds none of them) and has no
+    error shows the same filters to every reader: all sources, all topics, no dates. That markup is a
+    remembered figure per language (newsdesk.core.figures: until content changes, which is also when the
+    source and topic options are read again, or NEWSDESK_FIGURES_SECONDS pass); with any filter named it is
+    rendered for this reader's values, as before. The search words are never in it."""
+
+    def render() -> SafeString:
+        return mark_safe(get_template(FILTERS_TEMPLATE).render({"form": form}))  # noqa: S308  # escaped there
+
+    if form.errors or any(name in form.data for name in FILTERS):
+        return render()
+    return remembered(f"search filters {frame.language()}", render)
+
+
 def _filters_query(form: SearchForm) -> dict[str, str]:
     """The query string of this search (for the pager and the feeds), without the page."""
     return {
@@ -259,6 +278,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     base = links.reverse_remembered("web:search")
     context = {
         "form": form,
+        "filters": _filters_html(form),
         "found": found,
         "results": _results(found) if found else [],
         "number": number,
