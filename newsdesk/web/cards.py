@@ -13,7 +13,8 @@ HTML in a small per-process store (least recently used out), keyed by what the c
 
 A quarantined, rejected or deleted story is never asked for again: lists read which stories to show from the
 database on each render, and only published ones. The relative time ("5 minutes ago") is not kept: the card
-is stored in two halves around its <time> element, which is rendered afresh each time.
+is stored in two halves around the words of its <time> element, which are worked out afresh each time (the
+element's tag, with the story's publication time, is kept: that time is part of the key).
 
 Nothing per reader is in a card (no cookie, no consent, no user): the template receives only the article.
 """
@@ -29,7 +30,7 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString, mark_safe
 
 from newsdesk.core import frame
-from newsdesk.web.templatetags.newsdesk_web import time_tag
+from newsdesk.web.templatetags.newsdesk_web import time_open, time_tag, time_words
 
 TEMPLATE = "web/partials/story.html"
 TIME_CLASS = "story__time"
@@ -122,16 +123,22 @@ def render_row(item: Any, kind: str) -> SafeString:
 
 
 def render_kept(key: Key, name: str, context: dict[str, Any], moment: Any, time_class: str) -> SafeString:
-    """Template `name` rendered with `context` once per `key`, and kept in two halves around the
-    `time_tag(moment, time_class)` it holds, which is rendered afresh every time."""
+    """Template `name` rendered with `context` once per `key` and `moment`, and kept in two halves around
+    the words of the `time_tag(moment, time_class)` it holds ("5 minutes ago"), which are worked out afresh
+    every time. The tag itself (its class and the moment's ISO date) is kept with the halves: the moment is
+    part of the key, so a card or row whose moment changes is rendered again."""
+    key = (*key, moment)
     card = store.get(key)
     if card is None:
         html = get_template(name).render(context)
         mark = str(time_tag(moment, time_class))
         before, found, after = html.partition(mark) if mark else (html, "", "")
-        card = (before, after) if found and after.find(mark) < 0 else (html, None)
+        if found and after.find(mark) < 0:
+            card = (before + time_open(moment, time_class), "</time>" + after)
+        else:
+            card = (html, None)
         store.put(key, card)
     head, tail = card
     if tail is None:
         return mark_safe(head)  # noqa: S308  # rendered by the template engine, escaped there
-    return mark_safe(head + str(time_tag(moment, time_class)) + tail)  # noqa: S308
+    return mark_safe(head + time_words(moment) + tail)  # noqa: S308  # the words escaped by time_words

@@ -24,7 +24,7 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from newsdesk.articles.models import Article
-from newsdesk.core import links
+from newsdesk.core import frame, links
 from newsdesk.core.figures import remembered
 from newsdesk.core.ids import IdChoiceField
 from newsdesk.search import SearchPage, SearchQuery, search
@@ -33,7 +33,7 @@ from newsdesk.topics.models import Topic
 from newsdesk.web import metadata, queries
 from newsdesk.web.caching import public_page
 from newsdesk.web.cards import card_key, store
-from newsdesk.web.templatetags.newsdesk_web import time_tag
+from newsdesk.web.templatetags.newsdesk_web import time_open, time_tag, time_words
 
 from .common import page_number, page_size
 
@@ -173,7 +173,8 @@ class Result:
         """The result's list item. Its markup around the snippet and the time is rendered once per version
         of the story, as the story cards are (newsdesk/web/cards.py, the same store and key), and the
         snippet (the reader's words marked) and the relative time are put in per request."""
-        key = ("search result", *card_key(self.article, "result", 2, False))
+        published = self.article.published
+        key = ("search result", *card_key(self.article, "result", 2, False), published)
         held = store.get(key)
         if held is None:
             html = get_template(RESULT_TEMPLATE).render(
@@ -181,18 +182,23 @@ class Result:
             )
             head, _, rest = html.partition(SNIPPET_HERE)
             middle, _, tail = rest.partition(TIME_HERE)
-            whole = SNIPPET_HERE not in rest and TIME_HERE not in tail and rest and tail
-            held = (head + SNIPPET_HERE + middle, tail) if whole else (html, None)
+            whole = SNIPPET_HERE not in rest and TIME_HERE not in tail and rest and tail and published
+            # The time's tag (the publication time, in the key) is kept; its words are put in per request.
+            held = (
+                (head + SNIPPET_HERE + middle + time_open(published), "</time>" + tail)
+                if whole
+                else (html, None)
+            )
             store.put(key, held)
         kept, end = held
-        moment = time_tag(self.article.published)
         if end is None:  # a title that holds a placeholder's characters: rendered afresh
             fresh = get_template(RESULT_TEMPLATE).render(
-                {"article": self.article, "snippet": self.snippet, "moment": moment}
+                {"article": self.article, "snippet": self.snippet, "moment": time_tag(published)}
             )
             return mark_safe(fresh)  # noqa: S308  # rendered by the template engine, escaped there
         before, _, middle = kept.partition(SNIPPET_HERE)
-        return mark_safe(f"{before}{self.snippet}{middle}{moment}{end}")  # noqa: S308  # each part escaped
+        words = time_words(published)
+        return mark_safe(f"{before}{self.snippet}{middle}{words}{end}")  # noqa: S308  # each part escaped
 
 
 RESULT_TEMPLATE = "web/partials/search_result.html"
@@ -208,6 +214,25 @@ def _results(found: SearchPage) -> list[Result]:
         for hit in found.hits
         if hit.article_id in articles
     ]
+
+
+FILTERS = ("source", "topic", "since", "until")
+FILTERS_TEMPLATE = "web/partials/search_filters.html"
+
+
+def _filters_html(form: SearchForm) -> SafeString:
+    """The form's filter fields. A search that names no filter (the address holds none of them) and has no
+    error shows the same filters to every reader: all sources, all topics, no dates. That markup is a
+    remembered figure per language (newsdesk.core.figures: until content changes, which is also when the
+    source and topic options are read again, or NEWSDESK_FIGURES_SECONDS pass); with any filter named it is
+    rendered for this reader's values, as before. The search words are never in it."""
+
+    def render() -> SafeString:
+        return mark_safe(get_template(FILTERS_TEMPLATE).render({"form": form}))  # noqa: S308  # escaped there
+
+    if form.errors or any(name in form.data for name in FILTERS):
+        return render()
+    return remembered(f"search filters {frame.language()}", render)
 
 
 def _filters_query(form: SearchForm) -> dict[str, str]:
@@ -253,6 +278,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
     base = links.reverse_remembered("web:search")
     context = {
         "form": form,
+        "filters": _filters_html(form),
         "found": found,
         "results": _results(found) if found else [],
         "number": number,
