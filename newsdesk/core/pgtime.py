@@ -33,7 +33,7 @@ class UTCTimestampLoader:
     timezone = datetime.UTC
     native: Any = None  # psycopg's loader class, found on first use
 
-    def __new__(cls, oid: int, context: Any = None) -> Any:  # type: ignore[misc]
+    def __new__(cls, oid: int, context: Any = None) -> Any:
         return cls.native(oid, context)
 
 
