@@ -6,8 +6,9 @@ class CoreConfig(AppConfig):
     label = "core"
 
     def ready(self) -> None:
-        from . import tasktallies
+        from . import pgtime, tasktallies
         from .metrics import connect_task_signals
 
         connect_task_signals()
         tasktallies.connect()
+        pgtime.connect()

@@ -20,9 +20,10 @@ from newsdesk.core.figures import remembered
 from newsdesk.core.prepared import prepared
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
-from newsdesk.topics.queries import COMMON_TOPIC
+from newsdesk.topics.queries import COMMON_TOPIC, topic_ids
 from newsdesk.topics.queries import in_topic as _in_topic
 
+_UNREAD = object()
 LIVE_NEWS_ITEMS = 12
 SECTIONS = 6
 SECTION_ITEMS = 3
@@ -262,17 +263,22 @@ def _topic_sections(exclude: set[int], limit: int, per_topic: int) -> list[Secti
 
 
 def article_topics(article: Article) -> list[Topic]:
-    """The story's topics by name: their ids from the link table (one indexed lookup, no join, no ORM
-    compilation), the topics themselves from the remembered list of all topics."""
-    link = Topic.articles.through._meta
-    quote = connection.ops.quote_name
-    with connection.cursor() as cursor:
-        cursor.execute(
-            f"SELECT {quote(link.get_field('topic').column)} FROM {quote(link.db_table)} "  # noqa: S608  # names from the model
-            f"WHERE {quote(link.get_field('article').column)} = %s",
-            [article.pk],
-        )
-        ids = [row[0] for row in cursor.fetchall()]
+    """The story's topics by name: their ids read with the story (`topic_ids`, newsdesk.topics.queries.
+    with_topic_ids) or else from the link table (one indexed lookup, no join, no ORM compilation), the
+    topics themselves from the remembered list of all topics."""
+    joined: Any = getattr(article, "topic_ids", _UNREAD)
+    if joined is not _UNREAD:
+        ids = topic_ids(joined)
+    else:
+        link = Topic.articles.through._meta
+        quote = connection.ops.quote_name
+        with connection.cursor() as cursor:
+            cursor.execute(
+                f"SELECT {quote(link.get_field('topic').column)} FROM {quote(link.db_table)} "  # noqa: S608  # names from the model
+                f"WHERE {quote(link.get_field('article').column)} = %s",
+                [article.pk],
+            )
+            ids = [row[0] for row in cursor.fetchall()]
     known = all_topics()
     if any(pk not in known for pk in ids):  # a topic made since they were remembered
         return list(article.topics.order_by("name"))

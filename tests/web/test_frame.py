@@ -46,16 +46,18 @@ def test_the_search_box_and_the_cookie_link_are_each_pages_own(newsroom: Newsroo
     assert re.search(r'href="/topics/" aria-current="page"', masthead)
 
 
-def test_an_article_page_asks_the_database_twice(newsroom: Newsroom) -> None:
-    """The story with its source and story in one query, its topics' ids in another; the rest (topics,
-    "More like this", the frame) is remembered or kept."""
+def test_an_article_page_asks_the_database_once(newsroom: Newsroom) -> None:
+    """The story with its source, its story and its topics' ids in one query; the rest (topics, "More like
+    this", the frame) is remembered or kept. On PostgreSQL each query is a round trip."""
     client = Client()
-    article = newsroom.articles[0]
-    path = links.article_path(article.pk, article.title)
-    client.get(path)
-    with CaptureQueriesContext(connection) as queries:
-        assert client.get(path).status_code == 200
-    assert len(queries) <= 3, [q["sql"] for q in queries]
+    # Stories with topics (a story in none asks one more, for the newsletter box's default choices).
+    first, second = [a for a in newsroom.articles if a.topics.exists()][:2]
+    client.get(links.article_path(first.pk, first.title))
+    client.get(links.article_path(second.pk, second.title))
+    for article in (first, second):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(links.article_path(article.pk, article.title)).status_code == 200
+        assert len(queries) == 1, [q["sql"] for q in queries]
 
 
 def test_list_pages_do_not_ask_per_story(newsroom: Newsroom) -> None:

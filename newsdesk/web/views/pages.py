@@ -11,6 +11,7 @@ from django.utils.translation import gettext as _
 from newsdesk.articles.models import Article
 from newsdesk.core import links
 from newsdesk.core.prepared import Prepared
+from newsdesk.topics.queries import with_topic_ids
 from newsdesk.web import images, metadata, queries, related
 from newsdesk.web.caching import public_page
 from newsdesk.web.templatetags.newsdesk_web import lang_attr
@@ -56,9 +57,11 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-# The story with its source and its story (for "Full coverage"), in one query compiled once.
+# The story with its source, its story (for "Full coverage") and its topics' ids, in one query compiled once.
 _ARTICLE = Prepared(
-    lambda pk: Article.objects.published().select_related("source", "story_member__story").filter(pk=pk),
+    lambda pk: with_topic_ids(
+        Article.objects.published().select_related("source", "story_member__story").filter(pk=pk)
+    ),
     probes=(-1,),
 )
 
