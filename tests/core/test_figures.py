@@ -51,7 +51,12 @@ def test_a_page_reads_the_content_stamp_once(settings, tmp_path, monkeypatch):
     forget()
     reads = []
     stat = figures._stamp
-    monkeypatch.setattr(figures, "_stamp", lambda: reads.append(1) or stat())
+
+    def counted() -> float:
+        reads.append(1)
+        return stat()
+
+    monkeypatch.setattr(figures, "_stamp", counted)
     counter = itertools.count(1)
     with frame.rendering():
         assert remembered("a", lambda: next(counter)) == 1
