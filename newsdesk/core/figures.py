@@ -22,6 +22,8 @@ from typing import Any, TypeVar
 
 from django.conf import settings
 
+from newsdesk.core import frame
+
 T = TypeVar("T")
 
 _lock = threading.Lock()
@@ -42,7 +44,7 @@ def remembered(name: str, compute: Callable[[], T]) -> T:
     seconds = settings.NEWSDESK_SITE.get("FIGURES_SECONDS", 5)
     if seconds <= 0:
         return compute()
-    stamp, now = _stamp(), time.monotonic()
+    stamp, now = frame.stamp(_stamp), time.monotonic()  # read once per page (newsdesk/core/frame.py)
     held = _values.get(name)
     if held is not None and held[0] == stamp and now - held[1] < seconds:
         value: T = held[2]

@@ -27,9 +27,10 @@ from typing import Any
 
 from django.conf import settings
 from django.template.loader import get_template
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from newsdesk.core import frame
+from newsdesk.core.markup import safe
 from newsdesk.web.templatetags.newsdesk_web import time_open, time_tag, time_words
 
 TEMPLATE = "web/partials/story.html"
@@ -140,5 +141,5 @@ def render_kept(key: Key, name: str, context: dict[str, Any], moment: Any, time_
         store.put(key, card)
     head, tail = card
     if tail is None:
-        return mark_safe(head)  # noqa: S308  # rendered by the template engine, escaped there
-    return mark_safe(head + time_words(moment) + tail)  # noqa: S308  # the words escaped by time_words
+        return safe(head)  # rendered by the template engine, escaped there
+    return safe(head + time_words(moment) + tail)  # the words escaped by time_words

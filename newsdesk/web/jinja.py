@@ -296,4 +296,9 @@ def environment(**options: Any) -> jinja2.Environment:
         pgettext=translation.pgettext,
         npgettext=translation.npgettext,
     )
+    # `_()` is our gettext itself. jinja2.ext.i18n makes it an alias that takes the page's context and looks
+    # `gettext` up in it on every call; a function that takes the context is also given a copy of it (every
+    # block, one list per block) when it is called after a `{% set %}` in a block or inside a loop. The
+    # words are the same: the alias found this same function.
+    env.globals["_"] = gettext
     return env
