@@ -46,7 +46,10 @@ _PROSE_XPATH = etree.XPath(
     "descendant::p[string-length(normalize-space(.)) > 150]"
     " | descendant::li[string-length(normalize-space(.)) > 150]"
 )
-_HINT_NAMES = frozenset(HINT_ATTRIBUTES)
+# Per hint attribute, each value seen lately and its hint (see _scan); at most this many values each.
+HINT_TABLE_SIZE = 8192
+_HINT_TABLES: dict[str, dict[str, str | None]] = {name: {} for name in HINT_ATTRIBUTES}
+_UNSEEN = object()
 # <figcaption>: photo captions and credits ("Photo: … / Agency") are not the story's text; the image stays.
 DROP_TAGS = (
     "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "link", "meta",
@@ -117,14 +120,25 @@ def _scan(body: HtmlElement, core: HtmlElement | None) -> tuple[set[HtmlElement]
     # union of attribute values, each of which lxml wraps in a string that knows its element. Most
     # elements have one or two attributes: going through their names is cheaper than asking for each
     # of the nine hint attributes in turn.
+    # A value's hint comes from a plain dict per attribute name first: pages repeat the same class names
+    # hundreds of times, and a dict lookup costs a fifth of a call through attribute_hint's lru_cache
+    # (which builds and hashes a key tuple each time). The dicts are emptied when they grow too large.
+    tables = _HINT_TABLES
     for element in body.iter(etree.Element):
         for name in element.keys():  # noqa: SIM118 (iterating an element gives its children)
-            if name in _HINT_NAMES:
-                hint = attribute_hint(name, element.get(name))
-                if hint == MARKER:
-                    anchors.add(element)
-                elif hint:
-                    candidates.add(element)
+            table = tables.get(name)
+            if table is None:
+                continue
+            value = element.get(name)
+            hint = table.get(value, _UNSEEN)
+            if hint is _UNSEEN:
+                if len(table) >= HINT_TABLE_SIZE:
+                    table.clear()
+                hint = table[value] = attribute_hint(name, value)
+            if hint == MARKER:
+                anchors.add(element)
+            elif hint:
+                candidates.add(element)
     if core is not None:
         anchors.add(core)
     return anchors, candidates
