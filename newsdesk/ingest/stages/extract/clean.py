@@ -13,8 +13,11 @@ Python. The article body and its ancestors are protected, so a wrapper whose cla
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from enum import Enum
+from itertools import accumulate
+from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement
@@ -28,6 +31,7 @@ from newsdesk.ingest.stages.extract.patterns import (
     MARKER_TAGS_XPATH,
     SHORT_TEXT_XPATH,
     TEXT_HINT,
+    TEXT_HINT_MATCHER,
     TEXT_RULES,
     attribute_hint,
     label_for_attributes,
@@ -182,9 +186,7 @@ def _inside(element: HtmlElement, anchors: set[HtmlElement]) -> bool:
 def _text_matches(
     body: HtmlElement, protected: set[HtmlElement], page_chars: int
 ) -> Iterable[tuple[HtmlElement, str]]:
-    for node in SHORT_TEXT_XPATH(body):
-        if not TEXT_HINT.search(node.lower()):
-            continue
+    for node in _hinted(SHORT_TEXT_XPATH(body)):
         owner = node.getparent()
         if owner is not None and node.is_tail:
             owner = owner.getparent()
@@ -201,6 +203,29 @@ def _text_matches(
                 if target is not None:
                     yield target, rule.label
                 break
+
+
+def _hinted(nodes: list[Any]) -> Iterator[Any]:
+    """The text nodes holding a TEXT_HINT word (lower-cased), in document order.
+
+    The nodes are joined and searched in one pass of TEXT_HINT_MATCHER; each match is mapped back to
+    its node by position. No hint word holds the separator, so a match never spans two nodes, and a
+    node holding a word gets at least one match (a match ends inside its node, and the next search
+    starts there). When lower-casing changes the text's length ("İ"), positions would not map back:
+    those pages are searched node by node.
+    """
+    joined = "\x00".join(nodes)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):
+        yield from (node for node in nodes if TEXT_HINT.search(node.lower()))
+        return
+    ends = list(accumulate(len(node) + 1 for node in nodes))
+    last = -1
+    for _, start, _ in TEXT_HINT_MATCHER.find_matches_as_indexes(lowered):
+        index = bisect_right(ends, start)
+        if index != last:
+            last = index
+            yield nodes[index]
 
 
 def _credit_block(owner: HtmlElement, credit: str, protected: set[HtmlElement]) -> HtmlElement | None:

@@ -12,6 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
+import ahocorasick_rs
 from lxml.etree import XPath
 
 from newsdesk.markup.hidden import css_hidden_reason, parse_style
@@ -217,6 +218,10 @@ TEXT_HINT = re.compile(
     r"read|related|more|inbox|newsletter|subscribe|sign up|cookies|live|latest|breaking|just in|ticker"
     r"|comment|repl|thoughts|respons|discussion|conversation|share|recommend|trending|popular|you m"
     r"|editor|also|watch|listen|stay in|partners use|también|aussi|lesen|thema|anche|leia|lees|lea|lee m"
-    r"|interes|relacionad|sobre|thema|themen|artikel|beiträge|gelesen|czytaj"
+    r"|interes|relacionad|sobre|themen|artikel|beiträge|gelesen|czytaj"
     r"|sujet|foto|bild|photo|credit|crédit|getty|istock|afp|reuters"
 )  # matched against lower-cased text: IGNORECASE makes this alternation five times slower
+# The same words in one Aho-Corasick automaton (ahocorasick-rs, as the spam lexicon uses): the clean-up
+# scans all of a page's short texts in one pass with it, instead of one regular-expression search per
+# text node, where the alternation is tried at every character (clean.py, _hinted).
+TEXT_HINT_MATCHER = ahocorasick_rs.AhoCorasick(TEXT_HINT.pattern.split("|"))
