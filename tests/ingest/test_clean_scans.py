@@ -11,7 +11,7 @@ import pytest
 from lxml import etree
 from lxml.html import HtmlElement
 
-from newsdesk.ingest.stages.extract import clean
+from newsdesk.ingest.stages.extract import clean, patterns
 from newsdesk.ingest.stages.extract.clean import _hinted, _scan, page_body
 from newsdesk.ingest.stages.extract.document import parse
 from newsdesk.ingest.stages.extract.patterns import (
@@ -107,3 +107,51 @@ def test_scan_empties_a_full_table_and_still_answers(monkeypatch: pytest.MonkeyP
     plain_anchors, plain_candidates = _plain_scan(body)
     assert anchors == plain_anchors | set(MARKER_TAGS_XPATH(body))
     assert candidates == plain_candidates | set(FURNITURE_TAGS_XPATH(body))
+
+
+def _label_whole(attrib: dict[str, str]) -> str | None:
+    """label_for_attributes as it was: all name values matched together, then role and aria-label."""
+    names = " ".join(
+        attrib.get(name, "") for name in ("class", "id", "data-component", "data-module")
+    ).lower()
+    tokens = patterns._AEM_COMPONENT.sub("", names).split()
+    parts = {part for token in tokens for part in patterns._SPLIT.split(token)}
+    role = attrib.get("role", "").lower()
+    aria = set(attrib.get("aria-label", "").lower().replace(":", " ").split())
+    for rule in patterns.ATTRIBUTE_RULES:
+        if parts & rule.parts or set(tokens) & rule.tokens or role in rule.roles or aria & rule.parts:
+            return rule.label
+    return None
+
+
+ATTRIBUTES = [
+    {"class": "site-nav menu"},
+    {"class": "entry-content", "id": "comments"},  # the first rule that any value matches
+    {"class": "widget", "id": "cookie-banner"},  # cookie-notice is the first rule
+    {"class": "Read-More box", "role": "navigation"},
+    {"class": "cmp-text cmp-image"},  # Adobe components, not consent
+    {"class": "cmp-banner"},
+    {"id": "post-1234", "data-component": "ShareBar", "data-module": "related"},
+    {"role": "Complementary"},
+    {"aria-label": "Sign up: newsletter"},
+    {"aria-label": "Main story"},
+    {"class": "mailing-list"},
+    {"class": "", "id": ""},
+    {"class": "tags cat-links", "role": "contentinfo"},
+    {"data-module": "most-read"},
+    {"class": "adslot-top", "aria-label": "footer"},
+]
+
+
+@pytest.mark.parametrize("attrib", ATTRIBUTES)
+def test_label_by_value_bits_equals_the_whole_match(attrib: dict[str, str]) -> None:
+    assert patterns.label_for_attributes(attrib) == _label_whole(attrib)
+    assert patterns.label_for_attributes(attrib) == _label_whole(attrib)  # from the cached bits
+
+
+def test_labels_of_every_value_pair_of_a_page_agree() -> None:
+    values = sorted({value for attrib in ATTRIBUTES for value in attrib.values()})
+    for first in values:
+        for second in values:
+            attrib = {"class": first, "id": second, "aria-label": second}
+            assert patterns.label_for_attributes(attrib) == _label_whole(attrib), attrib

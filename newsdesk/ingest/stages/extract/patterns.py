@@ -8,7 +8,7 @@ plain words sites put on their boxes; none is specific to one site.
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from functools import lru_cache
 
@@ -91,25 +91,80 @@ _LABEL_ATTRIBUTES = ("class", "id", "data-component", "data-module")
 
 
 def label_for_attributes(attrib: Mapping[str, str]) -> str | None:
-    """The kind of furniture an element's class, id, role and aria-label announce, if any."""
-    names = " ".join(attrib.get(name, "") for name in _LABEL_ATTRIBUTES)
-    return _label(names, attrib.get("role", ""), attrib.get("aria-label", ""))
+    """The kind of furniture an element's class, id, role and aria-label announce, if any: the first
+    rule (in ATTRIBUTE_RULES' order) that any of them matches.
+
+    Each value is matched on its own and the rules it matches kept as bits, cached per value: pages
+    repeat class names hundreds of times, while a cache of the whole combination missed on every element
+    with an id of its own. The class, id, data-component and data-module tokens were matched together
+    before; a rule matches their union exactly when it matches one of them, so the answer is the same.
+    """
+    mask = 0
+    for name in _LABEL_ATTRIBUTES:
+        value = attrib.get(name)
+        if value:
+            mask |= _cached(_NAMES_MASKS, value, _names_mask)
+    role = attrib.get("role")
+    if role:
+        mask |= _cached(_ROLE_MASKS, role, _role_mask)
+    aria_label = attrib.get("aria-label")
+    if aria_label:
+        mask |= _cached(_ARIA_MASKS, aria_label, _aria_mask)
+    return ATTRIBUTE_RULES[(mask & -mask).bit_length() - 1].label if mask else None
 
 
-@lru_cache(maxsize=4096)
-def _label(names: str, role: str, aria_label: str) -> str | None:
-    """Cached: pages repeat the same class names (menu-item, widget, comment) many times."""
-    if not role and not aria_label and not _ANY_NAME.search(names.lower()):
-        return None
-    tokens = _AEM_COMPONENT.sub("", names.lower()).split()
-    parts = {part for token in tokens for part in _SPLIT.split(token)}
-    whole = set(tokens)
-    role = role.lower()
-    aria = set(aria_label.lower().replace(":", " ").split())
-    for rule in ATTRIBUTE_RULES:
-        if parts & rule.parts or whole & rule.tokens or role in rule.roles or aria & rule.parts:
-            return rule.label
-    return None
+# Per kind of value, the values seen lately and their rule bits; emptied when one grows past this.
+MASK_TABLE_SIZE = 8192
+_NAMES_MASKS: dict[str, int] = {}
+_ROLE_MASKS: dict[str, int] = {}
+_ARIA_MASKS: dict[str, int] = {}
+
+
+def _cached(table: dict[str, int], value: str, compute: Callable[[str], int]) -> int:
+    mask = table.get(value)
+    if mask is None:
+        if len(table) >= MASK_TABLE_SIZE:
+            table.clear()
+        mask = table[value] = compute(value)
+    return mask
+
+
+def _names_mask(value: str) -> int:
+    """The rules a class, id or data-component value matches, by its tokens and their parts."""
+    low = value.lower()
+    if not _ANY_NAME.search(low):
+        return 0
+    mask = 0
+    for token in _AEM_COMPONENT.sub("", low).split():
+        mask |= _TOKEN_BITS.get(token, 0)
+        for part in _SPLIT.split(token):
+            mask |= _PART_BITS.get(part, 0)
+    return mask
+
+
+def _role_mask(value: str) -> int:
+    return _ROLE_BITS.get(value.lower(), 0)
+
+
+def _aria_mask(value: str) -> int:
+    mask = 0
+    for word in value.lower().replace(":", " ").split():
+        mask |= _PART_BITS.get(word, 0)
+    return mask
+
+
+def _bits(words_of: Callable[[AttributeRule], frozenset[str]]) -> dict[str, int]:
+    """Each word of the rules (parts, whole tokens or roles) and the bits of the rules that hold it."""
+    bits: dict[str, int] = {}
+    for index, rule in enumerate(ATTRIBUTE_RULES):
+        for word in words_of(rule):
+            bits[word] = bits.get(word, 0) | 1 << index
+    return bits
+
+
+_PART_BITS = _bits(lambda rule: rule.parts)
+_TOKEN_BITS = _bits(lambda rule: rule.tokens)
+_ROLE_BITS = _bits(lambda rule: rule.roles)
 
 
 # The attributes that can mark furniture or the article body; the clean-up reads them from each element
