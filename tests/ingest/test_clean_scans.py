@@ -15,14 +15,19 @@ from newsdesk.ingest.stages.extract import clean, patterns
 from newsdesk.ingest.stages.extract.clean import _hinted, _scan, page_body
 from newsdesk.ingest.stages.extract.document import parse
 from newsdesk.ingest.stages.extract.patterns import (
-    FURNITURE_TAGS_XPATH,
     HINT_ATTRIBUTES,
     MARKER,
-    MARKER_TAGS_XPATH,
     SHORT_TEXT_XPATH,
     TEXT_HINT,
     attribute_hint,
 )
+
+# What the clean-up selected by tag before the tags were read in its attribute walk.
+FURNITURE_TAGS_XPATH = etree.XPath(
+    "descendant::nav | descendant::footer | descendant::aside | descendant::header"
+    " | descendant::*[starts-with(local-name(), 'amp-')]"
+)
+MARKER_TAGS_XPATH = etree.XPath("descendant::article | descendant::main")
 
 PAGE = """<html><body>
 <div class="site-nav menu">Home <a href="/">Front</a> tail with read more words</div>
@@ -35,6 +40,7 @@ PAGE = """<html><body>
 <p>share</p><p>shar</p><p>e</p>
 </article>
 <aside class="widget related-posts"><h2>Related</h2><ul><li><a href="/x">Other story</a></li></ul></aside>
+<main><amp-img src="/a.jpg"></amp-img><header><h1>x</h1></header><nav>n</nav></main>
 <footer style="display:none" hidden>Footer <span itemprop="articleBody">not really</span></footer>
 </body></html>"""
 

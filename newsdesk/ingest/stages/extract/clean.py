@@ -23,12 +23,10 @@ from lxml import etree
 from lxml.html import HtmlElement
 
 from newsdesk.ingest.stages.extract.patterns import (
-    FURNITURE_TAGS_XPATH,
     HINT_ATTRIBUTES,
     LABEL_BY_TAG,
     LABEL_OUTSIDE_ARTICLE,
     MARKER,
-    MARKER_TAGS_XPATH,
     SHORT_TEXT_XPATH,
     TEXT_HINT,
     TEXT_HINT_MATCHER,
@@ -54,6 +52,10 @@ _PROSE_XPATH = etree.XPath(
 HINT_TABLE_SIZE = 8192
 _HINT_TABLES: dict[str, dict[str, str | None]] = {name: {} for name in HINT_ATTRIBUTES}
 _UNSEEN = object()
+# Tags that make an element a candidate wherever it stands (and every "amp-…" tag), and tags that mark
+# the article body.
+_FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "header"})
+_MARKER_TAGS = frozenset({"article", "main"})
 # <figcaption>: photo captions and credits ("Photo: … / Agency") are not the story's text; the image stays.
 DROP_TAGS = (
     "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "link", "meta",
@@ -118,8 +120,11 @@ def _scan(body: HtmlElement, core: HtmlElement | None) -> tuple[set[HtmlElement]
     element whose paragraphs hold the most text; candidates are elements whose tag or an attribute
     hints at furniture.
     """
-    anchors: set[HtmlElement] = set(MARKER_TAGS_XPATH(body))
-    candidates: set[HtmlElement] = set(FURNITURE_TAGS_XPATH(body))
+    anchors: set[HtmlElement] = set()
+    candidates: set[HtmlElement] = set()
+    # The tags are read in the same walk (the body's own tag, "body" or "html", is none of them): two
+    # XPath unions over the descendants cost more than the whole attribute walk, five passes over the
+    # tree and a local-name() per element.
     # One walk over the elements, reading the few attributes that can hint: cheaper than an XPath
     # union of attribute values, each of which lxml wraps in a string that knows its element. Most
     # elements have one or two attributes: going through their names is cheaper than asking for each
@@ -129,6 +134,11 @@ def _scan(body: HtmlElement, core: HtmlElement | None) -> tuple[set[HtmlElement]
     # (which builds and hashes a key tuple each time). The dicts are emptied when they grow too large.
     tables = _HINT_TABLES
     for element in body.iter(etree.Element):
+        tag = element.tag
+        if tag in _FURNITURE_TAGS or tag.startswith("amp-"):
+            candidates.add(element)
+        elif tag in _MARKER_TAGS:
+            anchors.add(element)
         for name in element.keys():  # noqa: SIM118 (iterating an element gives its children)
             table = tables.get(name)
             if table is None:
