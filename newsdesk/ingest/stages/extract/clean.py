@@ -13,21 +13,23 @@ Python. The article body and its ancestors are protected, so a wrapper whose cla
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from bisect import bisect_right
+from collections.abc import Iterable, Iterator
 from enum import Enum
+from itertools import accumulate
+from typing import Any
 
 from lxml import etree
 from lxml.html import HtmlElement
 
 from newsdesk.ingest.stages.extract.patterns import (
-    FURNITURE_TAGS_XPATH,
     HINT_ATTRIBUTES,
     LABEL_BY_TAG,
     LABEL_OUTSIDE_ARTICLE,
     MARKER,
-    MARKER_TAGS_XPATH,
     SHORT_TEXT_XPATH,
     TEXT_HINT,
+    TEXT_HINT_MATCHER,
     TEXT_RULES,
     attribute_hint,
     label_for_attributes,
@@ -46,7 +48,14 @@ _PROSE_XPATH = etree.XPath(
     "descendant::p[string-length(normalize-space(.)) > 150]"
     " | descendant::li[string-length(normalize-space(.)) > 150]"
 )
-_HINT_NAMES = frozenset(HINT_ATTRIBUTES)
+# Per hint attribute, each value seen lately and its hint (see _scan); at most this many values each.
+HINT_TABLE_SIZE = 8192
+_HINT_TABLES: dict[str, dict[str, str | None]] = {name: {} for name in HINT_ATTRIBUTES}
+_UNSEEN = object()
+# Tags that make an element a candidate wherever it stands (and every "amp-…" tag), and tags that mark
+# the article body.
+_FURNITURE_TAGS = frozenset({"nav", "footer", "aside", "header"})
+_MARKER_TAGS = frozenset({"article", "main"})
 # <figcaption>: photo captions and credits ("Photo: … / Agency") are not the story's text; the image stays.
 DROP_TAGS = (
     "script", "style", "noscript", "template", "svg", "iframe", "object", "embed", "link", "meta",
@@ -111,20 +120,39 @@ def _scan(body: HtmlElement, core: HtmlElement | None) -> tuple[set[HtmlElement]
     element whose paragraphs hold the most text; candidates are elements whose tag or an attribute
     hints at furniture.
     """
-    anchors: set[HtmlElement] = set(MARKER_TAGS_XPATH(body))
-    candidates: set[HtmlElement] = set(FURNITURE_TAGS_XPATH(body))
+    anchors: set[HtmlElement] = set()
+    candidates: set[HtmlElement] = set()
+    # The tags are read in the same walk (the body's own tag, "body" or "html", is none of them): two
+    # XPath unions over the descendants cost more than the whole attribute walk, five passes over the
+    # tree and a local-name() per element.
     # One walk over the elements, reading the few attributes that can hint: cheaper than an XPath
     # union of attribute values, each of which lxml wraps in a string that knows its element. Most
     # elements have one or two attributes: going through their names is cheaper than asking for each
     # of the nine hint attributes in turn.
+    # A value's hint comes from a plain dict per attribute name first: pages repeat the same class names
+    # hundreds of times, and a dict lookup costs a fifth of a call through attribute_hint's lru_cache
+    # (which builds and hashes a key tuple each time). The dicts are emptied when they grow too large.
+    tables = _HINT_TABLES
     for element in body.iter(etree.Element):
+        tag = element.tag
+        if tag in _FURNITURE_TAGS or tag.startswith("amp-"):
+            candidates.add(element)
+        elif tag in _MARKER_TAGS:
+            anchors.add(element)
         for name in element.keys():  # noqa: SIM118 (iterating an element gives its children)
-            if name in _HINT_NAMES:
-                hint = attribute_hint(name, element.get(name))
-                if hint == MARKER:
-                    anchors.add(element)
-                elif hint:
-                    candidates.add(element)
+            table = tables.get(name)
+            if table is None:
+                continue
+            value = element.get(name)
+            hint = table.get(value, _UNSEEN)
+            if hint is _UNSEEN:
+                if len(table) >= HINT_TABLE_SIZE:
+                    table.clear()
+                hint = table[value] = attribute_hint(name, value)
+            if hint == MARKER:
+                anchors.add(element)
+            elif hint:
+                candidates.add(element)
     if core is not None:
         anchors.add(core)
     return anchors, candidates
@@ -168,9 +196,7 @@ def _inside(element: HtmlElement, anchors: set[HtmlElement]) -> bool:
 def _text_matches(
     body: HtmlElement, protected: set[HtmlElement], page_chars: int
 ) -> Iterable[tuple[HtmlElement, str]]:
-    for node in SHORT_TEXT_XPATH(body):
-        if not TEXT_HINT.search(node.lower()):
-            continue
+    for node in _hinted(SHORT_TEXT_XPATH(body)):
         owner = node.getparent()
         if owner is not None and node.is_tail:
             owner = owner.getparent()
@@ -187,6 +213,29 @@ def _text_matches(
                 if target is not None:
                     yield target, rule.label
                 break
+
+
+def _hinted(nodes: list[Any]) -> Iterator[Any]:
+    """The text nodes holding a TEXT_HINT word (lower-cased), in document order.
+
+    The nodes are joined and searched in one pass of TEXT_HINT_MATCHER; each match is mapped back to
+    its node by position. No hint word holds the separator, so a match never spans two nodes, and a
+    node holding a word gets at least one match (a match ends inside its node, and the next search
+    starts there). When lower-casing changes the text's length ("İ"), positions would not map back:
+    those pages are searched node by node.
+    """
+    joined = "\x00".join(nodes)
+    lowered = joined.lower()
+    if len(lowered) != len(joined):
+        yield from (node for node in nodes if TEXT_HINT.search(node.lower()))
+        return
+    ends = list(accumulate(len(node) + 1 for node in nodes))
+    last = -1
+    for _, start, _ in TEXT_HINT_MATCHER.find_matches_as_indexes(lowered):
+        index = bisect_right(ends, start)
+        if index != last:
+            last = index
+            yield nodes[index]
 
 
 def _credit_block(owner: HtmlElement, credit: str, protected: set[HtmlElement]) -> HtmlElement | None:
