@@ -136,6 +136,10 @@ def render_kept(key: Key, name: str, context: dict[str, Any], moment: Any, time_
         before, found, after = html.partition(mark) if mark else (html, "", "")
         if found and after.find(mark) < 0:
             card = (before + time_open(moment, time_class), "</time>" + after)
+        elif mark and not found:
+            # The clock crossed a word's boundary ("1 minute ago") between the template's tag and `mark`:
+            # this page shows what the template wrote, and the next one renders the card again to keep it.
+            return safe(html)  # rendered by the template engine, escaped there
         else:
             card = (html, None)
         store.put(key, card)

@@ -66,3 +66,32 @@ def test_a_directory_row_shows_its_newest_storys_time() -> None:
     assert second == fresh
     assert f'datetime="{row.latest.isoformat()}"' in second
     assert second != first
+
+
+def test_a_card_rendered_as_the_clock_crosses_a_minute_is_not_kept_with_frozen_words(monkeypatch) -> None:
+    from newsdesk.web.templatetags import newsdesk_web
+
+    store.clear()
+    base = timezone.now()
+    published = base - timedelta(minutes=5, seconds=59)
+    article = make_article(make_source("The Tidewater Post"), published=published)
+    real = newsdesk_web.relative_time
+    calls: list[int] = []
+
+    def ticking(value):
+        calls.append(1)
+        if len(calls) == 2:  # the kept card's mark, worked out after the template's tag: two seconds later
+            monkeypatch.setattr(timezone, "now", lambda: base + timedelta(seconds=2))
+        return real(value)
+
+    monkeypatch.setattr(timezone, "now", lambda: base)
+    monkeypatch.setattr(newsdesk_web, "relative_time", ticking)
+    first = str(render_card(article))
+    assert "5\xa0minutes ago</time>" in first
+    monkeypatch.setattr(newsdesk_web, "relative_time", real)
+    monkeypatch.setattr(timezone, "now", lambda: base + timedelta(hours=3))
+    later = str(render_card(article))
+    assert "3\xa0hours ago</time>" in later
+    assert later == _fresh_card(article)
+    assert str(render_card(article)) == later  # kept from the second render on
+    assert store.hits >= 1
