@@ -386,7 +386,7 @@ NEWSDESK_SITE: dict[str, Any] = {
     # One deadline for an image fetch (seconds), the wait for a turn at the outlet included.
     "IMAGE_TIMEOUT": _env_int("NEWSDESK_IMAGE_TIMEOUT", 8),
     # Image fetches one web process runs at once (by default half of WEB_THREADS, at most 4, so never all
-    # of them); beyond it, the placeholder.
+    # of them, except with a single page thread, which its one fetch then shares); beyond it, the placeholder.
     "IMAGE_FETCHES": _env_int("NEWSDESK_IMAGE_FETCHES", max(1, min(4, _WEB_THREADS // 2))),
     # An outlet whose image fetches fail or time out this many times in a row gets no image request for
     # IMAGE_HOST_COOLOFF seconds; its images are answered with the placeholder at once meanwhile.

@@ -48,5 +48,10 @@ def test_image_fetches_follow_the_page_threads_and_stay_below_them(threads: str,
     assert fetches < int(threads)
 
 
+def test_a_single_page_thread_still_fetches_images_one_at_a_time() -> None:
+    # The only case where a fetch may hold every page thread: the README's settings table says so.
+    assert site_threads(NEWSDESK_WEB_THREADS="1") == (1, 1)
+
+
 def test_an_operators_image_fetches_are_kept_as_set() -> None:
     assert site_threads(NEWSDESK_WEB_THREADS="4", NEWSDESK_IMAGE_FETCHES="3") == (4, 3)
