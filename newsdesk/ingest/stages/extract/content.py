@@ -178,6 +178,11 @@ def _drop_alt_captions(root: HtmlElement) -> None:
             box = parent
             levels += box.tag not in _PICTURE_WRAPPERS
         for element in box.iter(*_CAPTION_TAGS):
+            # Cheap first: the block's own first words must begin what the picture says (its words
+            # in a child of its own are met when the walk reaches that child).
+            own = " ".join((element.text or "").split()).casefold()
+            if not own or not any(value.startswith(own) for value in said):
+                continue
             if element.find(".//img") is not None or not _stands_alone(element):
                 continue
             if " ".join(element.text_content().split()).casefold() in said:
