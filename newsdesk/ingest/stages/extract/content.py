@@ -52,6 +52,18 @@ _IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif|svg)$", re.IGNORECASE)
 _CAPTION_MARK = "[contains(@class, 'caption') or contains(@id, 'caption') or contains(@class, 'credit')]"
 _CAPTIONS = XPath(" | ".join(f"descendant::{tag}{_CAPTION_MARK}" for tag in ("div", "p", "span", "section")))
 CAPTION_WORDS = 20
+# A block that says exactly what a picture beside it says in its `alt` or `title` is that picture's
+# caption, whatever its class: a CMS writes the caption once and prints it in both places. "Beside"
+# is within ALT_CAPTION_LEVELS ancestors of the picture, not counting its link and <picture>. At
+# least ALT_CAPTION_MIN_WORDS words, so a one-word alt ("Logo", a name) never matches a line of the
+# story. Headings are never captions; a block inside running text is not all of a caption.
+ALT_CAPTION_LEVELS = 2
+ALT_CAPTION_MIN_WORDS = 4
+_ALT_IMAGES = XPath("descendant::img[@alt or @title]")
+# Wrappers that do not count as a level: libxml2 also nests an <img> inside a <source> it leaves open.
+_PICTURE_WRAPPERS = frozenset({"picture", "source", "a", "noscript"})
+_INLINE = frozenset({"span", "a", "em", "i", "b", "strong", "small"})
+_CAPTION_TAGS = ("p", "div", "span", "strong", "b", "em", "i", "small")
 
 # "xml" rather than "python": the same extraction, minus a plain-text rendering we do not use.
 _OPTIONS = Extractor(
@@ -137,6 +149,45 @@ def _drop_teasers_and_captions(root: HtmlElement) -> None:
     for caption in _CAPTIONS(root):
         if caption.find(".//img") is None and len(caption.text_content().split()) <= CAPTION_WORDS:
             caption.drop_tree()
+    _drop_alt_captions(root)
+
+
+def _stands_alone(element: HtmlElement) -> bool:
+    """No running text right before or after it, and no inline text after it: a `<strong>` title
+    leading a longer caption ("<strong>Title</strong><span> - and more</span>") is not all of it."""
+    before = element.getprevious()
+    parent = element.getparent()
+    around = (before.tail if before is not None else parent.text if parent is not None else "") or ""
+    after = element.getnext()
+    continued = after is not None and after.tag in _INLINE and bool(after.text_content().strip())
+    return not around.strip() and not (element.tail or "").strip() and not continued
+
+
+def _drop_alt_captions(root: HtmlElement) -> None:
+    """Blocks repeating a nearby picture's `alt` or `title` word for word (see above)."""
+    for image in _ALT_IMAGES(root):
+        said = {
+            " ".join(value.split()).casefold()
+            for value in (image.get("alt"), image.get("title"))
+            if value and len(value.split()) >= ALT_CAPTION_MIN_WORDS
+        }
+        if not said:
+            continue
+        box, levels = image, 0
+        while levels < ALT_CAPTION_LEVELS and (parent := box.getparent()) is not None:
+            box = parent
+            levels += box.tag not in _PICTURE_WRAPPERS
+        for element in box.iter(*_CAPTION_TAGS):
+            # Cheap first: the block's own first words must begin what the picture says (its words
+            # in a child of its own are met when the walk reaches that child).
+            own = " ".join((element.text or "").split()).casefold()
+            if not own or not any(value.startswith(own) for value in said):
+                continue
+            if element.find(".//img") is not None or not _stands_alone(element):
+                continue
+            if " ".join(element.text_content().split()).casefold() in said:
+                element.drop_tree()
+                break
 
 
 def _drop_repeated_title(body: _Element, title: str | None) -> None:
