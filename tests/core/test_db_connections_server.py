@@ -95,4 +95,9 @@ def test_page_threads_keep_their_connections_across_requests(web):
     assert 1 <= len(held) <= THREADS + 2
 
     assert crawl(base, 60) == [200] * 60
-    assert open_connections(process) == held
+    # Every connection held is still held (none closed and opened again per request). The pool starts a
+    # page thread only when no idle one can take a request, so a thread the first crawl never needed may
+    # open its own connection now: still one per page thread at most.
+    later = open_connections(process)
+    assert held <= later
+    assert len(later) <= THREADS + 2
