@@ -21,6 +21,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xml import delete_element
 
 from newsdesk.core.urls import safe_url
+from newsdesk.ingest.stages.extract.breaks import paragraphs_from_breaks
 from newsdesk.ingest.stages.sanitize import element_text, sanitize_html
 
 # Below this many words, or when most of the text is link text, the page has no article to speak of;
@@ -103,6 +104,7 @@ def extract_body(
     options.fast = fast
     _drop_head(root)
     _drop_teasers_and_captions(root)
+    paragraphs_from_breaks(root)
     try:
         # What bare_extraction does with our options, minus its copy of the whole tree (about 3% of
         # our time): nobody reads `root` after this, so trafilatura may prune it in place.
@@ -116,6 +118,7 @@ def extract_body(
         return Body()
     for element in body.iter(*_HEADINGS):
         element.tag = _HEADINGS[str(element.tag)]
+    _inline_code(body)
     _drop_repeated_title(body, title)
     _drop_byline(body, authors)
     _drop_link_lines(body)
@@ -128,6 +131,19 @@ def extract_body(
     inner = (body.text or "") + "".join(tostring(child, encoding="unicode") for child in body)
     html = sanitize_html(inner, base_url)
     return Body(text=text, html=html, first_image=_first_image(body, base_url))
+
+
+def _inline_code(body: _Element) -> None:
+    """trafilatura writes every piece of code as `<code>` and its HTML output makes each a `<pre>`
+    block, so a command named inside a sentence ("run <code>make</code> first") would split the
+    paragraph in three (and a `<pre>` cannot stand in a `<p>`). Code inside a paragraph, or with
+    words of the sentence around it, is inline code again."""
+    for pre in list(body.iter("pre")):
+        parent = pre.getparent()
+        before = pre.getprevious()
+        around = (before.tail if before is not None else parent.text if parent is not None else "") or ""
+        if (parent is not None and parent.tag == "p") or around.strip() or (pre.tail or "").strip():
+            pre.tag = "code"
 
 
 def _drop_head(root: HtmlElement) -> None:

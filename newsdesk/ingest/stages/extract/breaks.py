@@ -1,0 +1,113 @@
+"""Paragraphs written with line breaks, made into paragraphs before trafilatura reads the page.
+
+Many blogs and older CMSs write a story as text straight inside a `<div>`, its paragraphs parted by
+`<br><br>` rather than wrapped in `<p>`. trafilatura reads such text as a run of loose text nodes,
+and with links and formatting kept (as we keep them, for the stored HTML) it loses words: the text
+after an inline link is dropped ("the table of contents (<a>PDF</a>) shows that…" keeps only "the
+table of contents ("), and the space before an italic goes ("the book<i>Code</i>"). A browser shows
+each stretch between two line breaks as a paragraph; so do we: the stretch becomes a `<p>` holding
+its text, links and emphasis, and trafilatura reads it as any other paragraph.
+
+Only boxes that hold text of their own, a line break and an inline element with text are rewritten:
+a box of line breaks and plain text alone reads well already.
+"""
+
+from __future__ import annotations
+
+from lxml.html import HtmlElement
+
+# Boxes whose own text may be a story written with line breaks (not table cells: a cell is read
+# as a cell, nor list items and paragraphs, which already are one block each).
+BOXES = ("div", "section", "article", "main")
+PROSE = 200
+# Elements that stay blocks of their own between the new paragraphs.
+_BLOCKS = frozenset(
+    {"p", "div", "li", "ul", "ol", "section", "article", "main", "aside", "form", "h1", "h2", "h3",
+     "h4", "h5", "h6", "header", "footer", "nav", "figure", "blockquote", "table", "dl", "pre",
+     "hr", "address", "details", "fieldset", "iframe", "video", "audio", "script", "style"}
+)  # fmt: skip
+# Inline elements whose text trafilatura mishandles between line breaks.
+_INLINE_TEXT = frozenset({"a", "em", "i", "b", "strong", "span", "u", "code", "small", "sup", "sub"})
+
+
+def paragraphs_from_breaks(root: HtmlElement) -> None:
+    """Rewrite every box of `root` that writes its paragraphs with `<br><br>` (see above)."""
+    for box in list(root.iter(*BOXES)):
+        if _written_with_breaks(box):
+            _rewrite(box)
+
+
+def _written_with_breaks(box: HtmlElement) -> bool:
+    """Paragraphs parted by two line breaks, an inline element with text among them, and at least
+    PROSE characters of text outside any block child: a story, not a widget or an info line."""
+    parted = has_inline = False
+    loose = len((box.text or "").strip())
+    children = list(box)
+    for index, child in enumerate(children):
+        tag = child.tag
+        if tag == "br":
+            parted = parted or _next_is_break(children, index)
+        elif tag in _INLINE_TEXT:
+            words = len(child.text_content().strip())
+            has_inline = has_inline or bool(words)
+            loose += words
+        loose += len((child.tail or "").strip())
+    return parted and has_inline and loose >= PROSE
+
+
+def _rewrite(box: HtmlElement) -> None:
+    children = list(box)
+    text, box.text = box.text, None
+    for child in children:
+        box.remove(child)  # lxml moves the tail with its element
+    paragraph = _paragraph(box, text)
+    index = 0
+    while index < len(children):
+        child = children[index]
+        tag = child.tag if isinstance(child.tag, str) else ""
+        if tag == "br" and _next_is_break(children, index):
+            # Two or more line breaks with only white space between them end the paragraph.
+            _close(box, paragraph)
+            while tag == "br" and _next_is_break(children, index):
+                index += 1
+                child = children[index]
+                tag = child.tag
+            paragraph = _paragraph(box, child.tail)
+        elif tag in _BLOCKS:
+            _close(box, paragraph)
+            tail, child.tail = child.tail, None
+            box.append(child)
+            paragraph = _paragraph(box, tail)
+        else:
+            paragraph.append(child)
+        index += 1
+    _close(box, paragraph)
+
+
+def _next_is_break(children: list[HtmlElement], index: int) -> bool:
+    """The element at `index` is a `<br>` followed, after white space only, by another `<br>`."""
+    child = children[index]
+    return (
+        child.tag == "br"
+        and not (child.tail or "").strip()
+        and index + 1 < len(children)
+        and children[index + 1].tag == "br"
+    )
+
+
+def _paragraph(box: HtmlElement, text: str | None) -> HtmlElement:
+    paragraph = box.makeelement("p", {})
+    paragraph.text = text
+    return paragraph
+
+
+def _close(box: HtmlElement, paragraph: HtmlElement) -> None:
+    """Add the paragraph to the box without the line breaks it starts or ends with, unless it holds
+    nothing else."""
+    while len(paragraph) and paragraph[0].tag == "br" and not (paragraph.text or "").strip():
+        paragraph.text = paragraph[0].tail
+        paragraph.remove(paragraph[0])
+    while len(paragraph) and paragraph[-1].tag == "br" and not (paragraph[-1].tail or "").strip():
+        paragraph.remove(paragraph[-1])
+    if (paragraph.text or "").strip() or len(paragraph):
+        box.append(paragraph)
