@@ -136,3 +136,17 @@ def test_code_inside_a_sentence_stays_inline() -> None:
     assert "catalogue with find --title on the terminals" in result.text
     assert "<code>find --title</code>" in result.html
     assert "find --title 'river'\nfind --author 'Odell'" in result.text
+
+
+def test_the_space_before_a_link_after_a_line_break_is_kept() -> None:
+    # A list of points, each a bold label, a line break and a sentence with a link in it: trafilatura
+    # trimmed the text before the link, and "a <a>reading tent</a>" became "areading tent".
+    first, second, third = PARAGRAPHS
+    items = "".join(
+        f"<li><strong>Point {n}</strong><br>The corner gets a <a href='/tent'>reading tent</a> and "
+        f"<em>new</em> shelves.</li>"
+        for n in range(1, 4)
+    )
+    result = extract_article(page(f"<p>{first}</p><ul>{items}</ul><p>{second}</p><p>{third}</p>"))
+    assert "The corner gets a reading tent and new shelves." in result.text
+    assert "\ufdd0" not in result.text + result.html

@@ -9,7 +9,8 @@ each stretch between two line breaks as a paragraph; so do we: the stretch becom
 its text, links and emphasis, and trafilatura reads it as any other paragraph.
 
 Only boxes that hold text of their own, a line break and an inline element with text are rewritten:
-a box of line breaks and plain text alone reads well already.
+a box of line breaks and plain text alone reads well already. The same trimming loses spaces beside
+links and emphasis elsewhere too (a list item with a line break): keep_spaces and drop_marks, below.
 """
 
 from __future__ import annotations
@@ -111,3 +112,44 @@ def _close(box: HtmlElement, paragraph: HtmlElement) -> None:
         paragraph.remove(paragraph[-1])
     if (paragraph.text or "").strip() or len(paragraph):
         box.append(paragraph)
+
+
+# ---- spaces beside links and emphasis ---------------------------------------------------------
+#
+# trafilatura trims each text node on its own, so the space between a word and a link or an italic
+# that follows it is lost in some of its paths (after a line break inside a list item, a paragraph
+# rebuilt from loose text): "3-Wege- oder<a>Ballonfinanzierungen</a>". Before it reads the page,
+# such a space gets a mark after it (before it, on the tail side) that its trimming keeps; every
+# mark is taken out of its result again. U+FDD0 is a Unicode noncharacter, which no page means to
+# show: one that a page holds itself goes with ours.
+MARK = "\ufdd0"
+_SPACED = ("a", "em", "i", "b", "strong", "u", "code", "sub", "sup", "del", "s")
+
+
+def keep_spaces(root: HtmlElement) -> None:
+    """Mark the spaces around links and emphasis inside running text (see above)."""
+    for element in root.iter(*_SPACED):
+        before = element.getprevious()
+        parent = element.getparent()
+        if before is not None:
+            before.tail = _mark_end(before.tail)
+        elif parent is not None:
+            parent.text = _mark_end(parent.text)
+        tail = element.tail
+        if tail and tail[0].isspace() and tail.strip():
+            element.tail = MARK + tail.replace(MARK, "")
+
+
+def _mark_end(text: str | None) -> str | None:
+    if text and text[-1].isspace() and text.strip() and not text.endswith(MARK):
+        return text.replace(MARK, "") + MARK
+    return text
+
+
+def drop_marks(tree: HtmlElement) -> None:
+    """Take the marks of keep_spaces out of trafilatura's result."""
+    for element in tree.iter():
+        if element.text and MARK in element.text:
+            element.text = element.text.replace(MARK, "")
+        if element.tail and MARK in element.tail:
+            element.tail = element.tail.replace(MARK, "")

@@ -21,7 +21,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xml import delete_element
 
 from newsdesk.core.urls import safe_url
-from newsdesk.ingest.stages.extract.breaks import paragraphs_from_breaks
+from newsdesk.ingest.stages.extract.breaks import drop_marks, keep_spaces, paragraphs_from_breaks
 from newsdesk.ingest.stages.sanitize import element_text, sanitize_html
 
 # Below this many words, or when most of the text is link text, the page has no article to speak of;
@@ -105,6 +105,7 @@ def extract_body(
     _drop_head(root)
     _drop_teasers_and_captions(root)
     paragraphs_from_breaks(root)
+    keep_spaces(root)
     try:
         # What bare_extraction does with our options, minus its copy of the whole tree (about 3% of
         # our time): nobody reads `root` after this, so trafilatura may prune it in place.
@@ -116,6 +117,7 @@ def extract_body(
     body = convert_to_html(extracted).find("body")
     if body is None:
         return Body()
+    drop_marks(body)
     for element in body.iter(*_HEADINGS):
         element.tag = _HEADINGS[str(element.tag)]
     _inline_code(body)
