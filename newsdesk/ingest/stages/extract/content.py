@@ -34,7 +34,10 @@ BYLINE_CHARS = 120
 # Short label blocks ("Council", "Analysis · Transport") that may stand above a repeated headline.
 KICKER_BLOCKS = 2
 KICKER_WORDS = 4
-LINK_LINE_WORDS = 4
+# A block that is one link and nothing else, up to this many words, points elsewhere: a control
+# ("Back to top") or a teaser of another story, a headline's length ("Read also" lines without
+# the label, headlines set between the paragraphs). A headline rarely runs past twenty words.
+LINK_LINE_WORDS = 20
 _WEB_ADDRESS = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
 _HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
 _LINKED_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -238,9 +241,10 @@ def _nfc_text(body: _Element) -> None:
 
 
 def _drop_link_lines(body: _Element) -> None:
-    """A line that is one short link and nothing else ("Back to top", "Print recipe", "Back to the
-    list") is a control of the page, not the story's text: trafilatura drops it when it leaves links
-    out, and keeps it when asked for links, as we do for the stored HTML."""
+    """A line that is one link and nothing else is a control of the page ("Back to top", "Print
+    recipe") or a teaser of another story ("Ten quiet walks along the river this autumn"), not the
+    story's text: trafilatura drops the short ones when it leaves links out, and keeps them when asked
+    for links, as we do for the stored HTML."""
     for block in list(body):
         if block.tag in _LINKED_HEADINGS:
             continue  # a linked subheading ("<h2><a>Sony WH-1000XM5</a></h2>") is the story's own
