@@ -15,6 +15,7 @@ links and emphasis elsewhere too (a list item with a line break): keep_spaces an
 
 from __future__ import annotations
 
+from lxml.etree import XPath
 from lxml.html import HtmlElement
 
 # Boxes whose own text may be a story written with line breaks (not table cells: a cell is read
@@ -31,9 +32,18 @@ _BLOCKS = frozenset(
 _INLINE_TEXT = frozenset({"a", "em", "i", "b", "strong", "span", "u", "code", "small", "sup", "sub"})
 
 
+# The boxes worth a closer look: a line break and an inline element among their children, found
+# by libxml2 (a walk in Python over every box cost more than the rewriting).
+_CANDIDATES = XPath(
+    " | ".join(
+        f"descendant::{box}[br][{' or '.join(f'{tag}' for tag in sorted(_INLINE_TEXT))}]" for box in BOXES
+    )
+)
+
+
 def paragraphs_from_breaks(root: HtmlElement) -> None:
     """Rewrite every box of `root` that writes its paragraphs with `<br><br>` (see above)."""
-    for box in list(root.iter(*BOXES)):
+    for box in _CANDIDATES(root):
         if _written_with_breaks(box):
             _rewrite(box)
 
@@ -146,10 +156,14 @@ def _mark_end(text: str | None) -> str | None:
     return text
 
 
+_MARKED = XPath(f"descendant-or-self::text()[contains(., '{MARK}')]")
+
+
 def drop_marks(tree: HtmlElement) -> None:
     """Take the marks of keep_spaces out of trafilatura's result."""
-    for element in tree.iter():
-        if element.text and MARK in element.text:
-            element.text = element.text.replace(MARK, "")
-        if element.tail and MARK in element.tail:
+    for text in _MARKED(tree):
+        element = text.getparent()
+        if text.is_tail:
             element.tail = element.tail.replace(MARK, "")
+        else:
+            element.text = element.text.replace(MARK, "")
