@@ -31,10 +31,11 @@ MORE_TEXT = 2
 # A page with less prose than this (two or three paragraphs) keeps its text in something else: lists,
 # tables, <div>s, a forum's posts. Its short body always gets the second look.
 LITTLE_PROSE = 300
-# A body shorter than this share of its densest container's long paragraphs (the story's own, as the
-# clean-up protects them) lost some of them: the first look is taken again with trafilatura's
-# fallbacks. A body a little short of it is the same text with spaces collapsed and a caption dropped.
-MISSED = 0.95
+# A body shorter than the prose of the page's densest container (the paragraphs the clean-up
+# protects), whose own prose (lines longer than LONG_LINE) is less than this share of it, is mostly
+# something else: the first look is taken again with trafilatura's fallbacks (docs/decisions/0021).
+MISSED = 0.5
+LONG_LINE = 80
 
 
 def extract_article(
@@ -82,9 +83,11 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
         if len(second.text) > MORE_TEXT * len(body.text):
             # Nothing of the first clean-up is in this result: report what this look removed.
             body, removed, hidden, injections = second, (), second_hidden, second_injections
-    if fast and len(body.text) < MISSED * core_prose:
-        # The body is clearly shorter than the long paragraphs of the story's own container: the fast
-        # look lost some of them. The same first look with the fallbacks is kept when it finds more.
+    if fast and len(body.text) < core_prose and _long_lines(body.text) < MISSED * core_prose:
+        # The body is shorter than the page's densest container's prose and holds less than half as
+        # much prose itself: it is mostly something else (a calendar, a table of facts), and the fast
+        # look likely missed the story's paragraphs.
+        # The same first look with trafilatura's fallbacks is kept when it finds more text.
         again = _first_look_again(text, base, meta.title, authors, published is not None)
         if len(again[0].text) > len(body.text):
             body, removed, hidden, injections = again
@@ -103,6 +106,11 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
         removed=_labels(removed, hidden.hidden, injections),
         injections=injections,
     )
+
+
+def _long_lines(text: str) -> int:
+    """Characters in the lines of `text` longer than LONG_LINE: its prose, measured as the page's is."""
+    return sum(length for line in text.split("\n") if (length := len(line)) > LONG_LINE)
 
 
 def _worth_a_second_look(found: int, prose: int) -> bool:
