@@ -45,7 +45,8 @@ def extract_article(
 
     `url` is where the page was fetched from (to make links absolute); `charset` the one the HTTP
     response declared. `fast=False` lets trafilatura compare its first result with its fallback
-    extractors too, for the benchmark's sake; the second look at a short body always does.
+    extractors too, for the benchmark's sake; the second look at a short body always does, and so does
+    the first look taken again when the fast body is mostly not prose.
     """
     try:
         return _extract(html, url, charset, fast)
