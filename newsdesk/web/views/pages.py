@@ -5,11 +5,10 @@ from __future__ import annotations
 from django.conf import settings
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponsePermanentRedirect
 from django.shortcuts import render
-from django.utils.timezone import localtime
 from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
-from newsdesk.core import links
+from newsdesk.core import frame, links
 from newsdesk.core.prepared import Prepared
 from newsdesk.topics.queries import with_topic_ids
 from newsdesk.web import images, metadata, queries, related
@@ -123,7 +122,7 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
         "lang": lang_attr(story.language),
         "image": image,
         # What the `date` filter's "c" gives (DateFormat.c is isoformat()), without its format parsing.
-        "published_iso": localtime(story.published).isoformat(),
+        "published_iso": frame.localtime(story.published).isoformat(),
         "excerpt": excerpt,
         "original_url": original,
         "topics": topics,
