@@ -7,9 +7,10 @@ relative time and kept part). `rendering()` reads them once when a public view s
 (newsdesk/web/caching.py, `public_page`), or when a template renders outside such a view
 (newsdesk/web/jinja.py, SignalledTemplate), and holds them for the thread until it ends; the helpers below
 answer from there, or ask Django when nothing holds them. `localtime()` is Django's, with the held zone:
-an article page shows its dates in the site's zone three times (2 µs for each zone lookup). Nothing in a public view changes them (no view,
-template or kept part activates a language or sets a prefix), and a view is synchronous, so no other
-request's work runs on the thread meanwhile. Nothing about the reader is held.
+an article page shows its dates in the site's zone three times (2 µs for each zone lookup). Nothing in a
+public view changes them (no view, template or kept part activates a language, a time zone or a prefix),
+and a view is synchronous, so no other request's work runs on the thread meanwhile. Nothing about the
+reader is held.
 
 The content stamp (newsdesk/core/figures.py) is held the same way, read at the first remembered figure a page
 asks for: every figure of one page is checked against one reading of it (a `stat()` each was 1-2% of an

@@ -61,7 +61,7 @@ def kept_part(context: Context, name: str, *values: Any, caller: Callable[[], Ma
     """The `{% call %}` block's HTML for these values, rendered once per key (see the module's notes)."""
     # A page made from a reader's words keeps nothing of them. (`in` first: Jinja2's `get` of a name the
     # page lacks raises and catches a KeyError, and most pages lack this one.)
-    if "query_text" in context and context["query_text"]:
+    if "query_text" in context and context["query_text"]:  # noqa: RUF019 (Context.get raises and catches)
         return caller()
     catalog = frame.catalog()
     engine = context.environment
