@@ -260,6 +260,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             until=data["until"],
             page=number,
             per_page=page_size(),
+            titles=False,
         )
         if data["q"] or request.GET:
             found = search(query)
