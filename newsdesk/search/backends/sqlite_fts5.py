@@ -182,7 +182,9 @@ class SqliteFts5Backend:
             [START, END, *title_params, match, min(ids), max(ids), *ids],
         )
         rows = cursor.fetchall()
-        return {row[0]: (marks_to_html(row[1] or ""), marks_to_html(row[2]) if row[2] else "") for row in rows}
+        return {
+            row[0]: (marks_to_html(row[1] or ""), marks_to_html(row[2]) if row[2] else "") for row in rows
+        }
 
     def ensure_schema(self, connection: BaseDatabaseWrapper) -> bool:
         """Create what is missing (a table remake by a later migration drops triggers). True if repaired."""
