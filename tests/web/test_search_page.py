@@ -239,3 +239,36 @@ def test_a_typed_trailing_slash_reaches_the_search_page_with_its_query(client) -
     assert response.status_code == 301
     assert response["Location"] == "/search?q=harbour+council&page=2"
     assert client.get(response["Location"]).status_code == 200
+
+
+@pytest.mark.django_db(transaction=True)
+def test_kept_results_follow_rejection_approval_deletion_and_a_renamed_source(client) -> None:
+    """Results kept from an earlier search never outlive what was done to their stories: a rejected or
+    deleted story leaves the next search, an approved one joins it, and a renamed source shows."""
+    from newsdesk.articles import actions
+    from newsdesk.articles.models import Article
+    from newsdesk.sources.models import Source
+
+    source = make_source("The Estuary Gazette")
+    shown = [
+        make_article(source, title=f"Tide mill restored, part {n}", text="The tide mill turns.")
+        for n in range(3)
+    ]
+    held = make_article(
+        source, title="Tide mill open day", text="The tide mill opens.", status=Article.Status.QUARANTINED
+    )
+    first = client.get("/search", {"q": "tide mill"}).content.decode()
+    assert all(escape(a.title) in first for a in shown)
+    assert "Tide mill open day" not in first
+    actions.do_reject_article(shown[0].pk)
+    Article.objects.filter(pk=shown[1].pk).delete()
+    actions.do_approve_article(held.pk)
+    Source.objects.filter(pk=source.pk).update(name="The Estuary Times")
+    figures.forget()
+    body = client.get("/search", {"q": "tide mill"}).content.decode()
+    assert escape(shown[0].title) not in body
+    assert escape(shown[1].title) not in body
+    assert escape(shown[2].title) in body
+    assert "Tide mill open day" in body
+    assert "The Estuary Times" in body
+    assert "The Estuary Gazette" not in body
