@@ -56,9 +56,18 @@ def first_of_listed(shape: str, value: int | None = None) -> Callable[[int], lis
     """The first n stories of a list page, by a query compiled once per list and n: `home` (all
     stories), `source` (value: its id) or `topic` (value: its id; its size decides the query's shape).
     Each comes with its story's id and outlet count (`story_id`, `story_sources`; None for a story in
-    none), read in the same query: what a Live News item shows besides the card's fields."""
+    none), read in the same query: what a Live News item shows besides the card's fields.
+
+    The same for every reader, so remembered (newsdesk/core/figures.py) per list and n, like the home
+    page's sections: a stored, edited, approved or rejected story shows at the next request, anything else
+    (a deletion, a renamed source) within NEWSDESK_FIGURES_SECONDS. The stories are shared between threads
+    and requests: read-only (a page slices the list, never changes it or them). Being the very same
+    objects from one request to the next, their cards are reused as a list (newsdesk/web/cards.py)."""
 
     def first(n: int) -> list[Article]:
+        return remembered(f"first of listed {shape} {value} {n}", lambda: read(n))
+
+    def read(n: int) -> list[Article]:
         if shape == "home":
             rows = prepared(("home", n), lambda: with_story(listed())[:n]).run()
         elif shape == "source":
