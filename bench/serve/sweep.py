@@ -211,7 +211,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--sample", type=int, default=1000, help="article pages nginx serves as files")
     parser.add_argument("--skip-cpu", action="store_true")
-    parser.add_argument("--pages", default="", help="comma-separated page types for the CPU part (default: all)")
+    parser.add_argument("--pages", default="", help="page types for the CPU part, comma-separated")
     parser.add_argument("--skip-cached", action="store_true")
     parser.add_argument("--cached-rounds", type=int, default=3, help="ours-then-nginx pairs per cached page")
     parser.add_argument(

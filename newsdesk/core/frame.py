@@ -12,10 +12,10 @@ request's work runs on the thread meanwhile. Nothing about the reader is held.
 
 The content stamp (newsdesk/core/figures.py) is held the same way, read at the first remembered figure a page
 asks for: every figure of one page is checked against one reading of it (a `stat()` each was 1-2% of an
-article page), so a page never mixes figures from before and after a change. So is the time a page's relative times
-("5 minutes ago") are worked out against (`now()`): read once per page, the first time one asks, rather than
-once per story (Django's `timezone.now()` reads a setting through its lazy wrapper each time), and every
-time on the page then says the same about the same moment.
+article page), so a page never mixes figures from before and after a change. So is the time a page's
+relative times ("5 minutes ago") are worked out against (`now()`): read once per page, the first time one
+asks, rather than once per story (Django's `timezone.now()` reads a setting through its lazy wrapper each
+time), and every time on the page then says the same about the same moment.
 """
 
 from __future__ import annotations

@@ -132,7 +132,7 @@ def listed() -> QuerySet[Article]:
 # 1970 and its id, "<microseconds>:<id>", the list's own order (newest first, then highest id).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
-KEY_PROBE = EPOCH + ONE_MICROSECOND  # a key's time while a keyed query is compiled (newsdesk/core/prepared.py)
+KEY_PROBE = EPOCH + ONE_MICROSECOND  # a key's time while a keyed query is compiled (core/prepared.py)
 Key = tuple[datetime, int]
 
 

@@ -32,7 +32,8 @@ def list_window(
     the pager writes, an index range however deep), or an old `?page=N` link (OFFSET). A key that is not one,
     both keys, or a key on page 1 is a page that does not exist (404), as is an empty page after the first.
     `queryset()` makes the list, only when the page asked for is not the one `first(n)` reads (the first page,
-    queries.first_of_listed), nor for a `?before=` page that `older(key, n)` reads (queries.older_of_listed)."""
+    queries.first_of_listed), nor for a `?before=` page that `older(key, n)` reads
+    (queries.older_of_listed)."""
     number = page_number(request)
     raw_before, raw_after = request.GET.get("before"), request.GET.get("after")
     before = queries.parse_key(raw_before) if raw_before is not None else None
