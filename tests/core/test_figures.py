@@ -82,6 +82,6 @@ def test_at_most_entries_answers_are_held(settings, tmp_path, monkeypatch):
     monkeypatch.setattr(figures, "ENTRIES", 8)
     forget()
     for n in range(40):  # a crawler over forty sources' pages
-        assert remembered(f"first page of source {n}", lambda n=n: n) == n
+        assert remembered(f"first page of source {n}", itertools.repeat(n).__next__) == n
         assert len(figures._values) <= 8
     assert remembered("first page of source 39", lambda: -1) == 39  # the newest are kept
