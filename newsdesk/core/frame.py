@@ -12,7 +12,10 @@ request's work runs on the thread meanwhile. Nothing about the reader is held.
 
 The content stamp (newsdesk/core/figures.py) is held the same way, read at the first remembered figure a page
 asks for: every figure of one page is checked against one reading of it (a `stat()` each was 1-2% of an
-article page), so a page never mixes figures from before and after a change.
+article page), so a page never mixes figures from before and after a change. So is the time a page's
+relative times ("5 minutes ago") are worked out against (`now()`): read once per page, the first time one
+asks, rather than once per story (Django's `timezone.now()` reads a setting through its lazy wrapper each
+time), and every time on the page then says the same about the same moment.
 """
 
 from __future__ import annotations
@@ -20,10 +23,11 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
+from datetime import datetime
 from typing import Any
 
 from django.urls import get_script_prefix, get_urlconf
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.translation import trans_real
 
 
@@ -34,6 +38,7 @@ class _Held(threading.local):
     prefix = "/"
     urlconf: Any = None
     stamp: float | None = None
+    now: datetime | None = None
 
 
 _held = _Held()
@@ -54,7 +59,7 @@ def rendering() -> Iterator[None]:
     finally:
         held.depth -= 1
         if held.depth == 0:
-            held.catalog = held.urlconf = held.language = held.stamp = None
+            held.catalog = held.urlconf = held.language = held.stamp = held.now = None
 
 
 def language() -> str | None:
@@ -85,4 +90,15 @@ def stamp(read: Callable[[], float]) -> float:
     value = held.stamp
     if value is None:
         value = held.stamp = read()
+    return value
+
+
+def now() -> datetime:
+    """`timezone.now()` once per held page (see the module's docstring), or every time outside one."""
+    held = _held
+    if not held.depth:
+        return timezone.now()
+    value = held.now
+    if value is None:
+        value = held.now = timezone.now()
     return value
