@@ -14,7 +14,10 @@ reader is held.
 
 The content stamp (newsdesk/core/figures.py) is held the same way, read at the first remembered figure a page
 asks for: every figure of one page is checked against one reading of it (a `stat()` each was 1-2% of an
-article page), so a page never mixes figures from before and after a change.
+article page), so a page never mixes figures from before and after a change. So is the time a page's
+relative times ("5 minutes ago") are worked out against (`now()`): read once per page, the first time one
+asks, rather than once per story (Django's `timezone.now()` reads a setting through its lazy wrapper each
+time), and every time on the page then says the same about the same moment.
 """
 
 from __future__ import annotations
@@ -38,6 +41,7 @@ class _Held(threading.local):
     urlconf: Any = None
     zone: tzinfo | None = None
     stamp: float | None = None
+    now: datetime | None = None
 
 
 _held = _Held()
@@ -60,7 +64,7 @@ def rendering() -> Iterator[None]:
     finally:
         held.depth -= 1
         if held.depth == 0:
-            held.catalog = held.urlconf = held.language = held.zone = held.stamp = None
+            held.catalog = held.urlconf = held.language = held.zone = held.stamp = held.now = None
 
 
 def language() -> str | None:
@@ -101,4 +105,15 @@ def stamp(read: Callable[[], float]) -> float:
     value = held.stamp
     if value is None:
         value = held.stamp = read()
+    return value
+
+
+def now() -> datetime:
+    """`timezone.now()` once per held page (see the module's docstring), or every time outside one."""
+    held = _held
+    if not held.depth:
+        return timezone.now()
+    value = held.now
+    if value is None:
+        value = held.now = timezone.now()
     return value

@@ -108,3 +108,45 @@ def test_addresses_are_kept_as_the_page_wrote_them_while_the_text_is_composed() 
     assert "Anna Müller will run" in result.text
     assert "Anna Müller will run" in result.html
     assert decomposed in result.html  # the link's address, byte for byte as the page wrote it
+
+
+def test_text_after_a_link_between_line_breaks_is_kept() -> None:
+    # A story written as loose text parted by <br><br>, next to a subheading: trafilatura read the
+    # link as a block and dropped the words after it, and the space before an italic.
+    first, second, third = PARAGRAPHS
+    body = (
+        f"<section class='body'>{first}<br><br><h2>Opening hours</h2><br>"
+        f"The new hours are on the <a href='/hours.pdf'>timetable</a> in the hall. {second}<br><br>"
+        f"The <em>whole </em>building stays open until six. {third}<br><br></section>"
+    )
+    result = extract_article(page(body))
+    assert "timetable in the hall. Volunteers from the reading circle" in result.text
+    assert "The whole building stays open" in result.text
+    assert result.html.count("<p>") == 3
+
+
+def test_code_inside_a_sentence_stays_inline() -> None:
+    first, second, third = PARAGRAPHS
+    body = (
+        f"<p>{first}</p><p>Readers can search the catalogue with <code>find --title</code> on the "
+        f"terminals by the door.</p><pre><code>find --title 'river'\nfind --author 'Odell'</code></pre>"
+        f"<p>{second}</p><p>{third}</p>"
+    )
+    result = extract_article(page(body))
+    assert "catalogue with find --title on the terminals" in result.text
+    assert "<code>find --title</code>" in result.html
+    assert "find --title 'river'\nfind --author 'Odell'" in result.text
+
+
+def test_the_space_before_a_link_after_a_line_break_is_kept() -> None:
+    # A list of points, each a bold label, a line break and a sentence with a link in it: trafilatura
+    # trimmed the text before the link, and "a <a>reading tent</a>" became "areading tent".
+    first, second, third = PARAGRAPHS
+    items = "".join(
+        f"<li><strong>Point {n}</strong><br>The corner gets a <a href='/tent'>reading tent</a> and "
+        f"<em>new</em> shelves.</li>"
+        for n in range(1, 4)
+    )
+    result = extract_article(page(f"<p>{first}</p><ul>{items}</ul><p>{second}</p><p>{third}</p>"))
+    assert "The corner gets a reading tent and new shelves." in result.text
+    assert "\ufdd0" not in result.text + result.html

@@ -70,3 +70,18 @@ def test_trafilaturas_internal_sequence_is_the_one_we_call() -> None:
     result = trafilatura_sequence(root, copy(content._OPTIONS), None)
     assert len(result) == 4
     assert "harbour ferry" in result[1]
+
+
+def test_a_paragraph_that_is_one_link_to_another_story_is_left_out() -> None:
+    # Headlines of other stories set between the paragraphs and after the last one, each a paragraph
+    # holding nothing but its link; a sentence that only contains a link stays.
+    teaser = (
+        '<p><a href="/news/ferry-{n}">Ferry timetable changes for the winter season on the island '
+        "route</a></p>"
+    )
+    inline = '<p>The timetable is on <a href="/timetable">the council\'s transport page</a> from Monday.</p>'
+    html = page(teaser.format(n=1), after=inline + teaser.format(n=2))
+    result = extract_article(html)
+    assert "night shift ended" in result.text
+    assert "Ferry timetable changes" not in result.text
+    assert "The timetable is on the council's transport page from Monday." in result.text

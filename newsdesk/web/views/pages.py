@@ -25,7 +25,9 @@ LIVE_STREAM = "/live/stream"
 
 @public_page
 def home(request: HttpRequest) -> HttpResponse:
-    page = list_window(request, queries.listed, queries.first_of_listed("home"))
+    page = list_window(
+        request, queries.listed, queries.first_of_listed("home"), queries.older_of_listed("home")
+    )
     number = page.number
     first = number == 1
     shown = {a.pk for a in page.items}

@@ -21,6 +21,7 @@ from trafilatura.settings import Extractor
 from trafilatura.xml import delete_element
 
 from newsdesk.core.urls import safe_url
+from newsdesk.ingest.stages.extract.breaks import drop_marks, keep_spaces, paragraphs_from_breaks
 from newsdesk.ingest.stages.sanitize import element_text, sanitize_html
 
 # Below this many words, or when most of the text is link text, the page has no article to speak of;
@@ -33,7 +34,10 @@ BYLINE_CHARS = 120
 # Short label blocks ("Council", "Analysis · Transport") that may stand above a repeated headline.
 KICKER_BLOCKS = 2
 KICKER_WORDS = 4
-LINK_LINE_WORDS = 4
+# A block that is one link and nothing else, up to this many words, points elsewhere: a control
+# ("Back to top") or a teaser of another story, a headline's length ("Read also" lines without
+# the label, headlines set between the paragraphs). A headline rarely runs past twenty words.
+LINK_LINE_WORDS = 20
 _WEB_ADDRESS = re.compile(r"(?:https?://|www\.)", re.IGNORECASE)
 _HEADINGS = {"h1": "h2", "h5": "h4", "h6": "h4"}
 _LINKED_HEADINGS = frozenset({"h1", "h2", "h3", "h4", "h5", "h6"})
@@ -103,6 +107,8 @@ def extract_body(
     options.fast = fast
     _drop_head(root)
     _drop_teasers_and_captions(root)
+    paragraphs_from_breaks(root)
+    keep_spaces(root)
     try:
         # What bare_extraction does with our options, minus its copy of the whole tree (about 3% of
         # our time): nobody reads `root` after this, so trafilatura may prune it in place.
@@ -114,8 +120,10 @@ def extract_body(
     body = convert_to_html(extracted).find("body")
     if body is None:
         return Body()
+    drop_marks(body)
     for element in body.iter(*_HEADINGS):
         element.tag = _HEADINGS[str(element.tag)]
+    _inline_code(body)
     _drop_repeated_title(body, title)
     _drop_byline(body, authors)
     _drop_link_lines(body)
@@ -128,6 +136,19 @@ def extract_body(
     inner = (body.text or "") + "".join(tostring(child, encoding="unicode") for child in body)
     html = sanitize_html(inner, base_url)
     return Body(text=text, html=html, first_image=_first_image(body, base_url))
+
+
+def _inline_code(body: _Element) -> None:
+    """trafilatura writes every piece of code as `<code>` and its HTML output makes each a `<pre>`
+    block, so a command named inside a sentence ("run <code>make</code> first") would split the
+    paragraph in three (and a `<pre>` cannot stand in a `<p>`). Code inside a paragraph, or with
+    words of the sentence around it, is inline code again."""
+    for pre in list(body.iter("pre")):
+        parent = pre.getparent()
+        before = pre.getprevious()
+        around = (before.tail if before is not None else parent.text if parent is not None else "") or ""
+        if (parent is not None and parent.tag == "p") or around.strip() or (pre.tail or "").strip():
+            pre.tag = "code"
 
 
 def _drop_head(root: HtmlElement) -> None:
@@ -220,9 +241,10 @@ def _nfc_text(body: _Element) -> None:
 
 
 def _drop_link_lines(body: _Element) -> None:
-    """A line that is one short link and nothing else ("Back to top", "Print recipe", "Back to the
-    list") is a control of the page, not the story's text: trafilatura drops it when it leaves links
-    out, and keeps it when asked for links, as we do for the stored HTML."""
+    """A line that is one link and nothing else is a control of the page ("Back to top", "Print
+    recipe") or a teaser of another story ("Ten quiet walks along the river this autumn"), not the
+    story's text: trafilatura drops the short ones when it leaves links out, and keeps them when asked
+    for links, as we do for the stored HTML."""
     for block in list(body):
         if block.tag in _LINKED_HEADINGS:
             continue  # a linked subheading ("<h2><a>Sony WH-1000XM5</a></h2>") is the story's own
