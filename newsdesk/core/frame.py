@@ -1,14 +1,16 @@
 """What a page's render asks for dozens of times and which cannot change while it renders: the active
-language, its translation catalog, the script prefix and the URLconf.
+language, its translation catalog, the script prefix, the URLconf and the current time zone.
 
 Django keeps each of them in an asgiref `Local` (a context-variable lookup behind a lock: 4-9 µs each on the
 benchmark machine), and an article page asked for them about 70 times (every `_()`, `url()`, card key,
 relative time and kept part). `rendering()` reads them once when a public view starts
 (newsdesk/web/caching.py, `public_page`), or when a template renders outside such a view
 (newsdesk/web/jinja.py, SignalledTemplate), and holds them for the thread until it ends; the helpers below
-answer from there, or ask Django when nothing holds them. Nothing in a public view changes them (no view,
-template or kept part activates a language or sets a prefix), and a view is synchronous, so no other
-request's work runs on the thread meanwhile. Nothing about the reader is held.
+answer from there, or ask Django when nothing holds them. `localtime()` is Django's, with the held zone:
+an article page shows its dates in the site's zone three times (2 µs for each zone lookup). Nothing in a
+public view changes them (no view, template or kept part activates a language, a time zone or a prefix),
+and a view is synchronous, so no other request's work runs on the thread meanwhile. Nothing about the
+reader is held.
 
 The content stamp (newsdesk/core/figures.py) is held the same way, read at the first remembered figure a page
 asks for: every figure of one page is checked against one reading of it (a `stat()` each was 1-2% of an
@@ -23,7 +25,7 @@ from __future__ import annotations
 import threading
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
-from datetime import datetime
+from datetime import datetime, tzinfo
 from typing import Any
 
 from django.urls import get_script_prefix, get_urlconf
@@ -37,6 +39,7 @@ class _Held(threading.local):
     catalog: Any = None
     prefix = "/"
     urlconf: Any = None
+    zone: tzinfo | None = None
     stamp: float | None = None
     now: datetime | None = None
 
@@ -46,20 +49,22 @@ _held = _Held()
 
 @contextmanager
 def rendering() -> Iterator[None]:
-    """Hold the language, catalog, prefix and URLconf for the render inside (the outermost one reads them)."""
+    """Hold the language, catalog, prefix, URLconf and time zone for the render inside (the outermost one
+    reads them)."""
     held = _held
     if held.depth == 0:
         held.language = translation.get_language()
         held.catalog = trans_real.catalog()
         held.prefix = get_script_prefix()
         held.urlconf = get_urlconf()
+        held.zone = timezone.get_current_timezone()
     held.depth += 1
     try:
         yield
     finally:
         held.depth -= 1
         if held.depth == 0:
-            held.catalog = held.urlconf = held.language = held.stamp = held.now = None
+            held.catalog = held.urlconf = held.language = held.zone = held.stamp = held.now = None
 
 
 def language() -> str | None:
@@ -80,6 +85,16 @@ def prefix() -> str:
 def urlconf() -> Any:
     held = _held
     return held.urlconf if held.depth else get_urlconf()
+
+
+def localtime(value: datetime) -> datetime:
+    """django.utils.timezone.localtime(value): an aware datetime in the current time zone."""
+    held = _held
+    if not held.depth:
+        return timezone.localtime(value)
+    if value.utcoffset() is None:
+        raise ValueError("localtime() cannot be applied to a naive datetime")
+    return value.astimezone(held.zone)
 
 
 def stamp(read: Callable[[], float]) -> float:

@@ -117,7 +117,9 @@ def byline(authors: list[str] | None) -> str:
     names = [name for name in (authors or []) if name and name.strip()]
     if not names:
         return ""
-    return _("By %(names)s") % {"names": get_text_list(names, _("and"))}
+    # One name (most stories) is the name itself, as get_text_list() gives it, without asking for "and".
+    listed = str(names[0]) if len(names) == 1 else get_text_list(names, _("and"))
+    return _("By %(names)s") % {"names": listed}
 
 
 def monogram(name: str) -> str:
