@@ -49,13 +49,14 @@ def _forget_in_process_caches() -> None:
         return
     from newsdesk.core.figures import forget
     from newsdesk.newsletter.signup_box import forget_boxes
-    from newsdesk.web.cards import store
+    from newsdesk.web.cards import forget_lists, store
     from newsdesk.web.chrome import forget as forget_chrome
     from newsdesk.web.feeds import items
 
     forget()
     forget_chrome()
     store.clear()
+    forget_lists()
     items.clear()
     forget_boxes()
 

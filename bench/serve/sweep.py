@@ -18,7 +18,8 @@ server exactly as `newsdesk run` does (granian, RSGI, Django's WSGI app on a thr
    (`--cached-nginx-workers`); and both sides' CPU per request in the same runs.
 
 `--server-root DIR` runs another checkout's server, with that checkout's own server options;
-`--skip-cpu`, `--skip-sweep` and `--skip-cached` leave parts out.
+`--skip-cpu`, `--skip-sweep` and `--skip-cached` leave parts out; `--pages home,topic,source` measures
+only those page types' CPU (the cached article is always measured).
 
     python -m bench.serve.sweep --data-dir /tmp/nd-100k [--postgres URL] [--processes 1,2]
 """
@@ -210,6 +211,7 @@ def main() -> None:
     parser.add_argument("--connections", type=int, default=64)
     parser.add_argument("--sample", type=int, default=1000, help="article pages nginx serves as files")
     parser.add_argument("--skip-cpu", action="store_true")
+    parser.add_argument("--pages", default="", help="page types for the CPU part, comma-separated")
     parser.add_argument("--skip-cached", action="store_true")
     parser.add_argument("--cached-rounds", type=int, default=3, help="ours-then-nginx pairs per cached page")
     parser.add_argument(
@@ -324,7 +326,10 @@ def cpu_table(
         "| page | path | CPU ms per request | × cached | PostgreSQL server CPU ms |",
         "|---|---|---|---|---|",
     ]
+    wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
     for name, path in pages.items():
+        if wanted and name not in wanted:
+            continue
         ms, db = cpu_per_request(server, path, args.cpu_seconds)
         db_text = f"{db:.2f}" if server.database else "—"
         out.append(f"| {name} | `{path}` | {ms:.2f} | {ms / cached:.0f}× | {db_text} |")

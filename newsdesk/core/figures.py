@@ -7,9 +7,9 @@
 - `NEWSDESK_FIGURES_SECONDS` passed (5 s by default; this also bounds what the stamp cannot see, such as
   topics assigned a moment after the stamp, or articles deleted with their source).
 
-Only site-wide figures go through here (the topic and source indexes with their counts and newest dates, how
-many stories a topic has, how many pages a sitemap has): the same for every reader. The answers are shared
-between threads and must be treated as read-only.
+Only what is the same for every reader goes through here (the topic and source indexes with their counts and
+newest dates, how many stories a topic has, how many pages a sitemap has, a list's first page): the answers
+are shared between threads and must be treated as read-only. At most ENTRIES answers are held.
 """
 
 from __future__ import annotations
@@ -56,7 +56,26 @@ def remembered(name: str, compute: Callable[[], T]) -> T:
         value = compute()
         with _lock:
             _values[name] = (stamp, now, value)
+            if len(_values) > ENTRIES:
+                _prune(stamp, now, seconds)
     return value
+
+
+# How many answers are held at most. Most names are site-wide (a handful), but some are per topic or per
+# source (a list's first page, "More like this"), and a crawler walking every source page would otherwise
+# leave one answer per source behind for as long as the process lives.
+ENTRIES = 1024
+
+
+def _prune(stamp: float, now: float, seconds: float) -> None:
+    """Drop what can no longer be used (an older stamp, or over its seconds); then, while still over
+    three quarters of ENTRIES, the longest held. Called with the lock held."""
+    for name in [name for name, held in _values.items() if held[0] != stamp or now - held[1] >= seconds]:
+        del _values[name]
+    if len(_values) > ENTRIES * 3 // 4:
+        oldest = sorted(_values, key=lambda name: _values[name][1])
+        for name in oldest[: len(_values) - ENTRIES * 3 // 4]:
+            del _values[name]
 
 
 def forget() -> None:

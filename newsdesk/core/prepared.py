@@ -10,7 +10,8 @@ stand-ins went among its parameters, and how each row becomes model instances (t
     rows = by_id.run(42)  # [Article] or []
 
 The stand-ins must be values that cannot otherwise appear among the query's parameters (a negative id,
-say); they are matched by type and value. Only model querysets (no `values()`, no prefetches) are
+say); they are matched by type and value (a datetime as the backend adapts a DateTimeField's value, and its
+values adapted the same way on each run). Only model querysets (no `values()`, no prefetches) are
 accepted: anything else is refused when first compiled. Annotations are set on each instance, as Django's
 `ModelIterable` sets them: a page reads a related value in its one query (an article's topic ids) instead
 of asking a second one, which on PostgreSQL is a round trip.
@@ -28,6 +29,7 @@ from __future__ import annotations
 import sqlite3
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Generic, TypeVar
 
 from django.db import connections
@@ -53,6 +55,7 @@ class _Compiled:
     populators: list[Any]
     annotations: list[tuple[str, int]]  # (attribute, position in the row)
     qmark: str | None  # the SQL in sqlite3's style, on SQLite
+    dated: frozenset[int]  # the values that are datetimes, adapted as the backend adapts a DateTimeField's
 
 
 class Prepared(Generic[M]):
@@ -77,11 +80,15 @@ class Prepared(Generic[M]):
             from django.db.backends.sqlite3.base import FORMAT_QMARK_REGEX
 
             qmark = FORMAT_QMARK_REGEX.sub("?", sql).replace("%%", "%")  # what Django's cursor does each time
+        # A datetime stand-in is among the parameters as the database backend adapts it (SQLite: text).
+        adapt = connections[queryset.db].ops.adapt_datetimefield_value
+        adapted = [adapt(probe) if isinstance(probe, datetime) else probe for probe in self.probes]
         slots = {}
         for at, param in enumerate(params):
-            for which, probe in enumerate(self.probes):
+            for which, probe in enumerate(adapted):
                 if type(param) is type(probe) and param == probe:
                     slots[at] = which
+        dated = frozenset(which for which, probe in enumerate(self.probes) if isinstance(probe, datetime))
         if len(set(slots.values())) != len(self.probes):
             raise ValueError("Prepared: a stand-in value is not among the query's parameters")
         fields = [column[0] for column in compiler.select[0 : compiler.col_count]]
@@ -102,6 +109,7 @@ class Prepared(Generic[M]):
             populators=get_related_populators(klass_info, compiler.select, queryset.db),
             annotations=list(compiler.annotation_col_map.items()),
             qmark=qmark,
+            dated=dated,
         )
 
     def run(self, *values: Any) -> list[M]:
@@ -111,9 +119,10 @@ class Prepared(Generic[M]):
             compiled = self._compiled_query = self._compile()
         using = compiled.using
         params = list(compiled.params)
-        for at, which in compiled.slots.items():
-            params[at] = values[which]
         connection = connections[using]  # this thread's (the compiler may hold another thread's)
+        for at, which in compiled.slots.items():
+            value = values[which]
+            params[at] = connection.ops.adapt_datetimefield_value(value) if which in compiled.dated else value
         with connection.cursor() as cursor:
             if compiled.qmark is not None and type(cursor) is CursorWrapper:  # not the logging one
                 cursor._execute_with_wrappers(compiled.qmark, params, many=False, executor=_execute_sqlite)

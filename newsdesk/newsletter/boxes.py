@@ -49,7 +49,9 @@ def page_ticks(request: HttpRequest | None, page: dict[str, Any] | None) -> tupl
         ticked_topics = _as_set(page.get("newsletter_topics"))
         ticked_sources = _as_set(page.get("newsletter_sources"))
         if article is not None and getattr(article, "pk", None):
-            if not ticked_topics and hasattr(article, "topics"):
+            # A page that names its article's topics (the article page, from its one query) names them all,
+            # none included: only a page that does not is asked the database.
+            if page.get("newsletter_topics") is None and hasattr(article, "topics"):
                 ticked_topics = _as_set(article.topics.values_list("slug", flat=True))
             if not ticked_sources and getattr(article, "source_id", None):
                 ticked_sources = {str(article.source_id)}

@@ -15,6 +15,9 @@ class SearchQuery:
     until: date | None = None
     page: int = 1
     per_page: int = 20
+    # Mark the matches in each hit's title too (SearchHit.title_html): the API shows it; the web page,
+    # which shows the title as written, asks without it and its hits' title_html stay empty.
+    titles: bool = True
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ Nothing per reader is in a card (no cookie, no consent, no user): the template r
 
 from __future__ import annotations
 
+import operator
 import threading
 from collections import OrderedDict
 from typing import Any
@@ -128,6 +129,20 @@ def render_kept(key: Key, name: str, context: dict[str, Any], moment: Any, time_
     the words of the `time_tag(moment, time_class)` it holds ("5 minutes ago"), which are worked out afresh
     every time. The tag itself (its class and the moment's ISO date) is kept with the halves: the moment is
     part of the key, so a card or row whose moment changes is rendered again."""
+    card = _kept(key, name, context, moment, time_class)
+    if isinstance(card, str):
+        return safe(card)  # rendered by the template engine, escaped there
+    head, tail = card
+    if tail is None:
+        return safe(head)  # rendered by the template engine, escaped there
+    return safe(head + time_words(moment) + tail)  # the words escaped by time_words
+
+
+def _kept(
+    key: Key, name: str, context: dict[str, Any], moment: Any, time_class: str
+) -> tuple[str, str | None] | str:
+    """render_kept's halves (the tail None when there are no words to put in), or the whole HTML when the
+    card could not be kept this time."""
     key = (*key, moment)
     card = store.get(key)
     if card is None:
@@ -139,11 +154,67 @@ def render_kept(key: Key, name: str, context: dict[str, Any], moment: Any, time_
         elif mark and not found:
             # The clock crossed a word's boundary ("1 minute ago") between the template's tag and `mark`:
             # this page shows what the template wrote, and the next one renders the card again to keep it.
-            return safe(html)  # rendered by the template engine, escaped there
+            return html
         else:
             card = (html, None)
         store.put(key, card)
-    head, tail = card
-    if tail is None:
-        return safe(head)  # rendered by the template engine, escaped there
-    return safe(head + time_words(moment) + tail)  # the words escaped by time_words
+    return card
+
+
+def render_list(articles: list[Any], variant: str = "card", level: int = 3) -> SafeString:
+    """The cards of a list, one after another (`card_list()` in the templates).
+
+    A list whose stories are the very same objects as a list rendered before (the remembered first pages,
+    Live News and sections, newsdesk/web/queries.py) is kept whole: its cards' HTML joined between their
+    moments, so only the words of each <time> are worked out per page. Kept by the objects' identity (each
+    held with the entry, so no other object can take its id) with the variant, level and language; a
+    remembered list is read again when content changes, so a changed story comes in new objects and the
+    kept list is simply not asked for again. Any other list is its cards, each kept as render_card keeps it.
+    """
+    key = (variant, level, frame.language(), *map(id, articles))
+    with _lists_lock:
+        held = _lists.get(key)
+        if held is not None:
+            _lists.move_to_end(key)
+    if held is not None and all(map(operator.is_, held[0], articles)):
+        parts, moments = held[1], held[2]
+        out = [parts[0]]
+        for moment, part in zip(moments, parts[1:], strict=True):
+            out.append(time_words(moment))  # escaped by time_words
+            out.append(part)
+        return safe("".join(out))  # the parts rendered by the template engine, escaped there
+    parts, moments, whole = [""], [], []
+    kept = True
+    for article in articles:
+        name, time_class = OWN_TEMPLATES.get(variant, (TEMPLATE, TIME_CLASS))
+        context = {"article": article, "variant": variant, "level": level, "eager": False}
+        card = _kept(card_key(article, variant, level, False), name, context, article.published, time_class)
+        if isinstance(card, str):
+            kept = False
+            whole.append(card)
+            continue
+        head, tail = card
+        if tail is None:
+            parts[-1] += head
+            whole.append(head)
+        else:
+            parts[-1] += head
+            moments.append(article.published)
+            parts.append(tail)
+            whole.append(head + time_words(article.published) + tail)
+    if kept and store.entries > 0:  # NEWSDESK_CARD_CACHE_ENTRIES=0 renders everything every time
+        with _lists_lock:
+            _lists[key] = (tuple(articles), parts, moments)
+            while len(_lists) > LISTS:
+                _lists.popitem(last=False)
+    return safe("".join(whole))  # the cards rendered by the template engine, escaped there
+
+
+LISTS = 512
+_lists_lock = threading.Lock()
+_lists: OrderedDict[Key, tuple[tuple[Any, ...], list[str], list[Any]]] = OrderedDict()
+
+
+def forget_lists() -> None:
+    with _lists_lock:
+        _lists.clear()

@@ -59,7 +59,9 @@ def _hashable(value: Any) -> Any:
 @jinja2.pass_context
 def kept_part(context: Context, name: str, *values: Any, caller: Callable[[], Markup]) -> Markup:
     """The `{% call %}` block's HTML for these values, rendered once per key (see the module's notes)."""
-    if context.get("query_text"):  # a page made from a reader's words keeps nothing of them
+    # A page made from a reader's words keeps nothing of them. (`in` first: Jinja2's `get` of a name the
+    # page lacks raises and catches a KeyError, and most pages lack this one.)
+    if "query_text" in context and context["query_text"]:  # noqa: RUF019 (Context.get raises and catches)
         return caller()
     catalog = frame.catalog()
     engine = context.environment

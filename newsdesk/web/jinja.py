@@ -117,7 +117,11 @@ def date(value: Any, arg: str | None = None) -> str:
     seconds, a value that is not a datetime, no format) goes to Django's filter as it is.
     An aware datetime is shown in the site's time zone first, as Django's own template engine does for
     its `date` filter (`expects_localtime`); Jinja2 passes values to filters untouched."""
-    value = template_localtime(value)
+    if type(value) is datetime.datetime and settings.USE_TZ and value.utcoffset() is not None:
+        # What template_localtime() does for an aware datetime, with the page's held zone.
+        value = frame.localtime(value) if getattr(value, "convert_to_local_time", True) else value
+    else:
+        value = template_localtime(value)
     if type(value) is not datetime.datetime or not arg:  # no format: Django's DATE_FORMAT
         return django_date(value, arg)
     pattern = get_format(arg)

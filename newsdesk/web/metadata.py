@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from typing import Any
 from urllib.parse import urlencode
 
@@ -106,6 +107,12 @@ def original_url(article: Article) -> str:
     return ""
 
 
+@lru_cache(maxsize=1024)
+def _site_url_ok(url: str) -> bool:
+    """`is_web_url` for a source's home page, remembered: the few sources' addresses recur on every page."""
+    return is_web_url(url)
+
+
 def news_article_ld(
     article: Article,
     *,
@@ -134,7 +141,7 @@ def news_article_ld(
         original = original_url(article)
     if original:
         data["isBasedOn"] = original
-    if article.source.site_url and is_web_url(article.source.site_url):
+    if article.source.site_url and _site_url_ok(article.source.site_url):
         data["sourceOrganization"]["url"] = article.source.site_url
     if article.authors:
         data["author"] = [{"@type": "Person", "name": name} for name in article.authors]

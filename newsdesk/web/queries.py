@@ -56,22 +56,21 @@ def first_of_listed(shape: str, value: int | None = None) -> Callable[[int], lis
     """The first n stories of a list page, by a query compiled once per list and n: `home` (all
     stories), `source` (value: its id) or `topic` (value: its id; its size decides the query's shape).
     Each comes with its story's id and outlet count (`story_id`, `story_sources`; None for a story in
-    none), read in the same query: what a Live News item shows besides the card's fields."""
+    none), read in the same query: what a Live News item shows besides the card's fields.
+
+    The same for every reader, so remembered (newsdesk/core/figures.py) per list and n, like the home
+    page's sections: a stored, edited, approved or rejected story shows at the next request, anything else
+    (a deletion, a renamed source) within NEWSDESK_FIGURES_SECONDS. The stories are shared between threads
+    and requests: read-only (a page slices the list, never changes it or them). Being the very same
+    objects from one request to the next, their cards are reused as a list (newsdesk/web/cards.py)."""
 
     def first(n: int) -> list[Article]:
-        if shape == "home":
-            rows = prepared(("home", n), lambda: with_story(listed())[:n]).run()
-        elif shape == "source":
-            rows = prepared(("source", n), lambda pk: with_story(listed().filter(source=pk))[:n], (-1,)).run(
-                value
-            )
-        else:
-            common = topic_sizes().get(value or 0, 0) > COMMON_TOPIC
-            rows = prepared(
-                ("topic", common, n),
-                lambda pk: _in_topic(with_story(listed()), pk, COMMON_TOPIC + common)[:n],
-                (-1,),
-            ).run(value)
+        return remembered(f"first of listed {shape} {value} {n}", lambda: read(n))
+
+    def read(n: int) -> list[Article]:
+        build, probes, name = _list_shape(shape, value)
+        ids = (value,) if probes else ()
+        rows = prepared((*name, n), lambda *pk: with_story(build(*pk))[:n], probes).run(*ids)
         for article in rows:  # the membership is joined by the query (None when in no story): no query here
             member = getattr(article, "story_member", None)
             setattr(article, "story_id", member and member.story_id)  # noqa: B010 (the live card's template, key)
@@ -79,6 +78,37 @@ def first_of_listed(shape: str, value: int | None = None) -> Callable[[int], lis
         return rows
 
     return first
+
+
+Shape = tuple[Callable[..., QuerySet[Article]], tuple[int, ...], tuple[Any, ...]]
+
+
+def _list_shape(shape: str, value: int | None) -> Shape:
+    """A list's queryset made from its id (none for `home`), the id's stand-in, and the shape's name."""
+    if shape == "home":
+        return listed, (), ("home",)
+    if shape == "source":
+        return lambda pk: listed().filter(source=pk), (-1,), ("source",)
+    common = topic_sizes().get(value or 0, 0) > COMMON_TOPIC
+    return lambda pk: _in_topic(listed(), pk, COMMON_TOPIC + common), (-1,), ("topic", common)
+
+
+def older_of_listed(shape: str, value: int | None = None) -> Callable[[Key, int], list[Article]]:
+    """`older(key, n)`: the n stories of a list (as first_of_listed names it) just older than `key`, what
+    a `?before=<key>` page reads, by a query compiled once per list shape and n (building and compiling
+    the queryset was most of such a page's query). Not remembered: a crawler asks each once."""
+
+    def older(key: Key, n: int) -> list[Article]:
+        build, probes, name = _list_shape(shape, value)
+
+        def query(*values: Any) -> QuerySet[Article]:
+            *pk, published, below = values
+            return build(*pk).filter(published__lte=published).exclude(published=published, pk__gte=below)[:n]
+
+        ids = (value,) if probes else ()
+        return prepared(("older", *name, n), query, (*probes, KEY_PROBE, -2)).run(*ids, *key)
+
+    return older
 
 
 def with_story(articles: QuerySet[Article]) -> QuerySet[Article]:
@@ -102,6 +132,7 @@ def listed() -> QuerySet[Article]:
 # 1970 and its id, "<microseconds>:<id>", the list's own order (newest first, then highest id).
 EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 ONE_MICROSECOND = timedelta(microseconds=1)
+KEY_PROBE = EPOCH + ONE_MICROSECOND  # a key's time while a keyed query is compiled (core/prepared.py)
 Key = tuple[datetime, int]
 
 
@@ -164,15 +195,20 @@ def window(
     before: Key | None = None,
     after: Key | None = None,
     first: Callable[[int], list[Any]] | None = None,
+    older: Callable[[Key, int], list[Any]] | None = None,
 ) -> Window:
     """Page `number` of the list `queryset()` makes (ordered newest first): the stories older than `before`,
     the ones just newer than `after`, or, for an old `?page=N` link, those at OFFSET (N - 1) × size.
     `first(n)`, when given, reads the first n of the list the same way, by a query compiled once (the most
-    asked page); the list's queryset is then never made (building it cost a tenth of a topic page)."""
+    asked page); the list's queryset is then never made (building it cost a tenth of a topic page).
+    `older(key, n)`, when given, reads a `before` page the same way (older_of_listed)."""
     if before is not None:
         published, pk = before
-        older = queryset().filter(published__lte=published).exclude(published=published, pk__gte=pk)
-        rows = list(older[: size + 1])
+        if older is not None:
+            rows = older(before, size + 1)
+        else:
+            older_qs = queryset().filter(published__lte=published).exclude(published=published, pk__gte=pk)
+            rows = list(older_qs[: size + 1])
         query = f"?before={key_of_parts(published, pk)}&page={number}"
         return Window(items=rows[:size], number=number, has_next=len(rows) > size, query=query)
     if after is not None:

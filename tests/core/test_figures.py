@@ -72,3 +72,16 @@ def test_a_page_reads_the_content_stamp_once(settings, tmp_path, monkeypatch):
     assert remembered("b", lambda: next(counter)) == 4  # outside a page: read on every call
     assert remembered("b", lambda: next(counter)) == 4
     assert len(reads) == 4
+
+
+def test_at_most_entries_answers_are_held(settings, tmp_path, monkeypatch):
+    from newsdesk.core import figures
+
+    settings.DATA_DIR = tmp_path
+    settings.NEWSDESK_SITE = {**settings.NEWSDESK_SITE, "FIGURES_SECONDS": 60}
+    monkeypatch.setattr(figures, "ENTRIES", 8)
+    forget()
+    for n in range(40):  # a crawler over forty sources' pages
+        assert remembered(f"first page of source {n}", itertools.repeat(n).__next__) == n
+        assert len(figures._values) <= 8
+    assert remembered("first page of source 39", lambda: -1) == 39  # the newest are kept

@@ -43,3 +43,22 @@ def test_the_frame_is_given_back_when_a_public_view_fails() -> None:
     assert frame._held.language is None
     with translation.override("de"):
         assert frame.language() == "de"
+
+
+def test_the_held_zone_gives_djangos_local_time() -> None:
+    import datetime
+
+    from django.utils import timezone
+
+    moment = datetime.datetime(2026, 3, 29, 0, 30, tzinfo=datetime.UTC)  # a summer-time change in Europe
+    for zone in ("UTC", "Europe/Berlin", "Asia/Kolkata"):
+        with timezone.override(zone):
+            expected = timezone.localtime(moment)
+            assert frame.localtime(moment) == expected
+            with frame.rendering():
+                held = frame.localtime(moment)
+                assert (held, held.tzinfo) == (expected, expected.tzinfo)
+                assert held.isoformat() == expected.isoformat()
+                with pytest.raises(ValueError, match="naive"):
+                    frame.localtime(datetime.datetime(2026, 3, 10, 9, 5))
+    assert frame._held.zone is None

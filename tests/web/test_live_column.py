@@ -13,6 +13,7 @@ from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from newsdesk.articles.models import Article
+from newsdesk.core.figures import forget
 from newsdesk.stories.models import Story, StoryMember
 from newsdesk.web import queries
 
@@ -40,9 +41,13 @@ def test_live_news_reads_stories_in_the_list_query(newsroom: Newsroom) -> None:
     newest, second = Article.objects.published().newest_first()[:2]
     story = _in_a_story(newest, 3)
     queries.live_news()  # the query compiled once
+    forget()  # and the stories remembered: read them again
     with CaptureQueriesContext(connection) as asked:
         items = queries.live_news()
     assert len(asked) == 1, [q["sql"] for q in asked]
+    with CaptureQueriesContext(connection) as asked:
+        assert queries.live_news() is items  # remembered until content changes
+    assert len(asked) == 0, [q["sql"] for q in asked]
     read = [(a.pk, getattr(a, "story_id", "unset"), getattr(a, "story_sources", "unset")) for a in items[:2]]
     assert read == [(newest.pk, story.pk, 3), (second.pk, None, None)]
 
@@ -58,6 +63,7 @@ def test_every_page_shows_a_headlines_story_and_its_new_outlet_count(newsroom: N
         assert 'data-sources="2"' in item, path
         assert "2 sources" in item, path
     Story.objects.filter(pk=story.pk).update(source_count=5)
+    forget()  # the lists are remembered until content changes or NEWSDESK_FIGURES_SECONDS pass: they pass
     for path in ("/", "/?page=2"):
         item = _live_item(client.get(path).content.decode(), newest.pk)
         assert 'data-sources="5"' in item, path

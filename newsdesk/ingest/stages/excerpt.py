@@ -31,7 +31,7 @@ _ABBREVIATIONS = frozenset(
 
 def make_excerpt(text: str, words: int = 60) -> str:
     """The lead of `text`, at most `words` words, cut at a sentence or word boundary."""
-    flat = _SPACE.sub(" ", text).strip()
+    flat = " ".join(text.split())  # str.split() and re's \s part on the same (Unicode) whitespace
     # Without CJK, the words are what single spaces part (a stored excerpt, shown on every page, mostly fits).
     if flat.count(" ") < words and not _HAS_CJK.search(flat):
         return flat

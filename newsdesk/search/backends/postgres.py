@@ -12,7 +12,6 @@ from datetime import datetime
 
 from django.db import connection as default_connection
 from django.db.backends.base.base import BaseDatabaseWrapper
-from django.db.backends.utils import CursorWrapper
 
 from newsdesk.search.query import ParsedQuery
 from newsdesk.search.types import SearchHit, SearchQuery
@@ -106,65 +105,67 @@ class PostgresBackend:
         filters = build_filters(query, conn)
         tsquery, tsparams = tsquery_sql(parsed)
         with conn.cursor() as cursor:
-            cursor.execute(f"SELECT numnode({tsquery})", tsparams)
-            if cursor.fetchone()[0] == 0:
-                raise TooCommon
             base = (
                 f"FROM {TABLE} d JOIN articles_article a ON a.id = d.article_id, (SELECT {tsquery} AS q) AS q"
                 f" WHERE d.document @@ q.q AND {filters.sql}"
             )
+            marked, marked_params = self._marked(titles=query.titles)
             # Rank the newest CANDIDATES matches only (ids grow with ingestion): ts_rank() over every
             # match of a common word is the slow part of a search. One more is read to know whether there
             # are more than that: the total is counted up to CANDIDATES + 1, never over every match. Each
             # document is ranked as it is matched (read once), and the articles' status and publication
             # time come from the (status, id) index that includes it (CANDIDATES_INDEX), not their rows.
+            # The page's hits are marked (snippets) in the same statement, after its LIMIT: one round trip.
             cursor.execute(
                 "WITH candidates AS MATERIALIZED (SELECT d.article_id AS id, ts_rank(d.document, q.q) AS r,"
-                + f" a.published {base} ORDER BY d.article_id DESC LIMIT {CANDIDATES + 1})"
-                " SELECT c.id, c.r"
+                + f" a.published {base} ORDER BY d.article_id DESC LIMIT {CANDIDATES + 1}),"
+                " ranked AS MATERIALIZED (SELECT c.id, c.r"
                 f" / (1.0 + greatest(0.0, extract(epoch FROM (%s - c.published)) / 86400.0) / {RECENCY_DAYS})"
-                " AS score, (SELECT count(*) FROM candidates)"
-                f" FROM (SELECT id, r, published FROM candidates ORDER BY id DESC LIMIT {CANDIDATES}) c"
-                " ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s",
-                [*tsparams, *filters.params, now, limit, offset],
+                " AS score FROM"
+                f" (SELECT id, r, published FROM candidates ORDER BY id DESC LIMIT {CANDIDATES}) c"
+                " ORDER BY score DESC, c.id DESC LIMIT %s OFFSET %s)"
+                f" SELECT r.id, r.score, (SELECT count(*) FROM candidates), {marked}"
+                f" FROM ranked r JOIN articles_article a ON a.id = r.id, (SELECT {tsquery} AS q) AS q"
+                " ORDER BY r.score DESC, r.id DESC",
+                [*tsparams, *filters.params, now, limit, offset, *marked_params, *tsparams],
             )
             ranked = cursor.fetchall()
             if not ranked:
+                # Nothing on this page: a query of stop words only ("the and") has nothing to look up, and
+                # is told apart here, where it costs a statement, not on every search.
+                cursor.execute(f"SELECT numnode({tsquery})", tsparams)
+                if cursor.fetchone()[0] == 0:
+                    raise TooCommon
                 cursor.execute(
                     f"SELECT count(*) FROM (SELECT 1 {base} LIMIT {CANDIDATES + 1}) AS found",
                     [*tsparams, *filters.params],
                 )
                 return [], int(cursor.fetchone()[0])
             total = int(ranked[0][2])
-            snippets = self._snippets(cursor, tsquery, tsparams, [row[0] for row in ranked])
         return [
             SearchHit(
                 article_id=article_id,
                 score=float(score),
-                snippet_html=snippets.get(article_id, ("", ""))[0],
-                title_html=snippets.get(article_id, ("", ""))[1],
+                snippet_html=marks_to_html(snippet or ""),
+                title_html=marks_to_html(title) if title else "",
             )
-            for article_id, score, _found in ranked
+            for article_id, score, _found, snippet, title in ranked
         ], total
 
-    def _snippets(
-        self, cursor: CursorWrapper, tsquery: str, tsparams: list[str], ids: list[int]
-    ) -> dict[int, tuple[str, str]]:
-        """ts_headline re-reads what it marks, so it runs for one page of results only.
+    def _marked(self, *, titles: bool) -> tuple[str, list[str]]:
+        """The select list's snippet and title (with `titles`, else an empty string), marked by ts_headline
+        with the query `q.q`: it re-reads what it marks, so the statement runs it on one page of results.
 
         The snippet is marked in the excerpt, never the text: the full text is searched, not shown."""
         options = (
             f'StartSel="{START}", StopSel="{END}", MaxWords={SNIPPET_WORDS}, MinWords={SNIPPET_WORDS // 2},'
             ' ShortWord=2, MaxFragments=1, FragmentDelimiter=" … "'
         )
-        cursor.execute(
-            f"SELECT a.id, ts_headline('{CONFIG}', a.excerpt, q.q, %s),"
-            f" ts_headline('{CONFIG}', a.title, q.q, %s)"
-            f" FROM articles_article a, (SELECT {tsquery} AS q) AS q WHERE a.id = ANY(%s)",
-            [options, f'StartSel="{START}", StopSel="{END}", HighlightAll=true', *tsparams, ids],
-        )
-        rows = cursor.fetchall()
-        return {row[0]: (marks_to_html(row[1] or ""), marks_to_html(row[2] or "")) for row in rows}
+        snippet = f"ts_headline('{CONFIG}', a.excerpt, q.q, %s)"
+        if not titles:
+            return f"{snippet}, ''", [options]
+        title = f"ts_headline('{CONFIG}', a.title, q.q, %s)"
+        return f"{snippet}, {title}", [options, f'StartSel="{START}", StopSel="{END}", HighlightAll=true']
 
     def ensure_schema(self, connection: BaseDatabaseWrapper) -> bool:
         """Create what is missing (e.g. the triggers after a table was recreated). True if repaired."""

@@ -124,7 +124,7 @@ class SqliteFts5Backend:
                     for pk, age in candidates
                 ],
             )[offset:]
-            snippets = self._snippets(cursor, expression, [pk for _score, pk in ranked])
+            snippets = self._snippets(cursor, expression, [pk for _score, pk in ranked], titles=query.titles)
         hits = [
             SearchHit(
                 article_id=pk,
@@ -161,25 +161,30 @@ class SqliteFts5Backend:
         )
         return dict(cursor.fetchall())
 
-    def _snippets(self, cursor: CursorWrapper, match: str, ids: list[int]) -> dict[int, tuple[str, str]]:
-        """Snippets for one page of results only: snippet() is the costly part of a query.
+    def _snippets(
+        self, cursor: CursorWrapper, match: str, ids: list[int], *, titles: bool = True
+    ) -> dict[int, tuple[str, str]]:
+        """Snippets for one page of results only: snippet() is the costly part of a query. With `titles`,
+        each title with its matches marked too (else an empty string).
 
         The snippet is taken from the excerpt (column 2), never the text: a word found only in the text
         gives the excerpt's start, unmarked."""
         if not ids:
             return {}
         marks = ", ".join(["%s"] * len(ids))
+        title, title_params = (f"highlight({TABLE}, 0, %s, %s)", [START, END]) if titles else ("''", [])
         # FTS5 seeks to a rowid range but reads `rowid IN (…)` by walking every match of the words (5 ms
         # for two common words at 100,000 articles): the range of the page's ids bounds the walk to at
         # most the candidates, and `+rowid` keeps the list a filter on those rows.
         cursor.execute(
-            f"SELECT rowid, snippet({TABLE}, 2, %s, %s, '…', {SNIPPET_WORDS}),"
-            f" highlight({TABLE}, 0, %s, %s)"
+            f"SELECT rowid, snippet({TABLE}, 2, %s, %s, '…', {SNIPPET_WORDS}), {title}"
             f" FROM {TABLE} WHERE {TABLE} MATCH %s AND rowid BETWEEN %s AND %s AND +rowid IN ({marks})",
-            [START, END, START, END, match, min(ids), max(ids), *ids],
+            [START, END, *title_params, match, min(ids), max(ids), *ids],
         )
         rows = cursor.fetchall()
-        return {row[0]: (marks_to_html(row[1] or ""), marks_to_html(row[2] or "")) for row in rows}
+        return {
+            row[0]: (marks_to_html(row[1] or ""), marks_to_html(row[2]) if row[2] else "") for row in rows
+        }
 
     def ensure_schema(self, connection: BaseDatabaseWrapper) -> bool:
         """Create what is missing (a table remake by a later migration drops triggers). True if repaired."""

@@ -16,7 +16,6 @@ from datetime import datetime, timedelta
 from typing import Any
 
 from django import template
-from django.utils import timezone
 from django.utils.safestring import SafeString
 from django.utils.text import get_text_list
 from django.utils.timesince import timesince
@@ -63,7 +62,7 @@ def relative_time(value: datetime | None) -> str:
     """ "5 minutes ago", in the site's language; "just now" for the last minute and the future."""
     if value is None:
         return ""
-    now = timezone.now()
+    now = frame.now()  # once per page (newsdesk/core/frame.py)
     seconds = (now - value).total_seconds()
     if seconds < 60:
         return _("just now")
@@ -118,7 +117,9 @@ def byline(authors: list[str] | None) -> str:
     names = [name for name in (authors or []) if name and name.strip()]
     if not names:
         return ""
-    return _("By %(names)s") % {"names": get_text_list(names, _("and"))}
+    # One name (most stories) is the name itself, as get_text_list() gives it, without asking for "and".
+    listed = str(names[0]) if len(names) == 1 else get_text_list(names, _("and"))
+    return _("By %(names)s") % {"names": listed}
 
 
 def monogram(name: str) -> str:
@@ -201,10 +202,11 @@ def latest_headlines(limit: int = 5) -> list[Any]:
 
 
 def card_list(articles: Any, variant: str = "card", level: int = 3) -> SafeString:
-    """`story_card()` for every story of a list, in one call (a loop of calls cost more than the cards)."""
-    from newsdesk.web.cards import render_card
+    """`story_card()` for every story of a list, in one call (a loop of calls cost more than the cards); a
+    list of the same stories as before is kept whole (newsdesk/web/cards.py, render_list)."""
+    from newsdesk.web.cards import render_list
 
-    return safe("".join([render_card(article, variant, level) for article in articles]))
+    return render_list(articles, variant, level)
 
 
 def directory_rows(items: Any, kind: str) -> SafeString:

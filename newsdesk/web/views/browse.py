@@ -52,7 +52,10 @@ def source(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     if slug != links.slug_for(outlet.name):
         return HttpResponsePermanentRedirect(path)
     page = list_window(
-        request, lambda: queries.listed().filter(source=outlet), queries.first_of_listed("source", outlet.pk)
+        request,
+        lambda: queries.listed().filter(source=outlet),
+        queries.first_of_listed("source", outlet.pk),
+        queries.older_of_listed("source", outlet.pk),
     )
     number = page.number
     title = _("News from %(source)s") % {"source": outlet.name}
@@ -93,7 +96,8 @@ def topic(request: HttpRequest, slug: str) -> HttpResponse:
     subject = _one(prepared("topic by slug", lambda slug: Topic.objects.filter(slug=slug), ("\0",)).run(slug))
     path = links.topic_path(subject.slug)
     first = queries.first_of_listed("topic", subject.pk)
-    page = list_window(request, lambda: queries.in_topic(queries.listed(), subject), first)
+    older = queries.older_of_listed("topic", subject.pk)
+    page = list_window(request, lambda: queries.in_topic(queries.listed(), subject), first, older)
     number = page.number
     context = {
         "topic": subject,

@@ -26,12 +26,14 @@ def list_window(
     request: HttpRequest,
     queryset: Callable[[], QuerySet[Any]],
     first: Callable[[int], list[Any]] | None = None,
+    older: Callable[[queries.Key, int], list[Any]] | None = None,
 ) -> queries.Window:
     """The page of a story list a request asks for: `?before=<key>&page=N` or `?after=<key>&page=N` (the links
     the pager writes, an index range however deep), or an old `?page=N` link (OFFSET). A key that is not one,
     both keys, or a key on page 1 is a page that does not exist (404), as is an empty page after the first.
     `queryset()` makes the list, only when the page asked for is not the one `first(n)` reads (the first page,
-    queries.first_of_listed)."""
+    queries.first_of_listed), nor for a `?before=` page that `older(key, n)` reads
+    (queries.older_of_listed)."""
     number = page_number(request)
     raw_before, raw_after = request.GET.get("before"), request.GET.get("after")
     before = queries.parse_key(raw_before) if raw_before is not None else None
@@ -40,7 +42,7 @@ def list_window(
         raise Http404("No such page.")
     if (before or after) and (number == 1 or (before and after)):
         raise Http404("No such page.")
-    page = queries.window(queryset, number, page_size(), before=before, after=after, first=first)
+    page = queries.window(queryset, number, page_size(), before=before, after=after, first=first, older=older)
     if page.number > 1 and not page.items:
         raise Http404("No such page.")
     return page

@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 from urllib.parse import urlencode
 
 from django import forms
+from django.db import connection
 from django.forms.models import ModelChoiceIterator
 from django.forms.utils import flatatt
 from django.http import HttpRequest, HttpResponse
@@ -32,7 +34,7 @@ from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
 from newsdesk.web import metadata, queries
 from newsdesk.web.caching import public_page
-from newsdesk.web.cards import card_key, store
+from newsdesk.web.cards import store
 from newsdesk.web.templatetags.newsdesk_web import time_open, time_tag, time_words
 
 from .common import page_number, page_size
@@ -165,40 +167,22 @@ class SearchForm(forms.Form):
 
 @dataclass(frozen=True)
 class Result:
-    article: Article
+    """One result's list item: its kept markup (`kept`, `end`: see `_results`), with the reader's snippet
+    and the time's words put in."""
+
+    article_id: int
+    kept: str
+    end: str | None  # None: `kept` is the whole item
     snippet: SafeString
+    published: datetime
 
     @property
     def html(self) -> SafeString:
-        """The result's list item. Its markup around the snippet and the time is rendered once per version
-        of the story, as the story cards are (newsdesk/web/cards.py, the same store and key), and the
-        snippet (the reader's words marked) and the relative time are put in per request."""
-        published = self.article.published
-        key = ("search result", *card_key(self.article, "result", 2, False), published)
-        held = store.get(key)
-        if held is None:
-            html = get_template(RESULT_TEMPLATE).render(
-                {"article": self.article, "snippet": SNIPPET_HERE, "moment": TIME_HERE}
-            )
-            head, _, rest = html.partition(SNIPPET_HERE)
-            middle, _, tail = rest.partition(TIME_HERE)
-            whole = SNIPPET_HERE not in rest and TIME_HERE not in tail and rest and tail and published
-            # The time's tag (the publication time, in the key) is kept; its words are put in per request.
-            held = (
-                (head + SNIPPET_HERE + middle + time_open(published), "</time>" + tail)
-                if whole
-                else (html, None)
-            )
-            store.put(key, held)
-        kept, end = held
-        if end is None:  # a title that holds a placeholder's characters: rendered afresh
-            fresh = get_template(RESULT_TEMPLATE).render(
-                {"article": self.article, "snippet": self.snippet, "moment": time_tag(published)}
-            )
-            return mark_safe(fresh)  # noqa: S308  # rendered by the template engine, escaped there
-        before, _, middle = kept.partition(SNIPPET_HERE)
-        words = time_words(published)
-        return mark_safe(f"{before}{self.snippet}{middle}{words}{end}")  # noqa: S308  # each part escaped
+        if self.end is None:
+            return mark_safe(self.kept)  # noqa: S308  # rendered by the template engine, escaped there
+        before, _, middle = self.kept.partition(SNIPPET_HERE)
+        words = time_words(self.published)
+        return mark_safe(f"{before}{self.snippet}{middle}{words}{self.end}")  # noqa: S308  # each part escaped
 
 
 RESULT_TEMPLATE = "web/partials/search_result.html"
@@ -206,14 +190,78 @@ RESULT_TEMPLATE = "web/partials/search_result.html"
 SNIPPET_HERE, TIME_HERE = "\ue010snippet\ue011", "\ue010time\ue011"
 
 
+def _versions(ids: list[int]) -> dict[int, tuple[Any, ...]]:
+    """Each published story's version, by id: what its result shows besides its title, excerpt and
+    language, which change only with `modified_at` (every action that changes a story sets it), as the
+    story cards are keyed (newsdesk/web/cards.py): (modified_at, published, source id, source name,
+    source icon address). One plain statement, no model instances."""
+    articles, sources = Article._meta.db_table, Source._meta.db_table
+    marks = ", ".join(["%s"] * len(ids))
+    sql = (
+        f"SELECT a.id, a.modified_at, a.published, s.id, s.name, s.icon_url FROM {articles} a"  # noqa: S608
+        f" JOIN {sources} s ON s.id = a.source_id WHERE a.status = %s AND a.id IN ({marks})"
+    )  # table names from the models, values bound
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [Article.Status.PUBLISHED, *ids])
+        return {row[0]: row[1:] for row in cursor.fetchall()}
+
+
+def _kept(article: Article) -> tuple[str, str | None]:
+    """A result's markup around its snippet and the words of its time, split there: (before the words,
+    after them); or (the whole item, None) for a title that holds a placeholder's characters."""
+    published = article.published
+    context = {"article": article, "snippet": SNIPPET_HERE, "moment": TIME_HERE}
+    html = get_template(RESULT_TEMPLATE).render(context)
+    head, _, rest = html.partition(SNIPPET_HERE)
+    middle, _, tail = rest.partition(TIME_HERE)
+    if SNIPPET_HERE not in rest and TIME_HERE not in tail and rest and tail and published:
+        # The time's tag (the publication time, in the key) is kept; its words are put in per request.
+        return head + SNIPPET_HERE + middle + time_open(published), "</time>" + tail
+    return html, None
+
+
 def _results(found: SearchPage) -> list[Result]:
-    articles = queries.articles_by_ids([hit.article_id for hit in found.hits])
-    return [
-        # The backend escapes the text and adds only <mark> around the matches.
-        Result(article=articles[hit.article_id], snippet=mark_safe(hit.snippet_html))  # noqa: S308
-        for hit in found.hits
-        if hit.article_id in articles
-    ]
+    """The page's result items. Their markup around the snippet and the time is rendered once per version
+    of the story (`_versions`, and the language) and kept in the story cards' store; the snippet (the
+    reader's words marked) and the relative time are put in per request. Only stories not kept are read
+    whole. Nothing per reader is kept: the template receives only the story."""
+    hits = found.hits
+    if not hits:
+        return []
+    versions = _versions([hit.article_id for hit in hits])
+    language = frame.language()
+    to_moment = getattr(connection.ops, "convert_datetimefield_value", None)  # SQLite's, for its text
+    keys = {pk: ("search result", pk, *version, language) for pk, version in versions.items()}
+    held = {pk: store.get(key) for pk, key in keys.items()}
+    missing = [pk for pk, kept in held.items() if kept is None or kept[1] is None]
+    articles = queries.articles_by_ids(missing) if missing else {}
+    results = []
+    for hit in hits:
+        snippet = mark_safe(hit.snippet_html)  # noqa: S308  # the backend escapes, adds only <mark> elements
+        kept = held.get(hit.article_id)
+        if kept is None or kept[1] is None:
+            article = articles.get(hit.article_id)
+            if article is None:  # unpublished between the search and now
+                continue
+            kept = _kept(article)
+            if kept[1] is None:  # rendered afresh each time, with the snippet and the time in place
+                context = {"article": article, "snippet": snippet, "moment": time_tag(article.published)}
+                results.append(
+                    Result(
+                        hit.article_id,
+                        get_template(RESULT_TEMPLATE).render(context),
+                        None,
+                        snippet,
+                        article.published,
+                    )
+                )
+                continue
+            store.put(keys[hit.article_id], kept)
+        published = versions[hit.article_id][1]
+        if to_moment is not None:
+            published = to_moment(published, None, connection)
+        results.append(Result(hit.article_id, kept[0], kept[1], snippet, published))
+    return results
 
 
 FILTERS = ("source", "topic", "since", "until")
@@ -260,6 +308,7 @@ def search_page(request: HttpRequest) -> HttpResponse:
             until=data["until"],
             page=number,
             per_page=page_size(),
+            titles=False,
         )
         if data["q"] or request.GET:
             found = search(query)
