@@ -28,6 +28,11 @@ def prose_chars(root: HtmlElement) -> int:
     return sum(len(paragraph.text_content()) for paragraph in LONG_PARAGRAPHS(root))
 
 
+def own_prose(element: HtmlElement) -> int:
+    """Characters in `element`'s own paragraphs longer than a line: what makes a container densest."""
+    return sum(length for child in element.iterchildren("p") if (length := len(child.text_content())) > 80)
+
+
 def prose_and_core(root: HtmlElement, body: HtmlElement) -> tuple[int, HtmlElement | None]:
     """`prose_chars(root)` and `densest_container(body)` from one reading of the long paragraphs, for
     a tree that does not change between the two questions (`body` is `root`'s body, or `root`)."""

@@ -4,8 +4,12 @@ shown on a small page of our own."""
 from __future__ import annotations
 
 import unicodedata
+from pathlib import Path
+from typing import Any
 
-from newsdesk.ingest.stages.extract import extract_article
+import pytest
+
+from newsdesk.ingest.stages.extract import article, extract_article
 
 PARAGRAPHS = (
     "The library on Mill Street will open on Sundays from next month, the council said on Monday, "
@@ -150,3 +154,28 @@ def test_the_space_before_a_link_after_a_line_break_is_kept() -> None:
     result = extract_article(page(f"<p>{first}</p><ul>{items}</ul><p>{second}</p><p>{third}</p>"))
     assert "The corner gets a reading tent and new shelves." in result.text
     assert "\ufdd0" not in result.text + result.html
+
+
+def test_a_body_mostly_not_prose_gets_the_first_look_again(monkeypatch: pytest.MonkeyPatch) -> None:
+    """With trafilatura's fallbacks (decision 0021): a calendar took the fast look, not a list of prose."""
+    calls: list[int] = []
+    original = article._first_look_again
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return original(*args)
+
+    monkeypatch.setattr(article, "_first_look_again", counted)
+    pages = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
+    # A booking calendar in an <article> took the fast look; the story sits in plain <div>s.
+    text = extract_article((pages / "booking-calendar.html").read_bytes()).text
+    assert calls == [1]
+    assert "sprung floor" in text
+    assert "Su Mo Tu" not in text
+    # Minutes written as a list beside a longer "About the club" block: the list is prose itself,
+    # so the fast result stands and the block stays out.
+    calls.clear()
+    text = extract_article((pages / "minutes-list.html").read_bytes()).text
+    assert calls == []
+    assert "Treasurer's report" in text
+    assert "About the club" not in text

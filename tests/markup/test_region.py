@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from lxml.html import document_fromstring, fragment_fromstring
 
-from newsdesk.markup.region import densest_container, prose_and_core, prose_chars
+from newsdesk.markup.region import densest_container, own_prose, prose_and_core, prose_chars
 
 STORY = "".join(
     f"<p>Paragraph {n} of the story: the harbour board met on Tuesday and agreed, after a long debate about "
@@ -52,3 +52,12 @@ def test_prose_and_core_answer_both_questions_in_one_reading() -> None:
     # A tree without <body> (a fragment): the body is the tree itself.
     fragment = fragment_fromstring(f"<div class='story'>{STORY}</div>")
     assert prose_and_core(fragment, fragment) == (prose_chars(fragment), fragment)
+
+
+def test_own_prose_counts_the_containers_own_long_paragraphs_only() -> None:
+    body = document_fromstring(
+        f"<html><body><div class='story'>{STORY}<p>A short line.</p><div>{STORY}</div></div></body></html>"
+    ).find("body")
+    story = body.find("div")
+    assert own_prose(story) == prose_chars(document_fromstring(f"<div>{STORY}</div>"))
+    assert own_prose(story) > 0

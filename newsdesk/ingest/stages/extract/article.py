@@ -19,7 +19,7 @@ from newsdesk.ingest.stages.extract.document import decode, parse
 from newsdesk.ingest.stages.extract.meta import read_metadata
 from newsdesk.integrity.inject import Stripped, strip_hidden, strip_planted
 from newsdesk.markup.language import declared_language, detect_language
-from newsdesk.markup.region import prose_and_core
+from newsdesk.markup.region import own_prose, prose_and_core
 from newsdesk.types import Extracted, ExtractError, Injection
 
 # A body shorter than this many characters gets a second look without our clean-up, which is kept
@@ -31,6 +31,11 @@ MORE_TEXT = 2
 # A page with less prose than this (two or three paragraphs) keeps its text in something else: lists,
 # tables, <div>s, a forum's posts. Its short body always gets the second look.
 LITTLE_PROSE = 300
+# A body shorter than the prose of the page's densest container (the paragraphs the clean-up
+# protects), whose own prose (lines longer than LONG_LINE) is less than this share of it, is mostly
+# something else: the first look is taken again with trafilatura's fallbacks (docs/decisions/0021).
+MISSED = 0.5
+LONG_LINE = 80
 
 
 def extract_article(
@@ -40,7 +45,8 @@ def extract_article(
 
     `url` is where the page was fetched from (to make links absolute); `charset` the one the HTTP
     response declared. `fast=False` lets trafilatura compare its first result with its fallback
-    extractors too, for the benchmark's sake; the second look at a short body always does.
+    extractors too, for the benchmark's sake; the second look at a short body always does, and so does
+    the first look taken again when the fast body is mostly not prose.
     """
     try:
         return _extract(html, url, charset, fast)
@@ -64,6 +70,7 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     # One reading of the long paragraphs gives the page's prose and the clean-up's densest container:
     # nothing changes the tree between the two.
     prose, core = prose_and_core(root, page_body(root))
+    core_prose = own_prose(core) if core is not None else 0
     removed = remove_furniture(root, meta.title, core=core)
     injections = hidden.injections + strip_planted(root, title=meta.title, page_url=base)
     authors = people_only(split_authors(meta.author, text), meta.site_name, base) or people_only(
@@ -77,6 +84,14 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
         if len(second.text) > MORE_TEXT * len(body.text):
             # Nothing of the first clean-up is in this result: report what this look removed.
             body, removed, hidden, injections = second, (), second_hidden, second_injections
+    if fast and len(body.text) < core_prose and _long_lines(body.text) < MISSED * core_prose:
+        # The body is shorter than the page's densest container's prose and holds less than half as
+        # much prose itself: it is mostly something else (a calendar, a table of facts), and the fast
+        # look likely missed the story's paragraphs.
+        # The same first look with trafilatura's fallbacks is kept when it finds more text.
+        again = _first_look_again(text, base, meta.title, authors, published is not None)
+        if len(again[0].text) > len(body.text):
+            body, removed, hidden, injections = again
     return Extracted(
         title=meta.title,
         authors=authors,
@@ -94,11 +109,30 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     )
 
 
+def _long_lines(text: str) -> int:
+    """Characters in the lines of `text` longer than LONG_LINE: its prose, measured as the page's is."""
+    return sum(length for line in text.split("\n") if (length := len(line)) > LONG_LINE)
+
+
 def _worth_a_second_look(found: int, prose: int) -> bool:
     """Skip the second look when the body already holds about all the page's prose (paragraphs of
     more than a line): the clean-up did not take the story, and the fallbacks could only swap it for
     some other block. A page with little such prose (a forum, a page of <div>s) is always looked at."""
     return prose < LITTLE_PROSE or prose > MORE_TEXT * found
+
+
+def _first_look_again(
+    text: str, base: str | None, title: str | None, authors: tuple[str, ...], dated: bool
+) -> tuple[Body, tuple[str, ...], Stripped, tuple[Injection, ...]]:
+    """The first look once more on a fresh copy of the page, with trafilatura's fallbacks
+    (fast=False): the same clean-up, so the same furniture goes. Returns the body, the furniture
+    labels, the hidden elements and all injections."""
+    root = parse(text)
+    hidden = strip_hidden(root, page_url=base)
+    _, core = prose_and_core(root, page_body(root))
+    removed = remove_furniture(root, title, core=core)
+    injections = hidden.injections + strip_planted(root, title=title, page_url=base)
+    return extract_body(root, base, title, authors, dated=dated, fast=False), removed, hidden, injections
 
 
 def _without_clean_up(

@@ -2,8 +2,9 @@
 
 trafilatura runs in its fast mode (no readability/jusText fallback comparison) on our cleaned tree,
 where the fallbacks no longer change the result on the benchmark pages while costing a quarter of the
-time; bench/extract measures both, see docs/benchmarks.md. The second look at a short body
-(article.py) runs them: that is where they find text.
+time; bench/extract measures both, see docs/benchmarks.md. The second look at a short body, and the
+first look taken again when the fast body is mostly not prose (article.py), run them: that is where
+they find text.
 """
 
 from __future__ import annotations
