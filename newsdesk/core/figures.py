@@ -28,7 +28,7 @@ T = TypeVar("T")
 
 _lock = threading.Lock()
 _values: dict[str, tuple[float, float, Any]] = {}  # name -> (stamp mtime, computed at, value)
-_computing: dict[str, threading.Lock] = {}
+_computing: dict[str, threading.Lock] = {}  # name -> the lock one thread holds while working it out
 
 
 def _stamp() -> float:
@@ -71,14 +71,22 @@ def _prune(stamp: float, now: float, seconds: float) -> None:
     """Drop what can no longer be used (an older stamp, or over its seconds); then, while still over
     three quarters of ENTRIES, the longest held. Called with the lock held."""
     for name in [name for name, held in _values.items() if held[0] != stamp or now - held[1] >= seconds]:
-        del _values[name]
+        _drop(name)
     if len(_values) > ENTRIES * 3 // 4:
         oldest = sorted(_values, key=lambda name: _values[name][1])
         for name in oldest[: len(_values) - ENTRIES * 3 // 4]:
-            del _values[name]
+            _drop(name)
+
+
+def _drop(name: str) -> None:
+    """Forget an answer and its lock (a thread still waiting on that lock holds it; one asking afresh takes
+    a new one, which at worst works the answer out twice)."""
+    del _values[name]
+    _computing.pop(name, None)
 
 
 def forget() -> None:
     """Drop everything remembered (tests; a process that knows content changed)."""
     with _lock:
         _values.clear()
+        _computing.clear()

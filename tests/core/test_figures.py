@@ -84,4 +84,5 @@ def test_at_most_entries_answers_are_held(settings, tmp_path, monkeypatch):
     for n in range(40):  # a crawler over forty sources' pages
         assert remembered(f"first page of source {n}", itertools.repeat(n).__next__) == n
         assert len(figures._values) <= 8
+        assert len(figures._computing) <= 8  # each answer's lock goes with it
     assert remembered("first page of source 39", lambda: -1) == 39  # the newest are kept
