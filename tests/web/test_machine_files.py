@@ -293,3 +293,10 @@ def test_news_sitemap_entries_kept_between_requests_follow_edits_and_quarantines
     assert "A corrected headline & more" in after
     assert edited.title not in after
     assert held.title not in after
+
+
+def test_the_etag_is_the_bodys_xxh3_128(client, newsroom: Newsroom) -> None:
+    from xxhash import xxh3_128_hexdigest
+
+    response = client.get("/")
+    assert response["ETag"] == f'"{xxh3_128_hexdigest(response.content)}"'
