@@ -36,6 +36,10 @@ def _cache_control(age: int) -> str:
     return probe["Cache-Control"]
 
 
+# The request headers that can turn an answer into a 304 or a 412 (Django's get_conditional_response).
+_CONDITIONS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
 def make_cacheable(
     request: HttpRequest, response: HttpResponseBase, max_age: int | None = None
 ) -> HttpResponseBase:
@@ -49,6 +53,9 @@ def make_cacheable(
         response["Cache-Control"] = _cache_control(age)
     if not response.has_header("ETag") and isinstance(response, HttpResponse):
         set_etag(response)
+    meta = request.META
+    if not any(name in meta for name in _CONDITIONS):
+        return response  # nothing to compare: Django's get_conditional_response would answer the page
     last_modified = (
         parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
     )
