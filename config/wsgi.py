@@ -12,6 +12,13 @@ os.environ.setdefault("DJANGO_SETTINGS_MODULE", "config.settings.base")
 application: WSGIApp = get_wsgi_application()
 
 
+def _with_thread_defaults(app: WSGIApp) -> WSGIApp:
+    """Each serving thread has the default language and time zone active (newsdesk/core/threadstate.py)."""
+    from newsdesk.core.threadstate import with_thread_defaults
+
+    return with_thread_defaults(app)
+
+
 def _with_page_cache(app: WSGIApp) -> WSGIApp:
     """Anonymous pages are answered from a short-lived cache before Django (newsdesk/core/pagecache.py)."""
     from django.conf import settings
@@ -32,4 +39,4 @@ def _with_page_cache(app: WSGIApp) -> WSGIApp:
     )
 
 
-application = _with_page_cache(application)
+application = _with_page_cache(_with_thread_defaults(application))

@@ -118,6 +118,8 @@ class RequestMetricsMiddleware:
 
     def __init__(self, get_response: Callable[[Any], Any]) -> None:
         self.get_response = get_response
+        # Each route's histogram child, looked up once (`labels()` takes a lock and checks its values).
+        self.routes: dict[str, Any] = {}
 
     def __call__(self, request: Any) -> Any:
         start = time.perf_counter()
@@ -129,7 +131,10 @@ class RequestMetricsMiddleware:
             route = "static"
         else:
             route = "unmatched"
-        http_request_duration.labels(route=route).observe(time.perf_counter() - start)
+        child = self.routes.get(route)
+        if child is None:
+            child = self.routes[route] = http_request_duration.labels(route=route)
+        child.observe(time.perf_counter() - start)
         return response
 
 

@@ -3,7 +3,9 @@
 Every public page is the same for every reader who only reads, so it may be kept by browsers, a CDN
 or nginx for NEWSDESK_PAGE_MAX_AGE seconds (and served a little stale while revalidating). The ETag
 is a hash of the body, so it is right whatever the page depends on; a conditional request whose
-validator still matches is answered 304 with no body.
+validator still matches is answered 304 with no body. The hash is xxHash's 128-bit XXH3, not the MD5
+of Django's `set_response_etag`: the same 32 hex digits, about a hundredth of the CPU (20 µs of an
+article page's 1 ms for MD5; decision 0017).
 """
 
 from __future__ import annotations
@@ -16,9 +18,10 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS, DatabaseError, connections
 from django.http import HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import SimpleTemplateResponse
-from django.utils.cache import get_conditional_response, patch_cache_control, set_response_etag
+from django.utils.cache import get_conditional_response, patch_cache_control
 from django.utils.http import parse_http_date_safe
 from django.views.decorators.http import require_safe
+from xxhash import xxh3_128_hexdigest
 
 from newsdesk.core import frame
 
@@ -33,6 +36,10 @@ def _cache_control(age: int) -> str:
     return probe["Cache-Control"]
 
 
+# The request headers that can turn an answer into a 304 or a 412 (Django's get_conditional_response).
+_CONDITIONS = ("HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE")
+
+
 def make_cacheable(
     request: HttpRequest, response: HttpResponseBase, max_age: int | None = None
 ) -> HttpResponseBase:
@@ -45,7 +52,10 @@ def make_cacheable(
         age = settings.NEWSDESK_SITE["PAGE_MAX_AGE"] if max_age is None else max_age
         response["Cache-Control"] = _cache_control(age)
     if not response.has_header("ETag") and isinstance(response, HttpResponse):
-        set_response_etag(response)
+        set_etag(response)
+    meta = request.META
+    if not any(name in meta for name in _CONDITIONS):
+        return response  # nothing to compare: Django's get_conditional_response would answer the page
     last_modified = (
         parse_http_date_safe(response["Last-Modified"]) if response.has_header("Last-Modified") else None
     )
@@ -56,6 +66,15 @@ def make_cacheable(
         response=response,  # type: ignore[arg-type]
     )
     return conditional if conditional is not None else response
+
+
+def set_etag(response: HttpResponse) -> None:
+    """A strong ETag from the body, as Django's `set_response_etag` writes it (none for an empty body),
+    with XXH3-128 in place of MD5: a validator needs no cryptographic hash, only one that changes with
+    the bytes."""
+    content = response.content
+    if content:
+        response.headers["ETag"] = f'"{xxh3_128_hexdigest(content)}"'
 
 
 def public_page(view: View) -> View:

@@ -299,3 +299,21 @@ def test_news_sitemap_entries_kept_between_requests_follow_edits_and_quarantines
     assert "A corrected headline & more" in after
     assert edited.title not in after
     assert held.title not in after
+
+
+def test_the_etag_is_the_bodys_xxh3_128(client, newsroom: Newsroom) -> None:
+    from xxhash import xxh3_128_hexdigest
+
+    response = client.get("/")
+    assert response["ETag"] == f'"{xxh3_128_hexdigest(response.content)}"'
+
+
+def test_each_precondition_is_still_answered(client, newsroom: Newsroom) -> None:
+    """A page is answered without the conditional step only when the request asks no precondition."""
+    page = client.get("/")
+    etag, stale = page["ETag"], "Mon, 01 Jan 1990 00:00:00 GMT"
+    assert client.get("/", HTTP_IF_MATCH='"something-else"').status_code == 412
+    assert client.get("/", HTTP_IF_MATCH=etag).status_code == 200
+    assert client.get("/feeds/latest.rss", HTTP_IF_UNMODIFIED_SINCE=stale).status_code == 412
+    assert client.get("/", HTTP_IF_NONE_MATCH=etag).status_code == 304
+    assert client.get("/feeds/latest.rss", HTTP_IF_MODIFIED_SINCE=stale).status_code == 200
