@@ -85,6 +85,19 @@ def _drop(name: str) -> None:
     _computing.pop(name, None)
 
 
+# The mark `shared()` leaves on each object of a remembered list of models.
+SHARED = "_newsdesk_shared"
+
+
+def shared(objects: list[T]) -> list[T]:
+    """Mark each object (a model instance) as remembered and shown to every reader: a list of only such
+    stories is kept whole as HTML (newsdesk/web/cards.py, render_list), where a list read once (a deeper
+    page) is not. Returns the same list."""
+    for item in objects:
+        item.__dict__[SHARED] = True
+    return objects
+
+
 def forget() -> None:
     """Drop everything remembered (tests; a process that knows content changed)."""
     with _lock:

@@ -12,18 +12,21 @@ HTML in a small per-process store (least recently used out), keyed by what the c
 - for a Live News item, its story's id and outlet count (`live_news()` sets them; other cards lack them).
 
 A quarantined, rejected or deleted story is never asked for again: lists read which stories to show from the
-database on each render, and only published ones. The relative time ("5 minutes ago") is not kept: the card
-is stored in two halves around the words of its <time> element, which are worked out afresh each time (the
-element's tag, with the story's publication time, is kept: that time is part of the key).
+database, and only published ones (a list's first page is remembered until content changes or
+NEWSDESK_FIGURES_SECONDS pass: newsdesk/web/queries.py). The relative time ("5 minutes ago") is not kept: the
+card is stored in two halves around the words of its <time> element, which are worked out afresh each time
+(the element's tag, with the story's publication time, is kept: that time is part of the key).
 
 Nothing per reader is in a card (no cookie, no consent, no user): the template receives only the article.
 """
 
 from __future__ import annotations
 
+import itertools
 import operator
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from typing import Any
 
 from django.conf import settings
@@ -31,6 +34,7 @@ from django.template.loader import get_template
 from django.utils.safestring import SafeString
 
 from newsdesk.core import frame
+from newsdesk.core.figures import SHARED
 from newsdesk.core.markup import safe
 from newsdesk.web.templatetags.newsdesk_web import time_open, time_tag, time_words
 
@@ -161,16 +165,20 @@ def _kept(
     return card
 
 
-def render_list(articles: list[Any], variant: str = "card", level: int = 3) -> SafeString:
+def render_list(articles: Iterable[Any], variant: str = "card", level: int = 3) -> SafeString:
     """The cards of a list, one after another (`card_list()` in the templates).
 
-    A list whose stories are the very same objects as a list rendered before (the remembered first pages,
-    Live News and sections, newsdesk/web/queries.py) is kept whole: its cards' HTML joined between their
-    moments, so only the words of each <time> are worked out per page. Kept by the objects' identity (each
-    held with the entry, so no other object can take its id) with the variant, level and language; a
-    remembered list is read again when content changes, so a changed story comes in new objects and the
-    kept list is simply not asked for again. Any other list is its cards, each kept as render_card keeps it.
+    A list of remembered stories (marked by figures.shared(): the first pages, Live News, the home page's
+    sections and "More like this", newsdesk/web/queries.py and related.py) is kept whole: its cards' HTML
+    joined between their moments, so only the words of each <time> are worked out per page. Kept by the
+    objects' identity (each held with the entry, so no other object can take its id) with the variant,
+    level and language; a remembered list is read again when content changes, so a changed story comes in
+    new objects and the kept list is simply not asked for again. Any other list (a deeper page, read once)
+    is its cards, each kept as render_card keeps it, so one-off lists never push the remembered ones out.
     """
+    articles = list(articles)
+    if not all(SHARED in article.__dict__ for article in articles):
+        return safe("".join(map(_whole, articles, itertools.repeat(variant), itertools.repeat(level))))
     key = (variant, level, frame.language(), *map(id, articles))
     with _lists_lock:
         held = _lists.get(key)
@@ -186,9 +194,7 @@ def render_list(articles: list[Any], variant: str = "card", level: int = 3) -> S
     parts, moments, whole = [""], [], []
     kept = True
     for article in articles:
-        name, time_class = OWN_TEMPLATES.get(variant, (TEMPLATE, TIME_CLASS))
-        context = {"article": article, "variant": variant, "level": level, "eager": False}
-        card = _kept(card_key(article, variant, level, False), name, context, article.published, time_class)
+        card = _card(article, variant, level)
         if isinstance(card, str):
             kept = False
             whole.append(card)
@@ -208,6 +214,20 @@ def render_list(articles: list[Any], variant: str = "card", level: int = 3) -> S
             while len(_lists) > LISTS:
                 _lists.popitem(last=False)
     return safe("".join(whole))  # the cards rendered by the template engine, escaped there
+
+
+def _card(article: Any, variant: str, level: int) -> tuple[str, str | None] | str:
+    name, time_class = OWN_TEMPLATES.get(variant, (TEMPLATE, TIME_CLASS))
+    context = {"article": article, "variant": variant, "level": level, "eager": False}
+    return _kept(card_key(article, variant, level, False), name, context, article.published, time_class)
+
+
+def _whole(article: Any, variant: str, level: int) -> str:
+    card = _card(article, variant, level)
+    if isinstance(card, str):
+        return card
+    head, tail = card
+    return head if tail is None else head + time_words(article.published) + tail  # words escaped there
 
 
 LISTS = 512

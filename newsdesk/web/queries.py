@@ -16,7 +16,7 @@ from django.db import connection
 from django.db.models import Count, Max, QuerySet
 
 from newsdesk.articles.models import Article
-from newsdesk.core.figures import remembered
+from newsdesk.core.figures import remembered, shared
 from newsdesk.core.prepared import prepared
 from newsdesk.sources.models import Source
 from newsdesk.topics.models import Topic
@@ -75,7 +75,7 @@ def first_of_listed(shape: str, value: int | None = None) -> Callable[[int], lis
             member = getattr(article, "story_member", None)
             setattr(article, "story_id", member and member.story_id)  # noqa: B010 (the live card's template, key)
             setattr(article, "story_sources", member and member.story.source_count)  # noqa: B010
-        return rows
+        return shared(rows)
 
     return first
 
@@ -257,7 +257,8 @@ def topic_sections(exclude: set[int], limit: int = SECTIONS, per_topic: int = SE
     """
     key = (frozenset(exclude), limit, per_topic)
     held_key, sections = remembered(
-        "home sections", lambda: (key, _topic_sections(exclude, limit, per_topic))
+        "home sections",
+        lambda: (key, [s for s in _topic_sections(exclude, limit, per_topic) if shared(s.articles)]),
     )
     return sections if held_key == key else _topic_sections(exclude, limit, per_topic)
 

@@ -10,7 +10,7 @@ from collections import OrderedDict
 from typing import Any
 
 from newsdesk.articles.models import Article
-from newsdesk.core.figures import remembered
+from newsdesk.core.figures import remembered, shared
 from newsdesk.topics.models import Topic
 from newsdesk.web.queries import listed
 
@@ -76,7 +76,7 @@ def _source_candidates(source_id: int, count: int) -> list[Article]:
     topics' candidates."""
     return remembered(
         f"related from source {source_id} {count}",
-        lambda: list(listed().filter(source_id=source_id)[:count]),
+        lambda: shared(list(listed().filter(source_id=source_id)[:count])),
     )
 
 
@@ -88,6 +88,6 @@ def _topic_candidates(topic_id: int, count: int) -> list[Article]:
             .values_list("article_id", flat=True)[: count + 1]  # one more: the page's own story may be one
         )
         # Unordered, so the database looks the few ids up by key rather than walking the date index.
-        return list(listed().filter(pk__in=list(ids)).order_by())
+        return shared(list(listed().filter(pk__in=list(ids)).order_by()))
 
     return remembered(f"related candidates {topic_id} {count}", read)

@@ -11,9 +11,11 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.test import Client
 from django.utils import timezone, translation
 
 from newsdesk.articles.models import Article
+from newsdesk.core.figures import shared
 from newsdesk.web import cards, queries
 from newsdesk.web.cards import render_card, render_list
 
@@ -54,7 +56,7 @@ def test_a_keyed_page_reads_the_stories_the_queryset_reads(
 def test_a_kept_list_is_its_cards_and_its_words_follow_the_clock(
     newsroom: Newsroom, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    stories = list(queries.listed()[:6])
+    stories = shared(list(queries.listed()[:6]))
     one_by_one = "".join(render_card(a, "card", 2) for a in stories)
     assert str(render_list(stories, "card", 2)) == one_by_one
     assert str(render_list(list(stories), "card", 2)) == one_by_one  # kept: the same objects, a new list
@@ -67,7 +69,7 @@ def test_a_kept_list_is_its_cards_and_its_words_follow_the_clock(
 
 
 def test_a_changed_story_is_never_shown_from_a_kept_list(newsroom: Newsroom) -> None:
-    stories = list(queries.listed()[:4])
+    stories = shared(list(queries.listed()[:4]))
     render_list(stories, "card", 3)
     edited = copy.copy(stories[1])  # what a list read again after the edit holds: another object
     edited.title = "The ferry timetable, corrected"
@@ -79,7 +81,7 @@ def test_a_changed_story_is_never_shown_from_a_kept_list(newsroom: Newsroom) -> 
 
 def test_each_language_and_variant_keeps_its_own_list(newsroom: Newsroom) -> None:
     cards.forget_lists()
-    stories = list(queries.listed()[:3])
+    stories = shared(list(queries.listed()[:3]))
     english = str(render_list(stories, "card", 3))
     with translation.override("de"):
         german = str(render_list(stories, "card", 3))
@@ -87,6 +89,28 @@ def test_each_language_and_variant_keeps_its_own_list(newsroom: Newsroom) -> Non
     assert str(render_list(stories, "compact", 3)) == "".join(render_card(a, "compact", 3) for a in stories)
     assert len(cards._lists) == 3
     assert str(render_list(stories, "card", 3)) == english
+
+
+def test_a_list_read_once_is_its_cards_and_is_not_kept(newsroom: Newsroom) -> None:
+    cards.forget_lists()
+    stories = list(queries.listed()[:3])  # not remembered: a deeper page's stories
+    expected = "".join(render_card(a, "card", 3) for a in stories)
+    assert str(render_list(stories, "card", 3)) == expected
+    assert str(render_list(iter(shared(stories)), "card", 3)) == expected  # any iterable, read once
+    assert len(cards._lists) == 1  # only the marked one
+
+
+def test_deep_pages_do_not_push_the_remembered_lists_out(newsroom: Newsroom) -> None:
+    cards.forget_lists()
+    client = Client()
+    stories = list(queries.listed())[1:7]
+    for story in stories:
+        deeper = client.get("/", {"before": queries.key_of_parts(story.published, story.pk), "page": "2"})
+        assert deeper.status_code == 200
+        if story is stories[0]:
+            kept = len(cards._lists)
+            assert kept > 0  # the Live News column beside it: remembered, so kept
+    assert len(cards._lists) == kept  # each deeper page's own list is not
 
 
 def test_the_first_pages_are_remembered_until_content_changes(newsroom: Newsroom, settings: Any) -> None:
