@@ -85,3 +85,11 @@ def test_a_paragraph_that_is_one_link_to_another_story_is_left_out() -> None:
     assert "night shift ended" in result.text
     assert "Ferry timetable changes" not in result.text
     assert "The timetable is on the council's transport page from Monday." in result.text
+
+
+def test_code_of_several_lines_stays_a_block_beside_words() -> None:
+    commands = "<pre><code>make deps\nmake install\nmake check</code></pre>"
+    steps = f"<ul><li>To build the tide tables, run these from the checkout:{commands}</li></ul>"
+    article = extract_article(page(steps))
+    assert "<pre>" in article.html
+    assert "make deps\nmake install" in article.html

@@ -142,9 +142,12 @@ def extract_body(
 def _inline_code(body: _Element) -> None:
     """trafilatura writes every piece of code as `<code>` and its HTML output makes each a `<pre>`
     block, so a command named inside a sentence ("run <code>make</code> first") would split the
-    paragraph in three (and a `<pre>` cannot stand in a `<p>`). Code inside a paragraph, or with
-    words of the sentence around it, is inline code again."""
+    paragraph in three (and a `<pre>` cannot stand in a `<p>`). Code of one line inside a paragraph, or
+    with words of the sentence around it, is inline code again; code of several lines stays a block
+    wherever it stands (a list item's commands keep their lines)."""
     for pre in list(body.iter("pre")):
+        if "\n" in "".join(pre.itertext()).strip():
+            continue
         parent = pre.getparent()
         before = pre.getprevious()
         around = (before.tail if before is not None else parent.text if parent is not None else "") or ""
