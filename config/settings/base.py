@@ -28,7 +28,9 @@ import dj_email_url
 from .env import _env_bool, _env_float, _env_int, _env_str
 from .newsdesk_app import *  # noqa: F403  (NEWSDESK_INGEST, NEWSDESK_SITE and the other concerns' dicts)
 from .newsdesk_app import _WEB_THREADS  # noqa: F401  (upper case: Django has always listed it)
-from .paths import BASE_DIR, DATA_DIR, REDIS_URL  # noqa: F401  (BASE_DIR: a setting)
+from .paths import BASE_DIR as BASE_DIR  # re-exported: settings of base, prod and test
+from .paths import DATA_DIR as DATA_DIR
+from .paths import REDIS_URL as REDIS_URL
 from .security import *  # noqa: F403  (HTTPS, cookies and security headers)
 
 # ---- paths, secrets, the public address -------------------------------------------------------
