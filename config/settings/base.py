@@ -27,7 +27,7 @@ import dj_email_url
 
 from .env import _env_bool, _env_float, _env_int, _env_str
 from .newsdesk_app import *  # noqa: F403  (NEWSDESK_INGEST, NEWSDESK_SITE and the other concerns' dicts)
-from .newsdesk_app import _WEB_THREADS  # noqa: F401  (upper case: Django has always listed it)
+from .newsdesk_app import _WEB_THREADS  # noqa: F401  (upper case, so Django lists it: kept as it was)
 from .paths import BASE_DIR as BASE_DIR  # re-exported: settings of base, prod and test
 from .paths import DATA_DIR as DATA_DIR
 from .paths import REDIS_URL as REDIS_URL
