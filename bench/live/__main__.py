@@ -30,9 +30,10 @@ import sys
 import tempfile
 import time
 import uuid
-from datetime import timedelta
 
-from bench.live.servers import ROOT, Server, arrangements, free_port, median_load, wrk
+from bench.live.publishing import publish, redis_answers, seed, use_transport
+from bench.live.scale import scale
+from bench.live.servers import ROOT, Server, arrangements, free_port, median_load, server_env, wrk
 
 # The article's path is known once it is stored; robots.txt is the lightest Django view (the overhead
 # of each arrangement shows best there).
@@ -115,38 +116,6 @@ def main() -> None:
         shutil.rmtree(data_dir, ignore_errors=True)
 
 
-def seed() -> str:
-    """A source and 300 published articles for the pages. Returns an article page's path."""
-    from newsdesk.core.bootstrap import ensure_database
-
-    ensure_database()
-    from django.utils import timezone
-
-    from newsdesk.articles.models import Article
-    from newsdesk.core.links import article_path
-    from newsdesk.sources.models import Source
-
-    source = Source.objects.create(url="http://127.0.0.1:9/bench.xml", name="Bench Harbour Gazette")
-    now = timezone.now()
-    words = "The harbour board met on Tuesday to agree the spring timetable for the ferries and the pier. "
-    Article.objects.bulk_create(
-        Article(
-            source=source, url=f"http://127.0.0.1:9/a/{n}", title=f"Harbour story number {n} of the bench",
-            published=now - timedelta(minutes=5 * n), excerpt=(words * 3)[:300] + "…", text=words * 20,
-        )
-        for n in range(300)
-    )  # fmt: skip
-    first = Article.objects.order_by("-published").first()
-    assert first is not None
-    return article_path(first.pk, first.title)
-
-
-def server_env(**extra: str) -> dict[str, str]:
-    env = dict(os.environ)
-    env.update(extra)
-    return env
-
-
 def serving(args: argparse.Namespace) -> None:
     port = free_port()
     commands = arrangements(port, THREADS, args.streams + 100)
@@ -173,63 +142,6 @@ def serving(args: argparse.Namespace) -> None:
                 f"| {load.p99_ms:.1f} | {ratio:.2f}× |"
             )
     print()
-
-
-def redis_answers(url: str) -> bool:
-    try:
-        import redis
-
-        return bool(redis.Redis.from_url(url, socket_connect_timeout=1).ping())
-    except Exception:
-        return False
-
-
-def publish(count: int, rate: float) -> dict[int, float]:
-    """Store `count` articles through the real action, one every 1/rate s; returns id -> commit time."""
-    from django.db import transaction
-    from django.utils import timezone
-
-    from newsdesk.articles.actions import do_store_article
-    from newsdesk.sources.models import Source
-    from newsdesk.types import ArticleDraft
-
-    source = Source.objects.get(name="Bench Harbour Gazette")
-    committed: dict[int, float] = {}
-    tag = uuid.uuid4().hex[:8]
-    for n in range(count):
-        stamp: list[float] = []
-
-        def committed_now(stamp: list[float] = stamp) -> None:
-            stamp.append(time.time())
-
-        with transaction.atomic():
-            transaction.on_commit(committed_now)  # registered first, so it runs first at the commit
-            _outcome, article_id = do_store_article(
-                ArticleDraft(
-                    source_id=source.pk, url=f"http://127.0.0.1:9/live/{tag}/{n}", link="", guid=f"{tag}-{n}",
-                    fingerprint="", content_hash="", title=f"Live bench story {n}", published=timezone.now(),
-                    authors=[], excerpt="A new story for the bench…", categories=[], flags=[],
-                )
-            )  # fmt: skip
-        assert article_id is not None
-        committed[article_id] = stamp[0]
-        time.sleep(1 / rate)
-    return committed
-
-
-def use_transport(transport_env: dict[str, str]) -> None:
-    """This process publishes: it must tell the same transport as the server listens to."""
-    from django.conf import settings
-
-    from newsdesk.live.transports import reset_transport
-
-    settings.REDIS_URL = transport_env.get("NEWSDESK_REDIS_URL", "")
-    settings.NEWSDESK_LIVE = {
-        **settings.NEWSDESK_LIVE,
-        "TRANSPORT": transport_env["NEWSDESK_LIVE_TRANSPORT"],
-        "CHANNEL_PREFIX": transport_env.get("NEWSDESK_LIVE_CHANNEL_PREFIX", "newsdesk"),
-    }
-    reset_transport()
 
 
 def streams(args: argparse.Namespace, transport_env: dict[str, str], label: str) -> None:
@@ -326,136 +238,6 @@ def streams(args: argparse.Namespace, transport_env: dict[str, str], label: str)
     print(
         f"| web process CPU while idle (hub polling, 5 readers) | {idle_cpu / 5 * 100:.2f} % of a core | | |"
     )
-    print()
-
-
-def open_readers(urls: list[str], n: int, expect: int, processes: int) -> list[subprocess.Popen[str]]:
-    """`processes` asyncio reader processes, n readers in all, each process spread over every URL."""
-    readers = []
-    for k in range(processes):
-        count = n // processes + (1 if k < n % processes else 0)
-        readers.append(
-            subprocess.Popen(
-                [sys.executable, "-m", "bench.live.clients", ",".join(urls), str(count), str(expect), "180"],
-                stdout=subprocess.PIPE,
-                stderr=subprocess.PIPE,
-                text=True,
-                cwd=ROOT,
-            )
-        )
-    for clients in readers:
-        assert clients.stdout is not None
-        ready = clients.stdout.readline()
-        if not ready.startswith("ready"):
-            raise RuntimeError(
-                f"the readers did not connect: {clients.stderr.read() if clients.stderr else ''}"
-            )
-    return readers
-
-
-def scale_run(args: argparse.Namespace, transport_env: dict[str, str], processes: int) -> dict[str, float]:
-    """N readers over `processes` web servers (one port each); returns the figures of one run."""
-    from contextlib import ExitStack
-
-    from newsdesk.cli.run import web_server_command
-
-    n = args.scale
-    with ExitStack() as stack:
-        servers = []
-        for _ in range(processes):
-            port = free_port()
-            argv = web_server_command("127.0.0.1", port, n + 100)
-            servers.append(stack.enter_context(Server(argv, server_env(**transport_env), port)))
-        urls = [f"http://127.0.0.1:{server.port}/live/stream" for server in servers]
-        for url in urls:  # warm-up: the hub's threads and its Redis subscription
-            warm = subprocess.run(
-                [sys.executable, "-m", "bench.live.clients", url, "5", "0", "1"],
-                input="\n", capture_output=True, text=True, cwd=ROOT, check=True,
-            )  # fmt: skip
-            assert warm.stdout.startswith("ready"), warm.stderr
-        time.sleep(1)
-        rss_before = sum(server.rss_bytes() for server in servers)
-        started = time.monotonic()
-        readers = open_readers(urls, n, args.articles, args.client_processes)
-        connect_seconds = time.monotonic() - started
-        time.sleep(2)
-        rss_after = sum(server.rss_bytes() for server in servers)
-        cpu_before = sum(server.cpu_seconds() for server in servers)
-        committed = publish(args.articles, args.rate)
-        outcomes = []
-        for clients in readers:
-            assert clients.stdout is not None
-            outcomes.append(json.loads(clients.stdout.readline()))
-        fan_out_cpu = sum(server.cpu_seconds() for server in servers) - cpu_before
-        for clients in readers:
-            clients.wait(timeout=60)
-
-    latencies: list[float] = []
-    lost = duplicates = refused = 0
-    reader_cpu = 0.0
-    for outcome in outcomes:
-        refused += outcome["refused"]
-        reader_cpu += outcome["cpu"]
-        for arrivals in outcome["arrivals"]:
-            seen: dict[int, float] = {}
-            for article_id, at in arrivals:
-                if article_id in seen:
-                    duplicates += 1
-                seen.setdefault(article_id, at)
-            lost += sum(1 for article_id in committed if article_id not in seen)
-            latencies.extend((at - committed[a]) * 1000 for a, at in seen.items() if a in committed)
-    latencies.sort()
-
-    def pct(p: float) -> float:
-        return (
-            latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] if latencies else float("nan")
-        )
-
-    return {
-        "p50": pct(50), "p99": pct(99), "max": latencies[-1] if latencies else float("nan"),
-        "delivered": len(latencies), "lost": lost, "duplicates": duplicates, "refused": refused,
-        "kib_per_connection": (rss_after - rss_before) / n / 1024,
-        "rss_before_mib": rss_before / 2**20, "rss_after_mib": rss_after / 2**20,
-        "cpu_us_per_delivery": fan_out_cpu / max(len(latencies), 1) * 1e6, "connect_seconds": connect_seconds,
-        "reader_cpu_us_per_delivery": reader_cpu / max(len(latencies), 1) * 1e6,
-        "load": os.getloadavg()[0],
-    }  # fmt: skip
-
-
-def scale(args: argparse.Namespace) -> None:
-    transport_env = {
-        "NEWSDESK_LIVE_TRANSPORT": "redis",
-        "NEWSDESK_REDIS_URL": args.redis_url,
-        "NEWSDESK_LIVE_CHANNEL_PREFIX": f"bench-{uuid.uuid4().hex}",
-    }
-    use_transport(transport_env)
-    n, p = args.scale, args.scale_processes
-    ours = scale_run(args, transport_env, p)
-    anchor = scale_run(args, transport_env, 1)
-    print(
-        f"## Scale: {n} readers, {args.articles} articles at {args.rate:g}/s, Redis pub/sub; "
-        f"{p} web processes against 1 (anchor); {args.client_processes} reader processes\n"
-    )
-    print(f"| measure | ours ({p} processes) | anchor (1 process) | ratio |\n|---|---|---|---|")
-    rows = [
-        ("delivery latency p50, commit → reader (ms)", "p50", "{:.0f}"),
-        ("delivery latency p99 (ms; target < 1000)", "p99", "{:.0f}"),
-        ("delivery latency max (ms)", "max", "{:.0f}"),
-        (f"events delivered (expected {n * args.articles})", "delivered", "{:.0f}"),
-        ("events lost (target 0)", "lost", "{:.0f}"),
-        ("duplicates", "duplicates", "{:.0f}"),
-        ("refused (503)", "refused", "{:.0f}"),
-        ("server RSS per connection (KiB)", "kib_per_connection", "{:.1f}"),
-        ("server RSS before (MiB, all processes)", "rss_before_mib", "{:.0f}"),
-        ("server RSS with the readers open (MiB)", "rss_after_mib", "{:.0f}"),
-        ("server CPU per delivered event (µs)", "cpu_us_per_delivery", "{:.0f}"),
-        ("readers' CPU per delivered event (µs; same machine)", "reader_cpu_us_per_delivery", "{:.0f}"),
-        ("seconds to open every reader", "connect_seconds", "{:.1f}"),
-        ("load average after the run", "load", "{:.1f}"),
-    ]
-    for label, key, fmt in rows:
-        ratio = f"{ours[key] / anchor[key]:.2f}×" if anchor[key] else ""
-        print(f"| {label} | {fmt.format(ours[key])} | {fmt.format(anchor[key])} | {ratio} |")
     print()
 
 

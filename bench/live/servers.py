@@ -152,3 +152,9 @@ def median_load(loads: list[Load]) -> Load:
         statistics.median(x.cpu_ms_per_request for x in loads),
         statistics.median(x.p99_ms for x in loads),
     )
+
+
+def server_env(**extra: str) -> dict[str, str]:
+    env = dict(os.environ)
+    env.update(extra)
+    return env
