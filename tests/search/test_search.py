@@ -291,3 +291,21 @@ def test_sqlite_scores_the_span_whole_only_while_it_is_small():
     assert not span_is_small([SPAN_ROWS * 11 + 1, 1, *range(2, 11)])
     assert not span_is_small([100_000, 1])
     assert not span_is_small([])
+
+
+def test_postgres_tells_a_query_of_stop_words_only_apart_from_no_match():
+    """PostgreSQL drops English stop words from the query: "the and" has nothing left to look up, and is
+    told apart (too common) from a query that matched nothing, on any page and with any filter; the check
+    runs only when a page comes back empty."""
+    if connection.vendor != "postgresql":
+        pytest.skip("PostgreSQL's stop words (SQLite's FTS5 has none)")
+    story = make_article(title="The harbour and the tide", text="The tide and the harbour wall.")
+    for extra in ({}, {"page": 2}, {"source_id": story.source_id}):
+        page = find("the and", **extra)
+        assert page.hits == (), extra
+        assert page.total == 0, extra
+        assert "too common" in page.problem, extra
+        nothing = find("volcano the", **extra)
+        assert nothing.total == 0, extra
+        assert "volcano" in nothing.problem, extra
+    assert ids(find("the harbour and")) == [story.pk]
