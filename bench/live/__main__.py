@@ -31,7 +31,7 @@ import tempfile
 import time
 import uuid
 
-from bench.live.publishing import publish, redis_answers, seed, use_transport
+from bench.live.publishing import percentile, publish, redis_answers, seed, tally, use_transport
 from bench.live.scale import scale
 from bench.live.servers import ROOT, Server, arrangements, free_port, median_load, server_env, wrk
 
@@ -190,22 +190,10 @@ def streams(args: argparse.Namespace, transport_env: dict[str, str], label: str)
         fan_out_cpu = server.cpu_seconds() - cpu_before
         clients.wait(timeout=30)
 
-    latencies: list[float] = []
-    lost = duplicates = 0
-    for arrivals in outcome["arrivals"]:
-        seen: dict[int, float] = {}
-        for article_id, at in arrivals:
-            if article_id in seen:
-                duplicates += 1
-            seen.setdefault(article_id, at)
-        lost += sum(1 for article_id in committed if article_id not in seen)
-        latencies.extend((at - committed[a]) * 1000 for a, at in seen.items() if a in committed)
-    latencies.sort()
+    latencies, lost, duplicates = tally(outcome["arrivals"], committed)
 
     def pct(p: float) -> float:
-        return (
-            latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] if latencies else float("nan")
-        )
+        return percentile(latencies, p)
 
     per_connection = (rss_after - rss_before) / args.streams
     print(f"## Streams: {args.streams} readers on one web process, {args.articles} articles; {label}\n")

@@ -89,3 +89,27 @@ def use_transport(transport_env: dict[str, str]) -> None:
         "CHANNEL_PREFIX": transport_env.get("NEWSDESK_LIVE_CHANNEL_PREFIX", "newsdesk"),
     }
     reset_transport()
+
+
+def tally(
+    arrivals_per_reader: list[list[tuple[int, float]]], committed: dict[int, float]
+) -> tuple[list[float], int, int]:
+    """Each reader's (article id, arrival time) pairs against the commit times: the sorted latencies in ms
+    (first arrival per article), the events lost and the duplicates."""
+    latencies: list[float] = []
+    lost = duplicates = 0
+    for arrivals in arrivals_per_reader:
+        seen: dict[int, float] = {}
+        for article_id, at in arrivals:
+            if article_id in seen:
+                duplicates += 1
+            seen.setdefault(article_id, at)
+        lost += sum(1 for article_id in committed if article_id not in seen)
+        latencies.extend((at - committed[a]) * 1000 for a, at in seen.items() if a in committed)
+    latencies.sort()
+    return latencies, lost, duplicates
+
+
+def percentile(latencies: list[float], p: float) -> float:
+    """The p-th percentile of sorted latencies (nan when there are none)."""
+    return latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] if latencies else float("nan")

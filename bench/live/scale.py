@@ -11,7 +11,7 @@ import sys
 import time
 import uuid
 
-from bench.live.publishing import publish, use_transport
+from bench.live.publishing import percentile, publish, tally, use_transport
 from bench.live.servers import ROOT, Server, free_port, server_env
 
 
@@ -76,26 +76,12 @@ def scale_run(args: argparse.Namespace, transport_env: dict[str, str], processes
         for clients in readers:
             clients.wait(timeout=60)
 
-    latencies: list[float] = []
-    lost = duplicates = refused = 0
-    reader_cpu = 0.0
-    for outcome in outcomes:
-        refused += outcome["refused"]
-        reader_cpu += outcome["cpu"]
-        for arrivals in outcome["arrivals"]:
-            seen: dict[int, float] = {}
-            for article_id, at in arrivals:
-                if article_id in seen:
-                    duplicates += 1
-                seen.setdefault(article_id, at)
-            lost += sum(1 for article_id in committed if article_id not in seen)
-            latencies.extend((at - committed[a]) * 1000 for a, at in seen.items() if a in committed)
-    latencies.sort()
+    refused = sum(outcome["refused"] for outcome in outcomes)
+    reader_cpu = sum(outcome["cpu"] for outcome in outcomes)
+    latencies, lost, duplicates = tally([a for outcome in outcomes for a in outcome["arrivals"]], committed)
 
     def pct(p: float) -> float:
-        return (
-            latencies[min(len(latencies) - 1, int(p / 100 * len(latencies)))] if latencies else float("nan")
-        )
+        return percentile(latencies, p)
 
     return {
         "p50": pct(50), "p99": pct(99), "max": latencies[-1] if latencies else float("nan"),
