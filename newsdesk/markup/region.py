@@ -11,7 +11,9 @@ from collections import Counter
 from lxml.etree import XPath
 from lxml.html import HtmlElement
 
-LONG_PARAGRAPHS = XPath("descendant::p[string-length(.) > 80]")
+# A paragraph longer than this many characters (about a line) is prose, not a label or a teaser.
+LINE = 80
+LONG_PARAGRAPHS = XPath(f"descendant::p[string-length(.) > {LINE}]")
 
 
 def densest_container(body: HtmlElement) -> HtmlElement | None:
@@ -30,7 +32,7 @@ def prose_chars(root: HtmlElement) -> int:
 
 def own_prose(element: HtmlElement) -> int:
     """Characters in `element`'s own paragraphs longer than a line: what makes a container densest."""
-    return sum(length for child in element.iterchildren("p") if (length := len(child.text_content())) > 80)
+    return sum(length for child in element.iterchildren("p") if (length := len(child.text_content())) > LINE)
 
 
 def prose_and_core(root: HtmlElement, body: HtmlElement) -> tuple[int, HtmlElement | None]:

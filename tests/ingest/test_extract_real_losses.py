@@ -159,13 +159,14 @@ def test_the_space_before_a_link_after_a_line_break_is_kept() -> None:
 def test_a_body_mostly_not_prose_gets_the_first_look_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """With trafilatura's fallbacks (decision 0021): a calendar took the fast look, not a list of prose."""
     calls: list[int] = []
-    original = article._first_look_again
+    original = article._look_again
 
-    def counted(*args: Any) -> Any:
-        calls.append(1)
-        return original(*args)
+    def counted(*args: Any, clean: bool) -> Any:
+        if clean:  # the first look again, not the look without the clean-up
+            calls.append(1)
+        return original(*args, clean=clean)
 
-    monkeypatch.setattr(article, "_first_look_again", counted)
+    monkeypatch.setattr(article, "_look_again", counted)
     pages = Path(__file__).resolve().parent.parent / "fixtures" / "pages"
     # A booking calendar in an <article> took the fast look; the story sits in plain <div>s.
     text = extract_article((pages / "booking-calendar.html").read_bytes()).text

@@ -19,7 +19,7 @@ from newsdesk.ingest.stages.extract.document import decode, parse
 from newsdesk.ingest.stages.extract.meta import read_metadata
 from newsdesk.integrity.inject import Stripped, strip_hidden, strip_planted
 from newsdesk.markup.language import declared_language, detect_language
-from newsdesk.markup.region import own_prose, prose_and_core
+from newsdesk.markup.region import LINE, own_prose, prose_and_core
 from newsdesk.types import Extracted, ExtractError, Injection
 
 # A body shorter than this many characters gets a second look without our clean-up, which is kept
@@ -32,10 +32,9 @@ MORE_TEXT = 2
 # tables, <div>s, a forum's posts. Its short body always gets the second look.
 LITTLE_PROSE = 300
 # A body shorter than the prose of the page's densest container (the paragraphs the clean-up
-# protects), whose own prose (lines longer than LONG_LINE) is less than this share of it, is mostly
-# something else: the first look is taken again with trafilatura's fallbacks (docs/decisions/0021).
+# protects), whose own prose (lines longer than a line, region.LINE) is less than this share of it, is
+# mostly something else: the first look is taken again with trafilatura's fallbacks (docs/decisions/0021).
 MISSED = 0.5
-LONG_LINE = 80
 
 
 def extract_article(
@@ -78,18 +77,16 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
     )
     body = extract_body(root, base, meta.title, authors, dated=published is not None, fast=fast)
     if len(body.text) < SHORT_BODY and _worth_a_second_look(len(body.text), prose):
-        second, second_hidden, second_injections = _without_clean_up(
-            text, base, meta.title, authors, published is not None
-        )
-        if len(second.text) > MORE_TEXT * len(body.text):
+        second = _look_again(text, base, meta.title, authors, published is not None, clean=False)
+        if len(second[0].text) > MORE_TEXT * len(body.text):
             # Nothing of the first clean-up is in this result: report what this look removed.
-            body, removed, hidden, injections = second, (), second_hidden, second_injections
+            body, removed, hidden, injections = second
     if fast and len(body.text) < core_prose and _long_lines(body.text) < MISSED * core_prose:
         # The body is shorter than the page's densest container's prose and holds less than half as
         # much prose itself: it is mostly something else (a calendar, a table of facts), and the fast
         # look likely missed the story's paragraphs.
         # The same first look with trafilatura's fallbacks is kept when it finds more text.
-        again = _first_look_again(text, base, meta.title, authors, published is not None)
+        again = _look_again(text, base, meta.title, authors, published is not None, clean=True)
         if len(again[0].text) > len(body.text):
             body, removed, hidden, injections = again
     return Extracted(
@@ -110,8 +107,9 @@ def _extract(html: bytes | str, url: str | None, charset: str | None, fast: bool
 
 
 def _long_lines(text: str) -> int:
-    """Characters in the lines of `text` longer than LONG_LINE: its prose, measured as the page's is."""
-    return sum(length for line in text.split("\n") if (length := len(line)) > LONG_LINE)
+    """Characters in the lines of `text` longer than a line (region.LINE): its prose, measured as the
+    page's is."""
+    return sum(length for line in text.split("\n") if (length := len(line)) > LINE)
 
 
 def _worth_a_second_look(found: int, prose: int) -> bool:
@@ -121,33 +119,27 @@ def _worth_a_second_look(found: int, prose: int) -> bool:
     return prose < LITTLE_PROSE or prose > MORE_TEXT * found
 
 
-def _first_look_again(
-    text: str, base: str | None, title: str | None, authors: tuple[str, ...], dated: bool
+def _look_again(
+    text: str, base: str | None, title: str | None, authors: tuple[str, ...], dated: bool, *, clean: bool
 ) -> tuple[Body, tuple[str, ...], Stripped, tuple[Injection, ...]]:
-    """The first look once more on a fresh copy of the page, with trafilatura's fallbacks
-    (fast=False): the same clean-up, so the same furniture goes. Returns the body, the furniture
-    labels, the hidden elements and all injections."""
+    """Another look at a fresh copy of the page, with trafilatura's fallbacks (fast=False): hidden text
+    and planted spam are always cut out. Returns the body, the furniture labels, the hidden elements
+    and all injections.
+
+    - `clean=False`, when the cleaned page held little or no article: our clean-up can take a story
+      whose markup looks like furniture (a post inside a "widget", a blog's main column called
+      "sidebar", a page builder's sections), and trafilatura's own extraction can miss a story that its
+      fallback extractors find (a page of questions and answers, a forum thread). No furniture goes.
+    - `clean=True`, when the fast body is mostly not prose: the same clean-up as the first look, so the
+      same furniture goes."""
     root = parse(text)
     hidden = strip_hidden(root, page_url=base)
-    _, core = prose_and_core(root, page_body(root))
-    removed = remove_furniture(root, title, core=core)
+    removed: tuple[str, ...] = ()
+    if clean:
+        _, core = prose_and_core(root, page_body(root))
+        removed = remove_furniture(root, title, core=core)
     injections = hidden.injections + strip_planted(root, title=title, page_url=base)
     return extract_body(root, base, title, authors, dated=dated, fast=False), removed, hidden, injections
-
-
-def _without_clean_up(
-    text: str, base: str | None, title: str | None, authors: tuple[str, ...], dated: bool
-) -> tuple[Body, Stripped, tuple[Injection, ...]]:
-    """A second look when the cleaned page held little or no article: our clean-up can take a story
-    whose markup looks like furniture (a post inside a "widget", a blog's main column called "sidebar",
-    a page builder's sections), and trafilatura's own extraction can miss a story that its fallback
-    extractors find (a page of questions and answers, a forum thread).
-    trafilatura reads a fresh copy of the page, with only hidden text and planted spam cut out, and
-    compares its result with its fallbacks. Returns the body, the hidden elements and all injections."""
-    root = parse(text)
-    hidden = strip_hidden(root, page_url=base)
-    injections = hidden.injections + strip_planted(root, title=title, page_url=base)
-    return extract_body(root, base, title, authors, dated=dated, fast=False), hidden, injections
 
 
 def _labels(removed: tuple[str, ...], hidden: int, injections: tuple[Injection, ...]) -> tuple[str, ...]:
