@@ -22,7 +22,6 @@ Nothing per reader is in a card (no cookie, no consent, no user): the template r
 
 from __future__ import annotations
 
-import itertools
 import operator
 import threading
 from collections import OrderedDict
@@ -178,7 +177,7 @@ def render_list(articles: Iterable[Any], variant: str = "card", level: int = 3) 
     """
     articles = list(articles)
     if not all(SHARED in article.__dict__ for article in articles):
-        return safe("".join(map(_whole, articles, itertools.repeat(variant), itertools.repeat(level))))
+        return safe("".join(render_card(article, variant, level) for article in articles))
     key = (variant, level, frame.language(), *map(id, articles))
     with _lists_lock:
         held = _lists.get(key)
@@ -220,14 +219,6 @@ def _card(article: Any, variant: str, level: int) -> tuple[str, str | None] | st
     name, time_class = OWN_TEMPLATES.get(variant, (TEMPLATE, TIME_CLASS))
     context = {"article": article, "variant": variant, "level": level, "eager": False}
     return _kept(card_key(article, variant, level, False), name, context, article.published, time_class)
-
-
-def _whole(article: Any, variant: str, level: int) -> str:
-    card = _card(article, variant, level)
-    if isinstance(card, str):
-        return card
-    head, tail = card
-    return head if tail is None else head + time_words(article.published) + tail  # words escaped there
 
 
 LISTS = 512
