@@ -77,6 +77,11 @@ class PostgresElection:
         self.conn = None
 
     def resign(self) -> None:
+        """Let go at once: closing the connection alone frees the lock only when the server has
+        ended that session, which a standby asking at that moment may not yet see."""
+        if self.leading and self.conn is not None:
+            with contextlib.suppress(Exception):  # a broken connection frees the lock anyway
+                self.conn.execute("SELECT pg_advisory_unlock(%s)", (LOCK_KEY,))
         self._drop()
 
 

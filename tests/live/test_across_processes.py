@@ -74,12 +74,15 @@ def test_fetch_in_another_process_reaches_the_readers_of_run(outlet) -> None:
             _fetch(source)
             assert _titles([again.next_event(timeout=5)]) == later
     finally:
+        stopping = time.monotonic()
         os.killpg(run.pid, signal.SIGINT)  # Ctrl-C
         _out, err = run.communicate(timeout=30)
     assert run.returncode == 0, err
     assert "Stopped." in err
     assert "Traceback" not in err
-    assert "refused to gracefully stop" not in err
+    # Inside granian's worker kill timeout (5 s), so the web worker stopped by itself (granian's own
+    # "refused to gracefully stop" line can also come from a worker that is exiting, on a busy machine).
+    assert time.monotonic() - stopping < 5, err
 
 
 def test_with_redis_every_web_process_receives_every_event(outlet) -> None:
