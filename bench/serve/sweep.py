@@ -293,6 +293,7 @@ def cpu_pages(base: str, paths: list[str]) -> dict[str, str]:
     html = fetch(base + "/sources/")[0].decode()
     source = next(part.split('"')[0] for part in html.split('href="/source/')[1:])
     return {
+        "robots.txt (Django's floor)": "/robots.txt",
         "article (newest)": urlsplit(paths[0]).path,
         "article (oldest)": urlsplit(paths[-1]).path,
         "home": "/",
