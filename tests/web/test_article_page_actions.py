@@ -42,7 +42,8 @@ def test_every_action_renders_or_drops_the_kept_part_and_the_page_follows(site):
     assert pk is not None
     assert kept_is_current(pk)  # rendered on commit, after the topics were assigned
     status, html = own_page(site, pk)
-    assert status.startswith("200") and "Harbour wall repaired" in html
+    assert status.startswith("200")
+    assert "Harbour wall repaired" in html
 
     actions.do_update_article(
         pk, draft(source.pk, 1, title="Harbour wall repaired at last", authors=["Ada Mole"])
@@ -50,7 +51,8 @@ def test_every_action_renders_or_drops_the_kept_part_and_the_page_follows(site):
     assert kept_is_current(pk)
     time.sleep(SECONDS + 0.1)
     status, html = own_page(site, pk)
-    assert "Harbour wall repaired at last" in html and "By Ada Mole" in html
+    assert "Harbour wall repaired at last" in html
+    assert "By Ada Mole" in html
 
     actions.do_update_article(pk, draft(source.pk, 1, status=Article.Status.QUARANTINED))
     assert not ArticlePage.objects.filter(article_id=pk).exists()
@@ -61,7 +63,8 @@ def test_every_action_renders_or_drops_the_kept_part_and_the_page_follows(site):
     assert kept_is_current(pk)
     time.sleep(SECONDS + 0.1)
     status, html = own_page(site, pk)
-    assert status.startswith("200") and "Harbour story 1" in html
+    assert status.startswith("200")
+    assert "Harbour story 1" in html
 
     actions.do_reject_article(pk, reviewer="editor")
     assert not ArticlePage.objects.filter(article_id=pk).exists()
@@ -72,6 +75,7 @@ def test_every_action_renders_or_drops_the_kept_part_and_the_page_follows(site):
 def test_a_deleted_story_takes_its_kept_part_with_it(site):  # noqa: F811
     source = make_source("The Kept Gazette")
     _, pk = actions.do_store_article(draft(source.pk, 2))
+    assert pk is not None
     assert own_page(site, pk)[0].startswith("200")
     Article.objects.filter(pk=pk).delete()
     assert not ArticlePage.objects.filter(article_id=pk).exists()
@@ -82,6 +86,7 @@ def test_a_deleted_story_takes_its_kept_part_with_it(site):  # noqa: F811
 def test_dropping_the_full_text_renders_the_excerpt_cut_from_it_again(site):  # noqa: F811
     source = make_source("The Kept Gazette")
     _, pk = actions.do_store_article(draft(source.pk, 3, excerpt=""))
+    assert pk is not None
     assert "The football club won the league match" in own_page(site, pk)[1]
     _drop_full_text([pk])
     assert kept_is_current(pk)

@@ -47,8 +47,8 @@ def test_the_search_box_and_the_cookie_link_are_each_pages_own(newsroom: Newsroo
 
 
 def test_an_article_page_asks_the_database_once(newsroom: Newsroom) -> None:
-    """The story with its source, its story, its kept part and its topics' ids in one query; the rest (topics, "More like
-    this", the frame) is remembered or kept. On PostgreSQL each query is a round trip."""
+    """The story with its source, its story, its kept part and its topics' ids in one query; the rest
+    (topics, "More like this", the frame) is remembered or kept. On PostgreSQL each query is a round trip."""
     client = Client()
     # Stories with topics, and one in none (its newsletter box ticks no topic, without asking again).
     first, second = [a for a in newsroom.articles if a.topics.exists()][:2]
