@@ -11,7 +11,8 @@ The kept markup is used only while its key is the page's own (`page_key`): the a
 (`modified_at`, which every action that changes an article sets), its source's id, name, icon and home page,
 its topics' ids, slugs and names, the active language, time zone and script prefix, and `stamp()`: the text
 of the templates it is drawn from as the loader finds them (an operator's override included), the settings
-it shows (site name and address, time zone, formats, excerpt length) and the code's version. On any other
+it shows (site name and address, time zone, formats, excerpt length) and the code that draws it (the text of
+its modules, and the package's version). On any other
 key (a renamed source, a topic renamed or reassigned, an override, an upgrade, a row never rendered) the page
 renders the part itself, as before, and writes nothing (a GET never writes). `newsdesk render-pages` fills
 what is missing or out of date.
@@ -24,6 +25,7 @@ before. Nothing per reader is in the part: its template receives only the story 
 from __future__ import annotations
 
 import functools
+import importlib
 import logging
 from collections.abc import Iterable
 from dataclasses import dataclass
@@ -55,7 +57,13 @@ TEMPLATE = "web/partials/article_own.html"
 # The templates the part is drawn from (each as the loader finds it, so an operator's override counts).
 TEMPLATES = (TEMPLATE, "web/partials/meta.html", "web/partials/source_mark.html")
 SEPARATOR = "<!--part-->"  # never in escaped text: a story's "<" is written "&lt;"
-# Raise it when the code that draws the part changes in a way its templates do not show.
+# The code that draws the part besides its templates (each module's text is in the stamp, so an upgrade that
+# changes one of them renders every part again), and a number to raise for any other change.
+MODULES = (
+    "newsdesk.web.article_page", "newsdesk.web.metadata", "newsdesk.web.images", "newsdesk.web.jinja",
+    "newsdesk.web.fragments", "newsdesk.web.templatetags.newsdesk_web", "newsdesk.core.links",
+    "newsdesk.core.frame", "newsdesk.core.markup", "newsdesk.ingest.stages.excerpt",
+)  # fmt: skip
 MARKUP_VERSION = 1
 # The settings the part shows.
 SETTINGS = (
@@ -87,8 +95,9 @@ def stamp() -> str:
     for name in TEMPLATES:
         filename = getattr(getattr(get_template(name), "template", None), "filename", None)
         texts.append(Path(filename).read_text(encoding="utf-8") if filename else name)
+    code = [Path(str(importlib.import_module(name).__file__)).read_text(encoding="utf-8") for name in MODULES]
     shown = [repr(getattr(settings, name, None)) for name in SETTINGS]
-    return xxh3_128_hexdigest(repr((MARKUP_VERSION, __version__, texts, shown)).encode())
+    return xxh3_128_hexdigest(repr((MARKUP_VERSION, __version__, texts, code, shown)).encode())
 
 
 @receiver(setting_changed)
