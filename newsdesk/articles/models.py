@@ -118,3 +118,18 @@ class ArticleAlias(models.Model):
 
     def __str__(self) -> str:
         return self.link or self.guid
+
+
+class ArticlePage(models.Model):
+    """The article page's own part (headline, byline, picture, excerpt, link out, its head tags), rendered
+    when the article is written and read with it by the article page (newsdesk/web/article_page.py).
+
+    `key` is what the markup was made from (the article's version, its source's and topics' names, the
+    templates and settings in effect): the page uses the markup only while its own key is the same."""
+
+    article = models.OneToOneField(Article, primary_key=True, on_delete=models.CASCADE, related_name="page")
+    key = models.CharField(max_length=32)
+    html = models.TextField()
+
+    def __str__(self) -> str:
+        return f"page of article {self.article_id}"
