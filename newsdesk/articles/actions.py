@@ -213,10 +213,10 @@ def do_keep_pages(pages: dict[int, tuple[str, str]]) -> int:
     """Keep these articles' rendered own parts ({article id: (key, html)}), replacing any older ones."""
     if not pages:
         return 0
-    rows = [ArticlePage(article_id=pk, key=key, html=html) for pk, (key, html) in pages.items()]
+    rows = [ArticlePage.of(pk, key, html) for pk, (key, html) in pages.items()]
     with transaction.atomic():
         ArticlePage.objects.bulk_create(
-            rows, update_conflicts=True, unique_fields=["article"], update_fields=["key", "html"]
+            rows, update_conflicts=True, unique_fields=["article"], update_fields=["key", "markup"]
         )
     return len(rows)
 

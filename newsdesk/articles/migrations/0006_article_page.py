@@ -16,7 +16,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('article', models.OneToOneField(on_delete=django.db.models.deletion.CASCADE, primary_key=True, related_name='page', serialize=False, to='articles.article')),
                 ('key', models.CharField(max_length=32)),
-                ('html', models.TextField()),
+                ('markup', models.BinaryField()),
             ],
         ),
     ]

@@ -72,7 +72,7 @@ ARTICLE_FIELDS = (
     "source__site_url",
     "story_member__story__source_count",
     "page__key",
-    "page__html",
+    "page__markup",
 )
 
 # The story with its source, its story, its kept part and its topics' ids, in one query compiled once.
