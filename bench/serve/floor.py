@@ -14,8 +14,9 @@ freezes it. Each page's time is split into:
 
 The split is this thread's CPU time (thread_time_ns, so a busy machine's preemption is not counted) at
 the layer boundaries, less the clock reads' own cost, the median over `--rounds` runs of `--requests`
-requests each; each run's CPU per request (process_time, without the timers) is given beside it. `--bare` also runs each page with no middleware at all, in its own process, alternating with
-the full stack: the most that merging or skipping middleware could save.
+requests each; each run's CPU per request (process_time, without the timers) is given beside it.
+`--bare` also runs each page with no middleware at all, in its own process, alternating with the full
+stack: the most that merging or skipping middleware could save.
 
     python -m bench.serve.floor --data-dir /work/data/nd-100k [--postgres URL] [--bare]
         [--pages "/robots.txt,newest"] [--server-root DIR]
@@ -198,12 +199,15 @@ def _newest_article(env: dict[str, str]) -> str:
     )
     path = done.stdout.strip().splitlines()[-1] if done.returncode == 0 and done.stdout.strip() else ""
     if not path:
-        sys.exit("bench.serve.floor: no published article in that database (build one with bench.serve.profile)")
+        sys.exit(
+            "bench.serve.floor: no published article in that database (build one with bench.serve.profile)"
+        )
     return path
 
 
 def _run(env: dict[str, str], path: str, requests: int, bare: bool) -> dict[str, Any]:
-    argv = [sys.executable, "-m", "bench.serve.floor", "--child", path, "--requests", str(requests)]
+    # This file runs in the child, with the other checkout's code on its path (it may have no such bench).
+    argv = [sys.executable, str(Path(__file__).resolve()), "--child", path, "--requests", str(requests)]
     if bare:
         argv.append("--bare")
     done = subprocess.run(argv, env=env, cwd=env["PYTHONPATH"], capture_output=True, text=True)
@@ -217,7 +221,9 @@ def main() -> None:
     parser = argparse.ArgumentParser(prog="python -m bench.serve.floor", description=__doc__.split("\n")[0])
     parser.add_argument("--data-dir", default=os.environ.get("NEWSDESK_DATA_DIR"))
     parser.add_argument("--postgres", metavar="URL", help="the database bench.serve.profile built there")
-    parser.add_argument("--pages", default="/robots.txt,newest", help="paths, comma-separated ('newest': an article)")
+    parser.add_argument(
+        "--pages", default="/robots.txt,newest", help="paths, comma-separated ('newest': an article)"
+    )
     parser.add_argument("--requests", type=int, default=2000, help="requests per run")
     parser.add_argument("--rounds", type=int, default=3)
     parser.add_argument("--bare", action="store_true", help="also run each page with no middleware")
@@ -233,8 +239,9 @@ def main() -> None:
     env["NEWSDESK_PAGE_CACHE_SECONDS"] = "0"
     pages = [_newest_article(env) if page == "newest" else page for page in args.pages.split(",") if page]
     load = os.getloadavg()[0]
-    print(f"bench.serve.floor: {'PostgreSQL' if args.postgres else 'SQLite'}, {args.requests} requests a run, "
-          f"{args.rounds} rounds, medians; load average {load:.1f} at the start")  # fmt: skip
+    database = "PostgreSQL" if args.postgres else "SQLite"
+    print(f"bench.serve.floor: {database}, {args.requests} requests a run, {args.rounds} rounds, medians; "
+          f"load average {load:.1f} at the start")  # fmt: skip
     for path in pages:
         full: list[dict[str, Any]] = []
         bare: list[float] = []
