@@ -9,7 +9,8 @@ storage writes nothing when no message was added or read).
 without a nonce is built once per distinct set of additions (`_csp_update`, the consent snippets'
 origins) and then reused: django-csp copies and joins every directive on every response. A page that
 drew a nonce, or that replaces or exempts any of the policy, and every response while DEBUG is on or
-a report-only policy or excluded prefixes are configured, goes through django-csp unchanged.
+a report-only policy or excluded prefixes are configured, goes through django-csp unchanged. Whether
+those settings allow keeping is worked out once, and again when one of them changes.
 """
 
 from __future__ import annotations
@@ -42,10 +43,24 @@ class LazyMessageMiddleware(MessageMiddleware):
 
 
 # What a view or decorator may set on a response to change its policy beyond plain additions.
-_OWN_POLICY = ("_csp_config", "_csp_replace", "_csp_exempt", "_csp_config_ro", "_csp_update_ro",
-               "_csp_replace_ro", "_csp_exempt_ro")  # fmt: skip
+_OWN_POLICY = frozenset({"_csp_config", "_csp_replace", "_csp_exempt", "_csp_config_ro", "_csp_update_ro",
+                         "_csp_replace_ro", "_csp_exempt_ro"})  # fmt: skip
 KEPT_POLICIES = 256  # distinct headers kept per process (one per set of snippet origins in use)
 _kept: dict[Any, str] = {}
+# Whether the settings let a header be kept at all (no DEBUG, no report-only policy, no excluded prefixes):
+# worked out at the first response and again after a change to them, not on every response (a missing
+# setting's lookup raises and catches inside Django's settings object each time).
+_plain: list[bool] = []
+
+
+def _settings_plain() -> bool:
+    if not _plain:
+        _plain.append(
+            not settings.DEBUG
+            and not getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
+            and not (getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).get("EXCLUDE_URL_PREFIXES")
+        )
+    return _plain[0]
 
 
 def _values(value: Any) -> tuple[Any, ...] | None:
@@ -65,11 +80,9 @@ class KeptPolicyCSPMiddleware(CSPMiddleware):
     def process_response(self, request: HttpRequest, response: HttpResponseBase) -> HttpResponseBase:
         if (
             getattr(request, "_csp_nonce", None) is not None
-            or settings.DEBUG
-            or getattr(settings, "CONTENT_SECURITY_POLICY_REPORT_ONLY", None)
-            or (getattr(settings, "CONTENT_SECURITY_POLICY", None) or {}).get("EXCLUDE_URL_PREFIXES")
+            or not _settings_plain()
             or HEADER in response
-            or any(hasattr(response, name) for name in _OWN_POLICY)
+            or not _OWN_POLICY.isdisjoint(vars(response))  # set on the response itself, never its class
         ):
             return super().process_response(request, response)
         update = getattr(response, "_csp_update", None)
@@ -90,3 +103,4 @@ class KeptPolicyCSPMiddleware(CSPMiddleware):
 def _forget_policies(setting: str, **kwargs: object) -> None:
     if setting.startswith("CONTENT_SECURITY_POLICY") or setting == "DEBUG":
         _kept.clear()
+        _plain.clear()

@@ -103,3 +103,38 @@ def test_the_site_uses_it_and_pages_carry_the_policy() -> None:
         page = Client().get("/robots.txt")
         assert page[HEADER] == expected
         assert "frame-ancestors 'none'" in page[HEADER]
+
+
+def test_a_report_only_policy_switched_on_and_off_is_seen_at_once() -> None:
+    """Whether a header may be kept is worked out once per setting change, not per answer: turning a
+    report-only policy on sends every answer through django-csp (which writes that header too), and
+    turning it off again goes back to the kept header."""
+    report = "Content-Security-Policy-Report-Only"
+    before = answer(KeptPolicyCSPMiddleware)[1]
+    assert report not in before
+    policy = {"DIRECTIVES": {"default-src": ["'self'"], "report-uri": "/csp-report"}}
+    with override_settings(CONTENT_SECURITY_POLICY_REPORT_ONLY=policy):
+        for _ in range(2):
+            during = answer(KeptPolicyCSPMiddleware)[1]
+            assert during[report] == answer(CSPMiddleware)[1][report]
+            assert during[HEADER] == before[HEADER]
+    after = answer(KeptPolicyCSPMiddleware)[1]
+    assert report not in after
+    assert after[HEADER] == before[HEADER]
+
+
+def test_debug_switched_on_goes_through_django_csp() -> None:
+    """With DEBUG on, django-csp leaves a 404 or 500 without a policy; the kept path must not add one."""
+
+    def missing(request: HttpRequest) -> HttpResponse:
+        return HttpResponse("gone", status=404)
+
+    def policy_of_a_404() -> str | None:
+        response = KeptPolicyCSPMiddleware(missing)(RequestFactory().get("/nowhere"))
+        assert isinstance(response, HttpResponse)
+        return response.get(HEADER)
+
+    assert policy_of_a_404()
+    with override_settings(DEBUG=True):
+        assert policy_of_a_404() is None
+    assert policy_of_a_404()

@@ -5,7 +5,6 @@ from __future__ import annotations
 from django.contrib.sitemaps.views import SitemapIndexItem, sitemap  # type: ignore[attr-defined]
 from django.http import Http404, HttpRequest, HttpResponse, HttpResponseBase
 from django.template.response import TemplateResponse
-from django.urls import reverse
 from django.utils.http import http_date
 
 from newsdesk.core import links
@@ -33,7 +32,7 @@ Sitemap: {sitemap}
 
 @public_page
 def robots_txt(request: HttpRequest) -> HttpResponse:
-    body = ROBOTS.format(sitemap=links.absolute(reverse("web:sitemap-index")))
+    body = ROBOTS.format(sitemap=links.absolute(links.reverse_remembered("web:sitemap-index")))
     return HttpResponse(body, content_type="text/plain; charset=utf-8")
 
 
@@ -42,7 +41,7 @@ def sitemap_index(request: HttpRequest) -> HttpResponseBase:
     entries = []
     for section, sitemap_class in SECTIONS.items():
         site = sitemap_class()
-        location = links.absolute(reverse("web:sitemap", kwargs={"section": section}))
+        location = links.absolute(links.reverse_remembered("web:sitemap", (), {"section": section}))
         last_mod = site.get_latest_lastmod()
         if isinstance(site, ArticleSitemap):
             numbers = site.page_numbers()  # the first listed page without ?p=, as Django's index does
