@@ -8,8 +8,10 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml.html import fromstring
 
 from newsdesk.ingest.stages.extract import article, extract_article
+from newsdesk.ingest.stages.extract.breaks import keep_spaces
 
 PARAGRAPHS = (
     "The library on Mill Street will open on Sundays from next month, the council said on Monday, "
@@ -154,6 +156,18 @@ def test_the_space_before_a_link_after_a_line_break_is_kept() -> None:
     result = extract_article(page(f"<p>{first}</p><ul>{items}</ul><p>{second}</p><p>{third}</p>"))
     assert "The corner gets a reading tent and new shelves." in result.text
     assert "\ufdd0" not in result.text + result.html
+
+
+def test_links_laid_out_on_lines_of_their_own_get_no_marks() -> None:
+    # A word in a <span> of its own, a space and a link: the space stands alone between two elements
+    # and is marked (the golden page "ingredient-links" shows it kept). Only spaces on one line are: a line break and indentation between links is layout (a list
+    # of links), and marks there would count as text between the links.
+    root = fromstring("<div><span>Latest</span>\n\t<a href='/a'>One</a>\n\t<a href='/b'>Two</a></div>")
+    keep_spaces(root)
+    assert [child.tail for child in root] == ["\n\t", "\n\t", None]
+    spaced = fromstring("<div><span>pearl</span> <a href='/a'>barley</a></div>")
+    keep_spaces(spaced)
+    assert "\ufdd0" in (spaced[0].tail or "")
 
 
 def test_a_body_mostly_not_prose_gets_the_first_look_again(monkeypatch: pytest.MonkeyPatch) -> None:
