@@ -160,8 +160,9 @@ def test_the_space_before_a_link_after_a_line_break_is_kept() -> None:
 
 def test_links_laid_out_on_lines_of_their_own_get_no_marks() -> None:
     # A word in a <span> of its own, a space and a link: the space stands alone between two elements
-    # and is marked (the golden page "ingredient-links" shows it kept). Only spaces on one line are: a line break and indentation between links is layout (a list
-    # of links), and marks there would count as text between the links.
+    # and is marked (the golden page "ingredient-links" shows it kept). Only spaces on one line are: a
+    # line break and indentation between links is layout (a list of links), and marks there would
+    # count as text between the links.
     root = fromstring("<div><span>Latest</span>\n\t<a href='/a'>One</a>\n\t<a href='/b'>Two</a></div>")
     keep_spaces(root)
     assert [child.tail for child in root] == ["\n\t", "\n\t", None]
