@@ -12,6 +12,8 @@ from lxml.html import fromstring
 
 from newsdesk.ingest.stages.extract import article, extract_article
 from newsdesk.ingest.stages.extract.breaks import keep_spaces
+from newsdesk.ingest.stages.extract.clean import remove_furniture
+from newsdesk.ingest.stages.extract.document import decode, parse
 
 PARAGRAPHS = (
     "The library on Mill Street will open on Sundays from next month, the council said on Monday, "
@@ -195,3 +197,31 @@ def test_a_body_mostly_not_prose_gets_the_first_look_again(monkeypatch: pytest.M
     assert calls == []
     assert "Treasurer's report" in text
     assert "About the club" not in text
+
+
+def test_a_related_box_whose_heading_is_wrapped_and_whose_cards_are_long_goes_whole() -> None:
+    # "Das könnte Sie auch interessieren" in a <div> inside the list's first <li>, then teaser cards
+    # whose summaries (inside their links) outweigh the story: the heading's wrappers are climbed to
+    # the list, the list is mostly links once the markup's indentation is not counted, and summaries
+    # inside links are no prose of the story. Before, only the heading's <li> went.
+    content = (Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "related-cards.html").read_bytes()
+    root = parse(decode(content, None))
+    removed = remove_furniture(root, "Aufsteiger gewinnt Derby knapp")
+    text = " ".join(root.text_content().split())
+    assert "related-links" in removed
+    assert "Torwart verlängert bis 2027" not in text
+    assert "Tribüne bekommt ein neues Dach" not in text
+    assert "Vor ausverkauften Rängen hat der Aufsteiger" in text
+
+
+def test_a_section_with_two_paragraphs_of_its_own_under_a_related_heading_stays() -> None:
+    # The same heading above two long paragraphs outside links: a part of the story, not a box.
+    first, second, third = PARAGRAPHS
+    root = parse(
+        page(f"<p>{first}</p><ul><li class='title'><div><span>Das könnte Sie auch interessieren</span>"
+             f"</div></li><li><p>{second}</p></li><li><p>{third}</p></li></ul>")
+    )
+    remove_furniture(root, "Library to open on Sundays")
+    text = " ".join(root.text_content().split())
+    assert "Volunteers from the reading circle" in text
+    assert "The children's corner" in text
