@@ -204,7 +204,9 @@ def test_a_related_box_whose_heading_is_wrapped_and_whose_cards_are_long_goes_wh
     # whose summaries (inside their links) outweigh the story: the heading's wrappers are climbed to
     # the list, the list is mostly links once the markup's indentation is not counted, and summaries
     # inside links are no prose of the story. Before, only the heading's <li> went.
-    content = (Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "related-cards.html").read_bytes()
+    content = (
+        Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "related-cards.html"
+    ).read_bytes()
     root = parse(decode(content, None))
     removed = remove_furniture(root, "Aufsteiger gewinnt Derby knapp")
     text = " ".join(root.text_content().split())
@@ -218,8 +220,10 @@ def test_a_section_with_two_paragraphs_of_its_own_under_a_related_heading_stays(
     # The same heading above two long paragraphs outside links: a part of the story, not a box.
     first, second, third = PARAGRAPHS
     root = parse(
-        page(f"<p>{first}</p><ul><li class='title'><div><span>Das könnte Sie auch interessieren</span>"
-             f"</div></li><li><p>{second}</p></li><li><p>{third}</p></li></ul>")
+        page(
+            f"<p>{first}</p><ul><li class='title'><div><span>Das könnte Sie auch interessieren</span>"
+            f"</div></li><li><p>{second}</p></li><li><p>{third}</p></li></ul>"
+        )
     )
     remove_furniture(root, "Library to open on Sundays")
     text = " ".join(root.text_content().split())

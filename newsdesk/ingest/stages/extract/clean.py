@@ -297,7 +297,10 @@ def _has_prose(element: HtmlElement) -> bool:
     found = 0
     for block in _PROSE_XPATH(element):
         linked = sum(len(" ".join("".join(a.itertext()).split())) for a in block.iter("a"))
-        if next(block.iterancestors("a"), None) is None and len(" ".join(_text(block).split())) - linked > 150:
+        if (
+            next(block.iterancestors("a"), None) is None
+            and len(" ".join(_text(block).split())) - linked > 150
+        ):
             found += 1
             if found == 2:
                 return True
