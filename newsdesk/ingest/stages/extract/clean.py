@@ -260,15 +260,15 @@ def _container(
         return None
     if kind == "heading":
         section = block.getparent()
-        while section is not None and section not in protected and _same_text(section, block):
+        while section is not None and section not in protected and _only_child(section, block):
             # Wrappers holding the heading and nothing else ("<li class=title><div>Related</div></li>"
             # as the first item of the list it heads): the section is around them.
             block, section = section, section.getparent()
         if (
             section is not None
             and section not in protected
+            and not _has_prose(section)  # first: it stops at a story's second paragraph
             and (len(_text(section)) < MAX_SHARE * page_chars or _mostly_links(section))
-            and not _has_prose(section)
         ):
             return section
         sibling = block.getnext()
@@ -287,8 +287,9 @@ def _container(
         block = parent
 
 
-def _same_text(outer: HtmlElement, inner: HtmlElement) -> bool:
-    return "".join(_text(outer).split()) == "".join(_text(inner).split())
+def _only_child(outer: HtmlElement, inner: HtmlElement) -> bool:
+    """`inner` is all `outer` holds: its one child, with no text of its own around it."""
+    return len(outer) == 1 and not (outer.text or "").strip() and not (inner.tail or "").strip()
 
 
 def _has_prose(element: HtmlElement) -> bool:
