@@ -65,6 +65,14 @@ def test_the_golden_set_covers_the_cases_we_promised() -> None:
         # A booking calendar inside an <article> beside the story's paragraphs in plain <div>s: the
         # fast look takes the calendar, and the first look again with the fallbacks finds the story.
         "booking-calendar",
+        # A recipe's ingredients, each a word in a <span> of its own, a space and a link ("<span>pearl
+        # </span> <a>barley</a>"): the space between the two elements was lost.
+        "ingredient-links",
+        # A box of links inside the story headed "Mehr zum Thema <topic>:" (the heading names a topic).
+        "related-topic-de",
+        # "Das könnte Sie auch interessieren" wrapped in the first item of a list of teaser cards whose
+        # summaries, inside their links, outweigh the story.
+        "related-cards",
     } <= set(NAMES)  # fmt: skip
 
 

@@ -8,8 +8,12 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from lxml.html import fromstring
 
 from newsdesk.ingest.stages.extract import article, extract_article
+from newsdesk.ingest.stages.extract.breaks import keep_spaces
+from newsdesk.ingest.stages.extract.clean import remove_furniture
+from newsdesk.ingest.stages.extract.document import decode, parse
 
 PARAGRAPHS = (
     "The library on Mill Street will open on Sundays from next month, the council said on Monday, "
@@ -156,6 +160,19 @@ def test_the_space_before_a_link_after_a_line_break_is_kept() -> None:
     assert "\ufdd0" not in result.text + result.html
 
 
+def test_links_laid_out_on_lines_of_their_own_get_no_marks() -> None:
+    # A word in a <span> of its own, a space and a link: the space stands alone between two elements
+    # and is marked (the golden page "ingredient-links" shows it kept). Only spaces on one line are: a
+    # line break and indentation between links is layout (a list of links), and marks there would
+    # count as text between the links.
+    root = fromstring("<div><span>Latest</span>\n\t<a href='/a'>One</a>\n\t<a href='/b'>Two</a></div>")
+    keep_spaces(root)
+    assert [child.tail for child in root] == ["\n\t", "\n\t", None]
+    spaced = fromstring("<div><span>pearl</span> <a href='/a'>barley</a></div>")
+    keep_spaces(spaced)
+    assert "\ufdd0" in (spaced[0].tail or "")
+
+
 def test_a_body_mostly_not_prose_gets_the_first_look_again(monkeypatch: pytest.MonkeyPatch) -> None:
     """With trafilatura's fallbacks (decision 0021): a calendar took the fast look, not a list of prose."""
     calls: list[int] = []
@@ -180,3 +197,35 @@ def test_a_body_mostly_not_prose_gets_the_first_look_again(monkeypatch: pytest.M
     assert calls == []
     assert "Treasurer's report" in text
     assert "About the club" not in text
+
+
+def test_a_related_box_whose_heading_is_wrapped_and_whose_cards_are_long_goes_whole() -> None:
+    # "Das könnte Sie auch interessieren" in a <div> inside the list's first <li>, then teaser cards
+    # whose summaries (inside their links) outweigh the story: the heading's wrappers are climbed to
+    # the list, the list is mostly links once the markup's indentation is not counted, and summaries
+    # inside links are no prose of the story. Before, only the heading's <li> went.
+    content = (
+        Path(__file__).resolve().parent.parent / "fixtures" / "pages" / "related-cards.html"
+    ).read_bytes()
+    root = parse(decode(content, None))
+    removed = remove_furniture(root, "Aufsteiger gewinnt Derby knapp")
+    text = " ".join(root.text_content().split())
+    assert "related-links" in removed
+    assert "Torwart verlängert bis 2027" not in text
+    assert "Tribüne bekommt ein neues Dach" not in text
+    assert "Vor ausverkauften Rängen hat der Aufsteiger" in text
+
+
+def test_a_section_with_two_paragraphs_of_its_own_under_a_related_heading_stays() -> None:
+    # The same heading above two long paragraphs outside links: a part of the story, not a box.
+    first, second, third = PARAGRAPHS
+    root = parse(
+        page(
+            f"<p>{first}</p><ul><li class='title'><div><span>Das könnte Sie auch interessieren</span>"
+            f"</div></li><li><p>{second}</p></li><li><p>{third}</p></li></ul>"
+        )
+    )
+    remove_furniture(root, "Library to open on Sundays")
+    text = " ".join(root.text_content().split())
+    assert "Volunteers from the reading circle" in text
+    assert "The children's corner" in text

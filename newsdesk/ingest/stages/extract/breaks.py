@@ -142,12 +142,28 @@ def keep_spaces(root: HtmlElement) -> None:
         before = element.getprevious()
         parent = element.getparent()
         if before is not None:
-            before.tail = _mark_end(before.tail)
+            before.tail = _mark_between(before) or _mark_end(before.tail)
         elif parent is not None:
             parent.text = _mark_end(parent.text)
         tail = element.tail
         if tail and tail[0].isspace() and tail.strip():
             element.tail = MARK + tail.replace(MARK, "")
+        else:
+            after = element.getnext()
+            if after is not None and after.tag in _INLINE_TEXT:
+                element.tail = _mark_between(element) or tail
+
+
+def _mark_between(before: HtmlElement) -> str | None:
+    """A space alone between two inline elements on one line ("<span>kernige</span> <a>Haferflocken</a>":
+    a word in an element of its own, then the link) has no word beside it to hold on to: it is marked on
+    both sides. Only spaces: a line break and indentation between two elements is how markup lays out
+    a list of links, and the marks would count as text between its links. None when `before` is no
+    inline element holding text, or its tail is not spaces alone."""
+    tail = before.tail
+    if tail and not tail.strip(" ") and before.tag in _INLINE_TEXT and before.text_content().strip():
+        return MARK + " " + MARK
+    return None
 
 
 def _mark_end(text: str | None) -> str | None:

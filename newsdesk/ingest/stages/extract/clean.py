@@ -260,11 +260,15 @@ def _container(
         return None
     if kind == "heading":
         section = block.getparent()
+        while section is not None and section not in protected and _only_child(section, block):
+            # Wrappers holding the heading and nothing else ("<li class=title><div>Related</div></li>"
+            # as the first item of the list it heads): the section is around them.
+            block, section = section, section.getparent()
         if (
             section is not None
             and section not in protected
-            and len(_text(section)) < MAX_SHARE * page_chars
-            and not _has_prose(section)
+            and not _has_prose(section)  # first: it stops at a story's second paragraph
+            and (len(_text(section)) < MAX_SHARE * page_chars or _mostly_links(section))
         ):
             return section
         sibling = block.getnext()
@@ -283,15 +287,36 @@ def _container(
         block = parent
 
 
+def _only_child(outer: HtmlElement, inner: HtmlElement) -> bool:
+    """`inner` is all `outer` holds: its one child, with no text of its own around it."""
+    return len(outer) == 1 and not (outer.text or "").strip() and not (inner.tail or "").strip()
+
+
 def _has_prose(element: HtmlElement) -> bool:
-    """Two paragraphs of real length: a section of the story (say, its second half), not a widget."""
-    return len(_PROSE_XPATH(element)) >= 2
+    """Two paragraphs of real length outside links: a section of the story (say, its second half), not
+    a widget. A teaser card's summary inside its link ("more stories" cards) is not the story's prose."""
+    found = 0
+    for block in _PROSE_XPATH(element):
+        linked = sum(len(" ".join("".join(a.itertext()).split())) for a in block.iter("a"))
+        if (
+            next(block.iterancestors("a"), None) is None
+            and len(" ".join(_text(block).split())) - linked > 150
+        ):
+            found += 1
+            if found == 2:
+                return True
+    return False
 
 
 def _mostly_links(element: HtmlElement) -> bool:
-    total = len(_text(element).strip())
-    linked = sum(len("".join(a.itertext()).strip()) for a in element.iter("a"))
+    """At least half of the element's characters, white space not counted (markup indents), in links."""
+    total = _visible_chars(_text(element))
+    linked = sum(_visible_chars("".join(a.itertext())) for a in element.iter("a"))
     return total > 0 and linked >= 0.5 * total
+
+
+def _visible_chars(text: str) -> int:
+    return len("".join(text.split()))
 
 
 def _drop(element: HtmlElement, body: HtmlElement, protected: set[HtmlElement]) -> bool:

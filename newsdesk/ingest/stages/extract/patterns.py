@@ -248,9 +248,10 @@ TEXT_RULES: tuple[TextRule, ...] = (
           r"|trending( now)?|popular( now| stories)?|more stories|more from .{1,40}|editor'?s picks):?$"),
     _rule("related-links", "heading",
           r"(le puede interesar|te puede interesar|notas relacionadas|temas relacionados|más sobre .{1,40}"
-          r"|veja também|das könnte sie auch interessieren|mehr zum thema|weitere (themen|artikel|beiträge)"
-          r"( .{1,40})?|empfohlene beiträge|schon gelesen\??|auch lesen|zum weiterlesen|videos zum thema"
-          r"|kommentierte artikel|czytaj (też|także)|sur le même sujet|à lire aussi):?$"),
+          r"|veja também|das könnte sie auch interessieren|mehr zum thema( .{1,40})?"
+          r"|weitere (themen|artikel|beiträge)( .{1,40})?|empfohlene beiträge|schon gelesen\??|auch lesen"
+          r"|zum weiterlesen|videos zum thema|kommentierte artikel|czytaj (też|także)|sur le même sujet"
+          r"|à lire aussi):?$"),
     _rule("photo-credit", "credit",
           r"((foto|fotos|bild|photo|photos|crédit photo|credit)\s*:\s*\S.{0,60}|getty images"
           r"|istock(\.com|photo)?|(afp|dpa|ap|reuters|epa)\s*/\s*.{1,40})$"),
