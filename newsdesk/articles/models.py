@@ -134,6 +134,9 @@ class ArticlePage(models.Model):
     key = models.CharField(max_length=32)
     markup = models.BinaryField()
 
+    def __str__(self) -> str:
+        return f"page of article {self.article_id}"
+
     @classmethod
     def of(cls, article_id: int, key: str, html: str) -> ArticlePage:
         return cls(article_id=article_id, key=key, markup=zlib.compress(html.encode(), 6))
@@ -141,6 +144,3 @@ class ArticlePage(models.Model):
     @property
     def html(self) -> str:
         return zlib.decompress(self.markup).decode()
-
-    def __str__(self) -> str:
-        return f"page of article {self.article_id}"
