@@ -40,7 +40,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from bench.serve.__main__ import fetch, free_port, wait_for
-from bench.serve.tools import WrkResult, ensure_tools, parse_wrk, server_env, start_nginx
+from bench.serve.tools import WrkResult, ensure_tools, page_wanted, parse_wrk, server_env, start_nginx
 
 ROOT = Path(__file__).resolve().parents[2]
 ROTATE_LUA = """\
@@ -327,9 +327,8 @@ def cpu_table(
         "| page | path | CPU ms per request | × cached | PostgreSQL server CPU ms |",
         "|---|---|---|---|---|",
     ]
-    wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
     for name, path in pages.items():
-        if wanted and name not in wanted:
+        if args.pages.strip() and not page_wanted(name, args.pages):
             continue
         ms, db = cpu_per_request(server, path, args.cpu_seconds)
         db_text = f"{db:.2f}" if server.database else "—"
