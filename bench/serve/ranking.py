@@ -6,8 +6,9 @@ matches (the candidates, as the site finds them) are ranked three ways, each tim
 `--rounds`) from the candidates' statement to the page's 10 ids:
 
 - **today**: bm25 over the whole index (its per-word document count walks every match of each word),
-  divided by (1 + age / 7), as `newsdesk.search.backends.sqlite_fts5` does; checked against the site's
-  own search for the same query (the same 10 ids, in order);
+  divided by (1 + age / 7), as `newsdesk.search.backends.sqlite_fts5` ranks (here in two statements, the
+  candidates then their bm25, with the same scores); checked against the site's own search for the same
+  query (the same 10 ids, in order);
 - **window**: the same bm25 and arithmetic, but from a second FTS5 index holding only the newest
   `--window` articles (built in `--work-dir`, removed at the end), so the document count walks only
   those; today's statement when a candidate is older than the window;
