@@ -6,7 +6,7 @@ from pathlib import Path
 
 import pytest
 
-from bench.extract.realpages import (
+from bench.extract.realcontenders import (
     CONTENDERS,
     SINGLE_DEFAULT,
     SINGLE_FAST,

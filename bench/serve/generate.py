@@ -81,6 +81,7 @@ def generate(count: int) -> None:
     from newsdesk.articles.models import Article
     from newsdesk.sources.models import Source
     from newsdesk.topics.models import Topic
+    from newsdesk.web import article_page
 
     rng = random.Random(20260310)
     sources = Source.objects.bulk_create(
@@ -130,6 +131,8 @@ def generate(count: int) -> None:
                 for topic_id in rng.sample(topic_ids, k=rng.choice((1, 1, 2))):
                     links.append(through(article_id=article.pk, topic_id=topic_id))
             through.objects.bulk_create(links)
+        # The article page's kept part, rendered by what the ingest path's receiver calls on commit.
+        article_page.fill([article.pk for article in created])
         made += size
         print(
             f"\r  {made:,} articles ({time.monotonic() - started:.0f} s)", end="", file=sys.stderr, flush=True

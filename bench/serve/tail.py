@@ -28,7 +28,7 @@ import time
 from pathlib import Path
 
 from bench.serve.__main__ import free_port, wait_for
-from bench.serve.sweep import ROOT, ROTATE_LUA, article_paths, database_cpu_seconds, database_name, wrk
+from bench.serve.measure import ROOT, ROTATE_LUA, article_paths, database_cpu_seconds, database_name, wrk
 from bench.serve.tools import ensure_tools, server_env
 
 

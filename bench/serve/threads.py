@@ -24,7 +24,7 @@ from concurrent.futures import ThreadPoolExecutor
 from pathlib import Path
 from typing import Any
 
-from bench.serve.sweep import ROOT, article_paths
+from bench.serve.measure import ROOT, article_paths
 from bench.serve.tools import server_env
 
 WARM = 600

@@ -5,8 +5,11 @@ tests start, through the environment), and the SQLite test database is a file in
 `newsdesk` subprocess sees what the test wrote.
 """
 
+import logging
 import os
+import sys
 import tempfile
+from typing import TextIO
 
 if not os.environ.get("NEWSDESK_TEST_DATA_DIR"):
     os.environ["NEWSDESK_TEST_DATA_DIR"] = tempfile.mkdtemp(prefix="newsdesk-test-")
@@ -14,7 +17,7 @@ os.environ["NEWSDESK_DATA_DIR"] = os.environ["NEWSDESK_TEST_DATA_DIR"]
 os.environ.setdefault("NEWSDESK_SECRET_KEY", "insecure-key-for-tests-only")
 
 from .base import *  # noqa: F403
-from .base import DATA_DIR, DATABASES, NEWSDESK_INGEST, NEWSDESK_NEWSLETTER, NEWSDESK_SITE
+from .base import DATA_DIR, DATABASES, LOGGING, NEWSDESK_INGEST, NEWSDESK_NEWSLETTER, NEWSDESK_SITE
 
 PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 NEWSDESK_INGEST["ALLOW_PRIVATE_NETWORKS"] = True
@@ -29,3 +32,25 @@ NEWSDESK_NEWSLETTER["RATE"] = 0
 if DATABASES["default"]["ENGINE"].endswith("sqlite3"):
     DATABASES["default"].setdefault("TEST", {})
     DATABASES["default"]["TEST"].setdefault("NAME", str(DATA_DIR / "test.sqlite3"))
+
+
+class CurrentStderrHandler(logging.StreamHandler[TextIO]):
+    """Writes to whatever sys.stderr is when a record is emitted. pytest swaps sys.stderr for each test
+    (and capsys for each call); base.py's StreamHandler keeps the stream that was current when logging
+    was configured, and once pytest closed that stream every record printed "--- Logging error ---
+    ValueError: I/O operation on closed file" into other tests' output."""
+
+    def __init__(self) -> None:
+        super().__init__(sys.stderr)
+
+    @property
+    def stream(self) -> TextIO:
+        return sys.stderr
+
+    @stream.setter
+    def stream(self, value: TextIO) -> None:
+        """StreamHandler assigns its stream; the current sys.stderr is the one used all the same."""
+
+
+# Production (base.py, prod.py) keeps its plain StreamHandler.
+LOGGING = {**LOGGING, "handlers": {"stderr": {"()": CurrentStderrHandler, "formatter": "plain"}}}

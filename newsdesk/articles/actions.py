@@ -13,7 +13,7 @@ from newsdesk.core import metrics
 from newsdesk.sources.actions import do_count_stored, do_forget_spam, do_record_spam
 from newsdesk.types import HELD, SPAM, SPAM_REMOVED, ArticleDraft
 
-from .models import Article, ArticleAlias
+from .models import Article, ArticleAlias, ArticlePage
 from .signals import article_stored
 
 
@@ -207,3 +207,21 @@ def do_drop_full_text(article_ids: list[int], *, batch: int = 500) -> int:
                 text="", content_html=""
             )
     return dropped
+
+
+def do_keep_pages(pages: dict[int, tuple[str, str]]) -> int:
+    """Keep these articles' rendered own parts ({article id: (key, html)}), replacing any older ones."""
+    if not pages:
+        return 0
+    rows = [ArticlePage.of(pk, key, html) for pk, (key, html) in pages.items()]
+    with transaction.atomic():
+        ArticlePage.objects.bulk_create(
+            rows, update_conflicts=True, unique_fields=["article"], update_fields=["key", "markup"]
+        )
+    return len(rows)
+
+
+def do_forget_pages(article_ids: list[int]) -> int:
+    """Drop these articles' rendered own parts (an article off the site needs none)."""
+    with transaction.atomic():
+        return ArticlePage.objects.filter(article_id__in=article_ids).delete()[0]

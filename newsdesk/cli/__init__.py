@@ -13,7 +13,7 @@ from collections.abc import Sequence
 from newsdesk import __version__
 from newsdesk.core.errors import NewsdeskError
 
-from . import admin, articles, backup, doctor, extract, fetch, newsletter, opml, prune, run, sources
+from . import admin, articles, backup, doctor, extract, fetch, newsletter, opml, pages, prune, run, sources
 from . import stories as stories_cli
 from . import topics as topics_cli
 
@@ -44,6 +44,7 @@ def build_parser() -> argparse.ArgumentParser:
         doctor,
         backup,
         prune,
+        pages,
     ):
         module.add_parser(commands)
     return parser

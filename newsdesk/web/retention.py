@@ -49,7 +49,6 @@ class Batch:
 
 
 def plan(now: datetime) -> list[Batch]:
-    from newsdesk.articles import actions as article_actions
     from newsdesk.articles import queries as article_queries
     from newsdesk.core.models import Heartbeat
     from newsdesk.live import actions as live_actions
@@ -60,9 +59,8 @@ def plan(now: datetime) -> list[Batch]:
     if days > 0:
         ids = article_queries.with_full_text_before(now - timedelta(days=days))
         batches.append(
-            Batch("full-text", f"full text of articles stored over {days} days ago", ids,
-                  article_actions.do_drop_full_text)
-        )  # fmt: skip
+            Batch("full-text", f"full text of articles stored over {days} days ago", ids, _drop_full_text)
+        )
     keep = int(settings.NEWSDESK_LIVE["KEEP_DAYS"])
     events = live_queries.events_with_payload_before(now - timedelta(days=keep))
     batches.append(
@@ -157,3 +155,14 @@ def jobs() -> list[Job]:
     from newsdesk.ingest.scheduler import Job
 
     return [Job("prune old data", float(settings.NEWSDESK_OPS["PRUNE_SECONDS"]), prune)]
+
+
+def _drop_full_text(ids: list[int]) -> int:
+    """Drop the full text, and render these pages' kept parts again: a story with no excerpt of its own
+    showed one cut from the text (newsdesk/web/article_page.py)."""
+    from newsdesk.articles import actions as article_actions
+    from newsdesk.web import article_page
+
+    dropped = article_actions.do_drop_full_text(ids)
+    article_page.fill(ids)
+    return dropped

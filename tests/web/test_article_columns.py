@@ -1,7 +1,9 @@
 """The article page reads only the columns it shows (newsdesk/web/views/pages.py, ARTICLE_FIELDS): a story
 with every optional part (two named reporters, a correction time, a picture, a language, a story covered by
 three outlets, an outlet with a home page and an icon) and a story with none of them are each one query,
-and each part shows. A field the page does not read is still there for whoever asks (one more query)."""
+and each part shows, once the story's own part is kept (as the action that writes a story leaves it:
+newsdesk/web/article_page.py). A field the page does not read is still there for whoever asks (one more
+query)."""
 
 from __future__ import annotations
 
@@ -17,6 +19,7 @@ from newsdesk.core import links
 from newsdesk.stories.models import Story, StoryMember
 from newsdesk.topics.actions import do_set_article_topics
 from newsdesk.topics.models import Topic
+from newsdesk.web import article_page
 from newsdesk.web.views.pages import _published_article
 from tests.support.newsroom import make_article, make_source
 
@@ -24,6 +27,7 @@ pytestmark = pytest.mark.django_db
 
 
 def _page(article_pk: int, title: str) -> tuple[str, int]:
+    article_page.fill([article_pk])
     client = Client()
     path = links.article_path(article_pk, title)
     client.get(path)  # the remembered figures and kept parts, as a running site has them

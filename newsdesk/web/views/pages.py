@@ -8,12 +8,11 @@ from django.shortcuts import render
 from django.utils.translation import gettext as _
 
 from newsdesk.articles.models import Article
-from newsdesk.core import frame, links
+from newsdesk.core import links
 from newsdesk.core.prepared import Prepared
 from newsdesk.topics.queries import with_topic_ids
-from newsdesk.web import images, metadata, queries, related
+from newsdesk.web import article_page, images, metadata, queries, related
 from newsdesk.web.caching import public_page
-from newsdesk.web.templatetags.newsdesk_web import lang_attr
 
 from . import stories
 from .common import list_window
@@ -58,34 +57,29 @@ def home(request: HttpRequest) -> HttpResponse:
     return render(request, "web/home.html", context)
 
 
-# What the article page shows of the story, its source and its story ("Full coverage"): the columns read
-# by this view, its template (web/article.html and the frame), the JSON-LD, "More like this" and the
-# newsletter box. The rest (the stored page's HTML, the review's record, the flags, the feed's ids and
-# hashes) is never shown here and cost a fifth of the query to read and decode. A template override that
-# reads another field still gets it, by one more query (Django loads a deferred field when read).
+# What the article page reads of the story, its source, its story ("Full coverage") and its kept own part
+# (newsdesk/web/article_page.py): the rest of what the part shows (`article_page.OWN_FIELDS`: the byline,
+# excerpt, text, picture and links) is read only when the kept part is missing or out of date. The stored
+# page's HTML, the review's record, the flags, the feed's ids and hashes are never shown here. A template
+# override that reads another field still gets it, by one more query (Django loads a deferred field).
 ARTICLE_FIELDS = (
     "title",
-    "authors",
     "published",
-    "updated",
-    "excerpt",
-    "text",  # the excerpt's fallback when the outlet gave none
     "language",
-    "lead_image",
-    "url",
-    "link",
     "modified_at",
     "source__name",
     "source__icon_url",
     "source__site_url",
     "story_member__story__source_count",
+    "page__key",
+    "page__markup",
 )
 
-# The story with its source, its story and its topics' ids, in one query compiled once.
+# The story with its source, its story, its kept part and its topics' ids, in one query compiled once.
 _ARTICLE = Prepared(
     lambda pk: with_topic_ids(
         Article.objects.published()
-        .select_related("source", "story_member__story")
+        .select_related("source", "story_member__story", "page")
         .only(*ARTICLE_FIELDS)
         .filter(pk=pk)
     ),
@@ -107,39 +101,15 @@ def article(request: HttpRequest, pk: int, slug: str = "") -> HttpResponse:
     if slug != links.slug_for(story.title):
         return HttpResponsePermanentRedirect(path)
     topics = queries.article_topics(story)
-    excerpt = metadata.display_excerpt(story)
-    image = images.article_image_path(story)
-    description = metadata.shorten(excerpt or story.title)
-    original = metadata.original_url(story)
-    page_meta = metadata.PageMeta(
-        title=story.title,
-        description=description,
-        path=path,
-        og_type="article",
-        image=links.absolute(image) if image else "",
-    )
     context = {
         "article": story,
-        # Worked out here once rather than by filters in the template (each is used twice or more there).
-        "lang": lang_attr(story.language),
-        "image": image,
-        # What the `date` filter's "c" gives (DateFormat.c is isoformat()), without its format parsing.
-        "published_iso": frame.localtime(story.published).isoformat(),
-        "excerpt": excerpt,
-        "original_url": original,
+        "own": article_page.own_part(story, topics),
         "topics": topics,
         "related": related.related(story, topics),
         "full_coverage": stories.coverage_of(story),
         "newsletter_topics": [topic.slug for topic in topics],
-        "json_ld": metadata.news_article_ld(
-            story,
-            canonical=page_meta.canonical,
-            image=page_meta.image,
-            topics=topics,
-            description=description,
-            original=original,
-        ),
         "feeds": metadata.latest_feeds(),
-        "meta": page_meta,
+        # The frame's title; the meta tags are in the own part.
+        "meta": metadata.PageMeta(title=story.title, description="", path=path, og_type="article"),
     }
     return render(request, "web/article.html", context)
