@@ -47,7 +47,7 @@ from bench.serve.measure import (
     requests_done,
     wrk,
 )
-from bench.serve.tools import WrkResult, ensure_tools, server_env, start_nginx
+from bench.serve.tools import WrkResult, ensure_tools, page_wanted, server_env, start_nginx
 
 
 def main() -> None:
@@ -176,9 +176,8 @@ def cpu_table(
         "| page | path | CPU ms per request | × cached | PostgreSQL server CPU ms |",
         "|---|---|---|---|---|",
     ]
-    wanted = {name.strip() for name in args.pages.split(",") if name.strip()}
     for name, path in pages.items():
-        if wanted and name not in wanted:
+        if args.pages.strip() and not page_wanted(name, args.pages):
             continue
         ms, db = cpu_per_request(server, path, args.cpu_seconds)
         db_text = f"{db:.2f}" if server.database else "—"

@@ -137,3 +137,13 @@ def run_wrk(url: str, *, connections: int, seconds: int, threads: int) -> WrkRes
     command = ["wrk", f"-t{threads}", f"-c{connections}", f"-d{seconds}s", "--latency", url]
     done = subprocess.run(command, capture_output=True, text=True, check=True, timeout=seconds + 60)
     return parse_wrk(done.stdout)
+
+
+def page_wanted(name: str, pages: str) -> bool:
+    """Whether `--pages` (names separated by commas) names this page type. A name may hold a comma
+    itself ("search, two common words"): it is looked for as a run of whole items."""
+
+    def items(text: str) -> str:
+        return "," + ",".join(part.strip() for part in text.split(",")) + ","
+
+    return items(name) in items(pages)

@@ -243,54 +243,88 @@ def test_a_word_only_in_the_full_text_finds_the_article_but_never_shows_in_the_s
     assert "<mark>moorings</mark>" in in_excerpt.snippet_html
 
 
-def test_sqlite_ranks_over_the_candidates_span_as_over_their_list(monkeypatch):
-    """With no filter but the status, SQLite scores every match between the oldest and the newest candidate
-    (no list of ids sent): unpublished stories and excerpt-only matches inside that span are scored too,
-    and must change neither a candidate's score nor the order."""
+def _two_steps(query, *, offset, limit, cap):
+    """SQLite's ranking as it was made before it was one statement, kept here as the reference: the
+    newest `cap` + 1 matches read as rows, bm25 for their list, the score worked out in Python."""
+    from newsdesk.search.backends.base import build_filters
+    from newsdesk.search.backends.sqlite_fts5 import INDEX, TABLE, match_expression
+
+    filters = build_filters(query, connection)
+    expression = match_expression(parse_query(query.text))
+    now = connection.ops.adapt_datetimefield_value(NOW)
+    with connection.cursor() as cursor:
+        cursor.execute(
+            f"SELECT {TABLE}.rowid, julianday(%s) - julianday(a.published)"  # noqa: S608 - our names
+            f" FROM {TABLE} JOIN articles_article a INDEXED BY {INDEX} ON a.id = {TABLE}.rowid"
+            f" WHERE {TABLE} MATCH %s AND {filters.sql} ORDER BY {TABLE}.rowid DESC LIMIT {cap + 1}",
+            [now, "{title text} : (" + expression + ")", *filters.params],
+        )
+        candidates = cursor.fetchall()
+        total = len(candidates)
+        candidates = candidates[:cap]
+        if offset >= len(candidates):
+            return [], total
+        marks = ", ".join(["%s"] * len(candidates))
+        cursor.execute(
+            f"SELECT rowid, -bm25({TABLE}, 10.0, 1.0, 0.0) FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608
+            f" AND rowid IN ({marks})",
+            [expression, *(pk for pk, _age in candidates)],
+        )
+        relevance = dict(cursor.fetchall())
+    scored = [(relevance.get(pk, 0.0) / (1.0 + max(age, 0.0) / 7.0), pk) for pk, age in candidates]
+    return [(pk, score) for score, pk in sorted(scored, reverse=True)[offset : offset + limit]], total
+
+
+@pytest.mark.parametrize("cap", [6, 1000])
+def test_sqlite_ranks_in_one_statement_as_in_two_steps(monkeypatch, cap):
+    """SQLite ranks in one statement (decision 0026): the same ids, in the same order, with the same
+    scores and totals as the two steps it replaced, for words, phrases, every filter, pages past the
+    candidates, equal scores, and matches that must not count (unpublished, excerpt only, older than
+    the candidates)."""
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's FTS5 ranking")
     from newsdesk.search.backends import sqlite_fts5
 
-    monkeypatch.setattr(sqlite_fts5, "CANDIDATES", 6)
-    made = []
-    for i in range(9):
-        made.append(
-            make_article(
-                title="Ferry timetable" if i % 3 == 0 else f"Harbour notes {i}",
-                text="The ferry " * (1 + i % 4) + "crossed the bay.",
-                published=NOW - timedelta(hours=30 - i),
-            )
+    monkeypatch.setattr(sqlite_fts5, "CANDIDATES", cap)
+    north, south = make_source(name="North"), make_source(name="South")
+    weather = Topic.objects.create(slug="weather-test", name="Weather test")
+    titles = ["Ferry timetable", "Harbour notes", "Ferry strike ends", "Bay weather", "Storm and ferry"]
+    for i in range(40):
+        article = make_article(
+            source=north if i % 2 else south,
+            title=titles[i % len(titles)],
+            text="The ferry " * (1 + i % 4) + "crossed the bay in a storm." * (i % 3),
+            excerpt="Harbour life." if i % 5 else "A ferry was seen in the storm.",
+            published=NOW - timedelta(hours=70 - i * 1.5),
+            status=Article.Status.QUARANTINED if i % 7 == 3 else Article.Status.PUBLISHED,
         )
-        if i % 2:  # inside the span, matching the word, not candidates
-            make_article(title="Ferry strike", text="No ferry ran.", status=Article.Status.QUARANTINED)
-            make_article(title="Bay notes", text="Calm water.", excerpt="A ferry was seen.")
-    page = find("ferry", per_page=4)
-    found = find("ferry", per_page=4, page=2)
+        if i % 3 == 0:
+            weather.articles.add(article)
+    for _ in range(3):  # equal scores: the newer id first
+        make_article(source=north, title="Ferry timetable", text="The ferry sailed.", published=NOW)
     backend = sqlite_fts5.SqliteFts5Backend()
-    with connection.cursor() as cursor:
-        expression = sqlite_fts5.match_expression(parse_query("ferry"))
-        candidates = [m.pk for m in made[-6:]]
-        listed = backend._relevance(cursor, expression, candidates)
-        spanned = backend._relevance(cursor, expression, candidates, span_only=True)
-    assert set(listed) == set(candidates)
-    assert len(spanned) > len(listed)  # the span held other matches
-    assert {pk: spanned[pk] for pk in candidates} == listed
-    ages = {m.pk: (NOW - m.published).total_seconds() / 86400 for m in made[-6:]}
-    expected = sorted(((listed[pk] / (1.0 + ages[pk] / 7.0), pk) for pk in candidates), reverse=True)
-    assert ids(page) + ids(found) == [pk for _score, pk in expected][:8]
-    assert [hit.score for hit in page.hits] == pytest.approx([score for score, _pk in expected[:4]])
-
-
-def test_sqlite_scores_the_span_whole_only_while_it_is_small():
-    """The span's cost is bounded: with candidates spread thinly (a burst of other matches between them),
-    only the candidates are scored."""
-    from newsdesk.search.backends.sqlite_fts5 import SPAN_ROWS, span_is_small
-
-    assert span_is_small(list(range(1000, 0, -1)))
-    assert span_is_small([SPAN_ROWS * 11, 1, *range(2, 11)])  # 11 ids over 8 × 11 rows
-    assert not span_is_small([SPAN_ROWS * 11 + 1, 1, *range(2, 11)])
-    assert not span_is_small([100_000, 1])
-    assert not span_is_small([])
+    day = (NOW - timedelta(days=2)).date()
+    queries = [
+        SearchQuery(text="ferry"),
+        SearchQuery(text="ferry storm"),
+        SearchQuery(text='"ferry timetable"'),
+        SearchQuery(text="bay"),
+        SearchQuery(text="harbour"),
+        SearchQuery(text="ferry", source_id=north.pk),
+        SearchQuery(text="storm", topic_slug="weather-test"),
+        SearchQuery(text="ferry", since=day),
+        SearchQuery(text="ferry bay", until=day),
+        SearchQuery(text="zeppelin"),
+    ]
+    compared = 0
+    for query in queries:
+        for offset, limit in [(0, 4), (4, 4), (0, 20), (5, 3), (cap - 1, 4), (cap, 4)]:
+            hits, total = backend.search(parse_query(query.text), query, now=NOW, offset=offset, limit=limit)
+            expected, expected_total = _two_steps(query, offset=offset, limit=limit, cap=cap)
+            assert total == expected_total, query
+            assert [(hit.article_id, hit.score) for hit in hits] == expected, (query, offset)
+            compared += len(hits)
+    assert compared > 100  # the pages held results, not only empty ones
 
 
 def test_postgres_tells_a_query_of_stop_words_only_apart_from_no_match():

@@ -11,7 +11,6 @@ query joins the article and keeps `status = 'published'` only.
 
 from __future__ import annotations
 
-import heapq
 from datetime import datetime
 
 from django.db import connection as default_connection
@@ -50,18 +49,6 @@ REBUILD = f"INSERT INTO {TABLE}({TABLE}) VALUES ('rebuild')"
 # search for two common words at 100,000 articles): built by migrations/0003_candidates_index.py, and named
 # in the query (SQLite's planner prefers the row by its id).
 INDEX = "search_article_candidates"
-# The candidates' span is scored whole only while it holds at most this many rows per candidate: every
-# match in it is scored, and a burst of unpublished matches inside it (a quarantined spam run) would
-# otherwise all be. Two common words at 100,000 articles span 1.2-2.3 rows per candidate.
-SPAN_ROWS = 8
-
-
-def span_is_small(ids: list[int]) -> bool:
-    """Whether the rows between the lowest and the highest of these ids (distinct) are few enough to
-    score them all (SPAN_ROWS per id): a bound on the span's cost, since each id is one row."""
-    return bool(ids) and max(ids) - min(ids) + 1 <= SPAN_ROWS * len(ids)
-
-
 CREATE_INDEX = f"CREATE INDEX IF NOT EXISTS {INDEX} ON articles_article (id, status, published, source_id)"
 DROP = (
     *(f"DROP TRIGGER IF EXISTS {name}" for name in TRIGGERS),
@@ -92,38 +79,16 @@ class SqliteFts5Backend:
         match = "{title text} : (" + expression + ")"
         now_value = conn.ops.adapt_datetimefield_value(now)
         with conn.cursor() as cursor:
-            # The newest CANDIDATES matches (ids grow with ingestion, so rowid order is recency order), and
-            # one more to know whether there are more than that: the total is counted up to CANDIDATES + 1,
-            # never over every match. Each with its age in days.
+            # One statement: the total (its first row) and the page's ranked ids. Its rows are all Python
+            # reads, and SQLite lets the other page threads run Python while it steps to each row: the
+            # 1,000 candidates and their scores read as rows cost a handful of GIL hand-offs each.
             cursor.execute(
-                f"SELECT {TABLE}.rowid, julianday(%s) - julianday(a.published)"
-                f" FROM {TABLE} JOIN articles_article a INDEXED BY {INDEX} ON a.id = {TABLE}.rowid"
-                f" WHERE {TABLE} MATCH %s AND {filters.sql}"
-                f" ORDER BY {TABLE}.rowid DESC LIMIT {CANDIDATES + 1}",
-                [now_value, match, *filters.params],
+                self._ranking_sql(filters.sql),
+                [match, *filters.params, now_value, expression, limit, offset],
             )
-            candidates = cursor.fetchall()
-            total = len(candidates)
-            candidates = candidates[:CANDIDATES]
-            if offset >= len(candidates):
-                return [], total
-            # With no filter but the status, the candidates are every published match of the words (in the
-            # title or text) between the oldest and the newest of them: the only other rows of that span that
-            # match the words (anywhere) are unpublished ones and those matching in the excerpt alone.
-            ids = [row[0] for row in candidates]
-            relevance = self._relevance(
-                cursor, expression, ids, span_only=filters.params == ["published"] and span_is_small(ids)
-            )
-            get = relevance.get
-            # Relevance is divided by (1 + age / RECENCY_DAYS); title matches weigh ten times body matches.
-            # The page's hits only (heapq.nlargest is sorted(reverse=True)[:n]; (score, id) pairs are unique).
-            ranked = heapq.nlargest(
-                offset + limit,
-                [
-                    (get(pk, 0.0) / (1.0 + (age if age > 0.0 else 0.0) / RECENCY_DAYS), pk)
-                    for pk, age in candidates
-                ],
-            )[offset:]
+            rows = cursor.fetchall()
+            total = rows[0][1]
+            ranked = [(score, pk) for pk, score in rows[1:]]
             snippets = self._snippets(cursor, expression, [pk for _score, pk in ranked], titles=query.titles)
         hits = [
             SearchHit(
@@ -136,30 +101,35 @@ class SqliteFts5Backend:
         ]
         return hits, total
 
-    def _relevance(
-        self, cursor: CursorWrapper, expression: str, ids: list[int], *, span_only: bool = False
-    ) -> dict[int, float]:
-        """bm25 of each of these matches (positive: higher is more relevant), title weighing ten times the
-        text and the excerpt nothing. With `span_only`, of every match between the lowest and the highest of
-        them, which must then be few more than they are: each row's bm25 is the same (it depends on that
-        row and on the whole index only), and the ids' list is neither sent nor bound (a tenth of the
-        statement's cost for 1,000 candidates).
+    def _ranking_sql(self, filters: str) -> str:
+        """The ranking in one statement (decision 0026): the first row is (NULL, the count of matches up to
+        CANDIDATES + 1), then the page's (id, score), best first, ties to the newer id.
 
-        bm25() first counts, over the whole index, the documents holding each word (its rarity): the
-        fixed cost of a ranked search, whatever the number of candidates. It is counted here without the
-        candidates' column filter, which doubles that count's cost (reading every match's positions to
-        find its column); the two counts differ only by documents holding a word in their excerpt alone.
-        The rowid range bounds the walk to the candidates' span; `+rowid IN` keeps only them."""
-        score = f"SELECT rowid, -bm25({TABLE}, 10.0, 1.0, 0.0) FROM {TABLE} WHERE {TABLE} MATCH %s"
-        if span_only:
-            cursor.execute(score + " AND rowid BETWEEN %s AND %s", [expression, min(ids), max(ids)])
-            return dict(cursor.fetchall())
-        marks = ", ".join(["%s"] * len(ids))
-        cursor.execute(
-            score + f" AND rowid BETWEEN %s AND %s AND +rowid IN ({marks})",
-            [expression, min(ids), max(ids), *ids],
+        `found`: the newest CANDIDATES + 1 matches of the words in the title or the text that pass the
+        filters (ids grow with ingestion, so rowid order is recency order); the total counts them, never
+        every match. `ranked`: the newest CANDIDATES of them. Each is scored by bm25 (positive: higher is
+        more relevant; the title weighs ten times the text, the excerpt nothing) divided by (1 + age in
+        days / RECENCY_DAYS), the age from the candidates' covering index.
+
+        bm25() first counts, over the whole index, the documents holding each word (its rarity): the fixed
+        cost of a ranked search. It is counted here without the candidates' column filter, which doubles
+        that count's cost (reading every match's positions to find its column); the two counts differ only
+        by documents holding a word in their excerpt alone. The rowid range bounds the walk to the
+        candidates' span; `+rowid IN` keeps only them (its list is built once, as a lookup)."""
+        return (
+            f"WITH found(id) AS MATERIALIZED (SELECT {TABLE}.rowid FROM {TABLE}"
+            f" JOIN articles_article a INDEXED BY {INDEX} ON a.id = {TABLE}.rowid"
+            f" WHERE {TABLE} MATCH %s AND {filters} ORDER BY {TABLE}.rowid DESC LIMIT {CANDIDATES + 1}),"
+            f" ranked(id) AS MATERIALIZED (SELECT id FROM found ORDER BY id DESC LIMIT {CANDIDATES})"
+            " SELECT NULL, (SELECT count(*) FROM found) UNION ALL SELECT * FROM ("
+            f"SELECT {TABLE}.rowid, -bm25({TABLE}, 10.0, 1.0, 0.0)"
+            f" / (1.0 + max(julianday(%s) - julianday(a.published), 0.0) / {RECENCY_DAYS!r}) AS score"
+            f" FROM {TABLE} JOIN articles_article a INDEXED BY {INDEX} ON a.id = {TABLE}.rowid"
+            f" WHERE {TABLE} MATCH %s"
+            f" AND {TABLE}.rowid BETWEEN (SELECT min(id) FROM ranked) AND (SELECT max(id) FROM ranked)"
+            f" AND +{TABLE}.rowid IN (SELECT id FROM ranked)"
+            f" ORDER BY score DESC, {TABLE}.rowid DESC LIMIT %s OFFSET %s)"
         )
-        return dict(cursor.fetchall())
 
     def _snippets(
         self, cursor: CursorWrapper, match: str, ids: list[int], *, titles: bool = True
