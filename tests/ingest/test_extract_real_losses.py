@@ -229,3 +229,47 @@ def test_a_section_with_two_paragraphs_of_its_own_under_a_related_heading_stays(
     text = " ".join(root.text_content().split())
     assert "Volunteers from the reading circle" in text
     assert "The children's corner" in text
+
+
+def test_a_short_story_around_a_wrapped_related_heading_stays() -> None:
+    # One long and one short paragraph, then "Mehr zum Thema" in a wrapper of its own and its links, on a
+    # page whose comments outweigh the story: climbing out of the wrapper reaches the story's own <div>,
+    # which is no box of links, so only the heading (and its list) go.
+    first = PARAGRAPHS[0]
+    comments = "".join(f"<p>Reader {n}: {PARAGRAPHS[n % 3]}</p>" for n in range(8))
+    root = parse(
+        "<html><body><div class='text'>"
+        f"<p>{first}</p><p>The desk opens at ten.</p>"
+        "<div><h3>Mehr zum Thema</h3></div>"
+        "<ul><li><a href='/a'>Bus lines change in June</a></li><li><a href='/b'>Pool hours</a></li></ul>"
+        f"</div><section class='comments'>{comments}</section></body></html>"
+    )
+    remove_furniture(root, "Library to open on Sundays")
+    text = " ".join(root.text_content().split())
+    assert "The library on Mill Street will open on Sundays" in text
+    assert "The desk opens at ten." in text
+    assert "Mehr zum Thema" not in text
+
+
+def test_a_sentence_that_says_mehr_zum_thema_with_a_topic_stays() -> None:
+    # The topic-naming heading ("Mehr zum Thema Wasserstoff") is furniture only as a line of its own.
+    first, second, _ = PARAGRAPHS
+    sentence = (
+        "Die Fachleute wissen <a href='/h2'>mehr zum Thema Wasserstoff</a> und haben die Leitungen "
+        "der Stadtwerke im Winter geprüft."
+    )
+    root = parse(page(f"<p>{first}</p><p>{sentence}</p><p>{second}</p>"))
+    remove_furniture(root, "Library to open on Sundays")
+    text = " ".join(root.text_content().split())
+    assert "und haben die Leitungen der Stadtwerke im Winter geprüft" in text
+    alone = parse(
+        page(
+            f"<p>{first}</p><p>{second}</p><h3>Mehr zum Thema Wasserstoff</h3>"
+            "<ul><li><a href='/x'>Neue Leitung im Hafen</a></li><li><a href='/y'>Preise im Herbst</a></li></ul>"
+        )
+    )
+    removed = remove_furniture(alone, "Library to open on Sundays")
+    alone_text = " ".join(alone.text_content().split())
+    assert "related-links" in removed
+    assert "Mehr zum Thema Wasserstoff" not in alone_text
+    assert "Neue Leitung im Hafen" not in alone_text

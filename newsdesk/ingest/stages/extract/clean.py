@@ -205,10 +205,15 @@ def _text_matches(
         text = " ".join(str(node).split())
         for rule in TEXT_RULES:
             if rule.pattern.match(text):
+                kind = rule.kind
+                if kind == "heading-alone":
+                    if " ".join(_text(_block(owner)).split()) != text:
+                        break  # part of a sentence or a paragraph
+                    kind = "heading"
                 target = (
                     _credit_block(owner, text, protected)
-                    if rule.kind == "credit"
-                    else _container(owner, rule.kind, protected, page_chars)
+                    if kind == "credit"
+                    else _container(owner, kind, protected, page_chars)
                 )
                 if target is not None:
                     yield target, rule.label
@@ -253,22 +258,23 @@ def _container(
     owner: HtmlElement, kind: str, protected: set[HtmlElement], page_chars: int
 ) -> HtmlElement | None:
     """What a wording match takes with it: its line, its small box, or the section it heads."""
-    block = owner
-    while block.tag not in BLOCKS and block.getparent() is not None:
-        block = block.getparent()
+    block = _block(owner)
     if block in protected:
         return None
     if kind == "heading":
         section = block.getparent()
+        climbed = False
         while section is not None and section not in protected and _only_child(section, block):
             # Wrappers holding the heading and nothing else ("<li class=title><div>Related</div></li>"
             # as the first item of the list it heads): the section is around them.
-            block, section = section, section.getparent()
+            block, section, climbed = section, section.getparent(), True
         if (
             section is not None
             and section not in protected
             and not _has_prose(section)  # first: it stops at a story's second paragraph
             and (len(_text(section)) < MAX_SHARE * page_chars or _mostly_links(section))
+            # Reached out of wrappers, only a box of links: a short story around a wrapped heading stays.
+            and (not climbed or _mostly_links(section))
         ):
             return section
         sibling = block.getnext()
@@ -285,6 +291,14 @@ def _container(
         if parent is None or parent in protected or len(_text(parent)) >= SMALL_BOX:
             return block
         block = parent
+
+
+def _block(owner: HtmlElement) -> HtmlElement:
+    """The block element a text belongs to (the element itself when it is one)."""
+    block = owner
+    while block.tag not in BLOCKS and block.getparent() is not None:
+        block = block.getparent()
+    return block
 
 
 def _only_child(outer: HtmlElement, inner: HtmlElement) -> bool:

@@ -222,7 +222,8 @@ def attribute_hint(name: str, value: str) -> str | None:
 class TextRule:
     label: str
     kind: str  # "line": drop the line or its small box; "heading": drop the section it heads;
-    # "credit": drop the block only when the credit is all it says
+    # "heading-alone": a heading only when it is all its block says; "credit": drop the block only
+    # when the credit is all it says
     pattern: re.Pattern[str]
 
 
@@ -248,10 +249,13 @@ TEXT_RULES: tuple[TextRule, ...] = (
           r"|trending( now)?|popular( now| stories)?|more stories|more from .{1,40}|editor'?s picks):?$"),
     _rule("related-links", "heading",
           r"(le puede interesar|te puede interesar|notas relacionadas|temas relacionados|más sobre .{1,40}"
-          r"|veja também|das könnte sie auch interessieren|mehr zum thema( .{1,40})?"
+          r"|veja também|das könnte sie auch interessieren|mehr zum thema"
           r"|weitere (themen|artikel|beiträge)( .{1,40})?|empfohlene beiträge|schon gelesen\??|auch lesen"
           r"|zum weiterlesen|videos zum thema|kommentierte artikel|czytaj (też|także)|sur le même sujet"
           r"|à lire aussi):?$"),
+    # "Mehr zum Thema Wasserstoff": a heading that names its topic, only as a line of its own (the same
+    # words in a sentence or a link inside a paragraph are the story's).
+    _rule("related-links", "heading-alone", r"mehr zum thema .{1,40}:?$"),
     _rule("photo-credit", "credit",
           r"((foto|fotos|bild|photo|photos|crédit photo|credit)\s*:\s*\S.{0,60}|getty images"
           r"|istock(\.com|photo)?|(afp|dpa|ap|reuters|epa)\s*/\s*.{1,40})$"),
