@@ -65,11 +65,13 @@ MODULES = (
     "newsdesk.core.frame", "newsdesk.core.markup", "newsdesk.ingest.stages.excerpt",
 )  # fmt: skip
 MARKUP_VERSION = 1
-# The settings the part shows.
+# The settings the part shows, and no others: the web processes, the workers that render on commit and
+# an operator's `newsdesk render-pages` may differ in the rest (page cache, threads), and must agree on the key.
 SETTINGS = (
     "SITE_NAME", "SITE_URL", "TIME_ZONE", "USE_TZ", "DATETIME_FORMAT", "USE_THOUSAND_SEPARATOR",
-    "LANGUAGE_CODE", "FORMAT_MODULE_PATH", "NEWSDESK_SITE", "NEWSDESK_INGEST",
+    "LANGUAGE_CODE", "FORMAT_MODULE_PATH", "LANGUAGES_BIDI", "STATIC_URL",
 )  # fmt: skip
+INGEST_SETTINGS = ("EXCERPT_WORDS",)  # of NEWSDESK_INGEST: the excerpt's length in the head tags
 # What the part shows of the story that the article page does not read for itself (read only to render it).
 OWN_FIELDS = ("authors", "updated", "excerpt", "text", "lead_image", "url", "link")
 # What rendering the part reads.
@@ -97,6 +99,7 @@ def stamp() -> str:
         texts.append(Path(filename).read_text(encoding="utf-8") if filename else name)
     code = [Path(str(importlib.import_module(name).__file__)).read_text(encoding="utf-8") for name in MODULES]
     shown = [repr(getattr(settings, name, None)) for name in SETTINGS]
+    shown += [repr(settings.NEWSDESK_INGEST.get(name)) for name in INGEST_SETTINGS]
     return xxh3_128_hexdigest(repr((MARKUP_VERSION, __version__, texts, code, shown)).encode())
 
 

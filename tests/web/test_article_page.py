@@ -25,6 +25,7 @@ from newsdesk.stories.models import Story, StoryMember
 from newsdesk.topics.actions import do_set_article_topics
 from newsdesk.topics.models import Topic
 from newsdesk.web import article_page
+from tests.support.cli import run_cli
 from tests.support.newsroom import make_article, make_source
 
 pytestmark = pytest.mark.django_db
@@ -116,7 +117,10 @@ def test_a_renamed_source_or_topic_or_a_new_topic_shows_at_once_and_render_pages
     assert queries == 2
     Topic.objects.filter(slug="transport").update(name="Roads and Rails")
     figures.forget()  # the remembered topics' few seconds, passed
-    assert "Roads and Rails" in _get(article)[1]
+    shown = _get(article)[1].split("</article>")[0]
+    assert "Roads and Rails" in shown
+    assert ">Transport<" not in shown
+    assert 'content="Transport"' not in shown
     Topic.objects.get_or_create(slug="gales", defaults={"name": "Gales"})
     do_set_article_topics({article.pk: ["transport", "gales"]})
     figures.forget()
@@ -164,3 +168,22 @@ def test_nothing_per_reader_is_kept() -> None:
     assert status == 200
     assert ArticlePage.objects.get(article=article).html == kept  # a reader's view writes nothing
     assert ArticlePage.objects.count() == 1
+
+
+@pytest.mark.django_db(transaction=True)
+def test_parts_rendered_by_a_process_with_other_operating_settings_are_the_webs() -> None:
+    # The worker that renders on commit, an operator's `newsdesk render-pages` and the web process may be
+    # started with different page cache, thread and figure settings: none of those is in the part, so the
+    # key must not hold them, or no kept part would ever be used.
+    article = make_article(title="Harbour lights relit")
+    ArticlePage.objects.all().delete()
+    done = run_cli(
+        "render-pages",
+        NEWSDESK_PAGE_CACHE_SECONDS="30",
+        NEWSDESK_WEB_THREADS="2",
+        NEWSDESK_FIGURES_SECONDS="9",
+        NEWSDESK_CARD_CACHE_ENTRIES="7",
+    )
+    assert done.returncode == 0, done.stderr
+    assert "rendered 1 page part(s)" in done.stdout
+    assert _get(article)[2] == 1  # read from the kept part, under the web's own key
