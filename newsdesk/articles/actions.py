@@ -202,10 +202,12 @@ def do_drop_full_text(article_ids: list[int], *, batch: int = 500) -> int:
     """
     dropped = 0
     for start in range(0, len(article_ids), batch):
+        ids = article_ids[start : start + batch]
         with transaction.atomic():
-            dropped += Article.objects.filter(pk__in=article_ids[start : start + batch]).update(
-                text="", content_html=""
-            )
+            dropped += Article.objects.filter(pk__in=ids).update(text="", content_html="")
+            # A kept page part may show an excerpt cut from this text, under a key that does not hold the
+            # text: it goes with it (the caller renders it again; until then the page renders its own).
+            ArticlePage.objects.filter(article_id__in=ids).delete()
     return dropped
 
 

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import argparse
 
+from newsdesk.core.errors import UserError
+
 from .common import database
 
 
@@ -20,8 +22,16 @@ def add_parser(commands: argparse._SubParsersAction[argparse.ArgumentParser]) ->
 
 def cmd_render_pages(args: argparse.Namespace) -> int:
     database()
+    from django.core.exceptions import ImproperlyConfigured
+    from django.template import TemplateDoesNotExist, TemplateSyntaxError
+    from jinja2 import TemplateError
+
     from newsdesk.web import article_page
 
-    checked, rendered = article_page.refill()
+    try:
+        checked, rendered = article_page.refill()
+    except (TemplateError, TemplateSyntaxError, TemplateDoesNotExist, ImproperlyConfigured) as exc:
+        first = str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+        raise UserError(f"Cannot render the article pages' parts: {first}") from None
     print(f"Checked {checked} published article(s); rendered {rendered} page part(s).")
     return 0

@@ -195,7 +195,7 @@ def fill(article_ids: Iterable[int]) -> int:
         for start in range(0, len(ids), BATCH):
             batch = ids[start : start + BATCH]
             pages = {
-                article.pk: (page_key(article, topics), render_html(article, topics))
+                article.pk: (page_key(article, topics), _checked(render_html(article, topics)))
                 for article, topics in _read(batch)
             }
             actions.do_keep_pages(pages)
@@ -225,7 +225,7 @@ def refill(batch: int = BATCH) -> tuple[int, int]:
             for article, topics in _read(ids):
                 key = page_key(article, topics)
                 if held.get(article.pk) != key:
-                    pages[article.pk] = (key, render_html(article, topics))
+                    pages[article.pk] = (key, _checked(render_html(article, topics)))
             actions.do_keep_pages(pages)
             checked += len(ids)
             rendered += len(pages)
@@ -234,6 +234,13 @@ def refill(batch: int = BATCH) -> tuple[int, int]:
     for start in range(0, len(gone), batch):
         actions.do_forget_pages(gone[start : start + batch])
     return checked, rendered
+
+
+def _checked(html: str) -> str:
+    """Only a part the page can split is kept (an override without its four marks raises here, not on
+    every page view)."""
+    split(html)
+    return html
 
 
 def _read(ids: list[int]) -> list[tuple[Article, list[Topic]]]:

@@ -187,3 +187,40 @@ def test_parts_rendered_by_a_process_with_other_operating_settings_are_the_webs(
     assert done.returncode == 0, done.stderr
     assert "rendered 1 page part(s)" in done.stdout
     assert _get(article)[2] == 1  # read from the kept part, under the web's own key
+
+
+def test_dropping_the_full_text_takes_the_kept_part_along_in_the_same_step() -> None:
+    # Retention renders the part again after the drop; should that never happen (a crash between the
+    # two), the page must not go on showing an excerpt cut from the text that is gone.
+    from newsdesk.articles.actions import do_drop_full_text
+
+    article = make_article(title="Pier repairs", excerpt="", text="The pier's old planks were replaced by oak.")
+    article_page.fill([article.pk])
+    assert "old planks were replaced" in _get(article)[1]
+    do_drop_full_text([article.pk])
+    assert not ArticlePage.objects.filter(article_id=article.pk).exists()
+    html = _get(article)[1]
+    assert "old planks were replaced" not in html
+    assert "The outlet published no summary of this story." in html
+
+
+@pytest.mark.parametrize(
+    ("change", "words"),
+    [
+        (lambda own: own.replace("<!--part-->", "", 1), "must mark its four parts"),
+        (lambda own: own.replace("{% endif %}", "", 1), "Cannot render"),
+    ],
+)
+def test_render_pages_with_a_broken_override_says_so_in_one_line(settings, tmp_path: Path, capsys, change, words):
+    make_article(title="Ferry timetable")
+    own = Path(django_settings.BASE_DIR, "newsdesk/web/jinja2", article_page.TEMPLATE).read_text()
+    (tmp_path / "web/partials").mkdir(parents=True)
+    (tmp_path / "web/partials/article_own.html").write_text(change(own))
+    settings.TEMPLATES = [{**engine, "DIRS": [tmp_path]} for engine in django_settings.TEMPLATES]
+    assert cli_main(["render-pages"]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1, err
+    assert "Cannot render the article pages' parts" in err
+    assert words in err
+    assert "Traceback" not in err
+    assert not ArticlePage.objects.exists()
