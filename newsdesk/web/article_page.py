@@ -65,8 +65,8 @@ MODULES = (
     "newsdesk.core.frame", "newsdesk.core.markup", "newsdesk.ingest.stages.excerpt",
 )  # fmt: skip
 MARKUP_VERSION = 1
-# The settings the part shows, and no others: the web processes, the workers that render on commit and
-# an operator's `newsdesk render-pages` may differ in the rest (page cache, threads), and must agree on the key.
+# The settings the part shows, and no others: the web processes, the workers that render on commit and an
+# operator's `newsdesk render-pages` may differ in the rest (page cache, threads), and must agree on the key.
 SETTINGS = (
     "SITE_NAME", "SITE_URL", "TIME_ZONE", "USE_TZ", "DATETIME_FORMAT", "USE_THOUSAND_SEPARATOR",
     "LANGUAGE_CODE", "FORMAT_MODULE_PATH", "LANGUAGES_BIDI", "STATIC_URL",

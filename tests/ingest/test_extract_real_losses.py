@@ -265,7 +265,8 @@ def test_a_sentence_that_says_mehr_zum_thema_with_a_topic_stays() -> None:
     alone = parse(
         page(
             f"<p>{first}</p><p>{second}</p><h3>Mehr zum Thema Wasserstoff</h3>"
-            "<ul><li><a href='/x'>Neue Leitung im Hafen</a></li><li><a href='/y'>Preise im Herbst</a></li></ul>"
+            "<ul><li><a href='/x'>Neue Leitung im Hafen</a></li>"
+            "<li><a href='/y'>Preise im Herbst</a></li></ul>"
         )
     )
     removed = remove_furniture(alone, "Library to open on Sundays")

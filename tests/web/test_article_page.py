@@ -194,7 +194,9 @@ def test_dropping_the_full_text_takes_the_kept_part_along_in_the_same_step() -> 
     # two), the page must not go on showing an excerpt cut from the text that is gone.
     from newsdesk.articles.actions import do_drop_full_text
 
-    article = make_article(title="Pier repairs", excerpt="", text="The pier's old planks were replaced by oak.")
+    article = make_article(
+        title="Pier repairs", excerpt="", text="The pier's old planks were replaced by oak."
+    )
     article_page.fill([article.pk])
     assert "old planks were replaced" in _get(article)[1]
     do_drop_full_text([article.pk])
@@ -211,7 +213,9 @@ def test_dropping_the_full_text_takes_the_kept_part_along_in_the_same_step() -> 
         (lambda own: own.replace("{% endif %}", "", 1), "Cannot render"),
     ],
 )
-def test_render_pages_with_a_broken_override_says_so_in_one_line(settings, tmp_path: Path, capsys, change, words):
+def test_render_pages_with_a_broken_override_says_so_in_one_line(
+    settings, tmp_path: Path, capsys, change, words
+):
     make_article(title="Ferry timetable")
     own = Path(django_settings.BASE_DIR, "newsdesk/web/jinja2", article_page.TEMPLATE).read_text()
     (tmp_path / "web/partials").mkdir(parents=True)
