@@ -8,7 +8,8 @@ one query. A crawler asks for every article once, so a cache filled on first vie
 one is filled before the first view.
 
 The kept markup is used only while its key is the page's own (`page_key`): the article's id and version
-(`modified_at`, which every action that changes an article sets), its source's id, name, icon and home page,
+(`modified_at`, which every action that changes what the part shows sets; retention's full-text drop,
+which does not, deletes the kept row in its own transaction), its source's id, name, icon and home page,
 its topics' ids, slugs and names, the active language, time zone and script prefix, and `stamp()`: the text
 of the templates it is drawn from as the loader finds them (an operator's override included), the settings
 it shows (site name and address, time zone, formats, excerpt length) and the code that draws it (the text of
