@@ -79,6 +79,14 @@ class Beating:
         connection.close()
 
     def start(self) -> Beating:
+        """The first beat here, before the caller goes on (a worker takes no task before it is known to
+        be alive: the scheduler queues again the tasks of a worker it has not seen), then the thread."""
+        try:
+            beat(self.role)
+        except Exception as exc:  # the thread tries again; the process it reports on still starts
+            import logging
+
+            logging.getLogger(__name__).warning("Could not record the %s heartbeat: %s", self.role, exc)
         self.thread.start()
         return self
 

@@ -119,11 +119,16 @@ def requeue_dead_workers_tasks(now: datetime) -> int:
         return found
     if not isinstance(backend, DatabaseBackend):
         return 0
-    heartbeat = timedelta(seconds=settings.NEWSDESK_QUEUE["HEARTBEAT_SECONDS"])
-    living = alive("worker", within=heartbeat * 3, clock=lambda: now)
+    window = timedelta(seconds=settings.NEWSDESK_QUEUE["HEARTBEAT_SECONDS"]) * 3
+    living = alive("worker", within=window, clock=lambda: now)
+    # A row taken within the window is left to its worker: one that has just started may not have
+    # been seen yet, and running its task twice would let the copy take over the sources' leases.
+    running = DBTaskResult.objects.filter(
+        Q(started_at__isnull=True) | Q(started_at__lt=now - window), status=TaskResultStatus.RUNNING
+    )
     orphans = [
         row.pk
-        for row in DBTaskResult.objects.filter(status=TaskResultStatus.RUNNING).only("pk", "worker_ids")
+        for row in running.only("pk", "worker_ids")
         if not row.worker_ids or row.worker_ids[-1] not in living
     ]
     if not orphans:

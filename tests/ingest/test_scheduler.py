@@ -135,3 +135,44 @@ def test_a_leased_source_is_not_queued_and_an_expired_lease_is_queued_again() ->
     assert source.state(later) == "interrupted"
     assert enqueue_due(later) == [source.pk]
     assert counters.value("sources.requeued_after_lease") == 1
+
+
+QUEUED = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+
+
+@override_settings(TASKS=QUEUED, NEWSDESK_QUEUE={"HEARTBEAT_SECONDS": 1, "BATCH_SOURCES": 25})
+def test_only_a_task_its_worker_had_time_to_report_on_is_queued_again() -> None:
+    """A dead worker's task goes back to the queue; one a worker took a moment ago stays with it, even
+    before that worker's first heartbeat: running it twice would let the copy take the leases over."""
+    from django_tasks.base import TaskResultStatus
+    from django_tasks_db.models import DBTaskResult
+
+    from newsdesk.core.heartbeats import beat
+    from newsdesk.ingest.scheduler import requeue_dead_workers_tasks
+    from newsdesk.ingest.tasks import refresh_sources
+
+    now = timezone.now()
+    beat("worker", "host:alive", clock=lambda: now)
+    rows = {}
+    for name, worker, started in [
+        ("dead", "host:gone", now - timedelta(seconds=10)),
+        ("alive", "host:alive", now - timedelta(seconds=10)),
+        ("just taken", "host:new", now - timedelta(seconds=1)),
+    ]:
+        result = refresh_sources.enqueue([1])
+        DBTaskResult.objects.filter(pk=result.id).update(
+            status=TaskResultStatus.RUNNING, worker_ids=[worker], started_at=started
+        )
+        rows[name] = result.id
+
+    assert requeue_dead_workers_tasks(now) == 1
+    status = {str(pk): value for pk, value in DBTaskResult.objects.values_list("pk", "status")}
+    assert {name: status[pk] for name, pk in rows.items()} == {
+        "dead": TaskResultStatus.READY,
+        "alive": TaskResultStatus.RUNNING,
+        "just taken": TaskResultStatus.RUNNING,
+    }
+    # Once the window (three heartbeats) has passed without a beat, each worker's task goes back too.
+    assert requeue_dead_workers_tasks(now + timedelta(seconds=1.5)) == 0
+    assert requeue_dead_workers_tasks(now + timedelta(seconds=4)) == 2
+    assert counters.value("tasks.requeued") == 3

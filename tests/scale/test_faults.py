@@ -110,7 +110,17 @@ def test_a_worker_killed_mid_job(backend: str) -> None:
         assert time.monotonic() - killed_at < 60
         stored_once(farm)
         # Once the refresh has recorded its success, the source looks healthy again.
-        wait_until(lambda: Source.objects.get(pk=ids[0]).state(timezone.now()) == "ok", 30, "the source ok")
+        try:
+            wait_until(
+                lambda: Source.objects.get(pk=ids[0]).state(timezone.now()) == "ok",
+                30,
+                "the source ok",
+                cluster,
+            )
+        except AssertionError as exc:
+            raise AssertionError(
+                f"{exc}\nits row: {Source.objects.filter(pk=ids[0]).values().get()!r}, now {timezone.now()}"
+            ) from None
         # The page in flight was read again at most; the stored ones were not.
         assert max(farm.page_reads().values()) <= 2
         if backend == "database":
