@@ -64,6 +64,11 @@ def cmd_rebuild(args: argparse.Namespace) -> int:
 
         seen, untopical = assign_topics(on_batch=progress)
     print(f"Assigned topics to {seen} article(s); {untopical} matched no topic.")
+    # The article pages' kept parts show their topics: those whose topics changed are drawn again.
+    from .pages import refill
+
+    _checked, rendered = refill()
+    print(f"Rendered {rendered} article page part(s) again.")
     return 0
 
 

@@ -15,7 +15,7 @@ from newsdesk.core.errors import UserError
 
 from . import hot, polling
 from .models import FETCH_MS_BOUNDS, FETCH_MS_COLUMNS, Source, SourceDay
-from .signals import source_removed
+from .signals import source_removed, source_shown_changed
 
 
 def do_add_source(
@@ -212,12 +212,21 @@ def do_record_success(
         source = Source.objects.select_for_update().get(pk=source_id)
         for name, value in changes.items():
             setattr(source, name, value)
+        shown = False
         if not source.name and feed_title:
             source.name = feed_title[:300]
+            shown = True
         if not source.site_url and site_url:
             source.site_url = site_url
+            shown = True
         source.save()
+        if shown:  # the first check names the source: its articles' kept parts were drawn without it
+            _announce_shown(source_id)
     return source
+
+
+def _announce_shown(source_id: int) -> None:
+    transaction.on_commit(lambda: source_shown_changed.send(sender=Source, source_id=source_id), robust=True)
 
 
 def do_record_failure(
@@ -299,6 +308,7 @@ def do_release_source(source_id: int) -> Source:
 
 
 EDITABLE = ("name", "url", "site_url", "language", "is_active")
+SHOWN = ("name", "site_url")  # what the article pages show of a source, of what an editor may change
 
 
 def do_edit_source(source_id: int, **changes: object) -> Source:
@@ -308,9 +318,12 @@ def do_edit_source(source_id: int, **changes: object) -> Source:
         raise ValueError(f"Not editable: {', '.join(sorted(unknown))}")
     with transaction.atomic():
         source = Source.objects.select_for_update().get(pk=source_id)
+        shown = any(getattr(source, name) != changes[name] for name in SHOWN if name in changes)
         for name, value in changes.items():
             setattr(source, name, value)
         source.save(update_fields=list(changes) or None)
+        if shown:
+            _announce_shown(source_id)
     return source
 
 

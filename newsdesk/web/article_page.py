@@ -12,11 +12,13 @@ The kept markup is used only while its key is the page's own (`page_key`): the a
 which does not, deletes the kept row in its own transaction), its source's id, name, icon and home page,
 its topics' ids, slugs and names, the active language, time zone and script prefix, and `stamp()`: the text
 of the templates it is drawn from as the loader finds them (an operator's override included), the settings
-it shows (site name and address, time zone, formats, excerpt length) and the code that draws it (the text of
-its modules, and the package's version). On any other
-key (a renamed source, a topic renamed or reassigned, an override, an upgrade, a row never rendered) the page
-renders the part itself, as before, and writes nothing (a GET never writes). `newsdesk render-pages` fills
-what is missing or out of date.
+it shows (site name and address, time zone, formats, excerpt length), the code that draws it (the text of
+its modules, and the package's version), Django's and Jinja2's versions and our compiled translation
+catalogues. On any other key (a renamed source, a topic renamed or reassigned, an override, an upgrade, a
+row never rendered) the page renders the part itself, as before, and writes nothing (a GET never writes).
+A renamed source's parts are drawn again by a queued task (`on_source_shown_changed`), `newsdesk topics
+rebuild` draws again those whose topics it changed, and `newsdesk render-pages` fills whatever else is
+missing or out of date (after an upgrade or an override).
 
 The relative time ("5 minutes ago") is not kept: the part is kept in two halves around it. The page's other
 parts (More like this, Full coverage, the newsletter box, the consent parts, the frame) are per request as
@@ -101,7 +103,17 @@ def stamp() -> str:
     code = [Path(str(importlib.import_module(name).__file__)).read_text(encoding="utf-8") for name in MODULES]
     shown = [repr(getattr(settings, name, None)) for name in SETTINGS]
     shown += [repr(settings.NEWSDESK_INGEST.get(name)) for name in INGEST_SETTINGS]
-    return xxh3_128_hexdigest(repr((MARKUP_VERSION, __version__, texts, code, shown)).encode())
+    return xxh3_128_hexdigest(repr((MARKUP_VERSION, __version__, texts, code, shown, _engines())).encode())
+
+
+def _engines() -> tuple[str, str, list[bytes]]:
+    """What else draws the words: Django's and Jinja2's versions (their filters, formats and own
+    translations) and our translation catalogues as compiled (a new wording without a new release)."""
+    import django
+    import jinja2
+
+    catalogues = sorted(Path(__file__).resolve().parent.glob("locale/*/LC_MESSAGES/*.mo"))
+    return django.__version__, jinja2.__version__, [path.read_bytes() for path in catalogues]
 
 
 @receiver(setting_changed)
@@ -205,19 +217,18 @@ def fill(article_ids: Iterable[int]) -> int:
     return rendered
 
 
-def refill(batch: int = BATCH) -> tuple[int, int]:
+def refill(batch: int = BATCH, *, source_id: int | None = None) -> tuple[int, int]:
     """Render every published article's part that is missing or out of date, and drop the parts of articles
-    no longer published. Returns (published articles checked, parts rendered)."""
+    no longer published. Returns (published articles checked, parts rendered). With `source_id`: only that
+    source's articles, and nothing dropped (a renamed source's task)."""
     checked = rendered = 0
+    scope = Article.objects.published()
+    if source_id is not None:
+        scope = scope.filter(source_id=source_id)
     with translation.override(settings.LANGUAGE_CODE):
         last = 0
         while True:
-            ids = list(
-                Article.objects.published()
-                .filter(pk__gt=last)
-                .order_by("pk")
-                .values_list("pk", flat=True)[:batch]
-            )
+            ids = list(scope.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch])
             if not ids:
                 break
             last = ids[-1]
@@ -230,6 +241,8 @@ def refill(batch: int = BATCH) -> tuple[int, int]:
             actions.do_keep_pages(pages)
             checked += len(ids)
             rendered += len(pages)
+    if source_id is not None:
+        return checked, rendered
     off_site = ArticlePage.objects.exclude(article__status=Article.Status.PUBLISHED)
     gone = list(off_site.values_list("article_id", flat=True))
     for start in range(0, len(gone), batch):
@@ -258,3 +271,12 @@ def on_article_stored(sender: object, article_id: int, created: bool, status: st
         fill([article_id])
     except Exception:
         log.exception("Could not render the page of article %s", article_id)
+
+
+def on_source_shown_changed(sender: object, source_id: int, **kwargs: object) -> None:
+    """A source was renamed (or named by its first check, or given a home page): its articles' parts are
+    drawn again by a queued task, never in the request that renamed it. Until the task has run, each page
+    draws its part itself (the key holds the source's name), so the new name shows at once."""
+    from .tasks import render_source_pages
+
+    render_source_pages.enqueue(source_id)

@@ -1,4 +1,5 @@
-"""Background work of the public site: an article's lead image is fetched once the article is stored.
+"""Background work of the public site: an article's lead image is fetched once the article is stored,
+and a renamed source's articles have their kept page parts drawn again.
 
 The worker stores the article; this task, queued on commit, keeps our copy of its image, so that the
 first reader's request finds it there instead of waiting on the outlet (image_store.py).
@@ -20,6 +21,15 @@ def fetch_article_image(article_id: int) -> bool:
     if not url or not is_web_url(url):
         return False
     return image_store.store_image(url) is not None
+
+
+@task()
+def render_source_pages(source_id: int) -> int:
+    """Draw again the kept parts of a source's articles that no longer match their key (the source was
+    renamed: newsdesk/web/article_page.py). Returns how many were drawn."""
+    from newsdesk.web import article_page
+
+    return article_page.refill(source_id=source_id)[1]
 
 
 def on_article_stored(sender: object, article_id: int, created: bool, status: str, **kwargs: object) -> None:
