@@ -20,7 +20,16 @@ from django.db.backends.utils import CursorWrapper
 from newsdesk.search.query import ParsedQuery
 from newsdesk.search.types import SearchHit, SearchQuery
 
-from .base import CANDIDATES, END, RECENCY_DAYS, SNIPPET_WORDS, START, build_filters, marks_to_html
+from .base import (
+    CANDIDATES,
+    END,
+    RECENCY_DAYS,
+    SNIPPET_WORDS,
+    START,
+    TITLE_WEIGHT,
+    build_filters,
+    marks_to_html,
+)
 
 # The schema, shared with the migration that builds it (migrations/0001_search_index.py): change what
 # these statements mean only together with a new migration that rebuilds the index with them.
@@ -84,7 +93,7 @@ class SqliteFts5Backend:
             # 1,000 candidates and their scores read as rows cost a handful of GIL hand-offs each.
             cursor.execute(
                 self._ranking_sql(filters.sql),
-                [match, *filters.params, now_value, expression, limit, offset],
+                [now_value, match, *filters.params, "{title} : (" + expression + ")", limit, offset],
             )
             rows = cursor.fetchall()
             total = rows[0][1]
@@ -102,33 +111,27 @@ class SqliteFts5Backend:
         return hits, total
 
     def _ranking_sql(self, filters: str) -> str:
-        """The ranking in one statement (decision 0026): the first row is (NULL, the count of matches up to
+        """The ranking in one statement (decision 0030): the first row is (NULL, the count of matches up to
         CANDIDATES + 1), then the page's (id, score), best first, ties to the newer id.
 
         `found`: the newest CANDIDATES + 1 matches of the words in the title or the text that pass the
-        filters (ids grow with ingestion, so rowid order is recency order); the total counts them, never
-        every match. `ranked`: the newest CANDIDATES of them. Each is scored by bm25 (positive: higher is
-        more relevant; the title weighs ten times the text, the excerpt nothing) divided by (1 + age in
-        days / RECENCY_DAYS), the age from the candidates' covering index.
-
-        bm25() first counts, over the whole index, the documents holding each word (its rarity): the fixed
-        cost of a ranked search. It is counted here without the candidates' column filter, which doubles
-        that count's cost (reading every match's positions to find its column); the two counts differ only
-        by documents holding a word in their excerpt alone. The rowid range bounds the walk to the
-        candidates' span; `+rowid IN` keeps only them (its list is built once, as a lookup)."""
+        filters (ids grow with ingestion, so rowid order is recency order), with their age in days from
+        the candidates' covering index; the total counts them, never every match. `ranked`: the newest
+        CANDIDATES of them. Each scores TITLE_WEIGHT when every word and phrase is in its title, else 1,
+        divided by (1 + age in days / RECENCY_DAYS). Which candidates hold the words in their title is one
+        more walk of the index, bounded to the candidates' span by their rowid range. No bm25: its count
+        of each word's documents over the whole index was most of a search's cost (decision 0030)."""
         return (
-            f"WITH found(id) AS MATERIALIZED (SELECT {TABLE}.rowid FROM {TABLE}"
-            f" JOIN articles_article a INDEXED BY {INDEX} ON a.id = {TABLE}.rowid"
-            f" WHERE {TABLE} MATCH %s AND {filters} ORDER BY {TABLE}.rowid DESC LIMIT {CANDIDATES + 1}),"
-            f" ranked(id) AS MATERIALIZED (SELECT id FROM found ORDER BY id DESC LIMIT {CANDIDATES})"
-            " SELECT NULL, (SELECT count(*) FROM found) UNION ALL SELECT * FROM ("
-            f"SELECT {TABLE}.rowid, -bm25({TABLE}, 10.0, 1.0, 0.0)"
-            f" / (1.0 + max(julianday(%s) - julianday(a.published), 0.0) / {RECENCY_DAYS!r}) AS score"
+            f"WITH found(id, age) AS MATERIALIZED (SELECT {TABLE}.rowid,"
+            " max(julianday(%s) - julianday(a.published), 0.0)"
             f" FROM {TABLE} JOIN articles_article a INDEXED BY {INDEX} ON a.id = {TABLE}.rowid"
-            f" WHERE {TABLE} MATCH %s"
-            f" AND {TABLE}.rowid BETWEEN (SELECT min(id) FROM ranked) AND (SELECT max(id) FROM ranked)"
-            f" AND +{TABLE}.rowid IN (SELECT id FROM ranked)"
-            f" ORDER BY score DESC, {TABLE}.rowid DESC LIMIT %s OFFSET %s)"
+            f" WHERE {TABLE} MATCH %s AND {filters} ORDER BY {TABLE}.rowid DESC LIMIT {CANDIDATES + 1}),"
+            f" ranked(id, age) AS MATERIALIZED (SELECT id, age FROM found ORDER BY id DESC LIMIT {CANDIDATES})"
+            " SELECT NULL, (SELECT count(*) FROM found) UNION ALL SELECT * FROM ("
+            f"SELECT id, (CASE WHEN id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s"
+            " AND rowid BETWEEN (SELECT min(id) FROM ranked) AND (SELECT max(id) FROM ranked))"
+            f" THEN {TITLE_WEIGHT!r} ELSE 1.0 END) / (1.0 + age / {RECENCY_DAYS!r}) AS score"
+            " FROM ranked ORDER BY score DESC, id DESC LIMIT %s OFFSET %s)"
         )
 
     def _snippets(
