@@ -245,13 +245,14 @@ def test_a_word_only_in_the_full_text_finds_the_article_but_never_shows_in_the_s
 
 def _reference(query, *, offset, limit, cap):
     """SQLite's ranking (decision 0030) worked out in Python from plain statements, the reference: the
-    newest `cap` + 1 matches of the title or the text; each of the newest `cap` scores 10 when its title
-    holds every word and phrase, else 1, over (1 + age in days / 7); best first, ties to the newer id."""
+    newest `cap` + 1 matches of the title or the text; each of the newest `cap` scores 1 + 9 × the share
+    of the words and phrases its title holds, over (1 + age in days / 7); best first, ties to the newer id."""
     from newsdesk.search.backends.base import build_filters
-    from newsdesk.search.backends.sqlite_fts5 import INDEX, TABLE, match_expression
+    from newsdesk.search.backends.sqlite_fts5 import INDEX, TABLE, match_terms
 
     filters = build_filters(query, connection)
-    expression = match_expression(parse_query(query.text))
+    terms = match_terms(parse_query(query.text))
+    expression = " ".join(terms)
     now = connection.ops.adapt_datetimefield_value(NOW)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -263,9 +264,15 @@ def _reference(query, *, offset, limit, cap):
         candidates = cursor.fetchall()
         total = len(candidates)
         candidates = candidates[:cap]
-        cursor.execute(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", ["{title} : (" + expression + ")"])
-        in_title = {row[0] for row in cursor.fetchall()}
-    scored = [((10.0 if pk in in_title else 1.0) / (1.0 + max(age, 0.0) / 7.0), pk) for pk, age in candidates]
+        held = dict.fromkeys((pk for pk, _age in candidates), 0)
+        for term in terms:
+            cursor.execute(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", ["{title} : " + term])  # noqa: S608
+            for (pk,) in cursor.fetchall():
+                if pk in held:
+                    held[pk] += 1
+    scored = [
+        ((1.0 + 9.0 * held[pk] / len(terms)) / (1.0 + max(age, 0.0) / 7.0), pk) for pk, age in candidates
+    ]
     return [(pk, score) for score, pk in sorted(scored, reverse=True)[offset : offset + limit]], total
 
 
@@ -335,18 +342,29 @@ def test_a_title_holding_every_word_leads_until_nine_weeks_older():
     assert [round(hit.score, 6) for hit in page.hits] == [round(10 / (1 + 30 / 7), 6), 1.0, round(10 / 11, 6)]
 
 
-def test_a_title_holding_only_some_of_the_words_counts_as_a_match_in_the_text():
+def test_a_title_holding_some_of_the_words_weighs_its_share():
+    """Relevance is 1 + 9 × the share of the words and phrases the title holds: 10 for all, 5.5 for one of
+    two, 1 for none. A phrase counts only as a phrase."""
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's ranking (decision 0030); PostgreSQL's ts_rank weighs each word")
     partial = make_article(title="Lighthouse repainted", text="By the keepers.", published=NOW)
     whole = make_article(title="Lighthouse keepers", text="Pay.", published=NOW - timedelta(days=2))
     newer_text = make_article(title="Notes", text="Lighthouse keepers.", published=NOW - timedelta(hours=1))
-    assert ids(find("lighthouse keepers")) == [whole.pk, partial.pk, newer_text.pk]
-    # A phrase must stand in the title as a phrase.
+    older_partial = make_article(title="Keepers vote", text="lighthouse", published=NOW - timedelta(days=7))
+    page = find("lighthouse keepers")
+    assert ids(page) == [whole.pk, partial.pk, older_partial.pk, newer_text.pk]
+    assert [round(hit.score, 6) for hit in page.hits] == [
+        round(10 / (1 + 2 / 7), 6),
+        5.5,
+        2.75,
+        round(1 / (1 + 1 / 24 / 7), 6),
+    ]
     apart = make_article(title="Keepers of the lighthouse", text="lighthouse keepers", published=NOW)
-    ranked = ids(find('"lighthouse keepers"'))
-    assert ranked.index(whole.pk) < ranked.index(apart.pk)
-    assert find('"lighthouse keepers"').hits[ranked.index(apart.pk)].score == 1.0
+    phrase = find('"lighthouse keepers"')
+    assert ids(phrase)[0] == whole.pk
+    assert phrase.hits[ids(phrase).index(apart.pk)].score == 1.0
+    three = find("lighthouse keepers vote")  # two of three words in the title
+    assert [(hit.article_id, round(hit.score, 6)) for hit in three.hits] == [(older_partial.pk, 3.5)]
 
 
 def test_how_often_or_how_rarely_a_word_appears_does_not_rank_on_sqlite():

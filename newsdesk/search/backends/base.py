@@ -18,10 +18,10 @@ from newsdesk.search.types import SearchHit, SearchQuery
 # relevance of today's to rank beside it. News readers want the latest first, but not at any price.
 RECENCY_DAYS = 7.0
 
-# SQLite's relevance (decision 0030): a candidate whose title holds every word and phrase of the query
-# weighs this much, any other 1 (the title weighed ten times the text in the bm25 it replaced). With the
-# recency above, a title match leads a match in the text only of the same day, and ties with it at nine
-# weeks older.
+# SQLite's relevance (decision 0030): 1 + (TITLE_WEIGHT - 1) × the share of the query's words and phrases
+# that a candidate's title holds; TITLE_WEIGHT when it holds them all (the title weighed ten times the text
+# in the bm25 it replaced). With the recency above, a title holding every word leads a match in the text
+# alone until it is nine weeks older.
 TITLE_WEIGHT = 10.0
 
 # A search ranks at most this many matches, the newest; the total still counts them all. Ranking
