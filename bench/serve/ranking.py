@@ -11,9 +11,9 @@ matches (the candidates, as the site finds them) are ranked three ways, each tim
 - **window**: the same bm25 and arithmetic, but from a second FTS5 index holding only the newest
   `--window` articles (built in `--work-dir`, removed at the end), so the document count walks only
   those; today's statement when a candidate is older than the window;
-- **titles** (the site's ranking since decision 0030): no bm25: 1 + 9 × the share of the words and phrases
-  the title holds (10 when it holds every one, 1 when none), divided by (1 + age / 7); checked against the site's own search for the same query (the same 10 ids,
-  in order).
+- **titles** (the site's ranking since decision 0030): no bm25: 1 + 9 × the share of the words and
+  phrases the title holds (10 when it holds every one, 1 when none), divided by (1 + age / 7); checked
+  against the site's own search for the same query (the same 10 ids, in order).
 
 For each proposal: how many of today's top 10 it keeps, and how many at the same place.
 
@@ -170,7 +170,8 @@ def main() -> None:
         ranks = Rankings(database, window_file, args.window, now.strftime("%Y-%m-%d %H:%M:%S"))
         load = os.getloadavg()[0]
         lines = [
-            "| query | bm25 (before) ms | window ms | kept, same place | titles (the site's) ms | kept, same place |",
+            "| query | bm25 (before) ms | window ms | kept, same place | titles (the site's) ms"
+            " | kept, same place |",
             "|---|---|---|---|---|---|",
         ]
         sums = [0.0, 0.0, 0.0]
