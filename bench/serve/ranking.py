@@ -1,18 +1,19 @@
-"""`python -m bench.serve.ranking`: SQLite search's ranking step against two proposed rankings (not used
-by the site; the evidence decision 0026 asks for before any ranking change).
+"""`python -m bench.serve.ranking`: SQLite search's ranking step, the site's (titles first, decision 0030)
+against the bm25 ranking it replaced and a proposed window of bm25 (not used by the site).
 
 On a database built by `python -m bench.serve.profile` (read only), for 24 queries, the newest 1,000
 matches (the candidates, as the site finds them) are ranked three ways, each timed (CPU, median of
 `--rounds`) from the candidates' statement to the page's 10 ids:
 
-- **today**: bm25 over the whole index (its per-word document count walks every match of each word),
-  divided by (1 + age / 7), as `newsdesk.search.backends.sqlite_fts5` ranks (here in two statements, the
-  candidates then their bm25, with the same scores); checked against the site's own search for the same
-  query (the same 10 ids, in order);
+- **today** (the bm25 ranking the site used until decision 0030, the reference the others are compared
+  with): bm25 over the whole index (its per-word document count walks every match of each word), divided
+  by (1 + age / 7), in two statements (the candidates, then their bm25);
 - **window**: the same bm25 and arithmetic, but from a second FTS5 index holding only the newest
   `--window` articles (built in `--work-dir`, removed at the end), so the document count walks only
   those; today's statement when a candidate is older than the window;
-- **titles**: no bm25: 10 when every word is in the title, else 1, divided by (1 + age / 7).
+- **titles** (the site's ranking since decision 0030): no bm25: 1 + 9 × the share of the words and
+  phrases the title holds (10 when it holds every one, 1 when none), divided by (1 + age / 7); checked
+  against the site's own search for the same query (the same 10 ids, in order).
 
 For each proposal: how many of today's top 10 it keeps, and how many at the same place.
 
@@ -24,6 +25,7 @@ from __future__ import annotations
 import argparse
 import heapq
 import os
+import re
 import sqlite3
 import statistics
 import sys
@@ -44,6 +46,7 @@ FTS = "search_article_fts"
 INDEX = "search_article_candidates"
 TOKENIZE = "porter unicode61 remove_diacritics 2"
 Ranked = tuple[list[int], int]
+TERM = re.compile(r'"(?:[^"]|"")*"')  # one word or phrase of a match expression
 
 
 class Rankings:
@@ -102,14 +105,16 @@ class Rankings:
         ids = [pk for pk, _age in candidates]
         if not ids:
             return [], total
-        in_title = {
-            row[0]
-            for row in self.db.execute(
+        terms = TERM.findall(expression)
+        held = dict.fromkeys(ids, 0)
+        for term in terms:
+            for (pk,) in self.db.execute(
                 f"SELECT rowid FROM {FTS} WHERE {FTS} MATCH ? AND rowid BETWEEN ? AND ?",  # noqa: S608
-                ["{title} : (" + expression + ")", min(ids), max(ids)],
-            )
-        }
-        return top({pk: 10.0 if pk in in_title else 1.0 for pk in ids}, candidates), total
+                ["{title} : " + term, min(ids), max(ids)],
+            ):
+                if pk in held:
+                    held[pk] += 1
+        return top({pk: 1.0 + 9.0 * n / float(len(terms)) for pk, n in held.items()}, candidates), total
 
 
 def top(relevance: dict[int, float], candidates: list[tuple[int, float]], n: int = 10) -> list[int]:
@@ -165,7 +170,8 @@ def main() -> None:
         ranks = Rankings(database, window_file, args.window, now.strftime("%Y-%m-%d %H:%M:%S"))
         load = os.getloadavg()[0]
         lines = [
-            "| query | today ms | window ms | kept, same place | titles ms | kept, same place |",
+            "| query | bm25 (before) ms | window ms | kept, same place | titles (the site's) ms"
+            " | kept, same place |",
             "|---|---|---|---|---|---|",
         ]
         sums = [0.0, 0.0, 0.0]
@@ -173,8 +179,9 @@ def main() -> None:
             expression = match_expression(parse_query(text))
             base, _total = ranks.today(expression)
             site = search(SearchQuery(text=text, titles=False), clock=lambda: now)
-            if [hit.article_id for hit in site.hits][: len(base)] != base:
-                sys.exit(f"bench.serve.ranking: today's ranking here differs from the site's for {text!r}")
+            titles = ranks.titles(expression)[0]
+            if [hit.article_id for hit in site.hits][: len(titles)] != titles:
+                sys.exit(f"bench.serve.ranking: the titles ranking here differs from the site's for {text!r}")
             cells = [text]
             for i, rank in enumerate((ranks.today, ranks.window, ranks.titles)):
                 ms = cpu_ms(rank, expression, args.rounds)

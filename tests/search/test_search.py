@@ -243,14 +243,16 @@ def test_a_word_only_in_the_full_text_finds_the_article_but_never_shows_in_the_s
     assert "<mark>moorings</mark>" in in_excerpt.snippet_html
 
 
-def _two_steps(query, *, offset, limit, cap):
-    """SQLite's ranking as it was made before it was one statement, kept here as the reference: the
-    newest `cap` + 1 matches read as rows, bm25 for their list, the score worked out in Python."""
+def _reference(query, *, offset, limit, cap):
+    """SQLite's ranking (decision 0030) worked out in Python from plain statements, the reference: the
+    newest `cap` + 1 matches of the title or the text; each of the newest `cap` scores 1 + 9 × the share
+    of the words and phrases its title holds, over (1 + age in days / 7); best first, ties to the newer id."""
     from newsdesk.search.backends.base import build_filters
-    from newsdesk.search.backends.sqlite_fts5 import INDEX, TABLE, match_expression
+    from newsdesk.search.backends.sqlite_fts5 import INDEX, TABLE, match_terms
 
     filters = build_filters(query, connection)
-    expression = match_expression(parse_query(query.text))
+    terms = match_terms(parse_query(query.text))
+    expression = " ".join(terms)
     now = connection.ops.adapt_datetimefield_value(NOW)
     with connection.cursor() as cursor:
         cursor.execute(
@@ -262,25 +264,23 @@ def _two_steps(query, *, offset, limit, cap):
         candidates = cursor.fetchall()
         total = len(candidates)
         candidates = candidates[:cap]
-        if offset >= len(candidates):
-            return [], total
-        marks = ", ".join(["%s"] * len(candidates))
-        cursor.execute(
-            f"SELECT rowid, -bm25({TABLE}, 10.0, 1.0, 0.0) FROM {TABLE} WHERE {TABLE} MATCH %s"  # noqa: S608
-            f" AND rowid IN ({marks})",
-            [expression, *(pk for pk, _age in candidates)],
-        )
-        relevance = dict(cursor.fetchall())
-    scored = [(relevance.get(pk, 0.0) / (1.0 + max(age, 0.0) / 7.0), pk) for pk, age in candidates]
+        held = dict.fromkeys((pk for pk, _age in candidates), 0)
+        for term in terms:
+            cursor.execute(f"SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s", ["{title} : " + term])  # noqa: S608
+            for (pk,) in cursor.fetchall():
+                if pk in held:
+                    held[pk] += 1
+    scored = [
+        ((1.0 + 9.0 * held[pk] / len(terms)) / (1.0 + max(age, 0.0) / 7.0), pk) for pk, age in candidates
+    ]
     return [(pk, score) for score, pk in sorted(scored, reverse=True)[offset : offset + limit]], total
 
 
 @pytest.mark.parametrize("cap", [6, 1000])
-def test_sqlite_ranks_in_one_statement_as_in_two_steps(monkeypatch, cap):
-    """SQLite ranks in one statement (decision 0026): the same ids, in the same order, with the same
-    scores and totals as the two steps it replaced, for words, phrases, every filter, pages past the
-    candidates, equal scores, and matches that must not count (unpublished, excerpt only, older than
-    the candidates)."""
+def test_sqlite_ranking_statement_matches_its_rule_worked_out_in_python(monkeypatch, cap):
+    """SQLite ranks in one statement: the same ids, in the same order, with the same scores and totals
+    as the rule worked out in Python, for words, phrases, every filter, pages past the candidates, equal
+    scores, and matches that must not count (unpublished, excerpt only, older than the candidates)."""
     if connection.vendor != "sqlite":
         pytest.skip("SQLite's FTS5 ranking")
     from newsdesk.search.backends import sqlite_fts5
@@ -316,15 +316,65 @@ def test_sqlite_ranks_in_one_statement_as_in_two_steps(monkeypatch, cap):
         SearchQuery(text="ferry bay", until=day),
         SearchQuery(text="zeppelin"),
     ]
-    compared = 0
+    compared = titled = 0
     for query in queries:
         for offset, limit in [(0, 4), (4, 4), (0, 20), (5, 3), (cap - 1, 4), (cap, 4)]:
             hits, total = backend.search(parse_query(query.text), query, now=NOW, offset=offset, limit=limit)
-            expected, expected_total = _two_steps(query, offset=offset, limit=limit, cap=cap)
+            expected, expected_total = _reference(query, offset=offset, limit=limit, cap=cap)
             assert total == expected_total, query
             assert [(hit.article_id, hit.score) for hit in hits] == expected, (query, offset)
             compared += len(hits)
+            titled += sum(1 for _pk, score in expected if score > 1.0)
     assert compared > 100  # the pages held results, not only empty ones
+    assert 0 < titled < compared  # both kinds of match were ranked
+
+
+def test_a_title_holding_every_word_leads_until_nine_weeks_older():
+    """A title holding every word weighs ten times a match elsewhere: it leads a newer match in the text
+    until it is nine weeks (63 days) older, the point where 10 / (1 + 63 / 7) = 1."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's ranking (decision 0030); PostgreSQL's ts_rank weighs each word")
+    fresh = make_article(title="Weekly notes", text="The lighthouse keepers met.", published=NOW)
+    month = make_article(title="Lighthouse keepers vote", text="Pay.", published=NOW - timedelta(days=30))
+    old = make_article(title="Lighthouse keepers retire", text="Pay.", published=NOW - timedelta(days=70))
+    page = find("lighthouse keepers")
+    assert ids(page) == [month.pk, fresh.pk, old.pk]
+    assert [round(hit.score, 6) for hit in page.hits] == [round(10 / (1 + 30 / 7), 6), 1.0, round(10 / 11, 6)]
+
+
+def test_a_title_holding_some_of_the_words_weighs_its_share():
+    """Relevance is 1 + 9 × the share of the words and phrases the title holds: 10 for all, 5.5 for one of
+    two, 1 for none. A phrase counts only as a phrase."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's ranking (decision 0030); PostgreSQL's ts_rank weighs each word")
+    partial = make_article(title="Lighthouse repainted", text="By the keepers.", published=NOW)
+    whole = make_article(title="Lighthouse keepers", text="Pay.", published=NOW - timedelta(days=2))
+    newer_text = make_article(title="Notes", text="Lighthouse keepers.", published=NOW - timedelta(hours=1))
+    older_partial = make_article(title="Keepers vote", text="lighthouse", published=NOW - timedelta(days=7))
+    page = find("lighthouse keepers")
+    assert ids(page) == [whole.pk, partial.pk, older_partial.pk, newer_text.pk]
+    assert [round(hit.score, 6) for hit in page.hits] == [
+        round(10 / (1 + 2 / 7), 6),
+        5.5,
+        2.75,
+        round(1 / (1 + 1 / 24 / 7), 6),
+    ]
+    apart = make_article(title="Keepers of the lighthouse", text="lighthouse keepers", published=NOW)
+    phrase = find('"lighthouse keepers"')
+    assert ids(phrase)[0] == whole.pk
+    assert phrase.hits[ids(phrase).index(apart.pk)].score == 1.0
+    three = find("lighthouse keepers vote")  # two of three words in the title
+    assert [(hit.article_id, round(hit.score, 6)) for hit in three.hits] == [(older_partial.pk, 3.5)]
+
+
+def test_how_often_or_how_rarely_a_word_appears_does_not_rank_on_sqlite():
+    """Only where the words are (title or not) and the age rank: of two matches in the text on the same
+    day, the newer id leads, however often either repeats the words."""
+    if connection.vendor != "sqlite":
+        pytest.skip("SQLite's ranking; PostgreSQL's ts_rank counts the words")
+    many = make_article(title="Notes", text="Lighthouse. " * 30, published=NOW)
+    once = make_article(title="Notes", text="A lighthouse.", published=NOW)
+    assert ids(find("lighthouse")) == [once.pk, many.pk]
 
 
 def test_postgres_tells_a_query_of_stop_words_only_apart_from_no_match():

@@ -20,7 +20,16 @@ from django.db.backends.utils import CursorWrapper
 from newsdesk.search.query import ParsedQuery
 from newsdesk.search.types import SearchHit, SearchQuery
 
-from .base import CANDIDATES, END, RECENCY_DAYS, SNIPPET_WORDS, START, build_filters, marks_to_html
+from .base import (
+    CANDIDATES,
+    END,
+    RECENCY_DAYS,
+    SNIPPET_WORDS,
+    START,
+    TITLE_WEIGHT,
+    build_filters,
+    marks_to_html,
+)
 
 # The schema, shared with the migration that builds it (migrations/0001_search_index.py): change what
 # these statements mean only together with a new migration that rebuilds the index with them.
@@ -57,13 +66,18 @@ DROP = (
 )
 
 
-def match_expression(parsed: ParsedQuery) -> str:
-    """FTS5 query text built only from our own quoting: every word and phrase is a string literal."""
+def match_terms(parsed: ParsedQuery) -> list[str]:
+    """Each word and phrase as an FTS5 string literal, built only from our own quoting."""
 
     def quoted(words: tuple[str, ...]) -> str:
         return '"' + " ".join(w.replace('"', '""') for w in words) + '"'
 
-    return " ".join([quoted((w,)) for w in parsed.words] + [quoted(p) for p in parsed.phrases])
+    return [quoted((w,)) for w in parsed.words] + [quoted(p) for p in parsed.phrases]
+
+
+def match_expression(parsed: ParsedQuery) -> str:
+    """FTS5 query text: every word and phrase, all required."""
+    return " ".join(match_terms(parsed))
 
 
 class SqliteFts5Backend:
@@ -74,7 +88,8 @@ class SqliteFts5Backend:
     ) -> tuple[list[SearchHit], int]:
         conn = default_connection
         filters = build_filters(query, conn)
-        expression = match_expression(parsed)
+        terms = match_terms(parsed)
+        expression = " ".join(terms)
         # The excerpt column serves the snippets only; what matches is the title and the text.
         match = "{title text} : (" + expression + ")"
         now_value = conn.ops.adapt_datetimefield_value(now)
@@ -83,8 +98,8 @@ class SqliteFts5Backend:
             # reads, and SQLite lets the other page threads run Python while it steps to each row: the
             # 1,000 candidates and their scores read as rows cost a handful of GIL hand-offs each.
             cursor.execute(
-                self._ranking_sql(filters.sql),
-                [match, *filters.params, now_value, expression, limit, offset],
+                self._ranking_sql(filters.sql, len(terms)),
+                [now_value, match, *filters.params, *("{title} : " + term for term in terms), limit, offset],
             )
             rows = cursor.fetchall()
             total = rows[0][1]
@@ -101,34 +116,34 @@ class SqliteFts5Backend:
         ]
         return hits, total
 
-    def _ranking_sql(self, filters: str) -> str:
-        """The ranking in one statement (decision 0026): the first row is (NULL, the count of matches up to
+    def _ranking_sql(self, filters: str, terms: int) -> str:
+        """The ranking in one statement (decision 0030): the first row is (NULL, the count of matches up to
         CANDIDATES + 1), then the page's (id, score), best first, ties to the newer id.
 
         `found`: the newest CANDIDATES + 1 matches of the words in the title or the text that pass the
-        filters (ids grow with ingestion, so rowid order is recency order); the total counts them, never
-        every match. `ranked`: the newest CANDIDATES of them. Each is scored by bm25 (positive: higher is
-        more relevant; the title weighs ten times the text, the excerpt nothing) divided by (1 + age in
-        days / RECENCY_DAYS), the age from the candidates' covering index.
-
-        bm25() first counts, over the whole index, the documents holding each word (its rarity): the fixed
-        cost of a ranked search. It is counted here without the candidates' column filter, which doubles
-        that count's cost (reading every match's positions to find its column); the two counts differ only
-        by documents holding a word in their excerpt alone. The rowid range bounds the walk to the
-        candidates' span; `+rowid IN` keeps only them (its list is built once, as a lookup)."""
+        filters (ids grow with ingestion, so rowid order is recency order), with their age in days from
+        the candidates' covering index; the total counts them, never every match. `ranked`: the newest
+        CANDIDATES of them. Each one's relevance is 1 + (TITLE_WEIGHT - 1) × the share of the query's
+        `terms` (words and phrases) that its title holds: TITLE_WEIGHT when the title holds them all, 1
+        when it holds none; divided by (1 + age in days / RECENCY_DAYS). Which candidates hold a term in
+        their title is one more walk of the index per term, bounded to the candidates' span by their rowid
+        range. No bm25: its count of each word's documents over the whole index was most of a search's
+        cost (decision 0030)."""
+        span = "rowid BETWEEN (SELECT min(id) FROM ranked) AND (SELECT max(id) FROM ranked)"
+        in_title = " + ".join(
+            [f"(id IN (SELECT rowid FROM {TABLE} WHERE {TABLE} MATCH %s AND {span}))"] * terms
+        )
         return (
-            f"WITH found(id) AS MATERIALIZED (SELECT {TABLE}.rowid FROM {TABLE}"
-            f" JOIN articles_article a INDEXED BY {INDEX} ON a.id = {TABLE}.rowid"
-            f" WHERE {TABLE} MATCH %s AND {filters} ORDER BY {TABLE}.rowid DESC LIMIT {CANDIDATES + 1}),"
-            f" ranked(id) AS MATERIALIZED (SELECT id FROM found ORDER BY id DESC LIMIT {CANDIDATES})"
-            " SELECT NULL, (SELECT count(*) FROM found) UNION ALL SELECT * FROM ("
-            f"SELECT {TABLE}.rowid, -bm25({TABLE}, 10.0, 1.0, 0.0)"
-            f" / (1.0 + max(julianday(%s) - julianday(a.published), 0.0) / {RECENCY_DAYS!r}) AS score"
+            f"WITH found(id, age) AS MATERIALIZED (SELECT {TABLE}.rowid,"
+            " max(julianday(%s) - julianday(a.published), 0.0)"
             f" FROM {TABLE} JOIN articles_article a INDEXED BY {INDEX} ON a.id = {TABLE}.rowid"
-            f" WHERE {TABLE} MATCH %s"
-            f" AND {TABLE}.rowid BETWEEN (SELECT min(id) FROM ranked) AND (SELECT max(id) FROM ranked)"
-            f" AND +{TABLE}.rowid IN (SELECT id FROM ranked)"
-            f" ORDER BY score DESC, {TABLE}.rowid DESC LIMIT %s OFFSET %s)"
+            f" WHERE {TABLE} MATCH %s AND {filters} ORDER BY {TABLE}.rowid DESC LIMIT {CANDIDATES + 1}),"
+            " ranked(id, age) AS MATERIALIZED"
+            f" (SELECT id, age FROM found ORDER BY id DESC LIMIT {CANDIDATES})"
+            " SELECT NULL, (SELECT count(*) FROM found) UNION ALL SELECT * FROM ("
+            f"SELECT id, (1.0 + {TITLE_WEIGHT - 1.0!r} * ({in_title}) / {float(terms)!r})"
+            f" / (1.0 + age / {RECENCY_DAYS!r}) AS score"
+            " FROM ranked ORDER BY score DESC, id DESC LIMIT %s OFFSET %s)"
         )
 
     def _snippets(
