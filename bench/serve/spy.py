@@ -4,9 +4,9 @@ Reads py-spy's raw output (`py-spy record --gil -f raw`: one line per distinct s
 ";", then the sample count), as `python -m bench.serve.sweep --spy PREFIX` records it on the first web
 process of each sweep, and gives each sample to the innermost frame that names a part (the table
 below; Django's utilities, such as its lazy settings and translations, count for the part that called
-them). It also counts the
-samples of a few frames of interest, among them the article page's kept own part: `render_html` or
-`refresh_from_db` under the view mean that the kept part's key did not match and the page drew it itself.
+them). It also counts the samples of a few frames of interest, among them the article page's kept own
+part: `render_html` or `refresh_from_db` under the view mean that the kept part's key did not match and
+the page drew it itself.
 
 py-spy samples wall time: with `--gil`, the thread holding the interpreter's lock, even while the system
 has it waiting for a core. The shares are shares of that time, not CPU; a busier machine (PostgreSQL's own
@@ -55,7 +55,9 @@ PARTS: tuple[tuple[str, tuple[str, ...]], ...] = (
     ),
 )
 UTILITIES = ("django/utils/", "asgiref/local.py")
-WATCHED = ("render_html", "refresh_from_db", "own_part", "create_task", "build_environ", "ThreadPoolExecutor.submit")
+WATCHED = (
+    "render_html", "refresh_from_db", "own_part", "create_task", "build_environ", "ThreadPoolExecutor.submit",
+)  # fmt: skip
 
 
 def samples(lines: Iterable[str]) -> Iterable[tuple[list[str], int]]:
