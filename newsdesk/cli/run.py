@@ -69,13 +69,11 @@ def _check_port_free(host: str, port: int) -> None:
 def web_server_command(host: str, port: int, max_streams: int, processes: int = 1) -> list[str]:
     """granian with our RSGI app: /live/stream on the event loop, pages in Django's WSGI app on a
     thread pool (docs/decisions/0015-live-news-serving.md). Backpressure must leave room for every
-    open live stream plus the page requests, or pages would queue behind idle streams. Each request's
-    coroutine runs as granian's Rust task, not an asyncio Task (decision 0017, fifth session): less of the
-    event loop's time per page, which every page thread of the process waits on."""
+    open live stream plus the page requests, or pages would queue behind idle streams."""
     return [
         sys.executable, "-m", "granian", "--interface", "rsgi", "--host", host, "--port", str(port),
         "--workers", str(processes), "--no-ws", "--log-level", "warning", "--workers-kill-timeout", "5",
-        "--backlog", "2048", "--backpressure", str(max_streams + 256), "--task-impl", "rust",
+        "--backlog", "2048", "--backpressure", str(max_streams + 256),
         "newsdesk.live.server:application",
     ]  # fmt: skip
 
