@@ -31,6 +31,7 @@ import os
 import platform
 import statistics
 import subprocess
+import sys
 import tempfile
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -47,6 +48,7 @@ from bench.serve.measure import (
     requests_done,
     wrk,
 )
+from bench.serve.spy import table as spy_table
 from bench.serve.tools import WrkResult, ensure_tools, page_wanted, server_env, start_nginx
 
 
@@ -80,6 +82,11 @@ def main() -> None:
         "--server-root",
         default=str(ROOT),
         help="the checkout the server runs (e.g. an older commit, for before/after)",
+    )
+    parser.add_argument(
+        "--spy",
+        metavar="PREFIX",
+        help="py-spy (--gil) on the first web process of each sweep: PREFIX-Np.txt, and its parts' table",
     )
     args = parser.parse_args()
     ensure_tools()
@@ -186,6 +193,17 @@ def cpu_table(
     return [*out, ""]
 
 
+def start_spy(server: Server, output: str, seconds: int) -> subprocess.Popen[bytes]:
+    """py-spy on the server's first web process (granian's first child) for most of one sweep."""
+    children = Path(f"/proc/{server.process.pid}/task/{server.process.pid}/children").read_text().split()
+    return subprocess.Popen(
+        [str(Path(sys.executable).parent / "py-spy"), "record", "--gil", "--rate", "250", "--format", "raw",
+         "--duration", str(max(seconds - 2, 1)), "--output", output, "--pid", children[0]],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+    )  # fmt: skip
+
+
 def sweep_table(
     args: argparse.Namespace, env: dict[str, str], work: Path, nginx_port: int, static_size: float
 ) -> list[str]:
@@ -211,11 +229,17 @@ def sweep_table(
         try:
             wrk(server.base + "/", connections=4, seconds=2, threads=1, script=ours)  # warm every worker
             web, db = server.cpu()
+            spy = start_spy(server, f"{args.spy}-{count}p.txt", args.seconds) if args.spy else None
             result = wrk(server.base + "/", connections=args.connections, seconds=args.seconds, script=ours)
             web_after, db_after = server.cpu()
             load = os.getloadavg()[0]
+            if spy is not None:
+                spy.wait()
         finally:
             server.stop()
+        if args.spy:
+            with open(f"{args.spy}-{count}p.txt", encoding="utf-8") as raw:
+                print(spy_table(raw, f"py-spy, {count} web process(es), the first one"), flush=True)
         done = max(requests_done(result, args.seconds), 1)
         anchor = wrk(
             f"http://127.0.0.1:{nginx_port}/",
