@@ -230,16 +230,24 @@ def sweep_table(
             wrk(server.base + "/", connections=4, seconds=2, threads=1, script=ours)  # warm every worker
             web, db = server.cpu()
             spy = start_spy(server, f"{args.spy}-{count}p.txt", args.seconds) if args.spy else None
-            result = wrk(server.base + "/", connections=args.connections, seconds=args.seconds, script=ours)
-            web_after, db_after = server.cpu()
-            load = os.getloadavg()[0]
-            if spy is not None:
-                spy.wait()
+            try:
+                result = wrk(
+                    server.base + "/", connections=args.connections, seconds=args.seconds, script=ours
+                )
+                web_after, db_after = server.cpu()
+                load = os.getloadavg()[0]
+            finally:
+                if spy is not None:
+                    spy.wait()
         finally:
             server.stop()
         if args.spy:
-            with open(f"{args.spy}-{count}p.txt", encoding="utf-8") as raw:
-                print(spy_table(raw, f"py-spy, {count} web process(es), the first one"), flush=True)
+            raw_path = Path(f"{args.spy}-{count}p.txt")
+            if raw_path.exists():
+                with raw_path.open(encoding="utf-8") as raw:
+                    print(spy_table(raw, f"py-spy, {count} web process(es), the first one"), flush=True)
+            else:  # py-spy could not attach (no ptrace permission): the sweep's figures still stand
+                print(f"py-spy wrote no samples to {raw_path} (could it attach to the process?)", flush=True)
         done = max(requests_done(result, args.seconds), 1)
         anchor = wrk(
             f"http://127.0.0.1:{nginx_port}/",

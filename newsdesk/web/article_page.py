@@ -109,11 +109,10 @@ def stamp() -> str:
 def _engines() -> tuple[str, str, list[bytes]]:
     """What else draws the words: Django's and Jinja2's versions (their filters, formats and own
     translations) and our translation catalogues as compiled (a new wording without a new release)."""
-    import django
-    import jinja2
+    from importlib.metadata import version
 
     catalogues = sorted(Path(__file__).resolve().parent.glob("locale/*/LC_MESSAGES/*.mo"))
-    return django.__version__, jinja2.__version__, [path.read_bytes() for path in catalogues]
+    return version("django"), version("jinja2"), [path.read_bytes() for path in catalogues]
 
 
 @receiver(setting_changed)

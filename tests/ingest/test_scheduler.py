@@ -176,3 +176,16 @@ def test_only_a_task_its_worker_had_time_to_report_on_is_queued_again() -> None:
     assert requeue_dead_workers_tasks(now + timedelta(seconds=1.5)) == 0
     assert requeue_dead_workers_tasks(now + timedelta(seconds=4)) == 2
     assert counters.value("tasks.requeued") == 3
+
+
+def test_a_beating_process_is_seen_before_start_returns() -> None:
+    """A worker takes no task before it is known to be alive: the first beat is recorded by start()
+    itself, not left to its thread (told to stop before it starts here, so that it beats nothing)."""
+    from newsdesk.core.heartbeats import Beating, alive
+
+    beating = Beating("worker", every=60)
+    beating.stopping.set()
+    assert alive("worker", within=timedelta(seconds=5)) == set()
+    beating.start()
+    beating.thread.join(5)
+    assert len(alive("worker", within=timedelta(seconds=5))) == 1
